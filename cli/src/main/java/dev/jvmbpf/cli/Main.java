@@ -1,0 +1,44 @@
+package dev.jvmbpf.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code jvmbpf} command. Each subcommand lives in its own class. */
+@Command(name = "jvmbpf", mixinStandardHelpOptions = true, version = "jvmbpf 0.1.0",
+        description = "Runs eBPF programs on the JVM: interpreter, JIT to JVM bytecode, and the kernel as oracle.",
+        subcommands = {CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @Option(names = "--debug", description = "Print stack traces of errors.", scope = CommandLine.ScopeType.INHERIT)
+    boolean debug;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (see --help)");
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns the exit status (tests call this). */
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        for (Object sub : Subcommands.all()) {
+            cl.addSubcommand(sub);
+        }
+        cl.setExecutionExceptionHandler((ex, line, parse) -> {
+            boolean debug = line.getCommandSpec().root().userObject() instanceof Main m && m.debug;
+            if (debug) {
+                ex.printStackTrace(line.getErr());
+            }
+            String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+            line.getErr().println("jvmbpf: " + msg);
+            return 2;
+        });
+        return cl.execute(args);
+    }
+}

@@ -1,0 +1,13 @@
+package dev.jvmbpf.cli;
+
+import java.util.List;
+
+/** The subcommands, one class each; add new ones here. */
+final class Subcommands {
+    private Subcommands() {
+    }
+
+    static List<Object> all() {
+        return List.of();
+    }
+}

@@ -1,0 +1,126 @@
+package dev.jvmbpf.runtime.exec;
+
+import dev.jvmbpf.runtime.maps.BpfMap;
+import dev.jvmbpf.runtime.memory.AddressSpace;
+import dev.jvmbpf.runtime.memory.BpfFault;
+import dev.jvmbpf.runtime.memory.FaultKind;
+import dev.jvmbpf.runtime.memory.Region;
+import dev.jvmbpf.runtime.program.BpfProgram;
+import java.util.List;
+
+/**
+ * The state of runs of one program on one thread: its address space (stack frames, the program's
+ * global data, the regions of the current run), the helpers and where their output goes. A
+ * machine is reused run after run; {@link #beginRun()} forgets the previous run's regions.
+ */
+public final class Machine {
+    /** Map handles live far above every region id, so dereferencing one faults. */
+    private static final long MAP_HANDLE_BASE = 0x7ff0_0000L << 32;
+
+    private final BpfProgram program;
+    private final HelperTable helpers;
+    private final Output output;
+    private final AddressSpace memory = new AddressSpace();
+    private final long[] mapValueAddress;
+    private long budget;
+    private long remaining;
+    private Object attachment;
+
+    public Machine(BpfProgram program, HelperTable helpers, Output output) {
+        this.program = program;
+        this.helpers = helpers;
+        this.output = output;
+        List<BpfMap> maps = program.maps();
+        this.mapValueAddress = new long[maps.size()];
+        for (int i = 0; i < maps.size(); i++) {
+            Region value = directValue(maps.get(i));
+            mapValueAddress[i] = value == null ? 0 : memory.addStatic(value);
+        }
+    }
+
+    /** Global data sections are single-entry array maps whose value the code addresses directly. */
+    private static Region directValue(BpfMap map) {
+        if (map.spec().maxEntries() != 1 || map.spec().keySize() != 4) {
+            return null;
+        }
+        try {
+            return map.lookup(new byte[4]);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    public BpfProgram program() {
+        return program;
+    }
+
+    public HelperTable helpers() {
+        return helpers;
+    }
+
+    public Output output() {
+        return output;
+    }
+
+    public AddressSpace memory() {
+        return memory;
+    }
+
+    /** Forgets the last run's regions and clears the entry frame; call before setting up a run. */
+    public void beginRun() {
+        memory.reset();
+        memory.clearFrame(0);
+        remaining = budget;
+    }
+
+    /** At most this many instructions per run (0: unlimited). Engines that count honour it. */
+    public void setBudget(long instructions) {
+        this.budget = instructions;
+        this.remaining = instructions;
+    }
+
+    public long budget() {
+        return budget;
+    }
+
+    /** Charges {@code n} instructions against the budget; faults when it runs out. */
+    public void charge(long n) {
+        if (budget != 0) {
+            remaining -= n;
+            if (remaining < 0) {
+                throw BpfFault.of(FaultKind.BUDGET_EXHAUSTED, "more than " + budget + " instructions");
+            }
+        }
+    }
+
+    /** The value an {@code lddw} of map {@code index} loads. */
+    public static long mapHandle(int index) {
+        return MAP_HANDLE_BASE | index;
+    }
+
+    /** The map a handle names, or null when the value is no map handle. */
+    public BpfMap map(long handle) {
+        long index = handle - MAP_HANDLE_BASE;
+        List<BpfMap> maps = program.maps();
+        return index >= 0 && index < maps.size() ? maps.get((int) index) : null;
+    }
+
+    /** The address an {@code lddw} of the value of map {@code index} loads (before adding the offset). */
+    public long mapValueAddress(int index) {
+        long a = mapValueAddress[index];
+        if (a == 0) {
+            throw BpfFault.of(FaultKind.INVALID_INSTRUCTION, "map " + program.maps().get(index).spec().name()
+                    + " has no directly addressable value");
+        }
+        return a;
+    }
+
+    /** Lets an embedding application pass its own state to its helpers. */
+    public Object attachment() {
+        return attachment;
+    }
+
+    public void setAttachment(Object attachment) {
+        this.attachment = attachment;
+    }
+}

@@ -1,0 +1,254 @@
+package dev.jvmbpf.runtime.memory;
+
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+
+/**
+ * The memory one run can reach, as a table of regions. A pointer is {@code id << 32 | offset}:
+ * the high half selects the region (0 is never used, so NULL and small integers fault), the low
+ * half is the offset inside it. Every access checks {@code offset + width <= size} with unsigned
+ * arithmetic. Ids 1 to 8 are the stack frames (512 bytes each, frame 0 is the entry function's);
+ * then come regions that live as long as the loaded program (global data), then regions added
+ * during a run (context, packet, map values), which {@link #reset()} forgets.
+ *
+ * <p>Not thread-safe: each thread running a program uses its own address space.
+ */
+public final class AddressSpace {
+    public static final int FRAME_SIZE = 512;
+    public static final int MAX_FRAMES = 8;
+    private static final int FIRST_FRAME_ID = 1;
+
+    private final byte[] stack = new byte[FRAME_SIZE * MAX_FRAMES];
+    private Region[] regions = new Region[32];
+    private int count;
+    private int staticCount;
+
+    public AddressSpace() {
+        regions[0] = null;
+        for (int f = 0; f < MAX_FRAMES; f++) {
+            regions[FIRST_FRAME_ID + f] = Region.slice("stack frame " + f, stack, f * FRAME_SIZE, FRAME_SIZE, true);
+        }
+        count = FIRST_FRAME_ID + MAX_FRAMES;
+        staticCount = count;
+    }
+
+    /** The value of r10 in a frame: one past the top of its 512 bytes. */
+    public static long frameTop(int depth) {
+        return ((long) (FIRST_FRAME_ID + depth) << 32) | FRAME_SIZE;
+    }
+
+    /** Zeroes a stack frame, so a run never sees what an earlier run left there. */
+    public void clearFrame(int depth) {
+        Arrays.fill(stack, depth * FRAME_SIZE, (depth + 1) * FRAME_SIZE, (byte) 0);
+    }
+
+    /** Adds a region that stays across {@link #reset()} (global data of the loaded program). */
+    public long addStatic(Region region) {
+        if (count != staticCount) {
+            throw new IllegalStateException("static regions must be added before any run region");
+        }
+        long address = register(region);
+        staticCount = count;
+        return address;
+    }
+
+    /**
+     * Makes a region reachable for the current run and returns its address. Registering the same
+     * region again (a map value looked up in a loop) returns the address it already has.
+     */
+    public long register(Region region) {
+        for (int i = count - 1, stop = Math.max(staticCount - 1, count - 16); i >= 1 && i >= stop; i--) {
+            if (regions[i] == region) {
+                return (long) i << 32;
+            }
+        }
+        if (count == regions.length) {
+            regions = Arrays.copyOf(regions, count * 2);
+        }
+        regions[count] = region;
+        return (long) count++ << 32;
+    }
+
+    /** Forgets the regions added during a run. */
+    public void reset() {
+        Arrays.fill(regions, staticCount, count, null);
+        count = staticCount;
+    }
+
+    /** The region a pointer points into, or null. */
+    public Region regionOf(long address) {
+        long id = address >>> 32;
+        return id > 0 && id < count ? regions[(int) id] : null;
+    }
+
+    private Region checked(long address, int width, boolean write) {
+        long id = address >>> 32;
+        if (id == 0 || id >= count) {
+            throw BpfFault.memory(id == 0 ? FaultKind.NULL_POINTER : FaultKind.OUT_OF_BOUNDS, address, width,
+                    id == 0 ? "null pointer" : "not in any region");
+        }
+        Region r = regions[(int) id];
+        if ((address & 0xffffffffL) + width > r.size) {
+            throw BpfFault.memory(FaultKind.OUT_OF_BOUNDS, address, width, "outside " + r);
+        }
+        if (write && !r.writable) {
+            throw BpfFault.memory(FaultKind.READ_ONLY, address, width, "write to " + r);
+        }
+        return r;
+    }
+
+    /** Zero-extending load of 1, 2, 4 or 8 bytes. */
+    public long load(long address, int width) {
+        Region r = checked(address, width, false);
+        if (r.view != null) {
+            Long v = r.view.load(this, (int) address, width);
+            if (v != null) {
+                return v;
+            }
+        }
+        return r.get((int) address, width);
+    }
+
+    public void store(long address, int width, long value) {
+        checked(address, width, true).put((int) address, width, value);
+    }
+
+    public long load8(long address) {
+        return load(address, 1);
+    }
+
+    public long load16(long address) {
+        return load(address, 2);
+    }
+
+    public long load32(long address) {
+        return load(address, 4);
+    }
+
+    public long load64(long address) {
+        return load(address, 8);
+    }
+
+    public void store8(long address, long value) {
+        store(address, 1, value);
+    }
+
+    public void store16(long address, long value) {
+        store(address, 2, value);
+    }
+
+    public void store32(long address, long value) {
+        store(address, 4, value);
+    }
+
+    public void store64(long address, long value) {
+        store(address, 8, value);
+    }
+
+    private Region atomicTarget(long address, int width) {
+        Region r = checked(address, width, true);
+        if (((r.base + (int) address) & (width - 1)) != 0) {
+            throw BpfFault.memory(FaultKind.MISALIGNED, address, width, "atomic access must be aligned");
+        }
+        return r;
+    }
+
+    /**
+     * Performs atomic operation {@code op} (an {@code Opcodes.ATOMIC_*} immediate) of 4 or 8 bytes
+     * and returns the old value (zero-extended for 4 bytes). For cmpxchg, {@code expected} is r0.
+     */
+    public long atomic(int op, long address, int width, long operand, long expected) {
+        Region r = atomicTarget(address, width);
+        int i = r.base + (int) address;
+        byte[] d = r.data;
+        if (width == 8) {
+            return switch (op & ~0x01) {
+                case 0x00 -> (long) Region.I64.getAndAdd(d, i, operand);
+                case 0x40 -> (long) Region.I64.getAndBitwiseOr(d, i, operand);
+                case 0x50 -> (long) Region.I64.getAndBitwiseAnd(d, i, operand);
+                case 0xa0 -> (long) Region.I64.getAndBitwiseXor(d, i, operand);
+                case 0xe0 -> (long) Region.I64.getAndSet(d, i, operand);
+                case 0xf0 -> (long) Region.I64.compareAndExchange(d, i, expected, operand);
+                default -> throw BpfFault.of(FaultKind.INVALID_INSTRUCTION, "atomic op 0x" + Integer.toHexString(op));
+            };
+        }
+        int v = (int) operand;
+        int old = switch (op & ~0x01) {
+            case 0x00 -> (int) Region.I32.getAndAdd(d, i, v);
+            case 0x40 -> (int) Region.I32.getAndBitwiseOr(d, i, v);
+            case 0x50 -> (int) Region.I32.getAndBitwiseAnd(d, i, v);
+            case 0xa0 -> (int) Region.I32.getAndBitwiseXor(d, i, v);
+            case 0xe0 -> (int) Region.I32.getAndSet(d, i, v);
+            case 0xf0 -> (int) Region.I32.compareAndExchange(d, i, (int) expected, v);
+            default -> throw BpfFault.of(FaultKind.INVALID_INSTRUCTION, "atomic op 0x" + Integer.toHexString(op));
+        };
+        return Integer.toUnsignedLong(old);
+    }
+
+    /** load-acquire of 1, 2, 4 or 8 bytes. */
+    public long loadAcquire(long address, int width) {
+        Region r = checked(address, width, false);
+        if (width == 1) {
+            VarHandle.acquireFence();
+            return r.get((int) address, 1);
+        }
+        int i = r.base + (int) address;
+        if ((i & (width - 1)) != 0) {
+            throw BpfFault.memory(FaultKind.MISALIGNED, address, width, "load-acquire must be aligned");
+        }
+        return switch (width) {
+            case 2 -> (short) Region.I16.getAcquire(r.data, i) & 0xffffL;
+            case 4 -> (int) Region.I32.getAcquire(r.data, i) & 0xffffffffL;
+            default -> (long) Region.I64.getAcquire(r.data, i);
+        };
+    }
+
+    /** store-release of 1, 2, 4 or 8 bytes. */
+    public void storeRelease(long address, int width, long value) {
+        Region r = checked(address, width, true);
+        if (width == 1) {
+            VarHandle.releaseFence();
+            r.put((int) address, 1, value);
+            return;
+        }
+        int i = r.base + (int) address;
+        if ((i & (width - 1)) != 0) {
+            throw BpfFault.memory(FaultKind.MISALIGNED, address, width, "store-release must be aligned");
+        }
+        switch (width) {
+            case 2 -> Region.I16.setRelease(r.data, i, (short) value);
+            case 4 -> Region.I32.setRelease(r.data, i, (int) value);
+            default -> Region.I64.setRelease(r.data, i, value);
+        }
+    }
+
+    /** Copies {@code length} bytes the program may read, for helpers; faults like a load would. */
+    public byte[] read(long address, int length) {
+        byte[] out = new byte[length];
+        if (length == 0) {
+            return out;
+        }
+        Region r = checked(address, length, false);
+        System.arraycopy(r.data, r.base + (int) address, out, 0, length);
+        return out;
+    }
+
+    /** Copies bytes into memory the program may write, for helpers; faults like a store would. */
+    public void write(long address, byte[] src, int from, int length) {
+        if (length == 0) {
+            return;
+        }
+        Region r = checked(address, length, true);
+        System.arraycopy(src, from, r.data, r.base + (int) address, length);
+    }
+
+    /** True when {@code [address, address + length)} lies inside one region (and is writable if asked). */
+    public boolean isAccessible(long address, long length, boolean write) {
+        long id = address >>> 32;
+        if (id == 0 || id >= count || length < 0) {
+            return false;
+        }
+        Region r = regions[(int) id];
+        return (address & 0xffffffffL) + length <= r.size && (!write || r.writable);
+    }
+}

@@ -1,0 +1,89 @@
+package dev.jvmbpf.runtime.memory;
+
+import dev.jvmbpf.runtime.isa.Instruction;
+
+/**
+ * A run stopped abnormally. This is the only exception that leaves an engine: every other
+ * failure inside a run is converted into one of these. Memory faults are raised where the pc is
+ * known only by the engine, so the engine attaches pc and instruction with {@link #at}.
+ */
+public final class BpfFault extends RuntimeException {
+    /** Marks a fault whose pc is not known yet. */
+    public static final int UNKNOWN_PC = -1;
+
+    private final FaultKind kind;
+    private final int pc;
+    private final Instruction instruction;
+    private final long address;
+    private final int size;
+    private final String detail;
+
+    public BpfFault(FaultKind kind, int pc, Instruction instruction, long address, int size, String detail) {
+        super(null, null, false, false);
+        this.kind = kind;
+        this.pc = pc;
+        this.instruction = instruction;
+        this.address = address;
+        this.size = size;
+        this.detail = detail;
+    }
+
+    public static BpfFault memory(FaultKind kind, long address, int size, String detail) {
+        return new BpfFault(kind, UNKNOWN_PC, null, address, size, detail);
+    }
+
+    public static BpfFault of(FaultKind kind, String detail) {
+        return new BpfFault(kind, UNKNOWN_PC, null, 0, 0, detail);
+    }
+
+    /** The same fault located at {@code pc}; a fault that already has a pc keeps it. */
+    public BpfFault at(int pc, Instruction instruction) {
+        if (this.pc != UNKNOWN_PC) {
+            return this;
+        }
+        return new BpfFault(kind, pc, instruction, address, size, detail);
+    }
+
+    public FaultKind kind() {
+        return kind;
+    }
+
+    public int pc() {
+        return pc;
+    }
+
+    public Instruction instruction() {
+        return instruction;
+    }
+
+    public long address() {
+        return address;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public String detail() {
+        return detail;
+    }
+
+    @Override
+    public String getMessage() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+        if (pc != UNKNOWN_PC) {
+            sb.append(" at pc ").append(pc);
+        }
+        if (instruction != null) {
+            sb.append(" (").append(InstructionText.format(instruction)).append(')');
+        }
+        if (size != 0) {
+            sb.append(": ").append(size).append("-byte access at 0x").append(Long.toHexString(address));
+        }
+        if (detail != null && !detail.isEmpty()) {
+            sb.append(size != 0 ? ", " : ": ").append(detail);
+        }
+        return sb.toString();
+    }
+}
