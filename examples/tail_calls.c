@@ -3,12 +3,15 @@
 #include <vmlinux.h>
 #include <bpf/bpf_helpers.h>
 
-struct {
+struct stage_array {
     __uint(type, BPF_MAP_TYPE_PROG_ARRAY);
     __uint(max_entries, 4);
     __uint(key_size, sizeof(__u32));
     __array(values, int(void *));
-} stages SEC(".maps");
+};
+
+/* A tentative definition: the stages use the map before it is initialised with them below. */
+struct stage_array stages SEC(".maps");
 
 struct {
     __uint(type, BPF_MAP_TYPE_ARRAY);
@@ -37,12 +40,7 @@ SEC("socket")
 int stage2(void *ctx) { return stage(ctx, 2); }
 
 /* Filled declaratively, as libbpf does: slot n holds stage n, slot 3 stays empty. */
-struct {
-    __uint(type, BPF_MAP_TYPE_PROG_ARRAY);
-    __uint(max_entries, 4);
-    __uint(key_size, sizeof(__u32));
-    __array(values, int(void *));
-} stages SEC(".maps") = {
+struct stage_array stages SEC(".maps") = {
     .values = {
         [0] = (void *)&stage0,
         [1] = (void *)&stage1,
