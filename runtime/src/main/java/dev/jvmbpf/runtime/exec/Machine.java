@@ -16,6 +16,8 @@ import java.util.List;
 public final class Machine {
     /** Map handles live far above every region id, so dereferencing one faults. */
     private static final long MAP_HANDLE_BASE = 0x7ff0_0000L << 32;
+    /** The kernel's limit of tail calls in one run ({@code MAX_TAIL_CALL_CNT}). */
+    public static final int MAX_TAIL_CALLS = 33;
 
     private final BpfProgram program;
     private final HelperTable helpers;
@@ -27,6 +29,8 @@ public final class Machine {
     private Object attachment;
     private long packetAddress;
     private long packetLength;
+    private CallbackInvoker callbackInvoker;
+    private int tailCalls;
 
     public Machine(BpfProgram program, HelperTable helpers, Output output) {
         this.program = program;
@@ -73,6 +77,7 @@ public final class Machine {
         memory.reset();
         memory.clearFrame(0);
         remaining = budget;
+        tailCalls = 0;
         packetAddress = 0;
         packetLength = 0;
     }
@@ -162,5 +167,26 @@ public final class Machine {
 
     public void setAttachment(Object attachment) {
         this.attachment = attachment;
+    }
+
+    /** How helpers call back into the running program; the engine installs it (see {@link CallbackInvoker}). */
+    public CallbackInvoker callbackInvoker() {
+        return callbackInvoker;
+    }
+
+    public void setCallbackInvoker(CallbackInvoker invoker) {
+        this.callbackInvoker = invoker;
+    }
+
+    /**
+     * Counts one tail call of the current run; false once {@link #MAX_TAIL_CALLS} have been made,
+     * in which case the tail call must not happen (see {@link TailCall}).
+     */
+    public boolean admitTailCall() {
+        if (tailCalls >= MAX_TAIL_CALLS) {
+            return false;
+        }
+        tailCalls++;
+        return true;
     }
 }
