@@ -242,4 +242,46 @@ class InterpreterTest {
         code.add(exit());
         return code.toArray(Instruction[]::new);
     }
+
+    @Test
+    void helpersCallBackIntoTheProgramOneFrameDeeper() {
+        // helper 181 calls the function in r1 r2 times with (index, r3) and sums the results.
+        HelperTable helpers = HelperTable.of(List.of(new HelperSpec(181, "loop", List.of(),
+                (m, fn, n, ctx, d, e) -> {
+                    long sum = 0;
+                    for (long k = 0; k < n; k++) {
+                        sum += m.callbackInvoker().invoke(m, fn, k, ctx, 0, 0, 0);
+                    }
+                    return sum;
+                })));
+        long r0 = run(helpers,
+                mov(6, 1000), i(0x7a, 10, 0, -8, 5),
+                i(0x18, 1, 4, 0, 8), i(0, 0, 0, 0, 0),   // r1 = &callback (pc 11)
+                mov(2, 4), mov(3, 10),
+                i(0x85, 0, 0, 0, 181),
+                i(0x0f, 0, 6, 0, 0),                    // + r6, preserved
+                i(0x79, 1, 10, -8, 0), i(0x0f, 0, 1, 0, 0), // + caller's stack, untouched
+                exit(),
+                // callback: r0 = index * r2 ctx, after scribbling on its own frame and r6
+                i(0x7a, 10, 0, -8, 99), mov(6, 0), i(0xbf, 0, 1, 0, 0), i(0x2f, 0, 2, 0, 0), exit());
+        assertEquals((0 + 1 + 2 + 3) * 10 + 1000 + 5, r0);
+    }
+
+    @Test
+    void tailCallReplacesTheProgramAndKeepsTheRun() {
+        Executable target = ENGINE.load(BpfProgram.raw("target", new Instruction[] {
+            i(0x79, 0, 1, 0, 0), exit()}), HelperTable.empty());
+        HelperTable helpers = HelperTable.of(List.of(new HelperSpec(12, "tail_call", List.of(),
+                (m, ctx, map, index, d, e) -> {
+                    throw new dev.jvmbpf.runtime.exec.TailCall(target, ctx);
+                })));
+        Executable e = ENGINE.load(BpfProgram.raw("caller", new Instruction[] {
+            i(0x85, 0, 1, 0, 2), mov(0, -1), exit(),
+            i(0x85, 0, 0, 0, 12), mov(0, -2), exit()}), helpers);
+        Machine m = e.newMachine(Output.discard());
+        m.beginRun();
+        byte[] ctx = {42, 0, 0, 0, 0, 0, 0, 0};
+        long address = m.memory().register(Region.of("ctx", ctx, false));
+        assertEquals(42, e.execute(m, address, 0, 0, 0, 0));
+    }
 }

@@ -17,11 +17,13 @@ public final class Code {
     final int[] words;
     final long[] constants;
     final Instruction[] instructions;
+    private final boolean[] secondHalf;
 
-    private Code(int[] words, long[] constants, Instruction[] instructions) {
+    private Code(int[] words, long[] constants, Instruction[] instructions, boolean[] secondHalf) {
         this.words = words;
         this.constants = constants;
         this.instructions = instructions;
+        this.secondHalf = secondHalf;
     }
 
     public static Code decode(BpfProgram program) {
@@ -49,7 +51,9 @@ public final class Code {
                     throw error(program, pc, insn, "lddw needs a second slot");
                 }
                 secondHalf[pc + 1] = true;
-                constants[pc] = Instruction.wideImmediate(insns, pc);
+                // A function pointer is the index of the function's first slot (see CallbackInvoker).
+                constants[pc] = insn.src() == Opcodes.PSEUDO_FUNC ? (long) pc + 1 + insn.imm()
+                        : Instruction.wideImmediate(insns, pc);
             }
         }
         for (int pc = 0; pc < n; pc++) {
@@ -62,12 +66,15 @@ public final class Code {
                         + (target >= 0 && target < n ? " is the second half of an lddw" : " is outside the program"));
             }
         }
-        return new Code(words, constants, insns);
+        return new Code(words, constants, insns, secondHalf);
     }
 
-    /** The pc a jump or local call goes to, or Long.MIN_VALUE for other instructions. */
+    /** The pc a jump, local call or function pointer names, or Long.MIN_VALUE for other instructions. */
     private static long target(Instruction insn, int pc) {
         int op = insn.opcode();
+        if (op == Opcodes.LDDW) {
+            return insn.src() == Opcodes.PSEUDO_FUNC ? (long) pc + 1 + insn.imm() : Long.MIN_VALUE;
+        }
         int cls = op & 0x07;
         if (cls != Opcodes.CLASS_JMP && cls != Opcodes.CLASS_JMP32) {
             return Long.MIN_VALUE;
@@ -94,6 +101,11 @@ public final class Code {
 
     int length() {
         return instructions.length;
+    }
+
+    /** True when {@code pc} is an instruction's first slot (not the second half of an lddw). */
+    boolean isInstructionStart(long pc) {
+        return pc >= 0 && pc < instructions.length && !secondHalf[(int) pc];
     }
 
     private static boolean[] knownOpcodes() {

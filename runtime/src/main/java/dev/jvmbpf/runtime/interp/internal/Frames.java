@@ -17,7 +17,8 @@ final class Frames {
     private final int[] loops = new int[AddressSpace.MAX_FRAMES];
     int depth;
 
-    Frames() {
+    Frames(int depth) {
+        this.depth = depth;
         Arrays.fill(loops, Alu.MAY_GOTO_LOOPS);
     }
 

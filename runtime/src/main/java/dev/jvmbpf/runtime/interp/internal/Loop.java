@@ -2,6 +2,7 @@ package dev.jvmbpf.runtime.interp.internal;
 
 import dev.jvmbpf.runtime.exec.HelperTable;
 import dev.jvmbpf.runtime.exec.Machine;
+import dev.jvmbpf.runtime.exec.TailCall;
 import dev.jvmbpf.runtime.isa.Alu;
 import dev.jvmbpf.runtime.isa.Opcodes;
 import dev.jvmbpf.runtime.memory.AddressSpace;
@@ -24,19 +25,25 @@ final class Loop {
     private Loop() {
     }
 
-    static long run(Code code, HelperTable helpers, Machine machine, long r1, long r2, long r3, long r4, long r5) {
+    /**
+     * Runs from {@code start} in frame {@code base} until that frame's function exits. A run of the
+     * program starts at pc 0 in frame 0; a callback of a helper starts one frame below its caller.
+     */
+    static long run(Code code, Callbacks callbacks, Machine machine, int start, int base,
+            long r1, long r2, long r3, long r4, long r5) {
         final int[] w = code.words;
+        final HelperTable helpers = callbacks.helpers;
         final long[] r = new long[11];
         r[1] = r1;
         r[2] = r2;
         r[3] = r3;
         r[4] = r4;
         r[5] = r5;
-        r[10] = AddressSpace.frameTop(0);
+        r[10] = AddressSpace.frameTop(base);
         final AddressSpace mem = machine.memory();
         final boolean counting = machine.budget() != 0;
         Frames frames = null;
-        int pc = 0;
+        int pc = start;
         try {
             for (;;) {
                 if (counting) {
@@ -162,10 +169,11 @@ final class Loop {
                     // Calls, exit, may_goto
                     case 0x85 -> {
                         if (s == Opcodes.CALL_HELPER) {
+                            callbacks.callerDepth = frames == null ? base : frames.depth;
                             r[0] = Ops.callHelper(helpers, machine, imm, r);
                         } else if (s == Opcodes.CALL_LOCAL) {
                             if (frames == null) {
-                                frames = new Frames();
+                                frames = new Frames(base);
                             }
                             pc = frames.enter(pc, pc + imm + 1, r, mem);
                             continue;
@@ -173,9 +181,12 @@ final class Loop {
                             throw Ops.kfunc(imm);
                         }
                     }
-                    case 0x8d -> r[0] = Ops.callHelper(helpers, machine, r[d], r);
+                    case 0x8d -> {
+                        callbacks.callerDepth = frames == null ? base : frames.depth;
+                        r[0] = Ops.callHelper(helpers, machine, r[d], r);
+                    }
                     case 0x95 -> {
-                        if (frames == null || frames.depth == 0) {
+                        if (frames == null || frames.depth == base) {
                             return r[0];
                         }
                         pc = frames.leave(r);
@@ -183,7 +194,7 @@ final class Loop {
                     }
                     case 0xe5 -> {
                         if (frames == null) {
-                            frames = new Frames();
+                            frames = new Frames(base);
                         }
                         pc += frames.mayGotoExhausted() ? word >> 16 : 0;
                     }
@@ -205,7 +216,7 @@ final class Loop {
                     case 0x7b -> mem.store(r[d] + (word >> 16), 8, r[s]);
                     case 0xc3, 0xdb, 0xcb, 0xd3 -> Ops.atomic(mem, word, imm, r);
                     case 0x18 -> {
-                        r[d] = s == Opcodes.PSEUDO_NONE ? code.constants[pc]
+                        r[d] = s == Opcodes.PSEUDO_NONE || s == Opcodes.PSEUDO_FUNC ? code.constants[pc]
                                 : Ops.pseudoConstant(machine, s, imm, w[((pc + 1) << 1) | 1]);
                         pc++;
                     }
@@ -224,6 +235,8 @@ final class Loop {
             }
         } catch (BpfFault f) {
             throw f.at(pc, code.instruction(pc));
+        } catch (TailCall t) {
+            throw t;
         } catch (Throwable t) {
             throw new BpfFault(FaultKind.INTERNAL, pc, code.instruction(pc), 0, 0, t.toString());
         }

@@ -3,6 +3,7 @@ package dev.jvmbpf.runtime.interp.internal;
 import dev.jvmbpf.runtime.exec.HelperSpec;
 import dev.jvmbpf.runtime.exec.HelperTable;
 import dev.jvmbpf.runtime.exec.Machine;
+import dev.jvmbpf.runtime.exec.TailCall;
 import dev.jvmbpf.runtime.isa.Opcodes;
 import dev.jvmbpf.runtime.memory.AddressSpace;
 import dev.jvmbpf.runtime.memory.BpfFault;
@@ -20,7 +21,7 @@ final class Ops {
         }
         try {
             return helper.implementation().call(machine, r[1], r[2], r[3], r[4], r[5]);
-        } catch (BpfFault f) {
+        } catch (BpfFault | TailCall f) {
             throw f;
         } catch (RuntimeException e) {
             throw BpfFault.of(FaultKind.HELPER, "helper " + helper.name() + " (" + id + ") failed: " + e);
