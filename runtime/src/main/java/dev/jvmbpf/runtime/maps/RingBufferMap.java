@@ -1,0 +1,22 @@
+package dev.jvmbpf.runtime.maps;
+
+import dev.jvmbpf.runtime.memory.Region;
+
+/** A {@code BPF_MAP_TYPE_RINGBUF} as the ringbuf helpers (130-134) use it. */
+public interface RingBufferMap extends BpfMap {
+    /** Copies {@code data} into a new record and commits it: 0, or -EAGAIN (-11) when full. */
+    int output(byte[] data, long flags);
+
+    /** Reserves a writable record of {@code size} bytes, or returns null when there is no room. */
+    Region reserve(long size);
+
+    /**
+     * Commits ({@code discard == false}) or drops a record that {@link #reserve} returned and that
+     * is still pending. Returns false, changing nothing, when {@code record} is not such a record
+     * of this ring buffer (the helper asks every ring buffer of the program).
+     */
+    boolean commit(Region record, boolean discard, long flags);
+
+    /** {@code bpf_ringbuf_query}: BPF_RB_AVAIL_DATA (0), RING_SIZE (1), CONS_POS (2), PROD_POS (3); else 0. */
+    long query(long what);
+}
