@@ -21,7 +21,8 @@ public sealed interface Expectation {
 
     /**
      * {@code -- fault}: the run stops with a fault of {@code kind}, at {@code pc} when it is not
-     * negative. An engine that verifies programs ahead of time may reject the program instead.
+     * negative. An engine whose verifier refuses the program when it first runs (the kernel)
+     * meets it too: it foresaw the fault.
      */
     record Faults(FaultKind kind, int pc) implements Expectation {
     }
