@@ -8,6 +8,6 @@ final class Subcommands {
     }
 
     static List<Object> all() {
-        return List.of(new ConformanceCommand());
+        return List.of(new ConformanceCommand(), new FuzzCommand());
     }
 }

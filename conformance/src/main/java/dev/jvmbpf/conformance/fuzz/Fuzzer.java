@@ -2,7 +2,6 @@ package dev.jvmbpf.conformance.fuzz;
 
 import dev.jvmbpf.runtime.exec.Engine;
 import dev.jvmbpf.runtime.isa.Instruction;
-import dev.jvmbpf.runtime.memory.InstructionText;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -13,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.function.Function;
 
 /**
  * A differential fuzzing campaign: generates programs, runs each on every engine, and reduces
@@ -24,20 +22,17 @@ import java.util.function.Function;
 public final class Fuzzer {
     /** How a campaign runs. {@code out} may be null (mismatches are then only printed). */
     public record Options(long seed, long count, List<Engine> engines, Path out, PrintStream progress,
-            int minimizeChecks, Function<Instruction[], List<String>> listing) {
+            int minimizeChecks) {
         public Options {
             engines = List.copyOf(engines);
             if (engines.isEmpty()) {
                 throw new IllegalArgumentException("fuzzing needs at least one engine");
             }
             Objects.requireNonNull(progress);
-            if (listing == null) {
-                listing = Fuzzer::hexListing;
-            }
         }
 
         public Options(long seed, long count, List<Engine> engines, Path out, PrintStream progress) {
-            this(seed, count, engines, out, progress, 3000, null);
+            this(seed, count, engines, out, progress, 3000);
         }
     }
 
@@ -195,7 +190,7 @@ public final class Fuzzer {
             outcomes.forEach((name, o) -> comments.add(name + ": " + o.describe()));
             Outcome ref = outcomes.get(reference);
             long expected = ref instanceof Outcome.Returned r ? r.r0() : 0;
-            String text = VectorWriter.format(small, comments, options.listing, expected);
+            String text = VectorWriter.format(small, comments, expected);
             try {
                 vector = VectorWriter.write(options.out, "fuzz-" + options.seed + "-" + index + ".data", text);
             } catch (IOException e) {
@@ -205,13 +200,5 @@ public final class Fuzzer {
         }
         options.progress.println(line);
         return new Mismatch(index, programSeed, program, small, outcomes, vector);
-    }
-
-    static List<String> hexListing(Instruction[] code) {
-        List<String> lines = new ArrayList<>();
-        for (int pc = 0; pc < code.length; pc++) {
-            lines.add(pc + ": " + InstructionText.format(code[pc]));
-        }
-        return lines;
     }
 }

@@ -4,20 +4,22 @@ import dev.jvmbpf.runtime.isa.Instruction;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.jvmbpf.runtime.isa.AsmWriter;
+import dev.jvmbpf.runtime.isa.Assembler;
+import java.util.Arrays;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * Writes a program as a conformance vector: comments saying where it came from and what each
- * engine did, the code as a {@code -- raw} section (8 bytes per line), the memory and the
- * kernel's r0 as the expected result.
+ * engine did, the code as a {@code -- asm} section (a {@code -- raw} section, 8 bytes per line,
+ * should the assembler not read the text back to the same instructions), the memory and the
+ * reference engine's r0 as the expected result.
  */
 public final class VectorWriter {
     private VectorWriter() {
     }
 
-    public static String format(FuzzProgram p, List<String> comments, Function<Instruction[], List<String>> listing,
-            long expectedR0) {
+    public static String format(FuzzProgram p, List<String> comments, long expectedR0) {
         StringBuilder sb = new StringBuilder();
         for (String c : comments) {
             for (String line : c.split("\n")) {
@@ -25,16 +27,14 @@ public final class VectorWriter {
             }
         }
         Instruction[] code = p.code();
-        List<String> lines = listing.apply(code);
-        if (!lines.isEmpty()) {
-            sb.append("#\n");
-            for (String line : lines) {
-                sb.append("#   ").append(line).append('\n');
+        String asm = assembly(code);
+        if (asm != null) {
+            sb.append("-- asm\n").append(asm);
+        } else {
+            sb.append("-- raw\n");
+            for (Instruction i : code) {
+                sb.append(i.hex()).append('\n');
             }
-        }
-        sb.append("-- raw\n");
-        for (Instruction i : code) {
-            sb.append(i.hex()).append('\n');
         }
         byte[] memory = p.memory();
         if (memory.length > 0) {
@@ -51,6 +51,16 @@ public final class VectorWriter {
         }
         sb.append("-- result\n0x").append(Long.toHexString(expectedR0)).append('\n');
         return sb.toString();
+    }
+
+    /** The program in the assembler's syntax, or null when that text would not give it back. */
+    static String assembly(Instruction[] code) {
+        try {
+            String text = AsmWriter.source(code);
+            return Arrays.equals(Assembler.assemble(text), code) ? text : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     public static Path write(Path dir, String name, String text) throws IOException {
