@@ -8,6 +8,9 @@ final class Subcommands {
     }
 
     static List<Object> all() {
-        return List.of(new ConformanceCommand());
+        return List.of(new ConformanceCommand(),
+                new AsmCommand(),
+                new DisasmCommand(),
+                new VerifyCommand());
     }
 }
