@@ -11,6 +11,7 @@ final class Subcommands {
         return List.of(new ConformanceCommand(),
                 new AsmCommand(),
                 new DisasmCommand(),
-                new VerifyCommand());
+                new VerifyCommand(),
+                new FuzzCommand());
     }
 }
