@@ -4,6 +4,8 @@ import dev.jvmbpf.conformance.ConformanceRunner;
 import dev.jvmbpf.conformance.Engines;
 import dev.jvmbpf.conformance.Summary;
 import dev.jvmbpf.conformance.VectorFiles;
+import dev.jvmbpf.conformance.kernel.KernelBpf;
+import dev.jvmbpf.conformance.kernel.KernelEngine;
 import dev.jvmbpf.runtime.exec.Engine;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -48,6 +50,9 @@ final class ConformanceCommand implements Callable<Integer> {
         } catch (IllegalArgumentException | UncheckedIOException e) {
             err.println("jvmbpf: " + e.getMessage());
             return 2;
+        }
+        if (engines.stream().anyMatch(e -> e instanceof KernelEngine)) {
+            out.println("kernel engine: " + KernelBpf.kernelDescription());
         }
         try {
             Summary summary = new ConformanceRunner(engines).run(entries, o -> {
