@@ -12,6 +12,10 @@ import java.util.stream.Stream;
 public final class VectorFiles {
     /** A vector file and the name reports give it. */
     public record Entry(String name, Path file) {
+        @Override
+        public String toString() {
+            return name;
+        }
     }
 
     private VectorFiles() {
