@@ -231,8 +231,10 @@ public final class ProgramGenerator {
             memoryAccess(c);
         } else if (p < 75) {
             atomic(c);
-        } else if (p < 80) {
+        } else if (p < 78) {
             indexedAccess(c);
+        } else if (p < 80) {
+            stackPointerAccess(c);
         } else if (p < 85 && c.nesting < MAX_NESTING) {
             diamond(c);
         } else if (p < 89 && !c.inLoop && c.nesting < MAX_NESTING) {
@@ -367,6 +369,10 @@ public final class ProgramGenerator {
         boolean wide = rnd.nextBoolean();
         int width = wide ? 8 : 4;
         int off = stack ? -width * (1 + rnd.nextInt(STACK_BYTES / width)) : width * rnd.nextInt(MEMORY_SIZE / width);
+        if (rnd.nextInt(5) == 0) {
+            acquireRelease(c, stack);
+            return;
+        }
         int op;
         int p = rnd.nextInt(10);
         if (p < 6) {
@@ -380,6 +386,55 @@ public final class ProgramGenerator {
         boolean writesSrc = (op & Opcodes.ATOMIC_FETCH) != 0 && op != Opcodes.ATOMIC_CMPXCHG;
         int src = writesSrc ? writable(c) : readable();
         b.emit(CLASS_STX | MODE_ATOMIC | (wide ? SIZE_DW : SIZE_W), stack ? 10 : MEM, src, off, op);
+    }
+
+    /** load-acquire or store-release of 1 to 8 bytes, naturally aligned. */
+    private void acquireRelease(Ctx c, boolean stack) {
+        int size = SIZES[rnd.nextInt(SIZES.length)];
+        int width = Opcodes.sizeBytes(size);
+        int base = stack ? 10 : MEM;
+        int off = stack ? -width * (1 + rnd.nextInt(STACK_BYTES / width)) : width * rnd.nextInt(MEMORY_SIZE / width);
+        if (rnd.nextBoolean()) {
+            b.emit(CLASS_STX | MODE_ATOMIC | size, writable(c), base, off, Opcodes.ATOMIC_LOAD_ACQ);
+        } else {
+            b.emit(CLASS_STX | MODE_ATOMIC | size, base, readable(), off, Opcodes.ATOMIC_STORE_REL);
+        }
+    }
+
+    /**
+     * An access through a pointer derived from r10: a constant displacement, or a variable one
+     * (a multiple of 8 up to 24, so alignment and bounds stay provable).
+     */
+    private void stackPointerAccess(Ctx c) {
+        int size = SIZES[rnd.nextInt(SIZES.length)];
+        int width = Opcodes.sizeBytes(size);
+        int t = writable(c);
+        int off;
+        if (rnd.nextBoolean()) {
+            int shift = 8 * rnd.nextInt(5);
+            mov64Reg(t, 10);
+            b.emit(CLASS_ALU64 | ALU_ADD | SRC_K, t, 0, 0, -shift);
+            // t + off must land in [r10 - STACK_BYTES, r10 - width], aligned to width.
+            off = shift - width * (1 + rnd.nextInt(STACK_BYTES / width));
+        } else {
+            mov64Reg(t, readable());
+            b.emit(CLASS_ALU64 | ALU_AND | SRC_K, t, 0, 0, 0x18);
+            b.emit(CLASS_ALU64 | ALU_ADD | SRC_X, t, 10, 0, 0);
+            int slots = (STACK_BYTES - 24) / width;
+            off = -24 - width * (1 + rnd.nextInt(slots));
+        }
+        boolean load = rnd.nextBoolean();
+        int d = writable(c);
+        if (load) {
+            boolean sx = size != SIZE_DW && rnd.nextBoolean();
+            b.emit(CLASS_LDX | (sx ? MODE_MEMSX : MODE_MEM) | size, d, t, off, 0);
+        } else {
+            int v = readable();
+            b.emit(CLASS_STX | MODE_MEM | size, t, v == t ? (t + 1) % 9 : v, off, 0);
+        }
+        if (!load || d != t) {
+            b.emit(CLASS_ALU64 | ALU_MOV | SRC_K, t, 0, 0, imm32());
+        }
     }
 
     private void indexedAccess(Ctx c) {
