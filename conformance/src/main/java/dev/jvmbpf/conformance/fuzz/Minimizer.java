@@ -178,7 +178,23 @@ public final class Minimizer {
         };
     }
 
+    /** Drops memory from the end, in halving steps, while the failure needs none of it. */
+    private FuzzProgram shortenMemory(FuzzProgram p) {
+        int step = p.memory().length / 2;
+        while (step > 0 && checksLeft > 0) {
+            byte[] memory = p.memory();
+            FuzzProgram candidate = new FuzzProgram(p.code(), Arrays.copyOf(memory, memory.length - step));
+            if (memory.length - step > 0 && check(candidate)) {
+                p = candidate;
+            } else {
+                step /= 2;
+            }
+        }
+        return p;
+    }
+
     private FuzzProgram simplifyMemory(FuzzProgram p) {
+        p = shortenMemory(p);
         byte[] memory = p.memory();
         byte[] zero = new byte[memory.length];
         if (Arrays.equals(memory, zero)) {

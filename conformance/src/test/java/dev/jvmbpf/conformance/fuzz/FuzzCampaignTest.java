@@ -103,6 +103,7 @@ class FuzzCampaignTest {
         assertTrue(hasArsh, "the minimized program lost the arsh that shows the bug");
         assertTrue(Files.exists(m.vector()));
         String text = Files.readString(m.vector());
+        System.out.println("planted bug (arsh as rsh) reduced to:\n" + text);
         assertTrue(text.contains("-- asm"), text);
 
         // The vector passes on the correct interpreter and fails on the broken one.
