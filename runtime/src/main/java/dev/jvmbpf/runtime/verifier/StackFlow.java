@@ -55,16 +55,19 @@ final class StackFlow {
     private final int end;
     private final BitSet targets;
     private final int[] stackOffsets;
+    private final BitSet reachable;
     private final Verifier.Errors errors;
     private final BitSet starts = new BitSet();
     private int depth;
 
-    StackFlow(Instruction[] insns, int entry, int end, BitSet targets, int[] stackOffsets, Verifier.Errors errors) {
+    StackFlow(Instruction[] insns, int entry, int end, BitSet targets, int[] stackOffsets, BitSet reachable,
+            Verifier.Errors errors) {
         this.insns = insns;
         this.entry = entry;
         this.end = end;
         this.targets = targets;
         this.stackOffsets = stackOffsets;
+        this.reachable = reachable;
         this.errors = errors;
     }
 
@@ -119,6 +122,7 @@ final class StackFlow {
         while (true) {
             Instruction insn = insns[pc];
             if (record) {
+                reachable.set(pc);
                 recordAccess(pc, insn, s);
             }
             int next = pc + (insn.isWide() ? 2 : 1);

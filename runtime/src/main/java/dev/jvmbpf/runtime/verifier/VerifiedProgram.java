@@ -14,17 +14,20 @@ import java.util.BitSet;
  *     in [-512, -size]); otherwise {@link #NO_STACK_OFFSET}
  * @param branchTargets pcs that a jump or call reaches other than by falling through, and the
  *     subprogram entries
+ * @param reachable pcs of instructions that some path from their subprogram's entry reaches
+ *     (without evaluating conditions); the engines need not compile the others
  * @param stackDepths per subprogram, the deepest stack byte its proven accesses reach (0 to 512,
  *     a multiple of 8); accesses that were not proven are not counted
  */
 public record VerifiedProgram(BpfProgram program, int[] subprogramEntries, int[] stackOffsets, BitSet branchTargets,
-        int[] stackDepths) {
+        BitSet reachable, int[] stackDepths) {
     public static final int NO_STACK_OFFSET = Integer.MIN_VALUE;
 
     public VerifiedProgram {
         subprogramEntries = subprogramEntries.clone();
         stackOffsets = stackOffsets.clone();
         branchTargets = (BitSet) branchTargets.clone();
+        reachable = (BitSet) reachable.clone();
         stackDepths = stackDepths.clone();
     }
 
@@ -41,6 +44,15 @@ public record VerifiedProgram(BpfProgram program, int[] subprogramEntries, int[]
     @Override
     public BitSet branchTargets() {
         return (BitSet) branchTargets.clone();
+    }
+
+    @Override
+    public BitSet reachable() {
+        return (BitSet) reachable.clone();
+    }
+
+    public boolean isReachable(int pc) {
+        return reachable.get(pc);
     }
 
     @Override

@@ -32,7 +32,8 @@ import java.util.TreeSet;
  * <p>What it does not check: pointer types and the bounds of any access other than the
  * frame-relative ones above (engines check those at run time and raise a {@code BpfFault}),
  * uninitialised registers and stack, reading a register clobbered by a call, termination of
- * loops (engines enforce an instruction budget), unreachable code, alignment, the combined stack
+ * loops (engines enforce an instruction budget), unreachable code (accepted, and reported in
+ * {@link VerifiedProgram#reachable()}), alignment, the combined stack
  * size of a call chain, and helper argument types.
  */
 public final class Verifier {
@@ -98,10 +99,11 @@ public final class Verifier {
         int[] stackOffsets = new int[insns.length];
         Arrays.fill(stackOffsets, VerifiedProgram.NO_STACK_OFFSET);
         int[] depths = new int[entries.length];
+        BitSet reachable = new BitSet(insns.length);
         for (int s = 0; s < entries.length; s++) {
-            depths[s] = new StackFlow(insns, entries[s], end(s), targets, stackOffsets, this::error).run();
+            depths[s] = new StackFlow(insns, entries[s], end(s), targets, stackOffsets, reachable, this::error).run();
         }
-        return new VerifiedProgram(program, entries, stackOffsets, targets, depths);
+        return new VerifiedProgram(program, entries, stackOffsets, targets, reachable, depths);
     }
 
     private int[] findSubprograms() {

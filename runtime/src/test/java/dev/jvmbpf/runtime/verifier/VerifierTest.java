@@ -43,6 +43,21 @@ class VerifierTest {
     }
 
     @Test
+    void marksUnreachableInstructions() {
+        VerifiedProgram v = verify("""
+                ja +1
+                mov %r0, 1
+                lddw %r1, 5
+                exit
+                """);
+        assertTrue(v.isReachable(0));
+        assertFalse(v.isReachable(1));
+        assertTrue(v.isReachable(2));
+        assertFalse(v.isReachable(3), "second slot of lddw");
+        assertTrue(v.isReachable(4));
+    }
+
+    @Test
     void recordsFrameRelativeAccesses() {
         VerifiedProgram v = verify("""
                 stxdw [%r10-8], %r1
