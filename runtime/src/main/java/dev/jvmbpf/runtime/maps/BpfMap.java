@@ -14,6 +14,10 @@ import java.util.List;
  * of {@code Cpus.count() * round_up(valueSize, 8)} bytes, {@link #entries()}) is what Java code
  * uses: a per-CPU map shows all CPUs' values one after another, each padded to 8 bytes.
  *
+ * <p>Capabilities beyond these are sub-interfaces: {@link IterableMap} (key walking),
+ * {@link QueueMap} (push/pop/peek), {@link RingBufferMap}, {@link PerfEventArrayMap},
+ * {@link ProgramArray}.
+ *
  * <p>Keys and values passed in must have the spec's sizes; a wrong size is a programming error
  * and throws {@link IllegalArgumentException} naming the map.
  */
@@ -82,24 +86,6 @@ public interface BpfMap {
      */
     default int lookupAndDelete(byte[] key, byte[] valueOut) {
         return -Errno.ENOTSUPP;
-    }
-
-    /** bpf_map_push_elem: queue, stack, bloom filter. Others: -EINVAL. */
-    default int push(byte[] value, long flags) {
-        return -Errno.EINVAL;
-    }
-
-    /** bpf_map_pop_elem into {@code valueOut}: queue, stack. Others: -EINVAL (bloom: -EOPNOTSUPP). */
-    default int pop(byte[] valueOut) {
-        return -Errno.EINVAL;
-    }
-
-    /**
-     * bpf_map_peek_elem: queue and stack copy the next value into {@code value}; a bloom filter
-     * answers 0 when {@code value} may be present and -ENOENT when it surely is not.
-     */
-    default int peek(byte[] value) {
-        return -Errno.EINVAL;
     }
 
     /**

@@ -57,10 +57,12 @@ class MapCreationTest {
 
     @Test
     void createsEveryType() {
-        assertInstanceOf(BpfMap.class, Maps.create(spec(MapType.HASH, 4, 4, 1, MapFlags.BPF_F_NO_PREALLOC)));
+        assertInstanceOf(IterableMap.class, Maps.create(spec(MapType.HASH, 4, 4, 1, MapFlags.BPF_F_NO_PREALLOC)));
+        assertInstanceOf(QueueMap.class, Maps.create(spec(MapType.QUEUE, 0, 4, 1, 0)));
+        assertInstanceOf(QueueMap.class, Maps.create(spec(MapType.BLOOM_FILTER, 0, 4, 1, 0)));
         assertInstanceOf(BpfMap.class, Maps.create(spec(MapType.LRU_HASH, 4, 4, 1, MapFlags.BPF_F_NO_COMMON_LRU)));
-        assertInstanceOf(ProgArrayMap.class, Maps.create(spec(MapType.PROG_ARRAY, 4, 4, 4, 0)));
-        assertInstanceOf(RingBufMap.class, Maps.create(spec(MapType.RINGBUF, 0, 0, 4096, 0)));
+        assertInstanceOf(ProgramArray.class, Maps.create(spec(MapType.PROG_ARRAY, 4, 4, 4, 0)));
+        assertInstanceOf(RingBufferMap.class, Maps.create(spec(MapType.RINGBUF, 0, 0, 4096, 0)));
         assertInstanceOf(BpfMap.class, Maps.create(spec(MapType.LPM_TRIE, 8, 4, 4, MapFlags.BPF_F_NO_PREALLOC)));
         BpfMap perf = Maps.create(spec(MapType.PERF_EVENT_ARRAY, 4, 4, 0, 0));
         assertInstanceOf(PerfEventArrayMap.class, perf);

@@ -1,6 +1,6 @@
 package dev.jvmbpf.runtime.maps.internal;
 
-import dev.jvmbpf.runtime.maps.BpfMap;
+import dev.jvmbpf.runtime.maps.IterableMap;
 import dev.jvmbpf.runtime.maps.Cpus;
 import dev.jvmbpf.runtime.maps.Errno;
 import dev.jvmbpf.runtime.maps.MapFlags;
@@ -15,7 +15,7 @@ import java.util.List;
  * {@code round_up(valueSize, 8)} bytes (per CPU for a per-CPU array), zero at creation and never
  * moved: an update copies into the slot, so every region handed out stays the element's memory.
  */
-public final class ArrayMap implements BpfMap {
+public final class ArrayMap implements IterableMap {
     private final MapSpec spec;
     private final boolean percpu;
     private final int cpus;

@@ -1,9 +1,9 @@
 package dev.jvmbpf.runtime.maps.internal;
 
-import dev.jvmbpf.runtime.maps.BpfMap;
 import dev.jvmbpf.runtime.maps.Errno;
 import dev.jvmbpf.runtime.maps.MapFlags;
 import dev.jvmbpf.runtime.maps.MapSpec;
+import dev.jvmbpf.runtime.maps.QueueMap;
 import dev.jvmbpf.runtime.memory.Region;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -16,7 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * the false-positive rate of an optimally loaded filter when max_entries values are pushed.
  * Bits are set with atomic ORs, so pushes from many threads never lose a bit.
  */
-public final class BloomFilterMapImpl implements BpfMap {
+public final class BloomFilterMapImpl implements QueueMap {
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
     private static final int DEFAULT_HASHES = 5;
 

@@ -1,6 +1,6 @@
 package dev.jvmbpf.runtime.maps.internal;
 
-import dev.jvmbpf.runtime.maps.BpfMap;
+import dev.jvmbpf.runtime.maps.IterableMap;
 import dev.jvmbpf.runtime.maps.Cpus;
 import dev.jvmbpf.runtime.maps.Errno;
 import dev.jvmbpf.runtime.maps.MapEntry;
@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * <p>LRU maps keep exact recency: a program lookup stamps the element with a global tick without
  * locking; the recency list is ordered lazily when an eviction needs its least recent element.
  */
-public final class HashTableMap implements BpfMap {
+public final class HashTableMap implements IterableMap {
     private static final int STRIPES = 64;
 
     private final MapSpec spec;

@@ -1,6 +1,6 @@
 package dev.jvmbpf.runtime.maps.internal;
 
-import dev.jvmbpf.runtime.maps.BpfMap;
+import dev.jvmbpf.runtime.maps.IterableMap;
 import dev.jvmbpf.runtime.maps.Errno;
 import dev.jvmbpf.runtime.maps.MapEntry;
 import dev.jvmbpf.runtime.maps.MapFlags;
@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * A lookup probes the prefix lengths present, longest first, up to the key's own prefix length.
  * Updating a prefix installs a new element with new storage, as the kernel replaces the node.
  */
-public final class LpmTrieMap implements BpfMap {
+public final class LpmTrieMap implements IterableMap {
     private final MapSpec spec;
     private final int dataBytes;
     private final int maxPrefix;

@@ -1,10 +1,9 @@
 package dev.jvmbpf.runtime.maps.internal;
 
-import dev.jvmbpf.runtime.maps.Cpus;
 import dev.jvmbpf.runtime.maps.Errno;
-import dev.jvmbpf.runtime.maps.MapFlags;
 import dev.jvmbpf.runtime.maps.MapSpec;
 import dev.jvmbpf.runtime.maps.PerfBuffer;
+import dev.jvmbpf.runtime.maps.IterableMap;
 import dev.jvmbpf.runtime.maps.PerfEventArrayMap;
 import dev.jvmbpf.runtime.memory.Region;
 import java.util.ArrayList;
@@ -13,11 +12,11 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
 
 /**
- * PERF_EVENT_ARRAY. An explicit slot index is delivered to that slot whatever the current CPU
+ * PERF_EVENT_ARRAY. The helper resolves BPF_F_CURRENT_CPU with {@code Cpus.current()}. An explicit slot index is delivered to that slot whatever the current CPU
  * (the kernel would refuse a slot whose event is on another CPU with -EOPNOTSUPP; threads here
  * are not pinned to CPUs, so that check would only make output fail at random).
  */
-public final class PerfEventArrayImpl implements PerfEventArrayMap {
+public final class PerfEventArrayImpl implements PerfEventArrayMap, IterableMap {
     private final MapSpec spec;
     /** A {@link PerfBuffer} or a {@code Consumer<byte[]>} per open slot. */
     private final AtomicReferenceArray<Object> slots;
@@ -61,12 +60,8 @@ public final class PerfEventArrayImpl implements PerfEventArrayMap {
 
     @Override
     @SuppressWarnings("unchecked")
-    public int output(long flags, byte[] data) {
-        if ((flags & ~MapFlags.BPF_F_INDEX_MASK) != 0) {
-            return -Errno.EINVAL;
-        }
-        long index = flags == MapFlags.BPF_F_CURRENT_CPU ? Cpus.current() : flags;
-        if (index >= spec.maxEntries()) {
+    public int output(long index, byte[] data) {
+        if (index < 0 || index >= spec.maxEntries()) {
             return -Errno.E2BIG;
         }
         Object sink = slots.get((int) index);

@@ -1,8 +1,10 @@
 package dev.jvmbpf.runtime.maps.internal;
 
+import dev.jvmbpf.runtime.exec.Executable;
 import dev.jvmbpf.runtime.maps.Errno;
 import dev.jvmbpf.runtime.maps.MapSpec;
-import dev.jvmbpf.runtime.maps.ProgArrayMap;
+import dev.jvmbpf.runtime.maps.IterableMap;
+import dev.jvmbpf.runtime.maps.ProgramArray;
 import dev.jvmbpf.runtime.memory.Region;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,9 +15,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * filled slot is a 4-byte id of the object in it (its identity hash), standing in for the
  * program id bpf(2) returns.
  */
-public final class ProgArrayImpl implements ProgArrayMap {
+public final class ProgArrayImpl implements ProgramArray, IterableMap {
     private final MapSpec spec;
-    private final AtomicReferenceArray<Object> slots;
+    private final AtomicReferenceArray<Executable> slots;
 
     public ProgArrayImpl(MapSpec spec) {
         this.spec = spec;
@@ -37,7 +39,7 @@ public final class ProgArrayImpl implements ProgArrayMap {
     }
 
     @Override
-    public int set(int index, Object program) {
+    public int set(int index, Executable program) {
         if (!inRange(Integer.toUnsignedLong(index))) {
             return -Errno.E2BIG;
         }
@@ -46,7 +48,7 @@ public final class ProgArrayImpl implements ProgArrayMap {
     }
 
     @Override
-    public Object program(long index) {
+    public Executable program(long index) {
         return inRange(index) ? slots.get((int) index) : null;
     }
 
@@ -58,7 +60,7 @@ public final class ProgArrayImpl implements ProgArrayMap {
 
     @Override
     public byte[] lookupValue(byte[] key) {
-        Object p = program(Integer.toUnsignedLong(index(key)));
+        Executable p = program(Integer.toUnsignedLong(index(key)));
         return p == null ? null : Bytes.u32Key(System.identityHashCode(p));
     }
 

@@ -5,6 +5,7 @@ import dev.jvmbpf.runtime.maps.MapEntry;
 import dev.jvmbpf.runtime.maps.MapFlags;
 import dev.jvmbpf.runtime.maps.MapSpec;
 import dev.jvmbpf.runtime.maps.MapType;
+import dev.jvmbpf.runtime.maps.QueueMap;
 import dev.jvmbpf.runtime.memory.Region;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,7 @@ import java.util.List;
  * lookup peeks and its lookup-and-delete pops, which is what {@link #update},
  * {@link #lookupValue} and {@link #lookupAndDelete} do.
  */
-public final class QueueStackMap implements dev.jvmbpf.runtime.maps.BpfMap {
+public final class QueueStackMap implements QueueMap {
     private static final byte[] NO_KEY = new byte[0];
 
     private final MapSpec spec;

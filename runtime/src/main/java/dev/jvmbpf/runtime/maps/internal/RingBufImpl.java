@@ -3,9 +3,7 @@ package dev.jvmbpf.runtime.maps.internal;
 import dev.jvmbpf.runtime.maps.Errno;
 import dev.jvmbpf.runtime.maps.MapFlags;
 import dev.jvmbpf.runtime.maps.MapSpec;
-import dev.jvmbpf.runtime.maps.RingBufMap;
-import dev.jvmbpf.runtime.memory.BpfFault;
-import dev.jvmbpf.runtime.memory.FaultKind;
+import dev.jvmbpf.runtime.maps.RingBufferMap;
 import dev.jvmbpf.runtime.memory.Region;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -22,7 +20,7 @@ import java.util.List;
  * <p>Reservations are serialised by a lock, as in the kernel; commits publish the header with a
  * release store and the consumer reads it with an acquire load.
  */
-public final class RingBufImpl implements RingBufMap {
+public final class RingBufImpl implements RingBufferMap {
     static final int HEADER = 8;
     static final int BUSY = 1 << 31;
     static final int DISCARD = 1 << 30;
@@ -59,8 +57,8 @@ public final class RingBufImpl implements RingBufMap {
     }
 
     @Override
-    public Region reserve(long requested, long flags) {
-        if (flags != 0 || requested < 0 || requested > MAX_RECORD) {
+    public Region reserve(long requested) {
+        if (requested < 0 || requested > MAX_RECORD) {
             return null;
         }
         long length = (requested + HEADER + 7) & ~7L;
@@ -81,36 +79,29 @@ public final class RingBufImpl implements RingBufMap {
         }
     }
 
-    private int headerOf(Region sample) {
-        if (!owns(sample)) {
-            throw BpfFault.of(FaultKind.HELPER, "region " + sample + " is not a record of ring buffer " + spec.name());
+    /**
+     * A record is pending when its region starts right after a header of this ring that is
+     * still busy with the region's length: a region of another ring, an already committed
+     * record or a window that is not a whole record is refused.
+     */
+    @Override
+    public boolean commit(Region sample, boolean discard, long flags) {
+        if (sample == null || sample.data() != data) {
+            return false;
         }
         int off = sample.base() - HEADER;
-        int header = (int) INT.getAcquire(data, off);
-        if ((header & BUSY) == 0) {
-            throw BpfFault.of(FaultKind.HELPER, "record of ring buffer " + spec.name() + " was already committed");
+        if (off < 0 || off >= size) {
+            return false;
         }
-        return off;
-    }
-
-    private void commit(Region sample, long flags, boolean discard) {
-        int off = headerOf(sample);
-        INT.setVolatile(data, off, sample.size() | (discard ? DISCARD : 0));
+        if (!INT.compareAndSet(data, off, sample.size() | BUSY, sample.size() | (discard ? DISCARD : 0))) {
+            return false;
+        }
         if ((flags & MapFlags.BPF_RB_NO_WAKEUP) == 0 && waiters > 0) {
             synchronized (signal) {
                 signal.notifyAll();
             }
         }
-    }
-
-    @Override
-    public void submit(Region sample, long flags) {
-        commit(sample, flags, false);
-    }
-
-    @Override
-    public void discard(Region sample, long flags) {
-        commit(sample, flags, true);
+        return true;
     }
 
     @Override
@@ -118,12 +109,12 @@ public final class RingBufImpl implements RingBufMap {
         if ((flags & ~(MapFlags.BPF_RB_NO_WAKEUP | MapFlags.BPF_RB_FORCE_WAKEUP)) != 0) {
             return -Errno.EINVAL;
         }
-        Region r = reserve(bytes.length, 0);
+        Region r = reserve(bytes.length);
         if (r == null) {
             return -Errno.EAGAIN;
         }
         System.arraycopy(bytes, 0, data, r.base(), bytes.length);
-        submit(r, flags);
+        commit(r, false, flags);
         return 0;
     }
 
@@ -139,11 +130,6 @@ public final class RingBufImpl implements RingBufMap {
             return producerPos;
         }
         return 0;
-    }
-
-    @Override
-    public boolean owns(Region sample) {
-        return sample != null && sample.data() == data;
     }
 
     @Override
