@@ -10,6 +10,7 @@ import dev.jvmbpf.runtime.exec.Engine;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -77,7 +78,7 @@ final class ConformanceCommand implements Callable<Integer> {
     /** The registered engine names, for the help text. */
     static final class EngineNames implements Iterable<String> {
         @Override
-        public java.util.Iterator<String> iterator() {
+        public Iterator<String> iterator() {
             return Engines.names().iterator();
         }
     }
