@@ -21,9 +21,12 @@ import java.util.TreeMap;
  * engine is the reference.
  */
 public final class Fuzzer {
-    /** How a campaign runs. {@code out} may be null (mismatches are then only printed). */
+    /**
+     * How a campaign runs. {@code out} may be null (mismatches are then only printed); the
+     * campaign stops early after {@code maxMismatches} mismatches.
+     */
     public record Options(long seed, long count, List<Engine> engines, Path out, PrintStream progress,
-            int minimizeChecks) {
+            int minimizeChecks, long maxMismatches) {
         public Options {
             engines = List.copyOf(engines);
             if (engines.isEmpty()) {
@@ -33,7 +36,7 @@ public final class Fuzzer {
         }
 
         public Options(long seed, long count, List<Engine> engines, Path out, PrintStream progress) {
-            this(seed, count, engines, out, progress, 3000);
+            this(seed, count, engines, out, progress, 3000, Long.MAX_VALUE);
         }
     }
 
@@ -135,7 +138,9 @@ public final class Fuzzer {
         List<Mismatch> mismatches = new ArrayList<>();
         Coverage coverage = new Coverage();
         long rejected = 0;
-        for (long i = 0; i < options.count; i++) {
+        long programs = 0;
+        for (long i = 0; i < options.count && mismatches.size() < options.maxMismatches; i++) {
+            programs++;
             long programSeed = ProgramGenerator.programSeed(options.seed, i);
             FuzzProgram program = ProgramGenerator.generate(programSeed);
             Map<String, Outcome> outcomes = runAll(program);
@@ -161,7 +166,7 @@ public final class Fuzzer {
                         i + 1, options.count, rejected, mismatches.size(), (i + 1) / seconds);
             }
         }
-        return new Report(options.count, rejected, mismatches, counts, reasons, coverage, System.nanoTime() - start);
+        return new Report(programs, rejected, mismatches, counts, reasons, coverage, System.nanoTime() - start);
     }
 
     private Map<String, Outcome> runAll(FuzzProgram p) {

@@ -129,7 +129,7 @@ public final class ProgramGenerator {
                 default -> (byte) rnd.nextInt();
             };
         }
-        return new FuzzProgram(b.build(), memory);
+        return new FuzzProgram(b.build(), memory, b.pinned());
     }
 
     private int pickCount() {
@@ -255,6 +255,11 @@ public final class ProgramGenerator {
 
     private int writable(Ctx c) {
         return rnd.nextInt(c.inLoop ? 8 : 9);
+    }
+
+    private int otherWritable(Ctx c, int not) {
+        int r = writable(c);
+        return r != not ? r : (r + 1) % (c.inLoop ? 8 : 9);
     }
 
     private int readable() {
@@ -417,14 +422,20 @@ public final class ProgramGenerator {
             // t + off must land in [r10 - STACK_BYTES, r10 - width], aligned to width.
             off = shift - width * (1 + rnd.nextInt(STACK_BYTES / width));
         } else {
-            mov64Reg(t, readable());
-            b.emit(CLASS_ALU64 | ALU_AND | SRC_K, t, 0, 0, 0x18);
-            b.emit(CLASS_ALU64 | ALU_ADD | SRC_X, t, 10, 0, 0);
+            // Pointer plus index. The mirrored form "index += r10" is left out on purpose: inside
+            // a subprogram, Linux 6.18's verifier keeps tracking a stale constant in the slot
+            // written through such a pointer and prunes a branch the wrong way (see the report in
+            // the fuzz findings), so every campaign would keep rediscovering that one issue.
+            int u = otherWritable(c, t);
+            mov64Reg(u, readable());
+            b.emit(CLASS_ALU64 | ALU_AND | SRC_K, u, 0, 0, 0x18);
+            mov64Reg(t, 10);
+            b.emit(CLASS_ALU64 | ALU_ADD | SRC_X, t, u, 0, 0);
             int slots = (STACK_BYTES - 24) / width;
             off = -24 - width * (1 + rnd.nextInt(slots));
         }
         boolean load = rnd.nextBoolean();
-        int d = writable(c);
+        int d = otherWritable(c, t);
         if (load) {
             boolean sx = size != SIZE_DW && rnd.nextBoolean();
             b.emit(CLASS_LDX | (sx ? MODE_MEMSX : MODE_MEM) | size, d, t, off, 0);
@@ -432,9 +443,7 @@ public final class ProgramGenerator {
             int v = readable();
             b.emit(CLASS_STX | MODE_MEM | size, t, v == t ? (t + 1) % 9 : v, off, 0);
         }
-        if (!load || d != t) {
-            b.emit(CLASS_ALU64 | ALU_MOV | SRC_K, t, 0, 0, imm32());
-        }
+        b.emitPinned(CLASS_ALU64 | ALU_MOV | SRC_K, t, 0, 0, imm32());
     }
 
     private void indexedAccess(Ctx c) {
@@ -454,7 +463,7 @@ public final class ProgramGenerator {
         }
         b.emit(CLASS_ALU64 | ALU_ADD | SRC_X, t, MEM, 0, 0);
         boolean load = rnd.nextBoolean();
-        int d = writable(c);
+        int d = otherWritable(c, t);
         if (load) {
             boolean sx = size != SIZE_DW && rnd.nextBoolean();
             b.emit(CLASS_LDX | (sx ? MODE_MEMSX : MODE_MEM) | size, d, t, off, 0);
@@ -464,10 +473,8 @@ public final class ProgramGenerator {
         } else {
             b.emit(CLASS_ST | MODE_MEM | size, t, 0, off, imm32());
         }
-        if (!load || d != t) {
-            // t holds a pointer now; make it a scalar again before any other item uses it.
-            b.emit(CLASS_ALU64 | ALU_MOV | SRC_K, t, 0, 0, imm32());
-        }
+        // t holds a pointer now; make it a scalar again before any other item uses it.
+        b.emitPinned(CLASS_ALU64 | ALU_MOV | SRC_K, t, 0, 0, imm32());
         if (skip != null) {
             b.bind(skip);
         }
