@@ -46,7 +46,8 @@ import java.util.SplittableRandom;
  *     in the prologue (edge values: 0, 1, -1, INT_MIN, INT_MAX, LONG_MIN, LONG_MAX, ...).
  * <li>The lowest {@value #STACK_BYTES} bytes below r10 are initialised before anything reads them.
  * <li>Conditional jumps go forward to item boundaries of the same block; the only backward jumps
- *     close loops counted down in r8, which the loop body does not write.
+ *     close loops counted down in r8, which the loop body does not write (some loops also start
+ *     with a {@code may_goto} out of the loop, never taken this early).
  * <li>Memory offsets are constant and in bounds, or variable and bounded by a mask or a
  *     comparison the verifier follows; atomics are aligned.
  * <li>Functions are bpf-to-bpf subprograms that call only later functions (no recursion); each
@@ -498,7 +499,14 @@ public final class ProgramGenerator {
     private void loop(Ctx c) {
         b.emit(CLASS_ALU64 | ALU_MOV | SRC_K, LOOP, 0, 0, 1 + rnd.nextInt(5));
         Label top = b.label();
+        Label done = null;
         b.bind(top);
+        if (rnd.nextInt(4) == 0) {
+            // may_goto leaves after a budget of iterations (a time budget in recent kernels);
+            // these loops end long before any budget, so every engine must fall through.
+            done = b.label();
+            b.jump(Opcodes.MAY_GOTO, 0, 0, 0, done);
+        }
         block(c.loopBody(), 1 + rnd.nextInt(4));
         if (rnd.nextBoolean()) {
             b.emit(CLASS_ALU64 | ALU_ADD | SRC_K, LOOP, 0, 0, -1);
@@ -508,6 +516,9 @@ public final class ProgramGenerator {
         int[] exits = {Opcodes.JMP_JNE, Opcodes.JMP_JSGT, Opcodes.JMP_JGT};
         int cls = rnd.nextBoolean() ? CLASS_JMP : CLASS_JMP32;
         b.jump(cls | exits[rnd.nextInt(exits.length)] | SRC_K, LOOP, 0, 0, top);
+        if (done != null) {
+            b.bind(done);
+        }
     }
 
     private void call(Ctx c) {
