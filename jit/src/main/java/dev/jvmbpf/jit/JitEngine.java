@@ -1,7 +1,6 @@
 package dev.jvmbpf.jit;
 
 import dev.jvmbpf.jit.internal.ClassDefiner;
-import dev.jvmbpf.jit.internal.JitExecutable;
 import dev.jvmbpf.runtime.exec.Engine;
 import dev.jvmbpf.runtime.exec.Executable;
 import dev.jvmbpf.runtime.exec.HelperTable;
@@ -21,6 +20,6 @@ public final class JitEngine implements Engine {
 
     @Override
     public Executable load(BpfProgram program, HelperTable helpers) {
-        return new JitExecutable(program, helpers, ClassDefiner.define(program, helpers));
+        return ClassDefiner.load(program, helpers);
     }
 }

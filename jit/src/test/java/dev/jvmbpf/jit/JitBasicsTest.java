@@ -76,7 +76,7 @@ class JitBasicsTest {
                 .exit().build()));
         assertEquals(0xffff8000L, Runs.run(new Asm().mov(1, 0x8000)
                 .raw(Opcodes.CLASS_ALU | Opcodes.SRC_X | ALU_MOV, 0, 1, 16, 0).exit().build()));
-        assertEquals(0x3412, Runs.run(new Asm().mov(0, 0x11223412).raw(Opcodes.CLASS_ALU | ALU_END, 0, 0, 0, 16)
+        assertEquals(0x1234, Runs.run(new Asm().mov(0, 0x11223412).raw(Opcodes.CLASS_ALU | ALU_END, 0, 0, 0, 16)
                 .raw(Opcodes.CLASS_ALU | Opcodes.SRC_X | ALU_END, 0, 0, 0, 16).exit().build()));
         assertEquals(0x0807060504030201L, Runs.run(new Asm().lddw(0, 0x0102030405060708L)
                 .raw(Opcodes.CLASS_ALU64 | ALU_END, 0, 0, 0, 64).exit().build()));

@@ -28,8 +28,22 @@ public final class ClassDefiner {
         return compile(program, helpers).bytes();
     }
 
+    /** Compiles and defines {@code program}. */
+    public static JitExecutable load(BpfProgram program, HelperTable helpers) {
+        return new JitExecutable(program, helpers, define(program, helpers), takesFunctionPointers(program));
+    }
+
+    private static boolean takesFunctionPointers(BpfProgram program) {
+        for (var insn : program.instructionsView()) {
+            if (ProgramLayout.isFunctionPointer(insn)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Compiles and defines {@code program}, returning its entry point. */
-    public static CompiledEntry define(BpfProgram program, HelperTable helpers) {
+    static CompiledEntry define(BpfProgram program, HelperTable helpers) {
         CompilationUnit.Compiled compiled = compile(program, helpers);
         try {
             MethodHandles.Lookup hidden = LOOKUP.defineHiddenClassWithClassData(compiled.bytes(), compiled.classData(),

@@ -58,6 +58,8 @@ final class CompilationUnit {
     final ProgramLayout layout;
     final HelperTable helpers;
     final BpfProgram program;
+    /** True when the program loads function pointers, so helpers may call back into it. */
+    final boolean takesFunctionPointers;
     /** Helper ids called statically, mapped to their field names. */
     private final TreeMap<Integer, String> helperFields = new TreeMap<>();
     private final FunctionPlan[] plans;
@@ -67,6 +69,11 @@ final class CompilationUnit {
         this.program = program;
         this.layout = new ProgramLayout(program.instructionsView());
         this.helpers = helpers;
+        boolean pointers = false;
+        for (int pc = 0; pc < layout.code.length; pc++) {
+            pointers |= !layout.wideTail[pc] && ProgramLayout.isFunctionPointer(layout.code[pc]);
+        }
+        this.takesFunctionPointers = pointers;
         this.plans = new FunctionPlan[layout.functionCount()];
         for (int f = 0; f < plans.length; f++) {
             plans[f] = plan(f);
@@ -78,16 +85,14 @@ final class CompilationUnit {
     }
 
     static Compiled compile(String internalName, BpfProgram program, HelperTable helpers, boolean computeFrames) {
-        if (program.length() == 0) {
-            throw new LoadException("program " + program.name() + " has no instructions");
-        }
+        LoadChecks.check(program);
         CompilationUnit unit = new CompilationUnit(internalName, program, helpers);
         byte[] bytes = unit.emit(computeFrames);
         List<Object> data = new ArrayList<>();
         data.add(program.instructionsView());
         data.add(helpers);
         for (int id : unit.helperFields.keySet()) {
-            data.add(helpers.get(id).implementation());
+            data.add(helpers.get(id));
         }
         return new Compiled(internalName, bytes, data.toArray());
     }
@@ -204,6 +209,7 @@ final class CompilationUnit {
                 .visitEnd();
         emitConstructor(cw);
         emitRun(cw);
+        emitCallback(cw);
         Immediates imm = new Immediates(false);
         for (FunctionPlan plan : plans) {
             if (plan.chunked()) {
@@ -214,7 +220,8 @@ final class CompilationUnit {
             }
         }
         for (String field : helperFields.values()) {
-            cw.visitField(ACC_PRIVATE | ACC_STATIC | ACC_FINAL, field, "L" + Names.HELPER + ";", null, null).visitEnd();
+            cw.visitField(ACC_PRIVATE | ACC_STATIC | ACC_FINAL, field, "L" + Names.HELPER_SPEC + ";", null, null)
+                    .visitEnd();
         }
         emitClassInit(cw);
         cw.visitEnd();
@@ -245,6 +252,45 @@ final class CompilationUnit {
         mv.visitEnd();
     }
 
+    /** Dispatches a callback to the function starting at the given pc; only function-pointer targets qualify. */
+    private void emitCallback(ClassWriter cw) {
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "callback", "(L" + Names.MACHINE + ";IIJJJJJ)J",
+                null, null);
+        mv.visitCode();
+        TreeSet<Integer> targets = new TreeSet<>();
+        for (int pc = 0; pc < layout.code.length; pc++) {
+            if (!layout.wideTail[pc] && ProgramLayout.isFunctionPointer(layout.code[pc])) {
+                targets.add(pc + 1 + layout.code[pc].imm());
+            }
+        }
+        int[] keys = targets.stream().mapToInt(Integer::intValue).toArray();
+        Label[] cases = new Label[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            cases[i] = new Label();
+        }
+        Label bad = new Label();
+        mv.visitVarInsn(ILOAD, 2);
+        mv.visitLookupSwitchInsn(bad, keys, cases);
+        for (int i = 0; i < keys.length; i++) {
+            mv.visitLabel(cases[i]);
+            mv.visitVarInsn(ALOAD, 1);
+            for (int r = 0; r < 5; r++) {
+                mv.visitVarInsn(LLOAD, 4 + 2 * r);
+            }
+            mv.visitVarInsn(ILOAD, 3);
+            mv.visitMethodInsn(INVOKESTATIC, internalName, "f" + layout.functionAt(keys[i]), Names.FUNCTION_DESC, false);
+            mv.visitInsn(LRETURN);
+        }
+        mv.visitLabel(bad);
+        mv.visitVarInsn(ILOAD, 2);
+        mv.visitInsn(org.objectweb.asm.Opcodes.I2L);
+        mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME_PACKAGE + "JitCallbacks", "notAFunction",
+                "(J)L" + Names.BPF_FAULT + ";", false);
+        mv.visitInsn(org.objectweb.asm.Opcodes.ATHROW);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
     private void emitClassInit(ClassWriter cw) {
         MethodVisitor mv = cw.visitMethod(ACC_STATIC, "<clinit>", "()V", null, null);
         mv.visitCode();
@@ -260,7 +306,7 @@ final class CompilationUnit {
         initField(mv, index++, PROGRAM_FIELD, Names.INSTRUCTION_ARRAY);
         initField(mv, index++, HELPERS_FIELD, "L" + Names.HELPER_TABLE + ";");
         for (String field : helperFields.values()) {
-            initField(mv, index++, field, "L" + Names.HELPER + ";");
+            initField(mv, index++, field, "L" + Names.HELPER_SPEC + ";");
         }
         mv.visitInsn(RETURN);
         mv.visitMaxs(0, 0);

@@ -3,6 +3,7 @@ package dev.jvmbpf.jit.internal;
 import dev.jvmbpf.runtime.exec.Executable;
 import dev.jvmbpf.runtime.exec.HelperTable;
 import dev.jvmbpf.runtime.exec.Machine;
+import dev.jvmbpf.runtime.exec.TailCall;
 import dev.jvmbpf.runtime.memory.BpfFault;
 import dev.jvmbpf.runtime.memory.FaultKind;
 import dev.jvmbpf.runtime.program.BpfProgram;
@@ -12,11 +13,13 @@ public final class JitExecutable implements Executable {
     private final BpfProgram program;
     private final HelperTable helpers;
     private final CompiledEntry entry;
+    private final boolean takesFunctionPointers;
 
-    public JitExecutable(BpfProgram program, HelperTable helpers, CompiledEntry entry) {
+    public JitExecutable(BpfProgram program, HelperTable helpers, CompiledEntry entry, boolean takesFunctionPointers) {
         this.program = program;
         this.helpers = helpers;
         this.entry = entry;
+        this.takesFunctionPointers = takesFunctionPointers;
     }
 
     @Override
@@ -31,10 +34,17 @@ public final class JitExecutable implements Executable {
 
     @Override
     public long execute(Machine machine, long r1, long r2, long r3, long r4, long r5) {
+        if (takesFunctionPointers && !(machine.callbackInvoker() instanceof JitCallbacks c && c.entry == entry)) {
+            machine.setCallbackInvoker(new JitCallbacks(entry));
+        }
         try {
             return entry.run(machine, r1, r2, r3, r4, r5);
         } catch (BpfFault f) {
             throw f;
+        } catch (TailCall t) {
+            return t.target().execute(machine, t.context(), 0, 0, 0, 0);
+        } catch (EndOfRun e) {
+            return 0;
         } catch (Throwable t) {
             // Generated methods locate their own faults; this catches what happens outside them,
             // such as a stack overflow in a dispatcher.

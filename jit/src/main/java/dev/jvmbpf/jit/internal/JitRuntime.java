@@ -1,9 +1,9 @@
 package dev.jvmbpf.jit.internal;
 
-import dev.jvmbpf.runtime.exec.Helper;
 import dev.jvmbpf.runtime.exec.HelperSpec;
 import dev.jvmbpf.runtime.exec.HelperTable;
 import dev.jvmbpf.runtime.exec.Machine;
+import dev.jvmbpf.runtime.exec.TailCall;
 import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.memory.AddressSpace;
 import dev.jvmbpf.runtime.memory.BpfFault;
@@ -73,30 +73,30 @@ public final class JitRuntime {
         I64.set(stack, index, value);
     }
 
-    /** A 64-bit atomic on an aligned stack slot; returns the old value. {@code op} is a constant at each call site. */
-    public static long stackAtomic64(byte[] stack, int index, int op, long operand, long expected) {
-        return switch (op & ~0x01) {
-            case 0x00 -> (long) I64.getAndAdd(stack, index, operand);
-            case 0x40 -> (long) I64.getAndBitwiseOr(stack, index, operand);
-            case 0x50 -> (long) I64.getAndBitwiseAnd(stack, index, operand);
-            case 0xa0 -> (long) I64.getAndBitwiseXor(stack, index, operand);
-            case 0xe0 -> (long) I64.getAndSet(stack, index, operand);
-            default -> (long) I64.compareAndExchange(stack, index, expected, operand);
-        };
-    }
-
-    /** A 32-bit atomic on an aligned stack slot; returns the old value zero-extended. */
-    public static long stackAtomic32(byte[] stack, int index, int op, long operand, long expected) {
-        int v = (int) operand;
-        int old = switch (op & ~0x01) {
-            case 0x00 -> (int) I32.getAndAdd(stack, index, v);
-            case 0x40 -> (int) I32.getAndBitwiseOr(stack, index, v);
-            case 0x50 -> (int) I32.getAndBitwiseAnd(stack, index, v);
-            case 0xa0 -> (int) I32.getAndBitwiseXor(stack, index, v);
-            case 0xe0 -> (int) I32.getAndSet(stack, index, v);
-            default -> (int) I32.compareAndExchange(stack, index, (int) expected, v);
-        };
-        return Integer.toUnsignedLong(old);
+    /**
+     * An atomic read-modify-write of 4 or 8 bytes on an aligned stack slot; returns the old value
+     * (zero-extended for 4 bytes). Byte-array views have no atomic access modes on JDK 25, so
+     * this holds the array's monitor, the same one {@code AddressSpace.atomic} holds: atomics
+     * through either path exclude each other. {@code op} is a constant at each call site.
+     */
+    public static long stackAtomic(byte[] stack, int index, int width, int op, long operand, long expected) {
+        synchronized (stack) {
+            long old = width == 8 ? (long) I64.get(stack, index) : (int) I32.get(stack, index) & 0xffffffffL;
+            long updated = switch (op & ~0x01) {
+                case 0x00 -> old + operand;
+                case 0x40 -> old | operand;
+                case 0x50 -> old & operand;
+                case 0xa0 -> old ^ operand;
+                case 0xe0 -> operand;
+                default -> (width == 8 ? old == expected : (int) old == (int) expected) ? operand : old;
+            };
+            if (width == 8) {
+                I64.set(stack, index, updated);
+            } else {
+                I32.set(stack, index, (int) updated);
+            }
+            return old;
+        }
     }
 
     /** The frame region of call depth {@code depth}: its array and the index of its first byte. */
@@ -123,6 +123,20 @@ public final class JitRuntime {
 
     // Calls.
 
+    /**
+     * Invokes a helper. A Java exception from the helper other than a fault or a tail call is the
+     * helper's failure (HELPER), as in the interpreter; C2 inlines this, so the handler is free.
+     */
+    public static long callHelper(HelperSpec spec, Machine machine, long r1, long r2, long r3, long r4, long r5) {
+        try {
+            return spec.implementation().call(machine, r1, r2, r3, r4, r5);
+        } catch (BpfFault | TailCall f) {
+            throw f;
+        } catch (RuntimeException e) {
+            throw BpfFault.of(FaultKind.HELPER, "helper " + spec.name() + " (" + spec.id() + ") failed: " + e);
+        }
+    }
+
     /** {@code callx}: the register holds the helper id, resolved at run time. */
     public static long callDynamic(HelperTable helpers, Machine machine, long id, long r1, long r2, long r3,
             long r4, long r5) {
@@ -130,7 +144,7 @@ public final class JitRuntime {
         if (spec == null) {
             throw BpfFault.of(FaultKind.HELPER, "unknown helper " + id);
         }
-        return spec.implementation().call(machine, r1, r2, r3, r4, r5);
+        return callHelper(spec, machine, r1, r2, r3, r4, r5);
     }
 
     /** Reached only when a program calls a helper id the table lacked at compile time. */
@@ -138,9 +152,19 @@ public final class JitRuntime {
         return BpfFault.of(FaultKind.HELPER, "unknown helper " + id);
     }
 
-    /** Invokes a helper; a non-fault exception from the helper's Java code is the helper's failure. */
-    public static long callHelper(Helper helper, Machine machine, long r1, long r2, long r3, long r4, long r5) {
-        return helper.call(machine, r1, r2, r3, r4, r5);
+    /** Records the caller's frame depth for callbacks (only in programs that take function pointers). */
+    public static void enterHelper(Machine machine, int depth) {
+        if (machine.callbackInvoker() instanceof JitCallbacks c) {
+            c.enter(depth);
+        }
+    }
+
+    /**
+     * {@code LD_ABS}/{@code LD_IND} outside the entry function: the packet is missing, so the whole
+     * run ends with r0 = 0. The signal crosses the generated frames untouched (see {@link #locate}).
+     */
+    public static EndOfRun endOfRun() {
+        return EndOfRun.INSTANCE;
     }
 
     public static BpfFault callDepth(int depth) {
@@ -160,16 +184,14 @@ public final class JitRuntime {
      * Converts whatever left a method of a compiled program into a fault located at {@code pc}.
      * A fault raised deeper (in a callee frame) already carries its pc and is kept.
      */
-    public static BpfFault locate(Throwable t, int pc, Instruction[] program) {
+    public static RuntimeException locate(Throwable t, int pc, Instruction[] program) {
         Instruction insn = pc >= 0 && pc < program.length ? program[pc] : null;
         if (t instanceof BpfFault f) {
             return f.at(pc, insn);
         }
+        if (t instanceof TailCall || t instanceof EndOfRun) {
+            return (RuntimeException) t;
+        }
         return new BpfFault(FaultKind.INTERNAL, pc, insn, 0, 0, t.toString());
-    }
-
-    /** The chunk index of a chunked function's dispatch code. */
-    public static int chunkOf(int code) {
-        return code >>> 16;
     }
 }

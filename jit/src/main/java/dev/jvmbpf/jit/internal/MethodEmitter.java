@@ -42,7 +42,6 @@ import static org.objectweb.asm.Opcodes.IF_ICMPLT;
 import static org.objectweb.asm.Opcodes.IF_ICMPNE;
 import static org.objectweb.asm.Opcodes.ILOAD;
 import static org.objectweb.asm.Opcodes.INEG;
-import static org.objectweb.asm.Opcodes.INVOKEINTERFACE;
 import static org.objectweb.asm.Opcodes.INVOKESTATIC;
 import static org.objectweb.asm.Opcodes.INVOKEVIRTUAL;
 import static org.objectweb.asm.Opcodes.IRETURN;
@@ -195,7 +194,8 @@ final class MethodEmitter {
             if (chunked() && to < plan.end) {
                 mv.visitJumpInsn(GOTO, exitTo(to));
             } else {
-                emitFault(last < 0 ? from : last, "invalid", "execution falls through the end of the function");
+                // The interpreter runs off the program's end onto an invalid slot at pc == length.
+                emitFault(to, "invalid", "execution falls through the end of the function");
             }
         }
         emitStubs();
@@ -206,7 +206,7 @@ final class MethodEmitter {
         mv.visitInsn(IADD);
         mv.visitFieldInsn(GETSTATIC, unit.internalName, CompilationUnit.PROGRAM_FIELD, Names.INSTRUCTION_ARRAY);
         mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "locate",
-                "(Ljava/lang/Throwable;I" + Names.INSTRUCTION_ARRAY + ")L" + Names.BPF_FAULT + ";", false);
+                "(Ljava/lang/Throwable;I" + Names.INSTRUCTION_ARRAY + ")Ljava/lang/RuntimeException;", false);
         mv.visitInsn(ATHROW);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
@@ -449,11 +449,7 @@ final class MethodEmitter {
                         case 8 -> signExtend(I2B);
                         case 16 -> signExtend(I2S);
                         case 32 -> signExtend(-1);
-                        default -> {
-                            mv.visitInsn(POP2);
-                            invalid(pc, "movsx offset " + insn.offset());
-                            return;
-                        }
+                        default -> { }
                     }
                 }
                 store(d);
@@ -485,21 +481,13 @@ final class MethodEmitter {
                 store(d);
             }
             case ALU_DIV, ALU_MOD -> {
-                if (insn.offset() != 0 && insn.offset() != 1) {
-                    invalid(pc, "division offset " + insn.offset());
-                    return;
-                }
                 load(d);
                 operand64(insn, x);
-                String name = (insn.offset() == 1 ? "s" : "u") + (op == ALU_DIV ? "div" : "mod") + "64";
+                String name = (insn.offset() != 0 ? "s" : "u") + (op == ALU_DIV ? "div" : "mod") + "64";
                 mv.visitMethodInsn(INVOKESTATIC, Names.ALU, name, "(JJ)J", false);
                 store(d);
             }
             case ALU_END -> {
-                if (x || !validSwapWidth(insn.imm())) {
-                    invalid(pc, "byte swap of " + insn.imm() + " bits");
-                    return;
-                }
                 load(d);
                 imm.pushInt(mv, insn.imm());
                 mv.visitMethodInsn(INVOKESTATIC, Names.ALU, "toBigEndian", "(JI)J", false);
@@ -507,10 +495,6 @@ final class MethodEmitter {
             }
             default -> invalid(pc, "unknown ALU64 operation");
         }
-    }
-
-    private static boolean validSwapWidth(int bits) {
-        return bits == 16 || bits == 32 || bits == 64;
     }
 
     /** Sign-extends the long on the stack from 8, 16 (given conversion) or 32 bits (-1). */
@@ -555,11 +539,7 @@ final class MethodEmitter {
                         case 0 -> { }
                         case 8 -> mv.visitInsn(I2B);
                         case 16 -> mv.visitInsn(I2S);
-                        default -> {
-                            mv.visitInsn(org.objectweb.asm.Opcodes.POP);
-                            invalid(pc, "movsx32 offset " + insn.offset());
-                            return;
-                        }
+                        default -> { }
                     }
                     toUnsigned();
                 }
@@ -592,21 +572,13 @@ final class MethodEmitter {
                 store(d);
             }
             case ALU_DIV, ALU_MOD -> {
-                if (insn.offset() != 0 && insn.offset() != 1) {
-                    invalid(pc, "division offset " + insn.offset());
-                    return;
-                }
                 load(d);
                 operand64(insn, x);
-                String name = (insn.offset() == 1 ? "s" : "u") + (op == ALU_DIV ? "div" : "mod") + "32";
+                String name = (insn.offset() != 0 ? "s" : "u") + (op == ALU_DIV ? "div" : "mod") + "32";
                 mv.visitMethodInsn(INVOKESTATIC, Names.ALU, name, "(JJ)J", false);
                 store(d);
             }
             case ALU_END -> {
-                if (!validSwapWidth(insn.imm())) {
-                    invalid(pc, "byte swap of " + insn.imm() + " bits");
-                    return;
-                }
                 load(d);
                 imm.pushInt(mv, insn.imm());
                 mv.visitMethodInsn(INVOKESTATIC, Names.ALU, x ? "toBigEndian" : "toLittleEndian", "(JI)J", false);
@@ -734,14 +706,25 @@ final class MethodEmitter {
             mv.visitInsn(ATHROW);
             return;
         }
-        mv.visitFieldInsn(GETSTATIC, unit.internalName, unit.helperField(id, measuring), "L" + Names.HELPER + ";");
+        recordDepthForCallbacks();
+        mv.visitFieldInsn(GETSTATIC, unit.internalName, unit.helperField(id, measuring), "L" + Names.HELPER_SPEC + ";");
         pushArguments();
-        mv.visitMethodInsn(INVOKEINTERFACE, Names.HELPER, "call", Names.HELPER_CALL_DESC, true);
+        mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "callHelper", "(L" + Names.HELPER_SPEC + ";" + Names.HELPER_CALL_DESC.substring(1), false);
         store(0);
+    }
+
+    /** A helper may call back into the program one frame deeper; only programs with function pointers need this. */
+    private void recordDepthForCallbacks() {
+        if (unit.takesFunctionPointers) {
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitVarInsn(ILOAD, depthSlot);
+            mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "enterHelper", "(L" + Names.MACHINE + ";I)V", false);
+        }
     }
 
     private void emitCallDynamic(int pc, Instruction insn) {
         setPc(pc);
+        recordDepthForCallbacks();
         mv.visitFieldInsn(GETSTATIC, unit.internalName, CompilationUnit.HELPERS_FIELD, "L" + Names.HELPER_TABLE + ";");
         mv.visitVarInsn(ALOAD, 0);
         load(insn.dst());
@@ -768,6 +751,12 @@ final class MethodEmitter {
         mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "callDepth", Names.FAULT_DESC, false);
         mv.visitInsn(ATHROW);
         mv.visitLabel(ok);
+        // The callee starts with a zeroed frame, as in the interpreter.
+        mv.visitVarInsn(ALOAD, memSlot);
+        mv.visitVarInsn(ILOAD, depthSlot);
+        mv.visitInsn(ICONST_1);
+        mv.visitInsn(IADD);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.ADDRESS_SPACE, "clearFrame", "(I)V", false);
         pushArguments();
         mv.visitVarInsn(ILOAD, depthSlot);
         mv.visitInsn(ICONST_1);
@@ -805,8 +794,7 @@ final class MethodEmitter {
 
     private void emitLd(int pc, Instruction insn) {
         if (!insn.isWide()) {
-            // LD_ABS / LD_IND and anything else of class LD.
-            invalid(pc, "legacy packet access is not supported");
+            emitPacketLoad(pc, insn);
             return;
         }
         Instruction[] code = unit.layout.code;
@@ -814,8 +802,14 @@ final class MethodEmitter {
             invalid(pc, "lddw without its second slot");
             return;
         }
+        boolean mapSource = insn.src() == Opcodes.PSEUDO_MAP_IDX || insn.src() == Opcodes.PSEUDO_MAP_IDX_VALUE;
+        if (mapSource && (insn.imm() < 0 || insn.imm() >= unit.program.maps().size())) {
+            invalid(pc, "lddw names map " + insn.imm() + " but the program has " + unit.program.maps().size());
+            return;
+        }
         switch (insn.src()) {
             case Opcodes.PSEUDO_NONE -> imm.pushLong(mv, Instruction.wideImmediate(code, pc));
+            case Opcodes.PSEUDO_FUNC -> imm.pushLong(mv, (long) pc + 1 + insn.imm());
             case Opcodes.PSEUDO_MAP_IDX -> imm.pushLong(mv, Machine.mapHandle(insn.imm()));
             case Opcodes.PSEUDO_MAP_IDX_VALUE -> {
                 setPc(pc);
@@ -831,6 +825,40 @@ final class MethodEmitter {
             }
         }
         store(insn.dst());
+    }
+
+    /**
+     * {@code LD_ABS}/{@code LD_IND}: a big-endian load from the machine's packet into r0; outside
+     * the packet the run ends with r0 = 0 (as in the kernel and the interpreter).
+     */
+    private void emitPacketLoad(int pc, Instruction insn) {
+        setPc(pc);
+        mv.visitVarInsn(ALOAD, 0);
+        if ((insn.opcode() & 0xe0) == Opcodes.MODE_IND) {
+            load(insn.src());
+            mv.visitInsn(org.objectweb.asm.Opcodes.L2I);
+            imm.pushInt(mv, insn.imm());
+            mv.visitInsn(IADD);
+        } else {
+            imm.pushInt(mv, insn.imm());
+        }
+        imm.pushInt(mv, Opcodes.sizeBytes(insn.opcode()));
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.MACHINE, "loadPacket", "(II)J", false);
+        mv.visitInsn(org.objectweb.asm.Opcodes.DUP2);
+        store(0);
+        mv.visitInsn(LCONST_0);
+        mv.visitInsn(LCMP);
+        Label inside = new Label();
+        mv.visitJumpInsn(IFGE, inside);
+        mv.visitInsn(LCONST_0);
+        store(0);
+        if (plan.index == 0) {
+            emitExit();
+        } else {
+            mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "endOfRun", "()L" + Names.RUNTIME_PACKAGE + "EndOfRun;", false);
+            mv.visitInsn(ATHROW);
+        }
+        mv.visitLabel(inside);
     }
 
     /** True when {@code base + offset} with {@code base == r10} provably lies inside the frame. */
@@ -937,20 +965,22 @@ final class MethodEmitter {
             mv.visitMethodInsn(INVOKEVIRTUAL, Names.ADDRESS_SPACE, "storeRelease", "(JIJ)V", false);
             return;
         }
+        if (width < 4) {
+            invalid(pc, "atomic operation on " + width + " bytes");
+            return;
+        }
         boolean known = switch (op & ~Opcodes.ATOMIC_FETCH) {
             case Opcodes.ATOMIC_ADD, Opcodes.ATOMIC_OR, Opcodes.ATOMIC_AND, Opcodes.ATOMIC_XOR -> true;
             default -> op == Opcodes.ATOMIC_XCHG || op == Opcodes.ATOMIC_CMPXCHG;
         };
-        if (!known || (width != 4 && width != 8)) {
-            invalid(pc, "unknown atomic operation 0x" + Integer.toHexString(op) + " of " + width + " bytes");
-            return;
-        }
-        if (onStack(d, insn.offset(), width) && (insn.offset() & (width - 1)) == 0) {
+        // Unknown operations take the generic path, which faults exactly as the interpreter does.
+        if (known && onStack(d, insn.offset(), width) && (insn.offset() & (width - 1)) == 0) {
             stackIndex(insn.offset());
+            imm.pushInt(mv, width);
             imm.pushInt(mv, op);
             load(s);
             load(0);
-            mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "stackAtomic" + width * 8, "([BIIJJ)J", false);
+            mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "stackAtomic", "([BIIIJJ)J", false);
         } else {
             setPc(pc);
             mv.visitVarInsn(ALOAD, memSlot);

@@ -6,6 +6,7 @@ import org.objectweb.asm.Type;
 final class Names {
     static final String MACHINE = "dev/jvmbpf/runtime/exec/Machine";
     static final String HELPER = "dev/jvmbpf/runtime/exec/Helper";
+    static final String HELPER_SPEC = "dev/jvmbpf/runtime/exec/HelperSpec";
     static final String HELPER_TABLE = "dev/jvmbpf/runtime/exec/HelperTable";
     static final String ADDRESS_SPACE = "dev/jvmbpf/runtime/memory/AddressSpace";
     static final String REGION = "dev/jvmbpf/runtime/memory/Region";
@@ -13,6 +14,7 @@ final class Names {
     static final String INSTRUCTION_ARRAY = "[Ldev/jvmbpf/runtime/isa/Instruction;";
     static final String ALU = "dev/jvmbpf/runtime/isa/Alu";
     static final String RUNTIME = Type.getInternalName(JitRuntime.class);
+    static final String RUNTIME_PACKAGE = "dev/jvmbpf/jit/internal/";
     static final String ENTRY = Type.getInternalName(CompiledEntry.class);
 
     /** A BPF function: (machine, r1..r5, call depth) returning r0. */

@@ -33,7 +33,7 @@ final class ProgramLayout {
         TreeSet<Integer> starts = new TreeSet<>();
         starts.add(0);
         for (int pc = 0; pc < n; pc++) {
-            if (!wideTail[pc] && isLocalCall(code[pc])) {
+            if (!wideTail[pc] && (isLocalCall(code[pc]) || isFunctionPointer(code[pc]))) {
                 int target = pc + code[pc].imm() + 1;
                 if (target > 0 && target < n && !wideTail[target]) {
                     starts.add(target);
@@ -95,6 +95,11 @@ final class ProgramLayout {
 
     static boolean isLocalCall(Instruction insn) {
         return insn.opcode() == Opcodes.CALL && insn.src() == Opcodes.CALL_LOCAL;
+    }
+
+    /** An lddw loading a function pointer (callbacks of bpf_loop and friends): its target is a function. */
+    static boolean isFunctionPointer(Instruction insn) {
+        return insn.opcode() == Opcodes.LDDW && insn.src() == Opcodes.PSEUDO_FUNC;
     }
 
     static boolean isExit(Instruction insn) {
