@@ -16,6 +16,8 @@ import java.util.List;
 public final class Machine {
     /** Map handles live far above every region id, so dereferencing one faults. */
     private static final long MAP_HANDLE_BASE = 0x7ff0_0000L << 32;
+    /** The kernel's limit of tail calls in one run ({@code MAX_TAIL_CALL_CNT}). */
+    public static final int MAX_TAIL_CALLS = 33;
 
     private final BpfProgram program;
     private final HelperTable helpers;
@@ -25,6 +27,10 @@ public final class Machine {
     private long budget;
     private long remaining;
     private Object attachment;
+    private long packetAddress;
+    private long packetLength;
+    private CallbackInvoker callbackInvoker;
+    private int tailCalls;
 
     public Machine(BpfProgram program, HelperTable helpers, Output output) {
         this.program = program;
@@ -71,6 +77,45 @@ public final class Machine {
         memory.reset();
         memory.clearFrame(0);
         remaining = budget;
+        tailCalls = 0;
+        packetAddress = 0;
+        packetLength = 0;
+    }
+
+    /**
+     * Names the packet that the legacy {@code LD_ABS}/{@code LD_IND} instructions read: for RAW
+     * programs the input memory, for socket filters the packet data. A run without one reads
+     * nothing: every such load is out of bounds.
+     */
+    public void setPacket(long address, long length) {
+        this.packetAddress = address;
+        this.packetLength = length;
+    }
+
+    public long packetAddress() {
+        return packetAddress;
+    }
+
+    public long packetLength() {
+        return packetLength;
+    }
+
+    /**
+     * The load of {@code LD_ABS}/{@code LD_IND}: {@code width} (1, 2 or 4) bytes at packet offset
+     * {@code offset} (the kernel computes it in 32 bits and treats it as signed), converted from
+     * network byte order. Returns -1 when the bytes lie outside the packet; the kernel then ends
+     * the program with r0 = 0, and so must every engine.
+     */
+    public long loadPacket(int offset, int width) {
+        if (offset < 0 || offset + (long) width > packetLength) {
+            return -1;
+        }
+        long v = memory.load(packetAddress + offset, width);
+        return switch (width) {
+            case 1 -> v;
+            case 2 -> Short.toUnsignedLong(Short.reverseBytes((short) v));
+            default -> Integer.toUnsignedLong(Integer.reverseBytes((int) v));
+        };
     }
 
     /** At most this many instructions per run (0: unlimited). Engines that count honour it. */
@@ -122,5 +167,26 @@ public final class Machine {
 
     public void setAttachment(Object attachment) {
         this.attachment = attachment;
+    }
+
+    /** How helpers call back into the running program; the engine installs it (see {@link CallbackInvoker}). */
+    public CallbackInvoker callbackInvoker() {
+        return callbackInvoker;
+    }
+
+    public void setCallbackInvoker(CallbackInvoker invoker) {
+        this.callbackInvoker = invoker;
+    }
+
+    /**
+     * Counts one tail call of the current run; false once {@link #MAX_TAIL_CALLS} have been made,
+     * in which case the tail call must not happen (see {@link TailCall}).
+     */
+    public boolean admitTailCall() {
+        if (tailCalls >= MAX_TAIL_CALLS) {
+            return false;
+        }
+        tailCalls++;
+        return true;
     }
 }
