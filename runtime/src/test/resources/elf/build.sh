@@ -14,7 +14,9 @@ arch_include=/usr/include/$(uname -m)-linux-gnu
 compile() { # compile CLANG OUTPUT SOURCE FLAGS...
     cc=$1 out=$2 src=$3
     shift 3
-    "$cc" -target bpf "$@" -I"$build" -I"$arch_include" -c "$here/$src" -o "$here/$out"
+    # Relative source paths and a mapped directory keep the build machine's paths out of the debug info.
+    (cd "$here" && "$cc" -target bpf "$@" -fdebug-prefix-map="$here"=. -I"$build" -I"$arch_include" \
+        -c "$src" -o "$out")
     echo "built $out with $cc $*"
 }
 
