@@ -8,6 +8,10 @@ final class Subcommands {
     }
 
     static List<Object> all() {
-        return List.of();
+        return List.of(new ConformanceCommand(),
+                new AsmCommand(),
+                new DisasmCommand(),
+                new VerifyCommand(),
+                new FuzzCommand());
     }
 }

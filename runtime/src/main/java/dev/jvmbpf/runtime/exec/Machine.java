@@ -27,6 +27,8 @@ public final class Machine {
     private long budget;
     private long remaining;
     private Object attachment;
+    private long packetAddress;
+    private long packetLength;
     private CallbackInvoker callbackInvoker;
     private int tailCalls;
 
@@ -76,6 +78,44 @@ public final class Machine {
         memory.clearFrame(0);
         remaining = budget;
         tailCalls = 0;
+        packetAddress = 0;
+        packetLength = 0;
+    }
+
+    /**
+     * Names the packet that the legacy {@code LD_ABS}/{@code LD_IND} instructions read: for RAW
+     * programs the input memory, for socket filters the packet data. A run without one reads
+     * nothing: every such load is out of bounds.
+     */
+    public void setPacket(long address, long length) {
+        this.packetAddress = address;
+        this.packetLength = length;
+    }
+
+    public long packetAddress() {
+        return packetAddress;
+    }
+
+    public long packetLength() {
+        return packetLength;
+    }
+
+    /**
+     * The load of {@code LD_ABS}/{@code LD_IND}: {@code width} (1, 2 or 4) bytes at packet offset
+     * {@code offset} (the kernel computes it in 32 bits and treats it as signed), converted from
+     * network byte order. Returns -1 when the bytes lie outside the packet; the kernel then ends
+     * the program with r0 = 0, and so must every engine.
+     */
+    public long loadPacket(int offset, int width) {
+        if (offset < 0 || offset + (long) width > packetLength) {
+            return -1;
+        }
+        long v = memory.load(packetAddress + offset, width);
+        return switch (width) {
+            case 1 -> v;
+            case 2 -> Short.toUnsignedLong(Short.reverseBytes((short) v));
+            default -> Integer.toUnsignedLong(Integer.reverseBytes((int) v));
+        };
     }
 
     /** At most this many instructions per run (0: unlimited). Engines that count honour it. */

@@ -6,6 +6,13 @@ package dev.jvmbpf.runtime.isa;
  * small enough for C2 to inline.
  */
 public final class Alu {
+    /**
+     * How many times each function invocation may fall through its {@code may_goto} instructions
+     * before they start jumping: the kernel's {@code BPF_MAX_LOOPS}. The counter is per call of a
+     * function (initialised in its prologue), not per run, as in the kernel's interpreter.
+     */
+    public static final int MAY_GOTO_LOOPS = 8 * 1024 * 1024;
+
     private Alu() {
     }
 

@@ -1,5 +1,24 @@
 package dev.jvmbpf.runtime.maps;
 
-/** The shape of a map, as an ELF object or the Java API declares it. */
-public record MapSpec(String name, MapType type, int keySize, int valueSize, int maxEntries, int flags) {
+import java.util.Objects;
+
+/**
+ * The shape of a map, as an ELF object or the Java API declares it. {@code flags} are the kernel's
+ * {@code map_flags} ({@link MapFlags}); {@code mapExtra} is the kernel's {@code map_extra} (the
+ * number of hash functions of a bloom filter in its low 4 bits).
+ */
+public record MapSpec(String name, MapType type, int keySize, int valueSize, int maxEntries, int flags,
+        long mapExtra) {
+    public MapSpec {
+        Objects.requireNonNull(name, "map name");
+        Objects.requireNonNull(type, "map type of " + name);
+    }
+
+    public MapSpec(String name, MapType type, int keySize, int valueSize, int maxEntries, int flags) {
+        this(name, type, keySize, valueSize, maxEntries, flags, 0);
+    }
+
+    public MapSpec withMaxEntries(int entries) {
+        return new MapSpec(name, type, keySize, valueSize, entries, flags, mapExtra);
+    }
 }

@@ -156,70 +156,51 @@ public final class AddressSpace {
     /**
      * Performs atomic operation {@code op} (an {@code Opcodes.ATOMIC_*} immediate) of 4 or 8 bytes
      * and returns the old value (zero-extended for 4 bytes). For cmpxchg, {@code expected} is r0.
+     *
+     * <p>Byte-array views support no atomic access mode (the JDK cannot prove a {@code byte[]}
+     * element aligned), so the read-modify-write of one array holds that array's monitor: every
+     * atomic on the same memory is atomic with respect to the others, across threads.
      */
     public long atomic(int op, long address, int width, long operand, long expected) {
         Region r = atomicTarget(address, width);
-        int i = r.base + (int) address;
-        byte[] d = r.data;
-        if (width == 8) {
-            return switch (op & ~0x01) {
-                case 0x00 -> (long) Region.I64.getAndAdd(d, i, operand);
-                case 0x40 -> (long) Region.I64.getAndBitwiseOr(d, i, operand);
-                case 0x50 -> (long) Region.I64.getAndBitwiseAnd(d, i, operand);
-                case 0xa0 -> (long) Region.I64.getAndBitwiseXor(d, i, operand);
-                case 0xe0 -> (long) Region.I64.getAndSet(d, i, operand);
-                case 0xf0 -> (long) Region.I64.compareAndExchange(d, i, expected, operand);
+        int offset = (int) address;
+        synchronized (r.data) {
+            long old = r.get(offset, width);
+            long updated = switch (op & ~0x01) {
+                case 0x00 -> old + operand;
+                case 0x40 -> old | operand;
+                case 0x50 -> old & operand;
+                case 0xa0 -> old ^ operand;
+                case 0xe0 -> operand;
+                case 0xf0 -> (width == 8 ? old == expected : (int) old == (int) expected) ? operand : old;
                 default -> throw BpfFault.of(FaultKind.INVALID_INSTRUCTION, "atomic op 0x" + Integer.toHexString(op));
             };
+            r.put(offset, width, updated);
+            return old;
         }
-        int v = (int) operand;
-        int old = switch (op & ~0x01) {
-            case 0x00 -> (int) Region.I32.getAndAdd(d, i, v);
-            case 0x40 -> (int) Region.I32.getAndBitwiseOr(d, i, v);
-            case 0x50 -> (int) Region.I32.getAndBitwiseAnd(d, i, v);
-            case 0xa0 -> (int) Region.I32.getAndBitwiseXor(d, i, v);
-            case 0xe0 -> (int) Region.I32.getAndSet(d, i, v);
-            case 0xf0 -> (int) Region.I32.compareAndExchange(d, i, (int) expected, v);
-            default -> throw BpfFault.of(FaultKind.INVALID_INSTRUCTION, "atomic op 0x" + Integer.toHexString(op));
-        };
-        return Integer.toUnsignedLong(old);
     }
 
-    /** load-acquire of 1, 2, 4 or 8 bytes. */
+    private Region orderedTarget(long address, int width, boolean write) {
+        Region r = checked(address, width, write);
+        if (((r.base + (int) address) & (width - 1)) != 0) {
+            throw BpfFault.memory(FaultKind.MISALIGNED, address, width,
+                    (write ? "store-release" : "load-acquire") + " must be aligned");
+        }
+        return r;
+    }
+
+    /** load-acquire of 1, 2, 4 or 8 bytes: no later access moves before it. */
     public long loadAcquire(long address, int width) {
-        Region r = checked(address, width, false);
-        if (width == 1) {
-            VarHandle.acquireFence();
-            return r.get((int) address, 1);
-        }
-        int i = r.base + (int) address;
-        if ((i & (width - 1)) != 0) {
-            throw BpfFault.memory(FaultKind.MISALIGNED, address, width, "load-acquire must be aligned");
-        }
-        return switch (width) {
-            case 2 -> (short) Region.I16.getAcquire(r.data, i) & 0xffffL;
-            case 4 -> (int) Region.I32.getAcquire(r.data, i) & 0xffffffffL;
-            default -> (long) Region.I64.getAcquire(r.data, i);
-        };
+        long v = orderedTarget(address, width, false).get((int) address, width);
+        VarHandle.acquireFence();
+        return v;
     }
 
-    /** store-release of 1, 2, 4 or 8 bytes. */
+    /** store-release of 1, 2, 4 or 8 bytes: no earlier access moves after it. */
     public void storeRelease(long address, int width, long value) {
-        Region r = checked(address, width, true);
-        if (width == 1) {
-            VarHandle.releaseFence();
-            r.put((int) address, 1, value);
-            return;
-        }
-        int i = r.base + (int) address;
-        if ((i & (width - 1)) != 0) {
-            throw BpfFault.memory(FaultKind.MISALIGNED, address, width, "store-release must be aligned");
-        }
-        switch (width) {
-            case 2 -> Region.I16.setRelease(r.data, i, (short) value);
-            case 4 -> Region.I32.setRelease(r.data, i, (int) value);
-            default -> Region.I64.setRelease(r.data, i, value);
-        }
+        Region r = orderedTarget(address, width, true);
+        VarHandle.releaseFence();
+        r.put((int) address, width, value);
     }
 
     /** Copies {@code length} bytes the program may read, for helpers; faults like a load would. */

@@ -1,5 +1,6 @@
 package dev.jvmbpf.runtime.memory;
 
+import dev.jvmbpf.runtime.isa.Disassembler;
 import dev.jvmbpf.runtime.isa.Instruction;
 
 /**
@@ -76,7 +77,7 @@ public final class BpfFault extends RuntimeException {
             sb.append(" at pc ").append(pc);
         }
         if (instruction != null) {
-            sb.append(" (").append(InstructionText.format(instruction)).append(')');
+            sb.append(" (").append(Disassembler.format(instruction)).append(')');
         }
         if (size != 0) {
             sb.append(": ").append(size).append("-byte access at 0x").append(Long.toHexString(address));

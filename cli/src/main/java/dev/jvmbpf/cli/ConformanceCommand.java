@@ -1,0 +1,85 @@
+package dev.jvmbpf.cli;
+
+import dev.jvmbpf.conformance.ConformanceRunner;
+import dev.jvmbpf.conformance.Engines;
+import dev.jvmbpf.conformance.Summary;
+import dev.jvmbpf.conformance.VectorFiles;
+import dev.jvmbpf.conformance.kernel.KernelBpf;
+import dev.jvmbpf.conformance.kernel.KernelEngine;
+import dev.jvmbpf.runtime.exec.Engine;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code jvmbpf conformance PATH... [--engine NAME] [--compare A,B,...]}. */
+@Command(name = "conformance", mixinStandardHelpOptions = true,
+        description = {"Runs .data conformance vectors and prints PASS/FAIL/SKIP per vector, then the totals.",
+            "Exits with 1 when a vector failed, 2 on a usage error."})
+final class ConformanceCommand implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "PATH", description = ".data files or directories (searched recursively, sorted)")
+    List<Path> paths;
+
+    @Option(names = "--engine", defaultValue = "interpreter", paramLabel = "NAME",
+            description = "Engine to run the vectors on: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+            completionCandidates = EngineNames.class)
+    String engine;
+
+    @Option(names = "--compare", paramLabel = "A,B,...",
+            description = "Run every vector on each of these engines; any difference fails the vector.")
+    String compare;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        List<Engine> engines;
+        List<VectorFiles.Entry> entries;
+        try {
+            entries = VectorFiles.collect(paths);
+            engines = compare != null ? Engines.createAll(compare) : List.of(Engines.create(engine));
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            err.println("jvmbpf: " + e.getMessage());
+            return 2;
+        }
+        if (engines.stream().anyMatch(e -> e instanceof KernelEngine)) {
+            out.println("kernel engine: " + KernelBpf.kernelDescription());
+        }
+        try {
+            Summary summary = new ConformanceRunner(engines).run(entries, o -> {
+                out.println(o.line());
+                out.flush();
+            });
+            out.println(summary.line());
+            return summary.failed() > 0 ? 1 : 0;
+        } finally {
+            for (Engine e : engines) {
+                if (e instanceof AutoCloseable c) {
+                    try {
+                        c.close();
+                    } catch (Exception ignored) {
+                        // Engines release kernel descriptors here; nothing to report after the run.
+                    }
+                }
+            }
+        }
+    }
+
+    /** The registered engine names, for the help text. */
+    static final class EngineNames implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return Engines.names().iterator();
+        }
+    }
+}

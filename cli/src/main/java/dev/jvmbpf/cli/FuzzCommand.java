@@ -1,0 +1,106 @@
+package dev.jvmbpf.cli;
+
+import dev.jvmbpf.conformance.Engines;
+import dev.jvmbpf.conformance.fuzz.Fuzzer;
+import dev.jvmbpf.conformance.kernel.KernelAvailability;
+import dev.jvmbpf.conformance.kernel.KernelBpf;
+import dev.jvmbpf.runtime.exec.Engine;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code jvmbpf fuzz --seed S --count N [--engines A,B,...] [--out DIR]}. */
+@Command(name = "fuzz", mixinStandardHelpOptions = true,
+        description = {"Differential fuzzing: runs random programs the kernel verifier accepts on every engine",
+            "and writes each disagreement, minimized, as a .data vector. Progress goes to stderr;",
+            "the last line is 'N programs, N rejected by the kernel, N mismatches'.",
+            "Exits with 1 when a mismatch was found, 2 on a usage error."})
+final class FuzzCommand implements Callable<Integer> {
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Campaign seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--count", defaultValue = "1000", paramLabel = "N", description = "Programs to run (default: ${DEFAULT-VALUE}).")
+    long count;
+
+    @Option(names = "--engines", paramLabel = "A,B,...",
+            description = "Engines to compare (default: every registered engine that works here; the kernel is the reference).")
+    String engines;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Directory for the minimized vectors of mismatches.")
+    Path out;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter outWriter = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (count < 0) {
+            err.println("jvmbpf: --count must not be negative: " + count);
+            return 2;
+        }
+        List<Engine> list;
+        try {
+            list = engines != null ? Engines.createAll(engines) : defaultEngines(err);
+        } catch (IllegalArgumentException e) {
+            err.println("jvmbpf: " + e.getMessage());
+            return 2;
+        }
+        List<String> names = list.stream().map(Engine::name).toList();
+        err.println("fuzz: seed " + seed + ", " + count + " programs, engines " + String.join(", ", names)
+                + (names.contains("kernel") ? " (kernel: " + KernelBpf.kernelDescription() + ")" : ""));
+        err.flush();
+        Fuzzer.Report report;
+        try {
+            report = Fuzzer.run(new Fuzzer.Options(seed, count, list, out, new PrintStream(System.err, true)));
+        } finally {
+            for (Engine e : list) {
+                if (e instanceof AutoCloseable c) {
+                    try {
+                        c.close();
+                    } catch (Exception ignored) {
+                        // Releases kernel descriptors only.
+                    }
+                }
+            }
+        }
+        double seconds = report.elapsedNanos() / 1e9;
+        outWriter.printf("%.1f s, %.0f programs/s%n", seconds, report.programs() / Math.max(seconds, 1e-9));
+        report.engines().forEach((name, c) -> outWriter.println(name + ": " + c));
+        if (!report.rejectionReasons().isEmpty()) {
+            outWriter.println("kernel rejections by reason:");
+            report.rejectionReasons().entrySet().stream()
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                    .limit(10)
+                    .forEach(e -> outWriter.println("  " + e.getValue() + "  " + e.getKey()));
+        }
+        outWriter.println("instruction forms compared: " + report.coverage());
+        outWriter.println(report.summary());
+        outWriter.flush();
+        return report.mismatches().isEmpty() ? 0 : 1;
+    }
+
+    private static List<Engine> defaultEngines(PrintWriter err) {
+        List<Engine> list = new ArrayList<>();
+        for (String name : Engines.names()) {
+            if (name.equals("kernel")) {
+                KernelAvailability a = KernelBpf.availability();
+                if (!a.available()) {
+                    err.println("fuzz: without the kernel engine: " + a.reason());
+                    continue;
+                }
+            }
+            list.add(Engines.create(name));
+        }
+        return list;
+    }
+}

@@ -1,0 +1,114 @@
+package dev.jvmbpf.cli;
+
+import dev.jvmbpf.conformance.vector.ParsedVector;
+import dev.jvmbpf.conformance.vector.ProgramText;
+import dev.jvmbpf.conformance.vector.SkippedVector;
+import dev.jvmbpf.conformance.vector.Vector;
+import dev.jvmbpf.conformance.vector.VectorParser;
+import dev.jvmbpf.runtime.exec.LoadException;
+import dev.jvmbpf.runtime.isa.Assembler;
+import dev.jvmbpf.runtime.isa.Instruction;
+import dev.jvmbpf.runtime.isa.InstructionDecoder;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the program of the {@code asm}, {@code disasm} and {@code verify} commands. A file is, by
+ * its name or content: a {@code .data} conformance vector (its asm or raw section), assembly text
+ * ({@code .s}, {@code .asm}), hex text (two-digit bytes separated by spaces, as {@code jvmbpf asm}
+ * prints), or raw little-endian instruction bytes.
+ */
+final class ProgramFiles {
+    private static final Pattern HEX_TEXT = Pattern.compile("(?s)\\s*([0-9a-fA-F]{2}\\s+)*[0-9a-fA-F]{2}\\s*");
+
+    private ProgramFiles() {
+    }
+
+    /**
+     * The assembly text of an asm source file or of a vector's {@code -- asm} section (other lines
+     * blanked, so that error line numbers are the file's).
+     */
+    static String assemblySource(Path file) {
+        String text = new String(read(file), StandardCharsets.UTF_8);
+        if (!file.toString().endsWith(".data")) {
+            return text;
+        }
+        StringBuilder sb = new StringBuilder();
+        boolean inAsm = false;
+        boolean found = false;
+        for (String line : text.split("\r?\n", -1)) {
+            if (line.startsWith("--")) {
+                inAsm = line.substring(2).strip().equals("asm");
+                found |= inAsm;
+                sb.append('\n');
+            } else {
+                sb.append(inAsm ? line : "").append('\n');
+            }
+        }
+        if (!found) {
+            throw new LoadException("the vector has no -- asm section");
+        }
+        return sb.toString();
+    }
+
+    /** The validated instructions of any supported file. */
+    static Instruction[] instructions(Path file) {
+        String name = file.toString();
+        if (name.endsWith(".data")) {
+            return switch (vector(file).program()) {
+                case ProgramText.Assembly a -> assemble(file, a.source());
+                case ProgramText.Raw r -> InstructionDecoder.decode(r.bytes());
+            };
+        }
+        byte[] bytes = read(file);
+        if (name.endsWith(".s") || name.endsWith(".asm")) {
+            return assemble(file, new String(bytes, StandardCharsets.UTF_8));
+        }
+        if (bytes.length >= 4 && bytes[0] == 0x7f && bytes[1] == 'E' && bytes[2] == 'L' && bytes[3] == 'F') {
+            throw new LoadException("ELF object files are not read by this command; give raw bytes, hex,"
+                    + " assembly or a .data vector");
+        }
+        String text = new String(bytes, StandardCharsets.ISO_8859_1);
+        if (HEX_TEXT.matcher(text).matches()) {
+            return InstructionDecoder.decode(hex(text));
+        }
+        return InstructionDecoder.decode(bytes);
+    }
+
+    private static Instruction[] assemble(Path file, String source) {
+        Instruction[] program = Assembler.assemble(source);
+        InstructionDecoder.validate(program);
+        return program;
+    }
+
+    private static Vector vector(Path file) {
+        ParsedVector parsed = VectorParser.parse(file);
+        if (parsed instanceof SkippedVector s) {
+            throw new LoadException("vector is not runnable: " + s.reason());
+        }
+        return (Vector) parsed;
+    }
+
+    private static byte[] hex(String text) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (String t : text.strip().split("\\s+")) {
+            out.write(Integer.parseInt(t, 16));
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] read(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new LoadException("no such file", e);
+        } catch (IOException e) {
+            throw new LoadException("cannot read: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,214 @@
+package dev.jvmbpf.conformance.kernel.internal;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * The bpf(2) commands the kernel engine needs, called through libc's {@code syscall} with the
+ * Foreign Function API. {@code union bpf_attr} is laid out by hand at the offsets of the kernel's
+ * UAPI header; fields this class does not set stay zero, which the kernel requires.
+ */
+public final class BpfSyscall {
+    // Commands (enum bpf_cmd).
+    private static final int BPF_MAP_CREATE = 0;
+    private static final int BPF_MAP_LOOKUP_ELEM = 1;
+    private static final int BPF_MAP_UPDATE_ELEM = 2;
+    private static final int BPF_PROG_LOAD = 5;
+    private static final int BPF_PROG_TEST_RUN = 10;
+
+    public static final int MAP_TYPE_ARRAY = 2;
+    public static final int PROG_TYPE_SOCKET_FILTER = 1;
+
+    /** Large enough for every command used here; the kernel checks that the tail it ignores is zero. */
+    private static final int ATTR_SIZE = 128;
+    private static final int OBJ_NAME_LEN = 16;
+    private static final int LOG_SIZE = 1 << 20;
+
+    private static final long SYS_BPF = bpfSyscallNumber();
+    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final MethodHandle SYSCALL;
+    private static final MethodHandle CLOSE;
+
+    static {
+        Linker linker = Linker.nativeLinker();
+        SYSCALL = linker.downcallHandle(linker.defaultLookup().find("syscall").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+                        ValueLayout.ADDRESS, ValueLayout.JAVA_LONG),
+                Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
+        CLOSE = linker.downcallHandle(linker.defaultLookup().find("close").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    }
+
+    private BpfSyscall() {
+    }
+
+    /** The number of bpf(2) on this architecture, or -1 when this class does not know it. */
+    public static long bpfSyscallNumber() {
+        return switch (System.getProperty("os.arch", "").toLowerCase(Locale.ROOT)) {
+            case "amd64", "x86_64" -> 321;
+            case "aarch64", "arm64", "riscv64", "loongarch64" -> 280;
+            default -> -1;
+        };
+    }
+
+    private static long bpf(String what, int cmd, MemorySegment attr) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+            long r = (long) SYSCALL.invokeExact(state, SYS_BPF, (long) cmd, attr, (long) ATTR_SIZE);
+            if (r < 0) {
+                throw new SyscallException(what, (int) ERRNO.get(state, 0L));
+            }
+            return r;
+        } catch (SyscallException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("calling bpf(2) through libc syscall failed", t);
+        }
+    }
+
+    public static void close(int fd) {
+        try {
+            int ignored = (int) CLOSE.invokeExact(fd);
+        } catch (Throwable t) {
+            throw new IllegalStateException("calling close(2) failed", t);
+        }
+    }
+
+    private static void putName(MemorySegment attr, long offset, String name) {
+        byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
+        MemorySegment.copy(bytes, 0, attr, ValueLayout.JAVA_BYTE, offset, Math.min(bytes.length, OBJ_NAME_LEN - 1));
+    }
+
+    /** Creates an array map with 4-byte keys and returns its fd. */
+    public static int createArrayMap(String name, int valueSize, int maxEntries, int flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment attr = arena.allocate(ATTR_SIZE, 8);
+            attr.set(ValueLayout.JAVA_INT, 0, MAP_TYPE_ARRAY);
+            attr.set(ValueLayout.JAVA_INT, 4, 4);
+            attr.set(ValueLayout.JAVA_INT, 8, valueSize);
+            attr.set(ValueLayout.JAVA_INT, 12, maxEntries);
+            attr.set(ValueLayout.JAVA_INT, 16, flags);
+            putName(attr, 28, name);
+            return (int) bpf("BPF_MAP_CREATE", BPF_MAP_CREATE, attr);
+        }
+    }
+
+    /** Writes {@code value} at 4-byte key {@code key}. */
+    public static void updateElement(int mapFd, int key, byte[] value) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment k = arena.allocate(ValueLayout.JAVA_INT);
+            k.set(ValueLayout.JAVA_INT, 0, key);
+            MemorySegment v = arena.allocate(Math.max(1, value.length), 8);
+            MemorySegment.copy(value, 0, v, ValueLayout.JAVA_BYTE, 0, value.length);
+            MemorySegment attr = arena.allocate(ATTR_SIZE, 8);
+            attr.set(ValueLayout.JAVA_INT, 0, mapFd);
+            attr.set(ValueLayout.JAVA_LONG, 8, k.address());
+            attr.set(ValueLayout.JAVA_LONG, 16, v.address());
+            bpf("BPF_MAP_UPDATE_ELEM", BPF_MAP_UPDATE_ELEM, attr);
+        }
+    }
+
+    /** Reads the {@code valueSize} bytes at 4-byte key {@code key}. */
+    public static byte[] lookupElement(int mapFd, int key, int valueSize) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment k = arena.allocate(ValueLayout.JAVA_INT);
+            k.set(ValueLayout.JAVA_INT, 0, key);
+            MemorySegment v = arena.allocate(Math.max(1, valueSize), 8);
+            MemorySegment attr = arena.allocate(ATTR_SIZE, 8);
+            attr.set(ValueLayout.JAVA_INT, 0, mapFd);
+            attr.set(ValueLayout.JAVA_LONG, 8, k.address());
+            attr.set(ValueLayout.JAVA_LONG, 16, v.address());
+            bpf("BPF_MAP_LOOKUP_ELEM", BPF_MAP_LOOKUP_ELEM, attr);
+            return v.asSlice(0, valueSize).toArray(ValueLayout.JAVA_BYTE);
+        }
+    }
+
+    /**
+     * Loads a program and returns its fd. When the verifier refuses it, loads it once more with
+     * a log buffer (only then, since logging slows every load down) and throws
+     * {@link VerifierRejection} with the log.
+     */
+    public static int loadProgram(int progType, String name, byte[] instructions) {
+        try {
+            return loadProgram(progType, name, instructions, false);
+        } catch (SyscallException first) {
+            if (first.errno() == Errno.EPERM) {
+                throw first;
+            }
+            try {
+                int fd = loadProgram(progType, name, instructions, true);
+                // Accepted when logging: never seen, but the program is loaded, so use it.
+                return fd;
+            } catch (VerifierRejection rejection) {
+                throw rejection;
+            } catch (SyscallException second) {
+                throw new VerifierRejection(first.errno(), "");
+            }
+        }
+    }
+
+    private static int loadProgram(int progType, String name, byte[] instructions, boolean withLog) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment insns = arena.allocate(Math.max(8, instructions.length), 8);
+            MemorySegment.copy(instructions, 0, insns, ValueLayout.JAVA_BYTE, 0, instructions.length);
+            MemorySegment license = arena.allocateFrom("GPL");
+            MemorySegment log = withLog ? arena.allocate(LOG_SIZE) : MemorySegment.NULL;
+            MemorySegment attr = arena.allocate(ATTR_SIZE, 8);
+            attr.set(ValueLayout.JAVA_INT, 0, progType);
+            attr.set(ValueLayout.JAVA_INT, 4, instructions.length / 8);
+            attr.set(ValueLayout.JAVA_LONG, 8, insns.address());
+            attr.set(ValueLayout.JAVA_LONG, 16, license.address());
+            if (withLog) {
+                attr.set(ValueLayout.JAVA_INT, 24, 1);
+                attr.set(ValueLayout.JAVA_INT, 28, LOG_SIZE);
+                attr.set(ValueLayout.JAVA_LONG, 32, log.address());
+            }
+            putName(attr, 48, name);
+            try {
+                return (int) bpf("BPF_PROG_LOAD", BPF_PROG_LOAD, attr);
+            } catch (SyscallException e) {
+                if (!withLog) {
+                    throw e;
+                }
+                throw new VerifierRejection(e.errno(), log.getString(0, StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    /** What one BPF_PROG_TEST_RUN reported. */
+    public record TestRun(int retval, int durationNanos, byte[] dataOut) {
+    }
+
+    /** Runs a loaded program {@code repeat} times on {@code data} and returns the last run's result. */
+    public static TestRun testRun(int progFd, byte[] data, int repeat) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment in = arena.allocate(Math.max(1, data.length), 8);
+            MemorySegment.copy(data, 0, in, ValueLayout.JAVA_BYTE, 0, data.length);
+            // Packet programs can grow their data; leave headroom so the kernel never reports ENOSPC.
+            int outSize = data.length + 256;
+            MemorySegment out = arena.allocate(outSize, 8);
+            MemorySegment attr = arena.allocate(ATTR_SIZE, 8);
+            attr.set(ValueLayout.JAVA_INT, 0, progFd);
+            attr.set(ValueLayout.JAVA_INT, 8, data.length);
+            attr.set(ValueLayout.JAVA_INT, 12, outSize);
+            attr.set(ValueLayout.JAVA_LONG, 16, in.address());
+            attr.set(ValueLayout.JAVA_LONG, 24, out.address());
+            attr.set(ValueLayout.JAVA_INT, 32, repeat);
+            bpf("BPF_PROG_TEST_RUN", BPF_PROG_TEST_RUN, attr);
+            int retval = attr.get(ValueLayout.JAVA_INT, 4);
+            int sizeOut = Math.min(outSize, attr.get(ValueLayout.JAVA_INT, 12));
+            int duration = attr.get(ValueLayout.JAVA_INT, 36);
+            return new TestRun(retval, duration, out.asSlice(0, sizeOut).toArray(ValueLayout.JAVA_BYTE));
+        }
+    }
+}

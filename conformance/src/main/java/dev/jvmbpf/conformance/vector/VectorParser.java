@@ -1,0 +1,319 @@
+package dev.jvmbpf.conformance.vector;
+
+import dev.jvmbpf.runtime.memory.FaultKind;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads {@code .data} conformance vectors: the format of the public bpf_conformance suite plus
+ * this project's additions.
+ *
+ * <p>A file is a sequence of sections, each opened by a line {@code -- NAME}. Lines starting with
+ * {@code #} are comments everywhere; in every section but {@code error}, {@code #} also starts a
+ * comment at the end of a line. Blank lines are ignored. Sections:
+ * <ul>
+ *   <li>{@code -- asm}: the program in the conformance assembly syntax.</li>
+ *   <li>{@code -- raw}: the program as bytes. A line is either 2-digit hex bytes
+ *       ({@code 07 00 01 00 01 00 00 00}) or whitespace-separated 64-bit words, {@code 0x} hex or
+ *       decimal, each one instruction slot read as a little-endian integer
+ *       ({@code 0x5566778800000018}), as the public suite writes it. When both {@code asm} and
+ *       {@code raw} are present, {@code raw} is the program (as in the public suite's runner).</li>
+ *   <li>{@code -- mem}: input memory as hex bytes, over any number of lines. {@code -- mem readonly}
+ *       gives memory the program may only read (this project's addition).</li>
+ *   <li>{@code -- result}: the expected r0, {@code 0x} hex or decimal (a leading {@code -} is
+ *       allowed and means two's complement).</li>
+ *   <li>{@code -- error}: the program must fail to assemble, decode or load, with a message that
+ *       contains each line of the section; an empty section accepts any such failure.</li>
+ *   <li>{@code -- fault} (this project's addition): one line {@code KIND} or
+ *       {@code KIND at pc N}, where KIND names a {@link FaultKind} in any case with spaces,
+ *       underscores or hyphens ({@code out of bounds}, {@code NULL_POINTER}, {@code read-only},
+ *       {@code call depth}...): the run must stop with that fault (at that pc).</li>
+ *   <li>{@code -- c} (the C source of a program) and {@code -- no register offset} (a marker of
+ *       the public suite): ignored with their contents, as the public suite's runner does.</li>
+ * </ul>
+ * A vector has exactly one program section kind in use and exactly one of {@code result},
+ * {@code error} and {@code fault}. A section this parser does not know makes the whole vector
+ * {@linkplain SkippedVector skipped} with the reason. Anything else malformed (text before the
+ * first section, a repeated section, a bad number or byte, a missing program or expectation)
+ * raises a {@link VectorFormatException} naming the file and the line.
+ */
+public final class VectorParser {
+    private static final Pattern HEADER = Pattern.compile("^--\\s+(.*?)\\s*$");
+    private static final Pattern HEX_BYTE = Pattern.compile("[0-9a-fA-F]{2}");
+    private static final Pattern FAULT = Pattern.compile("(?i)^(.*?)(?:\\s+at\\s+pc\\s+(\\d+))?$");
+
+    private VectorParser() {
+    }
+
+    /** Parses a file; the vector's name is the file name without {@code .data}. */
+    public static ParsedVector parse(Path file) {
+        String name = file.getFileName().toString();
+        if (name.endsWith(".data")) {
+            name = name.substring(0, name.length() - ".data".length());
+        }
+        return parse(name, file);
+    }
+
+    public static ParsedVector parse(String name, Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read vector " + file + ": " + e.getMessage(), e);
+        }
+        return parse(name, file, text);
+    }
+
+    /** Parses vector text; {@code file} only names it in reports and errors. */
+    public static ParsedVector parse(String name, Path file, String text) {
+        return new Reader(name, file, text).read();
+    }
+
+    private static final class Section {
+        final String name;
+        final int line;
+        final List<String> lines = new ArrayList<>();
+        final List<Integer> numbers = new ArrayList<>();
+
+        Section(String name, int line) {
+            this.name = name;
+            this.line = line;
+        }
+    }
+
+    private static final class Reader {
+        private final String name;
+        private final Path file;
+        private final String[] lines;
+
+        Reader(String name, Path file, String text) {
+            this.name = name;
+            this.file = file;
+            this.lines = text.split("\r?\n", -1);
+        }
+
+        private VectorFormatException error(int line, String message) {
+            return new VectorFormatException(file, line, message);
+        }
+
+        ParsedVector read() {
+            Map<String, Section> sections = new HashMap<>();
+            Section current = null;
+            for (int i = 0; i < lines.length; i++) {
+                int lineNo = i + 1;
+                String line = lines[i];
+                String trimmed = line.strip();
+                Matcher header = HEADER.matcher(trimmed);
+                if (header.matches()) {
+                    String key = header.group(1).toLowerCase(Locale.ROOT).replaceAll("\\s+", " ");
+                    if (!isKnown(key)) {
+                        return new SkippedVector(name, file, "unknown section '-- " + header.group(1) + "' at line "
+                                + lineNo);
+                    }
+                    String canonical = key.equals("mem readonly") ? "mem" : key;
+                    if (sections.containsKey(canonical)) {
+                        throw error(lineNo, "section '-- " + canonical + "' appears twice (first at line "
+                                + sections.get(canonical).line + ")");
+                    }
+                    current = new Section(key, lineNo);
+                    sections.put(canonical, current);
+                    continue;
+                }
+                if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+                    continue;
+                }
+                if (current == null) {
+                    throw error(lineNo, "text before the first section: '" + trimmed + "'");
+                }
+                String content = current.name.equals("error") ? trimmed : stripComment(trimmed);
+                if (!content.isEmpty()) {
+                    current.lines.add(content);
+                    current.numbers.add(lineNo);
+                }
+            }
+            return build(sections);
+        }
+
+        private static boolean isKnown(String key) {
+            return switch (key) {
+                case "asm", "raw", "mem", "mem readonly", "result", "error", "fault", "c", "no register offset" -> true;
+                default -> false;
+            };
+        }
+
+        private static String stripComment(String s) {
+            int hash = s.indexOf('#');
+            return (hash >= 0 ? s.substring(0, hash) : s).strip();
+        }
+
+        private Vector build(Map<String, Section> sections) {
+            ProgramText program;
+            Section raw = sections.get("raw");
+            Section asm = sections.get("asm");
+            if (raw != null) {
+                program = new ProgramText.Raw(rawBytes(raw), raw.line);
+            } else if (asm != null) {
+                if (asm.lines.isEmpty()) {
+                    throw error(asm.line, "the -- asm section is empty");
+                }
+                program = new ProgramText.Assembly(assemblySource(asm));
+            } else {
+                throw error(0, "no program: the vector needs a -- asm or -- raw section");
+            }
+            Section mem = sections.get("mem");
+            byte[] memory = mem == null ? null : memoryBytes(mem);
+            boolean readOnly = mem != null && mem.name.equals("mem readonly");
+
+            Section result = sections.get("result");
+            Section err = sections.get("error");
+            Section fault = sections.get("fault");
+            int count = (result != null ? 1 : 0) + (err != null ? 1 : 0) + (fault != null ? 1 : 0);
+            if (count == 0) {
+                throw error(0, "no expectation: the vector needs a -- result, -- error or -- fault section");
+            }
+            if (count > 1) {
+                Section second = result != null && err != null ? err : fault;
+                throw error(second.line, "a vector has exactly one of -- result, -- error and -- fault");
+            }
+            Expectation expected;
+            if (result != null) {
+                expected = new Expectation.Returns(resultValue(result));
+            } else if (err != null) {
+                expected = new Expectation.Rejected(err.lines);
+            } else {
+                expected = faultExpectation(fault);
+            }
+            return new Vector(name, file, program, memory, readOnly, expected);
+        }
+
+        private String assemblySource(Section asm) {
+            String[] out = new String[lines.length];
+            Arrays.fill(out, "");
+            for (int k = 0; k < asm.lines.size(); k++) {
+                out[asm.numbers.get(k) - 1] = asm.lines.get(k);
+            }
+            return String.join("\n", out);
+        }
+
+        private byte[] rawBytes(Section raw) {
+            ByteSink out = new ByteSink();
+            for (int k = 0; k < raw.lines.size(); k++) {
+                String[] tokens = raw.lines.get(k).split("\\s+");
+                int lineNo = raw.numbers.get(k);
+                boolean bytes = true;
+                for (String t : tokens) {
+                    bytes &= HEX_BYTE.matcher(t).matches();
+                }
+                for (String t : tokens) {
+                    if (bytes) {
+                        out.add(Integer.parseInt(t, 16));
+                    } else {
+                        long word = number(t, lineNo, "instruction word");
+                        for (int b = 0; b < 8; b++) {
+                            out.add((int) (word >>> (8 * b)) & 0xff);
+                        }
+                    }
+                }
+            }
+            if (out.size() == 0) {
+                throw error(raw.line, "the -- raw section is empty");
+            }
+            return out.toArray();
+        }
+
+        private byte[] memoryBytes(Section mem) {
+            ByteSink out = new ByteSink();
+            for (int k = 0; k < mem.lines.size(); k++) {
+                for (String t : mem.lines.get(k).split("\\s+")) {
+                    String digits = t.startsWith("0x") || t.startsWith("0X") ? t.substring(2) : t;
+                    if (digits.isEmpty() || digits.length() > 2 || !digits.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+                        throw error(mem.numbers.get(k), "memory byte '" + t + "' is not one or two hex digits");
+                    }
+                    out.add(Integer.parseInt(digits, 16));
+                }
+            }
+            return out.toArray();
+        }
+
+        private long resultValue(Section result) {
+            if (result.lines.size() != 1 || result.lines.get(0).split("\\s+").length != 1) {
+                throw error(result.line, "-- result needs exactly one value");
+            }
+            return number(result.lines.get(0), result.numbers.get(0), "result");
+        }
+
+        private long number(String t, int lineNo, String what) {
+            try {
+                if (t.startsWith("0x") || t.startsWith("0X")) {
+                    return Long.parseUnsignedLong(t.substring(2), 16);
+                }
+                if (t.startsWith("-")) {
+                    return Long.parseLong(t);
+                }
+                return Long.parseUnsignedLong(t);
+            } catch (NumberFormatException e) {
+                throw error(lineNo, what + " '" + t + "' is not a 64-bit number (0x hex or decimal)");
+            }
+        }
+
+        private Expectation faultExpectation(Section fault) {
+            if (fault.lines.size() != 1) {
+                throw error(fault.line, "-- fault needs exactly one line: KIND or KIND at pc N");
+            }
+            int lineNo = fault.numbers.get(0);
+            Matcher m = FAULT.matcher(fault.lines.get(0));
+            if (!m.matches()) {
+                throw error(lineNo, "expected KIND or KIND at pc N");
+            }
+            String kindName = m.group(1).strip().toUpperCase(Locale.ROOT).replaceAll("[\\s-]+", "_");
+            FaultKind kind;
+            try {
+                kind = FaultKind.valueOf(kindName);
+            } catch (IllegalArgumentException e) {
+                throw error(lineNo, "unknown fault kind '" + m.group(1).strip() + "' (known: "
+                        + Arrays.toString(FaultKind.values()) + ")");
+            }
+            int pc = -1;
+            if (m.group(2) != null) {
+                try {
+                    pc = Integer.parseInt(m.group(2));
+                } catch (NumberFormatException e) {
+                    throw error(lineNo, "pc '" + m.group(2) + "' is too large");
+                }
+            }
+            return new Expectation.Faults(kind, pc);
+        }
+    }
+
+    /** A growable byte array. */
+    private static final class ByteSink {
+        private byte[] data = new byte[64];
+        private int size;
+
+        void add(int b) {
+            if (size == data.length) {
+                data = Arrays.copyOf(data, size * 2);
+            }
+            data[size++] = (byte) b;
+        }
+
+        int size() {
+            return size;
+        }
+
+        byte[] toArray() {
+            return Arrays.copyOf(data, size);
+        }
+    }
+}

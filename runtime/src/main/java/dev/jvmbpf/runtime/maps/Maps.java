@@ -1,0 +1,231 @@
+package dev.jvmbpf.runtime.maps;
+
+import static dev.jvmbpf.runtime.maps.MapFlags.ACCESS_MASK;
+import static dev.jvmbpf.runtime.maps.MapFlags.BPF_F_INNER_MAP;
+import static dev.jvmbpf.runtime.maps.MapFlags.BPF_F_MMAPABLE;
+import static dev.jvmbpf.runtime.maps.MapFlags.BPF_F_NO_COMMON_LRU;
+import static dev.jvmbpf.runtime.maps.MapFlags.BPF_F_NO_PREALLOC;
+import static dev.jvmbpf.runtime.maps.MapFlags.BPF_F_NUMA_NODE;
+import static dev.jvmbpf.runtime.maps.MapFlags.BPF_F_PRESERVE_ELEMS;
+import static dev.jvmbpf.runtime.maps.MapFlags.BPF_F_RDONLY;
+import static dev.jvmbpf.runtime.maps.MapFlags.BPF_F_RDONLY_PROG;
+import static dev.jvmbpf.runtime.maps.MapFlags.BPF_F_WRONLY;
+import static dev.jvmbpf.runtime.maps.MapFlags.BPF_F_WRONLY_PROG;
+import static dev.jvmbpf.runtime.maps.MapFlags.BPF_F_ZERO_SEED;
+
+import dev.jvmbpf.runtime.maps.internal.ArrayMap;
+import dev.jvmbpf.runtime.maps.internal.BloomFilterMapImpl;
+import dev.jvmbpf.runtime.maps.internal.HashTableMap;
+import dev.jvmbpf.runtime.maps.internal.LpmTrieMap;
+import dev.jvmbpf.runtime.maps.internal.PerfEventArrayImpl;
+import dev.jvmbpf.runtime.maps.internal.ProgArrayImpl;
+import dev.jvmbpf.runtime.maps.internal.QueueStackMap;
+import dev.jvmbpf.runtime.maps.internal.RingBufImpl;
+
+/**
+ * Creates maps from specs, refusing what the kernel's map_create refuses, with the errno it would
+ * return ({@link MapCreationException#errno()}) and a message naming the map and the problem.
+ *
+ * <p>One liberty, taken from libbpf: a PERF_EVENT_ARRAY with max_entries 0 gets one slot per CPU.
+ */
+public final class Maps {
+    /** The kernel's largest single allocation, which bounds value sizes. */
+    static final int KMALLOC_MAX_SIZE = 4 << 20;
+    /** The largest per-CPU value. */
+    static final int PCPU_MIN_UNIT_SIZE = 32 << 10;
+    static final int MAX_BPF_STACK = 512;
+    static final int PAGE_SIZE = 4096;
+    /** The largest ring buffer this runtime allocates (a Java array holds it twice over). */
+    static final int RINGBUF_MAX_BYTES = 256 << 20;
+    static final int LPM_DATA_SIZE_MAX = 256;
+
+    private static final int HASH_FLAGS = BPF_F_NO_PREALLOC | BPF_F_NO_COMMON_LRU | BPF_F_NUMA_NODE | ACCESS_MASK
+            | BPF_F_ZERO_SEED;
+    private static final int ARRAY_FLAGS = BPF_F_NUMA_NODE | BPF_F_MMAPABLE | ACCESS_MASK | BPF_F_PRESERVE_ELEMS
+            | BPF_F_INNER_MAP;
+
+    private Maps() {
+    }
+
+    /** The CPU index of the calling thread, as per-CPU maps see it. */
+    public static int currentCpu() {
+        return Cpus.current();
+    }
+
+    public static BpfMap create(MapSpec spec) {
+        MapSpec s = spec;
+        if (s.type() == MapType.PERF_EVENT_ARRAY && s.maxEntries() == 0) {
+            s = s.withMaxEntries(Cpus.count());
+        }
+        validate(s);
+        return switch (s.type()) {
+            case HASH, PERCPU_HASH, LRU_HASH, LRU_PERCPU_HASH -> new HashTableMap(s);
+            case ARRAY, PERCPU_ARRAY -> new ArrayMap(s);
+            case PROG_ARRAY -> new ProgArrayImpl(s);
+            case PERF_EVENT_ARRAY -> new PerfEventArrayImpl(s);
+            case LPM_TRIE -> new LpmTrieMap(s);
+            case QUEUE, STACK -> new QueueStackMap(s);
+            case BLOOM_FILTER -> new BloomFilterMapImpl(s);
+            case RINGBUF -> new RingBufImpl(s);
+        };
+    }
+
+    private static MapCreationException invalid(MapSpec s, String problem) {
+        return new MapCreationException(s, Errno.EINVAL, problem);
+    }
+
+    private static MapCreationException tooBig(MapSpec s, String problem) {
+        return new MapCreationException(s, Errno.E2BIG, problem);
+    }
+
+    /** Throws {@link MapCreationException} for a spec the kernel would refuse. */
+    public static void validate(MapSpec s) {
+        int f = s.flags();
+        if ((f & BPF_F_RDONLY) != 0 && (f & BPF_F_WRONLY) != 0) {
+            throw invalid(s, "flags BPF_F_RDONLY and BPF_F_WRONLY exclude each other");
+        }
+        if ((f & BPF_F_RDONLY_PROG) != 0 && (f & BPF_F_WRONLY_PROG) != 0) {
+            throw invalid(s, "flags BPF_F_RDONLY_PROG and BPF_F_WRONLY_PROG exclude each other");
+        }
+        if (s.keySize() < 0 || s.valueSize() < 0) {
+            throw invalid(s, "negative key_size " + s.keySize() + " or value_size " + s.valueSize());
+        }
+        if (s.maxEntries() <= 0) {
+            throw invalid(s, "max_entries must be > 0, got " + Integer.toUnsignedString(s.maxEntries()));
+        }
+        if (s.mapExtra() != 0 && s.type() != MapType.BLOOM_FILTER) {
+            throw invalid(s, "map_extra is only for bloom filters");
+        }
+        switch (s.type()) {
+            case HASH, PERCPU_HASH, LRU_HASH, LRU_PERCPU_HASH -> validateHash(s);
+            case ARRAY, PERCPU_ARRAY -> validateArray(s);
+            case PROG_ARRAY, PERF_EVENT_ARRAY -> {
+                requireFlags(s, ARRAY_FLAGS);
+                if (s.keySize() != 4 || s.valueSize() != 4) {
+                    throw invalid(s, "key_size and value_size must be 4, got " + s.keySize() + " and " + s.valueSize());
+                }
+                if ((f & (BPF_F_MMAPABLE | BPF_F_INNER_MAP)) != 0) {
+                    throw invalid(s, "BPF_F_MMAPABLE and BPF_F_INNER_MAP are for arrays only");
+                }
+                if (s.type() != MapType.PERF_EVENT_ARRAY && (f & BPF_F_PRESERVE_ELEMS) != 0) {
+                    throw invalid(s, "BPF_F_PRESERVE_ELEMS is for perf event arrays only");
+                }
+            }
+            case LPM_TRIE -> validateLpm(s);
+            case QUEUE, STACK -> {
+                requireFlags(s, BPF_F_NUMA_NODE | ACCESS_MASK);
+                requireNoKey(s);
+                requireValue(s);
+            }
+            case BLOOM_FILTER -> {
+                requireFlags(s, BPF_F_NUMA_NODE | BPF_F_ZERO_SEED | ACCESS_MASK);
+                requireNoKey(s);
+                requireValue(s);
+                if ((s.mapExtra() & ~0xfL) != 0) {
+                    throw invalid(s, "map_extra 0x" + Long.toHexString(s.mapExtra())
+                            + " has bits beyond the 4-bit number of hash functions");
+                }
+            }
+            case RINGBUF -> {
+                requireFlags(s, BPF_F_NUMA_NODE);
+                if (s.keySize() != 0 || s.valueSize() != 0) {
+                    throw invalid(s, "key_size and value_size must be 0, got " + s.keySize() + " and " + s.valueSize());
+                }
+                int n = s.maxEntries();
+                if (Integer.bitCount(n) != 1 || n % PAGE_SIZE != 0) {
+                    throw invalid(s, "max_entries " + n + " must be a power of 2 and a multiple of " + PAGE_SIZE);
+                }
+                if (n > RINGBUF_MAX_BYTES) {
+                    throw tooBig(s, "ring of " + n + " bytes exceeds the " + RINGBUF_MAX_BYTES + "-byte limit");
+                }
+            }
+        }
+    }
+
+    private static void requireFlags(MapSpec s, int allowed) {
+        int bad = s.flags() & ~allowed;
+        if (bad != 0) {
+            throw invalid(s, "map_flags 0x" + Integer.toHexString(bad) + " not allowed for this map type");
+        }
+    }
+
+    private static void requireNoKey(MapSpec s) {
+        if (s.keySize() != 0) {
+            throw invalid(s, "key_size must be 0, got " + s.keySize());
+        }
+    }
+
+    private static void requireValue(MapSpec s) {
+        if (s.valueSize() == 0) {
+            throw invalid(s, "value_size must be > 0");
+        }
+        if (s.valueSize() > KMALLOC_MAX_SIZE) {
+            throw tooBig(s, "value_size " + s.valueSize() + " exceeds " + KMALLOC_MAX_SIZE);
+        }
+    }
+
+    private static void validateHash(MapSpec s) {
+        requireFlags(s, HASH_FLAGS);
+        boolean lru = s.type() == MapType.LRU_HASH || s.type() == MapType.LRU_PERCPU_HASH;
+        boolean percpu = s.type() == MapType.PERCPU_HASH || s.type() == MapType.LRU_PERCPU_HASH;
+        if (!lru && (s.flags() & BPF_F_NO_COMMON_LRU) != 0) {
+            throw invalid(s, "BPF_F_NO_COMMON_LRU is for LRU maps only");
+        }
+        if (lru && (s.flags() & BPF_F_NO_PREALLOC) != 0) {
+            throw new MapCreationException(s, Errno.ENOTSUPP, "LRU maps are always preallocated (BPF_F_NO_PREALLOC)");
+        }
+        if (s.keySize() == 0 || s.valueSize() == 0) {
+            throw invalid(s, "key_size and value_size must be > 0, got " + s.keySize() + " and " + s.valueSize());
+        }
+        if (s.keySize() > MAX_BPF_STACK) {
+            throw tooBig(s, "key_size " + s.keySize() + " exceeds " + MAX_BPF_STACK);
+        }
+        if (s.valueSize() >= KMALLOC_MAX_SIZE - MAX_BPF_STACK - 64) {
+            throw tooBig(s, "value_size " + s.valueSize() + " is too large");
+        }
+        if (percpu && s.valueSize() > PCPU_MIN_UNIT_SIZE) {
+            throw tooBig(s, "per-CPU value_size " + s.valueSize() + " exceeds " + PCPU_MIN_UNIT_SIZE);
+        }
+    }
+
+    private static void validateArray(MapSpec s) {
+        requireFlags(s, ARRAY_FLAGS);
+        boolean percpu = s.type() == MapType.PERCPU_ARRAY;
+        if (s.keySize() != 4) {
+            throw invalid(s, "key_size must be 4, got " + s.keySize());
+        }
+        if (s.valueSize() == 0) {
+            throw invalid(s, "value_size must be > 0");
+        }
+        if ((s.flags() & BPF_F_PRESERVE_ELEMS) != 0) {
+            throw invalid(s, "BPF_F_PRESERVE_ELEMS is for perf event arrays only");
+        }
+        if (percpu && (s.flags() & (BPF_F_MMAPABLE | BPF_F_INNER_MAP)) != 0) {
+            throw invalid(s, "a per-CPU array cannot be BPF_F_MMAPABLE or BPF_F_INNER_MAP");
+        }
+        if (s.valueSize() > KMALLOC_MAX_SIZE) {
+            throw tooBig(s, "value_size " + s.valueSize() + " exceeds " + KMALLOC_MAX_SIZE);
+        }
+        if (percpu && s.valueSize() > PCPU_MIN_UNIT_SIZE) {
+            throw tooBig(s, "per-CPU value_size " + s.valueSize() + " exceeds " + PCPU_MIN_UNIT_SIZE);
+        }
+        if (ArrayMap.storageBytes(s) > Integer.MAX_VALUE - 16) {
+            throw tooBig(s, "max_entries " + s.maxEntries() + " x value_size " + s.valueSize()
+                    + " does not fit in memory");
+        }
+    }
+
+    private static void validateLpm(MapSpec s) {
+        if ((s.flags() & BPF_F_NO_PREALLOC) == 0) {
+            throw invalid(s, "an LPM trie needs BPF_F_NO_PREALLOC");
+        }
+        requireFlags(s, BPF_F_NO_PREALLOC | BPF_F_NUMA_NODE | ACCESS_MASK);
+        if (s.keySize() < 4 + 1 || s.keySize() > 4 + LPM_DATA_SIZE_MAX) {
+            throw invalid(s, "key_size " + s.keySize() + " must be 4 (prefix length) + 1.." + LPM_DATA_SIZE_MAX
+                    + " data bytes");
+        }
+        if (s.valueSize() < 1 || s.valueSize() > KMALLOC_MAX_SIZE - LPM_DATA_SIZE_MAX - 64) {
+            throw invalid(s, "value_size " + s.valueSize() + " out of range");
+        }
+    }
+}

@@ -1,0 +1,237 @@
+package dev.jvmbpf.runtime.verifier;
+
+import dev.jvmbpf.runtime.isa.Instruction;
+import dev.jvmbpf.runtime.isa.Opcodes;
+import java.util.ArrayDeque;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Forward dataflow over one subprogram: which registers hold, on every path, the frame pointer plus
+ * a constant, or a plain constant. States are kept only at block starts; a value that differs
+ * between paths becomes unknown, so the analysis ends after a few passes over each block. Facts
+ * are recorded (and out-of-frame accesses refused) only in a last pass over the fixpoint, where
+ * every state is one that holds on all paths.
+ */
+final class StackFlow {
+    private static final byte UNKNOWN = 0;
+    private static final byte FRAME = 1;
+    private static final byte CONST = 2;
+    private static final int REGS = 11;
+
+    /** Registers' abstract values: a kind and, for FRAME and CONST, the constant. */
+    private static final class State {
+        final byte[] kind = new byte[REGS];
+        final long[] value = new long[REGS];
+
+        State copy() {
+            State s = new State();
+            System.arraycopy(kind, 0, s.kind, 0, REGS);
+            System.arraycopy(value, 0, s.value, 0, REGS);
+            return s;
+        }
+
+        /** Joins {@code other} into this state; true when this state changed. */
+        boolean join(State other) {
+            boolean changed = false;
+            for (int r = 0; r < REGS; r++) {
+                if (kind[r] != UNKNOWN && (kind[r] != other.kind[r] || value[r] != other.value[r])) {
+                    kind[r] = UNKNOWN;
+                    changed = true;
+                }
+            }
+            return changed;
+        }
+
+        void set(int r, byte k, long v) {
+            kind[r] = k;
+            value[r] = k == UNKNOWN ? 0 : v;
+        }
+    }
+
+    private final Instruction[] insns;
+    private final int entry;
+    private final int end;
+    private final BitSet targets;
+    private final int[] stackOffsets;
+    private final BitSet reachable;
+    private final Verifier.Errors errors;
+    private final BitSet starts = new BitSet();
+    private int depth;
+
+    StackFlow(Instruction[] insns, int entry, int end, BitSet targets, int[] stackOffsets, BitSet reachable,
+            Verifier.Errors errors) {
+        this.insns = insns;
+        this.entry = entry;
+        this.end = end;
+        this.targets = targets;
+        this.stackOffsets = stackOffsets;
+        this.reachable = reachable;
+        this.errors = errors;
+    }
+
+    /** Runs the analysis, records the facts and returns the subprogram's proven stack depth. */
+    int run() {
+        starts.or(targets.get(0, end));
+        starts.clear(0, entry);
+        for (int pc = entry; pc < end; pc++) {
+            if (Effects.isBranch(insns[pc]) || insns[pc].opcode() == Opcodes.EXIT) {
+                starts.set(pc + 1);
+            }
+            if (insns[pc].isWide()) {
+                pc++;
+            }
+        }
+        State initial = new State();
+        initial.set(10, FRAME, 0);
+        Map<Integer, State> in = new HashMap<>();
+        in.put(entry, initial);
+        ArrayDeque<Integer> work = new ArrayDeque<>();
+        work.add(entry);
+        BitSet queued = new BitSet();
+        queued.set(entry);
+        while (!work.isEmpty()) {
+            int start = work.poll();
+            queued.clear(start);
+            State s = in.get(start).copy();
+            for (int succ : block(start, s, false)) {
+                State old = in.get(succ);
+                boolean changed;
+                if (old == null) {
+                    in.put(succ, s.copy());
+                    changed = true;
+                } else {
+                    changed = old.join(s);
+                }
+                if (changed && !queued.get(succ)) {
+                    queued.set(succ);
+                    work.add(succ);
+                }
+            }
+        }
+        for (Map.Entry<Integer, State> e : in.entrySet()) {
+            block(e.getKey(), e.getValue().copy(), true);
+        }
+        return (depth + 7) & ~7;
+    }
+
+    /** Interprets one block, leaving its exit state in {@code s}; returns the successors. */
+    private int[] block(int start, State s, boolean record) {
+        int pc = start;
+        while (true) {
+            Instruction insn = insns[pc];
+            if (record) {
+                reachable.set(pc);
+                recordAccess(pc, insn, s);
+            }
+            int next = pc + (insn.isWide() ? 2 : 1);
+            if (Effects.isBranch(insn)) {
+                int target = (int) Effects.jumpTarget(pc, insn);
+                return Effects.isUnconditional(insn) ? new int[] {target} : new int[] {target, next};
+            }
+            if (insn.opcode() == Opcodes.EXIT) {
+                return new int[0];
+            }
+            transfer(pc, insn, s);
+            if (next >= end) {
+                return new int[0];
+            }
+            if (starts.get(next)) {
+                return new int[] {next};
+            }
+            pc = next;
+        }
+    }
+
+    private void recordAccess(int pc, Instruction insn, State s) {
+        int base = Effects.addressRegister(insn);
+        if (base < 0 || s.kind[base] != FRAME) {
+            return;
+        }
+        long offset = s.value[base] + insn.offset();
+        int size = Opcodes.sizeBytes(insn.opcode());
+        if (offset < -Verifier.STACK_SIZE || offset + size > 0) {
+            throw errors.at(pc, outOfFrame(offset, size) + " (r" + base + " = r10 " + signed(s.value[base]) + ")");
+        }
+        stackOffsets[pc] = (int) offset;
+        depth = Math.max(depth, (int) -offset);
+    }
+
+    static String outOfFrame(long offset, int size) {
+        return size + "-byte stack access at r10 " + signed(offset) + " is outside the frame [-" + Verifier.STACK_SIZE
+                + ", 0)";
+    }
+
+    private static String signed(long v) {
+        return v < 0 ? "- " + -v : "+ " + v;
+    }
+
+    private void transfer(int pc, Instruction insn, State s) {
+        int cls = insn.instructionClass();
+        if (cls == Opcodes.CLASS_ALU64) {
+            alu64(insn, s);
+            return;
+        }
+        if (cls == Opcodes.CLASS_ALU && Opcodes.aluOp(insn.opcode()) == Opcodes.ALU_MOV
+                && Opcodes.source(insn.opcode()) == Opcodes.SRC_K) {
+            s.set(insn.dst(), CONST, Integer.toUnsignedLong(insn.imm()));
+            return;
+        }
+        if (insn.isWide()) {
+            boolean constant = insn.src() == Opcodes.PSEUDO_NONE;
+            s.set(insn.dst(), constant ? CONST : UNKNOWN, constant ? Instruction.wideImmediate(insns, pc) : 0);
+            return;
+        }
+        boolean call = cls == Opcodes.CLASS_JMP && Opcodes.aluOp(insn.opcode()) == Opcodes.JMP_CALL;
+        boolean packet = cls == Opcodes.CLASS_LD;
+        if (call || packet) {
+            for (int r = 0; r <= 5; r++) {
+                s.set(r, UNKNOWN, 0);
+            }
+            return;
+        }
+        int written = Effects.writtenRegister(insn);
+        if (written >= 0) {
+            s.set(written, UNKNOWN, 0);
+        }
+    }
+
+    private static void alu64(Instruction insn, State s) {
+        int dst = insn.dst();
+        int op = Opcodes.aluOp(insn.opcode());
+        boolean x = Opcodes.source(insn.opcode()) == Opcodes.SRC_X;
+        byte sk = x ? s.kind[insn.src()] : CONST;
+        long sv = x ? s.value[insn.src()] : insn.imm();
+        byte dk = s.kind[dst];
+        long dv = s.value[dst];
+        switch (op) {
+            case Opcodes.ALU_MOV -> {
+                if (x && insn.offset() != 0) {
+                    s.set(dst, UNKNOWN, 0);
+                } else {
+                    s.set(dst, sk, sv);
+                }
+            }
+            case Opcodes.ALU_ADD -> {
+                if (dk == CONST && sk == CONST) {
+                    s.set(dst, CONST, dv + sv);
+                } else if (dk == FRAME && sk == CONST || dk == CONST && sk == FRAME) {
+                    s.set(dst, FRAME, dv + sv);
+                } else {
+                    s.set(dst, UNKNOWN, 0);
+                }
+            }
+            case Opcodes.ALU_SUB -> {
+                if ((dk == CONST || dk == FRAME) && sk == CONST) {
+                    s.set(dst, dk, dv - sv);
+                } else if (dk == FRAME && sk == FRAME) {
+                    s.set(dst, CONST, dv - sv);
+                } else {
+                    s.set(dst, UNKNOWN, 0);
+                }
+            }
+            default -> s.set(dst, UNKNOWN, 0);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package dev.jvmbpf.runtime.verifier;
+
+import dev.jvmbpf.runtime.program.BpfProgram;
+import java.util.Arrays;
+import java.util.BitSet;
+
+/**
+ * A program the {@link Verifier} accepted, with what it proved for the engines.
+ *
+ * @param program the program
+ * @param subprogramEntries first pc of each function, ascending; index 0 is the program entry
+ * @param stackOffsets per pc: for a load or store whose address is provably the frame pointer of
+ *     the current frame plus a constant, that constant including the instruction's offset (a value
+ *     in [-512, -size]); otherwise {@link #NO_STACK_OFFSET}
+ * @param branchTargets pcs that a jump or call reaches other than by falling through, and the
+ *     subprogram entries
+ * @param reachable pcs of instructions that some path from their subprogram's entry reaches
+ *     (without evaluating conditions); the engines need not compile the others
+ * @param stackDepths per subprogram, the deepest stack byte its proven accesses reach (0 to 512,
+ *     a multiple of 8); accesses that were not proven are not counted
+ */
+public record VerifiedProgram(BpfProgram program, int[] subprogramEntries, int[] stackOffsets, BitSet branchTargets,
+        BitSet reachable, int[] stackDepths) {
+    public static final int NO_STACK_OFFSET = Integer.MIN_VALUE;
+
+    public VerifiedProgram {
+        subprogramEntries = subprogramEntries.clone();
+        stackOffsets = stackOffsets.clone();
+        branchTargets = (BitSet) branchTargets.clone();
+        reachable = (BitSet) reachable.clone();
+        stackDepths = stackDepths.clone();
+    }
+
+    @Override
+    public int[] subprogramEntries() {
+        return subprogramEntries.clone();
+    }
+
+    @Override
+    public int[] stackOffsets() {
+        return stackOffsets.clone();
+    }
+
+    @Override
+    public BitSet branchTargets() {
+        return (BitSet) branchTargets.clone();
+    }
+
+    @Override
+    public BitSet reachable() {
+        return (BitSet) reachable.clone();
+    }
+
+    public boolean isReachable(int pc) {
+        return reachable.get(pc);
+    }
+
+    @Override
+    public int[] stackDepths() {
+        return stackDepths.clone();
+    }
+
+    /** Whether the access at {@code pc} is proven to hit the current frame's stack. */
+    public boolean isStackAccess(int pc) {
+        return stackOffsets[pc] != NO_STACK_OFFSET;
+    }
+
+    /** The proven frame-pointer-relative offset of the access at {@code pc}, or {@link #NO_STACK_OFFSET}. */
+    public int stackOffset(int pc) {
+        return stackOffsets[pc];
+    }
+
+    public boolean isBranchTarget(int pc) {
+        return branchTargets.get(pc);
+    }
+
+    public int subprogramCount() {
+        return subprogramEntries.length;
+    }
+
+    /** The index of the subprogram that contains {@code pc}. */
+    public int subprogramOf(int pc) {
+        int i = Arrays.binarySearch(subprogramEntries, pc);
+        return i >= 0 ? i : -i - 2;
+    }
+
+    /** The number of instruction slots (a {@code lddw} counts two). */
+    public int length() {
+        return stackOffsets.length;
+    }
+}

@@ -1,0 +1,211 @@
+package dev.jvmbpf.runtime.verifier;
+
+import dev.jvmbpf.runtime.exec.HelperTable;
+import dev.jvmbpf.runtime.isa.Disassembler;
+import dev.jvmbpf.runtime.isa.Instruction;
+import dev.jvmbpf.runtime.isa.InstructionDecoder;
+import dev.jvmbpf.runtime.isa.InvalidInstructionException;
+import dev.jvmbpf.runtime.isa.Opcodes;
+import dev.jvmbpf.runtime.program.BpfProgram;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.TreeSet;
+
+/**
+ * Checks a program before an engine runs it. This is an honest subset of the kernel's verifier.
+ *
+ * <p>What it checks, in order: every instruction decodes validly ({@link InstructionDecoder});
+ * the program has 1 to 1,000,000 slots; call and {@code lddw}-function targets are inside the
+ * program and not in the second slot of a {@code lddw} (they delimit the subprograms); every jump
+ * stays inside its subprogram and does not land in the second slot of a {@code lddw}; the last
+ * instruction of every subprogram is {@code exit} or an unconditional jump (no falling off the
+ * end); nothing writes r10, and ALU operations read r10 only as the source of a 64-bit
+ * {@code mov} or {@code add}; helper ids exist in the {@link HelperTable}; kfunc calls are refused
+ * (there is no kernel to resolve them); the static call graph is free of recursion and no chain
+ * of calls (helper callbacks included) is deeper than 8 frames; an access through r10 with a
+ * constant offset stays within [-512, 0). Then a dataflow pass per subprogram tracks registers
+ * that provably hold the frame pointer plus a constant (through 64-bit {@code mov}, {@code add}
+ * and {@code sub} of constants); every load or store through such a register is recorded in
+ * {@link VerifiedProgram#stackOffsets()} for the JIT, and one that provably leaves the frame is
+ * refused.
+ *
+ * <p>What it does not check: pointer types and the bounds of any access other than the
+ * frame-relative ones above (engines check those at run time and raise a {@code BpfFault}),
+ * uninitialised registers and stack, reading a register clobbered by a call, termination of
+ * loops (engines enforce an instruction budget), unreachable code (accepted, and reported in
+ * {@link VerifiedProgram#reachable()}), alignment, the combined stack
+ * size of a call chain, and helper argument types.
+ */
+public final class Verifier {
+    public static final int MAX_INSTRUCTIONS = 1_000_000;
+    public static final int MAX_FRAMES = 8;
+    public static final int STACK_SIZE = 512;
+
+    private final Instruction[] insns;
+    private final HelperTable helpers;
+    private final BitSet secondSlots = new BitSet();
+    private int[] entries;
+
+    private Verifier(Instruction[] insns, HelperTable helpers) {
+        this.insns = insns;
+        this.helpers = helpers;
+    }
+
+    public static VerifiedProgram verify(BpfProgram program, HelperTable helpers) {
+        Instruction[] insns = program.instructionsView();
+        if (insns.length == 0) {
+            throw new VerifierException(VerifierException.NO_PC, null, "program has no instructions");
+        }
+        if (insns.length > MAX_INSTRUCTIONS) {
+            throw new VerifierException(VerifierException.NO_PC, null, "program has " + insns.length
+                    + " instructions, more than " + MAX_INSTRUCTIONS);
+        }
+        try {
+            InstructionDecoder.validate(insns);
+        } catch (InvalidInstructionException e) {
+            throw new VerifierException(e.index(), text(insns, e.index()), e.reason());
+        }
+        Verifier v = new Verifier(insns, helpers);
+        return v.run(program);
+    }
+
+    private VerifiedProgram run(BpfProgram program) {
+        for (int pc = 0; pc < insns.length; pc++) {
+            if (insns[pc].isWide()) {
+                secondSlots.set(++pc);
+            }
+        }
+        entries = findSubprograms();
+        BitSet targets = new BitSet(insns.length);
+        for (int e : entries) {
+            targets.set(e);
+        }
+        for (int s = 0; s < entries.length; s++) {
+            int end = end(s);
+            for (int pc = entries[s]; pc < end; pc++) {
+                if (secondSlots.get(pc)) {
+                    continue;
+                }
+                checkInstruction(pc, entries[s], end, targets);
+            }
+            int last = end - 1;
+            if (secondSlots.get(last) || !endsFlow(insns[last])) {
+                int at = secondSlots.get(last) ? last - 1 : last;
+                throw error(at, "the last instruction of " + subprogramName(s)
+                        + " must be exit or an unconditional jump (execution would fall off its end)");
+            }
+        }
+        new CallGraph(insns, entries, this::error).checkDepth(MAX_FRAMES);
+        int[] stackOffsets = new int[insns.length];
+        Arrays.fill(stackOffsets, VerifiedProgram.NO_STACK_OFFSET);
+        int[] depths = new int[entries.length];
+        BitSet reachable = new BitSet(insns.length);
+        for (int s = 0; s < entries.length; s++) {
+            depths[s] = new StackFlow(insns, entries[s], end(s), targets, stackOffsets, reachable, this::error).run();
+        }
+        return new VerifiedProgram(program, entries, stackOffsets, targets, reachable, depths);
+    }
+
+    private int[] findSubprograms() {
+        TreeSet<Integer> found = new TreeSet<>();
+        found.add(0);
+        for (int pc = 0; pc < insns.length; pc++) {
+            Instruction insn = insns[pc];
+            boolean local = insn.opcode() == Opcodes.CALL && insn.src() == Opcodes.CALL_LOCAL;
+            boolean func = insn.isWide() && insn.src() == Opcodes.PSEUDO_FUNC;
+            if (local || func) {
+                long target = (long) pc + 1 + insn.imm();
+                if (target < 0 || target >= insns.length || secondSlots.get((int) target)) {
+                    throw error(pc, (local ? "call" : "function pointer") + " target " + target
+                            + (target < 0 || target >= insns.length ? " is outside the program (0 to "
+                            + (insns.length - 1) + ")" : " is the second slot of a lddw"));
+                }
+                found.add((int) target);
+            }
+            if (insn.isWide()) {
+                pc++;
+            }
+        }
+        return found.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private void checkInstruction(int pc, int start, int end, BitSet targets) {
+        Instruction insn = insns[pc];
+        int cls = insn.instructionClass();
+        if (cls == Opcodes.CLASS_JMP || cls == Opcodes.CLASS_JMP32) {
+            checkJump(pc, insn, start, end, targets);
+        }
+        int written = Effects.writtenRegister(insn);
+        if (written == 10) {
+            throw error(pc, "r10 is read-only (frame pointer)");
+        }
+        if (Opcodes.isAlu(insn.opcode()) && Opcodes.source(insn.opcode()) == Opcodes.SRC_X && insn.src() == 10
+                && Opcodes.aluOp(insn.opcode()) != Opcodes.ALU_END) {
+            boolean allowed = cls == Opcodes.CLASS_ALU64 && insn.offset() == 0
+                    && (Opcodes.aluOp(insn.opcode()) == Opcodes.ALU_MOV || Opcodes.aluOp(insn.opcode()) == Opcodes.ALU_ADD);
+            if (!allowed) {
+                throw error(pc, "Invalid use of the frame pointer r10: only a 64-bit mov or add may read it");
+            }
+        }
+        int base = Effects.addressRegister(insn);
+        if (base == 10) {
+            int size = Opcodes.sizeBytes(insn.opcode());
+            if (insn.offset() < -STACK_SIZE || insn.offset() + size > 0) {
+                throw error(pc, StackFlow.outOfFrame(insn.offset(), size));
+            }
+        }
+    }
+
+    private void checkJump(int pc, Instruction insn, int start, int end, BitSet targets) {
+        int op = Opcodes.aluOp(insn.opcode());
+        if (op == Opcodes.JMP_EXIT) {
+            return;
+        }
+        if (op == Opcodes.JMP_CALL) {
+            if (Opcodes.source(insn.opcode()) == Opcodes.SRC_X) {
+                return;
+            }
+            if (insn.src() == Opcodes.CALL_HELPER && helpers.get(insn.imm() & 0xffffffffL) == null) {
+                throw error(pc, "unknown helper id " + Integer.toUnsignedString(insn.imm()));
+            }
+            if (insn.src() == Opcodes.CALL_KFUNC) {
+                throw error(pc, "kfunc calls are not supported (kfunc id " + insn.imm() + ")");
+            }
+            return;
+        }
+        long target = Effects.jumpTarget(pc, insn);
+        if (target < start || target >= end) {
+            throw error(pc, "jump target " + target + " is outside " + subprogramName(Arrays.binarySearch(entries, start))
+                    + " (pcs " + start + " to " + (end - 1) + ")");
+        }
+        if (secondSlots.get((int) target)) {
+            throw error(pc, "jump target " + target + " is the second slot of a lddw");
+        }
+        targets.set((int) target);
+    }
+
+    private static boolean endsFlow(Instruction insn) {
+        return insn.opcode() == Opcodes.EXIT || insn.opcode() == Opcodes.JA || insn.opcode() == Opcodes.JA32;
+    }
+
+    private int end(int subprogram) {
+        return subprogram + 1 < entries.length ? entries[subprogram + 1] : insns.length;
+    }
+
+    private String subprogramName(int s) {
+        return s == 0 ? "the main program" : "the function at pc " + entries[s];
+    }
+
+    VerifierException error(int pc, String reason) {
+        return new VerifierException(pc, text(insns, pc), reason);
+    }
+
+    private static String text(Instruction[] insns, int pc) {
+        return pc >= 0 && pc < insns.length ? Disassembler.disassemble(insns, pc) : "";
+    }
+
+    /** How a check reports an error at a pc. */
+    interface Errors {
+        VerifierException at(int pc, String reason);
+    }
+}

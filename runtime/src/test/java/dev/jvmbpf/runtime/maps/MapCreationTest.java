@@ -1,0 +1,74 @@
+package dev.jvmbpf.runtime.maps;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class MapCreationTest {
+    private static void refused(int errno, String fragment, MapSpec spec) {
+        MapCreationException e = assertThrows(MapCreationException.class, () -> Maps.create(spec));
+        assertEquals(errno, e.errno(), e.getMessage());
+        assertTrue(e.getMessage().contains(spec.name()), e.getMessage());
+        assertTrue(e.getMessage().contains(fragment), e.getMessage());
+    }
+
+    private static MapSpec spec(MapType t, int k, int v, int max, int flags) {
+        return new MapSpec("bad_" + t.name().toLowerCase(java.util.Locale.ROOT), t, k, v, max, flags);
+    }
+
+    @Test
+    void refusesWhatMapCreateRefuses() {
+        refused(Errno.EINVAL, "max_entries", spec(MapType.HASH, 4, 4, 0, 0));
+        refused(Errno.EINVAL, "key_size", spec(MapType.HASH, 0, 4, 1, 0));
+        refused(Errno.EINVAL, "value_size", spec(MapType.HASH, 4, 0, 1, 0));
+        refused(Errno.E2BIG, "key_size", spec(MapType.HASH, 513, 4, 1, 0));
+        refused(Errno.E2BIG, "per-CPU", spec(MapType.PERCPU_HASH, 4, 40000, 1, 0));
+        refused(Errno.EINVAL, "map_flags", spec(MapType.HASH, 4, 4, 1, MapFlags.BPF_F_MMAPABLE));
+        refused(Errno.EINVAL, "NO_COMMON_LRU", spec(MapType.HASH, 4, 4, 1, MapFlags.BPF_F_NO_COMMON_LRU));
+        refused(Errno.ENOTSUPP, "preallocated", spec(MapType.LRU_HASH, 4, 4, 1, MapFlags.BPF_F_NO_PREALLOC));
+        refused(Errno.EINVAL, "key_size must be 4", spec(MapType.ARRAY, 8, 4, 1, 0));
+        refused(Errno.EINVAL, "value_size", spec(MapType.ARRAY, 4, 0, 1, 0));
+        refused(Errno.E2BIG, "value_size", spec(MapType.ARRAY, 4, (4 << 20) + 1, 1, 0));
+        refused(Errno.E2BIG, "does not fit", spec(MapType.ARRAY, 4, 4 << 20, 1024, 0));
+        refused(Errno.EINVAL, "MMAPABLE", spec(MapType.PERCPU_ARRAY, 4, 4, 1, MapFlags.BPF_F_MMAPABLE));
+        refused(Errno.EINVAL, "PRESERVE_ELEMS", spec(MapType.ARRAY, 4, 4, 1, MapFlags.BPF_F_PRESERVE_ELEMS));
+        refused(Errno.EINVAL, "exclude", spec(MapType.ARRAY, 4, 4, 1, MapFlags.BPF_F_RDONLY | MapFlags.BPF_F_WRONLY));
+        refused(Errno.EINVAL, "exclude",
+                spec(MapType.ARRAY, 4, 4, 1, MapFlags.BPF_F_RDONLY_PROG | MapFlags.BPF_F_WRONLY_PROG));
+        refused(Errno.EINVAL, "4", spec(MapType.PROG_ARRAY, 4, 8, 1, 0));
+        refused(Errno.EINVAL, "4", spec(MapType.PERF_EVENT_ARRAY, 8, 4, 1, 0));
+        refused(Errno.EINVAL, "NO_PREALLOC", spec(MapType.LPM_TRIE, 8, 4, 1, 0));
+        refused(Errno.EINVAL, "key_size", spec(MapType.LPM_TRIE, 4, 4, 1, MapFlags.BPF_F_NO_PREALLOC));
+        refused(Errno.EINVAL, "key_size", spec(MapType.LPM_TRIE, 261, 4, 1, MapFlags.BPF_F_NO_PREALLOC));
+        refused(Errno.EINVAL, "value_size", spec(MapType.LPM_TRIE, 8, 0, 1, MapFlags.BPF_F_NO_PREALLOC));
+        refused(Errno.EINVAL, "key_size must be 0", spec(MapType.QUEUE, 4, 4, 1, 0));
+        refused(Errno.EINVAL, "value_size", spec(MapType.STACK, 0, 0, 1, 0));
+        refused(Errno.EINVAL, "key_size must be 0", spec(MapType.BLOOM_FILTER, 4, 4, 1, 0));
+        refused(Errno.EINVAL, "map_extra", new MapSpec("bloom", MapType.BLOOM_FILTER, 0, 4, 1, 0, 16));
+        refused(Errno.EINVAL, "map_extra", new MapSpec("h", MapType.HASH, 4, 4, 1, 0, 3));
+        refused(Errno.EINVAL, "power of 2", spec(MapType.RINGBUF, 0, 0, 4096 * 3, 0));
+        refused(Errno.EINVAL, "power of 2", spec(MapType.RINGBUF, 0, 0, 2048, 0));
+        refused(Errno.EINVAL, "must be 0", spec(MapType.RINGBUF, 4, 0, 4096, 0));
+        refused(Errno.EINVAL, "map_flags", spec(MapType.RINGBUF, 0, 0, 4096, MapFlags.BPF_F_RDONLY_PROG));
+    }
+
+    @Test
+    void createsEveryType() {
+        assertInstanceOf(IterableMap.class, Maps.create(spec(MapType.HASH, 4, 4, 1, MapFlags.BPF_F_NO_PREALLOC)));
+        assertInstanceOf(QueueMap.class, Maps.create(spec(MapType.QUEUE, 0, 4, 1, 0)));
+        assertInstanceOf(QueueMap.class, Maps.create(spec(MapType.BLOOM_FILTER, 0, 4, 1, 0)));
+        assertInstanceOf(BpfMap.class, Maps.create(spec(MapType.LRU_HASH, 4, 4, 1, MapFlags.BPF_F_NO_COMMON_LRU)));
+        assertInstanceOf(ProgramArray.class, Maps.create(spec(MapType.PROG_ARRAY, 4, 4, 4, 0)));
+        assertInstanceOf(RingBufferMap.class, Maps.create(spec(MapType.RINGBUF, 0, 0, 4096, 0)));
+        assertInstanceOf(BpfMap.class, Maps.create(spec(MapType.LPM_TRIE, 8, 4, 4, MapFlags.BPF_F_NO_PREALLOC)));
+        BpfMap perf = Maps.create(spec(MapType.PERF_EVENT_ARRAY, 4, 4, 0, 0));
+        assertInstanceOf(PerfEventArrayMap.class, perf);
+        assertEquals(Cpus.count(), perf.spec().maxEntries(), "libbpf's default: one slot per CPU");
+        for (MapType t : MapType.values()) {
+            assertEquals(t, MapType.ofId(t.id()));
+        }
+    }
+}
