@@ -19,8 +19,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code jvmbpf fuzz --seed S --count N [--engines A,B,...] [--out DIR]}. */
 @Command(name = "fuzz", mixinStandardHelpOptions = true,
-        description = {"Differential fuzzing: runs random programs the kernel verifier accepts on every engine and",
-            "writes each disagreement, minimized, as a .data vector. Progress goes to stderr.",
+        description = {"Differential fuzzing: runs random programs the kernel verifier accepts on every engine",
+            "and writes each disagreement, minimized, as a .data vector. Progress goes to stderr;",
+            "the last line is 'N programs, N rejected by the kernel, N mismatches'.",
             "Exits with 1 when a mismatch was found, 2 on a usage error."})
 final class FuzzCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Campaign seed (default: ${DEFAULT-VALUE}).")

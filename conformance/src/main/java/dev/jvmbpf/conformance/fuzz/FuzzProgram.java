@@ -2,11 +2,24 @@ package dev.jvmbpf.conformance.fuzz;
 
 import dev.jvmbpf.runtime.isa.Instruction;
 
-/** A generated program and the input memory it runs on (r1 = memory, r2 = its length). */
-public record FuzzProgram(Instruction[] code, byte[] memory) {
+/**
+ * A generated program and the input memory it runs on (r1 = memory, r2 = its length).
+ * {@code pinned} marks slots the minimizer must keep: the moves that turn a register that held a
+ * derived pointer back into a scalar. Without them a pointer would flow into r0 or memory, and
+ * engines legitimately differ on pointer values (the kernel's are real addresses).
+ */
+public record FuzzProgram(Instruction[] code, byte[] memory, boolean[] pinned) {
     public FuzzProgram {
         code = code.clone();
         memory = memory.clone();
+        pinned = pinned == null ? new boolean[code.length] : pinned.clone();
+        if (pinned.length != code.length) {
+            throw new IllegalArgumentException("pinned has " + pinned.length + " slots, code " + code.length);
+        }
+    }
+
+    public FuzzProgram(Instruction[] code, byte[] memory) {
+        this(code, memory, null);
     }
 
     @Override
@@ -17,6 +30,16 @@ public record FuzzProgram(Instruction[] code, byte[] memory) {
     @Override
     public byte[] memory() {
         return memory.clone();
+    }
+
+    @Override
+    public boolean[] pinned() {
+        return pinned.clone();
+    }
+
+    /** The same code and pins with other input memory. */
+    public FuzzProgram withMemory(byte[] other) {
+        return new FuzzProgram(code, other, pinned);
     }
 
     public int length() {

@@ -56,24 +56,43 @@ public final class Minimizer {
 
     private FuzzProgram deletePass(FuzzProgram p, int chunk) {
         Instruction[] code = p.code();
+        boolean[] pins = p.pinned();
         // From the end, so earlier deletions do not shift the units still to try.
         List<Integer> units = unitStarts(code);
         int u = units.size() - chunk;
         while (u >= 0 && checksLeft > 0) {
             int from = units.get(u);
             int to = u + chunk < units.size() ? units.get(u + chunk) : code.length;
-            if (to - from < code.length) {
+            if (to - from < code.length && !anyPinned(pins, from, to)) {
                 Instruction[] smaller = delete(code, from, to - from);
-                FuzzProgram candidate = new FuzzProgram(smaller, p.memory());
+                boolean[] smallerPins = deletePins(pins, from, to - from);
+                FuzzProgram candidate = new FuzzProgram(smaller, p.memory(), smallerPins);
                 if (check(candidate)) {
                     p = candidate;
                     code = smaller;
+                    pins = smallerPins;
                     units = unitStarts(code);
                 }
             }
             u = Math.min(u - 1, units.size() - chunk);
         }
         return p;
+    }
+
+    private static boolean anyPinned(boolean[] pins, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (pins[i]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean[] deletePins(boolean[] pins, int at, int n) {
+        boolean[] out = new boolean[pins.length - n];
+        System.arraycopy(pins, 0, out, 0, at);
+        System.arraycopy(pins, at + n, out, at, pins.length - at - n);
+        return out;
     }
 
     /** The pcs where an instruction starts (a lddw's second slot is not one). */
@@ -149,7 +168,7 @@ public final class Minimizer {
                 }
                 Instruction[] c = code.clone();
                 c[pc] = Instruction.of(i.opcode(), i.dst(), i.src(), i.offset(), value);
-                FuzzProgram candidate = new FuzzProgram(c, p.memory());
+                FuzzProgram candidate = new FuzzProgram(c, p.memory(), p.pinned());
                 if (check(candidate)) {
                     code = c;
                     result = candidate;
@@ -178,13 +197,29 @@ public final class Minimizer {
         };
     }
 
+    /** Drops memory from the end, in halving steps, while the failure needs none of it. */
+    private FuzzProgram shortenMemory(FuzzProgram p) {
+        int step = p.memory().length / 2;
+        while (step > 0 && checksLeft > 0) {
+            byte[] memory = p.memory();
+            FuzzProgram candidate = p.withMemory(Arrays.copyOf(memory, memory.length - step));
+            if (memory.length - step > 0 && check(candidate)) {
+                p = candidate;
+            } else {
+                step /= 2;
+            }
+        }
+        return p;
+    }
+
     private FuzzProgram simplifyMemory(FuzzProgram p) {
+        p = shortenMemory(p);
         byte[] memory = p.memory();
         byte[] zero = new byte[memory.length];
         if (Arrays.equals(memory, zero)) {
             return p;
         }
-        FuzzProgram allZero = new FuzzProgram(p.code(), zero);
+        FuzzProgram allZero = p.withMemory(zero);
         if (check(allZero)) {
             return allZero;
         }
@@ -194,7 +229,7 @@ public final class Minimizer {
             if (Arrays.equals(m, memory)) {
                 continue;
             }
-            FuzzProgram candidate = new FuzzProgram(p.code(), m);
+            FuzzProgram candidate = p.withMemory(m);
             if (check(candidate)) {
                 memory = m;
                 p = candidate;

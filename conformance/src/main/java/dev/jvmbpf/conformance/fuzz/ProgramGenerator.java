@@ -46,7 +46,8 @@ import java.util.SplittableRandom;
  *     in the prologue (edge values: 0, 1, -1, INT_MIN, INT_MAX, LONG_MIN, LONG_MAX, ...).
  * <li>The lowest {@value #STACK_BYTES} bytes below r10 are initialised before anything reads them.
  * <li>Conditional jumps go forward to item boundaries of the same block; the only backward jumps
- *     close loops counted down in r8, which the loop body does not write.
+ *     close loops counted down in r8, which the loop body does not write (some loops also start
+ *     with a {@code may_goto} out of the loop, never taken this early).
  * <li>Memory offsets are constant and in bounds, or variable and bounded by a mask or a
  *     comparison the verifier follows; atomics are aligned.
  * <li>Functions are bpf-to-bpf subprograms that call only later functions (no recursion); each
@@ -129,7 +130,7 @@ public final class ProgramGenerator {
                 default -> (byte) rnd.nextInt();
             };
         }
-        return new FuzzProgram(b.build(), memory);
+        return new FuzzProgram(b.build(), memory, b.pinned());
     }
 
     private int pickCount() {
@@ -231,8 +232,10 @@ public final class ProgramGenerator {
             memoryAccess(c);
         } else if (p < 75) {
             atomic(c);
-        } else if (p < 80) {
+        } else if (p < 78) {
             indexedAccess(c);
+        } else if (p < 80) {
+            stackPointerAccess(c);
         } else if (p < 85 && c.nesting < MAX_NESTING) {
             diamond(c);
         } else if (p < 89 && !c.inLoop && c.nesting < MAX_NESTING) {
@@ -253,6 +256,11 @@ public final class ProgramGenerator {
 
     private int writable(Ctx c) {
         return rnd.nextInt(c.inLoop ? 8 : 9);
+    }
+
+    private int otherWritable(Ctx c, int not) {
+        int r = writable(c);
+        return r != not ? r : (r + 1) % (c.inLoop ? 8 : 9);
     }
 
     private int readable() {
@@ -367,6 +375,10 @@ public final class ProgramGenerator {
         boolean wide = rnd.nextBoolean();
         int width = wide ? 8 : 4;
         int off = stack ? -width * (1 + rnd.nextInt(STACK_BYTES / width)) : width * rnd.nextInt(MEMORY_SIZE / width);
+        if (rnd.nextInt(5) == 0) {
+            acquireRelease(c, stack);
+            return;
+        }
         int op;
         int p = rnd.nextInt(10);
         if (p < 6) {
@@ -380,6 +392,59 @@ public final class ProgramGenerator {
         boolean writesSrc = (op & Opcodes.ATOMIC_FETCH) != 0 && op != Opcodes.ATOMIC_CMPXCHG;
         int src = writesSrc ? writable(c) : readable();
         b.emit(CLASS_STX | MODE_ATOMIC | (wide ? SIZE_DW : SIZE_W), stack ? 10 : MEM, src, off, op);
+    }
+
+    /** load-acquire or store-release of 1 to 8 bytes, naturally aligned. */
+    private void acquireRelease(Ctx c, boolean stack) {
+        int size = SIZES[rnd.nextInt(SIZES.length)];
+        int width = Opcodes.sizeBytes(size);
+        int base = stack ? 10 : MEM;
+        int off = stack ? -width * (1 + rnd.nextInt(STACK_BYTES / width)) : width * rnd.nextInt(MEMORY_SIZE / width);
+        if (rnd.nextBoolean()) {
+            b.emit(CLASS_STX | MODE_ATOMIC | size, writable(c), base, off, Opcodes.ATOMIC_LOAD_ACQ);
+        } else {
+            b.emit(CLASS_STX | MODE_ATOMIC | size, base, readable(), off, Opcodes.ATOMIC_STORE_REL);
+        }
+    }
+
+    /**
+     * An access through a pointer derived from r10: a constant displacement, or a variable one
+     * (a multiple of 8 up to 24, so alignment and bounds stay provable).
+     */
+    private void stackPointerAccess(Ctx c) {
+        int size = SIZES[rnd.nextInt(SIZES.length)];
+        int width = Opcodes.sizeBytes(size);
+        int t = writable(c);
+        int off;
+        if (rnd.nextBoolean()) {
+            int shift = 8 * rnd.nextInt(5);
+            mov64Reg(t, 10);
+            b.emit(CLASS_ALU64 | ALU_ADD | SRC_K, t, 0, 0, -shift);
+            // t + off must land in [r10 - STACK_BYTES, r10 - width], aligned to width.
+            off = shift - width * (1 + rnd.nextInt(STACK_BYTES / width));
+        } else {
+            // Pointer plus index. The mirrored form "index += r10" is left out on purpose: inside
+            // a subprogram, Linux 6.18's verifier keeps tracking a stale constant in the slot
+            // written through such a pointer and prunes a branch the wrong way (see the report in
+            // the fuzz findings), so every campaign would keep rediscovering that one issue.
+            int u = otherWritable(c, t);
+            mov64Reg(u, readable());
+            b.emit(CLASS_ALU64 | ALU_AND | SRC_K, u, 0, 0, 0x18);
+            mov64Reg(t, 10);
+            b.emit(CLASS_ALU64 | ALU_ADD | SRC_X, t, u, 0, 0);
+            int slots = (STACK_BYTES - 24) / width;
+            off = -24 - width * (1 + rnd.nextInt(slots));
+        }
+        boolean load = rnd.nextBoolean();
+        int d = otherWritable(c, t);
+        if (load) {
+            boolean sx = size != SIZE_DW && rnd.nextBoolean();
+            b.emit(CLASS_LDX | (sx ? MODE_MEMSX : MODE_MEM) | size, d, t, off, 0);
+        } else {
+            int v = readable();
+            b.emit(CLASS_STX | MODE_MEM | size, t, v == t ? (t + 1) % 9 : v, off, 0);
+        }
+        b.emitPinned(CLASS_ALU64 | ALU_MOV | SRC_K, t, 0, 0, imm32());
     }
 
     private void indexedAccess(Ctx c) {
@@ -399,7 +464,7 @@ public final class ProgramGenerator {
         }
         b.emit(CLASS_ALU64 | ALU_ADD | SRC_X, t, MEM, 0, 0);
         boolean load = rnd.nextBoolean();
-        int d = writable(c);
+        int d = otherWritable(c, t);
         if (load) {
             boolean sx = size != SIZE_DW && rnd.nextBoolean();
             b.emit(CLASS_LDX | (sx ? MODE_MEMSX : MODE_MEM) | size, d, t, off, 0);
@@ -409,10 +474,8 @@ public final class ProgramGenerator {
         } else {
             b.emit(CLASS_ST | MODE_MEM | size, t, 0, off, imm32());
         }
-        if (!load || d != t) {
-            // t holds a pointer now; make it a scalar again before any other item uses it.
-            b.emit(CLASS_ALU64 | ALU_MOV | SRC_K, t, 0, 0, imm32());
-        }
+        // t holds a pointer now; make it a scalar again before any other item uses it.
+        b.emitPinned(CLASS_ALU64 | ALU_MOV | SRC_K, t, 0, 0, imm32());
         if (skip != null) {
             b.bind(skip);
         }
@@ -436,7 +499,14 @@ public final class ProgramGenerator {
     private void loop(Ctx c) {
         b.emit(CLASS_ALU64 | ALU_MOV | SRC_K, LOOP, 0, 0, 1 + rnd.nextInt(5));
         Label top = b.label();
+        Label done = null;
         b.bind(top);
+        if (rnd.nextInt(4) == 0) {
+            // may_goto leaves after a budget of iterations (a time budget in recent kernels);
+            // these loops end long before any budget, so every engine must fall through.
+            done = b.label();
+            b.jump(Opcodes.MAY_GOTO, 0, 0, 0, done);
+        }
         block(c.loopBody(), 1 + rnd.nextInt(4));
         if (rnd.nextBoolean()) {
             b.emit(CLASS_ALU64 | ALU_ADD | SRC_K, LOOP, 0, 0, -1);
@@ -446,6 +516,9 @@ public final class ProgramGenerator {
         int[] exits = {Opcodes.JMP_JNE, Opcodes.JMP_JSGT, Opcodes.JMP_JGT};
         int cls = rnd.nextBoolean() ? CLASS_JMP : CLASS_JMP32;
         b.jump(cls | exits[rnd.nextInt(exits.length)] | SRC_K, LOOP, 0, 0, top);
+        if (done != null) {
+            b.bind(done);
+        }
     }
 
     private void call(Ctx c) {

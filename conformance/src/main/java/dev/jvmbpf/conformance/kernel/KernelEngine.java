@@ -33,6 +33,29 @@ public final class KernelEngine implements Engine, AutoCloseable {
 
     private final MapPool pool = new MapPool();
     private final Cleaner.Cleanable cleanable = CLEANER.register(this, pool);
+    private final Long stackPoison;
+
+    public KernelEngine() {
+        this.stackPoison = null;
+    }
+
+    private KernelEngine(long stackPoison) {
+        this.stackPoison = stackPoison;
+    }
+
+    /**
+     * An engine that fills the stack below the wrapper with {@code pattern} before each run.
+     * The kernel lets privileged programs read stack they never wrote and returns whatever is
+     * there; two engines with different patterns tell such a program by its differing results.
+     */
+    public static KernelEngine withStackPoison(long pattern) {
+        return new KernelEngine(pattern);
+    }
+
+    /** The poison pattern, or null for an engine that leaves the stack as it is. */
+    Long stackPoison() {
+        return stackPoison;
+    }
 
     @Override
     public String name() {

@@ -81,7 +81,8 @@ public final class KernelExecutable implements Executable, AutoCloseable {
             return l;
         }
         KernelEngine.Maps maps = engine.maps(key.memorySize, key.writable);
-        byte[] code = Instruction.encode(wrap(program.instructionsView(), maps, key.memorySize, key.r2));
+        byte[] code = Instruction.encode(wrap(program.instructionsView(), maps, key.memorySize, key.r2,
+                engine.stackPoison()));
         try {
             int fd = BpfSyscall.loadProgram(BpfSyscall.PROG_TYPE_SOCKET_FILTER, objectName(program.name()), code);
             fds.add(fd);
@@ -97,10 +98,17 @@ public final class KernelExecutable implements Executable, AutoCloseable {
 
     /**
      * The wrapper: r1 = memory (or 0 without memory), r2 = length, call the program as a
-     * subprogram, store its r0 in the result map, return 0.
+     * subprogram, store its r0 in the result map, return 0. With a poison pattern it first calls
+     * a function that fills a full 512-byte frame with it: the program's frames, at the same
+     * depth, then start out holding the pattern.
      */
-    static Instruction[] wrap(Instruction[] body, KernelEngine.Maps maps, int memorySize, long r2) {
+    static Instruction[] wrap(Instruction[] body, KernelEngine.Maps maps, int memorySize, long r2, Long poison) {
         List<Instruction> w = new ArrayList<>();
+        int poisonCallPc = -1;
+        if (poison != null) {
+            poisonCallPc = w.size();
+            w.add(null);
+        }
         if (memorySize > 0) {
             w.add(Instruction.of(Opcodes.LDDW, 1, Opcodes.PSEUDO_MAP_VALUE, 0, maps.memoryFd()));
             w.add(Instruction.of(0, 0, 0, 0, 0));
@@ -114,13 +122,23 @@ public final class KernelExecutable implements Executable, AutoCloseable {
             w.add(Instruction.of(0, 0, 0, 0, (int) (r2 >>> 32)));
         }
         int callPc = w.size();
-        int tail = 6; // call, lddw (2 slots), stxdw, mov, exit
-        w.add(Instruction.of(Opcodes.CALL, 0, Opcodes.CALL_LOCAL, 0, callPc + tail - (callPc + 1)));
+        w.add(null);
         w.add(Instruction.of(Opcodes.LDDW, 1, Opcodes.PSEUDO_MAP_VALUE, 0, maps.resultFd()));
         w.add(Instruction.of(0, 0, 0, 0, 0));
         w.add(Instruction.of(Opcodes.CLASS_STX | Opcodes.MODE_MEM | Opcodes.SIZE_DW, 1, 0, 0, 0));
         w.add(Instruction.of(Opcodes.CLASS_ALU64 | Opcodes.ALU_MOV | Opcodes.SRC_K, 0, 0, 0, 0));
         w.add(Instruction.of(Opcodes.EXIT, 0, 0, 0, 0));
+        if (poison != null) {
+            w.set(poisonCallPc, Instruction.of(Opcodes.CALL, 0, Opcodes.CALL_LOCAL, 0, w.size() - (poisonCallPc + 1)));
+            w.add(Instruction.of(Opcodes.LDDW, 1, 0, 0, (int) (long) poison));
+            w.add(Instruction.of(0, 0, 0, 0, (int) (poison >>> 32)));
+            for (int off = 8; off <= 512; off += 8) {
+                w.add(Instruction.of(Opcodes.CLASS_STX | Opcodes.MODE_MEM | Opcodes.SIZE_DW, 10, 1, -off, 0));
+            }
+            w.add(Instruction.of(Opcodes.CLASS_ALU64 | Opcodes.ALU_MOV | Opcodes.SRC_K, 0, 0, 0, 0));
+            w.add(Instruction.of(Opcodes.EXIT, 0, 0, 0, 0));
+        }
+        w.set(callPc, Instruction.of(Opcodes.CALL, 0, Opcodes.CALL_LOCAL, 0, w.size() - (callPc + 1)));
         w.addAll(List.of(body));
         return w.toArray(Instruction[]::new);
     }

@@ -54,6 +54,6 @@ class MinimizerTest {
             return false;
         }, 1000);
         assertArrayEquals(new Instruction[] {mov(7, 77)}, small.code());
-        assertArrayEquals(new byte[3], small.memory());
+        assertArrayEquals(new byte[1], small.memory());
     }
 }

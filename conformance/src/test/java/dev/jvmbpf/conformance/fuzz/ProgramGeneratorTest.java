@@ -42,6 +42,32 @@ class ProgramGeneratorTest {
     }
 
     @Test
+    void everyDerivedPointerIsTurnedBackIntoAScalarByAPinnedMove() {
+        int pointers = 0;
+        for (long s = 0; s < 500; s++) {
+            FuzzProgram p = ProgramGenerator.generate(ProgramGenerator.programSeed(11, s));
+            Instruction[] code = p.code();
+            boolean[] pinned = p.pinned();
+            for (int pc = 0; pc < code.length; pc++) {
+                Instruction i = code[pc];
+                boolean makesPointer = i.opcode() == (Opcodes.CLASS_ALU64 | Opcodes.ALU_ADD | Opcodes.SRC_X) && i.src() == 9
+                        || i.opcode() == (Opcodes.CLASS_ALU64 | Opcodes.ALU_MOV | Opcodes.SRC_X) && i.src() == 10;
+                if (!makesPointer) {
+                    continue;
+                }
+                pointers++;
+                boolean reset = false;
+                for (int q = pc + 1; q < Math.min(code.length, pc + 6) && !reset; q++) {
+                    reset = pinned[q] && code[q].dst() == i.dst()
+                            && code[q].opcode() == (Opcodes.CLASS_ALU64 | Opcodes.ALU_MOV | Opcodes.SRC_K);
+                }
+                assertTrue(reset, "seed " + s + " pc " + pc + ": pointer in r" + i.dst() + " is never reset");
+            }
+        }
+        assertTrue(pointers > 100, "only " + pointers + " derived pointers in 500 programs");
+    }
+
+    @Test
     void campaignSeedsSpreadAcrossPrograms() {
         assertNotEquals(ProgramGenerator.programSeed(1, 0), ProgramGenerator.programSeed(1, 1));
         assertNotEquals(ProgramGenerator.programSeed(1, 0), ProgramGenerator.programSeed(2, 0));

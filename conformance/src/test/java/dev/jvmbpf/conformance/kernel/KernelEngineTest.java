@@ -111,6 +111,18 @@ class KernelEngineTest {
     }
 
     @Test
+    void stackPoisonShowsReadsOfStackTheProgramNeverWrote() {
+        Instruction[] readsUninitialised = {
+            ins(Opcodes.CLASS_LDX | Opcodes.MODE_MEM | Opcodes.SIZE_DW, 0, 10, -16, 0),
+            ins(Opcodes.EXIT, 0, 0, 0, 0)};
+        try (KernelEngine a = KernelEngine.withStackPoison(0x1111222233334444L);
+                KernelEngine b = KernelEngine.withStackPoison(0x5555666677778888L)) {
+            assertEquals(0x1111222233334444L, load(a, readsUninitialised).run(new byte[0], true, 0).r0());
+            assertEquals(0x5555666677778888L, load(b, readsUninitialised).run(new byte[0], true, 0).r0());
+        }
+    }
+
+    @Test
     void mapReferencesAreOutOfScope() {
         try (KernelEngine engine = new KernelEngine()) {
             LoadException e = assertThrows(LoadException.class, () -> load(engine,

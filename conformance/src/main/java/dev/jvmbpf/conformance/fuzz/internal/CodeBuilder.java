@@ -3,6 +3,7 @@ package dev.jvmbpf.conformance.fuzz.internal;
 import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.isa.Opcodes;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 
 /** Emits instructions with symbolic jump and call targets, resolved to pc-relative offsets at the end. */
@@ -16,6 +17,7 @@ public final class CodeBuilder {
     }
 
     private final List<Pending> slots = new ArrayList<>();
+    private final BitSet pinned = new BitSet();
 
     public Label label() {
         return new Label();
@@ -38,6 +40,21 @@ public final class CodeBuilder {
 
     public void emit(int opcode, int dst, int src, int offset, int imm) {
         emit(Instruction.of(opcode, dst, src, offset, imm));
+    }
+
+    /** Emits an instruction that later tools must not remove (see {@link #pinned()}). */
+    public void emitPinned(int opcode, int dst, int src, int offset, int imm) {
+        pinned.set(slots.size());
+        emit(opcode, dst, src, offset, imm);
+    }
+
+    /** One flag per slot of {@link #build()}: true for slots emitted with {@link #emitPinned}. */
+    public boolean[] pinned() {
+        boolean[] out = new boolean[slots.size()];
+        for (int i = pinned.nextSetBit(0); i >= 0 && i < out.length; i = pinned.nextSetBit(i + 1)) {
+            out[i] = true;
+        }
+        return out;
     }
 
     public void lddw(int dst, long value) {

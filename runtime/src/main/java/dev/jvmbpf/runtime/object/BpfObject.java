@@ -1,0 +1,121 @@
+package dev.jvmbpf.runtime.object;
+
+import dev.jvmbpf.runtime.btf.Btf;
+import dev.jvmbpf.runtime.btf.BtfExt;
+import dev.jvmbpf.runtime.exec.LoadException;
+import dev.jvmbpf.runtime.object.internal.ObjectLoader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A loaded BPF object file ({@code clang -target bpf -c}): its programs, ready for an engine,
+ * with calls to {@code .text} functions linked in and map references resolved; its maps, one
+ * instance shared by all its programs; its BTF; its license. The counterpart of libbpf's
+ * {@code bpf_object} and cilium/ebpf's {@code Collection}.
+ */
+public final class BpfObject {
+    private final String name;
+    private final List<ObjectProgram> programs;
+    private final List<ObjectMap> maps;
+    private final Btf btf;
+    private final BtfExt btfExt;
+    private final String license;
+    private final int kernelVersion;
+    private final List<String> notes;
+
+    public BpfObject(String name, List<ObjectProgram> programs, List<ObjectMap> maps, Btf btf, BtfExt btfExt,
+            String license, int kernelVersion, List<String> notes) {
+        this.name = name;
+        this.programs = List.copyOf(programs);
+        this.maps = List.copyOf(maps);
+        this.btf = btf;
+        this.btfExt = btfExt;
+        this.license = license;
+        this.kernelVersion = kernelVersion;
+        this.notes = List.copyOf(notes);
+    }
+
+    public static BpfObject open(Path path) throws IOException {
+        return open(path, MapFactory.standard());
+    }
+
+    public static BpfObject open(Path path, MapFactory maps) throws IOException {
+        return open(Files.readAllBytes(path), path.getFileName().toString(), maps);
+    }
+
+    /** Loads an object from memory; {@code name} is its file name (it prefixes global data map names). */
+    public static BpfObject open(byte[] elf, String name) {
+        return open(elf, name, MapFactory.standard());
+    }
+
+    public static BpfObject open(byte[] elf, String name, MapFactory maps) {
+        return ObjectLoader.load(elf, name, maps);
+    }
+
+    /** The object's name: its file name up to the first dot, as libbpf derives it. */
+    public String name() {
+        return name;
+    }
+
+    public List<ObjectProgram> programs() {
+        return programs;
+    }
+
+    /** The program with this name; a {@link LoadException} listing the programs when there is none. */
+    public ObjectProgram program(String programName) {
+        for (ObjectProgram p : programs) {
+            if (p.name().equals(programName)) {
+                return p;
+            }
+        }
+        List<String> names = new ArrayList<>();
+        programs.forEach(p -> names.add(p.name()));
+        throw new LoadException(name + ": no program named '" + programName + "'; it has " + names);
+    }
+
+    public List<ObjectMap> maps() {
+        return maps;
+    }
+
+    /**
+     * The map with this name; global data maps answer to their section name ({@code .rodata}) and
+     * to their libbpf name ({@code obj.rodata}). A {@link LoadException} when there is none.
+     */
+    public ObjectMap map(String mapName) {
+        for (ObjectMap m : maps) {
+            if (m.name().equals(mapName) || m.spec().name().equals(mapName)) {
+                return m;
+            }
+        }
+        List<String> names = new ArrayList<>();
+        maps.forEach(m -> names.add(m.name()));
+        throw new LoadException(name + ": no map named '" + mapName + "'; it has " + names);
+    }
+
+    /** The object's BTF, or null when it was built without {@code -g}. */
+    public Btf btf() {
+        return btf;
+    }
+
+    public BtfExt btfExt() {
+        return btfExt;
+    }
+
+    /** The contents of the {@code license} section, or the empty string. */
+    public String license() {
+        return license;
+    }
+
+    /** The {@code version} section's value, or 0. */
+    public int kernelVersion() {
+        return kernelVersion;
+    }
+
+    /** Things the loader accepted but wants the user to know (unknown section names, ignored data). */
+    public List<String> notes() {
+        return notes;
+    }
+}
