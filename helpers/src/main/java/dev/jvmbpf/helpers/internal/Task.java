@@ -1,0 +1,92 @@
+package dev.jvmbpf.helpers.internal;
+
+import dev.jvmbpf.runtime.exec.Machine;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Helpers about the current task and time: 5, 7, 8, 14-16, 35, 118, 125, 160, 208. */
+public final class Task {
+    /** The kernel's TASK_COMM_LEN, NUL included. */
+    public static final int COMM_LEN = 16;
+    private static final long PID = ProcessHandle.current().pid();
+    private static final byte[] COMM = readComm();
+    /** Jiffies tick at 250 Hz, the common kernel default; the counter starts 5 minutes before wrapping 32 bits. */
+    private static final long HZ = 250;
+    private static final long INITIAL_JIFFIES = (1L << 32) - 300 * HZ;
+
+    private Task() {
+    }
+
+    private static byte[] readComm() {
+        String name;
+        try {
+            name = Files.readString(Path.of("/proc/self/comm"), StandardCharsets.UTF_8).strip();
+        } catch (IOException | RuntimeException e) {
+            name = "java";
+        }
+        byte[] b = name.getBytes(StandardCharsets.UTF_8);
+        return java.util.Arrays.copyOf(b, Math.min(b.length, COMM_LEN - 1));
+    }
+
+    /** The process name as the kernel keeps it: at most 15 bytes. */
+    public static String comm() {
+        return new String(COMM, StandardCharsets.UTF_8);
+    }
+
+    public static long pidTgid(Machine m, long r1, long r2, long r3, long r4, long r5) {
+        return PID << 32 | (Native.currentTid() & 0xffffffffL);
+    }
+
+    public static long uidGid(Machine m, long r1, long r2, long r3, long r4, long r5) {
+        return (Native.gid() & 0xffffffffL) << 32 | (Native.uid() & 0xffffffffL);
+    }
+
+    /** Copies the comm, cut to {@code size - 1} bytes, NUL-padded to {@code size}. */
+    public static long comm(Machine m, long buf, long size, long r3, long r4, long r5) {
+        int n = (int) Math.min(size & 0xffffffffL, Integer.MAX_VALUE);
+        if (n == 0) {
+            return 0;
+        }
+        byte[] out = new byte[n];
+        System.arraycopy(COMM, 0, out, 0, Math.min(COMM.length, n - 1));
+        m.memory().write(buf, out, 0, n);
+        return 0;
+    }
+
+    public static long ktimeNs(Machine m, long r1, long r2, long r3, long r4, long r5) {
+        return System.nanoTime();
+    }
+
+    public static long ktimeBootNs(Machine m, long r1, long r2, long r3, long r4, long r5) {
+        return Native.clockNanos(Native.CLOCK_BOOTTIME);
+    }
+
+    public static long ktimeCoarseNs(Machine m, long r1, long r2, long r3, long r4, long r5) {
+        return Native.clockNanos(Native.CLOCK_MONOTONIC_COARSE);
+    }
+
+    public static long ktimeTaiNs(Machine m, long r1, long r2, long r3, long r4, long r5) {
+        return Native.clockNanos(Native.CLOCK_TAI);
+    }
+
+    public static long jiffies64(Machine m, long r1, long r2, long r3, long r4, long r5) {
+        return INITIAL_JIFFIES + Native.clockNanos(Native.CLOCK_BOOTTIME) / (1_000_000_000L / HZ);
+    }
+
+    public static long prandomU32(Machine m, long r1, long r2, long r3, long r4, long r5) {
+        return ThreadLocalRandom.current().nextInt() & 0xffffffffL;
+    }
+
+    /** There is one CPU as far as programs can tell until the maps define a per-thread CPU. */
+    public static long smpProcessorId(Machine m, long r1, long r2, long r3, long r4, long r5) {
+        return 0;
+    }
+
+    /** No kernel task exists to point at: the helper reports NULL, which programs must handle. */
+    public static long currentTask(Machine m, long r1, long r2, long r3, long r4, long r5) {
+        return 0;
+    }
+}
