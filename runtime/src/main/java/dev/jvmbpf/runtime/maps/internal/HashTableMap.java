@@ -175,11 +175,14 @@ public final class HashTableMap implements IterableMap {
         return false;
     }
 
+    /** Program atomics hold the storage's monitor (AddressSpace.atomic), so an in-place update does too. */
     private void fill(Element e, byte[] value, boolean allCpus) {
-        if (allCpus) {
-            System.arraycopy(value, 0, e.storage, 0, value.length);
-        } else {
-            System.arraycopy(value, 0, e.storage, (percpu ? Cpus.current() : 0) * stride, spec.valueSize());
+        synchronized (e.storage) {
+            if (allCpus) {
+                System.arraycopy(value, 0, e.storage, 0, value.length);
+            } else {
+                System.arraycopy(value, 0, e.storage, (percpu ? Cpus.current() : 0) * stride, spec.valueSize());
+            }
         }
     }
 
