@@ -129,14 +129,14 @@ final class CompilationUnit {
         // Pack instructions into chunks; a chunk additionally pays a table entry per block
         // (possible entry) and an exit stub per branch (possible exit).
         List<Integer> starts = new ArrayList<>();
-        long used = Long.MAX_VALUE;
+        long used = 0;
         for (int pc = start; pc < end; pc++) {
             if (layout.wideTail[pc]) {
                 continue;
             }
             long c = cost[pc - start] + (layout.leader[pc] ? 4 : 0)
                     + (ProgramLayout.isBranch(layout.code[pc]) ? MethodEmitter.exitStubCost() : 0);
-            if (used + c > METHOD_LIMIT) {
+            if (starts.isEmpty() || used + c > METHOD_LIMIT) {
                 starts.add(pc);
                 used = MethodEmitter.fixedCost() + MethodEmitter.exitStubCost();
             }

@@ -78,9 +78,18 @@ public final class ObjectLoader {
             if (section.section.name().equals(".text")) {
                 continue;
             }
+            for (Function f : section.functions) {
+                if (!f.global()) {
+                    notes.add("section " + section.section.name() + ": static function '" + f.name()
+                            + "' is not a program (only global functions are), it can only be called");
+                }
+            }
             for (Function f : section.entries()) {
                 programs.add(new ProgramLinker(f, license).link());
             }
+        }
+        if (programs.isEmpty() && code.values().stream().anyMatch(c -> c.section.name().equals(".text"))) {
+            notes.add("no program sections: functions in .text are subprograms; give programs a SEC(\"...\")");
         }
         if (btfExt.coreRelocations() > 0) {
             notes.add(btfExt.coreRelocations() + " CO-RE relocation(s) are not applied: field offsets stay as compiled");

@@ -1,0 +1,114 @@
+package dev.jvmbpf.runtime.object;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.jvmbpf.runtime.elf.ElfException;
+import dev.jvmbpf.runtime.elf.Fixtures;
+import dev.jvmbpf.runtime.exec.LoadException;
+import dev.jvmbpf.runtime.maps.Maps;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Damaged objects must fail with a LoadException, never with any other exception. */
+class MalformedObjectTest {
+    private static final List<String> FIXTURES = List.of("seed.o", "maps.o", "globals.o", "multi.o", "legacy.o",
+            "sections.o", "seed-nog.o", "multi-clang14.o");
+
+    /** Refuses absurd sizes before allocating, as a map implementation with lazy storage would. */
+    private static final MapFactory BOUNDED = spec -> {
+        if ((long) spec.maxEntries() * (spec.keySize() + spec.valueSize()) > (1L << 24)) {
+            throw new IllegalArgumentException("too large for the test");
+        }
+        return Maps.create(spec);
+    };
+
+    /** Outcome of one load: 0 loaded, 1 LoadException; any other throwable fails the test. */
+    private static int load(byte[] bytes, String what) {
+        try {
+            BpfObject.open(bytes, "fuzz.o", BOUNDED);
+            return 0;
+        } catch (LoadException e) {
+            if (e.getMessage() == null || e.getMessage().isBlank()) {
+                fail(what + ": LoadException without a message");
+            }
+            return 1;
+        } catch (Throwable t) {
+            throw new AssertionError(what + ": escaped as " + t, t);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"seed.o", "maps.o", "globals.o", "multi.o", "legacy.o", "sections.o", "seed-nog.o",
+        "multi-clang14.o"})
+    void truncationAtEvery64ByteBoundaryIsALoadException(String fixture) {
+        byte[] full = Fixtures.bytes(fixture);
+        int rejected = 0;
+        int total = 0;
+        for (int len = 0; len < full.length; len += 64) {
+            byte[] cut = java.util.Arrays.copyOf(full, len);
+            rejected += load(cut, fixture + " truncated to " + len);
+            total++;
+        }
+        // The section header table sits at the end of clang's objects: every truncation loses it.
+        assertEquals(total, rejected, fixture);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8})
+    void flippedBytesAreLoadedOrRejectedCleanly(int seed) {
+        Random random = new Random(seed);
+        int rejected = 0;
+        int total = 0;
+        for (String fixture : FIXTURES) {
+            byte[] full = Fixtures.bytes(fixture);
+            for (int round = 0; round < 300; round++) {
+                byte[] b = full.clone();
+                int flips = 1 + random.nextInt(4);
+                StringBuilder what = new StringBuilder(fixture).append(" seed ").append(seed).append(" flips");
+                for (int k = 0; k < flips; k++) {
+                    int at = random.nextInt(b.length);
+                    int mask = random.nextBoolean() ? 1 << random.nextInt(8) : 1 + random.nextInt(255);
+                    b[at] ^= (byte) mask;
+                    what.append(' ').append(at).append('^').append(mask);
+                }
+                rejected += load(b, what.toString());
+                total++;
+            }
+        }
+        System.out.println("MalformedObjectTest seed " + seed + ": " + total + " mutated objects, " + rejected
+                + " rejected with a LoadException, " + (total - rejected) + " loaded");
+        assertTrue(rejected > 0 && rejected < total, "mutations both break and spare objects");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15})
+    void everyByteOfTheHeadersFlippedIsHandled(int bit) {
+        // Exhaustive over the ELF header and the section header table of the seed program.
+        byte[] full = Fixtures.bytes("multi.o");
+        ByteBuffer bb = ByteBuffer.wrap(full).order(ByteOrder.LITTLE_ENDIAN);
+        int shoff = (int) bb.getLong(40);
+        int mask = bit < 8 ? 1 << bit : 0xff ^ (1 << (bit - 8));
+        for (int at = 0; at < full.length; at++) {
+            if (at >= 64 && at < shoff) {
+                continue;
+            }
+            byte[] b = full.clone();
+            b[at] ^= (byte) mask;
+            load(b, "multi.o byte " + at + " ^ " + mask);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"not an elf file at all, but long enough to hold an ELF header, honestly......"})
+    void garbageIsNotAnElfFile(String text) {
+        ElfException e = assertThrows(ElfException.class, () -> BpfObject.open(text.getBytes(), "x.o"));
+        assertTrue(e.getMessage().contains("not an ELF file"), e.getMessage());
+    }
+}
