@@ -48,7 +48,8 @@ public final class Printing {
         }
         if (cap > 0) {
             int n = Math.min(r.text().length, cap - 1);
-            byte[] out = java.util.Arrays.copyOf(r.text(), n + 1);
+            byte[] out = new byte[n + 1];
+            System.arraycopy(r.text(), 0, out, 0, n);
             mem.write(str, out, 0, n + 1);
         }
         return r.length() + 1L;
