@@ -47,7 +47,9 @@ public final class Task {
 
     /** Copies the comm, cut to {@code size - 1} bytes, NUL-padded to {@code size}. */
     public static long comm(Machine m, long buf, long size, long r3, long r4, long r5) {
-        int n = (int) Math.min(size & 0xffffffffL, Integer.MAX_VALUE);
+        long len = Mem.u32(size);
+        Mem.require(m.memory(), buf, len, true, "get_current_comm");
+        int n = (int) len;
         if (n == 0) {
             return 0;
         }
