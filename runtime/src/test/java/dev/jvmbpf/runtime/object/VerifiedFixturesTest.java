@@ -23,13 +23,15 @@ class VerifiedFixturesTest {
                     ArgType.ANYTHING),
             stub(6, "trace_printk", ArgType.PTR_TO_MEM, ArgType.CONST_SIZE, ArgType.ANYTHING, ArgType.ANYTHING,
                     ArgType.ANYTHING),
+            stub(12, "tail_call", ArgType.PTR_TO_CTX, ArgType.CONST_MAP_PTR, ArgType.ANYTHING),
             stub(14, "get_current_pid_tgid"),
             stub(181, "loop", ArgType.ANYTHING, ArgType.PTR_TO_FUNC, ArgType.ANYTHING, ArgType.ANYTHING)));
 
     @ParameterizedTest
     @ValueSource(strings = {"seed.o", "seed-nog.o", "seed-clang14.o", "seed-clang16.o", "maps.o", "maps-clang14.o",
         "maps-clang16.o", "globals.o", "globals-clang14.o", "globals-clang16.o", "multi.o", "multi-nog.o",
-        "multi-v4.o", "multi-clang14.o", "multi-clang16.o", "legacy.o", "legacy-nog.o", "sections.o"})
+        "multi-v4.o", "multi-clang14.o", "multi-clang16.o", "legacy.o", "legacy-nog.o", "sections.o",
+        "tailcalls.o"})
     void everyProgramVerifies(String fixture) {
         BpfObject obj = BpfObject.open(Fixtures.bytes(fixture), fixture);
         assertFalse(obj.programs().isEmpty());
