@@ -207,6 +207,8 @@ class BpfObjectTest {
         ObjectMap rodata = obj.map(".rodata");
         assertTrue(rodata.readOnly());
         assertEquals(7, rodata.map().lookup(new byte[4]).get(0, 4) & 0xff, "threshold = 7 is somewhere in .rodata");
+        assertTrue(obj.notes().stream().anyMatch(n -> n.startsWith(".rodata: 2 relocation(s)")), obj.notes().toString());
+        assertEquals(MapKind.GLOBAL_DATA, obj.map(".rodata.str1.1").kind());
         ObjectMap custom = obj.map(".data.custom");
         assertEquals(5, custom.map().lookup(new byte[4]).get(0, 4));
         assertEquals("glo.data.custom", custom.spec().name());
