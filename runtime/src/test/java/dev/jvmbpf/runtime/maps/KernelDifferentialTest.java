@@ -191,16 +191,16 @@ class KernelDifferentialTest {
 
     @Test
     void hashMapsAgree() {
-        for (MapType t : List.of(MapType.HASH, MapType.PERCPU_HASH, MapType.LRU_HASH)) {
+        // LRU_HASH is left out: the kernel's LRU can evict before the map is full when the thread
+        // moves to another CPU (per-CPU free lists), so its results depend on scheduling
+        for (MapType t : List.of(MapType.HASH, MapType.PERCPU_HASH)) {
             if (t == MapType.PERCPU_HASH && KernelMaps.possibleCpus() != Cpus.count()) {
                 System.out.println("per-CPU comparison skipped: kernel has " + KernelMaps.possibleCpus()
                         + " possible CPUs, the runtime " + Cpus.count());
                 continue;
             }
-            // LRU maps get a key space within max_entries: the kernel's eviction is approximate
-            int keySpace = t == MapType.LRU_HASH ? 16 : 24;
             try (Pair p = Pair.of(s(t, 4, 8, 16, 0))) {
-                randomOperations(p, keySpace, 3000, 42 + t.id(), t != MapType.PERCPU_HASH);
+                randomOperations(p, 24, 3000, 42 + t.id(), true);
                 assertEquals(sortedHex(kernelKeys(p)), sortedHex(p.ours().keys()), t + " keys");
             }
         }
