@@ -6,13 +6,10 @@ import dev.jvmbpf.runtime.exec.Executable;
 import dev.jvmbpf.runtime.exec.Machine;
 import dev.jvmbpf.runtime.exec.TailCall;
 import dev.jvmbpf.runtime.maps.BpfMap;
-import dev.jvmbpf.runtime.maps.IterableMap;
-import dev.jvmbpf.runtime.maps.MapType;
 import dev.jvmbpf.runtime.maps.ProgramArray;
 import dev.jvmbpf.runtime.memory.AddressSpace;
 import dev.jvmbpf.runtime.memory.BpfFault;
 import dev.jvmbpf.runtime.memory.FaultKind;
-import dev.jvmbpf.runtime.memory.Region;
 
 /** Helpers that change the program's control flow: tail_call (12), loop (181), for_each_map_elem (164). */
 public final class Control {
@@ -72,9 +69,8 @@ public final class Control {
     }
 
     /**
-     * Calls {@code callback(map, &key, &value, ctx)} per element until it returns non-zero;
-     * returns the number of elements visited. Array maps walk their indices; other maps need
-     * {@link IterableMap}.
+     * Calls {@code callback(map, &key, &value, ctx)} per element (the map's own walk,
+     * {@link BpfMap#forEach}) until it returns non-zero; returns the number of elements visited.
      */
     public static long forEachMapElem(Machine m, long r1, long callback, long ctx, long flags, long r5) {
         BpfMap map = Maps.map(m, r1, "for_each_map_elem");
@@ -83,44 +79,7 @@ public final class Control {
         }
         CallbackInvoker invoker = invoker(m, "for_each_map_elem");
         AddressSpace mem = m.memory();
-        byte[] keyBytes = new byte[map.spec().keySize()];
-        long keyAddress = mem.register(Region.of("for_each_map_elem key", keyBytes, false));
-        MapType type = map.spec().type();
-        long count = 0;
-        if (type == MapType.ARRAY || type == MapType.PERCPU_ARRAY) {
-            for (int i = 0; i < map.spec().maxEntries(); i++) {
-                java.nio.ByteBuffer.wrap(keyBytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(0, i);
-                if (visit(m, invoker, map, r1, callback, ctx, keyBytes, keyAddress)) {
-                    return count + 1;
-                }
-                count++;
-            }
-            return count;
-        }
-        if (!(map instanceof IterableMap it)) {
-            return -Errno.EOPNOTSUPP;
-        }
-        for (byte[] key = it.nextKey(null); key != null; key = it.nextKey(key)) {
-            System.arraycopy(key, 0, keyBytes, 0, keyBytes.length);
-            byte[] current = key.clone();
-            Region value = map.lookup(current);
-            if (value == null) {
-                continue;
-            }
-            count++;
-            if (invoker.invoke(m, callback, r1, keyAddress, mem.register(value), ctx, 0) != 0) {
-                return count;
-            }
-        }
-        return count;
-    }
-
-    private static boolean visit(Machine m, CallbackInvoker invoker, BpfMap map, long handle, long callback,
-            long ctx, byte[] key, long keyAddress) {
-        Region value = map.lookup(key.clone());
-        if (value == null) {
-            return false;
-        }
-        return invoker.invoke(m, callback, handle, keyAddress, m.memory().register(value), ctx, 0) != 0;
+        return map.forEach((key, value) ->
+                invoker.invoke(m, callback, r1, mem.register(key), mem.register(value), ctx, 0));
     }
 }

@@ -1,6 +1,7 @@
 package dev.jvmbpf.helpers.internal;
 
 import dev.jvmbpf.runtime.exec.Machine;
+import dev.jvmbpf.runtime.maps.Cpus;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,7 +47,9 @@ public final class Task {
 
     /** Copies the comm, cut to {@code size - 1} bytes, NUL-padded to {@code size}. */
     public static long comm(Machine m, long buf, long size, long r3, long r4, long r5) {
-        int n = (int) Math.min(size & 0xffffffffL, Integer.MAX_VALUE);
+        long len = Mem.u32(size);
+        Mem.require(m.memory(), buf, len, true, "get_current_comm");
+        int n = (int) len;
         if (n == 0) {
             return 0;
         }
@@ -80,9 +83,9 @@ public final class Task {
         return ThreadLocalRandom.current().nextInt() & 0xffffffffL;
     }
 
-    /** There is one CPU as far as programs can tell until the maps define a per-thread CPU. */
+    /** The calling thread's CPU as per-CPU maps see it ({@link Cpus}). */
     public static long smpProcessorId(Machine m, long r1, long r2, long r3, long r4, long r5) {
-        return 0;
+        return Cpus.current();
     }
 
     /** No kernel task exists to point at: the helper reports NULL, which programs must handle. */

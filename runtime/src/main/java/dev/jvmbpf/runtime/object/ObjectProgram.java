@@ -37,14 +37,34 @@ public record ObjectProgram(BpfProgram program, List<Function> functions, List<B
 
     /** The source line {@code pc} was compiled from, or null when the object has no line info for it. */
     public BtfExt.LineInfo sourceLine(int pc) {
-        BtfExt.LineInfo best = null;
         Function f = functionAt(pc);
+        if (f == null) {
+            return null;
+        }
+        BtfExt.LineInfo best = null;
         for (BtfExt.LineInfo l : lineInfo) {
-            if (l.insn() <= pc && (f == null || l.insn() >= f.start())) {
+            if (l.insn() <= pc && l.insn() >= f.start()) {
                 best = l;
             }
         }
         return best;
+    }
+
+    /** Where {@code pc} is, for messages: {@code square+2 (multi.bpf.c:9:14 return x * x;)}. */
+    public String describe(int pc) {
+        Function f = functionAt(pc);
+        StringBuilder sb = new StringBuilder();
+        sb.append(f == null ? "pc " + pc : f.name() + "+" + (pc - f.start()));
+        BtfExt.LineInfo line = sourceLine(pc);
+        if (line != null) {
+            String file = line.file().substring(line.file().lastIndexOf('/') + 1);
+            sb.append(" (").append(file).append(':').append(line.line()).append(':').append(line.column());
+            if (!line.source().isBlank()) {
+                sb.append(' ').append(line.source().strip());
+            }
+            sb.append(')');
+        }
+        return sb.toString();
     }
 
     /** The function whose code holds {@code pc}, or null. */

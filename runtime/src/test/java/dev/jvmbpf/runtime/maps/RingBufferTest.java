@@ -48,6 +48,25 @@ class RingBufferTest {
     }
 
     @Test
+    void recordHeadersHaveTheKernelLayout() {
+        RingBufferMap rb = ring(4096);
+        Region a = rb.reserve(5);
+        Region b = rb.reserve(3);
+        assertEquals(5, a.size());
+        assertEquals(16, b.base() - a.base(), "header 8 + 5 bytes padded to 8");
+        byte[] ring = a.data();
+        int headerA = readU32(ring, a.base() - 8);
+        assertEquals(5 | 1 << 31, headerA, "busy bit while reserved");
+        assertTrue(rb.commit(a, false, 0));
+        assertEquals(5, readU32(ring, a.base() - 8));
+        assertTrue(rb.commit(b, true, 0));
+        assertEquals(3 | 1 << 30, readU32(ring, b.base() - 8), "discard bit");
+        assertEquals(32, rb.query(MapFlags.BPF_RB_AVAIL_DATA));
+        assertEquals(1, rb.consume(d -> 0));
+        assertEquals(0, rb.query(MapFlags.BPF_RB_AVAIL_DATA));
+    }
+
+    @Test
     void discardedRecordsAreSkippedAndCommitIsOnce() {
         RingBufferMap rb = ring(4096);
         Region a = rb.reserve(4);

@@ -88,6 +88,10 @@ class LinkingTest {
                 && l.insn() < square.start() + square.length() && l.source().contains("x * x")), first.lineInfo().toString());
         assertTrue(first.sourceLine(square.start()).file().endsWith("multi.bpf.c"));
         assertTrue(first.sourceLine(0).source().contains("sum_of_squares"), first.sourceLine(0).toString());
+        String where = first.describe(square.start() + 1);
+        assertTrue(where.startsWith("square+1 (multi.bpf.c:9:"), where);
+        assertTrue(where.endsWith("return x * x;)"), where);
+        assertEquals("pc 9999", first.describe(9999));
     }
 
     @Test

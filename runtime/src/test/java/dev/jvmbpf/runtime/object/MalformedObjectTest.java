@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.jvmbpf.runtime.btf.BtfFormatter;
 import dev.jvmbpf.runtime.elf.ElfException;
+import dev.jvmbpf.runtime.elf.ElfFile;
+import dev.jvmbpf.runtime.elf.ElfSection;
 import dev.jvmbpf.runtime.elf.Fixtures;
 import dev.jvmbpf.runtime.exec.LoadException;
 import dev.jvmbpf.runtime.maps.Maps;
@@ -29,11 +32,8 @@ class MalformedObjectTest {
         return Maps.create(spec);
     };
 
-    private static int attempts;
-
     /** Outcome of one load: 0 loaded, 1 LoadException; any other throwable fails the test. */
     private static int load(byte[] bytes, String what) {
-        attempts++;
         try {
             BpfObject.open(bytes, "fuzz.o", BOUNDED);
             return 0;
@@ -67,6 +67,8 @@ class MalformedObjectTest {
     @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8})
     void flippedBytesAreLoadedOrRejectedCleanly(int seed) {
         Random random = new Random(seed);
+        int rejected = 0;
+        int total = 0;
         for (String fixture : FIXTURES) {
             byte[] full = Fixtures.bytes(fixture);
             for (int round = 0; round < 300; round++) {
@@ -79,10 +81,13 @@ class MalformedObjectTest {
                     b[at] ^= (byte) mask;
                     what.append(' ').append(at).append('^').append(mask);
                 }
-                load(b, what.toString());
+                rejected += load(b, what.toString());
+                total++;
             }
         }
-        assertTrue(attempts > 0);
+        System.out.println("MalformedObjectTest seed " + seed + ": " + total + " mutated objects, " + rejected
+                + " rejected with a LoadException, " + (total - rejected) + " loaded");
+        assertTrue(rejected > 0 && rejected < total, "mutations both break and spare objects");
     }
 
     @ParameterizedTest
@@ -101,6 +106,52 @@ class MalformedObjectTest {
             b[at] ^= (byte) mask;
             load(b, "multi.o byte " + at + " ^ " + mask);
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"maps.o", "globals.o", "multi.o", "tailcalls.o"})
+    void damagedBtfIsALoadExceptionAndFormattingNeverThrows(String fixture) {
+        byte[] full = Fixtures.bytes(fixture);
+        ElfFile elf = ElfFile.parse(full, fixture);
+        Random random = new Random(fixture.hashCode());
+        int rejected = 0;
+        int formatted = 0;
+        for (String name : List.of(".BTF", ".BTF.ext")) {
+            ElfSection s = elf.section(name);
+            for (int round = 0; round < 1500; round++) {
+                byte[] b = full.clone();
+                int at = (int) s.offset() + random.nextInt((int) s.size());
+                int mask = 1 + random.nextInt(255);
+                b[at] ^= (byte) mask;
+                String what = fixture + " " + name + " byte " + (at - s.offset()) + " ^ " + mask;
+                BpfObject obj;
+                try {
+                    obj = BpfObject.open(b, fixture, BOUNDED);
+                } catch (LoadException e) {
+                    rejected++;
+                    continue;
+                } catch (Throwable t) {
+                    throw new AssertionError(what + ": escaped as " + t, t);
+                }
+                try {
+                    BtfFormatter f = new BtfFormatter(obj.btf());
+                    for (ObjectMap m : obj.maps()) {
+                        f.format(m.valueType(), new byte[Math.min(64, m.spec().valueSize())]);
+                        f.format(m.keyType(), new byte[m.spec().keySize()]);
+                    }
+                    for (int id = 0; id < obj.btf().size(); id++) {
+                        f.format(id, new byte[16]);
+                        obj.btf().describe(id);
+                    }
+                    formatted++;
+                } catch (Throwable t) {
+                    throw new AssertionError(what + ": formatting threw " + t, t);
+                }
+            }
+        }
+        System.out.println("MalformedObjectTest " + fixture + ": 3000 BTF mutations, " + rejected
+                + " rejected with a LoadException, " + formatted + " loaded and formatted every type");
+        assertTrue(rejected > 0 && formatted > 0);
     }
 
     @ParameterizedTest

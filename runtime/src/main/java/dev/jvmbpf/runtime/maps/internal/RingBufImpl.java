@@ -33,6 +33,7 @@ public final class RingBufImpl implements RingBufferMap {
             java.nio.ByteOrder.LITTLE_ENDIAN);
 
     private final MapSpec spec;
+    private final String recordName;
     private final int size;
     private final long mask;
     private final byte[] data;
@@ -43,6 +44,7 @@ public final class RingBufImpl implements RingBufferMap {
 
     public RingBufImpl(MapSpec spec) {
         this.spec = spec;
+        this.recordName = spec.name() + " record";
         this.size = spec.maxEntries();
         this.mask = size - 1L;
         this.data = new byte[size * 2];
@@ -76,7 +78,7 @@ public final class RingBufImpl implements RingBufferMap {
             INT.set(data, off + 4, off >>> PAGE_SHIFT);
             INT.set(data, off, (int) requested | BUSY);
             producerPos = next;
-            return Region.slice(spec.name() + " record", data, off + HEADER, (int) requested, true);
+            return Region.slice(recordName, data, off + HEADER, (int) requested, true);
         }
     }
 

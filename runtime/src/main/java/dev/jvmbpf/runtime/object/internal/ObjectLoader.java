@@ -78,9 +78,18 @@ public final class ObjectLoader {
             if (section.section.name().equals(".text")) {
                 continue;
             }
+            for (Function f : section.functions) {
+                if (!f.global()) {
+                    notes.add("section " + section.section.name() + ": static function '" + f.name()
+                            + "' is not a program (only global functions are), it can only be called");
+                }
+            }
             for (Function f : section.entries()) {
                 programs.add(new ProgramLinker(f, license).link());
             }
+        }
+        if (programs.isEmpty() && code.values().stream().anyMatch(c -> c.section.name().equals(".text"))) {
+            notes.add("no program sections: functions in .text are subprograms; give programs a SEC(\"...\")");
         }
         if (btfExt.coreRelocations() > 0) {
             notes.add(btfExt.coreRelocations() + " CO-RE relocation(s) are not applied: field offsets stay as compiled");
@@ -223,7 +232,7 @@ public final class ObjectLoader {
         }
     }
 
-    private record Declared(MapSpec spec, int keyType, int valueType) {
+    private record Declared(MapSpec spec, int keyType, int valueType, Map<Integer, String> slots) {
     }
 
     private Declared btfMapSpec(ElfSection s, ElfSymbol sym, BtfType.Composite def) {
@@ -236,6 +245,7 @@ public final class ObjectLoader {
         long extra = 0;
         int keyType = 0;
         int valueType = 0;
+        long valuesOffset = -1;
         for (BtfType.Member m : def.members()) {
             switch (m.name()) {
                 case "type" -> type = arrayLength(s, sym, m);
@@ -253,8 +263,7 @@ public final class ObjectLoader {
                     valueType = pointee(s, sym, m);
                     valueSize = checkSize(s, sym, "value", valueSize, sizeOf(s, sym, valueType));
                 }
-                case "values" -> throw error(s, sym.value(), "map '" + name
-                        + "': initial 'values' (map-in-map or program array slots) are not supported");
+                case "values" -> valuesOffset = m.bitOffset() / 8;
                 default -> throw error(s, sym.value(), "map '" + name + "': unknown field '" + m.name() + "'");
             }
         }
@@ -265,8 +274,38 @@ public final class ObjectLoader {
         if (t == null) {
             throw error(s, sym.value(), "map '" + name + "' has unsupported map type " + type);
         }
+        Map<Integer, String> slots = Map.of();
+        if (valuesOffset >= 0) {
+            if (t != MapType.PROG_ARRAY) {
+                throw error(s, sym.value(), "map '" + name + "': initial 'values' are supported for program arrays"
+                        + " only, not " + t);
+            }
+            valueSize = checkSize(s, sym, "values", valueSize, 4);
+            slots = programSlots(s, sym, valuesOffset);
+        }
         return new Declared(new MapSpec(name, t, Math.max(0, keySize), Math.max(0, valueSize), maxEntries, flags,
-                extra), keyType, valueType);
+                extra), keyType, valueType, slots);
+    }
+
+    /** Slots of {@code .values = { [i] = &prog }}: ABS64 relocations inside the definition's values array. */
+    private Map<Integer, String> programSlots(ElfSection s, ElfSymbol sym, long valuesOffset) {
+        Map<Integer, String> slots = new HashMap<>();
+        long start = sym.value() + valuesOffset;
+        long end = sym.value() + Math.max(sym.size(), valuesOffset);
+        for (ElfRelocation r : elf.relocations(s)) {
+            if (r.offset() < start || r.offset() >= end) {
+                continue;
+            }
+            ElfSymbol target = r.symbol();
+            if (r.type() != ElfRelocation.R_BPF_64_ABS64 || (r.offset() - start) % 8 != 0 || !target.isFunction()
+                    || !target.isGlobal() || !target.isDefined() || !elf.section(target.section()).executable()
+                    || elf.section(target.section()).name().equals(".text")) {
+                throw error(s, r.offset(), "map '" + sym.name() + "': slot initialiser "
+                        + ElfRelocation.typeName(r.type()) + " against '" + target.name() + "' is not a program");
+            }
+            slots.put((int) ((r.offset() - start) / 8), target.name());
+        }
+        return slots;
     }
 
     private int checkSize(ElfSection s, ElfSymbol sym, String what, int previous, long size) {
@@ -328,14 +367,14 @@ public final class ObjectLoader {
                 throw error(s, at, "map '" + sym.name() + "' has unsupported map type " + Integer.toUnsignedString(type));
             }
             MapSpec spec = new MapSpec(sym.name(), t, w.s32(at + 4), w.s32(at + 8), w.s32(at + 12), w.s32(at + 16));
-            addDeclared(s, sym, new Declared(spec, 0, 0));
+            addDeclared(s, sym, new Declared(spec, 0, 0, Map.of()));
         }
     }
 
     private void addDeclared(ElfSection s, ElfSymbol sym, Declared d) {
         BpfMap map = create(s, sym.value(), d.spec());
         ObjectMap m = new ObjectMap(sym.name(), s.name(), s.name().equals("maps") ? MapKind.LEGACY : MapKind.BTF,
-                d.spec(), map, d.keyType(), d.valueType(), false);
+                d.spec(), map, d.keyType(), d.valueType(), false, d.slots());
         maps.add(m);
         declaredMaps.computeIfAbsent(s.index(), k -> new HashMap<>()).put(sym.value(), m);
     }
@@ -367,7 +406,13 @@ public final class ObjectLoader {
         if (btf != null && btf.find(BtfKind.DATASEC, s.name()) instanceof BtfType.Datasec d) {
             valueType = d.id();
         }
-        ObjectMap m = new ObjectMap(s.name(), s.name(), MapKind.GLOBAL_DATA, spec, map, 0, valueType, readOnly);
+        if (!elf.relocations(s).isEmpty()) {
+            // Pointers stored in data (a table of string pointers) have no address before a program runs.
+            notes.add(s.name() + ": " + elf.relocations(s).size() + " relocation(s) of addresses stored in data are"
+                    + " not applied (as libbpf); such pointers hold section offsets, not addresses");
+        }
+        ObjectMap m = new ObjectMap(s.name(), s.name(), MapKind.GLOBAL_DATA, spec, map, 0, valueType, readOnly,
+                Map.of());
         maps.add(m);
         dataMaps.put(s.index(), m);
     }
@@ -479,7 +524,6 @@ public final class ObjectLoader {
         private final List<Instruction> out = new ArrayList<>();
         private final Map<Function, Integer> placed = new LinkedHashMap<>();
         private final List<Function> pending = new ArrayList<>();
-        private final List<ObjectMap> used = new ArrayList<>();
 
         ProgramLinker(Function entry, String license) {
             this.entry = entry;
@@ -493,7 +537,7 @@ public final class ObjectLoader {
             }
             SectionType st = SectionType.of(entry.section().section.name());
             List<BpfMap> programMaps = new ArrayList<>();
-            used.forEach(m -> programMaps.add(m.map()));
+            maps.forEach(m -> programMaps.add(m.map()));
             BpfProgram program = new BpfProgram(entry.name(), entry.section().section.name(), st.type(),
                     out.toArray(Instruction[]::new), programMaps, license);
             List<ObjectProgram.Function> functions = new ArrayList<>();
@@ -640,13 +684,9 @@ public final class ObjectLoader {
             return place(f) + (insn - f.start());
         }
 
+        /** Every program gets the object's whole map list, so tail calls between them share a machine. */
         private int use(ObjectMap m) {
-            int i = used.indexOf(m);
-            if (i < 0) {
-                used.add(m);
-                i = used.size() - 1;
-            }
-            return i;
+            return maps.indexOf(m);
         }
     }
 
