@@ -9,6 +9,8 @@ import java.math.BigInteger;
  */
 public final class BtfFormatter {
     private static final int MAX_DEPTH = 32;
+    /** Longer arrays are cut short: a dump stays readable and a corrupt length cannot run away. */
+    private static final int MAX_ELEMENTS = 4096;
     private final Btf btf;
 
     public BtfFormatter(Btf btf) {
@@ -143,6 +145,10 @@ public final class BtfFormatter {
         for (long k = 0; k < a.length(); k++) {
             if (k > 0) {
                 out.append(", ");
+            }
+            if (k == MAX_ELEMENTS) {
+                out.append("... ").append(a.length() - k).append(" more");
+                break;
             }
             long at = byteOffset + k * element;
             if (element > 0 && !fits(b, at, element)) {

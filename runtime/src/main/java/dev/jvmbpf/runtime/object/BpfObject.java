@@ -2,8 +2,12 @@ package dev.jvmbpf.runtime.object;
 
 import dev.jvmbpf.runtime.btf.Btf;
 import dev.jvmbpf.runtime.btf.BtfExt;
+import dev.jvmbpf.runtime.btf.BtfFormatter;
 import dev.jvmbpf.runtime.exec.Executable;
 import dev.jvmbpf.runtime.exec.LoadException;
+import dev.jvmbpf.runtime.maps.MapDump;
+import dev.jvmbpf.runtime.maps.MapEntry;
+import dev.jvmbpf.runtime.maps.MapType;
 import dev.jvmbpf.runtime.maps.ProgramArray;
 import dev.jvmbpf.runtime.object.internal.ObjectLoader;
 import dev.jvmbpf.runtime.program.BpfProgram;
@@ -126,6 +130,31 @@ public final class BpfObject {
             }
         }
         return filled;
+    }
+
+    /**
+     * The map's entries, one per line, as {@code key: 42 value: { .pid = 42, .comm = "bash" }}:
+     * keys and values the object's BTF describes are formatted by type, others in hex (as are
+     * per-CPU values, which hold one slot per CPU).
+     */
+    public String dump(String mapName) {
+        ObjectMap m = map(mapName);
+        MapType type = m.spec().type();
+        boolean perCpu = type == MapType.PERCPU_ARRAY || type == MapType.PERCPU_HASH || type == MapType.LRU_PERCPU_HASH;
+        if (btf == null || perCpu || (m.keyType() == 0 && m.valueType() == 0)) {
+            return MapDump.hex(m.map());
+        }
+        BtfFormatter formatter = new BtfFormatter(btf);
+        StringBuilder sb = new StringBuilder();
+        for (MapEntry e : m.map().entries()) {
+            if (e.key().length > 0) {
+                sb.append("key: ").append(m.keyType() == 0 ? MapDump.hex(e.key()) : formatter.format(m.keyType(), e.key()))
+                        .append(' ');
+            }
+            sb.append("value: ").append(m.valueType() == 0 ? MapDump.hex(e.value())
+                    : formatter.format(m.valueType(), e.value())).append('\n');
+        }
+        return sb.toString();
     }
 
     /** The object's BTF, or null when it was built without {@code -g}. */

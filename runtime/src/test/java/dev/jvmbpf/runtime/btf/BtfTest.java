@@ -97,6 +97,20 @@ class BtfTest {
     }
 
     @Test
+    void longArraysAreCutShort() {
+        BtfBlob w = new BtfBlob();
+        int u8 = w.type("u8", BtfKind.INT, false, 0, 1, 8);
+        int empty = w.type("nothing", BtfKind.STRUCT, false, 0, 0);
+        int many = w.type("", BtfKind.ARRAY, false, 0, 0, empty, u8, Integer.MAX_VALUE);
+        int five = w.type("", BtfKind.ARRAY, false, 0, 0, u8, u8, 5);
+        Btf btf = Btf.parse(w.bytes(), "t");
+        String text = new BtfFormatter(btf).format(many, new byte[0]);
+        assertTrue(text.endsWith("... " + (Integer.MAX_VALUE - 4096L) + " more]"), text.substring(text.length() - 40));
+        assertEquals("[1, 2, 3, 4, 5]", new BtfFormatter(btf).format(five, new byte[] {1, 2, 3, 4, 5}));
+        assertEquals("[1, 2, <truncated>]", new BtfFormatter(btf).format(five, new byte[] {1, 2}));
+    }
+
+    @Test
     void danglingReferencesLoopsAndUnknownKindsAreErrors() {
         BtfBlob w = new BtfBlob();
         w.type("p", BtfKind.PTR, false, 0, 9);

@@ -141,6 +141,23 @@ class BpfObjectTest {
     }
 
     @Test
+    void dumpsFormatEntriesByTheirBtfTypes() {
+        BpfObject obj = open("maps.o");
+        java.nio.ByteBuffer v = java.nio.ByteBuffer.allocate(32).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        v.putInt(42).putInt(-1).put("bash\0\0\0\0".getBytes(StandardCharsets.US_ASCII)).putLong(7).putInt(1 | 5 << 1);
+        assertEquals(0, obj.map("events").map().update(new byte[] {42, 0, 0, 0}, v.array(), MapFlags.BPF_ANY));
+        assertEquals("key: 42 value: { .pid = 42, .delta = -1, .comm = \"bash\", .count = 7, .flag = 1, .level = 5 }\n",
+                obj.dump("events"));
+        String counters = obj.dump("counters");
+        assertTrue(counters.startsWith("key: 0 value: 0\nkey: 1 value: 0\n"), counters);
+        BpfObject globals = open("globals.o");
+        assertTrue(globals.dump(".data").contains(".hits = 100"), globals.dump(".data"));
+        BpfObject legacy = open("legacy-nog.o");
+        assertTrue(legacy.dump("packets").startsWith("key: 00 00 00 00 value: 00 00 00 00 00 00 00 00\n"),
+                legacy.dump("packets"));
+    }
+
+    @Test
     void btfMapsWithoutBtfAreAClearError() {
         LoadException e = assertThrows(LoadException.class, () -> open("maps-nog.o"));
         assertTrue(e.getMessage().contains(".maps") && e.getMessage().contains("-g"), e.getMessage());
@@ -190,6 +207,8 @@ class BpfObjectTest {
         ObjectMap rodata = obj.map(".rodata");
         assertTrue(rodata.readOnly());
         assertEquals(7, rodata.map().lookup(new byte[4]).get(0, 4) & 0xff, "threshold = 7 is somewhere in .rodata");
+        assertTrue(obj.notes().stream().anyMatch(n -> n.startsWith(".rodata: 2 relocation(s)")), obj.notes().toString());
+        assertEquals(MapKind.GLOBAL_DATA, obj.map(".rodata.str1.1").kind());
         ObjectMap custom = obj.map(".data.custom");
         assertEquals(5, custom.map().lookup(new byte[4]).get(0, 4));
         assertEquals("glo.data.custom", custom.spec().name());

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.jvmbpf.runtime.btf.BtfFormatter;
 import dev.jvmbpf.runtime.elf.ElfException;
+import dev.jvmbpf.runtime.elf.ElfFile;
+import dev.jvmbpf.runtime.elf.ElfSection;
 import dev.jvmbpf.runtime.elf.Fixtures;
 import dev.jvmbpf.runtime.exec.LoadException;
 import dev.jvmbpf.runtime.maps.Maps;
@@ -103,6 +106,52 @@ class MalformedObjectTest {
             b[at] ^= (byte) mask;
             load(b, "multi.o byte " + at + " ^ " + mask);
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"maps.o", "globals.o", "multi.o", "tailcalls.o"})
+    void damagedBtfIsALoadExceptionAndFormattingNeverThrows(String fixture) {
+        byte[] full = Fixtures.bytes(fixture);
+        ElfFile elf = ElfFile.parse(full, fixture);
+        Random random = new Random(fixture.hashCode());
+        int rejected = 0;
+        int formatted = 0;
+        for (String name : List.of(".BTF", ".BTF.ext")) {
+            ElfSection s = elf.section(name);
+            for (int round = 0; round < 1500; round++) {
+                byte[] b = full.clone();
+                int at = (int) s.offset() + random.nextInt((int) s.size());
+                int mask = 1 + random.nextInt(255);
+                b[at] ^= (byte) mask;
+                String what = fixture + " " + name + " byte " + (at - s.offset()) + " ^ " + mask;
+                BpfObject obj;
+                try {
+                    obj = BpfObject.open(b, fixture, BOUNDED);
+                } catch (LoadException e) {
+                    rejected++;
+                    continue;
+                } catch (Throwable t) {
+                    throw new AssertionError(what + ": escaped as " + t, t);
+                }
+                try {
+                    BtfFormatter f = new BtfFormatter(obj.btf());
+                    for (ObjectMap m : obj.maps()) {
+                        f.format(m.valueType(), new byte[Math.min(64, m.spec().valueSize())]);
+                        f.format(m.keyType(), new byte[m.spec().keySize()]);
+                    }
+                    for (int id = 0; id < obj.btf().size(); id++) {
+                        f.format(id, new byte[16]);
+                        obj.btf().describe(id);
+                    }
+                    formatted++;
+                } catch (Throwable t) {
+                    throw new AssertionError(what + ": formatting threw " + t, t);
+                }
+            }
+        }
+        System.out.println("MalformedObjectTest " + fixture + ": 3000 BTF mutations, " + rejected
+                + " rejected with a LoadException, " + formatted + " loaded and formatted every type");
+        assertTrue(rejected > 0 && formatted > 0);
     }
 
     @ParameterizedTest

@@ -406,6 +406,11 @@ public final class ObjectLoader {
         if (btf != null && btf.find(BtfKind.DATASEC, s.name()) instanceof BtfType.Datasec d) {
             valueType = d.id();
         }
+        if (!elf.relocations(s).isEmpty()) {
+            // Pointers stored in data (a table of string pointers) have no address before a program runs.
+            notes.add(s.name() + ": " + elf.relocations(s).size() + " relocation(s) of addresses stored in data are"
+                    + " not applied (as libbpf); such pointers hold section offsets, not addresses");
+        }
         ObjectMap m = new ObjectMap(s.name(), s.name(), MapKind.GLOBAL_DATA, spec, map, 0, valueType, readOnly,
                 Map.of());
         maps.add(m);
