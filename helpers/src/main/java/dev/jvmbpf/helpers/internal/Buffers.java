@@ -25,14 +25,14 @@ public final class Buffers {
         if (index == CURRENT_CPU) {
             index = Task.smpProcessorId(m, 0, 0, 0, 0, 0);
         }
-        return perf.output(index, m.memory().read(data, (int) (size & INDEX_MASK)));
+        return perf.output(index, Mem.read(m.memory(), data, Mem.u32(size), "perf_event_output"));
     }
 
     public static long ringbufOutput(Machine m, long r1, long data, long size, long flags, long r5) {
         if (!(Maps.map(m, r1, "ringbuf_output") instanceof RingBufferMap rb)) {
             return -Errno.EINVAL;
         }
-        return rb.output(m.memory().read(data, (int) (size & INDEX_MASK)), flags);
+        return rb.output(Mem.read(m.memory(), data, Mem.u32(size), "ringbuf_output"), flags);
     }
 
     public static long ringbufReserve(Machine m, long r1, long size, long flags, long r4, long r5) {

@@ -14,9 +14,8 @@ public final class Printing {
     }
 
     public static long tracePrintk(Machine m, long fmt, long fmtSize, long a1, long a2, long a3) {
-        int size = (int) Math.min(fmtSize & 0xffffffffL, Bprintf.MAX_OUTPUT * 64L);
-        byte[] f = m.memory().read(fmt, size);
-        return emit(m, Bprintf.format(f, size, new long[] {a1, a2, a3}, m.memory(), Bprintf.MAX_OUTPUT));
+        byte[] f = Mem.read(m.memory(), fmt, Mem.u32(fmtSize), "trace_printk");
+        return emit(m, Bprintf.format(f, f.length, new long[] {a1, a2, a3}, m.memory(), Bprintf.MAX_OUTPUT));
     }
 
     public static long traceVprintk(Machine m, long fmt, long fmtSize, long data, long dataLen, long r5) {
@@ -24,9 +23,8 @@ public final class Printing {
         if (args == null) {
             return -Errno.EINVAL;
         }
-        int size = (int) Math.min(fmtSize & 0xffffffffL, Bprintf.MAX_OUTPUT * 64L);
-        byte[] f = m.memory().read(fmt, size);
-        return emit(m, Bprintf.format(f, size, args, m.memory(), Bprintf.MAX_OUTPUT));
+        byte[] f = Mem.read(m.memory(), fmt, Mem.u32(fmtSize), "trace_vprintk");
+        return emit(m, Bprintf.format(f, f.length, args, m.memory(), Bprintf.MAX_OUTPUT));
     }
 
     /** Writes at most {@code size} bytes including a NUL; returns the full length plus one for the NUL. */
@@ -41,7 +39,9 @@ public final class Printing {
             return -Errno.EINVAL;
         }
         byte[] withNul = java.util.Arrays.copyOf(f, f.length + 1);
-        int cap = (int) Math.min(strSize & 0xffffffffL, Integer.MAX_VALUE);
+        long capacity = Mem.u32(strSize);
+        Mem.require(mem, str, capacity, true, "snprintf");
+        int cap = (int) capacity;
         Bprintf.Result r = Bprintf.format(withNul, withNul.length, args, mem, Integer.MAX_VALUE);
         if (!r.ok()) {
             return r.error();

@@ -15,12 +15,14 @@ public final class Probe {
     }
 
     public static long read(Machine m, long dst, long size, long src, long r4, long r5) {
-        int n = (int) (size & 0xffffffffL);
-        if (n == 0) {
+        long len = Mem.u32(size);
+        if (len == 0) {
             return 0;
         }
         AddressSpace mem = m.memory();
-        if (size > Integer.MAX_VALUE || !mem.isAccessible(src, n, false)) {
+        Mem.require(mem, dst, len, true, "probe_read");
+        int n = (int) len;
+        if (!mem.isAccessible(src, n, false)) {
             mem.write(dst, new byte[n], 0, n);
             return -Errno.EFAULT;
         }
@@ -35,11 +37,13 @@ public final class Probe {
      * destination after the NUL are left alone.
      */
     public static long readStr(Machine m, long dst, long size, long src, long r4, long r5) {
-        int n = (int) Math.min(size & 0xffffffffL, Integer.MAX_VALUE);
-        if (n == 0) {
+        long len = Mem.u32(size);
+        if (len == 0) {
             return 0;
         }
         AddressSpace mem = m.memory();
+        Mem.require(mem, dst, len, true, "probe_read_str");
+        int n = (int) len;
         byte[] s = Bprintf.readString(mem, src, n - 1);
         if (s == null) {
             mem.write(dst, new byte[n], 0, n);

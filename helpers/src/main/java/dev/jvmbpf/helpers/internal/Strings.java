@@ -19,8 +19,8 @@ public final class Strings {
     /** Compares {@code s1[0..s1Size)} with the string {@code s2}; returns -1, 0 or 1 like the kernel's strncmp. */
     public static long strncmp(Machine m, long s1, long s1Size, long s2, long r4, long r5) {
         AddressSpace mem = m.memory();
-        int n = (int) Math.min(s1Size & 0xffffffffL, Integer.MAX_VALUE);
-        byte[] a = mem.read(s1, n);
+        byte[] a = Mem.read(mem, s1, Mem.u32(s1Size), "strncmp");
+        int n = a.length;
         byte[] b = Bprintf.readString(mem, s2, Integer.MAX_VALUE);
         if (b == null) {
             throw BpfFault.memory(FaultKind.OUT_OF_BOUNDS, s2, 1, "strncmp: no NUL-terminated string");
@@ -81,12 +81,13 @@ public final class Strings {
 
     /** Parses an unsigned magnitude after optional white space and '-' (never '+'). */
     static Parsed parse(AddressSpace mem, long buf, long bufLen, long flags) {
-        int len = (int) Math.min(bufLen & 0xffffffffL, Integer.MAX_VALUE);
+        long size = Mem.u32(bufLen);
         int base = (int) (flags & BASE_MASK);
-        if (len == 0 || (flags & ~BASE_MASK) != 0 || (base != 0 && base != 8 && base != 10 && base != 16)) {
+        if (size == 0 || (flags & ~BASE_MASK) != 0 || (base != 0 && base != 8 && base != 10 && base != 16)) {
             return Parsed.fail(Errno.EINVAL);
         }
-        byte[] s = mem.read(buf, len);
+        byte[] s = Mem.read(mem, buf, size, "strtol");
+        int len = s.length;
         int i = 0;
         while (i < len && isSpace(s[i] & 0xff)) {
             i++;

@@ -47,7 +47,9 @@ public final class Task {
 
     /** Copies the comm, cut to {@code size - 1} bytes, NUL-padded to {@code size}. */
     public static long comm(Machine m, long buf, long size, long r3, long r4, long r5) {
-        int n = (int) Math.min(size & 0xffffffffL, Integer.MAX_VALUE);
+        long len = Mem.u32(size);
+        Mem.require(m.memory(), buf, len, true, "get_current_comm");
+        int n = (int) len;
         if (n == 0) {
             return 0;
         }
@@ -88,6 +90,45 @@ public final class Task {
 
     /** No kernel task exists to point at: the helper reports NULL, which programs must handle. */
     public static long currentTask(Machine m, long r1, long r2, long r3, long r4, long r5) {
+        return 0;
+    }
+
+    /** One NUMA node. */
+    public static long numaNodeId(Machine m, long r1, long r2, long r3, long r4, long r5) {
+        return 0;
+    }
+
+    /** No attachment carries a cookie here. */
+    public static long attachCookie(Machine m, long r1, long r2, long r3, long r4, long r5) {
+        return 0;
+    }
+
+    private static volatile long cgroupId = -1;
+
+    /**
+     * The id of the process's cgroup (v2): the inode number of its directory under
+     * /sys/fs/cgroup, which is what the kernel reports. 0 when it cannot be found.
+     */
+    public static long cgroupId(Machine m, long r1, long r2, long r3, long r4, long r5) {
+        long id = cgroupId;
+        if (id < 0) {
+            id = findCgroupId();
+            cgroupId = id;
+        }
+        return id;
+    }
+
+    private static long findCgroupId() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"))) {
+                if (line.startsWith("0::")) {
+                    Object ino = Files.getAttribute(Path.of("/sys/fs/cgroup" + line.substring(3)), "unix:ino");
+                    return ((Number) ino).longValue();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no cgroup v2 here
+        }
         return 0;
     }
 }
