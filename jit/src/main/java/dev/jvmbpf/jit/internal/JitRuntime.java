@@ -106,14 +106,15 @@ public final class JitRuntime {
 
     // Generic memory: translated and checked by the address space, as in the interpreter.
 
-    public static long loadSigned(AddressSpace memory, long address, int width) {
-        long v = memory.load(address, width);
-        return switch (width) {
-            case 1 -> (byte) v;
-            case 2 -> (short) v;
-            case 4 -> (int) v;
-            default -> v;
-        };
+    /**
+     * The region of {@code address} if generated code may access it through its per-method cache:
+     * a region whose loads are plain bytes (no computed context fields). Regions never change id
+     * during a run (only {@code beginRun} forgets them), so a cached region stays valid for the
+     * whole method invocation. Null when the address is in no region or the region computes loads.
+     */
+    public static Region cacheable(AddressSpace memory, long address) {
+        Region r = memory.regionOf(address);
+        return r != null && r.view() == null ? r : null;
     }
 
     /** Runs the atomic at {@code address}; the caller decides which register receives the result. */

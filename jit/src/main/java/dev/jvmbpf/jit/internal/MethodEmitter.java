@@ -110,6 +110,10 @@ final class MethodEmitter {
     private final int budgetSlot;
     private final int mayGotoSlot;
     private final int codeSlot;
+    /** The per-method region cache: id of the cached region (-1: none), the region, and a scratch address. */
+    private final int cacheIdSlot;
+    private final int cacheRegionSlot;
+    private final int addressSlot;
 
     private final Label[] labels;
     private final Map<Integer, Label> exits = new LinkedHashMap<>();
@@ -158,6 +162,11 @@ final class MethodEmitter {
         pcSlot = next++;
         budgetSlot = next++;
         codeSlot = next++;
+        cacheRegionSlot = next++;
+        cacheIdSlot = next;
+        next += 2;
+        addressSlot = next;
+        next += 2;
         mayGotoSlot = next;
         labels = new Label[to - from];
     }
@@ -265,6 +274,10 @@ final class MethodEmitter {
         mv.visitVarInsn(ISTORE, pcSlot);
         mv.visitInsn(ICONST_0);
         mv.visitVarInsn(ISTORE, codeSlot);
+        mv.visitInsn(org.objectweb.asm.Opcodes.ACONST_NULL);
+        mv.visitVarInsn(ASTORE, cacheRegionSlot);
+        imm.pushLong(mv, -1);
+        mv.visitVarInsn(LSTORE, cacheIdSlot);
         mv.visitVarInsn(ALOAD, 0);
         mv.visitMethodInsn(INVOKEVIRTUAL, Names.MACHINE, "budget", "()J", false);
         mv.visitInsn(LCONST_0);
@@ -896,16 +909,20 @@ final class MethodEmitter {
             mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "stackLoad" + width * 8 + (signed ? "s" : ""), "([BI)J",
                     false);
         } else {
-            setPc(pc);
-            if (signed) {
-                address(s, insn.offset());
+            emitCachedAccess(pc, s, insn.offset(), width, false, () -> {
+                mv.visitVarInsn(ALOAD, cacheRegionSlot);
+                mv.visitVarInsn(LLOAD, addressSlot);
+                mv.visitInsn(org.objectweb.asm.Opcodes.L2I);
                 imm.pushInt(mv, width);
-                mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "loadSigned", "(L" + Names.ADDRESS_SPACE + ";JI)J",
-                        false);
-            } else {
-                address(s, insn.offset());
+                mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "get", "(II)J", false);
+            }, () -> {
+                mv.visitVarInsn(ALOAD, memSlot);
+                mv.visitVarInsn(LLOAD, addressSlot);
                 imm.pushInt(mv, width);
                 mv.visitMethodInsn(INVOKEVIRTUAL, Names.ADDRESS_SPACE, "load", "(JI)J", false);
+            });
+            if (signed) {
+                signExtend(width == 1 ? I2B : width == 2 ? I2S : -1);
             }
         }
         store(insn.dst());
@@ -929,12 +946,84 @@ final class MethodEmitter {
             storedValue(insn, stx);
             mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "stackStore" + width * 8, "([BIJ)V", false);
         } else {
-            setPc(pc);
-            address(d, insn.offset());
-            imm.pushInt(mv, width);
-            storedValue(insn, stx);
-            mv.visitMethodInsn(INVOKEVIRTUAL, Names.ADDRESS_SPACE, "store", "(JIJ)V", false);
+            emitCachedAccess(pc, d, insn.offset(), width, true, () -> {
+                mv.visitVarInsn(ALOAD, cacheRegionSlot);
+                mv.visitVarInsn(LLOAD, addressSlot);
+                mv.visitInsn(org.objectweb.asm.Opcodes.L2I);
+                imm.pushInt(mv, width);
+                storedValue(insn, stx);
+                mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "put", "(IIJ)V", false);
+            }, () -> {
+                mv.visitVarInsn(ALOAD, memSlot);
+                mv.visitVarInsn(LLOAD, addressSlot);
+                imm.pushInt(mv, width);
+                storedValue(insn, stx);
+                mv.visitMethodInsn(INVOKEVIRTUAL, Names.ADDRESS_SPACE, "store", "(JIJ)V", false);
+            });
         }
+    }
+
+    /**
+     * A load or store through a register other than the frame pointer. The method keeps the last
+     * region it touched in locals; when the address falls in it (same id, in bounds, writable for a
+     * store) the access goes straight to the region's array, which lets C2 hoist the region out of
+     * loops. Otherwise the address space translates, checks and faults exactly as in the
+     * interpreter, and the region becomes the cached one. Leaves a loaded value on the stack.
+     */
+    private void emitCachedAccess(int pc, int base, int offset, int width, boolean write, Runnable fast,
+            Runnable slow) {
+        Label slowPath = new Label();
+        Label done = new Label();
+        load(base);
+        if (offset != 0) {
+            imm.pushLong(mv, offset);
+            mv.visitInsn(LADD);
+        }
+        mv.visitVarInsn(LSTORE, addressSlot);
+        mv.visitVarInsn(LLOAD, addressSlot);
+        imm.pushInt(mv, 32);
+        mv.visitInsn(org.objectweb.asm.Opcodes.LUSHR);
+        mv.visitVarInsn(LLOAD, cacheIdSlot);
+        mv.visitInsn(LCMP);
+        mv.visitJumpInsn(IFNE, slowPath);
+        mv.visitVarInsn(LLOAD, addressSlot);
+        imm.pushLong(mv, 0xffffffffL);
+        mv.visitInsn(LAND);
+        imm.pushLong(mv, width);
+        mv.visitInsn(LADD);
+        mv.visitVarInsn(ALOAD, cacheRegionSlot);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "size", "()I", false);
+        mv.visitInsn(I2L);
+        mv.visitInsn(LCMP);
+        mv.visitJumpInsn(IFGT, slowPath);
+        if (write) {
+            mv.visitVarInsn(ALOAD, cacheRegionSlot);
+            mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "writable", "()Z", false);
+            mv.visitJumpInsn(IFEQ, slowPath);
+        }
+        fast.run();
+        mv.visitJumpInsn(GOTO, done);
+        mv.visitLabel(slowPath);
+        setPc(pc);
+        mv.visitVarInsn(ALOAD, memSlot);
+        mv.visitVarInsn(LLOAD, addressSlot);
+        mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "cacheable",
+                "(L" + Names.ADDRESS_SPACE + ";J)L" + Names.REGION + ";", false);
+        mv.visitInsn(DUP);
+        mv.visitVarInsn(ASTORE, cacheRegionSlot);
+        Label none = new Label();
+        Label cached = new Label();
+        mv.visitJumpInsn(org.objectweb.asm.Opcodes.IFNULL, none);
+        mv.visitVarInsn(LLOAD, addressSlot);
+        imm.pushInt(mv, 32);
+        mv.visitInsn(org.objectweb.asm.Opcodes.LUSHR);
+        mv.visitJumpInsn(GOTO, cached);
+        mv.visitLabel(none);
+        imm.pushLong(mv, -1);
+        mv.visitLabel(cached);
+        mv.visitVarInsn(LSTORE, cacheIdSlot);
+        slow.run();
+        mv.visitLabel(done);
     }
 
     private void storedValue(Instruction insn, boolean stx) {
