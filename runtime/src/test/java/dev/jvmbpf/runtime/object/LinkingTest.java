@@ -3,6 +3,7 @@ package dev.jvmbpf.runtime.object;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jvmbpf.runtime.elf.Fixtures;
@@ -10,6 +11,7 @@ import dev.jvmbpf.runtime.exec.ArgType;
 import dev.jvmbpf.runtime.exec.Executable;
 import dev.jvmbpf.runtime.exec.HelperSpec;
 import dev.jvmbpf.runtime.exec.HelperTable;
+import dev.jvmbpf.runtime.exec.LoadException;
 import dev.jvmbpf.runtime.exec.Machine;
 import dev.jvmbpf.runtime.exec.Output;
 import dev.jvmbpf.runtime.interp.Interpreter;
@@ -75,6 +77,29 @@ class LinkingTest {
         Map<Integer, String> targets = callTargets(second);
         assertTrue(targets.containsValue("add_index"), "the bpf_loop callback is referenced: " + targets);
         assertTrue(targets.containsValue("square"), targets.toString());
+    }
+
+    @Test
+    void staticFunctionInAProgramSectionIsCalledNotRun() {
+        BpfObject obj = BpfObject.open(Fixtures.bytes("samesection.o"), "samesection.o");
+        assertEquals(List.of("calls_neighbour"), obj.programs().stream().map(ObjectProgram::name).toList());
+        ObjectProgram p = obj.program("calls_neighbour");
+        assertEquals(List.of("calls_neighbour", "triple"), p.functions().stream().map(ObjectProgram.Function::name)
+                .toList());
+        assertEquals("xdp", p.functions().get(1).section());
+        assertEquals(Map.of(0, "triple"), callTargets(p));
+        assertEquals(42, run(p, HelperTable.empty()));
+        assertTrue(obj.notes().stream().anyMatch(n -> n.contains("static function 'triple' is not a program")),
+                obj.notes().toString());
+    }
+
+    @Test
+    void textOnlyObjectHasNoProgramsAndSaysWhy() {
+        BpfObject obj = BpfObject.open(Fixtures.bytes("textonly.o"), "textonly.o");
+        assertTrue(obj.programs().isEmpty());
+        assertTrue(obj.notes().stream().anyMatch(n -> n.contains("no program sections")), obj.notes().toString());
+        LoadException e = assertThrows(LoadException.class, () -> obj.program("not_a_program"));
+        assertTrue(e.getMessage().contains("no program named 'not_a_program'"), e.getMessage());
     }
 
     @Test
