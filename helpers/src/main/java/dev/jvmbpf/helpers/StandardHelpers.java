@@ -15,7 +15,9 @@ import static dev.jvmbpf.runtime.exec.ArgType.PTR_TO_UNINIT_MEM;
 
 import dev.jvmbpf.helpers.internal.Buffers;
 import dev.jvmbpf.helpers.internal.Control;
+import dev.jvmbpf.helpers.internal.Locks;
 import dev.jvmbpf.helpers.internal.Maps;
+import dev.jvmbpf.helpers.internal.Packets;
 import dev.jvmbpf.helpers.internal.Printing;
 import dev.jvmbpf.helpers.internal.Probe;
 import dev.jvmbpf.helpers.internal.Strings;
@@ -68,16 +70,23 @@ public final class StandardHelpers {
         add(l, 6, Printing::tracePrintk, PTR_TO_MEM, CONST_SIZE);
         add(l, 7, Task::prandomU32);
         add(l, 8, Task::smpProcessorId);
+        add(l, 9, Packets::skbStoreBytes, PTR_TO_CTX, ANYTHING, PTR_TO_MEM, CONST_SIZE, ANYTHING);
         add(l, 12, Control::tailCall, PTR_TO_CTX, CONST_MAP_PTR, ANYTHING);
         add(l, 14, Task::pidTgid);
         add(l, 15, Task::uidGid);
         add(l, 16, Task::comm, PTR_TO_UNINIT_MEM, CONST_SIZE);
         add(l, 25, Buffers::perfEventOutput, PTR_TO_CTX, CONST_MAP_PTR, ANYTHING, PTR_TO_MEM, CONST_SIZE_OR_ZERO);
+        add(l, 26, Packets::skbLoadBytes, PTR_TO_CTX, ANYTHING, PTR_TO_UNINIT_MEM, CONST_SIZE);
+        add(l, 28, Packets::csumDiff, PTR_TO_MEM, CONST_SIZE_OR_ZERO, PTR_TO_MEM, CONST_SIZE_OR_ZERO, ANYTHING);
         add(l, 35, Task::currentTask);
+        add(l, 42, Task::numaNodeId);
         add(l, 45, Probe::readStr, PTR_TO_UNINIT_MEM, CONST_SIZE_OR_ZERO, ANYTHING);
+        add(l, 80, Task::cgroupId);
         add(l, 87, Maps::push, CONST_MAP_PTR, PTR_TO_MAP_VALUE, ANYTHING);
         add(l, 88, Maps::pop, CONST_MAP_PTR, PTR_TO_MAP_VALUE);
         add(l, 89, Maps::peek, CONST_MAP_PTR, PTR_TO_MAP_VALUE);
+        add(l, 93, Locks::lock, ANYTHING);
+        add(l, 94, Locks::unlock, ANYTHING);
         add(l, 105, Strings::strtol, PTR_TO_MEM, CONST_SIZE, ANYTHING, ANYTHING);
         add(l, 106, Strings::strtoul, PTR_TO_MEM, CONST_SIZE, ANYTHING, ANYTHING);
         add(l, 112, Probe::read, PTR_TO_UNINIT_MEM, CONST_SIZE_OR_ZERO, ANYTHING);
@@ -95,9 +104,12 @@ public final class StandardHelpers {
         add(l, 164, Control::forEachMapElem, CONST_MAP_PTR, PTR_TO_FUNC, ANYTHING, ANYTHING);
         add(l, 165, Printing::snprintf, PTR_TO_UNINIT_MEM, CONST_SIZE_OR_ZERO, PTR_TO_CONST_STR, ANYTHING,
                 ANYTHING);
+        add(l, 174, Task::attachCookie, PTR_TO_CTX);
         add(l, 177, Printing::traceVprintk, PTR_TO_MEM, CONST_SIZE, ANYTHING, ANYTHING);
         add(l, 181, Control::loop, ANYTHING, PTR_TO_FUNC, ANYTHING, ANYTHING);
         add(l, 182, Strings::strncmp, PTR_TO_MEM, CONST_SIZE, PTR_TO_CONST_STR);
+        add(l, 189, Packets::xdpLoadBytes, PTR_TO_CTX, ANYTHING, PTR_TO_UNINIT_MEM, CONST_SIZE);
+        add(l, 190, Packets::xdpStoreBytes, PTR_TO_CTX, ANYTHING, PTR_TO_MEM, CONST_SIZE);
         add(l, 208, Task::ktimeTaiNs);
         return List.copyOf(l);
     }

@@ -76,6 +76,7 @@ public final class XdpContext implements ProgramContext {
                 default -> null;
             };
         });
+        machine.setPacket(data, frame.length - metaLength);
         return new Entry(memory.register(ctx), 0);
     }
 

@@ -92,4 +92,43 @@ public final class Task {
     public static long currentTask(Machine m, long r1, long r2, long r3, long r4, long r5) {
         return 0;
     }
+
+    /** One NUMA node. */
+    public static long numaNodeId(Machine m, long r1, long r2, long r3, long r4, long r5) {
+        return 0;
+    }
+
+    /** No attachment carries a cookie here. */
+    public static long attachCookie(Machine m, long r1, long r2, long r3, long r4, long r5) {
+        return 0;
+    }
+
+    private static volatile long cgroupId = -1;
+
+    /**
+     * The id of the process's cgroup (v2): the inode number of its directory under
+     * /sys/fs/cgroup, which is what the kernel reports. 0 when it cannot be found.
+     */
+    public static long cgroupId(Machine m, long r1, long r2, long r3, long r4, long r5) {
+        long id = cgroupId;
+        if (id < 0) {
+            id = findCgroupId();
+            cgroupId = id;
+        }
+        return id;
+    }
+
+    private static long findCgroupId() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"))) {
+                if (line.startsWith("0::")) {
+                    Object ino = Files.getAttribute(Path.of("/sys/fs/cgroup" + line.substring(3)), "unix:ino");
+                    return ((Number) ino).longValue();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no cgroup v2 here
+        }
+        return 0;
+    }
 }

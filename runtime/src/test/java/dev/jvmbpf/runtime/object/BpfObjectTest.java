@@ -15,7 +15,7 @@ import dev.jvmbpf.runtime.isa.Opcodes;
 import dev.jvmbpf.runtime.maps.MapFlags;
 import dev.jvmbpf.runtime.maps.MapType;
 import dev.jvmbpf.runtime.memory.Region;
-import dev.jvmbpf.runtime.object.internal.ObjectLoader;
+import dev.jvmbpf.runtime.object.internal.MapReader;
 import dev.jvmbpf.runtime.program.BpfProgram;
 import dev.jvmbpf.runtime.program.ProgramType;
 import java.nio.charset.StandardCharsets;
@@ -251,8 +251,8 @@ class BpfObjectTest {
 
     @Test
     void mapLibbpfNames() {
-        assertEquals("globals.rodata", ObjectLoader.internalMapName("globals", ".rodata"));
-        assertEquals("g.rodata.str1.1", ObjectLoader.internalMapName("globals", ".rodata.str1.1"));
-        assertEquals("a_very_l.rodata", ObjectLoader.internalMapName("a-very-long-name", ".rodata"));
+        assertEquals("globals.rodata", MapReader.internalMapName("globals", ".rodata"));
+        assertEquals("g.rodata.str1.1", MapReader.internalMapName("globals", ".rodata.str1.1"));
+        assertEquals("a_very_l.rodata", MapReader.internalMapName("a-very-long-name", ".rodata"));
     }
 }

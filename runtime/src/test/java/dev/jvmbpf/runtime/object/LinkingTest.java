@@ -3,6 +3,7 @@ package dev.jvmbpf.runtime.object;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jvmbpf.runtime.elf.Fixtures;
@@ -10,6 +11,7 @@ import dev.jvmbpf.runtime.exec.ArgType;
 import dev.jvmbpf.runtime.exec.Executable;
 import dev.jvmbpf.runtime.exec.HelperSpec;
 import dev.jvmbpf.runtime.exec.HelperTable;
+import dev.jvmbpf.runtime.exec.LoadException;
 import dev.jvmbpf.runtime.exec.Machine;
 import dev.jvmbpf.runtime.exec.Output;
 import dev.jvmbpf.runtime.interp.Interpreter;
@@ -78,6 +80,29 @@ class LinkingTest {
     }
 
     @Test
+    void staticFunctionInAProgramSectionIsCalledNotRun() {
+        BpfObject obj = BpfObject.open(Fixtures.bytes("samesection.o"), "samesection.o");
+        assertEquals(List.of("calls_neighbour"), obj.programs().stream().map(ObjectProgram::name).toList());
+        ObjectProgram p = obj.program("calls_neighbour");
+        assertEquals(List.of("calls_neighbour", "triple"), p.functions().stream().map(ObjectProgram.Function::name)
+                .toList());
+        assertEquals("xdp", p.functions().get(1).section());
+        assertEquals(Map.of(0, "triple"), callTargets(p));
+        assertEquals(42, run(p, HelperTable.empty()));
+        assertTrue(obj.notes().stream().anyMatch(n -> n.contains("static function 'triple' is not a program")),
+                obj.notes().toString());
+    }
+
+    @Test
+    void textOnlyObjectHasNoProgramsAndSaysWhy() {
+        BpfObject obj = BpfObject.open(Fixtures.bytes("textonly.o"), "textonly.o");
+        assertTrue(obj.programs().isEmpty());
+        assertTrue(obj.notes().stream().anyMatch(n -> n.contains("no program sections")), obj.notes().toString());
+        LoadException e = assertThrows(LoadException.class, () -> obj.program("not_a_program"));
+        assertTrue(e.getMessage().contains("no program named 'not_a_program'"), e.getMessage());
+    }
+
+    @Test
     void linkedSubprogramsCarryTheirSourceLines() {
         BpfObject obj = BpfObject.open(Fixtures.bytes("multi.o"), "multi.o");
         ObjectProgram first = obj.program("first");
@@ -92,6 +117,24 @@ class LinkingTest {
         assertTrue(where.startsWith("square+1 (multi.bpf.c:9:"), where);
         assertTrue(where.endsWith("return x * x;)"), where);
         assertEquals("pc 9999", first.describe(9999));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"seed.o", "seed-nog.o", "seed-clang14.o", "seed-clang16.o"})
+    void seedProgramPrintsItsFormatStringFromRodata(String fixture) {
+        BpfObject obj = BpfObject.open(Fixtures.bytes(fixture), fixture);
+        List<String> printed = new ArrayList<>();
+        HelperTable helpers = HelperTable.of(List.of(
+                new HelperSpec(14, "get_current_pid_tgid", List.of(), (m, a, b, c, d, e) -> 4242L << 32 | 7),
+                new HelperSpec(6, "trace_printk", List.of(ArgType.ANYTHING, ArgType.ANYTHING, ArgType.ANYTHING),
+                        (m, fmt, size, a, b, c) -> {
+                            byte[] text = m.memory().read(fmt, (int) size);
+                            printed.add(new String(text, 0, text.length - 1, java.nio.charset.StandardCharsets.US_ASCII)
+                                    .replace("%d", Long.toString(a)));
+                            return 0;
+                        })));
+        assertEquals(0, run(obj.program("trace_execve"), helpers));
+        assertEquals(List.of("execve called by PID: 4242\n"), printed);
     }
 
     @Test
