@@ -133,6 +133,19 @@ class ElfFileTest {
     }
 
     @Test
+    void functionEndingInsideAnLddwIsRefused() {
+        byte[] b = Fixtures.bytes("seed.o");
+        ElfFile elf = ElfFile.parse(b, "seed.o");
+        ElfSection symtab = elf.sections().stream().filter(s -> s.type() == ElfSection.SHT_SYMTAB).findFirst()
+                .orElseThrow();
+        ElfSymbol entry = elf.symbols().stream().filter(s -> s.name().equals("trace_execve")).findFirst().orElseThrow();
+        le(b).putLong((int) symtab.offset() + 24 * entry.index() + 16, 3 * 8); // ends after the lddw's first slot
+        LoadException e = assertThrows(LoadException.class, () -> BpfObject.open(b, "bad.o"));
+        assertTrue(e.getMessage().contains("section tp/syscalls/sys_enter_execve offset 16"), e.getMessage());
+        assertTrue(e.getMessage().contains("lacks its second slot"), e.getMessage());
+    }
+
+    @Test
     void sectionContentsBeyondTheFile() {
         byte[] b = Fixtures.bytes("seed.o");
         ElfFile elf = ElfFile.parse(b, "seed.o");

@@ -119,6 +119,24 @@ class LinkingTest {
         assertEquals("pc 9999", first.describe(9999));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"seed.o", "seed-nog.o", "seed-clang14.o", "seed-clang16.o"})
+    void seedProgramPrintsItsFormatStringFromRodata(String fixture) {
+        BpfObject obj = BpfObject.open(Fixtures.bytes(fixture), fixture);
+        List<String> printed = new ArrayList<>();
+        HelperTable helpers = HelperTable.of(List.of(
+                new HelperSpec(14, "get_current_pid_tgid", List.of(), (m, a, b, c, d, e) -> 4242L << 32 | 7),
+                new HelperSpec(6, "trace_printk", List.of(ArgType.ANYTHING, ArgType.ANYTHING, ArgType.ANYTHING),
+                        (m, fmt, size, a, b, c) -> {
+                            byte[] text = m.memory().read(fmt, (int) size);
+                            printed.add(new String(text, 0, text.length - 1, java.nio.charset.StandardCharsets.US_ASCII)
+                                    .replace("%d", Long.toString(a)));
+                            return 0;
+                        })));
+        assertEquals(0, run(obj.program("trace_execve"), helpers));
+        assertEquals(List.of("execve called by PID: 4242\n"), printed);
+    }
+
     @Test
     void globalDataProgramRunsAgainstItsSections() {
         BpfObject obj = BpfObject.open(Fixtures.bytes("globals.o"), "globals.o");

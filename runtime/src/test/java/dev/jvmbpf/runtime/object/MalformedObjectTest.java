@@ -9,6 +9,7 @@ import dev.jvmbpf.runtime.btf.BtfFormatter;
 import dev.jvmbpf.runtime.elf.ElfException;
 import dev.jvmbpf.runtime.elf.ElfFile;
 import dev.jvmbpf.runtime.elf.ElfSection;
+import dev.jvmbpf.runtime.elf.ElfSymbol;
 import dev.jvmbpf.runtime.elf.Fixtures;
 import dev.jvmbpf.runtime.exec.LoadException;
 import dev.jvmbpf.runtime.maps.Maps;
@@ -152,6 +153,53 @@ class MalformedObjectTest {
         System.out.println("MalformedObjectTest " + fixture + ": 3000 BTF mutations, " + rejected
                 + " rejected with a LoadException, " + formatted + " loaded and formatted every type");
         assertTrue(rejected > 0 && formatted > 0);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"seed.o", "multi.o", "globals.o", "maps.o", "tailcalls.o", "samesection.o"})
+    void everySymbolExtentAndRelocationTargetIsHandled(String fixture) {
+        byte[] full = Fixtures.bytes(fixture);
+        ElfFile elf = ElfFile.parse(full, fixture);
+        ElfSection symtab = elf.sections().stream().filter(x -> x.type() == ElfSection.SHT_SYMTAB).findFirst()
+                .orElseThrow();
+        int loads = 0;
+        for (ElfSymbol sym : elf.symbols()) {
+            if (!sym.isDefined() || sym.section() >= elf.sections().size()) {
+                continue;
+            }
+            long limit = elf.section(sym.section()).size() + 16;
+            for (long v = 0; v <= limit; v += 8) {
+                for (int field : new int[] {8, 16}) { // st_value, st_size
+                    byte[] b = full.clone();
+                    ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putLong((int) symtab.offset() + 24 * sym.index()
+                            + field, v);
+                    load(b, fixture + " symbol " + sym.name() + (field == 8 ? " value " : " size ") + v);
+                    loads++;
+                }
+            }
+        }
+        for (ElfSection rel : elf.sections()) {
+            if (rel.type() != ElfSection.SHT_REL || !elf.section(rel.info()).executable()) {
+                continue;
+            }
+            long size = elf.section(rel.info()).size();
+            for (long at = 0; at < rel.size(); at += 16) {
+                for (long offset = 0; offset <= size; offset += 8) {
+                    byte[] b = full.clone();
+                    ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putLong((int) (rel.offset() + at), offset);
+                    load(b, fixture + " " + rel.name() + " entry " + at / 16 + " offset " + offset);
+                    loads++;
+                }
+                for (int symbol = 0; symbol <= elf.symbols().size(); symbol++) {
+                    byte[] b = full.clone();
+                    ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt((int) (rel.offset() + at + 12), symbol);
+                    load(b, fixture + " " + rel.name() + " entry " + at / 16 + " symbol " + symbol);
+                    loads++;
+                }
+            }
+        }
+        System.out.println("MalformedObjectTest " + fixture + ": " + loads + " symbol and relocation rewrites handled");
+        assertTrue(loads > 0);
     }
 
     @ParameterizedTest

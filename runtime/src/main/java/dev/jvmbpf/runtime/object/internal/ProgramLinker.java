@@ -104,18 +104,23 @@ final class ProgramLinker {
             int pc = base + i;
             long byteOffset = (long) sectionInsn * Instruction.SIZE;
             Instruction insn = out.get(pc);
+            boolean wide = insn.opcode() == Opcodes.LDDW;
+            if (wide && i + 1 >= f.length()) {
+                throw Errors.at(elf, cs.section, byteOffset, "lddw at the end of function '" + f.name()
+                        + "' lacks its second slot");
+            }
+            if (wide && cs.relocations.containsKey(sectionInsn + 1)) {
+                throw Errors.at(elf, cs.section, byteOffset + Instruction.SIZE,
+                        "relocation on the second slot of an lddw");
+            }
             ElfRelocation r = cs.relocations.get(sectionInsn);
             if (r != null) {
                 applyRelocation(cs, r, insn, pc, byteOffset);
             } else if (insn.opcode() == Opcodes.CALL && insn.src() == Opcodes.CALL_LOCAL) {
-                int target = sectionInsn + insn.imm() + 1;
-                out.set(pc, withImm(insn, placedTarget(cs, target, byteOffset) - pc - 1));
+                long target = (long) sectionInsn + insn.imm() + 1;
+                out.set(pc, withImm(insn, placedTarget(cs, checkedInsn(cs, target, byteOffset), byteOffset) - pc - 1));
             }
-            if (insn.opcode() == Opcodes.LDDW) {
-                if (i + 1 >= f.length()) {
-                    throw Errors.at(elf, cs.section, byteOffset, "lddw at the end of function '" + f.name()
-                            + "' lacks its second slot");
-                }
+            if (wide) {
                 i++;
             }
         }
