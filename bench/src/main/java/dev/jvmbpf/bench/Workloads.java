@@ -118,7 +118,8 @@ public final class Workloads {
         SplittableRandom rnd = new SplittableRandom(seed);
         List<Instruction> out = new ArrayList<>();
         out.add(insn(ALU64_K | Opcodes.ALU_MOV, 0, 0, 0, 1));
-        while (out.size() < size - 1) {
+        // Stop two slots early so the last forward jump (+1) lands on the exit.
+        while (out.size() < size - 2) {
             switch (rnd.nextInt(4)) {
                 case 0 -> out.add(insn(ALU64_K | Opcodes.ALU_ADD, 0, 0, 0, rnd.nextInt()));
                 case 1 -> out.add(insn(ALU64_K | Opcodes.ALU_MUL, 0, 0, 0, rnd.nextInt()));
@@ -126,6 +127,7 @@ public final class Workloads {
                 default -> out.add(insn(Opcodes.CLASS_JMP | Opcodes.JMP_JGT, 0, 0, 1, rnd.nextInt(1000)));
             }
         }
+        out.add(insn(ALU64_K | Opcodes.ALU_ADD, 0, 0, 0, 1));
         out.add(insn(Opcodes.EXIT, 0, 0, 0, 0));
         return out.toArray(Instruction[]::new);
     }

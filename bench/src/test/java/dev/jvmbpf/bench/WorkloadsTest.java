@@ -2,7 +2,14 @@ package dev.jvmbpf.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.jvmbpf.jit.JitEngine;
+import dev.jvmbpf.runtime.exec.Executable;
+import dev.jvmbpf.runtime.exec.HelperTable;
+import dev.jvmbpf.runtime.exec.Machine;
+import dev.jvmbpf.runtime.exec.Output;
+import dev.jvmbpf.runtime.interp.Interpreter;
 import dev.jvmbpf.runtime.memory.Region;
+import dev.jvmbpf.runtime.program.BpfProgram;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +29,22 @@ class WorkloadsTest {
     void computeLoopsAgree() {
         assertEquals(interpreter.computeLoop(), jit.computeLoop());
         assertEquals(interpreter.computeLanes(), jit.computeLanes());
+    }
+
+    @Test
+    void compiledProgramsLoadOnBothEnginesAndAgree() {
+        for (int size : new int[] {1000, 10000}) {
+            BpfProgram p = BpfProgram.raw("s" + size, Workloads.straightLine(size, size));
+            assertEquals(size, p.length());
+            long expected = run(new Interpreter().load(p, HelperTable.empty()));
+            assertEquals(expected, run(new JitEngine().load(p, HelperTable.empty())));
+        }
+    }
+
+    private static long run(Executable exe) {
+        Machine m = exe.newMachine(Output.discard());
+        m.beginRun();
+        return exe.execute(m, 0, 0, 0, 0, 0);
     }
 
     @Test
