@@ -3,6 +3,7 @@ package dev.jvmbpf.conformance;
 import dev.jvmbpf.conformance.kernel.KernelAvailability;
 import dev.jvmbpf.conformance.kernel.KernelBpf;
 import dev.jvmbpf.conformance.kernel.KernelEngine;
+import dev.jvmbpf.jit.JitEngine;
 import dev.jvmbpf.runtime.exec.Engine;
 import dev.jvmbpf.runtime.interp.Interpreter;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ public final class Engines {
 
     static {
         register(Interpreter.NAME, Interpreter::new);
+        register(JitEngine.NAME, JitEngine::new);
         register("kernel", Engines::kernel);
     }
 

@@ -33,7 +33,8 @@ public final class Maps {
     static final int KMALLOC_MAX_SIZE = 4 << 20;
     /** The largest per-CPU value. */
     static final int PCPU_MIN_UNIT_SIZE = 32 << 10;
-    static final int MAX_BPF_STACK = 512;
+    /** The kernel's per-element header of hash maps, which counts against the element limit. */
+    static final int HTAB_ELEM_HEADER = 48;
     static final int PAGE_SIZE = 4096;
     /** The largest ring buffer this runtime allocates (a Java array holds it twice over). */
     static final int RINGBUF_MAX_BYTES = 256 << 20;
@@ -177,11 +178,11 @@ public final class Maps {
         if (s.keySize() == 0 || s.valueSize() == 0) {
             throw invalid(s, "key_size and value_size must be > 0, got " + s.keySize() + " and " + s.valueSize());
         }
-        if (s.keySize() > MAX_BPF_STACK) {
-            throw tooBig(s, "key_size " + s.keySize() + " exceeds " + MAX_BPF_STACK);
-        }
-        if (s.valueSize() >= KMALLOC_MAX_SIZE - MAX_BPF_STACK - 64) {
-            throw tooBig(s, "value_size " + s.valueSize() + " is too large");
+        // current kernels bound the element (key and value, each padded to 8, plus its header),
+        // not the key alone
+        if ((long) Cpus.stride(s.keySize()) + Cpus.stride(s.valueSize()) + HTAB_ELEM_HEADER > KMALLOC_MAX_SIZE) {
+            throw tooBig(s, "key_size " + s.keySize() + " + value_size " + s.valueSize()
+                    + " exceed the largest element of " + KMALLOC_MAX_SIZE + " bytes");
         }
         if (percpu && s.valueSize() > PCPU_MIN_UNIT_SIZE) {
             throw tooBig(s, "per-CPU value_size " + s.valueSize() + " exceeds " + PCPU_MIN_UNIT_SIZE);
@@ -203,12 +204,10 @@ public final class Maps {
         if (percpu && (s.flags() & (BPF_F_MMAPABLE | BPF_F_INNER_MAP)) != 0) {
             throw invalid(s, "a per-CPU array cannot be BPF_F_MMAPABLE or BPF_F_INNER_MAP");
         }
-        if (s.valueSize() > KMALLOC_MAX_SIZE) {
-            throw tooBig(s, "value_size " + s.valueSize() + " exceeds " + KMALLOC_MAX_SIZE);
-        }
         if (percpu && s.valueSize() > PCPU_MIN_UNIT_SIZE) {
             throw tooBig(s, "per-CPU value_size " + s.valueSize() + " exceeds " + PCPU_MIN_UNIT_SIZE);
         }
+        // the kernel takes arrays as large as its allocator allows; a Java array is the limit here
         if (ArrayMap.storageBytes(s) > Integer.MAX_VALUE - 16) {
             throw tooBig(s, "max_entries " + s.maxEntries() + " x value_size " + s.valueSize()
                     + " does not fit in memory");

@@ -26,6 +26,9 @@ public final class BpfSyscall {
     private static final int BPF_PROG_TEST_RUN = 10;
 
     public static final int MAP_TYPE_ARRAY = 2;
+    /** map_flags: programs may only read the map. */
+    public static final int BPF_F_RDONLY_PROG = 1 << 7;
+    private static final int BPF_MAP_FREEZE = 22;
     public static final int PROG_TYPE_SOCKET_FILTER = 1;
 
     /** Large enough for every command used here; the kernel checks that the tail it ignores is zero. */
@@ -100,6 +103,15 @@ public final class BpfSyscall {
             attr.set(ValueLayout.JAVA_INT, 16, flags);
             putName(attr, 28, name);
             return (int) bpf("BPF_MAP_CREATE", BPF_MAP_CREATE, attr);
+        }
+    }
+
+    /** BPF_MAP_FREEZE: the map becomes read-only from user space, so programs may use it as constant data. */
+    public static void freezeMap(int mapFd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment attr = arena.allocate(ATTR_SIZE, 8);
+            attr.set(ValueLayout.JAVA_INT, 0, mapFd);
+            bpf("BPF_MAP_FREEZE", BPF_MAP_FREEZE, attr);
         }
     }
 

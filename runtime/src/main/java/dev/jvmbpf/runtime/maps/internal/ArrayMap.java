@@ -104,11 +104,14 @@ public final class ArrayMap implements IterableMap {
         if (flags == MapFlags.BPF_NOEXIST) {
             return -Errno.EEXIST;
         }
-        if (allCpus) {
-            System.arraycopy(value, 0, data, index * elementBytes, elementBytes);
-        } else {
-            int cpu = percpu ? Cpus.current() : 0;
-            System.arraycopy(value, 0, data, index * elementBytes + cpu * stride, spec.valueSize());
+        // program atomics hold the array's monitor (AddressSpace.atomic): an update never tears one
+        synchronized (data) {
+            if (allCpus) {
+                System.arraycopy(value, 0, data, index * elementBytes, elementBytes);
+            } else {
+                int cpu = percpu ? Cpus.current() : 0;
+                System.arraycopy(value, 0, data, index * elementBytes + cpu * stride, spec.valueSize());
+            }
         }
         return 0;
     }

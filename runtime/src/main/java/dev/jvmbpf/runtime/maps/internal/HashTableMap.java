@@ -35,6 +35,9 @@ public final class HashTableMap implements IterableMap {
     private static final int STRIPES = 64;
 
     private final MapSpec spec;
+    /** Region names per CPU, made once: elements are created on every update. */
+    private final String[] valueNames;
+    private final String keyName;
     private final boolean percpu;
     private final boolean lru;
     private final int cpus;
@@ -69,7 +72,7 @@ public final class HashTableMap implements IterableMap {
             this.storage = new byte[stride * cpus];
             this.values = new Region[cpus];
             for (int c = 0; c < cpus; c++) {
-                values[c] = Region.slice(spec.name() + " value" + (percpu ? "@cpu" + c : ""), storage, c * stride,
+                values[c] = Region.slice(valueNames[c], storage, c * stride,
                         spec.valueSize(), writable);
             }
         }
@@ -77,7 +80,7 @@ public final class HashTableMap implements IterableMap {
         Region keyRegion() {
             Region k = keyRegion;
             if (k == null) {
-                k = Region.of(spec.name() + " key", key, false);
+                k = Region.of(keyName, key, false);
                 keyRegion = k;
             }
             return k;
@@ -91,6 +94,11 @@ public final class HashTableMap implements IterableMap {
         this.lru = t == MapType.LRU_HASH || t == MapType.LRU_PERCPU_HASH;
         this.cpus = percpu ? Cpus.count() : 1;
         this.stride = Cpus.stride(spec.valueSize());
+        this.valueNames = new String[cpus];
+        for (int c = 0; c < cpus; c++) {
+            valueNames[c] = spec.name() + " value" + (percpu ? "@cpu" + c : "");
+        }
+        this.keyName = spec.name() + " key";
         this.writable = (spec.flags() & MapFlags.BPF_F_RDONLY_PROG) == 0;
         this.seed = (spec.flags() & MapFlags.BPF_F_ZERO_SEED) != 0 ? 0 : ThreadLocalRandom.current().nextLong();
         int n = Math.min(Bytes.nextPowerOfTwo(spec.maxEntries()), 1 << 20);
@@ -175,11 +183,14 @@ public final class HashTableMap implements IterableMap {
         return false;
     }
 
+    /** Program atomics hold the storage's monitor (AddressSpace.atomic), so an in-place update does too. */
     private void fill(Element e, byte[] value, boolean allCpus) {
-        if (allCpus) {
-            System.arraycopy(value, 0, e.storage, 0, value.length);
-        } else {
-            System.arraycopy(value, 0, e.storage, (percpu ? Cpus.current() : 0) * stride, spec.valueSize());
+        synchronized (e.storage) {
+            if (allCpus) {
+                System.arraycopy(value, 0, e.storage, 0, value.length);
+            } else {
+                System.arraycopy(value, 0, e.storage, (percpu ? Cpus.current() : 0) * stride, spec.valueSize());
+            }
         }
     }
 

@@ -17,8 +17,10 @@ import java.util.List;
  * record lives (at its position modulo the size, for as many bytes as it has), and at most a
  * ring's worth of records is in flight, so no two live records ever share bytes.
  *
- * <p>Reservations are serialised by a lock, as in the kernel; commits publish the header with a
- * release store and the consumer reads it with an acquire load.
+ * <p>Byte-array views have no atomic access modes on this JDK, and program atomics on any map
+ * memory hold the monitor of its backing array ({@code AddressSpace.atomic}). The ring follows
+ * the same rule: reservations, commits and the consumer's reading of headers all hold the
+ * array's monitor, which also orders a record's data before the header that publishes it.
  */
 public final class RingBufImpl implements RingBufferMap {
     static final int HEADER = 8;
@@ -31,10 +33,10 @@ public final class RingBufImpl implements RingBufferMap {
             java.nio.ByteOrder.LITTLE_ENDIAN);
 
     private final MapSpec spec;
+    private final String recordName;
     private final int size;
     private final long mask;
     private final byte[] data;
-    private final Object producerLock = new Object();
     private final Object signal = new Object();
     private volatile long producerPos;
     private volatile long consumerPos;
@@ -42,6 +44,7 @@ public final class RingBufImpl implements RingBufferMap {
 
     public RingBufImpl(MapSpec spec) {
         this.spec = spec;
+        this.recordName = spec.name() + " record";
         this.size = spec.maxEntries();
         this.mask = size - 1L;
         this.data = new byte[size * 2];
@@ -65,7 +68,7 @@ public final class RingBufImpl implements RingBufferMap {
         if (length > size) {
             return null;
         }
-        synchronized (producerLock) {
+        synchronized (data) {
             long prod = producerPos;
             long next = prod + length;
             if (next - consumerPos > mask) {
@@ -73,9 +76,9 @@ public final class RingBufImpl implements RingBufferMap {
             }
             int off = offsetOf(prod);
             INT.set(data, off + 4, off >>> PAGE_SHIFT);
-            INT.setRelease(data, off, (int) requested | BUSY);
+            INT.set(data, off, (int) requested | BUSY);
             producerPos = next;
-            return Region.slice(spec.name() + " record", data, off + HEADER, (int) requested, true);
+            return Region.slice(recordName, data, off + HEADER, (int) requested, true);
         }
     }
 
@@ -93,8 +96,11 @@ public final class RingBufImpl implements RingBufferMap {
         if (off < 0 || off >= size) {
             return false;
         }
-        if (!INT.compareAndSet(data, off, sample.size() | BUSY, sample.size() | (discard ? DISCARD : 0))) {
-            return false;
+        synchronized (data) {
+            if ((int) INT.get(data, off) != (sample.size() | BUSY)) {
+                return false;
+            }
+            INT.set(data, off, sample.size() | (discard ? DISCARD : 0));
         }
         if ((flags & MapFlags.BPF_RB_NO_WAKEUP) == 0 && waiters > 0) {
             synchronized (signal) {
@@ -138,7 +144,7 @@ public final class RingBufImpl implements RingBufferMap {
         long cons = consumerPos;
         while (cons < producerPos) {
             int off = offsetOf(cons);
-            int header = (int) INT.getAcquire(data, off);
+            int header = header(off);
             if ((header & BUSY) != 0) {
                 break;
             }
@@ -182,9 +188,15 @@ public final class RingBufImpl implements RingBufferMap {
         }
     }
 
+    private int header(int off) {
+        synchronized (data) {
+            return (int) INT.get(data, off);
+        }
+    }
+
     private boolean hasCommitted() {
         long cons = consumerPos;
-        return cons < producerPos && ((int) INT.getVolatile(data, offsetOf(cons)) & BUSY) == 0;
+        return cons < producerPos && (header(offsetOf(cons)) & BUSY) == 0;
     }
 
     @Override

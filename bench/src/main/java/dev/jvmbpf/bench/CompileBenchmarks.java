@@ -1,0 +1,45 @@
+package dev.jvmbpf.bench;
+
+import dev.jvmbpf.runtime.exec.Engine;
+import dev.jvmbpf.runtime.exec.Executable;
+import dev.jvmbpf.runtime.exec.HelperTable;
+import dev.jvmbpf.runtime.program.BpfProgram;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * Load time: JIT compilation (bytecode generation and hidden-class definition) against the
+ * interpreter's decoding, for programs of 1k and 10k instructions. Divide by {@code size} for
+ * the cost per instruction.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@State(Scope.Thread)
+public class CompileBenchmarks {
+    @Param({"interpreter", "jit"})
+    public String engine;
+
+    @Param({"1000", "10000"})
+    public int size;
+
+    private Engine loader;
+    private BpfProgram program;
+
+    @Setup
+    public void setUp() {
+        loader = EngineBenchmarks.engine(engine);
+        program = BpfProgram.raw("compile" + size, Workloads.straightLine(size, size));
+    }
+
+    @Benchmark
+    public Executable load() {
+        return loader.load(program, HelperTable.empty());
+    }
+}

@@ -1,0 +1,134 @@
+package dev.jvmbpf.bench;
+
+import dev.jvmbpf.runtime.isa.Instruction;
+import dev.jvmbpf.runtime.isa.Opcodes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/** The BPF programs the benchmarks run, built instruction by instruction. */
+public final class Workloads {
+    /** Iterations of the compute loop per run. */
+    public static final int COMPUTE_ITERATIONS = 1000;
+    /** Bytes of the packet the memory loop sums. */
+    public static final int PACKET_SIZE = 1500;
+
+    private Workloads() {
+    }
+
+    private static Instruction insn(int opcode, int dst, int src, int off, int imm) {
+        return Instruction.of(opcode, dst, src, off, imm);
+    }
+
+    private static final int ALU64_K = Opcodes.CLASS_ALU64 | Opcodes.SRC_K;
+    private static final int ALU64_X = Opcodes.CLASS_ALU64 | Opcodes.SRC_X;
+
+    /**
+     * A hash-mixing loop of {@link #COMPUTE_ITERATIONS} iterations, 9 instructions each, with its
+     * state spilled to and reloaded from the stack every iteration (as clang's -O0 output does):
+     * <pre>
+     *   r0 = 0; r2 = 1000; r3 = 0x12345; *(u64 *)(r10 - 8) = r3
+     * loop:
+     *   r3 = *(u64 *)(r10 - 8); r3 *= 0x5bd1e995; r4 = r3; r4 >>= 15; r3 ^= r4
+     *   *(u64 *)(r10 - 8) = r3; r0 += r3; r2 -= 1; if r2 != 0 goto loop
+     *   exit
+     * </pre>
+     */
+    public static Instruction[] computeLoop() {
+        return new Instruction[] {
+            insn(ALU64_K | Opcodes.ALU_MOV, 0, 0, 0, 0),
+            insn(ALU64_K | Opcodes.ALU_MOV, 2, 0, 0, COMPUTE_ITERATIONS),
+            insn(ALU64_K | Opcodes.ALU_MOV, 3, 0, 0, 0x12345),
+            insn(Opcodes.CLASS_STX | Opcodes.MODE_MEM | Opcodes.SIZE_DW, 10, 3, -8, 0),
+            insn(Opcodes.CLASS_LDX | Opcodes.MODE_MEM | Opcodes.SIZE_DW, 3, 10, -8, 0),
+            insn(ALU64_K | Opcodes.ALU_MUL, 3, 0, 0, 0x5bd1e995),
+            insn(ALU64_X | Opcodes.ALU_MOV, 4, 3, 0, 0),
+            insn(ALU64_K | Opcodes.ALU_RSH, 4, 0, 0, 15),
+            insn(ALU64_X | Opcodes.ALU_XOR, 3, 4, 0, 0),
+            insn(Opcodes.CLASS_STX | Opcodes.MODE_MEM | Opcodes.SIZE_DW, 10, 3, -8, 0),
+            insn(ALU64_X | Opcodes.ALU_ADD, 0, 3, 0, 0),
+            insn(ALU64_K | Opcodes.ALU_SUB, 2, 0, 0, 1),
+            insn(Opcodes.CLASS_JMP | Opcodes.JMP_JNE, 2, 0, -9, 0),
+            insn(Opcodes.EXIT, 0, 0, 0, 0),
+        };
+    }
+
+    /**
+     * The same kind of arithmetic in four independent lanes, as hashing and checksumming code
+     * usually has (10 instructions per iteration, 1000 iterations):
+     * <pre>
+     *   r2 = 1000; r3 = 1; r4 = 2; r5 = 3; r6 = 4
+     * loop:
+     *   r3 *= 0x5bd1e995; r3 += r2; r4 *= 0x27d4eb2d; r4 ^= r2
+     *   r5 *= 0x165667b1; r5 += r2; r6 *= 0x1b873593; r6 ^= r2
+     *   r2 -= 1; if r2 != 0 goto loop
+     *   r0 = r3; r0 ^= r4; r0 ^= r5; r0 ^= r6; exit
+     * </pre>
+     */
+    public static Instruction[] computeLanes() {
+        return new Instruction[] {
+            insn(ALU64_K | Opcodes.ALU_MOV, 2, 0, 0, COMPUTE_ITERATIONS),
+            insn(ALU64_K | Opcodes.ALU_MOV, 3, 0, 0, 1),
+            insn(ALU64_K | Opcodes.ALU_MOV, 4, 0, 0, 2),
+            insn(ALU64_K | Opcodes.ALU_MOV, 5, 0, 0, 3),
+            insn(ALU64_K | Opcodes.ALU_MOV, 6, 0, 0, 4),
+            insn(ALU64_K | Opcodes.ALU_MUL, 3, 0, 0, 0x5bd1e995),
+            insn(ALU64_X | Opcodes.ALU_ADD, 3, 2, 0, 0),
+            insn(ALU64_K | Opcodes.ALU_MUL, 4, 0, 0, 0x27d4eb2d),
+            insn(ALU64_X | Opcodes.ALU_XOR, 4, 2, 0, 0),
+            insn(ALU64_K | Opcodes.ALU_MUL, 5, 0, 0, 0x165667b1),
+            insn(ALU64_X | Opcodes.ALU_ADD, 5, 2, 0, 0),
+            insn(ALU64_K | Opcodes.ALU_MUL, 6, 0, 0, 0x1b873593),
+            insn(ALU64_X | Opcodes.ALU_XOR, 6, 2, 0, 0),
+            insn(ALU64_K | Opcodes.ALU_SUB, 2, 0, 0, 1),
+            insn(Opcodes.CLASS_JMP | Opcodes.JMP_JNE, 2, 0, -10, 0),
+            insn(ALU64_X | Opcodes.ALU_MOV, 0, 3, 0, 0),
+            insn(ALU64_X | Opcodes.ALU_XOR, 0, 4, 0, 0),
+            insn(ALU64_X | Opcodes.ALU_XOR, 0, 5, 0, 0),
+            insn(ALU64_X | Opcodes.ALU_XOR, 0, 6, 0, 0),
+            insn(Opcodes.EXIT, 0, 0, 0, 0),
+        };
+    }
+
+    /**
+     * A checksum over the packet at r1 (length in r2), one byte at a time, as a packet parser
+     * reads (4 instructions per byte, 1500 bytes):
+     * <pre>
+     *   r0 = 0; r3 = r1; r3 += r2
+     * loop:
+     *   r4 = *(u8 *)(r1 + 0); r0 += r4; r1 += 1; if r1 < r3 goto loop
+     *   exit
+     * </pre>
+     */
+    public static Instruction[] memoryLoop() {
+        return new Instruction[] {
+            insn(ALU64_K | Opcodes.ALU_MOV, 0, 0, 0, 0),
+            insn(ALU64_X | Opcodes.ALU_MOV, 3, 1, 0, 0),
+            insn(ALU64_X | Opcodes.ALU_ADD, 3, 2, 0, 0),
+            insn(Opcodes.CLASS_LDX | Opcodes.MODE_MEM | Opcodes.SIZE_B, 4, 1, 0, 0),
+            insn(ALU64_X | Opcodes.ALU_ADD, 0, 4, 0, 0),
+            insn(ALU64_K | Opcodes.ALU_ADD, 1, 0, 0, 1),
+            insn(Opcodes.CLASS_JMP | Opcodes.SRC_X | Opcodes.JMP_JLT, 1, 3, -4, 0),
+            insn(Opcodes.EXIT, 0, 0, 0, 0),
+        };
+    }
+
+    /** Straight-line arithmetic with forward branches, {@code size} instructions (for compile time). */
+    public static Instruction[] straightLine(int size, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        List<Instruction> out = new ArrayList<>();
+        out.add(insn(ALU64_K | Opcodes.ALU_MOV, 0, 0, 0, 1));
+        // Stop two slots early so the last forward jump (+1) lands on the exit.
+        while (out.size() < size - 2) {
+            switch (rnd.nextInt(4)) {
+                case 0 -> out.add(insn(ALU64_K | Opcodes.ALU_ADD, 0, 0, 0, rnd.nextInt()));
+                case 1 -> out.add(insn(ALU64_K | Opcodes.ALU_MUL, 0, 0, 0, rnd.nextInt()));
+                case 2 -> out.add(insn(Opcodes.CLASS_STX | Opcodes.MODE_MEM | Opcodes.SIZE_DW, 10, 0, -8, 0));
+                default -> out.add(insn(Opcodes.CLASS_JMP | Opcodes.JMP_JGT, 0, 0, 1, rnd.nextInt(1000)));
+            }
+        }
+        out.add(insn(ALU64_K | Opcodes.ALU_ADD, 0, 0, 0, 1));
+        out.add(insn(Opcodes.EXIT, 0, 0, 0, 0));
+        return out.toArray(Instruction[]::new);
+    }
+}

@@ -1,0 +1,62 @@
+package dev.jvmbpf.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.jvmbpf.jit.JitEngine;
+import dev.jvmbpf.runtime.exec.Executable;
+import dev.jvmbpf.runtime.exec.HelperTable;
+import dev.jvmbpf.runtime.exec.Machine;
+import dev.jvmbpf.runtime.exec.Output;
+import dev.jvmbpf.runtime.interp.Interpreter;
+import dev.jvmbpf.runtime.memory.Region;
+import dev.jvmbpf.runtime.program.BpfProgram;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The benchmarked programs compute the same thing on both engines, and what they claim to compute. */
+class WorkloadsTest {
+    private final EngineBenchmarks interpreter = bench("interpreter");
+    private final EngineBenchmarks jit = bench("jit");
+
+    private static EngineBenchmarks bench(String engine) {
+        EngineBenchmarks b = new EngineBenchmarks();
+        b.engine = engine;
+        b.setUp();
+        return b;
+    }
+
+    @Test
+    void computeLoopsAgree() {
+        assertEquals(interpreter.computeLoop(), jit.computeLoop());
+        assertEquals(interpreter.computeLanes(), jit.computeLanes());
+    }
+
+    @Test
+    void compiledProgramsLoadOnBothEnginesAndAgree() {
+        for (int size : new int[] {1000, 10000}) {
+            BpfProgram p = BpfProgram.raw("s" + size, Workloads.straightLine(size, size));
+            assertEquals(size, p.length());
+            long expected = run(new Interpreter().load(p, HelperTable.empty()));
+            assertEquals(expected, run(new JitEngine().load(p, HelperTable.empty())));
+        }
+    }
+
+    private static long run(Executable exe) {
+        Machine m = exe.newMachine(Output.discard());
+        m.beginRun();
+        return exe.execute(m, 0, 0, 0, 0, 0);
+    }
+
+    @Test
+    void memoryLoopIsTheByteSum() {
+        byte[] bytes = new byte[Workloads.PACKET_SIZE];
+        new SplittableRandom(42).nextBytes(bytes);
+        long sum = 0;
+        for (byte b : bytes) {
+            sum += b & 0xff;
+        }
+        assertEquals(sum, interpreter.memoryLoop());
+        assertEquals(sum, jit.memoryLoop());
+        assertEquals(Workloads.PACKET_SIZE, Region.of("p", bytes, false).size());
+    }
+}

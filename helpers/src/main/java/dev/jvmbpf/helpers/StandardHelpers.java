@@ -1,0 +1,125 @@
+package dev.jvmbpf.helpers;
+
+import static dev.jvmbpf.runtime.exec.ArgType.ANYTHING;
+import static dev.jvmbpf.runtime.exec.ArgType.CONST_MAP_PTR;
+import static dev.jvmbpf.runtime.exec.ArgType.CONST_SIZE;
+import static dev.jvmbpf.runtime.exec.ArgType.CONST_SIZE_OR_ZERO;
+import static dev.jvmbpf.runtime.exec.ArgType.PTR_TO_ALLOC_MEM;
+import static dev.jvmbpf.runtime.exec.ArgType.PTR_TO_CONST_STR;
+import static dev.jvmbpf.runtime.exec.ArgType.PTR_TO_CTX;
+import static dev.jvmbpf.runtime.exec.ArgType.PTR_TO_FUNC;
+import static dev.jvmbpf.runtime.exec.ArgType.PTR_TO_MAP_KEY;
+import static dev.jvmbpf.runtime.exec.ArgType.PTR_TO_MAP_VALUE;
+import static dev.jvmbpf.runtime.exec.ArgType.PTR_TO_MEM;
+import static dev.jvmbpf.runtime.exec.ArgType.PTR_TO_UNINIT_MEM;
+
+import dev.jvmbpf.helpers.internal.Buffers;
+import dev.jvmbpf.helpers.internal.Control;
+import dev.jvmbpf.helpers.internal.Locks;
+import dev.jvmbpf.helpers.internal.Maps;
+import dev.jvmbpf.helpers.internal.Packets;
+import dev.jvmbpf.helpers.internal.Printing;
+import dev.jvmbpf.helpers.internal.Probe;
+import dev.jvmbpf.helpers.internal.Strings;
+import dev.jvmbpf.helpers.internal.Task;
+import dev.jvmbpf.helpers.internal.Xdp;
+import dev.jvmbpf.runtime.exec.ArgType;
+import dev.jvmbpf.runtime.exec.Helper;
+import dev.jvmbpf.runtime.exec.HelperSpec;
+import dev.jvmbpf.runtime.exec.HelperTable;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The helpers jvmbpf implements, with the kernel's ids, names and argument types. Where the
+ * kernel's prototype uses an argument kind the verifier here has no name for (a pointer to a
+ * fixed-size long, an allocation size, a stack pointer that may be NULL), the argument is
+ * declared {@link ArgType#ANYTHING} and the helper checks it at run time, faulting on bad memory.
+ *
+ * <p>Extend with your own: {@code StandardHelpers.table().with(new HelperSpec(...))}, or
+ * {@link HelperTableBuilder}.
+ *
+ * <p>Engines: helper 12 ({@code tail_call}) throws {@link dev.jvmbpf.runtime.exec.TailCall};
+ * helpers 164 and 181 call back through {@link dev.jvmbpf.runtime.exec.CallbackInvoker}.
+ */
+public final class StandardHelpers {
+    public static final int MAP_LOOKUP_ELEM = 1;
+    public static final int TRACE_PRINTK = 6;
+    public static final int TAIL_CALL = 12;
+    public static final int GET_CURRENT_PID_TGID = 14;
+    public static final int FOR_EACH_MAP_ELEM = 164;
+    public static final int LOOP = 181;
+
+    private static final HelperTable TABLE = HelperTable.of(specs());
+
+    private StandardHelpers() {
+    }
+
+    /** Every standard helper; immutable and shared. */
+    public static HelperTable table() {
+        return TABLE;
+    }
+
+    /** The standard helpers as a list, in id order. */
+    public static List<HelperSpec> specs() {
+        List<HelperSpec> l = new ArrayList<>();
+        add(l, 1, Maps::lookup, CONST_MAP_PTR, PTR_TO_MAP_KEY);
+        add(l, 2, Maps::update, CONST_MAP_PTR, PTR_TO_MAP_KEY, PTR_TO_MAP_VALUE, ANYTHING);
+        add(l, 3, Maps::delete, CONST_MAP_PTR, PTR_TO_MAP_KEY);
+        add(l, 4, Probe::read, PTR_TO_UNINIT_MEM, CONST_SIZE_OR_ZERO, ANYTHING);
+        add(l, 5, Task::ktimeNs);
+        add(l, 6, Printing::tracePrintk, PTR_TO_MEM, CONST_SIZE);
+        add(l, 7, Task::prandomU32);
+        add(l, 8, Task::smpProcessorId);
+        add(l, 9, Packets::skbStoreBytes, PTR_TO_CTX, ANYTHING, PTR_TO_MEM, CONST_SIZE, ANYTHING);
+        add(l, 12, Control::tailCall, PTR_TO_CTX, CONST_MAP_PTR, ANYTHING);
+        add(l, 14, Task::pidTgid);
+        add(l, 15, Task::uidGid);
+        add(l, 16, Task::comm, PTR_TO_UNINIT_MEM, CONST_SIZE);
+        add(l, 23, Xdp::redirect, ANYTHING, ANYTHING);
+        add(l, 25, Buffers::perfEventOutput, PTR_TO_CTX, CONST_MAP_PTR, ANYTHING, PTR_TO_MEM, CONST_SIZE_OR_ZERO);
+        add(l, 26, Packets::skbLoadBytes, PTR_TO_CTX, ANYTHING, PTR_TO_UNINIT_MEM, CONST_SIZE);
+        add(l, 28, Packets::csumDiff, PTR_TO_MEM, CONST_SIZE_OR_ZERO, PTR_TO_MEM, CONST_SIZE_OR_ZERO, ANYTHING);
+        add(l, 35, Task::currentTask);
+        add(l, 42, Task::numaNodeId);
+        add(l, 44, Xdp::adjustHead, PTR_TO_CTX, ANYTHING);
+        add(l, 45, Probe::readStr, PTR_TO_UNINIT_MEM, CONST_SIZE_OR_ZERO, ANYTHING);
+        add(l, 54, Xdp::adjustMeta, PTR_TO_CTX, ANYTHING);
+        add(l, 65, Xdp::adjustTail, PTR_TO_CTX, ANYTHING);
+        add(l, 80, Task::cgroupId);
+        add(l, 87, Maps::push, CONST_MAP_PTR, PTR_TO_MAP_VALUE, ANYTHING);
+        add(l, 88, Maps::pop, CONST_MAP_PTR, PTR_TO_MAP_VALUE);
+        add(l, 89, Maps::peek, CONST_MAP_PTR, PTR_TO_MAP_VALUE);
+        add(l, 93, Locks::lock, ANYTHING);
+        add(l, 94, Locks::unlock, ANYTHING);
+        add(l, 105, Strings::strtol, PTR_TO_MEM, CONST_SIZE, ANYTHING, ANYTHING);
+        add(l, 106, Strings::strtoul, PTR_TO_MEM, CONST_SIZE, ANYTHING, ANYTHING);
+        add(l, 112, Probe::read, PTR_TO_UNINIT_MEM, CONST_SIZE_OR_ZERO, ANYTHING);
+        add(l, 113, Probe::read, PTR_TO_UNINIT_MEM, CONST_SIZE_OR_ZERO, ANYTHING);
+        add(l, 114, Probe::readStr, PTR_TO_UNINIT_MEM, CONST_SIZE_OR_ZERO, ANYTHING);
+        add(l, 115, Probe::readStr, PTR_TO_UNINIT_MEM, CONST_SIZE_OR_ZERO, ANYTHING);
+        add(l, 118, Task::jiffies64);
+        add(l, 125, Task::ktimeBootNs);
+        add(l, 130, Buffers::ringbufOutput, CONST_MAP_PTR, PTR_TO_MEM, CONST_SIZE_OR_ZERO, ANYTHING);
+        add(l, 131, Buffers::ringbufReserve, CONST_MAP_PTR, ANYTHING, ANYTHING);
+        add(l, 132, Buffers::ringbufSubmit, PTR_TO_ALLOC_MEM, ANYTHING);
+        add(l, 133, Buffers::ringbufDiscard, PTR_TO_ALLOC_MEM, ANYTHING);
+        add(l, 134, Buffers::ringbufQuery, CONST_MAP_PTR, ANYTHING);
+        add(l, 160, Task::ktimeCoarseNs);
+        add(l, 164, Control::forEachMapElem, CONST_MAP_PTR, PTR_TO_FUNC, ANYTHING, ANYTHING);
+        add(l, 165, Printing::snprintf, PTR_TO_UNINIT_MEM, CONST_SIZE_OR_ZERO, PTR_TO_CONST_STR, ANYTHING,
+                ANYTHING);
+        add(l, 174, Task::attachCookie, PTR_TO_CTX);
+        add(l, 177, Printing::traceVprintk, PTR_TO_MEM, CONST_SIZE, ANYTHING, ANYTHING);
+        add(l, 181, Control::loop, ANYTHING, PTR_TO_FUNC, ANYTHING, ANYTHING);
+        add(l, 182, Strings::strncmp, PTR_TO_MEM, CONST_SIZE, PTR_TO_CONST_STR);
+        add(l, 189, Packets::xdpLoadBytes, PTR_TO_CTX, ANYTHING, PTR_TO_UNINIT_MEM, CONST_SIZE);
+        add(l, 190, Packets::xdpStoreBytes, PTR_TO_CTX, ANYTHING, PTR_TO_MEM, CONST_SIZE);
+        add(l, 208, Task::ktimeTaiNs);
+        return List.copyOf(l);
+    }
+
+    private static void add(List<HelperSpec> l, int id, Helper impl, ArgType... args) {
+        l.add(new HelperSpec(id, HelperNames.nameOf(id), List.of(args), impl));
+    }
+}

@@ -1,0 +1,76 @@
+package dev.jvmbpf.helpers.internal;
+
+import dev.jvmbpf.helpers.Errno;
+import dev.jvmbpf.runtime.exec.Machine;
+import dev.jvmbpf.runtime.maps.BpfMap;
+import dev.jvmbpf.runtime.maps.PerfEventArrayMap;
+import dev.jvmbpf.runtime.maps.RingBufferMap;
+import dev.jvmbpf.runtime.memory.BpfFault;
+import dev.jvmbpf.runtime.memory.FaultKind;
+import dev.jvmbpf.runtime.memory.Region;
+
+/** perf_event_output (25) and the ring-buffer helpers (130-134). */
+public final class Buffers {
+    private static final long INDEX_MASK = 0xffff_ffffL;
+    private static final long CURRENT_CPU = INDEX_MASK;
+
+    private Buffers() {
+    }
+
+    public static long perfEventOutput(Machine m, long ctx, long r2, long flags, long data, long size) {
+        if (!(Maps.map(m, r2, "perf_event_output") instanceof PerfEventArrayMap perf) || (flags & ~INDEX_MASK) != 0) {
+            return -Errno.EINVAL;
+        }
+        long index = flags & INDEX_MASK;
+        if (index == CURRENT_CPU) {
+            index = Task.smpProcessorId(m, 0, 0, 0, 0, 0);
+        }
+        return perf.output(index, Mem.read(m.memory(), data, Mem.u32(size), "perf_event_output"));
+    }
+
+    public static long ringbufOutput(Machine m, long r1, long data, long size, long flags, long r5) {
+        if (!(Maps.map(m, r1, "ringbuf_output") instanceof RingBufferMap rb)) {
+            return -Errno.EINVAL;
+        }
+        return rb.output(Mem.read(m.memory(), data, Mem.u32(size), "ringbuf_output"), flags);
+    }
+
+    public static long ringbufReserve(Machine m, long r1, long size, long flags, long r4, long r5) {
+        if (!(Maps.map(m, r1, "ringbuf_reserve") instanceof RingBufferMap rb) || flags != 0) {
+            return 0;
+        }
+        Region record = rb.reserve(size);
+        return record == null ? 0 : m.memory().register(record);
+    }
+
+    public static long ringbufSubmit(Machine m, long data, long flags, long r3, long r4, long r5) {
+        commit(m, data, false, flags);
+        return 0;
+    }
+
+    public static long ringbufDiscard(Machine m, long data, long flags, long r3, long r4, long r5) {
+        commit(m, data, true, flags);
+        return 0;
+    }
+
+    public static long ringbufQuery(Machine m, long r1, long flags, long r3, long r4, long r5) {
+        if (!(Maps.map(m, r1, "ringbuf_query") instanceof RingBufferMap rb)) {
+            return 0;
+        }
+        return rb.query(flags);
+    }
+
+    /** A record does not know its ring buffer, so every ring buffer of the program is asked. */
+    private static void commit(Machine m, long data, boolean discard, long flags) {
+        Region record = m.memory().regionOf(data);
+        if (record != null && (data & 0xffffffffL) == 0) {
+            for (BpfMap map : m.program().maps()) {
+                if (map instanceof RingBufferMap rb && rb.commit(record, discard, flags)) {
+                    return;
+                }
+            }
+        }
+        throw BpfFault.of(FaultKind.HELPER, (discard ? "ringbuf_discard" : "ringbuf_submit") + ": 0x"
+                + Long.toHexString(data) + " is not a pending ring-buffer record");
+    }
+}

@@ -1,0 +1,428 @@
+package dev.jvmbpf.jit.internal;
+
+import static org.objectweb.asm.Opcodes.AALOAD;
+import static org.objectweb.asm.Opcodes.ACC_FINAL;
+import static org.objectweb.asm.Opcodes.ACC_PRIVATE;
+import static org.objectweb.asm.Opcodes.ACC_PUBLIC;
+import static org.objectweb.asm.Opcodes.ACC_STATIC;
+import static org.objectweb.asm.Opcodes.ACC_SUPER;
+import static org.objectweb.asm.Opcodes.ALOAD;
+import static org.objectweb.asm.Opcodes.ASTORE;
+import static org.objectweb.asm.Opcodes.CHECKCAST;
+import static org.objectweb.asm.Opcodes.GOTO;
+import static org.objectweb.asm.Opcodes.IFGE;
+import static org.objectweb.asm.Opcodes.ILOAD;
+import static org.objectweb.asm.Opcodes.INVOKESPECIAL;
+import static org.objectweb.asm.Opcodes.INVOKESTATIC;
+import static org.objectweb.asm.Opcodes.IRETURN;
+import static org.objectweb.asm.Opcodes.ISTORE;
+import static org.objectweb.asm.Opcodes.IUSHR;
+import static org.objectweb.asm.Opcodes.LALOAD;
+import static org.objectweb.asm.Opcodes.LASTORE;
+import static org.objectweb.asm.Opcodes.LLOAD;
+import static org.objectweb.asm.Opcodes.LRETURN;
+import static org.objectweb.asm.Opcodes.NEWARRAY;
+import static org.objectweb.asm.Opcodes.PUTSTATIC;
+import static org.objectweb.asm.Opcodes.RETURN;
+import static org.objectweb.asm.Opcodes.T_LONG;
+import static org.objectweb.asm.Opcodes.V21;
+
+import dev.jvmbpf.runtime.exec.HelperTable;
+import dev.jvmbpf.runtime.exec.LoadException;
+import dev.jvmbpf.runtime.isa.Instruction;
+import dev.jvmbpf.runtime.isa.Opcodes;
+import dev.jvmbpf.runtime.program.BpfProgram;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+
+/**
+ * Compiles one program into the bytes of one class: a static method per BPF function (or chunk
+ * methods and a dispatcher for functions too large for one method), static final fields holding
+ * the runtime objects it calls (set from class data in {@code <clinit>}, so C2 treats them as
+ * constants), and an instance method {@code run} implementing {@link CompiledEntry}.
+ */
+final class CompilationUnit {
+    static final String PROGRAM_FIELD = "PROGRAM";
+    static final String HELPERS_FIELD = "HELPERS";
+    /** HotSpot refuses to compile methods over 8000 bytes; plans stay well below to absorb estimate slack. */
+    static final long METHOD_LIMIT = 7000;
+    /** Chunks per dispatcher group (one tableswitch each). */
+    static final int GROUP = 256;
+
+    final String internalName;
+    final ProgramLayout layout;
+    final HelperTable helpers;
+    final BpfProgram program;
+    /** True when the program loads function pointers, so helpers may call back into it. */
+    final boolean takesFunctionPointers;
+    /** Helper ids called statically, mapped to their field names. */
+    private final TreeMap<Integer, String> helperFields = new TreeMap<>();
+    private final FunctionPlan[] plans;
+
+    private CompilationUnit(String internalName, BpfProgram program, HelperTable helpers) {
+        this.internalName = internalName;
+        this.program = program;
+        this.layout = new ProgramLayout(program.instructionsView());
+        this.helpers = helpers;
+        boolean pointers = false;
+        for (int pc = 0; pc < layout.code.length; pc++) {
+            pointers |= !layout.wideTail[pc] && ProgramLayout.isFunctionPointer(layout.code[pc]);
+        }
+        this.takesFunctionPointers = pointers;
+        this.plans = new FunctionPlan[layout.functionCount()];
+        for (int f = 0; f < plans.length; f++) {
+            plans[f] = plan(f);
+        }
+    }
+
+    /** The generated class, its class data, and the plans (for tests and diagnostics). */
+    record Compiled(String internalName, byte[] bytes, Object[] classData) {
+    }
+
+    static Compiled compile(String internalName, BpfProgram program, HelperTable helpers, boolean computeFrames) {
+        LoadChecks.check(program);
+        CompilationUnit unit = new CompilationUnit(internalName, program, helpers);
+        byte[] bytes = unit.emit(computeFrames);
+        List<Object> data = new ArrayList<>();
+        data.add(program.instructionsView());
+        data.add(helpers);
+        for (int id : unit.helperFields.keySet()) {
+            data.add(helpers.get(id));
+        }
+        return new Compiled(internalName, bytes, data.toArray());
+    }
+
+    String helperField(int id, boolean measuring) {
+        if (measuring) {
+            return "H";
+        }
+        return helperFields.computeIfAbsent(id, i -> "H" + i);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Planning
+
+    private FunctionPlan plan(int f) {
+        int start = layout.functionStart(f);
+        int end = layout.functionEnd(f);
+        boolean stackDirect = !layout.writesFramePointer(start, end);
+        boolean mayGoto = false;
+        for (int pc = start; pc < end; pc++) {
+            if (!layout.wideTail[pc] && layout.code[pc].opcode() == Opcodes.MAY_GOTO) {
+                mayGoto = true;
+            }
+        }
+        FunctionPlan whole = new FunctionPlan(f, start, end, stackDirect, mayGoto, null, null);
+        long[] cost = measure(whole);
+        long total = MethodEmitter.fixedCost();
+        for (long c : cost) {
+            total += c;
+        }
+        if (total <= METHOD_LIMIT) {
+            return whole;
+        }
+        // Pack instructions into chunks; a chunk additionally pays a table entry per block
+        // (possible entry) and an exit stub per branch (possible exit).
+        List<Integer> starts = new ArrayList<>();
+        long used = 0;
+        for (int pc = start; pc < end; pc++) {
+            if (layout.wideTail[pc]) {
+                continue;
+            }
+            long c = cost[pc - start] + (layout.leader[pc] ? 4 : 0)
+                    + (ProgramLayout.isBranch(layout.code[pc]) ? MethodEmitter.exitStubCost() : 0);
+            if (starts.isEmpty() || used + c > METHOD_LIMIT) {
+                starts.add(pc);
+                used = MethodEmitter.fixedCost() + MethodEmitter.exitStubCost();
+            }
+            used += c;
+        }
+        if (starts.size() >= FunctionPlan.MAX_CHUNKS) {
+            throw new LoadException("program " + program.name() + ": function at pc " + start
+                    + " is too large to compile (" + (end - start) + " instructions)");
+        }
+        int[] chunkStarts = starts.stream().mapToInt(Integer::intValue).toArray();
+        FunctionPlan shape = new FunctionPlan(f, start, end, stackDirect, mayGoto, chunkStarts,
+                new int[chunkStarts.length][]);
+        List<TreeSet<Integer>> entries = new ArrayList<>();
+        for (int c = 0; c < chunkStarts.length; c++) {
+            TreeSet<Integer> set = new TreeSet<>();
+            set.add(chunkStarts[c]);
+            entries.add(set);
+        }
+        for (int pc = start; pc < end; pc++) {
+            Instruction insn = layout.code[pc];
+            if (layout.wideTail[pc] || !ProgramLayout.isBranch(insn)) {
+                continue;
+            }
+            int target = ProgramLayout.jumpTarget(pc, insn);
+            if (target >= start && target < end && !layout.wideTail[target]
+                    && shape.chunkOf(target) != shape.chunkOf(pc)) {
+                entries.get(shape.chunkOf(target)).add(target);
+            }
+        }
+        int[][] entryArrays = new int[chunkStarts.length][];
+        for (int c = 0; c < chunkStarts.length; c++) {
+            entryArrays[c] = entries.get(c).stream().mapToInt(Integer::intValue).toArray();
+        }
+        return new FunctionPlan(f, start, end, stackDirect, mayGoto, chunkStarts, entryArrays);
+    }
+
+    /** Upper bounds of the bytes each instruction of the function emits (0 for lddw tails). */
+    private long[] measure(FunctionPlan whole) {
+        CodeSize size = new CodeSize();
+        MethodEmitter emitter = new MethodEmitter(this, size, new Immediates(true), whole, -1, true);
+        long[] cost = new long[whole.end - whole.start];
+        for (int pc = whole.start; pc < whole.end; pc++) {
+            if (layout.wideTail[pc]) {
+                continue;
+            }
+            long before = size.bytes();
+            emitter.emitInstruction(pc);
+            cost[pc - whole.start] = size.bytes() - before;
+        }
+        return cost;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Emission
+
+    private byte[] emit(boolean computeFrames) {
+        ClassWriter cw = new ClassWriter(computeFrames ? ClassWriter.COMPUTE_FRAMES : ClassWriter.COMPUTE_MAXS) {
+            @Override
+            protected String getCommonSuperClass(String type1, String type2) {
+                // Only JDK and runtime types meet in generated frames; Object is always a sound answer
+                // here because merged reference locals are never used after the merge point.
+                return "java/lang/Object";
+            }
+        };
+        cw.visit(V21, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, internalName, null, "java/lang/Object",
+                new String[] {Names.ENTRY});
+        cw.visitField(ACC_PRIVATE | ACC_STATIC | ACC_FINAL, PROGRAM_FIELD, Names.INSTRUCTION_ARRAY, null, null)
+                .visitEnd();
+        cw.visitField(ACC_PRIVATE | ACC_STATIC | ACC_FINAL, HELPERS_FIELD, "L" + Names.HELPER_TABLE + ";", null, null)
+                .visitEnd();
+        emitConstructor(cw);
+        emitRun(cw);
+        emitCallback(cw);
+        Immediates imm = new Immediates(false);
+        for (FunctionPlan plan : plans) {
+            if (plan.chunked()) {
+                emitChunked(cw, imm, plan);
+            } else {
+                MethodVisitor mv = cw.visitMethod(ACC_STATIC, plan.methodName(), Names.FUNCTION_DESC, null, null);
+                new MethodEmitter(this, mv, imm, plan, -1, false).emitMethod();
+            }
+        }
+        for (String field : helperFields.values()) {
+            cw.visitField(ACC_PRIVATE | ACC_STATIC | ACC_FINAL, field, "L" + Names.HELPER_SPEC + ";", null, null)
+                    .visitEnd();
+        }
+        emitClassInit(cw);
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+
+    private void emitConstructor(ClassWriter cw) {
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "<init>", "()V", null, null);
+        mv.visitCode();
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitMethodInsn(INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+        mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    private void emitRun(ClassWriter cw) {
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "run", "(L" + Names.MACHINE + ";JJJJJ)J", null, null);
+        mv.visitCode();
+        mv.visitVarInsn(ALOAD, 1);
+        for (int r = 0; r < 5; r++) {
+            mv.visitVarInsn(LLOAD, 2 + 2 * r);
+        }
+        mv.visitInsn(org.objectweb.asm.Opcodes.ICONST_0);
+        mv.visitMethodInsn(INVOKESTATIC, internalName, "f0", Names.FUNCTION_DESC, false);
+        mv.visitInsn(LRETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    /** Dispatches a callback to the function starting at the given pc; only function-pointer targets qualify. */
+    private void emitCallback(ClassWriter cw) {
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "callback", "(L" + Names.MACHINE + ";IIJJJJJ)J",
+                null, null);
+        mv.visitCode();
+        TreeSet<Integer> targets = new TreeSet<>();
+        for (int pc = 0; pc < layout.code.length; pc++) {
+            if (!layout.wideTail[pc] && ProgramLayout.isFunctionPointer(layout.code[pc])) {
+                targets.add(pc + 1 + layout.code[pc].imm());
+            }
+        }
+        int[] keys = targets.stream().mapToInt(Integer::intValue).toArray();
+        Label[] cases = new Label[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            cases[i] = new Label();
+        }
+        Label bad = new Label();
+        mv.visitVarInsn(ILOAD, 2);
+        mv.visitLookupSwitchInsn(bad, keys, cases);
+        for (int i = 0; i < keys.length; i++) {
+            mv.visitLabel(cases[i]);
+            mv.visitVarInsn(ALOAD, 1);
+            for (int r = 0; r < 5; r++) {
+                mv.visitVarInsn(LLOAD, 4 + 2 * r);
+            }
+            mv.visitVarInsn(ILOAD, 3);
+            mv.visitMethodInsn(INVOKESTATIC, internalName, "f" + layout.functionAt(keys[i]), Names.FUNCTION_DESC, false);
+            mv.visitInsn(LRETURN);
+        }
+        mv.visitLabel(bad);
+        mv.visitVarInsn(ILOAD, 2);
+        mv.visitInsn(org.objectweb.asm.Opcodes.I2L);
+        mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME_PACKAGE + "JitCallbacks", "notAFunction",
+                "(J)L" + Names.BPF_FAULT + ";", false);
+        mv.visitInsn(org.objectweb.asm.Opcodes.ATHROW);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    private void emitClassInit(ClassWriter cw) {
+        MethodVisitor mv = cw.visitMethod(ACC_STATIC, "<clinit>", "()V", null, null);
+        mv.visitCode();
+        mv.visitMethodInsn(INVOKESTATIC, "java/lang/invoke/MethodHandles", "lookup",
+                "()Ljava/lang/invoke/MethodHandles$Lookup;", false);
+        mv.visitLdcInsn("_");
+        mv.visitLdcInsn(org.objectweb.asm.Type.getType(Object[].class));
+        mv.visitMethodInsn(INVOKESTATIC, "java/lang/invoke/MethodHandles", "classData",
+                "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;)Ljava/lang/Object;", false);
+        mv.visitTypeInsn(CHECKCAST, "[Ljava/lang/Object;");
+        mv.visitVarInsn(ASTORE, 0);
+        int index = 0;
+        initField(mv, index++, PROGRAM_FIELD, Names.INSTRUCTION_ARRAY);
+        initField(mv, index++, HELPERS_FIELD, "L" + Names.HELPER_TABLE + ";");
+        for (String field : helperFields.values()) {
+            initField(mv, index++, field, "L" + Names.HELPER_SPEC + ";");
+        }
+        mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    private void initField(MethodVisitor mv, int index, String name, String descriptor) {
+        mv.visitVarInsn(ALOAD, 0);
+        new Immediates(false).pushInt(mv, index);
+        mv.visitInsn(AALOAD);
+        mv.visitTypeInsn(CHECKCAST, descriptor.startsWith("[") ? descriptor
+                : descriptor.substring(1, descriptor.length() - 1));
+        mv.visitFieldInsn(PUTSTATIC, internalName, name, descriptor);
+    }
+
+    /**
+     * A split function: the function method owns the register file and loops over dispatch
+     * calls; dispatch goes through group methods of at most {@link #GROUP} chunks so that no
+     * switch method passes the size limit either.
+     */
+    private void emitChunked(ClassWriter cw, Immediates imm, FunctionPlan plan) {
+        for (int c = 0; c < plan.chunkCount(); c++) {
+            MethodVisitor mv = cw.visitMethod(ACC_STATIC, plan.chunkName(c), Names.CHUNK_DESC, null, null);
+            new MethodEmitter(this, mv, imm, plan, c, false).emitMethod();
+        }
+        int groups = (plan.chunkCount() + GROUP - 1) / GROUP;
+        for (int g = 0; g < groups; g++) {
+            MethodVisitor mv = cw.visitMethod(ACC_STATIC, plan.methodName() + "_g" + g, Names.CHUNK_DESC, null, null);
+            mv.visitCode();
+            int first = g * GROUP;
+            int last = Math.min(plan.chunkCount(), first + GROUP) - 1;
+            Label[] cases = new Label[last - first + 1];
+            for (int i = 0; i < cases.length; i++) {
+                cases[i] = new Label();
+            }
+            Label bad = new Label();
+            mv.visitVarInsn(ILOAD, 3);
+            imm.pushInt(mv, 16);
+            mv.visitInsn(IUSHR);
+            mv.visitTableSwitchInsn(first, last, bad, cases);
+            for (int i = 0; i < cases.length; i++) {
+                mv.visitLabel(cases[i]);
+                for (int slot = 0; slot <= 3; slot++) {
+                    mv.visitVarInsn(slot == 0 || slot == 1 ? ALOAD : ILOAD, slot);
+                }
+                mv.visitMethodInsn(INVOKESTATIC, internalName, plan.chunkName(first + i), Names.CHUNK_DESC, false);
+                mv.visitInsn(IRETURN);
+            }
+            mv.visitLabel(bad);
+            mv.visitLdcInsn("bad dispatch code");
+            mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "internal", "(Ljava/lang/String;)L" + Names.BPF_FAULT + ";",
+                    false);
+            mv.visitInsn(org.objectweb.asm.Opcodes.ATHROW);
+            mv.visitMaxs(0, 0);
+            mv.visitEnd();
+        }
+        // The function method: (Machine, r1..r5, depth) -> r0.
+        MethodVisitor mv = cw.visitMethod(ACC_STATIC, plan.methodName(), Names.FUNCTION_DESC, null, null);
+        mv.visitCode();
+        int regs = 12;
+        int code = 13;
+        imm.pushInt(mv, MethodEmitter.REGISTER_FILE);
+        mv.visitIntInsn(NEWARRAY, T_LONG);
+        mv.visitVarInsn(ASTORE, regs);
+        for (int r = 1; r <= 5; r++) {
+            mv.visitVarInsn(ALOAD, regs);
+            imm.pushInt(mv, r);
+            mv.visitVarInsn(LLOAD, 1 + 2 * (r - 1));
+            mv.visitInsn(LASTORE);
+        }
+        mv.visitVarInsn(ALOAD, regs);
+        imm.pushInt(mv, 10);
+        mv.visitVarInsn(ILOAD, 11);
+        mv.visitMethodInsn(INVOKESTATIC, Names.ADDRESS_SPACE, "frameTop", "(I)J", false);
+        mv.visitInsn(LASTORE);
+        mv.visitVarInsn(ALOAD, regs);
+        imm.pushInt(mv, MethodEmitter.MAY_GOTO_SLOT);
+        imm.pushLong(mv, MethodEmitter.MAY_GOTO_LIMIT);
+        mv.visitInsn(LASTORE);
+        imm.pushInt(mv, 0);
+        mv.visitVarInsn(ISTORE, code);
+        Label loop = new Label();
+        mv.visitLabel(loop);
+        Label[] groupCases = new Label[groups];
+        Label next = new Label();
+        Label bad = new Label();
+        for (int g = 0; g < groups; g++) {
+            groupCases[g] = new Label();
+        }
+        mv.visitVarInsn(ILOAD, code);
+        imm.pushInt(mv, 24);
+        mv.visitInsn(IUSHR);
+        mv.visitTableSwitchInsn(0, groups - 1, bad, groupCases);
+        for (int g = 0; g < groups; g++) {
+            mv.visitLabel(groupCases[g]);
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitVarInsn(ALOAD, regs);
+            mv.visitVarInsn(ILOAD, 11);
+            mv.visitVarInsn(ILOAD, code);
+            mv.visitMethodInsn(INVOKESTATIC, internalName, plan.methodName() + "_g" + g, Names.CHUNK_DESC, false);
+            mv.visitVarInsn(ISTORE, code);
+            mv.visitJumpInsn(GOTO, next);
+        }
+        mv.visitLabel(bad);
+        mv.visitLdcInsn("bad dispatch code");
+        mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "internal", "(Ljava/lang/String;)L" + Names.BPF_FAULT + ";",
+                false);
+        mv.visitInsn(org.objectweb.asm.Opcodes.ATHROW);
+        mv.visitLabel(next);
+        mv.visitVarInsn(ILOAD, code);
+        mv.visitJumpInsn(IFGE, loop);
+        mv.visitVarInsn(ALOAD, regs);
+        mv.visitInsn(org.objectweb.asm.Opcodes.ICONST_0);
+        mv.visitInsn(LALOAD);
+        mv.visitInsn(LRETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+}

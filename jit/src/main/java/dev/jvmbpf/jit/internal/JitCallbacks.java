@@ -1,0 +1,49 @@
+package dev.jvmbpf.jit.internal;
+
+import dev.jvmbpf.runtime.exec.CallbackInvoker;
+import dev.jvmbpf.runtime.exec.Machine;
+import dev.jvmbpf.runtime.memory.AddressSpace;
+import dev.jvmbpf.runtime.memory.BpfFault;
+import dev.jvmbpf.runtime.memory.FaultKind;
+
+/**
+ * Lets helpers such as {@code bpf_loop} call back into a compiled program. A function pointer is
+ * the pc of the callee's first slot (as in the interpreter); the callee runs one frame below the
+ * helper's caller, whose depth the generated code records before every helper call of a program
+ * that takes function pointers.
+ */
+public final class JitCallbacks implements CallbackInvoker {
+    final CompiledEntry entry;
+    int callerDepth;
+
+    JitCallbacks(CompiledEntry entry) {
+        this.entry = entry;
+    }
+
+    @Override
+    public long invoke(Machine machine, long function, long r1, long r2, long r3, long r4, long r5) {
+        int depth = callerDepth + 1;
+        if (depth >= AddressSpace.MAX_FRAMES) {
+            throw BpfFault.of(FaultKind.CALL_DEPTH, "more than " + AddressSpace.MAX_FRAMES + " call frames");
+        }
+        if (function < 0 || function > Integer.MAX_VALUE) {
+            throw notAFunction(function);
+        }
+        machine.memory().clearFrame(depth);
+        int saved = callerDepth;
+        try {
+            return entry.callback(machine, (int) function, depth, r1, r2, r3, r4, r5);
+        } finally {
+            callerDepth = saved;
+        }
+    }
+
+    /** Called by generated code (through {@link JitRuntime#enterHelper}) before a helper runs. */
+    void enter(int depth) {
+        callerDepth = depth;
+    }
+
+    public static BpfFault notAFunction(long function) {
+        return BpfFault.of(FaultKind.HELPER, "callback 0x" + Long.toHexString(function) + " is no function of the program");
+    }
+}

@@ -1,0 +1,54 @@
+package dev.jvmbpf.jit.internal;
+
+import dev.jvmbpf.runtime.exec.Executable;
+import dev.jvmbpf.runtime.exec.HelperTable;
+import dev.jvmbpf.runtime.exec.Machine;
+import dev.jvmbpf.runtime.exec.TailCall;
+import dev.jvmbpf.runtime.memory.BpfFault;
+import dev.jvmbpf.runtime.memory.FaultKind;
+import dev.jvmbpf.runtime.program.BpfProgram;
+
+/** A compiled program. Stateless apart from the generated class, so any number of threads may run it. */
+public final class JitExecutable implements Executable {
+    private final BpfProgram program;
+    private final HelperTable helpers;
+    private final CompiledEntry entry;
+    private final boolean takesFunctionPointers;
+
+    public JitExecutable(BpfProgram program, HelperTable helpers, CompiledEntry entry, boolean takesFunctionPointers) {
+        this.program = program;
+        this.helpers = helpers;
+        this.entry = entry;
+        this.takesFunctionPointers = takesFunctionPointers;
+    }
+
+    @Override
+    public BpfProgram program() {
+        return program;
+    }
+
+    @Override
+    public HelperTable helpers() {
+        return helpers;
+    }
+
+    @Override
+    public long execute(Machine machine, long r1, long r2, long r3, long r4, long r5) {
+        if (takesFunctionPointers && !(machine.callbackInvoker() instanceof JitCallbacks c && c.entry == entry)) {
+            machine.setCallbackInvoker(new JitCallbacks(entry));
+        }
+        try {
+            return entry.run(machine, r1, r2, r3, r4, r5);
+        } catch (BpfFault f) {
+            throw f;
+        } catch (TailCall t) {
+            return t.target().execute(machine, t.context(), 0, 0, 0, 0);
+        } catch (EndOfRun e) {
+            return 0;
+        } catch (Throwable t) {
+            // Generated methods locate their own faults; this catches what happens outside them,
+            // such as a stack overflow in a dispatcher.
+            throw new BpfFault(FaultKind.INTERNAL, BpfFault.UNKNOWN_PC, null, 0, 0, t.toString());
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package dev.jvmbpf.jit.internal;
+
+import dev.jvmbpf.runtime.exec.HelperSpec;
+import dev.jvmbpf.runtime.exec.HelperTable;
+import dev.jvmbpf.runtime.exec.Machine;
+import dev.jvmbpf.runtime.exec.TailCall;
+import dev.jvmbpf.runtime.isa.Instruction;
+import dev.jvmbpf.runtime.memory.AddressSpace;
+import dev.jvmbpf.runtime.memory.BpfFault;
+import dev.jvmbpf.runtime.memory.FaultKind;
+import dev.jvmbpf.runtime.memory.Region;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/**
+ * Static entry points the generated classes call. Each is small so that C2 inlines it into the
+ * compiled program; keeping them here rather than emitting their bytecode keeps every generated
+ * method short (the 8000-byte limit) and the codegen readable.
+ */
+public final class JitRuntime {
+    private static final VarHandle I16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle I32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle I64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private JitRuntime() {
+    }
+
+    // Stack frame access. The code generator only emits these for r10 + constant offsets it has
+    // proven to lie inside the frame, so the array index is always in range.
+
+    public static long stackLoad8(byte[] stack, int index) {
+        return stack[index] & 0xffL;
+    }
+
+    public static long stackLoad16(byte[] stack, int index) {
+        return (short) I16.get(stack, index) & 0xffffL;
+    }
+
+    public static long stackLoad32(byte[] stack, int index) {
+        return (int) I32.get(stack, index) & 0xffffffffL;
+    }
+
+    public static long stackLoad64(byte[] stack, int index) {
+        return (long) I64.get(stack, index);
+    }
+
+    public static long stackLoad8s(byte[] stack, int index) {
+        return stack[index];
+    }
+
+    public static long stackLoad16s(byte[] stack, int index) {
+        return (short) I16.get(stack, index);
+    }
+
+    public static long stackLoad32s(byte[] stack, int index) {
+        return (int) I32.get(stack, index);
+    }
+
+    public static void stackStore8(byte[] stack, int index, long value) {
+        stack[index] = (byte) value;
+    }
+
+    public static void stackStore16(byte[] stack, int index, long value) {
+        I16.set(stack, index, (short) value);
+    }
+
+    public static void stackStore32(byte[] stack, int index, long value) {
+        I32.set(stack, index, (int) value);
+    }
+
+    public static void stackStore64(byte[] stack, int index, long value) {
+        I64.set(stack, index, value);
+    }
+
+    /**
+     * An atomic read-modify-write of 4 or 8 bytes on an aligned stack slot; returns the old value
+     * (zero-extended for 4 bytes). Byte-array views have no atomic access modes on JDK 25, so
+     * this holds the array's monitor, the same one {@code AddressSpace.atomic} holds: atomics
+     * through either path exclude each other. {@code op} is a constant at each call site.
+     */
+    public static long stackAtomic(byte[] stack, int index, int width, int op, long operand, long expected) {
+        synchronized (stack) {
+            long old = width == 8 ? (long) I64.get(stack, index) : (int) I32.get(stack, index) & 0xffffffffL;
+            long updated = switch (op & ~0x01) {
+                case 0x00 -> old + operand;
+                case 0x40 -> old | operand;
+                case 0x50 -> old & operand;
+                case 0xa0 -> old ^ operand;
+                case 0xe0 -> operand;
+                default -> (width == 8 ? old == expected : (int) old == (int) expected) ? operand : old;
+            };
+            if (width == 8) {
+                I64.set(stack, index, updated);
+            } else {
+                I32.set(stack, index, (int) updated);
+            }
+            return old;
+        }
+    }
+
+    /** The frame region of call depth {@code depth}: its array and the index of its first byte. */
+    public static Region frame(AddressSpace memory, int depth) {
+        return memory.regionOf(AddressSpace.frameTop(depth));
+    }
+
+    // Generic memory: translated and checked by the address space, as in the interpreter.
+
+    /**
+     * The region of {@code address} if generated code may access it through its per-method cache:
+     * a region whose loads are plain bytes (no computed context fields). Regions never change id
+     * during a run (only {@code beginRun} forgets them), so a cached region stays valid for the
+     * whole method invocation. Null when the address is in no region or the region computes loads.
+     */
+    public static Region cacheable(AddressSpace memory, long address) {
+        Region r = memory.regionOf(address);
+        return r != null && r.view() == null ? r : null;
+    }
+
+    /** Runs the atomic at {@code address}; the caller decides which register receives the result. */
+    public static long atomic(AddressSpace memory, int op, long address, int width, long operand, long expected) {
+        return memory.atomic(op, address, width, operand, expected);
+    }
+
+    // Calls.
+
+    /**
+     * Invokes a helper. A Java exception from the helper other than a fault or a tail call is the
+     * helper's failure (HELPER), as in the interpreter; C2 inlines this, so the handler is free.
+     */
+    public static long callHelper(HelperSpec spec, Machine machine, long r1, long r2, long r3, long r4, long r5) {
+        try {
+            return spec.implementation().call(machine, r1, r2, r3, r4, r5);
+        } catch (BpfFault | TailCall f) {
+            throw f;
+        } catch (RuntimeException e) {
+            throw BpfFault.of(FaultKind.HELPER, "helper " + spec.name() + " (" + spec.id() + ") failed: " + e);
+        }
+    }
+
+    /** {@code callx}: the register holds the helper id, resolved at run time. */
+    public static long callDynamic(HelperTable helpers, Machine machine, long id, long r1, long r2, long r3,
+            long r4, long r5) {
+        HelperSpec spec = helpers.get(id);
+        if (spec == null) {
+            throw BpfFault.of(FaultKind.HELPER, "unknown helper " + id);
+        }
+        return callHelper(spec, machine, r1, r2, r3, r4, r5);
+    }
+
+    /** Reached only when a program calls a helper id the table lacked at compile time. */
+    public static BpfFault unknownHelper(int id) {
+        return BpfFault.of(FaultKind.HELPER, "unknown helper " + id);
+    }
+
+    /** Records the caller's frame depth for callbacks (only in programs that take function pointers). */
+    public static void enterHelper(Machine machine, int depth) {
+        if (machine.callbackInvoker() instanceof JitCallbacks c) {
+            c.enter(depth);
+        }
+    }
+
+    /**
+     * {@code LD_ABS}/{@code LD_IND} outside the entry function: the packet is missing, so the whole
+     * run ends with r0 = 0. The signal crosses the generated frames untouched (see {@link #locate}).
+     */
+    public static EndOfRun endOfRun() {
+        return EndOfRun.INSTANCE;
+    }
+
+    public static BpfFault callDepth(int depth) {
+        return BpfFault.of(FaultKind.CALL_DEPTH, "more than " + AddressSpace.MAX_FRAMES + " frames");
+    }
+
+    public static BpfFault invalid(String detail) {
+        return BpfFault.of(FaultKind.INVALID_INSTRUCTION, detail);
+    }
+
+    /** A state the code generator believed impossible; reported instead of misbehaving. */
+    public static BpfFault internal(String detail) {
+        return BpfFault.of(FaultKind.INTERNAL, detail);
+    }
+
+    /**
+     * Converts whatever left a method of a compiled program into a fault located at {@code pc}.
+     * A fault raised deeper (in a callee frame) already carries its pc and is kept.
+     */
+    public static RuntimeException locate(Throwable t, int pc, Instruction[] program) {
+        Instruction insn = pc >= 0 && pc < program.length ? program[pc] : null;
+        if (t instanceof BpfFault f) {
+            return f.at(pc, insn);
+        }
+        if (t instanceof TailCall || t instanceof EndOfRun) {
+            return (RuntimeException) t;
+        }
+        return new BpfFault(FaultKind.INTERNAL, pc, insn, 0, 0, t.toString());
+    }
+}

@@ -1,0 +1,1095 @@
+package dev.jvmbpf.jit.internal;
+
+import static dev.jvmbpf.runtime.isa.Opcodes.ALU_ADD;
+import static dev.jvmbpf.runtime.isa.Opcodes.ALU_AND;
+import static dev.jvmbpf.runtime.isa.Opcodes.ALU_ARSH;
+import static dev.jvmbpf.runtime.isa.Opcodes.ALU_DIV;
+import static dev.jvmbpf.runtime.isa.Opcodes.ALU_END;
+import static dev.jvmbpf.runtime.isa.Opcodes.ALU_LSH;
+import static dev.jvmbpf.runtime.isa.Opcodes.ALU_MOD;
+import static dev.jvmbpf.runtime.isa.Opcodes.ALU_MOV;
+import static dev.jvmbpf.runtime.isa.Opcodes.ALU_MUL;
+import static dev.jvmbpf.runtime.isa.Opcodes.ALU_NEG;
+import static dev.jvmbpf.runtime.isa.Opcodes.ALU_OR;
+import static dev.jvmbpf.runtime.isa.Opcodes.ALU_RSH;
+import static dev.jvmbpf.runtime.isa.Opcodes.ALU_SUB;
+import static dev.jvmbpf.runtime.isa.Opcodes.ALU_XOR;
+import static org.objectweb.asm.Opcodes.ALOAD;
+import static org.objectweb.asm.Opcodes.ASTORE;
+import static org.objectweb.asm.Opcodes.ATHROW;
+import static org.objectweb.asm.Opcodes.DUP;
+import static org.objectweb.asm.Opcodes.GETSTATIC;
+import static org.objectweb.asm.Opcodes.GOTO;
+import static org.objectweb.asm.Opcodes.I2B;
+import static org.objectweb.asm.Opcodes.I2L;
+import static org.objectweb.asm.Opcodes.I2S;
+import static org.objectweb.asm.Opcodes.IADD;
+import static org.objectweb.asm.Opcodes.IAND;
+import static org.objectweb.asm.Opcodes.ICONST_0;
+import static org.objectweb.asm.Opcodes.ICONST_1;
+import static org.objectweb.asm.Opcodes.ICONST_M1;
+import static org.objectweb.asm.Opcodes.IFEQ;
+import static org.objectweb.asm.Opcodes.IFGE;
+import static org.objectweb.asm.Opcodes.IFGT;
+import static org.objectweb.asm.Opcodes.IFLE;
+import static org.objectweb.asm.Opcodes.IFLT;
+import static org.objectweb.asm.Opcodes.IFNE;
+import static org.objectweb.asm.Opcodes.IF_ICMPEQ;
+import static org.objectweb.asm.Opcodes.IF_ICMPGE;
+import static org.objectweb.asm.Opcodes.IF_ICMPGT;
+import static org.objectweb.asm.Opcodes.IF_ICMPLE;
+import static org.objectweb.asm.Opcodes.IF_ICMPLT;
+import static org.objectweb.asm.Opcodes.IF_ICMPNE;
+import static org.objectweb.asm.Opcodes.ILOAD;
+import static org.objectweb.asm.Opcodes.INEG;
+import static org.objectweb.asm.Opcodes.INVOKESTATIC;
+import static org.objectweb.asm.Opcodes.INVOKEVIRTUAL;
+import static org.objectweb.asm.Opcodes.IRETURN;
+import static org.objectweb.asm.Opcodes.ISTORE;
+import static org.objectweb.asm.Opcodes.LADD;
+import static org.objectweb.asm.Opcodes.LALOAD;
+import static org.objectweb.asm.Opcodes.LAND;
+import static org.objectweb.asm.Opcodes.LASTORE;
+import static org.objectweb.asm.Opcodes.LCMP;
+import static org.objectweb.asm.Opcodes.LCONST_0;
+import static org.objectweb.asm.Opcodes.LCONST_1;
+import static org.objectweb.asm.Opcodes.LLOAD;
+import static org.objectweb.asm.Opcodes.LNEG;
+import static org.objectweb.asm.Opcodes.LOR;
+import static org.objectweb.asm.Opcodes.LRETURN;
+import static org.objectweb.asm.Opcodes.LSTORE;
+import static org.objectweb.asm.Opcodes.LSUB;
+import static org.objectweb.asm.Opcodes.POP2;
+
+import dev.jvmbpf.runtime.exec.Machine;
+import dev.jvmbpf.runtime.isa.Instruction;
+import dev.jvmbpf.runtime.isa.Opcodes;
+import dev.jvmbpf.runtime.memory.AddressSpace;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+
+/**
+ * Emits the body of one JVM method for a pc range of one BPF function: either the whole function
+ * (a plain method with r1-r5 as parameters) or one chunk of a split function (registers arrive
+ * and leave through a {@code long[]}). BPF registers are {@code long} locals and BPF jumps are
+ * JVM branches in both forms, so C2 sees ordinary loops over locals.
+ *
+ * <p>Faults carry the BPF pc: before any instruction that can fault, the pc (relative to the
+ * method's first pc, so it fits {@code sipush}) goes into a local, and one handler around the
+ * body converts whatever escapes into a located {@code BpfFault}. C2 keeps those stores as debug
+ * information only, so they cost nothing on the hot path.
+ */
+final class MethodEmitter {
+    /** Registers r0-r10 and the may_goto counter in a chunked function's register file. */
+    static final int REGISTER_FILE = 12;
+    static final int MAY_GOTO_SLOT = 11;
+    /** The kernel's may_goto budget per frame (BPF_MAX_LOOPS). */
+    static final long MAY_GOTO_LIMIT = 8L * 1024 * 1024;
+
+    private final CompilationUnit unit;
+    private final MethodVisitor mv;
+    private final Immediates imm;
+    private final FunctionPlan plan;
+    private final boolean measuring;
+    /** The chunk this method holds, or -1 for a whole function. */
+    private final int chunk;
+    private final int from;
+    private final int to;
+
+    // Local variable slots.
+    private final int[] reg = new int[11];
+    private final int depthSlot;
+    private final int regsSlot;
+    private final int entrySlot;
+    private final int memSlot;
+    private final int stackSlot;
+    private final int frameTopSlot;
+    private final int pcSlot;
+    private final int budgetSlot;
+    private final int mayGotoSlot;
+    private final int codeSlot;
+    /** The per-method region cache: id of the cached region (-1: none), the region, and a scratch address. */
+    private final int cacheIdSlot;
+    private final int cacheRegionSlot;
+    private final int addressSlot;
+
+    private final Label[] labels;
+    private final Map<Integer, Label> exits = new LinkedHashMap<>();
+    private final Map<String, Label> faultStubs = new LinkedHashMap<>();
+    private final Label commonExit = new Label();
+    private boolean usesCommonExit;
+
+    MethodEmitter(CompilationUnit unit, MethodVisitor mv, Immediates imm, FunctionPlan plan, int chunk,
+            boolean measuring) {
+        this.unit = unit;
+        this.mv = mv;
+        this.imm = imm;
+        this.plan = plan;
+        this.chunk = chunk;
+        this.measuring = measuring;
+        this.from = chunk < 0 ? plan.start : plan.chunkStart(chunk);
+        this.to = chunk < 0 ? plan.end : plan.chunkEnd(chunk);
+        int next;
+        if (chunk < 0) {
+            // (Machine, long r1..r5, int depth)
+            for (int r = 1; r <= 5; r++) {
+                reg[r] = 1 + 2 * (r - 1);
+            }
+            depthSlot = 11;
+            regsSlot = -1;
+            entrySlot = -1;
+            next = 12;
+            for (int r : new int[] {0, 6, 7, 8, 9, 10}) {
+                reg[r] = next;
+                next += 2;
+            }
+        } else {
+            // (Machine, long[] regs, int depth, int code)
+            regsSlot = 1;
+            depthSlot = 2;
+            entrySlot = 3;
+            next = 4;
+            for (int r = 0; r <= 10; r++) {
+                reg[r] = next;
+                next += 2;
+            }
+        }
+        memSlot = next++;
+        stackSlot = next++;
+        frameTopSlot = next++;
+        pcSlot = next++;
+        budgetSlot = next++;
+        codeSlot = next++;
+        cacheRegionSlot = next++;
+        cacheIdSlot = next;
+        next += 2;
+        addressSlot = next;
+        next += 2;
+        mayGotoSlot = next;
+        labels = new Label[to - from];
+    }
+
+    private boolean chunked() {
+        return chunk >= 0;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Method structure
+
+    /** Emits the whole method body (real mode). */
+    void emitMethod() {
+        mv.visitCode();
+        emitPrologue();
+        Label tryStart = new Label();
+        Label tryEnd = new Label();
+        Label handler = new Label();
+        mv.visitTryCatchBlock(tryStart, tryEnd, handler, null);
+        mv.visitLabel(tryStart);
+        if (chunked()) {
+            emitEntrySwitch();
+        }
+        Instruction[] code = unit.layout.code;
+        int last = -1;
+        for (int pc = from; pc < to; pc++) {
+            if (unit.layout.wideTail[pc]) {
+                continue;
+            }
+            emitInstruction(pc);
+            last = pc;
+        }
+        if (last < 0 || fallsThrough(code[last])) {
+            if (chunked() && to < plan.end) {
+                mv.visitJumpInsn(GOTO, exitTo(to));
+            } else {
+                // The interpreter runs off the program's end onto an invalid slot at pc == length.
+                emitFault(to, "invalid", "execution falls through the end of the function");
+            }
+        }
+        emitStubs();
+        mv.visitLabel(tryEnd);
+        mv.visitLabel(handler);
+        mv.visitVarInsn(ILOAD, pcSlot);
+        imm.pushInt(mv, from);
+        mv.visitInsn(IADD);
+        mv.visitFieldInsn(GETSTATIC, unit.internalName, CompilationUnit.PROGRAM_FIELD, Names.INSTRUCTION_ARRAY);
+        mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "locate",
+                "(Ljava/lang/Throwable;I" + Names.INSTRUCTION_ARRAY + ")Ljava/lang/RuntimeException;", false);
+        mv.visitInsn(ATHROW);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    private static boolean fallsThrough(Instruction insn) {
+        return !ProgramLayout.isExit(insn) && !ProgramLayout.isUnconditional(insn);
+    }
+
+    void emitPrologue() {
+        if (chunked()) {
+            for (int r = 0; r <= 10; r++) {
+                mv.visitVarInsn(ALOAD, regsSlot);
+                imm.pushInt(mv, r);
+                mv.visitInsn(LALOAD);
+                mv.visitVarInsn(LSTORE, reg[r]);
+            }
+            if (plan.usesMayGoto) {
+                mv.visitVarInsn(ALOAD, regsSlot);
+                imm.pushInt(mv, MAY_GOTO_SLOT);
+                mv.visitInsn(LALOAD);
+                mv.visitVarInsn(LSTORE, mayGotoSlot);
+            }
+        } else {
+            for (int r : new int[] {0, 6, 7, 8, 9}) {
+                mv.visitInsn(LCONST_0);
+                mv.visitVarInsn(LSTORE, reg[r]);
+            }
+            mv.visitVarInsn(ILOAD, depthSlot);
+            mv.visitMethodInsn(INVOKESTATIC, Names.ADDRESS_SPACE, "frameTop", "(I)J", false);
+            mv.visitVarInsn(LSTORE, reg[10]);
+            if (plan.usesMayGoto) {
+                imm.pushLong(mv, MAY_GOTO_LIMIT);
+                mv.visitVarInsn(LSTORE, mayGotoSlot);
+            }
+        }
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.MACHINE, "memory", "()L" + Names.ADDRESS_SPACE + ";", false);
+        mv.visitVarInsn(ASTORE, memSlot);
+        if (plan.stackDirect) {
+            // The frame's array and the index of its top, fetched once so that r10-relative
+            // accesses become plain array accesses.
+            mv.visitVarInsn(ALOAD, memSlot);
+            mv.visitVarInsn(ILOAD, depthSlot);
+            mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "frame",
+                    "(L" + Names.ADDRESS_SPACE + ";I)L" + Names.REGION + ";", false);
+            mv.visitInsn(DUP);
+            mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "data", "()[B", false);
+            mv.visitVarInsn(ASTORE, stackSlot);
+            mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "base", "()I", false);
+            imm.pushInt(mv, AddressSpace.FRAME_SIZE);
+            mv.visitInsn(IADD);
+            mv.visitVarInsn(ISTORE, frameTopSlot);
+        }
+        mv.visitInsn(ICONST_0);
+        mv.visitVarInsn(ISTORE, pcSlot);
+        mv.visitInsn(ICONST_0);
+        mv.visitVarInsn(ISTORE, codeSlot);
+        mv.visitInsn(org.objectweb.asm.Opcodes.ACONST_NULL);
+        mv.visitVarInsn(ASTORE, cacheRegionSlot);
+        imm.pushLong(mv, -1);
+        mv.visitVarInsn(LSTORE, cacheIdSlot);
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.MACHINE, "budget", "()J", false);
+        mv.visitInsn(LCONST_0);
+        mv.visitInsn(LCMP);
+        mv.visitVarInsn(ISTORE, budgetSlot);
+    }
+
+    private void emitEntrySwitch() {
+        int[] entries = plan.entries[chunk];
+        Label[] targets = new Label[entries.length];
+        for (int i = 0; i < entries.length; i++) {
+            targets[i] = label(entries[i]);
+        }
+        Label bad = faultStub(from, "internal", "bad chunk entry");
+        mv.visitVarInsn(ILOAD, entrySlot);
+        imm.pushInt(mv, 0xffff);
+        mv.visitInsn(IAND);
+        mv.visitTableSwitchInsn(0, entries.length - 1, bad, targets);
+    }
+
+    /** Stores the registers to the register file and returns the dispatch code in codeSlot. */
+    private void emitCommonExit() {
+        mv.visitLabel(commonExit);
+        for (int r = 0; r <= 10; r++) {
+            mv.visitVarInsn(ALOAD, regsSlot);
+            imm.pushInt(mv, r);
+            mv.visitVarInsn(LLOAD, reg[r]);
+            mv.visitInsn(LASTORE);
+        }
+        if (plan.usesMayGoto) {
+            mv.visitVarInsn(ALOAD, regsSlot);
+            imm.pushInt(mv, MAY_GOTO_SLOT);
+            mv.visitVarInsn(LLOAD, mayGotoSlot);
+            mv.visitInsn(LASTORE);
+        }
+        mv.visitVarInsn(ILOAD, codeSlot);
+        mv.visitInsn(IRETURN);
+    }
+
+    private void emitStubs() {
+        for (Map.Entry<Integer, Label> e : exits.entrySet()) {
+            mv.visitLabel(e.getValue());
+            imm.pushInt(mv, plan.entryCode(e.getKey()));
+            mv.visitVarInsn(ISTORE, codeSlot);
+            mv.visitJumpInsn(GOTO, commonExit);
+            usesCommonExit = true;
+        }
+        for (Map.Entry<String, Label> e : faultStubs.entrySet()) {
+            mv.visitLabel(e.getValue());
+            String[] parts = e.getKey().split("\0", 3);
+            emitFault(Integer.parseInt(parts[0]), parts[1], parts[2]);
+        }
+        if (usesCommonExit) {
+            emitCommonExit();
+        }
+    }
+
+    /** Upper bound of the bytes of the shared parts of a method (prologue, switch base, stubs, handler). */
+    static long fixedCost() {
+        return 400;
+    }
+
+    /** Upper bound of the bytes one exit stub (leaving a chunk for another) takes. */
+    static long exitStubCost() {
+        return 10 + 2 + 3;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Labels and stubs
+
+    private Label label(int pc) {
+        int i = pc - from;
+        if (labels[i] == null) {
+            labels[i] = new Label();
+        }
+        return labels[i];
+    }
+
+    private Label exitTo(int target) {
+        if (measuring) {
+            return new Label();
+        }
+        return exits.computeIfAbsent(target, t -> new Label());
+    }
+
+    private Label faultStub(int pc, String kind, String detail) {
+        if (measuring) {
+            return new Label();
+        }
+        return faultStubs.computeIfAbsent(pc + "\0" + kind + "\0" + detail, k -> new Label());
+    }
+
+    /** The label a jump from {@code pc} to {@code target} goes to, or a stub that faults or leaves the chunk. */
+    private Label branchTarget(int pc, int target) {
+        if (measuring) {
+            return new Label();
+        }
+        if (target < plan.start || target >= plan.end || unit.layout.wideTail[target]) {
+            return faultStub(pc, "invalid", "jump to pc " + target + " outside its function or into an lddw");
+        }
+        if (target < from || target >= to) {
+            return exitTo(target);
+        }
+        return label(target);
+    }
+
+    private void setPc(int pc) {
+        imm.pushInt(mv, pc - from);
+        mv.visitVarInsn(ISTORE, pcSlot);
+    }
+
+    /** Sets the pc and throws the fault {@code JitRuntime.<kind>(detail)} (INVALID_INSTRUCTION or INTERNAL). */
+    private void emitFault(int pc, String kind, String detail) {
+        setPc(pc);
+        mv.visitLdcInsn(detail);
+        mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, kind, "(Ljava/lang/String;)L" + Names.BPF_FAULT + ";", false);
+        mv.visitInsn(ATHROW);
+    }
+
+    private void invalid(int pc, String detail) {
+        emitFault(pc, "invalid", detail);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Instructions
+
+    private void load(int r) {
+        mv.visitVarInsn(LLOAD, reg[r]);
+    }
+
+    private void store(int r) {
+        mv.visitVarInsn(LSTORE, reg[r]);
+    }
+
+    private void toUnsigned() {
+        mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "toUnsignedLong", "(I)J", false);
+    }
+
+    void emitInstruction(int pc) {
+        Instruction insn = unit.layout.code[pc];
+        if (unit.layout.leader[pc] || pc == from) {
+            mv.visitLabel(label(pc));
+        }
+        if (unit.layout.leader[pc]) {
+            emitCharge(pc);
+        }
+        switch (insn.instructionClass()) {
+            case Opcodes.CLASS_ALU64 -> emitAlu64(pc, insn);
+            case Opcodes.CLASS_ALU -> emitAlu32(pc, insn);
+            case Opcodes.CLASS_JMP, Opcodes.CLASS_JMP32 -> emitJump(pc, insn);
+            case Opcodes.CLASS_LD -> emitLd(pc, insn);
+            case Opcodes.CLASS_LDX -> emitLdx(pc, insn);
+            default -> emitStore(pc, insn);
+        }
+    }
+
+    /** Charges the block's instruction count when the machine has a budget (checked once per method). */
+    private void emitCharge(int pc) {
+        Label skip = new Label();
+        mv.visitVarInsn(ILOAD, budgetSlot);
+        mv.visitJumpInsn(IFEQ, skip);
+        setPc(pc);
+        mv.visitVarInsn(ALOAD, 0);
+        imm.pushLong(mv, unit.layout.blockLength[pc]);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.MACHINE, "charge", "(J)V", false);
+        mv.visitLabel(skip);
+    }
+
+    private void emitAlu64(int pc, Instruction insn) {
+        int op = insn.opcode() & 0xf0;
+        boolean x = (insn.opcode() & Opcodes.SRC_X) != 0;
+        int d = insn.dst();
+        int s = insn.src();
+        switch (op) {
+            case ALU_MOV -> {
+                if (!x) {
+                    imm.pushLong(mv, insn.imm());
+                } else {
+                    load(s);
+                    switch (insn.offset()) {
+                        case 0 -> { }
+                        case 8 -> signExtend(I2B);
+                        case 16 -> signExtend(I2S);
+                        case 32 -> signExtend(-1);
+                        default -> { }
+                    }
+                }
+                store(d);
+            }
+            case ALU_ADD, ALU_SUB, ALU_MUL, ALU_OR, ALU_AND, ALU_XOR -> {
+                load(d);
+                operand64(insn, x);
+                mv.visitInsn(switch (op) {
+                    case ALU_ADD -> LADD;
+                    case ALU_SUB -> LSUB;
+                    case ALU_MUL -> org.objectweb.asm.Opcodes.LMUL;
+                    case ALU_OR -> LOR;
+                    case ALU_AND -> LAND;
+                    default -> org.objectweb.asm.Opcodes.LXOR;
+                });
+                store(d);
+            }
+            case ALU_LSH, ALU_RSH, ALU_ARSH -> {
+                // lshl/lshr/lushr use the count modulo 64, as the kernel masks it.
+                load(d);
+                operand32(insn, x);
+                mv.visitInsn(op == ALU_LSH ? org.objectweb.asm.Opcodes.LSHL
+                        : op == ALU_RSH ? org.objectweb.asm.Opcodes.LUSHR : org.objectweb.asm.Opcodes.LSHR);
+                store(d);
+            }
+            case ALU_NEG -> {
+                load(d);
+                mv.visitInsn(LNEG);
+                store(d);
+            }
+            case ALU_DIV, ALU_MOD -> {
+                load(d);
+                operand64(insn, x);
+                String name = (insn.offset() != 0 ? "s" : "u") + (op == ALU_DIV ? "div" : "mod") + "64";
+                mv.visitMethodInsn(INVOKESTATIC, Names.ALU, name, "(JJ)J", false);
+                store(d);
+            }
+            case ALU_END -> {
+                load(d);
+                imm.pushInt(mv, insn.imm());
+                mv.visitMethodInsn(INVOKESTATIC, Names.ALU, "toBigEndian", "(JI)J", false);
+                store(d);
+            }
+            default -> invalid(pc, "unknown ALU64 operation");
+        }
+    }
+
+    /** Sign-extends the long on the stack from 8, 16 (given conversion) or 32 bits (-1). */
+    private void signExtend(int conversion) {
+        mv.visitInsn(org.objectweb.asm.Opcodes.L2I);
+        if (conversion >= 0) {
+            mv.visitInsn(conversion);
+        }
+        mv.visitInsn(I2L);
+    }
+
+    private void operand64(Instruction insn, boolean x) {
+        if (x) {
+            load(insn.src());
+        } else {
+            imm.pushLong(mv, insn.imm());
+        }
+    }
+
+    private void operand32(Instruction insn, boolean x) {
+        if (x) {
+            load(insn.src());
+            mv.visitInsn(org.objectweb.asm.Opcodes.L2I);
+        } else {
+            imm.pushInt(mv, insn.imm());
+        }
+    }
+
+    private void emitAlu32(int pc, Instruction insn) {
+        int op = insn.opcode() & 0xf0;
+        boolean x = (insn.opcode() & Opcodes.SRC_X) != 0;
+        int d = insn.dst();
+        int s = insn.src();
+        switch (op) {
+            case ALU_MOV -> {
+                if (!x) {
+                    imm.pushLong(mv, insn.imm() & 0xffffffffL);
+                } else {
+                    load(s);
+                    mv.visitInsn(org.objectweb.asm.Opcodes.L2I);
+                    switch (insn.offset()) {
+                        case 0 -> { }
+                        case 8 -> mv.visitInsn(I2B);
+                        case 16 -> mv.visitInsn(I2S);
+                        default -> { }
+                    }
+                    toUnsigned();
+                }
+                store(d);
+            }
+            case ALU_ADD, ALU_SUB, ALU_MUL, ALU_OR, ALU_AND, ALU_XOR, ALU_LSH, ALU_RSH, ALU_ARSH -> {
+                // The int shifts use the count modulo 32, as the kernel masks it.
+                load(d);
+                mv.visitInsn(org.objectweb.asm.Opcodes.L2I);
+                operand32(insn, x);
+                mv.visitInsn(switch (op) {
+                    case ALU_ADD -> IADD;
+                    case ALU_SUB -> org.objectweb.asm.Opcodes.ISUB;
+                    case ALU_MUL -> org.objectweb.asm.Opcodes.IMUL;
+                    case ALU_OR -> org.objectweb.asm.Opcodes.IOR;
+                    case ALU_AND -> IAND;
+                    case ALU_XOR -> org.objectweb.asm.Opcodes.IXOR;
+                    case ALU_LSH -> org.objectweb.asm.Opcodes.ISHL;
+                    case ALU_RSH -> org.objectweb.asm.Opcodes.IUSHR;
+                    default -> org.objectweb.asm.Opcodes.ISHR;
+                });
+                toUnsigned();
+                store(d);
+            }
+            case ALU_NEG -> {
+                load(d);
+                mv.visitInsn(org.objectweb.asm.Opcodes.L2I);
+                mv.visitInsn(INEG);
+                toUnsigned();
+                store(d);
+            }
+            case ALU_DIV, ALU_MOD -> {
+                load(d);
+                operand64(insn, x);
+                String name = (insn.offset() != 0 ? "s" : "u") + (op == ALU_DIV ? "div" : "mod") + "32";
+                mv.visitMethodInsn(INVOKESTATIC, Names.ALU, name, "(JJ)J", false);
+                store(d);
+            }
+            case ALU_END -> {
+                load(d);
+                imm.pushInt(mv, insn.imm());
+                mv.visitMethodInsn(INVOKESTATIC, Names.ALU, x ? "toBigEndian" : "toLittleEndian", "(JI)J", false);
+                store(d);
+            }
+            default -> invalid(pc, "unknown ALU operation");
+        }
+    }
+
+    private void emitJump(int pc, Instruction insn) {
+        int op = insn.opcode() & 0xf0;
+        boolean jmp32 = insn.instructionClass() == Opcodes.CLASS_JMP32;
+        boolean x = (insn.opcode() & Opcodes.SRC_X) != 0;
+        switch (op) {
+            case Opcodes.JMP_JA -> {
+                if (x) {
+                    invalid(pc, "ja with register source");
+                } else {
+                    mv.visitJumpInsn(GOTO, branchTarget(pc, ProgramLayout.jumpTarget(pc, insn)));
+                }
+            }
+            case Opcodes.JMP_CALL -> {
+                if (jmp32) {
+                    invalid(pc, "call in JMP32 class");
+                } else if (x) {
+                    emitCallDynamic(pc, insn);
+                } else if (insn.src() == Opcodes.CALL_HELPER) {
+                    emitCallHelper(pc, insn.imm());
+                } else if (insn.src() == Opcodes.CALL_LOCAL) {
+                    emitCallLocal(pc, insn);
+                } else {
+                    invalid(pc, "call source " + insn.src());
+                }
+            }
+            case Opcodes.JMP_EXIT -> {
+                if (jmp32 || x) {
+                    invalid(pc, "malformed exit");
+                } else {
+                    emitExit();
+                }
+            }
+            case Opcodes.JMP_JCOND -> {
+                if (jmp32 || x) {
+                    invalid(pc, "malformed may_goto");
+                } else {
+                    emitMayGoto(pc, insn);
+                }
+            }
+            case 0xf0 -> invalid(pc, "unknown jump operation");
+            default -> {
+                Label target = branchTarget(pc, ProgramLayout.jumpTarget(pc, insn));
+                if (jmp32) {
+                    compare32(op, insn, x, target);
+                } else {
+                    compare64(op, insn, x, target);
+                }
+            }
+        }
+    }
+
+    private void compare64(int op, Instruction insn, boolean x, Label target) {
+        load(insn.dst());
+        operand64(insn, x);
+        switch (op) {
+            case Opcodes.JMP_JSET -> {
+                mv.visitInsn(LAND);
+                mv.visitInsn(LCONST_0);
+                mv.visitInsn(LCMP);
+                mv.visitJumpInsn(IFNE, target);
+                return;
+            }
+            case Opcodes.JMP_JGT, Opcodes.JMP_JGE, Opcodes.JMP_JLT, Opcodes.JMP_JLE ->
+                    mv.visitMethodInsn(INVOKESTATIC, "java/lang/Long", "compareUnsigned", "(JJ)I", false);
+            default -> mv.visitInsn(LCMP);
+        }
+        mv.visitJumpInsn(zeroTest(op), target);
+    }
+
+    private void compare32(int op, Instruction insn, boolean x, Label target) {
+        load(insn.dst());
+        mv.visitInsn(org.objectweb.asm.Opcodes.L2I);
+        operand32(insn, x);
+        switch (op) {
+            case Opcodes.JMP_JSET -> {
+                mv.visitInsn(IAND);
+                mv.visitJumpInsn(IFNE, target);
+            }
+            case Opcodes.JMP_JGT, Opcodes.JMP_JGE, Opcodes.JMP_JLT, Opcodes.JMP_JLE -> {
+                mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "compareUnsigned", "(II)I", false);
+                mv.visitJumpInsn(zeroTest(op), target);
+            }
+            case Opcodes.JMP_JEQ -> mv.visitJumpInsn(IF_ICMPEQ, target);
+            case Opcodes.JMP_JNE -> mv.visitJumpInsn(IF_ICMPNE, target);
+            case Opcodes.JMP_JSGT -> mv.visitJumpInsn(IF_ICMPGT, target);
+            case Opcodes.JMP_JSGE -> mv.visitJumpInsn(IF_ICMPGE, target);
+            case Opcodes.JMP_JSLT -> mv.visitJumpInsn(IF_ICMPLT, target);
+            default -> mv.visitJumpInsn(IF_ICMPLE, target);
+        }
+    }
+
+    /** The test of a three-way comparison result that takes the branch. */
+    private static int zeroTest(int op) {
+        return switch (op) {
+            case Opcodes.JMP_JEQ -> IFEQ;
+            case Opcodes.JMP_JNE -> IFNE;
+            case Opcodes.JMP_JGT, Opcodes.JMP_JSGT -> IFGT;
+            case Opcodes.JMP_JGE, Opcodes.JMP_JSGE -> IFGE;
+            case Opcodes.JMP_JLT, Opcodes.JMP_JSLT -> IFLT;
+            default -> IFLE;
+        };
+    }
+
+    private void pushArguments() {
+        mv.visitVarInsn(ALOAD, 0);
+        for (int r = 1; r <= 5; r++) {
+            load(r);
+        }
+    }
+
+    private void emitCallHelper(int pc, int id) {
+        setPc(pc);
+        if (unit.helpers.get(id) == null) {
+            imm.pushInt(mv, id);
+            mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "unknownHelper", Names.FAULT_DESC, false);
+            mv.visitInsn(ATHROW);
+            return;
+        }
+        recordDepthForCallbacks();
+        mv.visitFieldInsn(GETSTATIC, unit.internalName, unit.helperField(id, measuring), "L" + Names.HELPER_SPEC + ";");
+        pushArguments();
+        mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "callHelper", "(L" + Names.HELPER_SPEC + ";" + Names.HELPER_CALL_DESC.substring(1), false);
+        store(0);
+    }
+
+    /** A helper may call back into the program one frame deeper; only programs with function pointers need this. */
+    private void recordDepthForCallbacks() {
+        if (unit.takesFunctionPointers) {
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitVarInsn(ILOAD, depthSlot);
+            mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "enterHelper", "(L" + Names.MACHINE + ";I)V", false);
+        }
+    }
+
+    private void emitCallDynamic(int pc, Instruction insn) {
+        setPc(pc);
+        recordDepthForCallbacks();
+        mv.visitFieldInsn(GETSTATIC, unit.internalName, CompilationUnit.HELPERS_FIELD, "L" + Names.HELPER_TABLE + ";");
+        mv.visitVarInsn(ALOAD, 0);
+        load(insn.dst());
+        for (int r = 1; r <= 5; r++) {
+            load(r);
+        }
+        mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "callDynamic",
+                "(L" + Names.HELPER_TABLE + ";L" + Names.MACHINE + ";JJJJJJ)J", false);
+        store(0);
+    }
+
+    private void emitCallLocal(int pc, Instruction insn) {
+        int callee = unit.layout.functionAt(pc + insn.imm() + 1);
+        if (callee < 0) {
+            invalid(pc, "call to pc " + (pc + insn.imm() + 1) + " outside the program");
+            return;
+        }
+        setPc(pc);
+        Label ok = new Label();
+        mv.visitVarInsn(ILOAD, depthSlot);
+        imm.pushInt(mv, AddressSpace.MAX_FRAMES - 1);
+        mv.visitJumpInsn(IF_ICMPLT, ok);
+        mv.visitVarInsn(ILOAD, depthSlot);
+        mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "callDepth", Names.FAULT_DESC, false);
+        mv.visitInsn(ATHROW);
+        mv.visitLabel(ok);
+        // The callee starts with a zeroed frame, as in the interpreter.
+        mv.visitVarInsn(ALOAD, memSlot);
+        mv.visitVarInsn(ILOAD, depthSlot);
+        mv.visitInsn(ICONST_1);
+        mv.visitInsn(IADD);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.ADDRESS_SPACE, "clearFrame", "(I)V", false);
+        pushArguments();
+        mv.visitVarInsn(ILOAD, depthSlot);
+        mv.visitInsn(ICONST_1);
+        mv.visitInsn(IADD);
+        mv.visitMethodInsn(INVOKESTATIC, unit.internalName, "f" + callee, Names.FUNCTION_DESC, false);
+        store(0);
+    }
+
+    private void emitExit() {
+        if (chunked()) {
+            mv.visitVarInsn(ALOAD, regsSlot);
+            mv.visitInsn(ICONST_0);
+            load(0);
+            mv.visitInsn(LASTORE);
+            mv.visitInsn(ICONST_M1);
+            mv.visitInsn(IRETURN);
+        } else {
+            load(0);
+            mv.visitInsn(LRETURN);
+        }
+    }
+
+    /** {@code may_goto}: jumps once the frame's loop budget is used up, otherwise counts one down. */
+    private void emitMayGoto(int pc, Instruction insn) {
+        Label target = branchTarget(pc, ProgramLayout.jumpTarget(pc, insn));
+        mv.visitVarInsn(LLOAD, mayGotoSlot);
+        mv.visitInsn(LCONST_0);
+        mv.visitInsn(LCMP);
+        mv.visitJumpInsn(IFEQ, target);
+        mv.visitVarInsn(LLOAD, mayGotoSlot);
+        mv.visitInsn(LCONST_1);
+        mv.visitInsn(LSUB);
+        mv.visitVarInsn(LSTORE, mayGotoSlot);
+    }
+
+    private void emitLd(int pc, Instruction insn) {
+        if (!insn.isWide()) {
+            emitPacketLoad(pc, insn);
+            return;
+        }
+        Instruction[] code = unit.layout.code;
+        if (pc + 1 >= code.length) {
+            invalid(pc, "lddw without its second slot");
+            return;
+        }
+        boolean mapSource = insn.src() == Opcodes.PSEUDO_MAP_IDX || insn.src() == Opcodes.PSEUDO_MAP_IDX_VALUE;
+        if (mapSource && (insn.imm() < 0 || insn.imm() >= unit.program.maps().size())) {
+            invalid(pc, "lddw names map " + insn.imm() + " but the program has " + unit.program.maps().size());
+            return;
+        }
+        switch (insn.src()) {
+            case Opcodes.PSEUDO_NONE -> imm.pushLong(mv, Instruction.wideImmediate(code, pc));
+            case Opcodes.PSEUDO_FUNC -> imm.pushLong(mv, (long) pc + 1 + insn.imm());
+            case Opcodes.PSEUDO_MAP_IDX -> imm.pushLong(mv, Machine.mapHandle(insn.imm()));
+            case Opcodes.PSEUDO_MAP_IDX_VALUE -> {
+                setPc(pc);
+                mv.visitVarInsn(ALOAD, 0);
+                imm.pushInt(mv, insn.imm());
+                mv.visitMethodInsn(INVOKEVIRTUAL, Names.MACHINE, "mapValueAddress", "(I)J", false);
+                imm.pushLong(mv, code[pc + 1].imm() & 0xffffffffL);
+                mv.visitInsn(LADD);
+            }
+            default -> {
+                invalid(pc, "lddw source " + insn.src() + " was not resolved by the loader");
+                return;
+            }
+        }
+        store(insn.dst());
+    }
+
+    /**
+     * {@code LD_ABS}/{@code LD_IND}: a big-endian load from the machine's packet into r0; outside
+     * the packet the run ends with r0 = 0 (as in the kernel and the interpreter).
+     */
+    private void emitPacketLoad(int pc, Instruction insn) {
+        setPc(pc);
+        mv.visitVarInsn(ALOAD, 0);
+        if ((insn.opcode() & 0xe0) == Opcodes.MODE_IND) {
+            load(insn.src());
+            mv.visitInsn(org.objectweb.asm.Opcodes.L2I);
+            imm.pushInt(mv, insn.imm());
+            mv.visitInsn(IADD);
+        } else {
+            imm.pushInt(mv, insn.imm());
+        }
+        imm.pushInt(mv, Opcodes.sizeBytes(insn.opcode()));
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.MACHINE, "loadPacket", "(II)J", false);
+        mv.visitInsn(org.objectweb.asm.Opcodes.DUP2);
+        store(0);
+        mv.visitInsn(LCONST_0);
+        mv.visitInsn(LCMP);
+        Label inside = new Label();
+        mv.visitJumpInsn(IFGE, inside);
+        mv.visitInsn(LCONST_0);
+        store(0);
+        if (plan.index == 0) {
+            emitExit();
+        } else {
+            mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "endOfRun", "()L" + Names.RUNTIME_PACKAGE + "EndOfRun;", false);
+            mv.visitInsn(ATHROW);
+        }
+        mv.visitLabel(inside);
+    }
+
+    /** True when {@code base + offset} with {@code base == r10} provably lies inside the frame. */
+    private boolean onStack(int base, int offset, int width) {
+        return plan.stackDirect && base == 10 && offset >= -AddressSpace.FRAME_SIZE && offset + width <= 0;
+    }
+
+    private void stackIndex(int offset) {
+        mv.visitVarInsn(ALOAD, stackSlot);
+        mv.visitVarInsn(ILOAD, frameTopSlot);
+        imm.pushInt(mv, offset);
+        mv.visitInsn(IADD);
+    }
+
+    private void address(int base, int offset) {
+        mv.visitVarInsn(ALOAD, memSlot);
+        load(base);
+        if (offset != 0) {
+            imm.pushLong(mv, offset);
+            mv.visitInsn(LADD);
+        }
+    }
+
+    private void emitLdx(int pc, Instruction insn) {
+        int mode = insn.opcode() & 0xe0;
+        int width = Opcodes.sizeBytes(insn.opcode());
+        boolean signed = mode == Opcodes.MODE_MEMSX;
+        if ((mode != Opcodes.MODE_MEM && !signed) || (signed && width == 8)) {
+            invalid(pc, "unknown load mode");
+            return;
+        }
+        int s = insn.src();
+        if (onStack(s, insn.offset(), width)) {
+            stackIndex(insn.offset());
+            mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "stackLoad" + width * 8 + (signed ? "s" : ""), "([BI)J",
+                    false);
+        } else {
+            emitCachedAccess(pc, s, insn.offset(), width, false, () -> {
+                mv.visitVarInsn(ALOAD, cacheRegionSlot);
+                mv.visitVarInsn(LLOAD, addressSlot);
+                mv.visitInsn(org.objectweb.asm.Opcodes.L2I);
+                imm.pushInt(mv, width);
+                mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "get", "(II)J", false);
+            }, () -> {
+                mv.visitVarInsn(ALOAD, memSlot);
+                mv.visitVarInsn(LLOAD, addressSlot);
+                imm.pushInt(mv, width);
+                mv.visitMethodInsn(INVOKEVIRTUAL, Names.ADDRESS_SPACE, "load", "(JI)J", false);
+            });
+            if (signed) {
+                signExtend(width == 1 ? I2B : width == 2 ? I2S : -1);
+            }
+        }
+        store(insn.dst());
+    }
+
+    private void emitStore(int pc, Instruction insn) {
+        boolean stx = insn.instructionClass() == Opcodes.CLASS_STX;
+        int mode = insn.opcode() & 0xe0;
+        int width = Opcodes.sizeBytes(insn.opcode());
+        int d = insn.dst();
+        if (mode == Opcodes.MODE_ATOMIC && stx) {
+            emitAtomic(pc, insn, width);
+            return;
+        }
+        if (mode != Opcodes.MODE_MEM) {
+            invalid(pc, "unknown store mode");
+            return;
+        }
+        if (onStack(d, insn.offset(), width)) {
+            stackIndex(insn.offset());
+            storedValue(insn, stx);
+            mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "stackStore" + width * 8, "([BIJ)V", false);
+        } else {
+            emitCachedAccess(pc, d, insn.offset(), width, true, () -> {
+                mv.visitVarInsn(ALOAD, cacheRegionSlot);
+                mv.visitVarInsn(LLOAD, addressSlot);
+                mv.visitInsn(org.objectweb.asm.Opcodes.L2I);
+                imm.pushInt(mv, width);
+                storedValue(insn, stx);
+                mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "put", "(IIJ)V", false);
+            }, () -> {
+                mv.visitVarInsn(ALOAD, memSlot);
+                mv.visitVarInsn(LLOAD, addressSlot);
+                imm.pushInt(mv, width);
+                storedValue(insn, stx);
+                mv.visitMethodInsn(INVOKEVIRTUAL, Names.ADDRESS_SPACE, "store", "(JIJ)V", false);
+            });
+        }
+    }
+
+    /**
+     * A load or store through a register other than the frame pointer. The method keeps the last
+     * region it touched in locals; when the address falls in it (same id, in bounds, writable for a
+     * store) the access goes straight to the region's array, which lets C2 hoist the region out of
+     * loops. Otherwise the address space translates, checks and faults exactly as in the
+     * interpreter, and the region becomes the cached one. Leaves a loaded value on the stack.
+     */
+    private void emitCachedAccess(int pc, int base, int offset, int width, boolean write, Runnable fast,
+            Runnable slow) {
+        Label slowPath = new Label();
+        Label done = new Label();
+        load(base);
+        if (offset != 0) {
+            imm.pushLong(mv, offset);
+            mv.visitInsn(LADD);
+        }
+        mv.visitVarInsn(LSTORE, addressSlot);
+        mv.visitVarInsn(LLOAD, addressSlot);
+        imm.pushInt(mv, 32);
+        mv.visitInsn(org.objectweb.asm.Opcodes.LUSHR);
+        mv.visitVarInsn(LLOAD, cacheIdSlot);
+        mv.visitInsn(LCMP);
+        mv.visitJumpInsn(IFNE, slowPath);
+        mv.visitVarInsn(LLOAD, addressSlot);
+        imm.pushLong(mv, 0xffffffffL);
+        mv.visitInsn(LAND);
+        imm.pushLong(mv, width);
+        mv.visitInsn(LADD);
+        mv.visitVarInsn(ALOAD, cacheRegionSlot);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "size", "()I", false);
+        mv.visitInsn(I2L);
+        mv.visitInsn(LCMP);
+        mv.visitJumpInsn(IFGT, slowPath);
+        if (write) {
+            mv.visitVarInsn(ALOAD, cacheRegionSlot);
+            mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "writable", "()Z", false);
+            mv.visitJumpInsn(IFEQ, slowPath);
+        }
+        fast.run();
+        mv.visitJumpInsn(GOTO, done);
+        mv.visitLabel(slowPath);
+        setPc(pc);
+        mv.visitVarInsn(ALOAD, memSlot);
+        mv.visitVarInsn(LLOAD, addressSlot);
+        mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "cacheable",
+                "(L" + Names.ADDRESS_SPACE + ";J)L" + Names.REGION + ";", false);
+        mv.visitInsn(DUP);
+        mv.visitVarInsn(ASTORE, cacheRegionSlot);
+        Label none = new Label();
+        Label cached = new Label();
+        mv.visitJumpInsn(org.objectweb.asm.Opcodes.IFNULL, none);
+        mv.visitVarInsn(LLOAD, addressSlot);
+        imm.pushInt(mv, 32);
+        mv.visitInsn(org.objectweb.asm.Opcodes.LUSHR);
+        mv.visitJumpInsn(GOTO, cached);
+        mv.visitLabel(none);
+        imm.pushLong(mv, -1);
+        mv.visitLabel(cached);
+        mv.visitVarInsn(LSTORE, cacheIdSlot);
+        slow.run();
+        mv.visitLabel(done);
+    }
+
+    private void storedValue(Instruction insn, boolean stx) {
+        if (stx) {
+            load(insn.src());
+        } else {
+            imm.pushLong(mv, insn.imm());
+        }
+    }
+
+    private void emitAtomic(int pc, Instruction insn, int width) {
+        int op = insn.imm();
+        int d = insn.dst();
+        int s = insn.src();
+        if (op == Opcodes.ATOMIC_LOAD_ACQ) {
+            setPc(pc);
+            address(s, insn.offset());
+            imm.pushInt(mv, width);
+            mv.visitMethodInsn(INVOKEVIRTUAL, Names.ADDRESS_SPACE, "loadAcquire", "(JI)J", false);
+            store(d);
+            return;
+        }
+        if (op == Opcodes.ATOMIC_STORE_REL) {
+            setPc(pc);
+            address(d, insn.offset());
+            imm.pushInt(mv, width);
+            load(s);
+            mv.visitMethodInsn(INVOKEVIRTUAL, Names.ADDRESS_SPACE, "storeRelease", "(JIJ)V", false);
+            return;
+        }
+        if (width < 4) {
+            invalid(pc, "atomic operation on " + width + " bytes");
+            return;
+        }
+        boolean known = switch (op & ~Opcodes.ATOMIC_FETCH) {
+            case Opcodes.ATOMIC_ADD, Opcodes.ATOMIC_OR, Opcodes.ATOMIC_AND, Opcodes.ATOMIC_XOR -> true;
+            default -> op == Opcodes.ATOMIC_XCHG || op == Opcodes.ATOMIC_CMPXCHG;
+        };
+        // Unknown operations take the generic path, which faults exactly as the interpreter does.
+        if (known && onStack(d, insn.offset(), width) && (insn.offset() & (width - 1)) == 0) {
+            stackIndex(insn.offset());
+            imm.pushInt(mv, width);
+            imm.pushInt(mv, op);
+            load(s);
+            load(0);
+            mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "stackAtomic", "([BIIIJJ)J", false);
+        } else {
+            setPc(pc);
+            mv.visitVarInsn(ALOAD, memSlot);
+            imm.pushInt(mv, op);
+            load(d);
+            if (insn.offset() != 0) {
+                imm.pushLong(mv, insn.offset());
+                mv.visitInsn(LADD);
+            }
+            imm.pushInt(mv, width);
+            load(s);
+            load(0);
+            mv.visitMethodInsn(INVOKEVIRTUAL, Names.ADDRESS_SPACE, "atomic", "(IJIJJ)J", false);
+        }
+        if (op == Opcodes.ATOMIC_CMPXCHG) {
+            store(0);
+        } else if ((op & Opcodes.ATOMIC_FETCH) != 0) {
+            store(s);
+        } else {
+            mv.visitInsn(POP2);
+        }
+    }
+}

@@ -1,0 +1,233 @@
+package dev.jvmbpf.jit;
+
+import dev.jvmbpf.runtime.isa.Instruction;
+import dev.jvmbpf.runtime.isa.Opcodes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Random programs a verifier would accept: every register written before use, forward jumps
+ * only (so they terminate), r10 only as a base, r1 kept as the pointer to the input memory.
+ * They cover every ALU operation with edge operands, both jump classes, stack loads and stores
+ * of every width, atomics on the stack, helper and local calls, and occasional out-of-bounds
+ * accesses so that fault paths are compared too.
+ */
+final class RandomPrograms {
+    static final int HELPER_ID = 1;
+    static final int MEMORY_SIZE = 64;
+    private static final long[] EDGES = {0, 1, -1, 2, Long.MIN_VALUE, Long.MAX_VALUE, 0x7fffffffL, 0x80000000L,
+        0xffffffffL, 0x100000000L, -0x80000000L, 63, 64, 31, 32, 0xff, 0x8000};
+    private static final int[] ALU_OPS = {Opcodes.ALU_ADD, Opcodes.ALU_SUB, Opcodes.ALU_MUL, Opcodes.ALU_DIV,
+        Opcodes.ALU_OR, Opcodes.ALU_AND, Opcodes.ALU_LSH, Opcodes.ALU_RSH, Opcodes.ALU_NEG, Opcodes.ALU_MOD,
+        Opcodes.ALU_XOR, Opcodes.ALU_MOV, Opcodes.ALU_ARSH, Opcodes.ALU_END};
+    private static final int[] CONDITIONS = {Opcodes.JMP_JEQ, Opcodes.JMP_JGT, Opcodes.JMP_JGE, Opcodes.JMP_JSET,
+        Opcodes.JMP_JNE, Opcodes.JMP_JSGT, Opcodes.JMP_JSGE, Opcodes.JMP_JLT, Opcodes.JMP_JLE, Opcodes.JMP_JSLT,
+        Opcodes.JMP_JSLE};
+    private static final int[] SIZES = {Opcodes.SIZE_B, Opcodes.SIZE_H, Opcodes.SIZE_W, Opcodes.SIZE_DW};
+    private static final int[] ATOMIC_OPS = {Opcodes.ATOMIC_ADD, Opcodes.ATOMIC_OR, Opcodes.ATOMIC_AND,
+        Opcodes.ATOMIC_XOR, Opcodes.ATOMIC_ADD | Opcodes.ATOMIC_FETCH, Opcodes.ATOMIC_OR | Opcodes.ATOMIC_FETCH,
+        Opcodes.ATOMIC_AND | Opcodes.ATOMIC_FETCH, Opcodes.ATOMIC_XOR | Opcodes.ATOMIC_FETCH, Opcodes.ATOMIC_XCHG,
+        Opcodes.ATOMIC_CMPXCHG};
+    /** Registers the body may write: not r1 (the memory pointer) and not r10. */
+    private static final int[] WRITABLE = {0, 2, 3, 4, 5, 6, 7, 8, 9};
+
+    private final SplittableRandom rnd;
+    private final List<Instruction> out = new ArrayList<>();
+    /** Indices of jumps whose target is patched when the body is complete: {index, target}. */
+    private final List<int[]> pending = new ArrayList<>();
+
+    private RandomPrograms(long seed) {
+        this.rnd = new SplittableRandom(seed);
+    }
+
+    static Instruction[] generate(long seed) {
+        return new RandomPrograms(seed).program();
+    }
+
+    private Instruction[] program() {
+        for (int r : WRITABLE) {
+            lddw(r, edge());
+        }
+        // Stack slots start initialised so that every load reads defined bytes.
+        for (int off = -64; off < 0; off += 8) {
+            emit(Opcodes.CLASS_STX | Opcodes.MODE_MEM | Opcodes.SIZE_DW, 10, WRITABLE[rnd.nextInt(WRITABLE.length)],
+                    off, 0);
+        }
+        int length = 10 + rnd.nextInt(50);
+        for (int i = 0; i < length; i++) {
+            instruction();
+        }
+        int end = out.size();
+        emit(Opcodes.EXIT, 0, 0, 0, 0);
+        // Subprogram: r0 = r1 * 3 + r2, through its own stack frame; reads only r1, r2.
+        int sub = out.size();
+        emit(Opcodes.CLASS_ALU64 | Opcodes.SRC_X | Opcodes.ALU_MOV, 0, 1, 0, 0);
+        emit(Opcodes.CLASS_ALU64 | Opcodes.ALU_MUL, 0, 0, 0, 3);
+        emit(Opcodes.CLASS_ALU64 | Opcodes.SRC_X | Opcodes.ALU_ADD, 0, 2, 0, 0);
+        emit(Opcodes.CLASS_STX | Opcodes.MODE_MEM | Opcodes.SIZE_DW, 10, 0, -8, 0);
+        emit(Opcodes.CLASS_LDX | Opcodes.MODE_MEM | Opcodes.SIZE_W, 0, 10, -8, 0);
+        emit(Opcodes.EXIT, 0, 0, 0, 0);
+        boolean[] tail = new boolean[out.size()];
+        for (int pc = 0; pc < out.size(); pc++) {
+            if (out.get(pc).isWide()) {
+                tail[++pc] = true;
+            }
+        }
+        for (int[] p : pending) {
+            Instruction j = out.get(p[0]);
+            if (p[1] == -1) {
+                out.set(p[0], Instruction.of(j.opcode(), j.dst(), j.src(), 0, sub - p[0] - 1));
+                continue;
+            }
+            int target = Math.min(p[1] <= -2 ? -2 - p[1] : p[1], end);
+            if (tail[target]) {
+                target++;
+            }
+            if (p[1] <= -2) {
+                out.set(p[0], Instruction.of(j.opcode(), j.dst(), j.src(), 0, target - p[0] - 1));
+            } else {
+                out.set(p[0], Instruction.of(j.opcode(), j.dst(), j.src(), target - p[0] - 1, j.imm()));
+            }
+        }
+        return out.toArray(Instruction[]::new);
+    }
+
+    private void emit(int opcode, int dst, int src, int off, int imm) {
+        out.add(Instruction.of(opcode, dst, src, off, imm));
+    }
+
+    private void lddw(int dst, long value) {
+        emit(Opcodes.LDDW, dst, 0, 0, (int) value);
+        emit(0, 0, 0, 0, (int) (value >>> 32));
+    }
+
+    private long edge() {
+        return rnd.nextInt(3) == 0 ? rnd.nextLong() : EDGES[rnd.nextInt(EDGES.length)];
+    }
+
+    private int immediate() {
+        return switch (rnd.nextInt(4)) {
+            case 0 -> (int) EDGES[rnd.nextInt(EDGES.length)];
+            case 1 -> rnd.nextInt(-70, 70);
+            default -> rnd.nextInt();
+        };
+    }
+
+    private int dst() {
+        return WRITABLE[rnd.nextInt(WRITABLE.length)];
+    }
+
+    private int src() {
+        return rnd.nextInt(10);
+    }
+
+    private void instruction() {
+        int kind = rnd.nextInt(100);
+        if (kind < 40) {
+            alu();
+        } else if (kind < 55) {
+            jump();
+        } else if (kind < 70) {
+            stack();
+        } else if (kind < 78) {
+            atomic();
+        } else if (kind < 88) {
+            memory();
+        } else if (kind < 93) {
+            emit(Opcodes.CALL, 0, Opcodes.CALL_HELPER, 0, HELPER_ID);
+        } else if (kind < 97) {
+            pending.add(new int[] {out.size(), -1});
+            emit(Opcodes.CALL, 0, Opcodes.CALL_LOCAL, 0, 0);
+        } else {
+            lddw(dst(), edge());
+        }
+    }
+
+    private void alu() {
+        boolean wide = rnd.nextBoolean();
+        int op = ALU_OPS[rnd.nextInt(ALU_OPS.length)];
+        boolean x = rnd.nextBoolean() && op != Opcodes.ALU_NEG;
+        int cls = wide ? Opcodes.CLASS_ALU64 : Opcodes.CLASS_ALU;
+        int off = 0;
+        int imm = immediate();
+        if (op == Opcodes.ALU_END) {
+            imm = new int[] {16, 32, 64}[rnd.nextInt(3)];
+            x = !wide && x; // ALU64 bswap has no register form
+        } else if (op == Opcodes.ALU_DIV || op == Opcodes.ALU_MOD) {
+            off = rnd.nextInt(2);
+        } else if (op == Opcodes.ALU_MOV && x) {
+            off = wide ? new int[] {0, 8, 16, 32}[rnd.nextInt(4)] : new int[] {0, 8, 16}[rnd.nextInt(3)];
+        }
+        emit(cls | (x ? Opcodes.SRC_X : Opcodes.SRC_K) | op, dst(), x ? src() : 0, off, x ? 0 : imm);
+    }
+
+    private void jump() {
+        boolean wide = rnd.nextBoolean();
+        boolean x = rnd.nextBoolean();
+        int op = rnd.nextInt(12) == 0 ? Opcodes.JMP_JA : CONDITIONS[rnd.nextInt(CONDITIONS.length)];
+        int cls = wide ? Opcodes.CLASS_JMP : Opcodes.CLASS_JMP32;
+        if (op == Opcodes.JMP_JA) {
+            x = false;
+        }
+        int target = out.size() + 1 + rnd.nextInt(1, 8);
+        if (op == Opcodes.JMP_JA && !wide) {
+            // gotol keeps its displacement in imm; -2 - target marks it for patching.
+            pending.add(new int[] {out.size(), -2 - target});
+            emit(Opcodes.JA32, 0, 0, 0, 0);
+            return;
+        }
+        pending.add(new int[] {out.size(), target});
+        emit(cls | (x ? Opcodes.SRC_X : Opcodes.SRC_K) | op, rnd.nextInt(10), x ? rnd.nextInt(11) : 0, 0,
+                x ? 0 : immediate());
+    }
+
+    private int stackOffset(int width) {
+        return -width * rnd.nextInt(1, 64 / width + 1);
+    }
+
+    private void stack() {
+        int size = SIZES[rnd.nextInt(4)];
+        int width = Opcodes.sizeBytes(size);
+        int off = stackOffset(width);
+        switch (rnd.nextInt(4)) {
+            case 0 -> emit(Opcodes.CLASS_STX | Opcodes.MODE_MEM | size, 10, src(), off, 0);
+            case 1 -> emit(Opcodes.CLASS_ST | Opcodes.MODE_MEM | size, 10, 0, off, immediate());
+            case 2 -> emit(Opcodes.CLASS_LDX | Opcodes.MODE_MEM | size, dst(), 10, off, 0);
+            default -> {
+                if (width == 8) {
+                    emit(Opcodes.CLASS_LDX | Opcodes.MODE_MEM | size, dst(), 10, off, 0);
+                } else {
+                    emit(Opcodes.CLASS_LDX | Opcodes.MODE_MEMSX | size, dst(), 10, off, 0);
+                }
+            }
+        }
+    }
+
+    private void atomic() {
+        int size = rnd.nextBoolean() ? Opcodes.SIZE_W : Opcodes.SIZE_DW;
+        int width = Opcodes.sizeBytes(size);
+        int op = ATOMIC_OPS[rnd.nextInt(ATOMIC_OPS.length)];
+        int base = 10;
+        int off = stackOffset(width);
+        if (rnd.nextInt(4) == 0) {
+            base = 1; // atomics on the input memory take the generic path
+            off = width * rnd.nextInt(MEMORY_SIZE / width);
+        }
+        emit(Opcodes.CLASS_STX | Opcodes.MODE_ATOMIC | size, base, dst(), off, op);
+    }
+
+    private void memory() {
+        int size = SIZES[rnd.nextInt(4)];
+        int width = Opcodes.sizeBytes(size);
+        // Mostly inside the memory; now and then past its end, which must fault identically.
+        int off = rnd.nextInt(50) == 0 ? MEMORY_SIZE - width + rnd.nextInt(1, 9) : rnd.nextInt(MEMORY_SIZE - width + 1);
+        switch (rnd.nextInt(4)) {
+            case 0 -> emit(Opcodes.CLASS_STX | Opcodes.MODE_MEM | size, 1, src(), off, 0);
+            case 1 -> emit(Opcodes.CLASS_ST | Opcodes.MODE_MEM | size, 1, 0, off, immediate());
+            case 2 -> emit(Opcodes.CLASS_LDX | Opcodes.MODE_MEM | size, dst(), 1, off, 0);
+            default -> emit(Opcodes.CLASS_LDX | (width == 8 ? Opcodes.MODE_MEM : Opcodes.MODE_MEMSX) | size, dst(), 1,
+                    off, 0);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package dev.jvmbpf.jit;
+
+import dev.jvmbpf.runtime.exec.Executable;
+import dev.jvmbpf.runtime.exec.HelperTable;
+import dev.jvmbpf.runtime.exec.Machine;
+import dev.jvmbpf.runtime.exec.Output;
+import dev.jvmbpf.runtime.isa.Instruction;
+import dev.jvmbpf.runtime.memory.Region;
+import dev.jvmbpf.runtime.program.BpfProgram;
+
+/** Loads and runs test programs on the JIT. */
+final class Runs {
+    private Runs() {
+    }
+
+    static Executable jit(Instruction[] code) {
+        return jit(code, HelperTable.empty());
+    }
+
+    static Executable jit(Instruction[] code, HelperTable helpers) {
+        return new JitEngine().load(BpfProgram.raw("test", code), helpers);
+    }
+
+    static long run(Executable exe) {
+        Machine m = exe.newMachine(Output.discard());
+        m.beginRun();
+        return exe.execute(m, 0, 0, 0, 0, 0);
+    }
+
+    /** Runs with {@code memory} registered as r1 (and its length in r2), as the vectors do. */
+    static long run(Executable exe, byte[] memory) {
+        Machine m = exe.newMachine(Output.discard());
+        m.beginRun();
+        long address = m.memory().register(Region.of("mem", memory, true));
+        return exe.execute(m, address, memory.length, 0, 0, 0);
+    }
+
+    static long run(Instruction[] code) {
+        return run(jit(code));
+    }
+}
