@@ -120,4 +120,43 @@ class PacketAndLockHelpersTest {
         String ino = new String(p.getInputStream().readAllBytes()).strip();
         assertEquals(p.waitFor() == 0 ? Long.parseLong(ino) : 0, id);
     }
+
+    @Test
+    void xdpAdjustHeadTailAndMeta() {
+        Harness h = new Harness();
+        XdpContext xdp = XdpContext.of(packet(64));
+        long ctx = xdp.install(h.machine).r1();
+        long data = h.machine.memory().load32(ctx);
+        assertEquals(0, h.call(44, ctx, 14));
+        assertEquals(50, xdp.packet().length);
+        assertEquals(14, xdp.packet()[0], "the Ethernet header is gone");
+        assertEquals(data + 14, h.machine.memory().load32(ctx), "data moved");
+        byte[] to = new byte[1];
+        assertEquals(0, h.call(189, ctx, 0, h.mem(to), 1));
+        assertEquals(14, to[0], "xdp_load_bytes follows the new data");
+        assertEquals(0, h.call(44, ctx, -14 - 8));
+        assertEquals(72, xdp.packet().length, "grew into the headroom");
+        assertEquals(0, xdp.packet()[0]);
+        assertEquals(-22, h.call(44, ctx, -256), "past the headroom (the kernel keeps 40 bytes for xdp_frame)");
+        assertEquals(-22, h.call(44, ctx, 72 - 13), "less than an Ethernet header would remain");
+        assertEquals(0, h.call(65, ctx, -2));
+        assertEquals(70, xdp.packet().length);
+        assertEquals(0, h.call(65, ctx, 100));
+        assertEquals(170, xdp.packet().length);
+        assertEquals(-22, h.call(65, ctx, 4000), "beyond the frame");
+        assertEquals(0, h.call(54, ctx, -8));
+        assertEquals(8, xdp.metadata().length);
+        assertEquals(-13, h.call(54, ctx, -6), "metadata length must be a multiple of 4");
+        assertEquals(-13, h.call(54, ctx, -28), "at most 32 bytes of metadata");
+        assertEquals(0, h.call(44, ctx, 4));
+        assertEquals(8, xdp.metadata().length, "the metadata moves with the data");
+        assertEquals(-22, h.call(44, h.mem(new byte[24]), 4), "not an XDP context");
+    }
+
+    @Test
+    void redirectReturnsTheVerdictOfTheProgramType() {
+        Harness h = new Harness();
+        assertEquals(7, h.call(23, 3, 0), "tc: TC_ACT_REDIRECT");
+        assertEquals(2, h.call(23, 3, 2), "tc: unknown flag, TC_ACT_SHOT");
+    }
 }

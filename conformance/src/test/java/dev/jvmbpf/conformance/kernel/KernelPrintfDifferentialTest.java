@@ -190,4 +190,58 @@ class KernelPrintfDifferentialTest {
         }
         return new String(b, 0, n, StandardCharsets.ISO_8859_1);
     }
+
+    private static final String[][] STRNCMP = {
+        {"abc", "3", "abd"}, {"abd", "3", "abc"}, {"abc", "3", "abc"}, {"abcX", "3", "abc"}, {"ab", "3", "abc"},
+        {"abc", "4", "ab"}, {"\u00ff", "1", "a"}, {"a", "1", "\u00ff"}, {"x", "1", ""}, {"", "1", "y"},
+        {"same", "5", "same"}, {"samf", "5", "same"}, {"hello", "2", "help"}};
+
+    /** The kernel's strncmp(s1, s1_sz, s2) with s2 in a frozen read-only map. */
+    private static long kernelStrncmp(byte[] s1, int size, byte[] s2) {
+        List<Integer> fds = new ArrayList<>();
+        try {
+            int s2Fd = BpfSyscall.createArrayMap("s2", s2.length, 1, BpfSyscall.BPF_F_RDONLY_PROG);
+            fds.add(s2Fd);
+            BpfSyscall.updateElement(s2Fd, 0, s2);
+            BpfSyscall.freezeMap(s2Fd);
+            int s1Fd = BpfSyscall.createArrayMap("s1", 16, 1, 0);
+            fds.add(s1Fd);
+            BpfSyscall.updateElement(s1Fd, 0, java.util.Arrays.copyOf(s1, 16));
+            String asm = "ldmapvalue %r6, " + s1Fd + ", 0\nmov %r1, %r6\nmov %r2, " + size + "\nldmapvalue %r3, "
+                    + s2Fd + ", 0\ncall 182\nstxdw [%r6+8], %r0\nmov %r0, 0\nexit\n";
+            int prog = BpfSyscall.loadProgram(BpfSyscall.PROG_TYPE_SOCKET_FILTER, "strncmp",
+                    Instruction.encode(Assembler.assemble(asm)));
+            fds.add(prog);
+            BpfSyscall.testRun(prog, new byte[64], 1);
+            return ByteBuffer.wrap(BpfSyscall.lookupElement(s1Fd, 0, 16)).order(ByteOrder.LITTLE_ENDIAN).getLong(8);
+        } finally {
+            fds.forEach(BpfSyscall::close);
+        }
+    }
+
+    private static long jvmbpfStrncmp(byte[] s1, int size, byte[] s2) {
+        Machine m = new Machine(BpfProgram.raw("strncmp", new Instruction[0]), StandardHelpers.table(),
+                Output.discard());
+        m.beginRun();
+        long a = m.memory().register(Region.of("s1", java.util.Arrays.copyOf(s1, 16), true));
+        long b = m.memory().register(Region.of("s2", s2, false));
+        return StandardHelpers.table().get(182).implementation().call(m, a, size, b, 0, 0);
+    }
+
+    @Test
+    void strncmpAgreesWithTheKernel() {
+        List<String> mismatches = new ArrayList<>();
+        for (String[] c : STRNCMP) {
+            byte[] s1 = c[0].getBytes(StandardCharsets.ISO_8859_1);
+            byte[] s2 = fmtBytes(Case.of(c[2]));
+            int size = Integer.parseInt(c[1]);
+            long k = kernelStrncmp(s1, size, s2);
+            long j = jvmbpfStrncmp(s1, size, s2);
+            if (k != j) {
+                mismatches.add("strncmp(\"" + c[0] + "\", " + size + ", \"" + c[2] + "\"): kernel " + k + ", jvmbpf " + j);
+            }
+        }
+        System.out.println("strncmp: " + STRNCMP.length + " cases compared with the kernel");
+        assertEquals(List.of(), mismatches);
+    }
 }

@@ -192,6 +192,79 @@ public final class Btf {
         return null;
     }
 
+    /** Where a field lies inside its outermost struct: bit offset, bit size (0 unless a bitfield), type id. */
+    public record Field(long bitOffset, int bitSize, int type) {
+        public long byteOffset() {
+            return bitOffset / 8;
+        }
+    }
+
+    /**
+     * Locates {@code path} inside type {@code id}: member names joined by dots, each optionally
+     * indexed ({@code args[1]}, {@code hdr.saddr}). Members of anonymous structs and unions are
+     * found as if they were direct members, as in C. Lets contexts be laid out by field name.
+     */
+    public Field field(int id, String path) {
+        long bit = 0;
+        int bitSize = 0;
+        int type = id;
+        for (String part : path.split("\\.", -1)) {
+            String name = part;
+            List<Integer> indexes = new ArrayList<>();
+            int bracket = part.indexOf('[');
+            if (bracket >= 0) {
+                name = part.substring(0, bracket);
+                for (String idx : part.substring(bracket + 1).split("\\]\\[?", -1)) {
+                    if (idx.isEmpty()) {
+                        continue;
+                    }
+                    try {
+                        indexes.add(Integer.parseInt(idx));
+                    } catch (NumberFormatException e) {
+                        throw new BtfException(where + ": bad index '" + idx + "' in field path " + path);
+                    }
+                }
+            }
+            if (!(resolve(type) instanceof BtfType.Composite c)) {
+                throw new BtfException(where + ": " + describe(type) + " has no member '" + name + "' (path " + path + ")");
+            }
+            Field f = member(c, name, 0);
+            if (f == null) {
+                throw new BtfException(where + ": " + describe(c.id()) + " has no member '" + name + "'");
+            }
+            bit += f.bitOffset();
+            bitSize = f.bitSize();
+            type = f.type();
+            for (int index : indexes) {
+                if (!(resolve(type) instanceof BtfType.Array a) || index < 0 || index >= a.length()) {
+                    throw new BtfException(where + ": index " + index + " is outside " + describe(type) + " (path "
+                            + path + ")");
+                }
+                bit += index * sizeOf(a.elementType()) * 8;
+                type = a.elementType();
+            }
+        }
+        return new Field(bit, bitSize, type);
+    }
+
+    private Field member(BtfType.Composite c, String name, int depth) {
+        if (depth > MAX_RESOLVE_DEPTH) {
+            return null;
+        }
+        for (BtfType.Member m : c.members()) {
+            if (m.name().equals(name)) {
+                return new Field(m.bitOffset(), m.bitSize(), m.type());
+            }
+            if (m.name().isEmpty() && resolve(m.type()) instanceof BtfType.Composite inner) {
+                Field f = member(inner, name, depth + 1);
+                if (f != null) {
+                    return new Field(m.bitOffset() + f.bitOffset(), f.bitSize(), f.type());
+                }
+            }
+        }
+        return null;
+    }
+
     /** A C-like spelling of type {@code id}: {@code struct event}, {@code __u32}, {@code char[16]}, {@code int *}. */
     public String describe(int id) {
         return describe(id, 0);

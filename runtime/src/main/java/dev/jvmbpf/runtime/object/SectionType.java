@@ -36,10 +36,11 @@ public record SectionType(ProgramType type, String note) {
     };
 
     public static SectionType of(String section) {
-        String head = section;
-        int slash = section.indexOf('/');
+        // libbpf's "?" prefix only turns off auto-loading; the type is the rest's.
+        String head = section.startsWith("?") ? section.substring(1) : section;
+        int slash = head.indexOf('/');
         if (slash >= 0) {
-            head = section.substring(0, slash);
+            head = head.substring(0, slash);
         }
         for (String[] k : KNOWN) {
             if (k[0].equals(head)) {

@@ -85,6 +85,28 @@ class BtfTest {
     }
 
     @Test
+    void fieldPathsWithIndexesAndAnonymousMembers() {
+        BtfBlob w = new BtfBlob();
+        int u32 = w.type("u32", BtfKind.INT, false, 0, 4, 32); // 1
+        int arr = w.type("", BtfKind.ARRAY, false, 0, 0, u32, u32, 4); // 2
+        int inner = w.type("inner", BtfKind.STRUCT, false, 2, 20, w.str("tag"), u32, 0, w.str("vals"), arr, 32); // 3
+        int anon = w.type("", BtfKind.UNION, false, 2, 4, w.str("as_int"), u32, 0, w.str("flags"), u32, 0); // 4
+        int outer = w.type("outer", BtfKind.STRUCT, false, 3, 32,
+                w.str("first"), u32, 0, w.str(""), anon, 32, w.str("in"), inner, 64); // 5
+        Btf btf = Btf.parse(w.bytes(), "t");
+        assertEquals(4, btf.field(outer, "flags").byteOffset(), "anonymous union members are direct members");
+        assertEquals(8 + 4 + 2 * 4, btf.field(outer, "in.vals[2]").byteOffset());
+        assertEquals(u32, btf.field(outer, "in.vals[2]").type());
+        assertEquals(inner, btf.field(outer, "in").type());
+        BtfException e = assertThrows(BtfException.class, () -> btf.field(outer, "in.vals[4]"));
+        assertTrue(e.getMessage().contains("index 4 is outside u32[4]"), e.getMessage());
+        e = assertThrows(BtfException.class, () -> btf.field(outer, "missing"));
+        assertTrue(e.getMessage().contains("struct outer has no member 'missing'"), e.getMessage());
+        assertThrows(BtfException.class, () -> btf.field(outer, "first.x"));
+        assertThrows(BtfException.class, () -> btf.field(outer, "in.vals[x]"));
+    }
+
+    @Test
     void formatsStructsWithStringsAndBitfields() {
         Btf btf = everyKind();
         byte[] v = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putInt(42).put("bash".getBytes())
@@ -182,6 +204,14 @@ class BtfTest {
         assertEquals(64, sysEnter.member("id").bitOffset());
         assertEquals(128, sysEnter.member("args").bitOffset());
         assertEquals("long unsigned int[6]", btf.describe(sysEnter.member("args").type()));
+        assertEquals(16 + 2 * 8, btf.field(sysEnter.id(), "args[2]").byteOffset());
+        assertEquals(8, btf.field(sysEnter.id(), "id").byteOffset());
+        BtfType.Composite skb = btf.struct("__sk_buff");
+        assertNotNull(skb);
+        assertEquals(0, btf.field(skb.id(), "len").byteOffset());
+        assertEquals(8, btf.field(skb.id(), "mark").byteOffset(), "len, pkt_type, mark: the UAPI layout");
+        BtfType.Composite xdp = btf.struct("xdp_md");
+        assertEquals(4, btf.field(xdp.id(), "data_end").byteOffset());
         BtfType.Composite task = btf.struct("task_struct");
         assertNotNull(task.member("pid"));
         assertEquals(4, btf.sizeOf(task.member("pid").type()));
