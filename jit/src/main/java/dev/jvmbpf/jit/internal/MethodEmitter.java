@@ -114,6 +114,10 @@ final class MethodEmitter {
     /** The per-method region cache: id of the cached region (-1: none), the region, and a scratch address. */
     private final int cacheIdSlot;
     private final int cacheRegionSlot;
+    private final int cacheDataSlot;
+    private final int cacheBaseSlot;
+    private final int cacheWritableSlot;
+    private final int cacheSizeSlot;
     private final int addressSlot;
 
     private final Label[] labels;
@@ -164,6 +168,11 @@ final class MethodEmitter {
         budgetSlot = next++;
         codeSlot = next++;
         cacheRegionSlot = next++;
+        cacheDataSlot = next++;
+        cacheBaseSlot = next++;
+        cacheWritableSlot = next++;
+        cacheSizeSlot = next;
+        next += 2;
         cacheIdSlot = next;
         next += 2;
         addressSlot = next;
@@ -277,6 +286,14 @@ final class MethodEmitter {
         mv.visitVarInsn(ISTORE, codeSlot);
         mv.visitInsn(org.objectweb.asm.Opcodes.ACONST_NULL);
         mv.visitVarInsn(ASTORE, cacheRegionSlot);
+        mv.visitInsn(org.objectweb.asm.Opcodes.ACONST_NULL);
+        mv.visitVarInsn(ASTORE, cacheDataSlot);
+        mv.visitInsn(ICONST_0);
+        mv.visitVarInsn(ISTORE, cacheBaseSlot);
+        mv.visitInsn(ICONST_0);
+        mv.visitVarInsn(ISTORE, cacheWritableSlot);
+        mv.visitInsn(LCONST_0);
+        mv.visitVarInsn(LSTORE, cacheSizeSlot);
         imm.pushLong(mv, -1);
         mv.visitVarInsn(LSTORE, cacheIdSlot);
         mv.visitVarInsn(ALOAD, 0);
@@ -924,11 +941,8 @@ final class MethodEmitter {
                     false);
         } else {
             emitCachedAccess(pc, s, insn.offset(), width, false, () -> {
-                mv.visitVarInsn(ALOAD, cacheRegionSlot);
-                mv.visitVarInsn(LLOAD, addressSlot);
-                mv.visitInsn(org.objectweb.asm.Opcodes.L2I);
-                imm.pushInt(mv, width);
-                mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "get", "(II)J", false);
+                cachedIndex();
+                mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "stackLoad" + width * 8, "([BI)J", false);
             }, () -> {
                 mv.visitVarInsn(ALOAD, memSlot);
                 mv.visitVarInsn(LLOAD, addressSlot);
@@ -962,12 +976,9 @@ final class MethodEmitter {
             mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "stackStore" + width * 8, "([BIJ)V", false);
         } else {
             emitCachedAccess(pc, d, insn.offset(), width, true, () -> {
-                mv.visitVarInsn(ALOAD, cacheRegionSlot);
-                mv.visitVarInsn(LLOAD, addressSlot);
-                mv.visitInsn(org.objectweb.asm.Opcodes.L2I);
-                imm.pushInt(mv, width);
+                cachedIndex();
                 storedValue(insn, stx);
-                mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "put", "(IIJ)V", false);
+                mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "stackStore" + width * 8, "([BIJ)V", false);
             }, () -> {
                 mv.visitVarInsn(ALOAD, memSlot);
                 mv.visitVarInsn(LLOAD, addressSlot);
@@ -976,6 +987,15 @@ final class MethodEmitter {
                 mv.visitMethodInsn(INVOKEVIRTUAL, Names.ADDRESS_SPACE, "store", "(JIJ)V", false);
             });
         }
+    }
+
+    /** Pushes the cached region's array and the index of the current address in it. */
+    private void cachedIndex() {
+        mv.visitVarInsn(ALOAD, cacheDataSlot);
+        mv.visitVarInsn(ILOAD, cacheBaseSlot);
+        mv.visitVarInsn(LLOAD, addressSlot);
+        mv.visitInsn(org.objectweb.asm.Opcodes.L2I);
+        mv.visitInsn(IADD);
     }
 
     /**
@@ -1006,14 +1026,11 @@ final class MethodEmitter {
         mv.visitInsn(LAND);
         imm.pushLong(mv, width);
         mv.visitInsn(LADD);
-        mv.visitVarInsn(ALOAD, cacheRegionSlot);
-        mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "size", "()I", false);
-        mv.visitInsn(I2L);
+        mv.visitVarInsn(LLOAD, cacheSizeSlot);
         mv.visitInsn(LCMP);
         mv.visitJumpInsn(IFGT, slowPath);
         if (write) {
-            mv.visitVarInsn(ALOAD, cacheRegionSlot);
-            mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "writable", "()Z", false);
+            mv.visitVarInsn(ILOAD, cacheWritableSlot);
             mv.visitJumpInsn(IFEQ, slowPath);
         }
         fast.run();
@@ -1029,6 +1046,20 @@ final class MethodEmitter {
         Label none = new Label();
         Label cached = new Label();
         mv.visitJumpInsn(org.objectweb.asm.Opcodes.IFNULL, none);
+        // Copy the region's fields to locals: the fast path then reads no memory but the data.
+        mv.visitVarInsn(ALOAD, cacheRegionSlot);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "data", "()[B", false);
+        mv.visitVarInsn(ASTORE, cacheDataSlot);
+        mv.visitVarInsn(ALOAD, cacheRegionSlot);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "base", "()I", false);
+        mv.visitVarInsn(ISTORE, cacheBaseSlot);
+        mv.visitVarInsn(ALOAD, cacheRegionSlot);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "writable", "()Z", false);
+        mv.visitVarInsn(ISTORE, cacheWritableSlot);
+        mv.visitVarInsn(ALOAD, cacheRegionSlot);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "size", "()I", false);
+        mv.visitInsn(I2L);
+        mv.visitVarInsn(LSTORE, cacheSizeSlot);
         mv.visitVarInsn(LLOAD, addressSlot);
         imm.pushInt(mv, 32);
         mv.visitInsn(org.objectweb.asm.Opcodes.LUSHR);
