@@ -30,6 +30,10 @@ final class FuzzCommand implements Callable<Integer> {
     @Option(names = "--count", defaultValue = "1000", paramLabel = "N", description = "Programs to run (default: ${DEFAULT-VALUE}).")
     long count;
 
+    @Option(names = "--from", defaultValue = "0", paramLabel = "I",
+            description = "Number of the first program (to run program I of a campaign again: --from I --count 1).")
+    long first;
+
     @Option(names = "--engines", paramLabel = "A,B,...",
             description = "Engines to compare (default: every registered engine that works here; the kernel is the reference).")
     String engines;
@@ -44,8 +48,8 @@ final class FuzzCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter outWriter = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (count < 0) {
-            err.println("jvmbpf: --count must not be negative: " + count);
+        if (count < 0 || first < 0) {
+            err.println("jvmbpf: --count and --from must not be negative: " + count + ", " + first);
             return 2;
         }
         List<Engine> list;
@@ -61,7 +65,8 @@ final class FuzzCommand implements Callable<Integer> {
         err.flush();
         Fuzzer.Report report;
         try {
-            report = Fuzzer.run(new Fuzzer.Options(seed, count, list, out, new PrintStream(System.err, true)));
+            report = Fuzzer.run(new Fuzzer.Options(seed, count, list, out, new PrintStream(System.err, true), 3000,
+                    Long.MAX_VALUE, first));
         } finally {
             for (Engine e : list) {
                 if (e instanceof AutoCloseable c) {

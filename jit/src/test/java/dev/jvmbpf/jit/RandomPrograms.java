@@ -159,6 +159,14 @@ final class RandomPrograms {
         } else if (op == Opcodes.ALU_MOV && x) {
             off = wide ? new int[] {0, 8, 16, 32}[rnd.nextInt(4)] : new int[] {0, 8, 16}[rnd.nextInt(3)];
         }
+        if (op == Opcodes.ALU_NEG) {
+            imm = 0; // reserved field
+        }
+        if (op == Opcodes.ALU_END) {
+            // le/be/bswap: the width is in imm, the source bit picks the byte order, src is reserved.
+            emit(cls | (x ? Opcodes.SRC_X : Opcodes.SRC_K) | op, dst(), 0, 0, imm);
+            return;
+        }
         emit(cls | (x ? Opcodes.SRC_X : Opcodes.SRC_K) | op, dst(), x ? src() : 0, off, x ? 0 : imm);
     }
 
@@ -178,6 +186,10 @@ final class RandomPrograms {
             return;
         }
         pending.add(new int[] {out.size(), target});
+        if (op == Opcodes.JMP_JA) {
+            emit(Opcodes.JA, 0, 0, 0, 0);
+            return;
+        }
         emit(cls | (x ? Opcodes.SRC_X : Opcodes.SRC_K) | op, rnd.nextInt(10), x ? rnd.nextInt(11) : 0, 0,
                 x ? 0 : immediate());
     }
@@ -190,15 +202,28 @@ final class RandomPrograms {
         int size = SIZES[rnd.nextInt(4)];
         int width = Opcodes.sizeBytes(size);
         int off = stackOffset(width);
+        int base = 10;
+        if (rnd.nextInt(3) == 0) {
+            // A pointer derived from r10, as clang passes stack buffers: base = r10 - k.
+            base = new int[] {6, 7, 8, 9}[rnd.nextInt(4)];
+            int k = 8 * rnd.nextInt(0, 5);
+            emit(Opcodes.CLASS_ALU64 | Opcodes.SRC_X | Opcodes.ALU_MOV, base, 10, 0, 0);
+            emit(Opcodes.CLASS_ALU64 | Opcodes.ALU_ADD, base, 0, 0, -k);
+            off += k;
+        }
+        int value = src();
+        while (value == base && base != 10) {
+            value = src();
+        }
         switch (rnd.nextInt(4)) {
-            case 0 -> emit(Opcodes.CLASS_STX | Opcodes.MODE_MEM | size, 10, src(), off, 0);
-            case 1 -> emit(Opcodes.CLASS_ST | Opcodes.MODE_MEM | size, 10, 0, off, immediate());
-            case 2 -> emit(Opcodes.CLASS_LDX | Opcodes.MODE_MEM | size, dst(), 10, off, 0);
+            case 0 -> emit(Opcodes.CLASS_STX | Opcodes.MODE_MEM | size, base, value, off, 0);
+            case 1 -> emit(Opcodes.CLASS_ST | Opcodes.MODE_MEM | size, base, 0, off, immediate());
+            case 2 -> emit(Opcodes.CLASS_LDX | Opcodes.MODE_MEM | size, dst(), base, off, 0);
             default -> {
                 if (width == 8) {
-                    emit(Opcodes.CLASS_LDX | Opcodes.MODE_MEM | size, dst(), 10, off, 0);
+                    emit(Opcodes.CLASS_LDX | Opcodes.MODE_MEM | size, dst(), base, off, 0);
                 } else {
-                    emit(Opcodes.CLASS_LDX | Opcodes.MODE_MEMSX | size, dst(), 10, off, 0);
+                    emit(Opcodes.CLASS_LDX | Opcodes.MODE_MEMSX | size, dst(), base, off, 0);
                 }
             }
         }

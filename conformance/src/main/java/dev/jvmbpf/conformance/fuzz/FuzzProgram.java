@@ -4,9 +4,11 @@ import dev.jvmbpf.runtime.isa.Instruction;
 
 /**
  * A generated program and the input memory it runs on (r1 = memory, r2 = its length).
- * {@code pinned} marks slots the minimizer must keep: the moves that turn a register that held a
- * derived pointer back into a scalar. Without them a pointer would flow into r0 or memory, and
- * engines legitimately differ on pointer values (the kernel's are real addresses).
+ * {@code pinned} marks slots the minimizer must keep: the stores that initialise the stack (the
+ * kernel lets root read stack nobody wrote and returns whatever was there) and the moves that
+ * turn a register that held a derived pointer back into a scalar (without them a pointer would
+ * flow into r0 or memory, and engines legitimately differ on pointer values). Without those
+ * slots a reduction could "keep" a mismatch that is only noise.
  */
 public record FuzzProgram(Instruction[] code, byte[] memory, boolean[] pinned) {
     public FuzzProgram {

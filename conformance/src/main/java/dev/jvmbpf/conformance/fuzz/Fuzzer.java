@@ -1,6 +1,5 @@
 package dev.jvmbpf.conformance.fuzz;
 
-import dev.jvmbpf.conformance.kernel.KernelEngine;
 import dev.jvmbpf.runtime.exec.Engine;
 import dev.jvmbpf.runtime.isa.Instruction;
 import java.io.IOException;
@@ -23,10 +22,11 @@ import java.util.TreeMap;
 public final class Fuzzer {
     /**
      * How a campaign runs. {@code out} may be null (mismatches are then only printed); the
-     * campaign stops early after {@code maxMismatches} mismatches.
+     * campaign stops early after {@code maxMismatches} mismatches. Programs are numbered from
+     * {@code first}, so one program of a campaign can be run again on its own.
      */
     public record Options(long seed, long count, List<Engine> engines, Path out, PrintStream progress,
-            int minimizeChecks, long maxMismatches) {
+            int minimizeChecks, long maxMismatches, long first) {
         public Options {
             engines = List.copyOf(engines);
             if (engines.isEmpty()) {
@@ -36,7 +36,12 @@ public final class Fuzzer {
         }
 
         public Options(long seed, long count, List<Engine> engines, Path out, PrintStream progress) {
-            this(seed, count, engines, out, progress, 3000, Long.MAX_VALUE);
+            this(seed, count, engines, out, progress, 3000, Long.MAX_VALUE, 0);
+        }
+
+        public Options(long seed, long count, List<Engine> engines, Path out, PrintStream progress,
+                int minimizeChecks, long maxMismatches) {
+            this(seed, count, engines, out, progress, minimizeChecks, maxMismatches, 0);
         }
     }
 
@@ -103,29 +108,16 @@ public final class Fuzzer {
     private final Options options;
     private final String reference;
     private final boolean kernelIsReference;
-    /** Two kernels with different stack poison: a program they disagree on reads uninitialised stack. */
-    private final KernelEngine poisonA;
-    private final KernelEngine poisonB;
 
     private Fuzzer(Options options) {
         this.options = options;
         Engine kernel = options.engines.stream().filter(e -> e.name().equals("kernel")).findFirst().orElse(null);
         this.kernelIsReference = kernel != null;
         this.reference = kernel != null ? kernel.name() : options.engines.getFirst().name();
-        this.poisonA = kernel instanceof KernelEngine ? KernelEngine.withStackPoison(0x5a5a5a5a5a5a5a5aL) : null;
-        this.poisonB = kernel instanceof KernelEngine ? KernelEngine.withStackPoison(0xc3c3c3c3c3c3c3c3L) : null;
     }
 
     public static Report run(Options options) {
-        Fuzzer f = new Fuzzer(options);
-        try {
-            return f.campaign();
-        } finally {
-            if (f.poisonA != null) {
-                f.poisonA.close();
-                f.poisonB.close();
-            }
-        }
+        return new Fuzzer(options).campaign();
     }
 
     private Report campaign() {
@@ -139,7 +131,8 @@ public final class Fuzzer {
         Coverage coverage = new Coverage();
         long rejected = 0;
         long programs = 0;
-        for (long i = 0; i < options.count && mismatches.size() < options.maxMismatches; i++) {
+        for (long i = options.first; i < options.first + options.count && mismatches.size() < options.maxMismatches;
+                i++) {
             programs++;
             long programSeed = ProgramGenerator.programSeed(options.seed, i);
             FuzzProgram program = ProgramGenerator.generate(programSeed);
@@ -160,10 +153,10 @@ public final class Fuzzer {
                     mismatches.add(reduce(i, programSeed, program));
                 }
             }
-            if ((i + 1) % 1000 == 0) {
+            if (programs % 1000 == 0) {
                 double seconds = (System.nanoTime() - start) / 1e9;
                 options.progress.printf("fuzz: %d/%d programs, %d rejected by the kernel, %d mismatches, %.0f programs/s%n",
-                        i + 1, options.count, rejected, mismatches.size(), (i + 1) / seconds);
+                        programs, options.count, rejected, mismatches.size(), programs / seconds);
             }
         }
         return new Report(programs, rejected, mismatches, counts, reasons, coverage, System.nanoTime() - start);
@@ -177,19 +170,6 @@ public final class Fuzzer {
             outcomes.put(e.name(), EngineHarness.run(e, code, memory));
         }
         return outcomes;
-    }
-
-    /**
-     * Whether the kernel's result does not depend on stack garbage. Deleting instructions can
-     * remove the stores that initialise the stack; the kernel lets root read such stack, the
-     * other engines read zeros, and the "mismatch" would be noise.
-     */
-    private boolean stackDeterministic(FuzzProgram p) {
-        if (poisonA == null) {
-            return true;
-        }
-        Outcome a = EngineHarness.run(poisonA, p.code(), p.memory());
-        return a.agreesWith(EngineHarness.run(poisonB, p.code(), p.memory()));
     }
 
     private boolean disagrees(Map<String, Outcome> outcomes) {
@@ -206,8 +186,7 @@ public final class Fuzzer {
     }
 
     private Mismatch reduce(long index, long programSeed, FuzzProgram program) {
-        FuzzProgram small = Minimizer.minimize(program, p -> disagrees(runAll(p)) && stackDeterministic(p),
-                options.minimizeChecks);
+        FuzzProgram small = Minimizer.minimize(program, p -> disagrees(runAll(p)), options.minimizeChecks);
         Map<String, Outcome> outcomes = runAll(small);
         Path vector = null;
         StringBuilder line = new StringBuilder("fuzz: mismatch in program " + index + " (seed " + options.seed

@@ -139,22 +139,25 @@ public final class ProgramGenerator {
     }
 
     private void function(int index) {
-        if (index == 0) {
-            mov64Reg(MEM, 1);
-            for (int r = 0; r <= 8; r++) {
-                initRegister(r);
-            }
-        } else {
-            mov64Reg(MEM, 5);
-            for (int r : new int[] {0, 5, 6, 7, 8}) {
-                initRegister(r);
+        // The register that brought the memory pointer is overwritten by a pinned move, so no
+        // reduction can leave a pointer where the program treats values as numbers.
+        int pointerArgument = index == 0 ? 1 : 5;
+        mov64Reg(MEM, pointerArgument);
+        int[] initialised = index == 0 ? new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8} : new int[] {0, 5, 6, 7, 8};
+        for (int r : initialised) {
+            int from = b.size();
+            initRegister(r);
+            if (r == pointerArgument) {
+                b.pinFrom(from);
             }
         }
+        // Pinned: root may read stack nobody wrote and gets whatever the kernel left there, so a
+        // reduction that deleted these stores would turn any mismatch into noise.
         for (int slot = 1; slot <= STACK_BYTES / 8; slot++) {
             if (rnd.nextBoolean()) {
-                b.emit(CLASS_ST | MODE_MEM | SIZE_DW, 10, 0, -8 * slot, imm32());
+                b.emitPinned(CLASS_ST | MODE_MEM | SIZE_DW, 10, 0, -8 * slot, imm32());
             } else {
-                b.emit(CLASS_STX | MODE_MEM | SIZE_DW, 10, rnd.nextInt(9), -8 * slot, 0);
+                b.emitPinned(CLASS_STX | MODE_MEM | SIZE_DW, 10, rnd.nextInt(9), -8 * slot, 0);
             }
         }
         int items = 3 + rnd.nextInt(index == 0 ? 32 : 12);
@@ -425,8 +428,9 @@ public final class ProgramGenerator {
         } else {
             // Pointer plus index. The mirrored form "index += r10" is left out on purpose: inside
             // a subprogram, Linux 6.18's verifier keeps tracking a stale constant in the slot
-            // written through such a pointer and prunes a branch the wrong way (see the report in
-            // the fuzz findings), so every campaign would keep rediscovering that one issue.
+            // written through such a pointer and prunes a branch the wrong way (test resource
+            // fuzz-findings/kernel-subprogram-stale-slot-after-scalar-plus-r10.data), so every
+            // campaign would keep rediscovering that one issue.
             int u = otherWritable(c, t);
             mov64Reg(u, readable());
             b.emit(CLASS_ALU64 | ALU_AND | SRC_K, u, 0, 0, 0x18);

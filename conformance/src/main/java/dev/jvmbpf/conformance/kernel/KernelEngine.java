@@ -18,10 +18,10 @@ import java.util.Map;
  * a program is acceptable and its JIT (or interpreter) runs it. The engine is the oracle the other
  * engines are compared with.
  *
- * <p>A program runs as a bpf-to-bpf subprogram of a small socket-filter wrapper that passes the
- * input memory (the value of a single-entry array map, so the verifier knows its size) in r1 and
- * its length in r2, and stores the subprogram's full 64-bit r0 into a second map: the test-run
- * return value alone has only 32 bits. Out of scope: programs with maps, {@code lddw} forms that
+ * <p>A program runs as a socket filter whose prologue passes the input memory (the value of a
+ * single-entry array map, so the verifier knows its size) in r1 and its length in r2, and whose
+ * entry function's exits go to an epilogue that stores the full 64-bit r0 into a second map: the
+ * test-run return value alone has only 32 bits. Out of scope: programs with maps, {@code lddw} forms that
  * name maps or functions, and anything that needs a context other than raw memory.
  *
  * <p>The maps are shared by every program this engine loads, so runs on one engine are serialized.
@@ -44,7 +44,7 @@ public final class KernelEngine implements Engine, AutoCloseable {
     }
 
     /**
-     * An engine that fills the stack below the wrapper with {@code pattern} before each run.
+     * An engine that fills the entry function's stack frame with {@code pattern} before each run.
      * The kernel lets privileged programs read stack they never wrote and returns whatever is
      * there; two engines with different patterns tell such a program by its differing results.
      */
@@ -97,6 +97,19 @@ public final class KernelEngine implements Engine, AutoCloseable {
         return pool.get(memorySize, writable);
     }
 
+
+    /**
+     * Verifies {@code program} as the engine would load it for {@code memorySize} bytes, but as a
+     * user with CAP_BPF and without CAP_PERFMON and CAP_SYS_ADMIN: that verifier refuses reads of
+     * uninitialised stack and pointers leaking into results or memory, which root may do and
+     * whose values the kernel does not define. Returns null when accepted, else the rejection.
+     * Other refusals of that mode (Spectre hardening of variable offsets) come back too.
+     */
+    public KernelRejectedException strictRejection(BpfProgram program, int memorySize, long r2) {
+        Maps maps = maps(memorySize, true);
+        byte[] code = Instruction.encode(KernelExecutable.wrap(program.instructionsView(), maps, memorySize, r2, null));
+        return StrictLoader.INSTANCE.check(program.name(), code);
+    }
 
     /** Closes the maps. Programs loaded from this engine keep working: the kernel holds their maps. */
     @Override

@@ -81,6 +81,13 @@ public final class KernelExecutable implements Executable, AutoCloseable {
             return l;
         }
         KernelEngine.Maps maps = engine.maps(key.memorySize, key.writable);
+        String fallsOff = fallsOffEntryFunction(program.instructionsView());
+        if (fallsOff != null) {
+            // The epilogue follows the entry function, so the kernel would not see this itself.
+            l = new Loaded(-1, maps, new KernelRejectedException(program.name(), "EINVAL", fallsOff));
+            loaded.put(key, l);
+            return l;
+        }
         byte[] code = Instruction.encode(wrap(program.instructionsView(), maps, key.memorySize, key.r2,
                 engine.stackPoison()));
         try {
@@ -96,51 +103,124 @@ public final class KernelExecutable implements Executable, AutoCloseable {
         return l;
     }
 
+    private static final int ALU64_MOV_K = Opcodes.CLASS_ALU64 | Opcodes.ALU_MOV | Opcodes.SRC_K;
+    private static final int EPILOGUE = 5; // lddw (2 slots), stxdw, mov, exit
+
     /**
-     * The wrapper: r1 = memory (or 0 without memory), r2 = length, call the program as a
-     * subprogram, store its r0 in the result map, return 0. With a poison pattern it first calls
-     * a function that fills a full 512-byte frame with it: the program's frames, at the same
-     * depth, then start out holding the pattern.
+     * The program as the kernel loads it. Its entry function stays the kernel's main program,
+     * so it keeps the whole 512-byte frame and all 8 call frames: a prologue sets r1 = memory
+     * (or 0 without memory) and r2 = length, every {@code exit} of the entry function becomes a
+     * jump to an epilogue, inserted where the entry function ends, that stores the full 64-bit
+     * r0 in the result map (the test-run return value has only 32 bits) and returns 0. Jumps and
+     * calls that cross an insertion are re-aimed. With a poison pattern the prologue first fills
+     * the entry function's frame with it.
      */
     static Instruction[] wrap(Instruction[] body, KernelEngine.Maps maps, int memorySize, long r2, Long poison) {
+        int mainEnd = entryFunctionEnd(body);
         List<Instruction> w = new ArrayList<>();
-        int poisonCallPc = -1;
         if (poison != null) {
-            poisonCallPc = w.size();
-            w.add(null);
-        }
-        if (memorySize > 0) {
-            w.add(Instruction.of(Opcodes.LDDW, 1, Opcodes.PSEUDO_MAP_VALUE, 0, maps.memoryFd()));
-            w.add(Instruction.of(0, 0, 0, 0, 0));
-        } else {
-            w.add(Instruction.of(Opcodes.CLASS_ALU64 | Opcodes.ALU_MOV | Opcodes.SRC_K, 1, 0, 0, 0));
-        }
-        if (r2 == (int) r2) {
-            w.add(Instruction.of(Opcodes.CLASS_ALU64 | Opcodes.ALU_MOV | Opcodes.SRC_K, 2, 0, 0, (int) r2));
-        } else {
-            w.add(Instruction.of(Opcodes.LDDW, 2, 0, 0, (int) r2));
-            w.add(Instruction.of(0, 0, 0, 0, (int) (r2 >>> 32)));
-        }
-        int callPc = w.size();
-        w.add(null);
-        w.add(Instruction.of(Opcodes.LDDW, 1, Opcodes.PSEUDO_MAP_VALUE, 0, maps.resultFd()));
-        w.add(Instruction.of(0, 0, 0, 0, 0));
-        w.add(Instruction.of(Opcodes.CLASS_STX | Opcodes.MODE_MEM | Opcodes.SIZE_DW, 1, 0, 0, 0));
-        w.add(Instruction.of(Opcodes.CLASS_ALU64 | Opcodes.ALU_MOV | Opcodes.SRC_K, 0, 0, 0, 0));
-        w.add(Instruction.of(Opcodes.EXIT, 0, 0, 0, 0));
-        if (poison != null) {
-            w.set(poisonCallPc, Instruction.of(Opcodes.CALL, 0, Opcodes.CALL_LOCAL, 0, w.size() - (poisonCallPc + 1)));
             w.add(Instruction.of(Opcodes.LDDW, 1, 0, 0, (int) (long) poison));
             w.add(Instruction.of(0, 0, 0, 0, (int) (poison >>> 32)));
             for (int off = 8; off <= 512; off += 8) {
                 w.add(Instruction.of(Opcodes.CLASS_STX | Opcodes.MODE_MEM | Opcodes.SIZE_DW, 10, 1, -off, 0));
             }
-            w.add(Instruction.of(Opcodes.CLASS_ALU64 | Opcodes.ALU_MOV | Opcodes.SRC_K, 0, 0, 0, 0));
+        }
+        if (memorySize > 0) {
+            w.add(Instruction.of(Opcodes.LDDW, 1, Opcodes.PSEUDO_MAP_VALUE, 0, maps.memoryFd()));
+            w.add(Instruction.of(0, 0, 0, 0, 0));
+        } else {
+            w.add(Instruction.of(ALU64_MOV_K, 1, 0, 0, 0));
+        }
+        if (r2 == (int) r2) {
+            w.add(Instruction.of(ALU64_MOV_K, 2, 0, 0, (int) r2));
+        } else {
+            w.add(Instruction.of(Opcodes.LDDW, 2, 0, 0, (int) r2));
+            w.add(Instruction.of(0, 0, 0, 0, (int) (r2 >>> 32)));
+        }
+        for (int pc = 0; pc < body.length; pc++) {
+            if (pc == mainEnd) {
+                w.add(Instruction.of(Opcodes.LDDW, 1, Opcodes.PSEUDO_MAP_VALUE, 0, maps.resultFd()));
+                w.add(Instruction.of(0, 0, 0, 0, 0));
+                w.add(Instruction.of(Opcodes.CLASS_STX | Opcodes.MODE_MEM | Opcodes.SIZE_DW, 1, 0, 0, 0));
+                w.add(Instruction.of(ALU64_MOV_K, 0, 0, 0, 0));
+                w.add(Instruction.of(Opcodes.EXIT, 0, 0, 0, 0));
+            }
+            w.add(relocate(body, pc, mainEnd));
+            if (body[pc].isWide() && pc + 1 < body.length) {
+                w.add(body[++pc]);
+            }
+        }
+        if (mainEnd == body.length) {
+            w.add(Instruction.of(Opcodes.LDDW, 1, Opcodes.PSEUDO_MAP_VALUE, 0, maps.resultFd()));
+            w.add(Instruction.of(0, 0, 0, 0, 0));
+            w.add(Instruction.of(Opcodes.CLASS_STX | Opcodes.MODE_MEM | Opcodes.SIZE_DW, 1, 0, 0, 0));
+            w.add(Instruction.of(ALU64_MOV_K, 0, 0, 0, 0));
             w.add(Instruction.of(Opcodes.EXIT, 0, 0, 0, 0));
         }
-        w.set(callPc, Instruction.of(Opcodes.CALL, 0, Opcodes.CALL_LOCAL, 0, w.size() - (callPc + 1)));
-        w.addAll(List.of(body));
         return w.toArray(Instruction[]::new);
+    }
+
+    /** The kernel's complaint when the entry function's last instruction may fall through, else null. */
+    static String fallsOffEntryFunction(Instruction[] body) {
+        int end = entryFunctionEnd(body);
+        if (end == 0) {
+            return "no instructions";
+        }
+        int last = end - 1;
+        if (last > 0 && body[last - 1].isWide()) {
+            last--;
+        }
+        int op = body[last].opcode();
+        return op == Opcodes.EXIT || op == Opcodes.JA || op == Opcodes.JA32 ? null
+                : "last insn is not an exit or jmp";
+    }
+
+    /** Where the entry function ends: the first target of a local call after pc 0, or the end. */
+    static int entryFunctionEnd(Instruction[] body) {
+        int end = body.length;
+        for (int pc = 0; pc < body.length; pc++) {
+            if (isLocalCall(body[pc])) {
+                int target = pc + 1 + body[pc].imm();
+                if (target > 0 && target < end) {
+                    end = target;
+                }
+            }
+            if (body[pc].isWide()) {
+                pc++;
+            }
+        }
+        return end;
+    }
+
+    /** The instruction at {@code pc} once the epilogue sits at {@code mainEnd}. */
+    private static Instruction relocate(Instruction[] body, int pc, int mainEnd) {
+        Instruction i = body[pc];
+        boolean inMain = pc < mainEnd;
+        if (inMain && i.opcode() == Opcodes.EXIT) {
+            return Instruction.of(Opcodes.JA, 0, 0, mainEnd - pc - 1, 0);
+        }
+        int cls = i.instructionClass();
+        if (cls != Opcodes.CLASS_JMP && cls != Opcodes.CLASS_JMP32) {
+            return i;
+        }
+        int op = Opcodes.aluOp(i.opcode());
+        if (op == Opcodes.JMP_EXIT || op == Opcodes.JMP_CALL && !isLocalCall(i)) {
+            return i;
+        }
+        boolean inImm = isLocalCall(i) || i.opcode() == Opcodes.JA32;
+        int rel = inImm ? i.imm() : i.offset();
+        int target = pc + 1 + rel;
+        // Only a transfer across mainEnd moves relative to its target.
+        int shift = inMain && target >= mainEnd ? EPILOGUE : !inMain && target < mainEnd ? -EPILOGUE : 0;
+        if (shift == 0) {
+            return i;
+        }
+        return inImm ? Instruction.of(i.opcode(), i.dst(), i.src(), i.offset(), rel + shift)
+                : Instruction.of(i.opcode(), i.dst(), i.src(), rel + shift, i.imm());
+    }
+
+    private static boolean isLocalCall(Instruction i) {
+        return i.opcode() == Opcodes.CALL && i.src() == Opcodes.CALL_LOCAL;
     }
 
     /** The kernel accepts letters, digits, '_' and '.' in object names, at most 15 of them. */

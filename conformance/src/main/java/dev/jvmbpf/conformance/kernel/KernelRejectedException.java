@@ -11,21 +11,9 @@ public final class KernelRejectedException extends LoadException {
     private final String errno;
 
     public KernelRejectedException(String programName, String errno, String verifierLog) {
-        super("kernel verifier rejected " + programName + " (" + errno + ")" + summary(verifierLog)
-                + wrapperNote(verifierLog));
+        super("kernel verifier rejected " + programName + " (" + errno + ")" + summary(verifierLog));
         this.errno = errno;
         this.verifierLog = verifierLog;
-    }
-
-    /** Rejections that come from running the program as a subprogram of the engine's wrapper. */
-    private static String wrapperNote(String log) {
-        if (log.contains("LD_ABS is not allowed in subprogs")) {
-            return " [the kernel engine runs programs as a subprogram, where LD_ABS/LD_IND need BTF]";
-        }
-        if (log.contains("frames is too deep")) {
-            return " [the kernel engine's wrapper takes one of the 8 frames]";
-        }
-        return "";
     }
 
     private static String summary(String log) {

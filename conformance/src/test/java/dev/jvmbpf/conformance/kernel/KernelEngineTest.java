@@ -123,6 +123,25 @@ class KernelEngineTest {
     }
 
     @Test
+    void strictVerificationRefusesWhatOnlyRootMayDo() {
+        Instruction[] readsUninitialised = {
+            ins(Opcodes.CLASS_LDX | Opcodes.MODE_MEM | Opcodes.SIZE_DW, 0, 10, -16, 0),
+            ins(Opcodes.EXIT, 0, 0, 0, 0)};
+        Instruction[] fine = {
+            ins(Opcodes.CLASS_ST | Opcodes.MODE_MEM | Opcodes.SIZE_DW, 10, 0, -16, 3),
+            ins(Opcodes.CLASS_LDX | Opcodes.MODE_MEM | Opcodes.SIZE_DW, 0, 10, -16, 0),
+            ins(Opcodes.EXIT, 0, 0, 0, 0)};
+        try (KernelEngine engine = new KernelEngine()) {
+            load(engine, readsUninitialised).prepare(0, true, 0);
+            KernelRejectedException e = engine.strictRejection(BpfProgram.raw("uninit", readsUninitialised), 0, 0);
+            assertTrue(e != null && e.verifierLog().contains("invalid read from stack"), String.valueOf(e));
+            assertEquals(null, engine.strictRejection(BpfProgram.raw("fine", fine), 0, 0));
+            // The process itself keeps its privileges.
+            assertEquals(3, load(engine, fine).run(new byte[0], true, 0).r0());
+        }
+    }
+
+    @Test
     void mapReferencesAreOutOfScope() {
         try (KernelEngine engine = new KernelEngine()) {
             LoadException e = assertThrows(LoadException.class, () -> load(engine,

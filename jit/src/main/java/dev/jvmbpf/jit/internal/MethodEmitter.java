@@ -65,6 +65,7 @@ import dev.jvmbpf.runtime.exec.Machine;
 import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.isa.Opcodes;
 import dev.jvmbpf.runtime.memory.AddressSpace;
+import dev.jvmbpf.runtime.verifier.VerifiedProgram;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.objectweb.asm.Label;
@@ -874,9 +875,21 @@ final class MethodEmitter {
         mv.visitLabel(inside);
     }
 
-    /** True when {@code base + offset} with {@code base == r10} provably lies inside the frame. */
-    private boolean onStack(int base, int offset, int width) {
-        return plan.stackDirect && base == 10 && offset >= -AddressSpace.FRAME_SIZE && offset + width <= 0;
+    private static final int NOT_ON_STACK = VerifiedProgram.NO_STACK_OFFSET;
+
+    /**
+     * The offset from the frame top of an access proven inside the current frame: {@code r10 +
+     * constant} seen here, or any register the verifier proved to hold r10 plus a constant.
+     * {@link #NOT_ON_STACK} otherwise.
+     */
+    private int stackOffset(int pc, int base, int offset, int width) {
+        if (!plan.stackDirect) {
+            return NOT_ON_STACK;
+        }
+        int proven = base == 10 ? offset
+                : unit.stackOffsets != null ? unit.stackOffsets[pc] : NOT_ON_STACK;
+        return proven != NOT_ON_STACK && proven >= -AddressSpace.FRAME_SIZE && proven + width <= 0 ? proven
+                : NOT_ON_STACK;
     }
 
     private void stackIndex(int offset) {
@@ -904,8 +917,9 @@ final class MethodEmitter {
             return;
         }
         int s = insn.src();
-        if (onStack(s, insn.offset(), width)) {
-            stackIndex(insn.offset());
+        int frameOffset = stackOffset(pc, s, insn.offset(), width);
+        if (frameOffset != NOT_ON_STACK) {
+            stackIndex(frameOffset);
             mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "stackLoad" + width * 8 + (signed ? "s" : ""), "([BI)J",
                     false);
         } else {
@@ -941,8 +955,9 @@ final class MethodEmitter {
             invalid(pc, "unknown store mode");
             return;
         }
-        if (onStack(d, insn.offset(), width)) {
-            stackIndex(insn.offset());
+        int frameOffset = stackOffset(pc, d, insn.offset(), width);
+        if (frameOffset != NOT_ON_STACK) {
+            stackIndex(frameOffset);
             storedValue(insn, stx);
             mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "stackStore" + width * 8, "([BIJ)V", false);
         } else {
@@ -1063,8 +1078,9 @@ final class MethodEmitter {
             default -> op == Opcodes.ATOMIC_XCHG || op == Opcodes.ATOMIC_CMPXCHG;
         };
         // Unknown operations take the generic path, which faults exactly as the interpreter does.
-        if (known && onStack(d, insn.offset(), width) && (insn.offset() & (width - 1)) == 0) {
-            stackIndex(insn.offset());
+        int frameOffset = stackOffset(pc, d, insn.offset(), width);
+        if (known && frameOffset != NOT_ON_STACK && (frameOffset & (width - 1)) == 0) {
+            stackIndex(frameOffset);
             imm.pushInt(mv, width);
             imm.pushInt(mv, op);
             load(s);

@@ -62,6 +62,11 @@ public final class CodeBuilder {
         emit(0, 0, 0, 0, (int) (value >>> 32));
     }
 
+    /** Pins the slots emitted from {@code fromSlot} on (see {@link #pinned()}). */
+    public void pinFrom(int fromSlot) {
+        pinned.set(fromSlot, slots.size());
+    }
+
     /** A jump (JMP or JMP32 class, any op) to {@code target}; {@code ja32} keeps its offset in imm. */
     public void jump(int opcode, int dst, int src, int imm, Label target) {
         slots.add(new Pending(Instruction.of(opcode, dst, src, 0, imm), target));
