@@ -55,6 +55,24 @@ public final class Probe {
         return out.length;
     }
 
+    /**
+     * bpf_probe_write_user: writes into memory the program can reach and write (there is no other
+     * user memory here); anything else is -EFAULT.
+     */
+    public static long writeUser(Machine m, long dst, long src, long size, long r4, long r5) {
+        long len = Mem.u32(size);
+        AddressSpace mem = m.memory();
+        byte[] bytes = Mem.read(mem, src, len, "probe_write_user");
+        if (len == 0) {
+            return 0;
+        }
+        if (!mem.isAccessible(dst, len, true)) {
+            return -Errno.EFAULT;
+        }
+        mem.write(dst, bytes, 0, bytes.length);
+        return 0;
+    }
+
     /** Whether {@code [address, address + length)} can be read: used by helpers that tolerate bad pointers. */
     static boolean readable(AddressSpace mem, long address, long length) {
         Region r = mem.regionOf(address);
