@@ -46,12 +46,35 @@ public final class Verifier {
     private final BitSet secondSlots = new BitSet();
     private int[] entries;
 
-    private Verifier(Instruction[] insns, HelperTable helpers) {
+    private final Options options;
+
+    private Verifier(Instruction[] insns, HelperTable helpers, Options options) {
         this.insns = insns;
         this.helpers = helpers;
+        this.options = options;
     }
 
+    /**
+     * How strict the checks are where the kernel's verifier depends on the loader's privileges.
+     *
+     * @param uninitializedStackReads whether reading stack bytes no path has written is allowed
+     *     (the bytes read as an unknown scalar), as the kernel allows it to loaders with
+     *     {@code CAP_PERFMON} (root) since Linux 6.3; when false such a read is refused with
+     *     "invalid read from stack", as the kernel refuses it to unprivileged loaders
+     */
+    public record Options(boolean uninitializedStackReads) {
+        /** The kernel's rules for a privileged (root) loader: what the engines and the CLI use. */
+        public static final Options PRIVILEGED = new Options(true);
+        /** The kernel's rules for an unprivileged loader where they differ (stack initialisation). */
+        public static final Options UNPRIVILEGED = new Options(false);
+    }
+
+    /** Verifies with the rules of a privileged loader ({@link Options#PRIVILEGED}). */
     public static VerifiedProgram verify(BpfProgram program, HelperTable helpers) {
+        return verify(program, helpers, Options.PRIVILEGED);
+    }
+
+    public static VerifiedProgram verify(BpfProgram program, HelperTable helpers, Options options) {
         Instruction[] insns = program.instructionsView();
         if (insns.length == 0) {
             throw new VerifierException(VerifierException.NO_PC, null, "program has no instructions");
@@ -65,7 +88,7 @@ public final class Verifier {
         } catch (InvalidInstructionException e) {
             throw new VerifierException(e.index(), text(insns, e.index()), e.reason());
         }
-        Verifier v = new Verifier(insns, helpers);
+        Verifier v = new Verifier(insns, helpers, options);
         return v.run(program);
     }
 
@@ -103,7 +126,8 @@ public final class Verifier {
         for (int s = 0; s < entries.length; s++) {
             depths[s] = new StackFlow(insns, entries[s], end(s), targets, stackOffsets, reachable, this::error).run();
         }
-        return new VerifiedProgram(program, entries, stackOffsets, targets, reachable, depths);
+        ProvenAccess[] proofs = new TypeFlow(insns, program, helpers, options, targets, this::error).run();
+        return new VerifiedProgram(program, entries, stackOffsets, targets, reachable, depths, proofs);
     }
 
     private int[] findSubprograms() {
