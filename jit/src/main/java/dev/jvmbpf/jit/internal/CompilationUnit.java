@@ -32,7 +32,10 @@ import dev.jvmbpf.runtime.exec.LoadException;
 import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.isa.Opcodes;
 import dev.jvmbpf.runtime.program.BpfProgram;
+import dev.jvmbpf.runtime.verifier.VerifiedProgram;
+import dev.jvmbpf.runtime.verifier.Verifier;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -60,6 +63,12 @@ final class CompilationUnit {
     final BpfProgram program;
     /** True when the program loads function pointers, so helpers may call back into it. */
     final boolean takesFunctionPointers;
+    /**
+     * Per pc, the frame-pointer-relative offset the verifier proved for the access there
+     * ({@code VerifiedProgram.NO_STACK_OFFSET} otherwise), or null when the verifier did not
+     * accept the program or split it into other functions than this compiler.
+     */
+    final int[] stackOffsets;
     /** Helper ids called statically, mapped to their field names. */
     private final TreeMap<Integer, String> helperFields = new TreeMap<>();
     private final FunctionPlan[] plans;
@@ -74,9 +83,24 @@ final class CompilationUnit {
             pointers |= !layout.wideTail[pc] && ProgramLayout.isFunctionPointer(layout.code[pc]);
         }
         this.takesFunctionPointers = pointers;
+        this.stackOffsets = provenStackOffsets(program, helpers, layout);
         this.plans = new FunctionPlan[layout.functionCount()];
         for (int f = 0; f < plans.length; f++) {
             plans[f] = plan(f);
+        }
+    }
+
+    /**
+     * Asks the verifier which accesses provably hit the current frame (through a copy of r10 plus
+     * constants, as clang emits). The JIT accepts the programs the interpreter accepts, so a
+     * program the verifier refuses is still compiled, only without these facts.
+     */
+    private static int[] provenStackOffsets(BpfProgram program, HelperTable helpers, ProgramLayout layout) {
+        try {
+            VerifiedProgram verified = Verifier.verify(program, helpers);
+            return Arrays.equals(verified.subprogramEntries(), layout.functionStarts) ? verified.stackOffsets() : null;
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 
