@@ -1,11 +1,11 @@
 package dev.jvmbpf.cli;
 
+import dev.jvmbpf.cli.internal.HexArgument;
 import dev.jvmbpf.cli.internal.RunReport;
 import dev.jvmbpf.conformance.ConformanceHelpers;
 import dev.jvmbpf.helpers.run.BpfRuntime;
 import dev.jvmbpf.helpers.run.ContextBuilder;
 import dev.jvmbpf.helpers.run.LoadedProgram;
-import dev.jvmbpf.helpers.run.internal.Numbers;
 import dev.jvmbpf.jit.JitEngine;
 import dev.jvmbpf.runtime.exec.Engine;
 import dev.jvmbpf.runtime.exec.LoadException;
@@ -149,7 +149,7 @@ final class RunCommand implements Callable<Integer> {
         if (packet != null) {
             context.packet(read(packet, "packet"));
         } else if (packetHex != null) {
-            context.packet(Numbers.hexBytes(packetHex));
+            context.packet(HexArgument.parse(packetHex));
         }
         for (String assignment : ctx) {
             int eq = assignment.indexOf('=');
@@ -197,8 +197,8 @@ final class RunCommand implements Callable<Integer> {
         String keyText = eq < 0 ? rest : rest.substring(0, eq);
         int valueSize = runtime.object().map(map).spec().valueSize();
         try {
-            byte[] key = Numbers.hexBytes(keyText);
-            byte[] value = eq < 0 ? new byte[valueSize] : Numbers.hexBytes(rest.substring(eq + 1));
+            byte[] key = HexArgument.parse(keyText);
+            byte[] value = eq < 0 ? new byte[valueSize] : HexArgument.parse(rest.substring(eq + 1));
             runtime.update(map, key, value);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--map-update " + spec + ": " + e.getMessage());

@@ -9,19 +9,6 @@ public final class Numbers {
     private Numbers() {
     }
 
-    /**
-     * The 64-bit pattern of {@code text}: anything from {@code -2^63} to {@code 2^64 - 1}, so
-     * {@code -1} and {@code 0xffffffffffffffff} are the same value. Throws
-     * {@link IllegalArgumentException} naming the text otherwise.
-     */
-    public static long parse(String text) {
-        BigInteger v = parseBig(text);
-        if (v.bitLength() > 64 || v.compareTo(BigInteger.ONE.shiftLeft(63).negate()) < 0) {
-            throw new IllegalArgumentException("'" + text + "' does not fit in 64 bits");
-        }
-        return v.longValue();
-    }
-
     /** The exact value of {@code text}, unbounded. */
     public static BigInteger parseBig(String text) {
         String t = text.strip().replace("_", "");
@@ -62,25 +49,5 @@ public final class Numbers {
     /** The low 64 bits of {@code v}. */
     public static long low64(BigInteger v) {
         return v.mod(TWO_64).longValue();
-    }
-
-    /**
-     * Bytes written as hex: {@code 0a000001}, {@code 0a 00 00 01}, {@code 0a:00:00:01}, with an
-     * optional {@code 0x}. Throws {@link IllegalArgumentException} naming the text otherwise.
-     */
-    public static byte[] hexBytes(String text) {
-        String t = text.strip();
-        if (t.startsWith("0x") || t.startsWith("0X")) {
-            t = t.substring(2);
-        }
-        t = t.replaceAll("[\\s:_-]", "");
-        if (t.length() % 2 != 0) {
-            throw new IllegalArgumentException("hex '" + text + "' has an odd number of digits");
-        }
-        try {
-            return java.util.HexFormat.of().parseHex(t);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("'" + text + "' is not hex bytes");
-        }
     }
 }

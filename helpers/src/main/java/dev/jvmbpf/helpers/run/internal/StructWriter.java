@@ -27,7 +27,10 @@ public final class StructWriter {
         try {
             field = btf.field(struct.id(), path);
         } catch (BtfException e) {
-            throw new IllegalArgumentException(describe() + " has no field '" + path + "'");
+            // The BTF message starts with the object's name, which the caller knows already.
+            String detail = e.getMessage().substring(e.getMessage().indexOf(": ") + 2);
+            throw new IllegalArgumentException(describe() + " has no field '" + path + "'"
+                    + (detail.contains("has no member") ? "" : " (" + detail + ")"));
         }
         BtfType type = btf.resolve(field.type());
         long offset = field.byteOffset();
