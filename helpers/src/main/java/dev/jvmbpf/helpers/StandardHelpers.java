@@ -72,6 +72,8 @@ public final class StandardHelpers {
         add(l, 7, Task::prandomU32);
         add(l, 8, Task::smpProcessorId);
         add(l, 9, Packets::skbStoreBytes, PTR_TO_CTX, ANYTHING, PTR_TO_MEM, CONST_SIZE, ANYTHING);
+        add(l, 10, Packets::l3CsumReplace, PTR_TO_CTX, ANYTHING, ANYTHING, ANYTHING, ANYTHING);
+        add(l, 11, Packets::l4CsumReplace, PTR_TO_CTX, ANYTHING, ANYTHING, ANYTHING, ANYTHING);
         add(l, 12, Control::tailCall, PTR_TO_CTX, CONST_MAP_PTR, ANYTHING);
         add(l, 14, Task::pidTgid);
         add(l, 15, Task::uidGid);
@@ -81,6 +83,7 @@ public final class StandardHelpers {
         add(l, 26, Packets::skbLoadBytes, PTR_TO_CTX, ANYTHING, PTR_TO_UNINIT_MEM, CONST_SIZE);
         add(l, 28, Packets::csumDiff, PTR_TO_MEM, CONST_SIZE_OR_ZERO, PTR_TO_MEM, CONST_SIZE_OR_ZERO, ANYTHING);
         add(l, 35, Task::currentTask);
+        add(l, 36, Probe::writeUser, ANYTHING, PTR_TO_MEM, CONST_SIZE);
         add(l, 42, Task::numaNodeId);
         add(l, 44, Xdp::adjustHead, PTR_TO_CTX, ANYTHING);
         add(l, 45, Probe::readStr, PTR_TO_UNINIT_MEM, CONST_SIZE_OR_ZERO, ANYTHING);
@@ -100,6 +103,7 @@ public final class StandardHelpers {
         add(l, 115, Probe::readStr, PTR_TO_UNINIT_MEM, CONST_SIZE_OR_ZERO, ANYTHING);
         add(l, 118, Task::jiffies64);
         add(l, 125, Task::ktimeBootNs);
+        add(l, 148, Probe::read, PTR_TO_UNINIT_MEM, CONST_SIZE_OR_ZERO, ANYTHING);
         add(l, 130, Buffers::ringbufOutput, CONST_MAP_PTR, PTR_TO_MEM, CONST_SIZE_OR_ZERO, ANYTHING);
         add(l, 131, Buffers::ringbufReserve, CONST_MAP_PTR, ANYTHING, ANYTHING);
         add(l, 132, Buffers::ringbufSubmit, PTR_TO_ALLOC_MEM, ANYTHING);

@@ -57,4 +57,19 @@ class ProbeReadTest {
         assertArrayEquals(new byte[16], dst);
         assertEquals(1, h.call(id, d, 16, h.str("")));
     }
+
+    @org.junit.jupiter.api.Test
+    void writeUserAndCopyFromUser() {
+        Harness h = new Harness();
+        byte[] dst = new byte[4];
+        long d = h.mem(dst);
+        long src = h.readOnly(new byte[] {1, 2, 3, 4});
+        assertEquals(0, h.call(36, d, src, 4));
+        assertArrayEquals(new byte[] {1, 2, 3, 4}, dst);
+        assertEquals(-14, h.call(36, src, d, 4), "read-only destination");
+        assertEquals(-14, h.call(36, 0, d, 4), "no memory at all");
+        byte[] copy = filled(4);
+        assertEquals(-14, h.call(148, h.mem(copy), 4, 0));
+        assertArrayEquals(new byte[4], copy);
+    }
 }

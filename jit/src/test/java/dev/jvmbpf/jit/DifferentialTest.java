@@ -89,4 +89,30 @@ class DifferentialTest {
         System.out.println("differential campaign: " + count + " programs agree (" + faults + " ended in a fault)");
         assertEquals(true, faults < count, "every program faulted: the generator is broken");
     }
+
+    /** Bodies of 2,500 to 4,000 instructions: the entry function is split into chunk methods. */
+    @Test
+    void splitFunctionsMatchTheInterpreter() {
+        long base = Long.getLong("jvmbpf.jit.diff.seed", System.nanoTime());
+        System.out.println("split-function campaign: -Djvmbpf.jit.diff.seed=" + base);
+        Engine interpreter = new Interpreter();
+        Engine jit = new JitEngine();
+        int faults = 0;
+        for (int i = 0; i < 60; i++) {
+            long seed = base + i;
+            Instruction[] code = RandomPrograms.generate(seed, 2500, 4000);
+            BpfProgram program = BpfProgram.raw("split" + i, code);
+            java.util.Map<String, Integer> sizes = MethodSizes.of(dev.jvmbpf.jit.internal.ClassDefiner.classBytes(
+                    program, HELPERS));
+            assertEquals(true, sizes.keySet().stream().anyMatch(n -> n.contains("_c")), "seed " + seed + " was not split");
+            Result expected = run(interpreter, program, seed);
+            Result actual = run(jit, program, seed);
+            if (!expected.sameAs(actual)) {
+                fail("split program seed " + seed + "\ninterpreter: " + expected + "\njit:         " + actual);
+            }
+            faults += expected.outcome().startsWith("fault") ? 1 : 0;
+        }
+        System.out.println("split-function campaign: 60 programs agree (" + faults + " ended in a fault)");
+        assertEquals(true, faults < 30, "most split programs should run to their end");
+    }
 }

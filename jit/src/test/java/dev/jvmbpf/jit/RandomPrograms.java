@@ -36,13 +36,26 @@ final class RandomPrograms {
     private final List<Instruction> out = new ArrayList<>();
     /** Indices of jumps whose target is patched when the body is complete: {index, target}. */
     private final List<int[]> pending = new ArrayList<>();
+    /** Slots no jump may land on: inside a pointer set-up and its use. */
+    private final java.util.BitSet noTarget = new java.util.BitSet();
 
-    private RandomPrograms(long seed) {
+    private final int minLength;
+    private final int maxLength;
+
+    private RandomPrograms(long seed, int minLength, int maxLength) {
         this.rnd = new SplittableRandom(seed);
+        this.minLength = minLength;
+        this.maxLength = maxLength;
     }
 
+    /** A program with a body of 10 to 59 instructions. */
     static Instruction[] generate(long seed) {
-        return new RandomPrograms(seed).program();
+        return new RandomPrograms(seed, 10, 60).program();
+    }
+
+    /** A program with a body of {@code min} to {@code max - 1} instructions. */
+    static Instruction[] generate(long seed, int min, int max) {
+        return new RandomPrograms(seed, min, max).program();
     }
 
     private Instruction[] program() {
@@ -54,7 +67,7 @@ final class RandomPrograms {
             emit(Opcodes.CLASS_STX | Opcodes.MODE_MEM | Opcodes.SIZE_DW, 10, WRITABLE[rnd.nextInt(WRITABLE.length)],
                     off, 0);
         }
-        int length = 10 + rnd.nextInt(50);
+        int length = rnd.nextInt(minLength, maxLength);
         for (int i = 0; i < length; i++) {
             instruction();
         }
@@ -81,7 +94,7 @@ final class RandomPrograms {
                 continue;
             }
             int target = Math.min(p[1] <= -2 ? -2 - p[1] : p[1], end);
-            if (tail[target]) {
+            while (tail[target] || noTarget.get(target)) {
                 target++;
             }
             if (p[1] <= -2) {
@@ -174,6 +187,12 @@ final class RandomPrograms {
         boolean wide = rnd.nextBoolean();
         boolean x = rnd.nextBoolean();
         int op = rnd.nextInt(12) == 0 ? Opcodes.JMP_JA : CONDITIONS[rnd.nextInt(CONDITIONS.length)];
+        if (rnd.nextInt(20) == 0) {
+            // may_goto: taken only once the frame's loop budget is spent, which forward code never does.
+            pending.add(new int[] {out.size(), out.size() + 1 + rnd.nextInt(1, 8)});
+            emit(Opcodes.MAY_GOTO, 0, 0, 0, 0);
+            return;
+        }
         int cls = wide ? Opcodes.CLASS_JMP : Opcodes.CLASS_JMP32;
         if (op == Opcodes.JMP_JA) {
             x = false;
@@ -208,7 +227,9 @@ final class RandomPrograms {
             base = new int[] {6, 7, 8, 9}[rnd.nextInt(4)];
             int k = 8 * rnd.nextInt(0, 5);
             emit(Opcodes.CLASS_ALU64 | Opcodes.SRC_X | Opcodes.ALU_MOV, base, 10, 0, 0);
+            noTarget.set(out.size());
             emit(Opcodes.CLASS_ALU64 | Opcodes.ALU_ADD, base, 0, 0, -k);
+            noTarget.set(out.size());
             off += k;
         }
         int value = src();
@@ -246,7 +267,8 @@ final class RandomPrograms {
         int size = SIZES[rnd.nextInt(4)];
         int width = Opcodes.sizeBytes(size);
         // Mostly inside the memory; now and then past its end, which must fault identically.
-        int off = rnd.nextInt(50) == 0 ? MEMORY_SIZE - width + rnd.nextInt(1, 9) : rnd.nextInt(MEMORY_SIZE - width + 1);
+        // Rarer in long programs, so that most of them run to the end.
+        int off = rnd.nextInt(50 * Math.max(1, maxLength / 60)) == 0 ? MEMORY_SIZE - width + rnd.nextInt(1, 9) : rnd.nextInt(MEMORY_SIZE - width + 1);
         switch (rnd.nextInt(4)) {
             case 0 -> emit(Opcodes.CLASS_STX | Opcodes.MODE_MEM | size, 1, src(), off, 0);
             case 1 -> emit(Opcodes.CLASS_ST | Opcodes.MODE_MEM | size, 1, 0, off, immediate());

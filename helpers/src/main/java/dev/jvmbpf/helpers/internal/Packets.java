@@ -1,7 +1,7 @@
 package dev.jvmbpf.helpers.internal;
 
-import dev.jvmbpf.helpers.Errno;
 import dev.jvmbpf.runtime.exec.Machine;
+import dev.jvmbpf.runtime.maps.Errno;
 import dev.jvmbpf.runtime.memory.AddressSpace;
 
 /**
@@ -95,5 +95,116 @@ public final class Packets {
 
     private static long word(byte[] b, int i) {
         return (b[i] & 0xffL) | (b[i + 1] & 0xffL) << 8 | (b[i + 2] & 0xffL) << 16 | (b[i + 3] & 0xffL) << 24;
+    }
+
+    private static final long HDR_FIELD_MASK = 0xf;
+    private static final long PSEUDO_HDR = 1 << 4;
+    private static final long MARK_MANGLED_0 = 1 << 5;
+    private static final long MARK_ENFORCE = 1 << 6;
+    private static final long IPV6 = 1 << 7;
+    private static final int CSUM_MANGLED_0 = 0xffff;
+
+    /** The packet address of the 16-bit checksum at {@code offset}, or 0 when the kernel would say -EFAULT. */
+    private static long checksumField(Machine m, long offset) {
+        long off = offset & 0xffff_ffffL;
+        if (off > MAX_SKB_OFFSET || (off & 1) != 0 || off + 2 > m.packetLength()) {
+            return 0;
+        }
+        return m.packetAddress() + off;
+    }
+
+    /**
+     * bpf_l3_csum_replace: updates the checksum at {@code offset} for a field that changed from
+     * {@code from} to {@code to} (2 or 4 bytes, as stored), or by a csum_diff result (size 0).
+     */
+    public static long l3CsumReplace(Machine m, long ctx, long offset, long from, long to, long flags) {
+        if ((flags & ~HDR_FIELD_MASK) != 0) {
+            return -Errno.EINVAL;
+        }
+        long field = checksumField(m, offset);
+        if (field == 0) {
+            return -Errno.EFAULT;
+        }
+        AddressSpace mem = m.memory();
+        int sum = (int) mem.load16(field);
+        int updated;
+        switch ((int) (flags & HDR_FIELD_MASK)) {
+            case 0 -> {
+                if (from != 0) {
+                    return -Errno.EINVAL;
+                }
+                updated = fold(add32(to & 0xffff_ffffL, ~sum & 0xffff_ffffL));
+            }
+            case 2 -> updated = ~add16(add16(~sum & 0xffff, (int) ~from & 0xffff), (int) to & 0xffff) & 0xffff;
+            case 4 -> updated = replace4(sum, from, to);
+            default -> {
+                return -Errno.EINVAL;
+            }
+        }
+        mem.store16(field, updated);
+        return 0;
+    }
+
+    /**
+     * bpf_l4_csum_replace: like l3, for a TCP/UDP checksum. With BPF_F_MARK_MANGLED_0 a zero
+     * (absent UDP) checksum stays zero and a result of zero is stored as 0xffff. The packet is
+     * not CHECKSUM_PARTIAL here, so BPF_F_PSEUDO_HDR changes nothing.
+     */
+    public static long l4CsumReplace(Machine m, long ctx, long offset, long from, long to, long flags) {
+        if ((flags & ~(MARK_MANGLED_0 | MARK_ENFORCE | PSEUDO_HDR | HDR_FIELD_MASK | IPV6)) != 0) {
+            return -Errno.EINVAL;
+        }
+        long field = checksumField(m, offset);
+        if (field == 0) {
+            return -Errno.EFAULT;
+        }
+        AddressSpace mem = m.memory();
+        int sum = (int) mem.load16(field);
+        boolean mangled0 = (flags & MARK_MANGLED_0) != 0;
+        if (mangled0 && (flags & MARK_ENFORCE) == 0 && sum == 0) {
+            return 0;
+        }
+        int updated;
+        switch ((int) (flags & HDR_FIELD_MASK)) {
+            case 0 -> {
+                if (from != 0) {
+                    return -Errno.EINVAL;
+                }
+                updated = fold(add32(to & 0xffff_ffffL, ~sum & 0xffff_ffffL));
+            }
+            case 2 -> updated = replace4(sum, from & 0xffff, to & 0xffff);
+            case 4 -> updated = replace4(sum, from, to);
+            default -> {
+                return -Errno.EINVAL;
+            }
+        }
+        if (mangled0 && updated == 0) {
+            updated = CSUM_MANGLED_0;
+        }
+        mem.store16(field, updated);
+        return 0;
+    }
+
+    private static int replace4(int sum, long from, long to) {
+        long diff = add32(~from & 0xffff_ffffL, to & 0xffff_ffffL);
+        return fold(add32(diff, ~sum & 0xffff_ffffL));
+    }
+
+    /** 32-bit one's-complement addition (end-around carry). */
+    private static long add32(long a, long b) {
+        long s = a + b;
+        return (s & 0xffff_ffffL) + (s >>> 32);
+    }
+
+    private static int add16(int a, int b) {
+        int s = a + b;
+        return (s & 0xffff) + (s >>> 16);
+    }
+
+    /** Folds a 32-bit sum to 16 bits and complements it, giving the checksum to store. */
+    private static int fold(long csum) {
+        long s = (csum & 0xffff) + (csum >>> 16);
+        s = (s & 0xffff) + (s >>> 16);
+        return (int) ~s & 0xffff;
     }
 }

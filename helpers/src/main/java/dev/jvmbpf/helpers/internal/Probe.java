@@ -1,7 +1,7 @@
 package dev.jvmbpf.helpers.internal;
 
-import dev.jvmbpf.helpers.Errno;
 import dev.jvmbpf.runtime.exec.Machine;
+import dev.jvmbpf.runtime.maps.Errno;
 import dev.jvmbpf.runtime.memory.AddressSpace;
 import dev.jvmbpf.runtime.memory.Region;
 
@@ -53,6 +53,24 @@ public final class Probe {
         System.arraycopy(s, 0, out, 0, s.length);
         mem.write(dst, out, 0, out.length);
         return out.length;
+    }
+
+    /**
+     * bpf_probe_write_user: writes into memory the program can reach and write (there is no other
+     * user memory here); anything else is -EFAULT.
+     */
+    public static long writeUser(Machine m, long dst, long src, long size, long r4, long r5) {
+        long len = Mem.u32(size);
+        AddressSpace mem = m.memory();
+        byte[] bytes = Mem.read(mem, src, len, "probe_write_user");
+        if (len == 0) {
+            return 0;
+        }
+        if (!mem.isAccessible(dst, len, true)) {
+            return -Errno.EFAULT;
+        }
+        mem.write(dst, bytes, 0, bytes.length);
+        return 0;
     }
 
     /** Whether {@code [address, address + length)} can be read: used by helpers that tolerate bad pointers. */
