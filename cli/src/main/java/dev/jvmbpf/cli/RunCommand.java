@@ -164,7 +164,7 @@ final class RunCommand implements Callable<Integer> {
                 r0 = loaded.run(context.build());
             } catch (BpfFault f) {
                 out.flush();
-                String where = f.pc() >= 0 ? " at " + loaded.describe(f.pc()) : "";
+                String where = f.pc() >= 0 && loaded.objectProgram() != null ? ", in " + loaded.describe(f.pc()) : "";
                 return Failure.report(spec, loaded.name() + " faulted" + (repeat > 1 ? " in run " + run : "") + ": "
                         + f.getMessage() + where);
             }
