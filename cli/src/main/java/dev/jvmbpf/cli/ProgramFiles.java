@@ -108,7 +108,7 @@ final class ProgramFiles {
         } catch (NoSuchFileException e) {
             throw new LoadException("no such file", e);
         } catch (IOException e) {
-            throw new LoadException("cannot read: " + e.getMessage(), e);
+            throw new LoadException("cannot read: " + Failure.reason(e), e);
         }
     }
 }

@@ -57,6 +57,20 @@ class IsaCommandsTest {
     }
 
     @Test
+    void anUnwritableOutputIsOneLineSayingWhy() throws IOException {
+        Path src = write("p.s", "mov %r0, 1\nexit\n");
+        Path out = dir.resolve("missing").resolve("p.bin");
+        Run asm = run("asm", src.toString(), "-o", out.toString());
+        assertEquals(1, asm.status());
+        assertEquals("jvmbpf: cannot write " + out + ": no such file or directory",
+                asm.err().replace(System.lineSeparator(), "\n").strip());
+        Run dis = run("disasm", dir.resolve("absent.bin").toString());
+        assertEquals(1, dis.status());
+        assertEquals("jvmbpf: " + dir.resolve("absent.bin") + ": no such file",
+                dis.err().replace(System.lineSeparator(), "\n").strip());
+    }
+
+    @Test
     void printsHexWithoutOutputFileAndReadsItBack() throws IOException {
         Run asm = run("asm", write("p.s", "mov32 %r0, 2\nexit\n").toString());
         assertEquals("b4 00 00 00 02 00 00 00\n95 00 00 00 00 00 00 00\n", asm.out().replace(System.lineSeparator(), "\n"));
