@@ -2,7 +2,6 @@ package dev.jvmbpf.cli;
 
 import dev.jvmbpf.cli.internal.HexArgument;
 import dev.jvmbpf.cli.internal.RunReport;
-import dev.jvmbpf.conformance.ConformanceHelpers;
 import dev.jvmbpf.helpers.run.BpfRuntime;
 import dev.jvmbpf.helpers.run.ContextBuilder;
 import dev.jvmbpf.helpers.run.LoadedProgram;
@@ -127,6 +126,13 @@ final class RunCommand implements Callable<Integer> {
                 }
             }
             loaded = programName == null ? runtime.load() : runtime.load(programName);
+            // Only what concerns the chosen program (a section loaded as RAW changes its context).
+            String prefix = "program " + loaded.name() + ": ";
+            for (String note : runtime.object().notes()) {
+                if (note.startsWith(prefix)) {
+                    spec.commandLine().getErr().println("jvmbpf: note: " + note);
+                }
+            }
             for (String u : mapUpdates) {
                 applyUpdate(runtime, u);
             }
@@ -139,7 +145,7 @@ final class RunCommand implements Callable<Integer> {
             }
             Instruction[] insns = ProgramFiles.instructions(file);
             runtime = BpfRuntime.standalone().engine(engine).budget(budget).tracePipeFormat(tracePipe)
-                    .helpers(ConformanceHelpers.table()).onPrintk(report::printk);
+                    .onPrintk(report::printk);
             loaded = runtime.load(BpfProgram.raw(file.getFileName().toString(), insns));
         }
         ContextBuilder context = loaded.context();
