@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,6 +55,33 @@ class IsaCommandsTest {
         assertEquals(0, dis.status(), dis.err());
         assertEquals("0: r0 = 1\n1: r1 = 0x1122334455667788 ll\n3: if r1 == 0x0 goto +1\n4: exit\n5: exit\n",
                 dis.out().replace(System.lineSeparator(), "\n"));
+    }
+
+    @Test
+    void objectFilesAreDisassembledAndVerifiedProgramByProgram() {
+        Path examples = Path.of(System.getProperty("jvmbpf.root", ".."), "examples").normalize();
+        String seed = examples.resolve("execve_trace.o").toString();
+        Run dis = run("disasm", seed);
+        assertEquals(0, dis.status(), dis.err());
+        List<String> lines = dis.out().lines().toList();
+        assertEquals("trace_execve (section tp/syscalls/sys_enter_execve):", lines.get(0));
+        assertEquals("0: call 14", lines.get(1));
+        assertTrue(lines.contains("6: call 6"), dis.out());
+        assertEquals("8: exit", lines.get(lines.size() - 1));
+
+        String tails = examples.resolve("tail_calls.o").toString();
+        Run all = run("verify", tails);
+        assertEquals(0, all.status(), all.err());
+        assertEquals(List.of("stage0", "stage1", "stage2", "entry"),
+                all.out().lines().map(l -> l.substring(0, l.indexOf(':'))).toList());
+        assertTrue(all.out().lines().allMatch(l -> l.matches("\\w+: OK: \\d+ instructions.*")), all.out());
+        Run one = run("verify", tails, "--program", "stage1");
+        assertEquals(0, one.status(), one.err());
+        assertEquals(1, one.out().lines().count(), one.out());
+        Run none = run("disasm", tails, "--program", "nope");
+        assertEquals(1, none.status());
+        assertTrue(none.err().strip().endsWith("no program named 'nope'; it has [stage0, stage1, stage2, entry]"),
+                none.err());
     }
 
     @Test
