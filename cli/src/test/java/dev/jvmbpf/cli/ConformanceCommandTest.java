@@ -81,4 +81,16 @@ class ConformanceCommandTest {
         assertEquals(1, engine.err.strip().lines().count(), engine.err);
         assertTrue(engine.err.contains("unknown engine 'warp'"), engine.err);
     }
+
+    @Test
+    void noVectorsAndAComparisonOfOneAreUsageErrors() throws IOException {
+        write("notes.txt", "not a vector");
+        Run empty = run("conformance", dir.toString());
+        assertEquals(2, empty.status, empty.out);
+        assertEquals("jvmbpf: no .data vectors in " + dir, empty.err.strip());
+        write("v.data", "-- asm\nmov %r0, 2\nexit\n-- result\n2\n");
+        Run one = run("conformance", dir.toString(), "--compare", "interpreter");
+        assertEquals(2, one.status, one.out);
+        assertEquals("jvmbpf: --compare needs at least two engines, got 'interpreter'", one.err.strip());
+    }
 }
