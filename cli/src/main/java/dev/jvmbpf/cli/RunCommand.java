@@ -2,7 +2,6 @@ package dev.jvmbpf.cli;
 
 import dev.jvmbpf.cli.internal.HexArgument;
 import dev.jvmbpf.cli.internal.RunReport;
-import dev.jvmbpf.conformance.ConformanceHelpers;
 import dev.jvmbpf.helpers.run.BpfRuntime;
 import dev.jvmbpf.helpers.run.ContextBuilder;
 import dev.jvmbpf.helpers.run.LoadedProgram;
@@ -33,10 +32,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code jvmbpf run PROG [options]}: loads one program, runs it, prints what it printed and its return value. */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Verifies and runs one BPF program: prints its bpf_printk lines and ring-buffer records as they",
-            "come, then 'return value: N'. PROG is a clang-compiled object (.o) or raw bytes, hex text,",
-            "assembly (.s/.asm) or a .data vector (a raw program: r1 = --mem, r2 = its length).",
-            "Exits with 0 after a run, 1 when the program is refused or faults or an argument is wrong."})
+        description = {"Verifies and runs one BPF program. Prints its bpf_printk lines and ring-buffer records as they"
+            + " come, then 'return value: N'.",
+            "PROG is a clang-compiled object (.o), or raw bytes, hex text, assembly (.s/.asm) or a .data vector"
+            + " (a raw program: r1 = --mem, r2 = its length).",
+            "Exits with 0 after the runs, 1 when an argument is wrong, the verifier refuses the program or it faults."})
 final class RunCommand implements Callable<Integer> {
     /** The default instruction budget of one run: stops runaway loops within seconds. */
     static final long DEFAULT_BUDGET = 100_000_000L;
@@ -53,8 +53,8 @@ final class RunCommand implements Callable<Integer> {
     String engineName;
 
     @Option(names = "--ctx", paramLabel = "FIELD=VALUE",
-            description = {"Sets a context field: by BTF name for tracepoints/kprobes (id=59, args[0]=0x1234),",
-                "ingress_ifindex etc. for XDP, mark/priority/cb[0]/protocol etc. for socket and tc programs."})
+            description = "Sets a context field: by BTF name for tracepoints, kprobes... (id=59, args[0]=0x1234);"
+                + " ingress_ifindex... for XDP; mark, priority, cb[0], protocol... for socket and tc programs.")
     List<String> ctx = new ArrayList<>();
 
     @Option(names = "--mem", paramLabel = "FILE",
@@ -68,8 +68,8 @@ final class RunCommand implements Callable<Integer> {
     String packetHex;
 
     @Option(names = "--map-update", paramLabel = "MAP:KEY[=VALUE]",
-            description = {"Before the first run, sets an element: key and value as hex bytes of the map's sizes",
-                "(value omitted: zeros), e.g. blocked:0a000001=0000000000000000."})
+            description = "Before the first run, sets an element: key and value as hex bytes of the map's sizes"
+                + " (value omitted: zeros), e.g. blocked:0a000001=0000000000000000.")
     List<String> mapUpdates = new ArrayList<>();
 
     @Option(names = "--repeat", defaultValue = "1", paramLabel = "N", description = "Runs N times on the same maps.")
@@ -127,6 +127,13 @@ final class RunCommand implements Callable<Integer> {
                 }
             }
             loaded = programName == null ? runtime.load() : runtime.load(programName);
+            // Only what concerns the chosen program (a section loaded as RAW changes its context).
+            String prefix = "program " + loaded.name() + ": ";
+            for (String note : runtime.object().notes()) {
+                if (note.startsWith(prefix)) {
+                    spec.commandLine().getErr().println("jvmbpf: note: " + note);
+                }
+            }
             for (String u : mapUpdates) {
                 applyUpdate(runtime, u);
             }
@@ -139,7 +146,7 @@ final class RunCommand implements Callable<Integer> {
             }
             Instruction[] insns = ProgramFiles.instructions(file);
             runtime = BpfRuntime.standalone().engine(engine).budget(budget).tracePipeFormat(tracePipe)
-                    .helpers(ConformanceHelpers.table()).onPrintk(report::printk);
+                    .onPrintk(report::printk);
             loaded = runtime.load(BpfProgram.raw(file.getFileName().toString(), insns));
         }
         ContextBuilder context = loaded.context();

@@ -280,6 +280,18 @@ class RunCommandTest {
     }
 
     @Test
+    void usageErrorsAreOneLineToo() {
+        Run r = run("run", example("counter"), "--repeat", "abc");
+        assertEquals(2, r.status());
+        assertEquals("jvmbpf: Invalid value for option '--repeat': 'abc' is not a long (see 'jvmbpf run --help')\n",
+                r.err());
+        Run none = run("run");
+        assertEquals(2, none.status());
+        assertEquals(1, none.err().lines().count(), none.err());
+        assertTrue(none.err().contains("PROG"), none.err());
+    }
+
+    @Test
     void debugAddsTheStackTrace() {
         Run r = run("--debug", "run", dir.resolve("missing.o").toString());
         assertEquals(1, r.status());
