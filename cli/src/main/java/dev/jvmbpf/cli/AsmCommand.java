@@ -48,7 +48,7 @@ final class AsmCommand implements Callable<Integer> {
         } catch (LoadException e) {
             return Failure.report(spec, file + ": " + e.getMessage());
         } catch (IOException e) {
-            return Failure.report(spec, "cannot write " + output + ": " + e.getMessage());
+            return Failure.report(spec, "cannot write " + output + ": " + Failure.reason(e));
         }
     }
 }

@@ -52,6 +52,16 @@ final class ConformanceCommand implements Callable<Integer> {
             err.println("jvmbpf: " + e.getMessage());
             return 2;
         }
+        // A run of nothing, or a comparison with nothing, would report success for a mistyped
+        // path or engine list; both are usage errors.
+        if (entries.isEmpty()) {
+            err.println("jvmbpf: no .data vectors in " + String.join(", ", paths.stream().map(Path::toString).toList()));
+            return 2;
+        }
+        if (compare != null && engines.size() < 2) {
+            err.println("jvmbpf: --compare needs at least two engines, got '" + compare + "'");
+            return 2;
+        }
         if (engines.stream().anyMatch(e -> e instanceof KernelEngine)) {
             out.println("kernel engine: " + KernelBpf.kernelDescription());
         }

@@ -1,6 +1,10 @@
 package dev.jvmbpf.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** One line on stderr and exit status 1: how a command reports input it refuses. */
@@ -15,5 +19,22 @@ final class Failure {
         err.println("jvmbpf: " + message);
         err.flush();
         return EXIT;
+    }
+
+    /**
+     * What went wrong with a file, without repeating its path: the messages of NIO's exceptions
+     * are often only the path itself, which says nothing next to a line that already names it.
+     */
+    static String reason(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return "no such file or directory";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 }

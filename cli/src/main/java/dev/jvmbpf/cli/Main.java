@@ -17,7 +17,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (see --help)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
     }
 
     public static void main(String[] args) {
@@ -30,6 +30,13 @@ public final class Main implements Runnable {
         for (Object sub : Subcommands.all()) {
             cl.addSubcommand(sub);
         }
+        // Usage errors are one line too, pointing at the help rather than printing it.
+        cl.setParameterExceptionHandler((ex, ignored) -> {
+            CommandLine line = ex.getCommandLine();
+            line.getErr().println("jvmbpf: " + ex.getMessage() + " (see '" + line.getCommandSpec().qualifiedName()
+                    + " --help')");
+            return 2;
+        });
         cl.setExecutionExceptionHandler((ex, line, parse) -> {
             boolean debug = line.getCommandSpec().root().userObject() instanceof Main m && m.debug;
             if (debug) {

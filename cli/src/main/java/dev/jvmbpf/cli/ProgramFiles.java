@@ -9,19 +9,23 @@ import dev.jvmbpf.runtime.exec.LoadException;
 import dev.jvmbpf.runtime.isa.Assembler;
 import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.isa.InstructionDecoder;
+import dev.jvmbpf.runtime.object.BpfObject;
+import dev.jvmbpf.runtime.object.ObjectProgram;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
  * Reads the program of the {@code asm}, {@code disasm} and {@code verify} commands. A file is, by
  * its name or content: a {@code .data} conformance vector (its asm or raw section), assembly text
  * ({@code .s}, {@code .asm}), hex text (two-digit bytes separated by spaces, as {@code jvmbpf asm}
- * prints), or raw little-endian instruction bytes.
+ * prints), raw little-endian instruction bytes, or (for {@code disasm} and {@code verify}) an ELF
+ * object file as clang writes it.
  */
 final class ProgramFiles {
     private static final Pattern HEX_TEXT = Pattern.compile("(?s)\\s*([0-9a-fA-F]{2}\\s+)*[0-9a-fA-F]{2}\\s*");
@@ -56,6 +60,35 @@ final class ProgramFiles {
         return sb.toString();
     }
 
+    /**
+     * The programs of an ELF object file (all of them, or the one named {@code only}), or an empty
+     * list when the file is not an ELF object.
+     */
+    static List<ObjectProgram> objectPrograms(Path file, String only) {
+        if (file.toString().endsWith(".data")) {
+            return List.of();
+        }
+        byte[] bytes = read(file);
+        if (!isElf(bytes)) {
+            if (only != null) {
+                throw new LoadException("--program names a program of an ELF object file; this is not one");
+            }
+            return List.of();
+        }
+        BpfObject object = BpfObject.open(bytes, file.getFileName().toString());
+        if (only != null) {
+            return List.of(object.program(only));
+        }
+        if (object.programs().isEmpty()) {
+            throw new LoadException("the object file has no programs");
+        }
+        return object.programs();
+    }
+
+    private static boolean isElf(byte[] bytes) {
+        return bytes.length >= 4 && bytes[0] == 0x7f && bytes[1] == 'E' && bytes[2] == 'L' && bytes[3] == 'F';
+    }
+
     /** The validated instructions of any supported file. */
     static Instruction[] instructions(Path file) {
         String name = file.toString();
@@ -69,7 +102,7 @@ final class ProgramFiles {
         if (name.endsWith(".s") || name.endsWith(".asm")) {
             return assemble(file, new String(bytes, StandardCharsets.UTF_8));
         }
-        if (bytes.length >= 4 && bytes[0] == 0x7f && bytes[1] == 'E' && bytes[2] == 'L' && bytes[3] == 'F') {
+        if (isElf(bytes)) {
             throw new LoadException("ELF object files are not read by this command; give raw bytes, hex,"
                     + " assembly or a .data vector");
         }
@@ -108,7 +141,7 @@ final class ProgramFiles {
         } catch (NoSuchFileException e) {
             throw new LoadException("no such file", e);
         } catch (IOException e) {
-            throw new LoadException("cannot read: " + e.getMessage(), e);
+            throw new LoadException("cannot read: " + Failure.reason(e), e);
         }
     }
 }

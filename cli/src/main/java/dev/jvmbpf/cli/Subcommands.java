@@ -8,7 +8,8 @@ final class Subcommands {
     }
 
     static List<Object> all() {
-        return List.of(new ConformanceCommand(),
+        return List.of(new RunCommand(),
+                new ConformanceCommand(),
                 new AsmCommand(),
                 new DisasmCommand(),
                 new VerifyCommand(),

@@ -3,10 +3,7 @@ package dev.jvmbpf.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -16,24 +13,7 @@ class ConformanceCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int status, String out, String err) {
-    }
 
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int status = Main.execute(args);
-            return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     private void write(String relative, String text) throws IOException {
         Path p = dir.resolve(relative);
@@ -46,39 +26,51 @@ class ConformanceCommandTest {
         write("b.data", "-- asm\nmov %r0, 2\nexit\n-- result\n2\n");
         write("sub/a.data", "-- asm\nmov %r0, 1\nexit\n-- result\n1\n");
         write("notes.txt", "not a vector");
-        Run r = run("conformance", dir.toString());
-        assertEquals(0, r.status, r.err);
-        assertEquals("PASS b\nPASS sub/a\n2 passed, 0 failed, 0 skipped\n", r.out.replace("\r\n", "\n"));
+        CliRun r = CliRun.of("conformance", dir.toString());
+        assertEquals(0, r.status(), r.err());
+        assertEquals("PASS b\nPASS sub/a\n2 passed, 0 failed, 0 skipped\n", r.out().replace("\r\n", "\n"));
     }
 
     @Test
     void aFailedVectorMakesTheExitStatusNonZero() throws IOException {
         write("bad.data", "-- asm\nmov %r0, 2\nexit\n-- result\n3\n");
         write("skip.data", "-- asm\nexit\n-- unheard of\n");
-        Run r = run("conformance", dir.toString(), "--engine", "interpreter");
-        assertEquals(1, r.status);
-        assertTrue(r.out.contains("FAIL bad: expected 0x3 got 0x2"), r.out);
-        assertTrue(r.out.contains("SKIP skip: unknown section"), r.out);
-        assertTrue(r.out.contains("0 passed, 1 failed, 1 skipped"), r.out);
+        CliRun r = CliRun.of("conformance", dir.toString(), "--engine", "interpreter");
+        assertEquals(1, r.status());
+        assertTrue(r.out().contains("FAIL bad: expected 0x3 got 0x2"), r.out());
+        assertTrue(r.out().contains("SKIP skip: unknown section"), r.out());
+        assertTrue(r.out().contains("0 passed, 1 failed, 1 skipped"), r.out());
     }
 
     @Test
     void compareRunsEveryEngine() throws IOException {
         write("v.data", "-- asm\nmov %r0, 2\nexit\n-- result\n2\n");
-        Run r = run("conformance", dir.resolve("v.data").toString(), "--compare", "interpreter,interpreter");
-        assertEquals(0, r.status, r.err);
-        assertTrue(r.out.contains("1 passed, 0 failed, 0 skipped"), r.out);
+        CliRun r = CliRun.of("conformance", dir.resolve("v.data").toString(), "--compare", "interpreter,interpreter");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("1 passed, 0 failed, 0 skipped"), r.out());
     }
 
     @Test
     void badPathAndUnknownEngineAreOneLineErrors() {
-        Run missing = run("conformance", dir.resolve("missing").toString());
-        assertEquals(2, missing.status);
-        assertEquals(1, missing.err.strip().lines().count(), missing.err);
-        assertTrue(missing.err.contains("missing: no such file or directory"), missing.err);
-        Run engine = run("conformance", dir.toString(), "--engine", "warp");
-        assertEquals(2, engine.status);
-        assertEquals(1, engine.err.strip().lines().count(), engine.err);
-        assertTrue(engine.err.contains("unknown engine 'warp'"), engine.err);
+        CliRun missing = CliRun.of("conformance", dir.resolve("missing").toString());
+        assertEquals(2, missing.status());
+        assertEquals(1, missing.err().strip().lines().count(), missing.err());
+        assertTrue(missing.err().contains("missing: no such file or directory"), missing.err());
+        CliRun engine = CliRun.of("conformance", dir.toString(), "--engine", "warp");
+        assertEquals(2, engine.status());
+        assertEquals(1, engine.err().strip().lines().count(), engine.err());
+        assertTrue(engine.err().contains("unknown engine 'warp'"), engine.err());
+    }
+
+    @Test
+    void noVectorsAndAComparisonOfOneAreUsageErrors() throws IOException {
+        write("notes.txt", "not a vector");
+        CliRun empty = CliRun.of("conformance", dir.toString());
+        assertEquals(2, empty.status(), empty.out());
+        assertEquals("jvmbpf: no .data vectors in " + dir, empty.err().strip());
+        write("v.data", "-- asm\nmov %r0, 2\nexit\n-- result\n2\n");
+        CliRun one = CliRun.of("conformance", dir.toString(), "--compare", "interpreter");
+        assertEquals(2, one.status(), one.out());
+        assertEquals("jvmbpf: --compare needs at least two engines, got 'interpreter'", one.err().strip());
     }
 }

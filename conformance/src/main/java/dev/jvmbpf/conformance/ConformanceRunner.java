@@ -19,6 +19,8 @@ import dev.jvmbpf.runtime.isa.InstructionDecoder;
 import dev.jvmbpf.runtime.memory.BpfFault;
 import dev.jvmbpf.runtime.memory.Region;
 import dev.jvmbpf.runtime.program.BpfProgram;
+import dev.jvmbpf.runtime.verifier.Verifier;
+import dev.jvmbpf.runtime.verifier.VerifierException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +28,9 @@ import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
- * Runs conformance vectors on one engine or compares several. Each vector runs with r1 = the
+ * Runs conformance vectors on one engine or compares several. Every engine but the kernel gets
+ * the program only once the {@link Verifier} accepted it (unless the vector is marked
+ * {@code -- unverified}). Each vector runs with r1 = the
  * address of a writable region holding its memory (0 without memory), r2 = the memory's length,
  * and the memory as the packet of {@code LD_ABS}/{@code LD_IND}. A vector passes when every engine
  * meets its expectation and, with several engines, all engines agree on r0, the memory afterwards
@@ -145,9 +149,18 @@ public final class ConformanceRunner {
         } catch (RuntimeException e) {
             return new EngineResult.Broken("assembling or decoding: " + e);
         }
+        BpfProgram bpf = BpfProgram.raw(v.name(), program);
+        if (!(engine instanceof KernelEngine) && !v.unverified()) {
+            // As a user's program would: the kernel engine has its own verifier, the others get ours.
+            try {
+                Verifier.verify(bpf, helpers);
+            } catch (VerifierException e) {
+                return new EngineResult.Rejected(e.getMessage());
+            }
+        }
         Executable exe;
         try {
-            exe = engine.load(BpfProgram.raw(v.name(), program), helpers);
+            exe = engine.load(bpf, helpers);
         } catch (LoadException e) {
             return new EngineResult.Rejected(e.getMessage());
         } catch (RuntimeException e) {

@@ -119,10 +119,20 @@ class ConformanceRunnerTest {
     @Test
     void faultedResultsCarryKindAndPc() {
         EngineResult r = new ConformanceRunner(List.of(INTERPRETER))
-                .execute(INTERPRETER, vector("-- asm\nmov %r1, 1\ncall local f\nexit\nf:\ncall 77\nexit\n-- result\n0\n"));
+                .execute(INTERPRETER, vector("-- asm\nmov %r1, 1\ncall local f\nexit\nf:\ncall 77\nexit\n-- result\n0\n"
+                        + "-- unverified\n"));
         EngineResult.Faulted f = assertInstanceOf(EngineResult.Faulted.class, r);
         assertEquals(FaultKind.HELPER, f.kind());
         assertEquals(3, f.pc());
+    }
+
+    @Test
+    void theVerifierRefusesBeforeTheInterpreterAndTheJitLoad() {
+        String program = "-- asm\nmov %r1, 1\ncall local f\nexit\nf:\ncall 77\nexit\n-- result\n0\n";
+        ConformanceRunner runner = new ConformanceRunner(List.of(INTERPRETER));
+        EngineResult.Rejected r = assertInstanceOf(EngineResult.Rejected.class, runner.execute(INTERPRETER, vector(program)));
+        assertTrue(r.message().startsWith("pc 3 (call 77): ") && r.message().contains("helper"), r.message());
+        assertEquals(Outcome.Status.PASS, runner.run(vector("-- asm\nor %r0, %r10\nexit\n-- error\nInvalid\n")).status());
     }
 
     @Test

@@ -154,6 +154,25 @@ class JitBasicsTest {
     }
 
     @Test
+    void javaExceptionsFromHelpersBecomeFaultsAtTheCall() {
+        HelperTable helpers = HelperTable.of(List.of(
+                new HelperSpec(1, "fails", List.of(), (m, r1, r2, r3, r4, r5) -> {
+                    throw new IllegalStateException("broken helper");
+                }),
+                new HelperSpec(2, "overflows", List.of(), (m, r1, r2, r3, r4, r5) -> {
+                    throw new StackOverflowError();
+                })));
+        BpfFault failed = assertThrows(BpfFault.class, () -> Runs.run(Runs.jit(new Asm().mov(0, 0).call(1).exit()
+                .build(), helpers)));
+        assertEquals(FaultKind.HELPER, failed.kind());
+        assertEquals(1, failed.pc());
+        BpfFault overflow = assertThrows(BpfFault.class, () -> Runs.run(Runs.jit(new Asm().mov(0, 0).mov(1, 0)
+                .call(2).exit().build(), helpers)));
+        assertEquals(FaultKind.INTERNAL, overflow.kind());
+        assertEquals(2, overflow.pc());
+    }
+
+    @Test
     void recursionStopsAtEightFrames() {
         // f: call f (itself) forever.
         BpfFault f = assertThrows(BpfFault.class, () -> Runs.run(new Asm().callLocal(-1).exit().build()));

@@ -12,11 +12,18 @@ import java.nio.file.Path;
  * @param memory   the input memory, or null when the vector has none (then r1 = r2 = 0)
  * @param readOnly whether the program may only read the memory ({@code -- mem readonly})
  * @param expected what a correct engine does with it
+ * @param unverified whether engines run it without the verifier ({@code -- unverified}): it tests
+ *                 their run-time checks with a program the verifier would refuse
  */
 public record Vector(String name, Path file, ProgramText program, byte[] memory, boolean readOnly,
-        Expectation expected) implements ParsedVector {
+        Expectation expected, boolean unverified) implements ParsedVector {
     public Vector {
         memory = memory == null ? null : memory.clone();
+    }
+
+    /** A vector that goes through the verifier. */
+    public Vector(String name, Path file, ProgramText program, byte[] memory, boolean readOnly, Expectation expected) {
+        this(name, file, program, memory, readOnly, expected, false);
     }
 
     @Override

@@ -39,6 +39,9 @@ import java.util.regex.Pattern;
  *       {@code KIND at pc N}, where KIND names a {@link FaultKind} in any case with spaces,
  *       underscores or hyphens ({@code out of bounds}, {@code NULL_POINTER}, {@code read-only},
  *       {@code call depth}...): the run must stop with that fault (at that pc).</li>
+ *   <li>{@code -- unverified} (this project's addition, no content): the engines run the program
+ *       without the verifier, for vectors that test the engines' own run-time checks (call depth,
+ *       stack bounds, unknown helpers) with programs the verifier would refuse.</li>
  *   <li>{@code -- c} (the C source of a program) and {@code -- no register offset} (a marker of
  *       the public suite): ignored with their contents, as the public suite's runner does.</li>
  * </ul>
@@ -147,7 +150,8 @@ public final class VectorParser {
 
         private static boolean isKnown(String key) {
             return switch (key) {
-                case "asm", "raw", "mem", "mem readonly", "result", "error", "fault", "c", "no register offset" -> true;
+                case "asm", "raw", "mem", "mem readonly", "result", "error", "fault", "unverified", "c",
+                        "no register offset" -> true;
                 default -> false;
             };
         }
@@ -194,7 +198,11 @@ public final class VectorParser {
             } else {
                 expected = faultExpectation(fault);
             }
-            return new Vector(name, file, program, memory, readOnly, expected);
+            Section unverified = sections.get("unverified");
+            if (unverified != null && !unverified.lines.isEmpty()) {
+                throw error(unverified.numbers.getFirst(), "the -- unverified section takes no content");
+            }
+            return new Vector(name, file, program, memory, readOnly, expected, unverified != null);
         }
 
         private String assemblySource(Section asm) {

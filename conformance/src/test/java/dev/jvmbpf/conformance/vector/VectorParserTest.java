@@ -28,6 +28,14 @@ class VectorParserTest {
     }
 
     @Test
+    void unverifiedMarksVectorsForTheEnginesAlone() {
+        assertFalse(vector("-- asm\nexit\n-- result\n0\n").unverified());
+        assertTrue(vector("-- asm\nexit\n-- result\n0\n-- unverified\n").unverified());
+        VectorFormatException e = malformed("-- asm\nexit\n-- result\n0\n-- unverified\nyes\n");
+        assertTrue(e.getMessage().contains("takes no content"), e.getMessage());
+    }
+
+    @Test
     void readsAsmMemoryAndResult() {
         Vector v = vector("""
                 # comment

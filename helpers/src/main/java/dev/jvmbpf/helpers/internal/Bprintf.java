@@ -1,6 +1,6 @@
 package dev.jvmbpf.helpers.internal;
 
-import dev.jvmbpf.helpers.Errno;
+import dev.jvmbpf.runtime.maps.Errno;
 import dev.jvmbpf.runtime.memory.AddressSpace;
 import dev.jvmbpf.runtime.memory.Region;
 import java.io.ByteArrayOutputStream;

@@ -1,8 +1,8 @@
 package dev.jvmbpf.helpers.internal;
 
-import dev.jvmbpf.helpers.Errno;
 import dev.jvmbpf.runtime.exec.Machine;
 import dev.jvmbpf.runtime.maps.BpfMap;
+import dev.jvmbpf.runtime.maps.Errno;
 import dev.jvmbpf.runtime.maps.PerfEventArrayMap;
 import dev.jvmbpf.runtime.maps.RingBufferMap;
 import dev.jvmbpf.runtime.memory.BpfFault;

@@ -1,8 +1,8 @@
 package dev.jvmbpf.helpers.internal;
 
-import dev.jvmbpf.helpers.Errno;
 import dev.jvmbpf.helpers.context.XdpContext;
 import dev.jvmbpf.runtime.exec.Machine;
+import dev.jvmbpf.runtime.maps.Errno;
 import dev.jvmbpf.runtime.program.ProgramType;
 
 /** xdp_adjust_head (44), xdp_adjust_meta (54), xdp_adjust_tail (65) and redirect (23). */

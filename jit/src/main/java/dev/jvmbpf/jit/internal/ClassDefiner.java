@@ -45,16 +45,20 @@ public final class ClassDefiner {
     /** Compiles and defines {@code program}, returning its entry point. */
     static CompiledEntry define(BpfProgram program, HelperTable helpers) {
         CompilationUnit.Compiled compiled = compile(program, helpers);
+        return defineClass(program.name(), compiled.bytes(), compiled.classData());
+    }
+
+    /** Defines generated class bytes; a class the JVM rejects becomes a LoadException with ASM's verifier report. */
+    static CompiledEntry defineClass(String programName, byte[] bytes, Object classData) {
         try {
-            MethodHandles.Lookup hidden = LOOKUP.defineHiddenClassWithClassData(compiled.bytes(), compiled.classData(),
-                    true);
+            MethodHandles.Lookup hidden = LOOKUP.defineHiddenClassWithClassData(bytes, classData, true);
             Constructor<?> constructor = hidden.lookupClass().getDeclaredConstructor();
             return (CompiledEntry) constructor.newInstance();
-        } catch (LinkageError | ReflectiveOperationException | IllegalArgumentException e) {
+        } catch (LinkageError | ReflectiveOperationException | IllegalArgumentException | ClassCastException e) {
             Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ite ? ite.getCause() : e;
-            throw new LoadException("jit: the class generated for program " + program.name()
+            throw new LoadException("jit: the class generated for program " + programName
                     + " was rejected (" + cause + "); this is a bug in the code generator.\n"
-                    + verifierReport(compiled.bytes()), e);
+                    + verifierReport(bytes), e);
         }
     }
 

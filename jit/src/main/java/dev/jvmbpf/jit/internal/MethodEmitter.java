@@ -1,28 +1,12 @@
 package dev.jvmbpf.jit.internal;
 
-import static dev.jvmbpf.runtime.isa.Opcodes.ALU_ADD;
-import static dev.jvmbpf.runtime.isa.Opcodes.ALU_AND;
-import static dev.jvmbpf.runtime.isa.Opcodes.ALU_ARSH;
-import static dev.jvmbpf.runtime.isa.Opcodes.ALU_DIV;
-import static dev.jvmbpf.runtime.isa.Opcodes.ALU_END;
-import static dev.jvmbpf.runtime.isa.Opcodes.ALU_LSH;
-import static dev.jvmbpf.runtime.isa.Opcodes.ALU_MOD;
-import static dev.jvmbpf.runtime.isa.Opcodes.ALU_MOV;
-import static dev.jvmbpf.runtime.isa.Opcodes.ALU_MUL;
-import static dev.jvmbpf.runtime.isa.Opcodes.ALU_NEG;
-import static dev.jvmbpf.runtime.isa.Opcodes.ALU_OR;
-import static dev.jvmbpf.runtime.isa.Opcodes.ALU_RSH;
-import static dev.jvmbpf.runtime.isa.Opcodes.ALU_SUB;
-import static dev.jvmbpf.runtime.isa.Opcodes.ALU_XOR;
 import static org.objectweb.asm.Opcodes.ALOAD;
 import static org.objectweb.asm.Opcodes.ASTORE;
 import static org.objectweb.asm.Opcodes.ATHROW;
 import static org.objectweb.asm.Opcodes.DUP;
 import static org.objectweb.asm.Opcodes.GETSTATIC;
 import static org.objectweb.asm.Opcodes.GOTO;
-import static org.objectweb.asm.Opcodes.I2B;
 import static org.objectweb.asm.Opcodes.I2L;
-import static org.objectweb.asm.Opcodes.I2S;
 import static org.objectweb.asm.Opcodes.IADD;
 import static org.objectweb.asm.Opcodes.IAND;
 import static org.objectweb.asm.Opcodes.ICONST_0;
@@ -41,7 +25,6 @@ import static org.objectweb.asm.Opcodes.IF_ICMPLE;
 import static org.objectweb.asm.Opcodes.IF_ICMPLT;
 import static org.objectweb.asm.Opcodes.IF_ICMPNE;
 import static org.objectweb.asm.Opcodes.ILOAD;
-import static org.objectweb.asm.Opcodes.INEG;
 import static org.objectweb.asm.Opcodes.INVOKESTATIC;
 import static org.objectweb.asm.Opcodes.INVOKEVIRTUAL;
 import static org.objectweb.asm.Opcodes.IRETURN;
@@ -54,18 +37,14 @@ import static org.objectweb.asm.Opcodes.LCMP;
 import static org.objectweb.asm.Opcodes.LCONST_0;
 import static org.objectweb.asm.Opcodes.LCONST_1;
 import static org.objectweb.asm.Opcodes.LLOAD;
-import static org.objectweb.asm.Opcodes.LNEG;
-import static org.objectweb.asm.Opcodes.LOR;
 import static org.objectweb.asm.Opcodes.LRETURN;
 import static org.objectweb.asm.Opcodes.LSTORE;
 import static org.objectweb.asm.Opcodes.LSUB;
-import static org.objectweb.asm.Opcodes.POP2;
 
 import dev.jvmbpf.runtime.exec.Machine;
 import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.isa.Opcodes;
 import dev.jvmbpf.runtime.memory.AddressSpace;
-import dev.jvmbpf.runtime.verifier.VerifiedProgram;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.objectweb.asm.Label;
@@ -88,11 +67,13 @@ final class MethodEmitter {
     static final int MAY_GOTO_SLOT = 11;
     /** The kernel's may_goto budget per frame (BPF_MAX_LOOPS). */
     static final long MAY_GOTO_LIMIT = 8L * 1024 * 1024;
+    /** Access widths 1, 2, 4 and 8 each keep their own end of the cached region. */
+    static final int CACHE_WIDTHS = 4;
 
-    private final CompilationUnit unit;
+    final CompilationUnit unit;
     private final MethodVisitor mv;
     private final Immediates imm;
-    private final FunctionPlan plan;
+    final FunctionPlan plan;
     private final boolean measuring;
     /** The chunk this method holds, or -1 for a whole function. */
     private final int chunk;
@@ -104,22 +85,31 @@ final class MethodEmitter {
     private final int depthSlot;
     private final int regsSlot;
     private final int entrySlot;
-    private final int memSlot;
-    private final int stackSlot;
-    private final int frameTopSlot;
+    final int memSlot;
+    final int stackSlot;
+    final int frameTopSlot;
     private final int pcSlot;
     private final int budgetSlot;
     private final int mayGotoSlot;
     private final int codeSlot;
-    /** The per-method region cache: id of the cached region (-1: none), the region, and a scratch address. */
-    private final int cacheIdSlot;
-    private final int cacheRegionSlot;
-    private final int cacheDataSlot;
-    private final int cacheBaseSlot;
-    private final int cacheWritableSlot;
-    private final int cacheSizeSlot;
-    private final int addressSlot;
+    /**
+     * The per-method region cache: the address of the cached region's first byte, per access
+     * width the number of offsets an access of that width may start at (0: none cached), the
+     * region, its array and the index of its first byte in it, and scratch address and offset.
+     */
+    final int cacheStartSlot;
+    private final int cacheEndsSlot;
+    final int cacheRegionSlot;
+    final int cacheDataSlot;
+    final int cacheBaseSlot;
+    final int cacheWritableSlot;
+    final int addressSlot;
+    final int offsetSlot;
+    /** The first local of the promoted stack slots (two per slot), when the plan has them. */
+    private final int promotedSlot;
 
+    private final AluEmitter alu;
+    private final MemoryEmitter memory;
     private final Label[] labels;
     private final Map<Integer, Label> exits = new LinkedHashMap<>();
     private final Map<String, Label> faultStubs = new LinkedHashMap<>();
@@ -171,14 +161,20 @@ final class MethodEmitter {
         cacheDataSlot = next++;
         cacheBaseSlot = next++;
         cacheWritableSlot = next++;
-        cacheSizeSlot = next;
+        cacheStartSlot = next;
         next += 2;
-        cacheIdSlot = next;
-        next += 2;
+        cacheEndsSlot = next;
+        next += 2 * CACHE_WIDTHS;
         addressSlot = next;
         next += 2;
+        offsetSlot = next;
+        next += 2;
         mayGotoSlot = next;
+        next += 2;
+        promotedSlot = next;
         labels = new Label[to - from];
+        alu = new AluEmitter(this, mv, imm);
+        memory = new MemoryEmitter(this, mv, imm);
     }
 
     private boolean chunked() {
@@ -220,6 +216,9 @@ final class MethodEmitter {
         emitStubs();
         mv.visitLabel(tryEnd);
         mv.visitLabel(handler);
+        if (plan.slots != null) {
+            memory.storePromotedSlots();
+        }
         mv.visitVarInsn(ILOAD, pcSlot);
         imm.pushInt(mv, from);
         mv.visitInsn(IADD);
@@ -279,6 +278,9 @@ final class MethodEmitter {
             imm.pushInt(mv, AddressSpace.FRAME_SIZE);
             mv.visitInsn(IADD);
             mv.visitVarInsn(ISTORE, frameTopSlot);
+            if (plan.slots != null) {
+                memory.loadPromotedSlots();
+            }
         }
         mv.visitInsn(ICONST_0);
         mv.visitVarInsn(ISTORE, pcSlot);
@@ -293,9 +295,11 @@ final class MethodEmitter {
         mv.visitInsn(ICONST_0);
         mv.visitVarInsn(ISTORE, cacheWritableSlot);
         mv.visitInsn(LCONST_0);
-        mv.visitVarInsn(LSTORE, cacheSizeSlot);
-        imm.pushLong(mv, -1);
-        mv.visitVarInsn(LSTORE, cacheIdSlot);
+        mv.visitVarInsn(LSTORE, cacheStartSlot);
+        for (int w = 0; w < CACHE_WIDTHS; w++) {
+            mv.visitInsn(LCONST_0);
+            mv.visitVarInsn(LSTORE, cacheEndSlot(w));
+        }
         mv.visitVarInsn(ALOAD, 0);
         mv.visitMethodInsn(INVOKEVIRTUAL, Names.MACHINE, "budget", "()J", false);
         mv.visitInsn(LCONST_0);
@@ -354,8 +358,17 @@ final class MethodEmitter {
     }
 
     /** Upper bound of the bytes of the shared parts of a method (prologue, switch base, stubs, handler). */
-    static long fixedCost() {
-        return 400;
+    static long fixedCost(FunctionPlan plan) {
+        return 440 + (plan.slots == null ? 0 : 40L * plan.slots.count());
+    }
+
+    /** The local holding the cached region's end for accesses of {@code 1 << log2Width} bytes. */
+    int cacheEndSlot(int log2Width) {
+        return cacheEndsSlot + 2 * log2Width;
+    }
+
+    int promotedLocal(int slot) {
+        return promotedSlot + 2 * slot;
     }
 
     /** Upper bound of the bytes one exit stub (leaving a chunk for another) takes. */
@@ -402,7 +415,7 @@ final class MethodEmitter {
         return label(target);
     }
 
-    private void setPc(int pc) {
+    void setPc(int pc) {
         imm.pushInt(mv, pc - from);
         mv.visitVarInsn(ISTORE, pcSlot);
     }
@@ -415,22 +428,22 @@ final class MethodEmitter {
         mv.visitInsn(ATHROW);
     }
 
-    private void invalid(int pc, String detail) {
+    void invalid(int pc, String detail) {
         emitFault(pc, "invalid", detail);
     }
 
     // ---------------------------------------------------------------------------------------
     // Instructions
 
-    private void load(int r) {
+    void load(int r) {
         mv.visitVarInsn(LLOAD, reg[r]);
     }
 
-    private void store(int r) {
+    void store(int r) {
         mv.visitVarInsn(LSTORE, reg[r]);
     }
 
-    private void toUnsigned() {
+    void toUnsigned() {
         mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "toUnsignedLong", "(I)J", false);
     }
 
@@ -443,12 +456,12 @@ final class MethodEmitter {
             emitCharge(pc);
         }
         switch (insn.instructionClass()) {
-            case Opcodes.CLASS_ALU64 -> emitAlu64(pc, insn);
-            case Opcodes.CLASS_ALU -> emitAlu32(pc, insn);
+            case Opcodes.CLASS_ALU64 -> alu.emitAlu64(pc, insn);
+            case Opcodes.CLASS_ALU -> alu.emitAlu32(pc, insn);
             case Opcodes.CLASS_JMP, Opcodes.CLASS_JMP32 -> emitJump(pc, insn);
             case Opcodes.CLASS_LD -> emitLd(pc, insn);
-            case Opcodes.CLASS_LDX -> emitLdx(pc, insn);
-            default -> emitStore(pc, insn);
+            case Opcodes.CLASS_LDX -> memory.emitLdx(pc, insn);
+            default -> memory.emitStore(pc, insn);
         }
     }
 
@@ -464,72 +477,8 @@ final class MethodEmitter {
         mv.visitLabel(skip);
     }
 
-    private void emitAlu64(int pc, Instruction insn) {
-        int op = insn.opcode() & 0xf0;
-        boolean x = (insn.opcode() & Opcodes.SRC_X) != 0;
-        int d = insn.dst();
-        int s = insn.src();
-        switch (op) {
-            case ALU_MOV -> {
-                if (!x) {
-                    imm.pushLong(mv, insn.imm());
-                } else {
-                    load(s);
-                    switch (insn.offset()) {
-                        case 0 -> { }
-                        case 8 -> signExtend(I2B);
-                        case 16 -> signExtend(I2S);
-                        case 32 -> signExtend(-1);
-                        default -> { }
-                    }
-                }
-                store(d);
-            }
-            case ALU_ADD, ALU_SUB, ALU_MUL, ALU_OR, ALU_AND, ALU_XOR -> {
-                load(d);
-                operand64(insn, x);
-                mv.visitInsn(switch (op) {
-                    case ALU_ADD -> LADD;
-                    case ALU_SUB -> LSUB;
-                    case ALU_MUL -> org.objectweb.asm.Opcodes.LMUL;
-                    case ALU_OR -> LOR;
-                    case ALU_AND -> LAND;
-                    default -> org.objectweb.asm.Opcodes.LXOR;
-                });
-                store(d);
-            }
-            case ALU_LSH, ALU_RSH, ALU_ARSH -> {
-                // lshl/lshr/lushr use the count modulo 64, as the kernel masks it.
-                load(d);
-                operand32(insn, x);
-                mv.visitInsn(op == ALU_LSH ? org.objectweb.asm.Opcodes.LSHL
-                        : op == ALU_RSH ? org.objectweb.asm.Opcodes.LUSHR : org.objectweb.asm.Opcodes.LSHR);
-                store(d);
-            }
-            case ALU_NEG -> {
-                load(d);
-                mv.visitInsn(LNEG);
-                store(d);
-            }
-            case ALU_DIV, ALU_MOD -> {
-                load(d);
-                operand64(insn, x);
-                String name = (insn.offset() != 0 ? "s" : "u") + (op == ALU_DIV ? "div" : "mod") + "64";
-                mv.visitMethodInsn(INVOKESTATIC, Names.ALU, name, "(JJ)J", false);
-                store(d);
-            }
-            case ALU_END -> {
-                load(d);
-                imm.pushInt(mv, insn.imm());
-                mv.visitMethodInsn(INVOKESTATIC, Names.ALU, "toBigEndian", "(JI)J", false);
-                store(d);
-            }
-            default -> invalid(pc, "unknown ALU64 operation");
-        }
-    }
-
     /** Sign-extends the long on the stack from 8, 16 (given conversion) or 32 bits (-1). */
-    private void signExtend(int conversion) {
+    void signExtend(int conversion) {
         mv.visitInsn(org.objectweb.asm.Opcodes.L2I);
         if (conversion >= 0) {
             mv.visitInsn(conversion);
@@ -537,7 +486,7 @@ final class MethodEmitter {
         mv.visitInsn(I2L);
     }
 
-    private void operand64(Instruction insn, boolean x) {
+    void operand64(Instruction insn, boolean x) {
         if (x) {
             load(insn.src());
         } else {
@@ -545,77 +494,12 @@ final class MethodEmitter {
         }
     }
 
-    private void operand32(Instruction insn, boolean x) {
+    void operand32(Instruction insn, boolean x) {
         if (x) {
             load(insn.src());
             mv.visitInsn(org.objectweb.asm.Opcodes.L2I);
         } else {
             imm.pushInt(mv, insn.imm());
-        }
-    }
-
-    private void emitAlu32(int pc, Instruction insn) {
-        int op = insn.opcode() & 0xf0;
-        boolean x = (insn.opcode() & Opcodes.SRC_X) != 0;
-        int d = insn.dst();
-        int s = insn.src();
-        switch (op) {
-            case ALU_MOV -> {
-                if (!x) {
-                    imm.pushLong(mv, insn.imm() & 0xffffffffL);
-                } else {
-                    load(s);
-                    mv.visitInsn(org.objectweb.asm.Opcodes.L2I);
-                    switch (insn.offset()) {
-                        case 0 -> { }
-                        case 8 -> mv.visitInsn(I2B);
-                        case 16 -> mv.visitInsn(I2S);
-                        default -> { }
-                    }
-                    toUnsigned();
-                }
-                store(d);
-            }
-            case ALU_ADD, ALU_SUB, ALU_MUL, ALU_OR, ALU_AND, ALU_XOR, ALU_LSH, ALU_RSH, ALU_ARSH -> {
-                // The int shifts use the count modulo 32, as the kernel masks it.
-                load(d);
-                mv.visitInsn(org.objectweb.asm.Opcodes.L2I);
-                operand32(insn, x);
-                mv.visitInsn(switch (op) {
-                    case ALU_ADD -> IADD;
-                    case ALU_SUB -> org.objectweb.asm.Opcodes.ISUB;
-                    case ALU_MUL -> org.objectweb.asm.Opcodes.IMUL;
-                    case ALU_OR -> org.objectweb.asm.Opcodes.IOR;
-                    case ALU_AND -> IAND;
-                    case ALU_XOR -> org.objectweb.asm.Opcodes.IXOR;
-                    case ALU_LSH -> org.objectweb.asm.Opcodes.ISHL;
-                    case ALU_RSH -> org.objectweb.asm.Opcodes.IUSHR;
-                    default -> org.objectweb.asm.Opcodes.ISHR;
-                });
-                toUnsigned();
-                store(d);
-            }
-            case ALU_NEG -> {
-                load(d);
-                mv.visitInsn(org.objectweb.asm.Opcodes.L2I);
-                mv.visitInsn(INEG);
-                toUnsigned();
-                store(d);
-            }
-            case ALU_DIV, ALU_MOD -> {
-                load(d);
-                operand64(insn, x);
-                String name = (insn.offset() != 0 ? "s" : "u") + (op == ALU_DIV ? "div" : "mod") + "32";
-                mv.visitMethodInsn(INVOKESTATIC, Names.ALU, name, "(JJ)J", false);
-                store(d);
-            }
-            case ALU_END -> {
-                load(d);
-                imm.pushInt(mv, insn.imm());
-                mv.visitMethodInsn(INVOKESTATIC, Names.ALU, x ? "toBigEndian" : "toLittleEndian", "(JI)J", false);
-                store(d);
-            }
-            default -> invalid(pc, "unknown ALU operation");
         }
     }
 
@@ -805,6 +689,9 @@ final class MethodEmitter {
             mv.visitInsn(ICONST_M1);
             mv.visitInsn(IRETURN);
         } else {
+            if (plan.slots != null) {
+                memory.storePromotedSlots();
+            }
             load(0);
             mv.visitInsn(LRETURN);
         }
@@ -892,251 +779,4 @@ final class MethodEmitter {
         mv.visitLabel(inside);
     }
 
-    private static final int NOT_ON_STACK = VerifiedProgram.NO_STACK_OFFSET;
-
-    /**
-     * The offset from the frame top of an access proven inside the current frame: {@code r10 +
-     * constant} seen here, or any register the verifier proved to hold r10 plus a constant.
-     * {@link #NOT_ON_STACK} otherwise.
-     */
-    private int stackOffset(int pc, int base, int offset, int width) {
-        if (!plan.stackDirect) {
-            return NOT_ON_STACK;
-        }
-        int proven = base == 10 ? offset
-                : unit.stackOffsets != null ? unit.stackOffsets[pc] : NOT_ON_STACK;
-        return proven != NOT_ON_STACK && proven >= -AddressSpace.FRAME_SIZE && proven + width <= 0 ? proven
-                : NOT_ON_STACK;
-    }
-
-    private void stackIndex(int offset) {
-        mv.visitVarInsn(ALOAD, stackSlot);
-        mv.visitVarInsn(ILOAD, frameTopSlot);
-        imm.pushInt(mv, offset);
-        mv.visitInsn(IADD);
-    }
-
-    private void address(int base, int offset) {
-        mv.visitVarInsn(ALOAD, memSlot);
-        load(base);
-        if (offset != 0) {
-            imm.pushLong(mv, offset);
-            mv.visitInsn(LADD);
-        }
-    }
-
-    private void emitLdx(int pc, Instruction insn) {
-        int mode = insn.opcode() & 0xe0;
-        int width = Opcodes.sizeBytes(insn.opcode());
-        boolean signed = mode == Opcodes.MODE_MEMSX;
-        if ((mode != Opcodes.MODE_MEM && !signed) || (signed && width == 8)) {
-            invalid(pc, "unknown load mode");
-            return;
-        }
-        int s = insn.src();
-        int frameOffset = stackOffset(pc, s, insn.offset(), width);
-        if (frameOffset != NOT_ON_STACK) {
-            stackIndex(frameOffset);
-            mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "stackLoad" + width * 8 + (signed ? "s" : ""), "([BI)J",
-                    false);
-        } else {
-            emitCachedAccess(pc, s, insn.offset(), width, false, () -> {
-                cachedIndex();
-                mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "stackLoad" + width * 8, "([BI)J", false);
-            }, () -> {
-                mv.visitVarInsn(ALOAD, memSlot);
-                mv.visitVarInsn(LLOAD, addressSlot);
-                imm.pushInt(mv, width);
-                mv.visitMethodInsn(INVOKEVIRTUAL, Names.ADDRESS_SPACE, "load", "(JI)J", false);
-            });
-            if (signed) {
-                signExtend(width == 1 ? I2B : width == 2 ? I2S : -1);
-            }
-        }
-        store(insn.dst());
-    }
-
-    private void emitStore(int pc, Instruction insn) {
-        boolean stx = insn.instructionClass() == Opcodes.CLASS_STX;
-        int mode = insn.opcode() & 0xe0;
-        int width = Opcodes.sizeBytes(insn.opcode());
-        int d = insn.dst();
-        if (mode == Opcodes.MODE_ATOMIC && stx) {
-            emitAtomic(pc, insn, width);
-            return;
-        }
-        if (mode != Opcodes.MODE_MEM) {
-            invalid(pc, "unknown store mode");
-            return;
-        }
-        int frameOffset = stackOffset(pc, d, insn.offset(), width);
-        if (frameOffset != NOT_ON_STACK) {
-            stackIndex(frameOffset);
-            storedValue(insn, stx);
-            mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "stackStore" + width * 8, "([BIJ)V", false);
-        } else {
-            emitCachedAccess(pc, d, insn.offset(), width, true, () -> {
-                cachedIndex();
-                storedValue(insn, stx);
-                mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "stackStore" + width * 8, "([BIJ)V", false);
-            }, () -> {
-                mv.visitVarInsn(ALOAD, memSlot);
-                mv.visitVarInsn(LLOAD, addressSlot);
-                imm.pushInt(mv, width);
-                storedValue(insn, stx);
-                mv.visitMethodInsn(INVOKEVIRTUAL, Names.ADDRESS_SPACE, "store", "(JIJ)V", false);
-            });
-        }
-    }
-
-    /** Pushes the cached region's array and the index of the current address in it. */
-    private void cachedIndex() {
-        mv.visitVarInsn(ALOAD, cacheDataSlot);
-        mv.visitVarInsn(ILOAD, cacheBaseSlot);
-        mv.visitVarInsn(LLOAD, addressSlot);
-        mv.visitInsn(org.objectweb.asm.Opcodes.L2I);
-        mv.visitInsn(IADD);
-    }
-
-    /**
-     * A load or store through a register other than the frame pointer. The method keeps the last
-     * region it touched in locals; when the address falls in it (same id, in bounds, writable for a
-     * store) the access goes straight to the region's array, which lets C2 hoist the region out of
-     * loops. Otherwise the address space translates, checks and faults exactly as in the
-     * interpreter, and the region becomes the cached one. Leaves a loaded value on the stack.
-     */
-    private void emitCachedAccess(int pc, int base, int offset, int width, boolean write, Runnable fast,
-            Runnable slow) {
-        Label slowPath = new Label();
-        Label done = new Label();
-        load(base);
-        if (offset != 0) {
-            imm.pushLong(mv, offset);
-            mv.visitInsn(LADD);
-        }
-        mv.visitVarInsn(LSTORE, addressSlot);
-        mv.visitVarInsn(LLOAD, addressSlot);
-        imm.pushInt(mv, 32);
-        mv.visitInsn(org.objectweb.asm.Opcodes.LUSHR);
-        mv.visitVarInsn(LLOAD, cacheIdSlot);
-        mv.visitInsn(LCMP);
-        mv.visitJumpInsn(IFNE, slowPath);
-        mv.visitVarInsn(LLOAD, addressSlot);
-        imm.pushLong(mv, 0xffffffffL);
-        mv.visitInsn(LAND);
-        imm.pushLong(mv, width);
-        mv.visitInsn(LADD);
-        mv.visitVarInsn(LLOAD, cacheSizeSlot);
-        mv.visitInsn(LCMP);
-        mv.visitJumpInsn(IFGT, slowPath);
-        if (write) {
-            mv.visitVarInsn(ILOAD, cacheWritableSlot);
-            mv.visitJumpInsn(IFEQ, slowPath);
-        }
-        fast.run();
-        mv.visitJumpInsn(GOTO, done);
-        mv.visitLabel(slowPath);
-        setPc(pc);
-        mv.visitVarInsn(ALOAD, memSlot);
-        mv.visitVarInsn(LLOAD, addressSlot);
-        mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "cacheable",
-                "(L" + Names.ADDRESS_SPACE + ";J)L" + Names.REGION + ";", false);
-        mv.visitInsn(DUP);
-        mv.visitVarInsn(ASTORE, cacheRegionSlot);
-        Label none = new Label();
-        Label cached = new Label();
-        mv.visitJumpInsn(org.objectweb.asm.Opcodes.IFNULL, none);
-        // Copy the region's fields to locals: the fast path then reads no memory but the data.
-        mv.visitVarInsn(ALOAD, cacheRegionSlot);
-        mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "data", "()[B", false);
-        mv.visitVarInsn(ASTORE, cacheDataSlot);
-        mv.visitVarInsn(ALOAD, cacheRegionSlot);
-        mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "base", "()I", false);
-        mv.visitVarInsn(ISTORE, cacheBaseSlot);
-        mv.visitVarInsn(ALOAD, cacheRegionSlot);
-        mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "writable", "()Z", false);
-        mv.visitVarInsn(ISTORE, cacheWritableSlot);
-        mv.visitVarInsn(ALOAD, cacheRegionSlot);
-        mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "size", "()I", false);
-        mv.visitInsn(I2L);
-        mv.visitVarInsn(LSTORE, cacheSizeSlot);
-        mv.visitVarInsn(LLOAD, addressSlot);
-        imm.pushInt(mv, 32);
-        mv.visitInsn(org.objectweb.asm.Opcodes.LUSHR);
-        mv.visitJumpInsn(GOTO, cached);
-        mv.visitLabel(none);
-        imm.pushLong(mv, -1);
-        mv.visitLabel(cached);
-        mv.visitVarInsn(LSTORE, cacheIdSlot);
-        slow.run();
-        mv.visitLabel(done);
-    }
-
-    private void storedValue(Instruction insn, boolean stx) {
-        if (stx) {
-            load(insn.src());
-        } else {
-            imm.pushLong(mv, insn.imm());
-        }
-    }
-
-    private void emitAtomic(int pc, Instruction insn, int width) {
-        int op = insn.imm();
-        int d = insn.dst();
-        int s = insn.src();
-        if (op == Opcodes.ATOMIC_LOAD_ACQ) {
-            setPc(pc);
-            address(s, insn.offset());
-            imm.pushInt(mv, width);
-            mv.visitMethodInsn(INVOKEVIRTUAL, Names.ADDRESS_SPACE, "loadAcquire", "(JI)J", false);
-            store(d);
-            return;
-        }
-        if (op == Opcodes.ATOMIC_STORE_REL) {
-            setPc(pc);
-            address(d, insn.offset());
-            imm.pushInt(mv, width);
-            load(s);
-            mv.visitMethodInsn(INVOKEVIRTUAL, Names.ADDRESS_SPACE, "storeRelease", "(JIJ)V", false);
-            return;
-        }
-        if (width < 4) {
-            invalid(pc, "atomic operation on " + width + " bytes");
-            return;
-        }
-        boolean known = switch (op & ~Opcodes.ATOMIC_FETCH) {
-            case Opcodes.ATOMIC_ADD, Opcodes.ATOMIC_OR, Opcodes.ATOMIC_AND, Opcodes.ATOMIC_XOR -> true;
-            default -> op == Opcodes.ATOMIC_XCHG || op == Opcodes.ATOMIC_CMPXCHG;
-        };
-        // Unknown operations take the generic path, which faults exactly as the interpreter does.
-        int frameOffset = stackOffset(pc, d, insn.offset(), width);
-        if (known && frameOffset != NOT_ON_STACK && (frameOffset & (width - 1)) == 0) {
-            stackIndex(frameOffset);
-            imm.pushInt(mv, width);
-            imm.pushInt(mv, op);
-            load(s);
-            load(0);
-            mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "stackAtomic", "([BIIIJJ)J", false);
-        } else {
-            setPc(pc);
-            mv.visitVarInsn(ALOAD, memSlot);
-            imm.pushInt(mv, op);
-            load(d);
-            if (insn.offset() != 0) {
-                imm.pushLong(mv, insn.offset());
-                mv.visitInsn(LADD);
-            }
-            imm.pushInt(mv, width);
-            load(s);
-            load(0);
-            mv.visitMethodInsn(INVOKEVIRTUAL, Names.ADDRESS_SPACE, "atomic", "(IJIJJ)J", false);
-        }
-        if (op == Opcodes.ATOMIC_CMPXCHG) {
-            store(0);
-        } else if ((op & Opcodes.ATOMIC_FETCH) != 0) {
-            store(s);
-        } else {
-            mv.visitInsn(POP2);
-        }
-    }
 }

@@ -38,6 +38,8 @@ public final class Maps {
     static final int PAGE_SIZE = 4096;
     /** The largest ring buffer this runtime allocates (a Java array holds it twice over). */
     static final int RINGBUF_MAX_BYTES = 256 << 20;
+    /** The largest Java array the VM allocates, with room for its header. */
+    static final int MAX_STORAGE_BYTES = Integer.MAX_VALUE - 16;
     static final int LPM_DATA_SIZE_MAX = 256;
 
     private static final int HASH_FLAGS = BPF_F_NO_PREALLOC | BPF_F_NO_COMMON_LRU | BPF_F_NUMA_NODE | ACCESS_MASK
@@ -111,12 +113,14 @@ public final class Maps {
                 if (s.type() != MapType.PERF_EVENT_ARRAY && (f & BPF_F_PRESERVE_ELEMS) != 0) {
                     throw invalid(s, "BPF_F_PRESERVE_ELEMS is for perf event arrays only");
                 }
+                requireStorage(s, (long) s.maxEntries() * Long.BYTES);
             }
             case LPM_TRIE -> validateLpm(s);
             case QUEUE, STACK -> {
                 requireFlags(s, BPF_F_NUMA_NODE | ACCESS_MASK);
                 requireNoKey(s);
                 requireValue(s);
+                requireStorage(s, (long) s.maxEntries() * s.valueSize());
             }
             case BLOOM_FILTER -> {
                 requireFlags(s, BPF_F_NUMA_NODE | BPF_F_ZERO_SEED | ACCESS_MASK);
@@ -150,6 +154,22 @@ public final class Maps {
         }
     }
 
+    /**
+     * The kernel takes maps as large as its allocator allows; here one Java array holds a map's
+     * slots, so its size is the limit, refused up front rather than failing as an allocation.
+     */
+    private static void requireStorage(MapSpec s, long bytes) {
+        if (bytes > MAX_STORAGE_BYTES) {
+            throw tooBig(s, "max_entries " + s.maxEntries() + " needs " + bytes + " bytes, more than one map can hold ("
+                    + MAX_STORAGE_BYTES + ")");
+        }
+    }
+
+    /** A size rounded up to 8 bytes, without the int overflow of sizes near 2^31. */
+    private static long padded(int size) {
+        return ((long) size + 7) & ~7L;
+    }
+
     private static void requireNoKey(MapSpec s) {
         if (s.keySize() != 0) {
             throw invalid(s, "key_size must be 0, got " + s.keySize());
@@ -180,7 +200,7 @@ public final class Maps {
         }
         // current kernels bound the element (key and value, each padded to 8, plus its header),
         // not the key alone
-        if ((long) Cpus.stride(s.keySize()) + Cpus.stride(s.valueSize()) + HTAB_ELEM_HEADER > KMALLOC_MAX_SIZE) {
+        if (padded(s.keySize()) + padded(s.valueSize()) + HTAB_ELEM_HEADER > KMALLOC_MAX_SIZE) {
             throw tooBig(s, "key_size " + s.keySize() + " + value_size " + s.valueSize()
                     + " exceed the largest element of " + KMALLOC_MAX_SIZE + " bytes");
         }
@@ -198,6 +218,9 @@ public final class Maps {
         if (s.valueSize() == 0) {
             throw invalid(s, "value_size must be > 0");
         }
+        if (s.valueSize() > KMALLOC_MAX_SIZE) {
+            throw tooBig(s, "value_size " + s.valueSize() + " exceeds " + KMALLOC_MAX_SIZE);
+        }
         if ((s.flags() & BPF_F_PRESERVE_ELEMS) != 0) {
             throw invalid(s, "BPF_F_PRESERVE_ELEMS is for perf event arrays only");
         }
@@ -208,7 +231,7 @@ public final class Maps {
             throw tooBig(s, "per-CPU value_size " + s.valueSize() + " exceeds " + PCPU_MIN_UNIT_SIZE);
         }
         // the kernel takes arrays as large as its allocator allows; a Java array is the limit here
-        if (ArrayMap.storageBytes(s) > Integer.MAX_VALUE - 16) {
+        if (ArrayMap.storageBytes(s) > MAX_STORAGE_BYTES) {
             throw tooBig(s, "max_entries " + s.maxEntries() + " x value_size " + s.valueSize()
                     + " does not fit in memory");
         }

@@ -55,6 +55,46 @@ class MapCreationTest {
     }
 
     @Test
+    void sizesNearTwoToTheThirtyOneAreRefusedNotOverflowed() {
+        int max = Integer.MAX_VALUE;
+        refused(Errno.E2BIG, "value_size", spec(MapType.ARRAY, 4, max, 1, 0));
+        refused(Errno.E2BIG, "value_size", spec(MapType.ARRAY, 4, max, 4, 0));
+        refused(Errno.E2BIG, "largest element", spec(MapType.HASH, 4, max, 1, 0));
+        refused(Errno.E2BIG, "largest element", spec(MapType.LRU_HASH, max - 3, 4, 1, 0));
+        refused(Errno.E2BIG, "max_entries", spec(MapType.PROG_ARRAY, 4, 4, max, 0));
+        refused(Errno.E2BIG, "max_entries", spec(MapType.PERF_EVENT_ARRAY, 4, 4, max, 0));
+        refused(Errno.E2BIG, "max_entries", spec(MapType.QUEUE, 0, 4, max, 0));
+        refused(Errno.E2BIG, "max_entries", spec(MapType.STACK, 0, 4096, 1 << 20, 0));
+        refused(Errno.E2BIG, "max_entries", spec(MapType.QUEUE, 0, 1, max, 0));
+    }
+
+    @Test
+    void validationOfAnyShapeEndsInAMapCreationExceptionOrAcceptance() {
+        int[] sizes = {-1, 0, 1, 4, 8, 255, 4096, 1 << 20, 4 << 20, (4 << 20) + 1, Integer.MAX_VALUE - 7,
+            Integer.MAX_VALUE, Integer.MIN_VALUE};
+        int[] flags = {0, MapFlags.BPF_F_NO_PREALLOC, -1};
+        int accepted = 0;
+        for (MapType t : MapType.values()) {
+            for (int k : sizes) {
+                for (int v : sizes) {
+                    for (int m : sizes) {
+                        for (int f : flags) {
+                            MapSpec s = new MapSpec("m", t, k, v, m, f, t == MapType.BLOOM_FILTER ? 3 : 0);
+                            try {
+                                Maps.validate(s);
+                                accepted++;
+                            } catch (MapCreationException expected) {
+                                assertTrue(expected.getMessage().contains("m"), expected.getMessage());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(accepted > 0, "some shapes are valid");
+    }
+
+    @Test
     void createsEveryType() {
         assertInstanceOf(IterableMap.class, Maps.create(spec(MapType.HASH, 4, 4, 1, MapFlags.BPF_F_NO_PREALLOC)));
         assertInstanceOf(QueueMap.class, Maps.create(spec(MapType.QUEUE, 0, 4, 1, 0)));

@@ -42,7 +42,7 @@ public final class ArrayMap implements IterableMap {
     /** The number of bytes {@code maxEntries * elementBytes} would take, for validation. */
     public static long storageBytes(MapSpec spec) {
         int cpus = spec.type() == MapType.PERCPU_ARRAY ? Cpus.count() : 1;
-        return (long) Cpus.stride(spec.valueSize()) * cpus * spec.maxEntries();
+        return (((long) spec.valueSize() + 7) & ~7L) * cpus * spec.maxEntries();
     }
 
     @Override

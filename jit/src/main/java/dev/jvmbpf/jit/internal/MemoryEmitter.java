@@ -1,0 +1,363 @@
+package dev.jvmbpf.jit.internal;
+
+import static org.objectweb.asm.Opcodes.ALOAD;
+import static org.objectweb.asm.Opcodes.ASTORE;
+import static org.objectweb.asm.Opcodes.DUP;
+import static org.objectweb.asm.Opcodes.DUP2;
+import static org.objectweb.asm.Opcodes.GOTO;
+import static org.objectweb.asm.Opcodes.I2B;
+import static org.objectweb.asm.Opcodes.I2C;
+import static org.objectweb.asm.Opcodes.I2L;
+import static org.objectweb.asm.Opcodes.I2S;
+import static org.objectweb.asm.Opcodes.IADD;
+import static org.objectweb.asm.Opcodes.IFEQ;
+import static org.objectweb.asm.Opcodes.IFGE;
+import static org.objectweb.asm.Opcodes.ILOAD;
+import static org.objectweb.asm.Opcodes.INVOKESTATIC;
+import static org.objectweb.asm.Opcodes.INVOKEVIRTUAL;
+import static org.objectweb.asm.Opcodes.ISTORE;
+import static org.objectweb.asm.Opcodes.LADD;
+import static org.objectweb.asm.Opcodes.L2I;
+import static org.objectweb.asm.Opcodes.LAND;
+import static org.objectweb.asm.Opcodes.LCONST_0;
+import static org.objectweb.asm.Opcodes.LLOAD;
+import static org.objectweb.asm.Opcodes.LSTORE;
+import static org.objectweb.asm.Opcodes.LSUB;
+import static org.objectweb.asm.Opcodes.POP2;
+
+import dev.jvmbpf.runtime.isa.Instruction;
+import dev.jvmbpf.runtime.isa.Opcodes;
+import dev.jvmbpf.runtime.memory.AddressSpace;
+import dev.jvmbpf.runtime.verifier.VerifiedProgram;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+
+/**
+ * Loads, stores and atomics of one method: direct frame-array accesses where the stack offset is
+ * proven, the per-method region cache for other pointers, and the address space (which checks
+ * and faults as in the interpreter) otherwise.
+ */
+final class MemoryEmitter {
+    private static final int NOT_ON_STACK = VerifiedProgram.NO_STACK_OFFSET;
+
+    private final MethodEmitter e;
+    private final MethodVisitor mv;
+    private final Immediates imm;
+
+    MemoryEmitter(MethodEmitter e, MethodVisitor mv, Immediates imm) {
+        this.e = e;
+        this.mv = mv;
+        this.imm = imm;
+    }
+
+    /**
+     * The offset from the frame top of an access proven inside the current frame: {@code r10 +
+     * constant} seen here, or any register the verifier proved to hold r10 plus a constant.
+     * {@link #NOT_ON_STACK} otherwise.
+     */
+    private int stackOffset(int pc, int base, int offset, int width) {
+        if (!e.plan.stackDirect || e.plan.slots != null) {
+            return NOT_ON_STACK;
+        }
+        int proven = base == 10 ? offset
+                : e.unit.stackOffsets != null ? e.unit.stackOffsets[pc] : NOT_ON_STACK;
+        return proven != NOT_ON_STACK && proven >= -AddressSpace.FRAME_SIZE && proven + width <= 0 ? proven
+                : NOT_ON_STACK;
+    }
+
+    /** Reads every promoted slot from the frame array into its local (method entry). */
+    void loadPromotedSlots() {
+        StackSlots slots = e.plan.slots;
+        for (int i = 0; i < slots.count(); i++) {
+            stackIndex(slots.offset(i));
+            mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "stackLoad" + slots.width(i) * 8, "([BI)J", false);
+            mv.visitVarInsn(LSTORE, e.promotedLocal(i));
+        }
+    }
+
+    /** Writes every promoted slot back to the frame array (every way out of the method). */
+    void storePromotedSlots() {
+        StackSlots slots = e.plan.slots;
+        for (int i = 0; i < slots.count(); i++) {
+            stackIndex(slots.offset(i));
+            mv.visitVarInsn(LLOAD, e.promotedLocal(i));
+            mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "stackStore" + slots.width(i) * 8, "([BIJ)V", false);
+        }
+    }
+
+    /** Pushes a promoted slot's value as a load of {@code width} bytes would return it. */
+    private void promotedLoad(int slot, int width, boolean signed) {
+        mv.visitVarInsn(LLOAD, e.promotedLocal(slot));
+        switch (width) {
+            case 8 -> { }
+            case 4 -> {
+                mv.visitInsn(L2I);
+                if (signed) {
+                    mv.visitInsn(I2L);
+                } else {
+                    e.toUnsigned();
+                }
+            }
+            case 2 -> {
+                mv.visitInsn(L2I);
+                mv.visitInsn(signed ? I2S : I2C);
+                mv.visitInsn(I2L);
+            }
+            default -> {
+                if (signed) {
+                    mv.visitInsn(L2I);
+                    mv.visitInsn(I2B);
+                    mv.visitInsn(I2L);
+                } else {
+                    imm.pushLong(mv, 0xffL);
+                    mv.visitInsn(LAND);
+                }
+            }
+        }
+    }
+
+    private void stackIndex(int offset) {
+        mv.visitVarInsn(ALOAD, e.stackSlot);
+        mv.visitVarInsn(ILOAD, e.frameTopSlot);
+        imm.pushInt(mv, offset);
+        mv.visitInsn(IADD);
+    }
+
+    private void address(int base, int offset) {
+        mv.visitVarInsn(ALOAD, e.memSlot);
+        e.load(base);
+        if (offset != 0) {
+            imm.pushLong(mv, offset);
+            mv.visitInsn(LADD);
+        }
+    }
+
+    void emitLdx(int pc, Instruction insn) {
+        int mode = insn.opcode() & 0xe0;
+        int width = Opcodes.sizeBytes(insn.opcode());
+        boolean signed = mode == Opcodes.MODE_MEMSX;
+        if ((mode != Opcodes.MODE_MEM && !signed) || (signed && width == 8)) {
+            e.invalid(pc, "unknown load mode");
+            return;
+        }
+        int s = insn.src();
+        int frameOffset = stackOffset(pc, s, insn.offset(), width);
+        if (e.plan.slots != null && s == 10) {
+            promotedLoad(e.plan.slots.slot(insn.offset()), width, signed);
+        } else if (frameOffset != NOT_ON_STACK) {
+            stackIndex(frameOffset);
+            mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "stackLoad" + width * 8 + (signed ? "s" : ""), "([BI)J",
+                    false);
+        } else {
+            emitCachedAccess(pc, s, insn.offset(), width, false, () -> {
+                cachedIndex();
+                mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "stackLoad" + width * 8, "([BI)J", false);
+            }, () -> {
+                mv.visitVarInsn(ALOAD, e.memSlot);
+                mv.visitVarInsn(LLOAD, e.addressSlot);
+                imm.pushInt(mv, width);
+                mv.visitMethodInsn(INVOKEVIRTUAL, Names.ADDRESS_SPACE, "load", "(JI)J", false);
+            });
+            if (signed) {
+                e.signExtend(width == 1 ? I2B : width == 2 ? I2S : -1);
+            }
+        }
+        e.store(insn.dst());
+    }
+
+    void emitStore(int pc, Instruction insn) {
+        boolean stx = insn.instructionClass() == Opcodes.CLASS_STX;
+        int mode = insn.opcode() & 0xe0;
+        int width = Opcodes.sizeBytes(insn.opcode());
+        int d = insn.dst();
+        if (mode == Opcodes.MODE_ATOMIC && stx) {
+            emitAtomic(pc, insn, width);
+            return;
+        }
+        if (mode != Opcodes.MODE_MEM) {
+            e.invalid(pc, "unknown store mode");
+            return;
+        }
+        int frameOffset = stackOffset(pc, d, insn.offset(), width);
+        if (e.plan.slots != null && d == 10) {
+            // Loads of the slot truncate to its width, so the local may keep the whole value.
+            storedValue(insn, stx);
+            mv.visitVarInsn(LSTORE, e.promotedLocal(e.plan.slots.slot(insn.offset())));
+        } else if (frameOffset != NOT_ON_STACK) {
+            stackIndex(frameOffset);
+            storedValue(insn, stx);
+            mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "stackStore" + width * 8, "([BIJ)V", false);
+        } else {
+            emitCachedAccess(pc, d, insn.offset(), width, true, () -> {
+                cachedIndex();
+                storedValue(insn, stx);
+                mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "stackStore" + width * 8, "([BIJ)V", false);
+            }, () -> {
+                mv.visitVarInsn(ALOAD, e.memSlot);
+                mv.visitVarInsn(LLOAD, e.addressSlot);
+                imm.pushInt(mv, width);
+                storedValue(insn, stx);
+                mv.visitMethodInsn(INVOKEVIRTUAL, Names.ADDRESS_SPACE, "store", "(JIJ)V", false);
+            });
+        }
+    }
+
+    /** Pushes the cached region's array and the index of the current address in it. */
+    private void cachedIndex() {
+        mv.visitVarInsn(ALOAD, e.cacheDataSlot);
+        mv.visitVarInsn(ILOAD, e.cacheBaseSlot);
+        mv.visitVarInsn(LLOAD, e.offsetSlot);
+        mv.visitInsn(L2I);
+        mv.visitInsn(IADD);
+    }
+
+    /**
+     * A load or store through a register other than the frame pointer. The method keeps the last
+     * region it touched in locals; when the address falls in it (in bounds, writable for a
+     * store) the access goes straight to the region's array, which lets C2 hoist the region out of
+     * loops. Otherwise the address space translates, checks and faults exactly as in the
+     * interpreter, and the region becomes the cached one. Leaves a loaded value on the stack.
+     *
+     * <p>The hit test is one unsigned comparison: the address minus the region's first address is
+     * below the number of offsets an access of this width may start at. Another region's address
+     * differs in the id bits above 32, so its difference is at least 2^32, past any region's end.
+     */
+    private void emitCachedAccess(int pc, int base, int offset, int width, boolean write, Runnable fast,
+            Runnable slow) {
+        Label slowPath = new Label();
+        Label done = new Label();
+        e.load(base);
+        if (offset != 0) {
+            imm.pushLong(mv, offset);
+            mv.visitInsn(LADD);
+        }
+        mv.visitInsn(DUP2);
+        mv.visitVarInsn(LSTORE, e.addressSlot);
+        mv.visitVarInsn(LLOAD, e.cacheStartSlot);
+        mv.visitInsn(LSUB);
+        mv.visitInsn(DUP2);
+        mv.visitVarInsn(LSTORE, e.offsetSlot);
+        mv.visitVarInsn(LLOAD, e.cacheEndSlot(Integer.numberOfTrailingZeros(width)));
+        mv.visitMethodInsn(INVOKESTATIC, "java/lang/Long", "compareUnsigned", "(JJ)I", false);
+        mv.visitJumpInsn(IFGE, slowPath);
+        if (write) {
+            mv.visitVarInsn(ILOAD, e.cacheWritableSlot);
+            mv.visitJumpInsn(IFEQ, slowPath);
+        }
+        fast.run();
+        mv.visitJumpInsn(GOTO, done);
+        mv.visitLabel(slowPath);
+        e.setPc(pc);
+        mv.visitVarInsn(ALOAD, e.memSlot);
+        mv.visitVarInsn(LLOAD, e.addressSlot);
+        mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "cacheable",
+                "(L" + Names.ADDRESS_SPACE + ";J)L" + Names.REGION + ";", false);
+        mv.visitInsn(DUP);
+        mv.visitVarInsn(ASTORE, e.cacheRegionSlot);
+        Label none = new Label();
+        Label cached = new Label();
+        mv.visitJumpInsn(org.objectweb.asm.Opcodes.IFNULL, none);
+        // Copy the region's fields to locals: the fast path then reads no memory but the data.
+        mv.visitVarInsn(ALOAD, e.cacheRegionSlot);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "data", "()[B", false);
+        mv.visitVarInsn(ASTORE, e.cacheDataSlot);
+        mv.visitVarInsn(ALOAD, e.cacheRegionSlot);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "base", "()I", false);
+        mv.visitVarInsn(ISTORE, e.cacheBaseSlot);
+        mv.visitVarInsn(ALOAD, e.cacheRegionSlot);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "writable", "()Z", false);
+        mv.visitVarInsn(ISTORE, e.cacheWritableSlot);
+        mv.visitVarInsn(LLOAD, e.addressSlot);
+        imm.pushLong(mv, -1L << 32);
+        mv.visitInsn(LAND);
+        mv.visitVarInsn(LSTORE, e.cacheStartSlot);
+        for (int w = 0; w < MethodEmitter.CACHE_WIDTHS; w++) {
+            // max(size - width + 1, 0): a region smaller than the width admits no offset.
+            mv.visitVarInsn(ALOAD, e.cacheRegionSlot);
+            mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "size", "()I", false);
+            mv.visitInsn(I2L);
+            imm.pushLong(mv, 1 - (1L << w));
+            mv.visitInsn(LADD);
+            mv.visitInsn(LCONST_0);
+            mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "max", "(JJ)J", false);
+            mv.visitVarInsn(LSTORE, e.cacheEndSlot(w));
+        }
+        mv.visitJumpInsn(GOTO, cached);
+        mv.visitLabel(none);
+        for (int w = 0; w < MethodEmitter.CACHE_WIDTHS; w++) {
+            mv.visitInsn(LCONST_0);
+            mv.visitVarInsn(LSTORE, e.cacheEndSlot(w));
+        }
+        mv.visitLabel(cached);
+        slow.run();
+        mv.visitLabel(done);
+    }
+
+    private void storedValue(Instruction insn, boolean stx) {
+        if (stx) {
+            e.load(insn.src());
+        } else {
+            imm.pushLong(mv, insn.imm());
+        }
+    }
+
+    private void emitAtomic(int pc, Instruction insn, int width) {
+        int op = insn.imm();
+        int d = insn.dst();
+        int s = insn.src();
+        if (op == Opcodes.ATOMIC_LOAD_ACQ) {
+            e.setPc(pc);
+            address(s, insn.offset());
+            imm.pushInt(mv, width);
+            mv.visitMethodInsn(INVOKEVIRTUAL, Names.ADDRESS_SPACE, "loadAcquire", "(JI)J", false);
+            e.store(d);
+            return;
+        }
+        if (op == Opcodes.ATOMIC_STORE_REL) {
+            e.setPc(pc);
+            address(d, insn.offset());
+            imm.pushInt(mv, width);
+            e.load(s);
+            mv.visitMethodInsn(INVOKEVIRTUAL, Names.ADDRESS_SPACE, "storeRelease", "(JIJ)V", false);
+            return;
+        }
+        if (width < 4) {
+            e.invalid(pc, "atomic operation on " + width + " bytes");
+            return;
+        }
+        boolean known = switch (op & ~Opcodes.ATOMIC_FETCH) {
+            case Opcodes.ATOMIC_ADD, Opcodes.ATOMIC_OR, Opcodes.ATOMIC_AND, Opcodes.ATOMIC_XOR -> true;
+            default -> op == Opcodes.ATOMIC_XCHG || op == Opcodes.ATOMIC_CMPXCHG;
+        };
+        // Unknown operations take the generic path, which faults exactly as the interpreter does.
+        int frameOffset = stackOffset(pc, d, insn.offset(), width);
+        if (known && frameOffset != NOT_ON_STACK && (frameOffset & (width - 1)) == 0) {
+            stackIndex(frameOffset);
+            imm.pushInt(mv, width);
+            imm.pushInt(mv, op);
+            e.load(s);
+            e.load(0);
+            mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "stackAtomic", "([BIIIJJ)J", false);
+        } else {
+            e.setPc(pc);
+            mv.visitVarInsn(ALOAD, e.memSlot);
+            imm.pushInt(mv, op);
+            e.load(d);
+            if (insn.offset() != 0) {
+                imm.pushLong(mv, insn.offset());
+                mv.visitInsn(LADD);
+            }
+            imm.pushInt(mv, width);
+            e.load(s);
+            e.load(0);
+            mv.visitMethodInsn(INVOKEVIRTUAL, Names.ADDRESS_SPACE, "atomic", "(IJIJJ)J", false);
+        }
+        if (op == Opcodes.ATOMIC_CMPXCHG) {
+            e.store(0);
+        } else if ((op & Opcodes.ATOMIC_FETCH) != 0) {
+            e.store(s);
+        } else {
+            mv.visitInsn(POP2);
+        }
+    }
+}
