@@ -141,14 +141,19 @@ final class CompilationUnit {
                 mayGoto = true;
             }
         }
-        FunctionPlan whole = new FunctionPlan(f, start, end, stackDirect, mayGoto, null, null);
+        StackSlots slots = StackSlots.analyse(layout, start, end, stackOffsets != null);
+        FunctionPlan whole = new FunctionPlan(f, start, end, stackDirect, mayGoto, slots, null, null);
         long[] cost = measure(whole);
-        long total = MethodEmitter.fixedCost();
+        long total = MethodEmitter.fixedCost(whole);
         for (long c : cost) {
             total += c;
         }
         if (total <= METHOD_LIMIT) {
             return whole;
+        }
+        if (slots != null) {
+            // Chunks exchange registers through an array; their frame stays the frame array.
+            cost = measure(new FunctionPlan(f, start, end, stackDirect, mayGoto, null, null, null));
         }
         // Pack instructions into chunks; a chunk additionally pays a table entry per block
         // (possible entry) and an exit stub per branch (possible exit).
@@ -162,7 +167,7 @@ final class CompilationUnit {
                     + (ProgramLayout.isBranch(layout.code[pc]) ? MethodEmitter.exitStubCost() : 0);
             if (starts.isEmpty() || used + c > METHOD_LIMIT) {
                 starts.add(pc);
-                used = MethodEmitter.fixedCost() + MethodEmitter.exitStubCost();
+                used = MethodEmitter.fixedCost(whole) + MethodEmitter.exitStubCost();
             }
             used += c;
         }
@@ -171,7 +176,7 @@ final class CompilationUnit {
                     + " is too large to compile (" + (end - start) + " instructions)");
         }
         int[] chunkStarts = starts.stream().mapToInt(Integer::intValue).toArray();
-        FunctionPlan shape = new FunctionPlan(f, start, end, stackDirect, mayGoto, chunkStarts,
+        FunctionPlan shape = new FunctionPlan(f, start, end, stackDirect, mayGoto, null, chunkStarts,
                 new int[chunkStarts.length][]);
         List<TreeSet<Integer>> entries = new ArrayList<>();
         for (int c = 0; c < chunkStarts.length; c++) {
@@ -194,7 +199,7 @@ final class CompilationUnit {
         for (int c = 0; c < chunkStarts.length; c++) {
             entryArrays[c] = entries.get(c).stream().mapToInt(Integer::intValue).toArray();
         }
-        return new FunctionPlan(f, start, end, stackDirect, mayGoto, chunkStarts, entryArrays);
+        return new FunctionPlan(f, start, end, stackDirect, mayGoto, null, chunkStarts, entryArrays);
     }
 
     /** Upper bounds of the bytes each instruction of the function emits (0 for lddw tails). */

@@ -17,18 +17,21 @@ final class FunctionPlan {
     final int end;
     final boolean stackDirect;
     final boolean usesMayGoto;
+    /** The promoted stack slots of a function emitted as one method, or null when its frame is the array. */
+    final StackSlots slots;
     /** First pc of each chunk, ascending; null for a function emitted as one method. */
     final int[] chunkStarts;
     /** For each chunk, the pcs it can be entered at, ascending; entry 0 is the chunk start. */
     final int[][] entries;
 
-    FunctionPlan(int index, int start, int end, boolean stackDirect, boolean usesMayGoto, int[] chunkStarts,
-            int[][] entries) {
+    FunctionPlan(int index, int start, int end, boolean stackDirect, boolean usesMayGoto, StackSlots slots,
+            int[] chunkStarts, int[][] entries) {
         this.index = index;
         this.start = start;
         this.end = end;
         this.stackDirect = stackDirect;
         this.usesMayGoto = usesMayGoto;
+        this.slots = slots;
         this.chunkStarts = chunkStarts;
         this.entries = entries;
     }

@@ -3,23 +3,26 @@ package dev.jvmbpf.jit.internal;
 import static org.objectweb.asm.Opcodes.ALOAD;
 import static org.objectweb.asm.Opcodes.ASTORE;
 import static org.objectweb.asm.Opcodes.DUP;
+import static org.objectweb.asm.Opcodes.DUP2;
 import static org.objectweb.asm.Opcodes.GOTO;
 import static org.objectweb.asm.Opcodes.I2B;
+import static org.objectweb.asm.Opcodes.I2C;
 import static org.objectweb.asm.Opcodes.I2L;
 import static org.objectweb.asm.Opcodes.I2S;
 import static org.objectweb.asm.Opcodes.IADD;
 import static org.objectweb.asm.Opcodes.IFEQ;
-import static org.objectweb.asm.Opcodes.IFGT;
-import static org.objectweb.asm.Opcodes.IFNE;
+import static org.objectweb.asm.Opcodes.IFGE;
 import static org.objectweb.asm.Opcodes.ILOAD;
 import static org.objectweb.asm.Opcodes.INVOKESTATIC;
 import static org.objectweb.asm.Opcodes.INVOKEVIRTUAL;
 import static org.objectweb.asm.Opcodes.ISTORE;
 import static org.objectweb.asm.Opcodes.LADD;
+import static org.objectweb.asm.Opcodes.L2I;
 import static org.objectweb.asm.Opcodes.LAND;
-import static org.objectweb.asm.Opcodes.LCMP;
+import static org.objectweb.asm.Opcodes.LCONST_0;
 import static org.objectweb.asm.Opcodes.LLOAD;
 import static org.objectweb.asm.Opcodes.LSTORE;
+import static org.objectweb.asm.Opcodes.LSUB;
 import static org.objectweb.asm.Opcodes.POP2;
 
 import dev.jvmbpf.runtime.isa.Instruction;
@@ -53,13 +56,64 @@ final class MemoryEmitter {
      * {@link #NOT_ON_STACK} otherwise.
      */
     private int stackOffset(int pc, int base, int offset, int width) {
-        if (!e.plan.stackDirect) {
+        if (!e.plan.stackDirect || e.plan.slots != null) {
             return NOT_ON_STACK;
         }
         int proven = base == 10 ? offset
                 : e.unit.stackOffsets != null ? e.unit.stackOffsets[pc] : NOT_ON_STACK;
         return proven != NOT_ON_STACK && proven >= -AddressSpace.FRAME_SIZE && proven + width <= 0 ? proven
                 : NOT_ON_STACK;
+    }
+
+    /** Reads every promoted slot from the frame array into its local (method entry). */
+    void loadPromotedSlots() {
+        StackSlots slots = e.plan.slots;
+        for (int i = 0; i < slots.count(); i++) {
+            stackIndex(slots.offset(i));
+            mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "stackLoad" + slots.width(i) * 8, "([BI)J", false);
+            mv.visitVarInsn(LSTORE, e.promotedLocal(i));
+        }
+    }
+
+    /** Writes every promoted slot back to the frame array (every way out of the method). */
+    void storePromotedSlots() {
+        StackSlots slots = e.plan.slots;
+        for (int i = 0; i < slots.count(); i++) {
+            stackIndex(slots.offset(i));
+            mv.visitVarInsn(LLOAD, e.promotedLocal(i));
+            mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "stackStore" + slots.width(i) * 8, "([BIJ)V", false);
+        }
+    }
+
+    /** Pushes a promoted slot's value as a load of {@code width} bytes would return it. */
+    private void promotedLoad(int slot, int width, boolean signed) {
+        mv.visitVarInsn(LLOAD, e.promotedLocal(slot));
+        switch (width) {
+            case 8 -> { }
+            case 4 -> {
+                mv.visitInsn(L2I);
+                if (signed) {
+                    mv.visitInsn(I2L);
+                } else {
+                    e.toUnsigned();
+                }
+            }
+            case 2 -> {
+                mv.visitInsn(L2I);
+                mv.visitInsn(signed ? I2S : I2C);
+                mv.visitInsn(I2L);
+            }
+            default -> {
+                if (signed) {
+                    mv.visitInsn(L2I);
+                    mv.visitInsn(I2B);
+                    mv.visitInsn(I2L);
+                } else {
+                    imm.pushLong(mv, 0xffL);
+                    mv.visitInsn(LAND);
+                }
+            }
+        }
     }
 
     private void stackIndex(int offset) {
@@ -88,7 +142,9 @@ final class MemoryEmitter {
         }
         int s = insn.src();
         int frameOffset = stackOffset(pc, s, insn.offset(), width);
-        if (frameOffset != NOT_ON_STACK) {
+        if (e.plan.slots != null && s == 10) {
+            promotedLoad(e.plan.slots.slot(insn.offset()), width, signed);
+        } else if (frameOffset != NOT_ON_STACK) {
             stackIndex(frameOffset);
             mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "stackLoad" + width * 8 + (signed ? "s" : ""), "([BI)J",
                     false);
@@ -123,7 +179,11 @@ final class MemoryEmitter {
             return;
         }
         int frameOffset = stackOffset(pc, d, insn.offset(), width);
-        if (frameOffset != NOT_ON_STACK) {
+        if (e.plan.slots != null && d == 10) {
+            // Loads of the slot truncate to its width, so the local may keep the whole value.
+            storedValue(insn, stx);
+            mv.visitVarInsn(LSTORE, e.promotedLocal(e.plan.slots.slot(insn.offset())));
+        } else if (frameOffset != NOT_ON_STACK) {
             stackIndex(frameOffset);
             storedValue(insn, stx);
             mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "stackStore" + width * 8, "([BIJ)V", false);
@@ -146,17 +206,21 @@ final class MemoryEmitter {
     private void cachedIndex() {
         mv.visitVarInsn(ALOAD, e.cacheDataSlot);
         mv.visitVarInsn(ILOAD, e.cacheBaseSlot);
-        mv.visitVarInsn(LLOAD, e.addressSlot);
-        mv.visitInsn(org.objectweb.asm.Opcodes.L2I);
+        mv.visitVarInsn(LLOAD, e.offsetSlot);
+        mv.visitInsn(L2I);
         mv.visitInsn(IADD);
     }
 
     /**
      * A load or store through a register other than the frame pointer. The method keeps the last
-     * region it touched in locals; when the address falls in it (same id, in bounds, writable for a
+     * region it touched in locals; when the address falls in it (in bounds, writable for a
      * store) the access goes straight to the region's array, which lets C2 hoist the region out of
      * loops. Otherwise the address space translates, checks and faults exactly as in the
      * interpreter, and the region becomes the cached one. Leaves a loaded value on the stack.
+     *
+     * <p>The hit test is one unsigned comparison: the address minus the region's first address is
+     * below the number of offsets an access of this width may start at. Another region's address
+     * differs in the id bits above 32, so its difference is at least 2^32, past any region's end.
      */
     private void emitCachedAccess(int pc, int base, int offset, int width, boolean write, Runnable fast,
             Runnable slow) {
@@ -167,21 +231,15 @@ final class MemoryEmitter {
             imm.pushLong(mv, offset);
             mv.visitInsn(LADD);
         }
+        mv.visitInsn(DUP2);
         mv.visitVarInsn(LSTORE, e.addressSlot);
-        mv.visitVarInsn(LLOAD, e.addressSlot);
-        imm.pushInt(mv, 32);
-        mv.visitInsn(org.objectweb.asm.Opcodes.LUSHR);
-        mv.visitVarInsn(LLOAD, e.cacheIdSlot);
-        mv.visitInsn(LCMP);
-        mv.visitJumpInsn(IFNE, slowPath);
-        mv.visitVarInsn(LLOAD, e.addressSlot);
-        imm.pushLong(mv, 0xffffffffL);
-        mv.visitInsn(LAND);
-        imm.pushLong(mv, width);
-        mv.visitInsn(LADD);
-        mv.visitVarInsn(LLOAD, e.cacheSizeSlot);
-        mv.visitInsn(LCMP);
-        mv.visitJumpInsn(IFGT, slowPath);
+        mv.visitVarInsn(LLOAD, e.cacheStartSlot);
+        mv.visitInsn(LSUB);
+        mv.visitInsn(DUP2);
+        mv.visitVarInsn(LSTORE, e.offsetSlot);
+        mv.visitVarInsn(LLOAD, e.cacheEndSlot(Integer.numberOfTrailingZeros(width)));
+        mv.visitMethodInsn(INVOKESTATIC, "java/lang/Long", "compareUnsigned", "(JJ)I", false);
+        mv.visitJumpInsn(IFGE, slowPath);
         if (write) {
             mv.visitVarInsn(ILOAD, e.cacheWritableSlot);
             mv.visitJumpInsn(IFEQ, slowPath);
@@ -209,18 +267,28 @@ final class MemoryEmitter {
         mv.visitVarInsn(ALOAD, e.cacheRegionSlot);
         mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "writable", "()Z", false);
         mv.visitVarInsn(ISTORE, e.cacheWritableSlot);
-        mv.visitVarInsn(ALOAD, e.cacheRegionSlot);
-        mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "size", "()I", false);
-        mv.visitInsn(I2L);
-        mv.visitVarInsn(LSTORE, e.cacheSizeSlot);
         mv.visitVarInsn(LLOAD, e.addressSlot);
-        imm.pushInt(mv, 32);
-        mv.visitInsn(org.objectweb.asm.Opcodes.LUSHR);
+        imm.pushLong(mv, -1L << 32);
+        mv.visitInsn(LAND);
+        mv.visitVarInsn(LSTORE, e.cacheStartSlot);
+        for (int w = 0; w < MethodEmitter.CACHE_WIDTHS; w++) {
+            // max(size - width + 1, 0): a region smaller than the width admits no offset.
+            mv.visitVarInsn(ALOAD, e.cacheRegionSlot);
+            mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "size", "()I", false);
+            mv.visitInsn(I2L);
+            imm.pushLong(mv, 1 - (1L << w));
+            mv.visitInsn(LADD);
+            mv.visitInsn(LCONST_0);
+            mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "max", "(JJ)J", false);
+            mv.visitVarInsn(LSTORE, e.cacheEndSlot(w));
+        }
         mv.visitJumpInsn(GOTO, cached);
         mv.visitLabel(none);
-        imm.pushLong(mv, -1);
+        for (int w = 0; w < MethodEmitter.CACHE_WIDTHS; w++) {
+            mv.visitInsn(LCONST_0);
+            mv.visitVarInsn(LSTORE, e.cacheEndSlot(w));
+        }
         mv.visitLabel(cached);
-        mv.visitVarInsn(LSTORE, e.cacheIdSlot);
         slow.run();
         mv.visitLabel(done);
     }
