@@ -3,7 +3,6 @@ package dev.jvmbpf.jit.internal;
 import static org.objectweb.asm.Opcodes.ALOAD;
 import static org.objectweb.asm.Opcodes.ASTORE;
 import static org.objectweb.asm.Opcodes.DUP;
-import static org.objectweb.asm.Opcodes.DUP2;
 import static org.objectweb.asm.Opcodes.GOTO;
 import static org.objectweb.asm.Opcodes.I2B;
 import static org.objectweb.asm.Opcodes.I2C;
@@ -11,7 +10,8 @@ import static org.objectweb.asm.Opcodes.I2L;
 import static org.objectweb.asm.Opcodes.I2S;
 import static org.objectweb.asm.Opcodes.IADD;
 import static org.objectweb.asm.Opcodes.IFEQ;
-import static org.objectweb.asm.Opcodes.IFGE;
+import static org.objectweb.asm.Opcodes.IFGT;
+import static org.objectweb.asm.Opcodes.IFNE;
 import static org.objectweb.asm.Opcodes.ILOAD;
 import static org.objectweb.asm.Opcodes.INVOKESTATIC;
 import static org.objectweb.asm.Opcodes.INVOKEVIRTUAL;
@@ -19,10 +19,9 @@ import static org.objectweb.asm.Opcodes.ISTORE;
 import static org.objectweb.asm.Opcodes.LADD;
 import static org.objectweb.asm.Opcodes.L2I;
 import static org.objectweb.asm.Opcodes.LAND;
-import static org.objectweb.asm.Opcodes.LCONST_0;
+import static org.objectweb.asm.Opcodes.LCMP;
 import static org.objectweb.asm.Opcodes.LLOAD;
 import static org.objectweb.asm.Opcodes.LSTORE;
-import static org.objectweb.asm.Opcodes.LSUB;
 import static org.objectweb.asm.Opcodes.POP2;
 
 import dev.jvmbpf.runtime.isa.Instruction;
@@ -206,21 +205,17 @@ final class MemoryEmitter {
     private void cachedIndex() {
         mv.visitVarInsn(ALOAD, e.cacheDataSlot);
         mv.visitVarInsn(ILOAD, e.cacheBaseSlot);
-        mv.visitVarInsn(LLOAD, e.offsetSlot);
-        mv.visitInsn(L2I);
+        mv.visitVarInsn(LLOAD, e.addressSlot);
+        mv.visitInsn(org.objectweb.asm.Opcodes.L2I);
         mv.visitInsn(IADD);
     }
 
     /**
      * A load or store through a register other than the frame pointer. The method keeps the last
-     * region it touched in locals; when the address falls in it (in bounds, writable for a
+     * region it touched in locals; when the address falls in it (same id, in bounds, writable for a
      * store) the access goes straight to the region's array, which lets C2 hoist the region out of
      * loops. Otherwise the address space translates, checks and faults exactly as in the
      * interpreter, and the region becomes the cached one. Leaves a loaded value on the stack.
-     *
-     * <p>The hit test is one unsigned comparison: the address minus the region's first address is
-     * below the number of offsets an access of this width may start at. Another region's address
-     * differs in the id bits above 32, so its difference is at least 2^32, past any region's end.
      */
     private void emitCachedAccess(int pc, int base, int offset, int width, boolean write, Runnable fast,
             Runnable slow) {
@@ -231,15 +226,21 @@ final class MemoryEmitter {
             imm.pushLong(mv, offset);
             mv.visitInsn(LADD);
         }
-        mv.visitInsn(DUP2);
         mv.visitVarInsn(LSTORE, e.addressSlot);
-        mv.visitVarInsn(LLOAD, e.cacheStartSlot);
-        mv.visitInsn(LSUB);
-        mv.visitInsn(DUP2);
-        mv.visitVarInsn(LSTORE, e.offsetSlot);
-        mv.visitVarInsn(LLOAD, e.cacheEndSlot(Integer.numberOfTrailingZeros(width)));
-        mv.visitMethodInsn(INVOKESTATIC, "java/lang/Long", "compareUnsigned", "(JJ)I", false);
-        mv.visitJumpInsn(IFGE, slowPath);
+        mv.visitVarInsn(LLOAD, e.addressSlot);
+        imm.pushInt(mv, 32);
+        mv.visitInsn(org.objectweb.asm.Opcodes.LUSHR);
+        mv.visitVarInsn(LLOAD, e.cacheIdSlot);
+        mv.visitInsn(LCMP);
+        mv.visitJumpInsn(IFNE, slowPath);
+        mv.visitVarInsn(LLOAD, e.addressSlot);
+        imm.pushLong(mv, 0xffffffffL);
+        mv.visitInsn(LAND);
+        imm.pushLong(mv, width);
+        mv.visitInsn(LADD);
+        mv.visitVarInsn(LLOAD, e.cacheSizeSlot);
+        mv.visitInsn(LCMP);
+        mv.visitJumpInsn(IFGT, slowPath);
         if (write) {
             mv.visitVarInsn(ILOAD, e.cacheWritableSlot);
             mv.visitJumpInsn(IFEQ, slowPath);
@@ -267,28 +268,18 @@ final class MemoryEmitter {
         mv.visitVarInsn(ALOAD, e.cacheRegionSlot);
         mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "writable", "()Z", false);
         mv.visitVarInsn(ISTORE, e.cacheWritableSlot);
+        mv.visitVarInsn(ALOAD, e.cacheRegionSlot);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "size", "()I", false);
+        mv.visitInsn(I2L);
+        mv.visitVarInsn(LSTORE, e.cacheSizeSlot);
         mv.visitVarInsn(LLOAD, e.addressSlot);
-        imm.pushLong(mv, -1L << 32);
-        mv.visitInsn(LAND);
-        mv.visitVarInsn(LSTORE, e.cacheStartSlot);
-        for (int w = 0; w < MethodEmitter.CACHE_WIDTHS; w++) {
-            // max(size - width + 1, 0): a region smaller than the width admits no offset.
-            mv.visitVarInsn(ALOAD, e.cacheRegionSlot);
-            mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "size", "()I", false);
-            mv.visitInsn(I2L);
-            imm.pushLong(mv, 1 - (1L << w));
-            mv.visitInsn(LADD);
-            mv.visitInsn(LCONST_0);
-            mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "max", "(JJ)J", false);
-            mv.visitVarInsn(LSTORE, e.cacheEndSlot(w));
-        }
+        imm.pushInt(mv, 32);
+        mv.visitInsn(org.objectweb.asm.Opcodes.LUSHR);
         mv.visitJumpInsn(GOTO, cached);
         mv.visitLabel(none);
-        for (int w = 0; w < MethodEmitter.CACHE_WIDTHS; w++) {
-            mv.visitInsn(LCONST_0);
-            mv.visitVarInsn(LSTORE, e.cacheEndSlot(w));
-        }
+        imm.pushLong(mv, -1);
         mv.visitLabel(cached);
+        mv.visitVarInsn(LSTORE, e.cacheIdSlot);
         slow.run();
         mv.visitLabel(done);
     }

@@ -67,8 +67,6 @@ final class MethodEmitter {
     static final int MAY_GOTO_SLOT = 11;
     /** The kernel's may_goto budget per frame (BPF_MAX_LOOPS). */
     static final long MAY_GOTO_LIMIT = 8L * 1024 * 1024;
-    /** Access widths 1, 2, 4 and 8 each keep their own end of the cached region. */
-    static final int CACHE_WIDTHS = 4;
 
     final CompilationUnit unit;
     private final MethodVisitor mv;
@@ -92,19 +90,14 @@ final class MethodEmitter {
     private final int budgetSlot;
     private final int mayGotoSlot;
     private final int codeSlot;
-    /**
-     * The per-method region cache: the address of the cached region's first byte, per access
-     * width the number of offsets an access of that width may start at (0: none cached), the
-     * region, its array and the index of its first byte in it, and scratch address and offset.
-     */
-    final int cacheStartSlot;
-    private final int cacheEndsSlot;
+    /** The per-method region cache: id of the cached region (-1: none), the region, and a scratch address. */
+    final int cacheIdSlot;
     final int cacheRegionSlot;
     final int cacheDataSlot;
     final int cacheBaseSlot;
     final int cacheWritableSlot;
+    final int cacheSizeSlot;
     final int addressSlot;
-    final int offsetSlot;
     /** The first local of the promoted stack slots (two per slot), when the plan has them. */
     private final int promotedSlot;
 
@@ -161,13 +154,11 @@ final class MethodEmitter {
         cacheDataSlot = next++;
         cacheBaseSlot = next++;
         cacheWritableSlot = next++;
-        cacheStartSlot = next;
+        cacheSizeSlot = next;
         next += 2;
-        cacheEndsSlot = next;
-        next += 2 * CACHE_WIDTHS;
+        cacheIdSlot = next;
+        next += 2;
         addressSlot = next;
-        next += 2;
-        offsetSlot = next;
         next += 2;
         mayGotoSlot = next;
         next += 2;
@@ -295,11 +286,9 @@ final class MethodEmitter {
         mv.visitInsn(ICONST_0);
         mv.visitVarInsn(ISTORE, cacheWritableSlot);
         mv.visitInsn(LCONST_0);
-        mv.visitVarInsn(LSTORE, cacheStartSlot);
-        for (int w = 0; w < CACHE_WIDTHS; w++) {
-            mv.visitInsn(LCONST_0);
-            mv.visitVarInsn(LSTORE, cacheEndSlot(w));
-        }
+        mv.visitVarInsn(LSTORE, cacheSizeSlot);
+        imm.pushLong(mv, -1);
+        mv.visitVarInsn(LSTORE, cacheIdSlot);
         mv.visitVarInsn(ALOAD, 0);
         mv.visitMethodInsn(INVOKEVIRTUAL, Names.MACHINE, "budget", "()J", false);
         mv.visitInsn(LCONST_0);
@@ -360,11 +349,6 @@ final class MethodEmitter {
     /** Upper bound of the bytes of the shared parts of a method (prologue, switch base, stubs, handler). */
     static long fixedCost(FunctionPlan plan) {
         return 440 + (plan.slots == null ? 0 : 40L * plan.slots.count());
-    }
-
-    /** The local holding the cached region's end for accesses of {@code 1 << log2Width} bytes. */
-    int cacheEndSlot(int log2Width) {
-        return cacheEndsSlot + 2 * log2Width;
     }
 
     int promotedLocal(int slot) {

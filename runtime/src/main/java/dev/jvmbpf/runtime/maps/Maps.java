@@ -61,6 +61,17 @@ public final class Maps {
             s = s.withMaxEntries(Cpus.count());
         }
         validate(s);
+        try {
+            return allocate(s);
+        } catch (OutOfMemoryError e) {
+            // One allocation of the map's storage failed as a whole, so nothing is half-built and
+            // the heap is as it was; the kernel answers a failed allocation with ENOMEM too.
+            throw new MapCreationException(s, Errno.ENOMEM, "not enough Java heap for max_entries "
+                    + s.maxEntries() + " x value_size " + s.valueSize() + " (raise -Xmx)");
+        }
+    }
+
+    private static BpfMap allocate(MapSpec s) {
         return switch (s.type()) {
             case HASH, PERCPU_HASH, LRU_HASH, LRU_PERCPU_HASH -> new HashTableMap(s);
             case ARRAY, PERCPU_ARRAY -> new ArrayMap(s);
