@@ -12,6 +12,7 @@ import dev.jvmbpf.runtime.verifier.AbstractState.Frame;
 import dev.jvmbpf.runtime.verifier.RegValue.Kind;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Set;
@@ -26,6 +27,8 @@ final class TypeFlow {
     static final int MAX_PROCESSED = 1_000_000;
     /** States kept per pc before new ones are joined into one (widening, so that loops end). */
     private static final int JOIN_AFTER = 24;
+    /** The same, for the second, coarser pass when the first one processed too many instructions. */
+    private static final int JOIN_AFTER_COARSE = 1;
     private static final long U32 = 0xffffffffL;
 
     private static final int HELPER_MAP_LOOKUP = 1;
@@ -50,6 +53,17 @@ final class TypeFlow {
     private final ProvenAccess[] proofs;
     private final BitSet unproven = new BitSet();
     private long processed;
+    private int joinAfter = JOIN_AFTER;
+
+    /** The first pass processed more than {@link #MAX_PROCESSED} instructions. */
+    private static final class TooComplex extends RuntimeException {
+        final int pc;
+
+        TooComplex(int pc) {
+            super(null, null, false, false);
+            this.pc = pc;
+        }
+    }
 
     private record Work(int pc, AbstractState state) {
     }
@@ -75,8 +89,34 @@ final class TypeFlow {
         }
     }
 
-    /** Explores every path; returns the proven accesses per pc (null where none). */
+    /**
+     * Explores every path; returns the proven accesses per pc (null where none). When the precise
+     * pass processes more than {@link #MAX_PROCESSED} instructions (the kernel prunes more, thanks
+     * to liveness and precision tracking), a second pass joins all states at each pc: it loses
+     * precision (accepting more, proving less) but ends quickly; only when that one is also too
+     * long is the program refused.
+     */
     ProvenAccess[] run() {
+        try {
+            return pass();
+        } catch (TooComplex first) {
+            joinAfter = JOIN_AFTER_COARSE;
+            processed = 0;
+            unproven.clear();
+            Arrays.fill(proofs, null);
+            for (int pc = 0; pc < seen.size(); pc++) {
+                seen.set(pc, null);
+            }
+            try {
+                return pass();
+            } catch (TooComplex second) {
+                throw errors.at(second.pc, "program too complex: more than " + MAX_PROCESSED
+                        + " instructions processed on its paths");
+            }
+        }
+    }
+
+    private ProvenAccess[] pass() {
         explore(0, initial());
         for (int pc = 0; pc < insns.length; pc++) {
             if (insns[pc].isWide() && insns[pc].src() == Opcodes.PSEUDO_FUNC) {
@@ -130,8 +170,7 @@ final class TypeFlow {
                     }
                 }
                 if (++processed > MAX_PROCESSED) {
-                    throw errors.at(pc, "program too complex: more than " + MAX_PROCESSED
-                            + " instructions processed on its paths");
+                    throw new TooComplex(pc);
                 }
                 pc = step(pc, s, work);
             }
@@ -154,7 +193,7 @@ final class TypeFlow {
                 same++;
             }
         }
-        if (same >= JOIN_AFTER) {
+        if (same >= joinAfter) {
             for (AbstractState old : list) {
                 if (old.sameShape(s)) {
                     s.joinWith(old);

@@ -40,8 +40,11 @@
  * pointer with {@code data_end} gives every pointer sharing its base a proven range, a comparison
  * with a constant narrows a scalar's range. At jump targets a state covered by one already seen
  * there ends the path; after 24 distinct states at one pc, new ones are joined into one (values
- * that differ become unknown scalars or unknown values), so that every loop ends. More than
- * 1,000,000 instructions processed is "program too complex".
+ * that differ become unknown scalars or unknown values), so that every loop ends. When this
+ * processes more than 1,000,000 instructions (the kernel prunes more, with liveness and precision
+ * tracking), the analysis starts again joining all states at each jump target: coarser (it accepts
+ * more and proves less) but short. Only when that pass is also over the limit is the program
+ * refused as "program too complex".
  *
  * <p>Refused, as the kernel refuses them: reading a register that is not initialised, including
  * r0 at an exit and r1-r5 after any call ("R3 !read_ok"); dereferencing a scalar, a maybe-null
