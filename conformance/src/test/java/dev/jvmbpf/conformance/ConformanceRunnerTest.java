@@ -93,7 +93,8 @@ class ConformanceRunnerTest {
     @Test
     void faultExpectationsCheckKindAndPc() {
         ConformanceRunner runner = new ConformanceRunner(List.of(INTERPRETER));
-        String program = "-- asm\nmov %r0, 0\nldxw %r0, [%r0+0]\nexit\n";
+        // Loading through a scalar: the verifier would refuse it, so the vector skips it.
+        String program = "-- asm\nmov %r0, 0\nldxw %r0, [%r0+0]\nexit\n-- unverified\n";
         assertEquals(Outcome.Status.PASS, runner.run(vector(program + "-- fault\nnull pointer at pc 1\n")).status());
         Outcome wrongKind = runner.run(vector(program + "-- fault\nout of bounds\n"));
         assertEquals(Outcome.Status.FAIL, wrongKind.status());

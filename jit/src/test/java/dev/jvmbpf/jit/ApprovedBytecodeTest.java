@@ -40,7 +40,7 @@ class ApprovedBytecodeTest {
                 .alu64(ALU_SUB, 6, 1).jmp(JMP_JNE, 6, 0, -5)
                 .ldx(SIZE_W, 3, 1, 0).alu64(ALU_DIV, 3, 3)
                 .ldx(SIZE_DW, 1, 10, -8).call(1).callLocal(1).exit()
-                .movx(0, 1).exit();
+                .mov(0, 1).exit();
         HelperTable helpers = HelperTable.of(List.of(new HelperSpec(1, "identity", List.of(ArgType.ANYTHING),
                 (m, r1, r2, r3, r4, r5) -> r1)));
         byte[] bytes = ClassDefiner.classBytes(BpfProgram.raw("approved", a.build()), helpers);

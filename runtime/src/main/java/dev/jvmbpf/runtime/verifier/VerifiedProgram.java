@@ -18,9 +18,16 @@ import java.util.BitSet;
  *     (without evaluating conditions); the engines need not compile the others
  * @param stackDepths per subprogram, the deepest stack byte its proven accesses reach (0 to 512,
  *     a multiple of 8); accesses that were not proven are not counted
+ * @param provenAccesses per pc: for a load, store or atomic whose region and bounds the type
+ *     analysis proved on every path that reaches it, the proof ({@link ProvenAccess}: a packet
+ *     access proven against {@code data_end}, a map value or ring-buffer record access proven
+ *     inside the value or record); null elsewhere. An engine may drop the bounds comparison of
+ *     such an access (it still has to find the region the address points into). Accesses the
+ *     analysis never reached have no proof. Frame accesses are described by
+ *     {@code stackOffsets}, not here.
  */
 public record VerifiedProgram(BpfProgram program, int[] subprogramEntries, int[] stackOffsets, BitSet branchTargets,
-        BitSet reachable, int[] stackDepths) {
+        BitSet reachable, int[] stackDepths, ProvenAccess[] provenAccesses) {
     public static final int NO_STACK_OFFSET = Integer.MIN_VALUE;
 
     public VerifiedProgram {
@@ -29,6 +36,23 @@ public record VerifiedProgram(BpfProgram program, int[] subprogramEntries, int[]
         branchTargets = (BitSet) branchTargets.clone();
         reachable = (BitSet) reachable.clone();
         stackDepths = stackDepths.clone();
+        provenAccesses = provenAccesses == null ? new ProvenAccess[stackOffsets.length] : provenAccesses.clone();
+    }
+
+    /** A verified program without access proofs. */
+    public VerifiedProgram(BpfProgram program, int[] subprogramEntries, int[] stackOffsets, BitSet branchTargets,
+            BitSet reachable, int[] stackDepths) {
+        this(program, subprogramEntries, stackOffsets, branchTargets, reachable, stackDepths, null);
+    }
+
+    @Override
+    public ProvenAccess[] provenAccesses() {
+        return provenAccesses.clone();
+    }
+
+    /** The proof that the access at {@code pc} stays inside its region, or null. */
+    public ProvenAccess provenAccess(int pc) {
+        return provenAccesses[pc];
     }
 
     @Override

@@ -12,29 +12,12 @@ import java.util.BitSet;
 import java.util.TreeSet;
 
 /**
- * Checks a program before an engine runs it. This is an honest subset of the kernel's verifier.
- *
- * <p>What it checks, in order: every instruction decodes validly ({@link InstructionDecoder});
- * the program has 1 to 1,000,000 slots; call and {@code lddw}-function targets are inside the
- * program and not in the second slot of a {@code lddw} (they delimit the subprograms); every jump
- * stays inside its subprogram and does not land in the second slot of a {@code lddw}; the last
- * instruction of every subprogram is {@code exit} or an unconditional jump (no falling off the
- * end); nothing writes r10, and ALU operations read r10 only as the source of a 64-bit
- * {@code mov} or {@code add}; helper ids exist in the {@link HelperTable}; kfunc calls are refused
- * (there is no kernel to resolve them); the static call graph is free of recursion and no chain
- * of calls (helper callbacks included) is deeper than 8 frames; an access through r10 with a
- * constant offset stays within [-512, 0). Then a dataflow pass per subprogram tracks registers
- * that provably hold the frame pointer plus a constant (through 64-bit {@code mov}, {@code add}
- * and {@code sub} of constants); every load or store through such a register is recorded in
- * {@link VerifiedProgram#stackOffsets()} for the JIT, and one that provably leaves the frame is
- * refused.
- *
- * <p>What it does not check: pointer types and the bounds of any access other than the
- * frame-relative ones above (engines check those at run time and raise a {@code BpfFault}),
- * uninitialised registers and stack, reading a register clobbered by a call, termination of
- * loops (engines enforce an instruction budget), unreachable code (accepted, and reported in
- * {@link VerifiedProgram#reachable()}), alignment, the combined stack
- * size of a call chain, and helper argument types.
+ * Checks a program before an engine runs it: the structural checks, then a dataflow pass per
+ * subprogram that records frame-pointer-relative accesses for the JIT, then the type analysis
+ * (register and stack types on every path, helper argument types, null checks, packet bounds,
+ * map value bounds). The package documentation lists exactly what is checked and what is not,
+ * compared with the kernel's verifier; the rule is never to refuse a program the kernel accepts
+ * from a privileged loader.
  */
 public final class Verifier {
     public static final int MAX_INSTRUCTIONS = 1_000_000;
@@ -46,12 +29,35 @@ public final class Verifier {
     private final BitSet secondSlots = new BitSet();
     private int[] entries;
 
-    private Verifier(Instruction[] insns, HelperTable helpers) {
+    private final Options options;
+
+    private Verifier(Instruction[] insns, HelperTable helpers, Options options) {
         this.insns = insns;
         this.helpers = helpers;
+        this.options = options;
     }
 
+    /**
+     * How strict the checks are where the kernel's verifier depends on the loader's privileges.
+     *
+     * @param uninitializedStackReads whether reading stack bytes no path has written is allowed
+     *     (the bytes read as an unknown scalar), as the kernel allows it to loaders with
+     *     {@code CAP_PERFMON} (root) since Linux 6.3; when false such a read is refused with
+     *     "invalid read from stack", as the kernel refuses it to unprivileged loaders
+     */
+    public record Options(boolean uninitializedStackReads) {
+        /** The kernel's rules for a privileged (root) loader: what the engines and the CLI use. */
+        public static final Options PRIVILEGED = new Options(true);
+        /** The kernel's rules for an unprivileged loader where they differ (stack initialisation). */
+        public static final Options UNPRIVILEGED = new Options(false);
+    }
+
+    /** Verifies with the rules of a privileged loader ({@link Options#PRIVILEGED}). */
     public static VerifiedProgram verify(BpfProgram program, HelperTable helpers) {
+        return verify(program, helpers, Options.PRIVILEGED);
+    }
+
+    public static VerifiedProgram verify(BpfProgram program, HelperTable helpers, Options options) {
         Instruction[] insns = program.instructionsView();
         if (insns.length == 0) {
             throw new VerifierException(VerifierException.NO_PC, null, "program has no instructions");
@@ -65,7 +71,7 @@ public final class Verifier {
         } catch (InvalidInstructionException e) {
             throw new VerifierException(e.index(), text(insns, e.index()), e.reason());
         }
-        Verifier v = new Verifier(insns, helpers);
+        Verifier v = new Verifier(insns, helpers, options);
         return v.run(program);
     }
 
@@ -103,7 +109,8 @@ public final class Verifier {
         for (int s = 0; s < entries.length; s++) {
             depths[s] = new StackFlow(insns, entries[s], end(s), targets, stackOffsets, reachable, this::error).run();
         }
-        return new VerifiedProgram(program, entries, stackOffsets, targets, reachable, depths);
+        ProvenAccess[] proofs = new TypeFlow(insns, program, helpers, options, targets, this::error).run();
+        return new VerifiedProgram(program, entries, stackOffsets, targets, reachable, depths, proofs);
     }
 
     private int[] findSubprograms() {

@@ -3,7 +3,6 @@ package dev.jvmbpf.runtime.object;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jvmbpf.runtime.exec.ArgType;
 import dev.jvmbpf.runtime.exec.HelperSpec;
 import dev.jvmbpf.runtime.exec.HelperTable;
 import dev.jvmbpf.runtime.verifier.Verifier;
@@ -33,7 +32,7 @@ class ExamplesLoadTest {
         // Every helper id a verifier could meet, with no argument checks: this test is about linking.
         List<HelperSpec> any = new ArrayList<>();
         for (int id = 1; id < 212; id++) {
-            any.add(new HelperSpec(id, "helper" + id, List.of(ArgType.ANYTHING), (m, a, b, c, d, e) -> 0));
+            any.add(new HelperSpec(id, "helper" + id, List.of(), (m, a, b, c, d, e) -> 0));
         }
         HelperTable helpers = HelperTable.of(any);
         for (Path o : objects) {

@@ -21,8 +21,7 @@ class VerifiedFixturesTest {
             stub(1, "map_lookup_elem", ArgType.CONST_MAP_PTR, ArgType.PTR_TO_MAP_KEY),
             stub(2, "map_update_elem", ArgType.CONST_MAP_PTR, ArgType.PTR_TO_MAP_KEY, ArgType.PTR_TO_MAP_VALUE,
                     ArgType.ANYTHING),
-            stub(6, "trace_printk", ArgType.PTR_TO_MEM, ArgType.CONST_SIZE, ArgType.ANYTHING, ArgType.ANYTHING,
-                    ArgType.ANYTHING),
+            stub(6, "trace_printk", ArgType.PTR_TO_MEM, ArgType.CONST_SIZE),
             stub(12, "tail_call", ArgType.PTR_TO_CTX, ArgType.CONST_MAP_PTR, ArgType.ANYTHING),
             stub(14, "get_current_pid_tgid"),
             stub(181, "loop", ArgType.ANYTHING, ArgType.PTR_TO_FUNC, ArgType.ANYTHING, ArgType.ANYTHING)));

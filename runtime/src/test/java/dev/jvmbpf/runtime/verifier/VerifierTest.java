@@ -47,7 +47,7 @@ class VerifierTest {
         VerifiedProgram v = verify("""
                 ja +1
                 mov %r0, 1
-                lddw %r1, 5
+                lddw %r0, 5
                 exit
                 """);
         assertTrue(v.isReachable(0));
@@ -97,8 +97,8 @@ class VerifierTest {
                 mov %r3, %r10
                 loop:
                 add %r3, -8
-                stxdw [%r3+0], %r1
-                jne %r1, 0, loop
+                stxdw [%r3+0], %r0
+                jne %r0, 0, loop
                 exit
                 """);
         assertFalse(v.isStackAccess(3), "r2 is r10 on one path and r10 - 8 on the other");
@@ -136,7 +136,8 @@ class VerifierTest {
     void refusesFramePointerArithmetic() {
         assertEquals("pc 0 (r0 |= r10): Invalid use of the frame pointer r10: only a 64-bit mov or add may read it",
                 rejection("or %r0, %r10\nexit"));
-        verify("mov %r1, %r10\nadd %r1, %r10\nexit");
+        assertEquals("pc 1 (r1 += r10): R1 pointer += pointer prohibited", rejection("mov %r1, %r10\nadd %r1, %r10\nexit"));
+        verify("mov %r1, %r10\nadd %r1, -8\nmov %r0, 0\nexit");
     }
 
     @Test
@@ -147,7 +148,7 @@ class VerifierTest {
         for (int i = 0; i < 8; i++) {
             chain.append("call local f").append(i).append("\nexit\nf").append(i).append(":\n");
         }
-        chain.append("exit\n");
+        chain.append("mov %r0, 0\nexit\n");
         assertEquals("pc 14 (call pc+1): call chain is deeper than 8 frames", rejection(chain.toString()));
         // Seven calls deep is eight frames: allowed.
         verify(chain.substring(chain.indexOf("f0:") + 4));

@@ -1,0 +1,174 @@
+package dev.jvmbpf.runtime.verifier;
+
+import java.util.Arrays;
+import java.util.function.UnaryOperator;
+
+/** The abstract machine state on one path: a stack of frames, each with registers and stack. */
+final class AbstractState {
+    static final int REGS = 11;
+    static final int SLOTS = Verifier.STACK_SIZE / 8;
+
+    /** One function's registers and stack; byte i of {@code written} is r10 - 512 + i. */
+    static final class Frame {
+        final RegValue[] regs = new RegValue[REGS];
+        final long[] written = new long[Verifier.STACK_SIZE / 64];
+        final RegValue[] spills = new RegValue[SLOTS];
+        final int returnPc;
+
+        Frame(int returnPc) {
+            this.returnPc = returnPc;
+            Arrays.fill(regs, RegValue.NOT_INIT);
+        }
+
+        Frame copy() {
+            Frame f = new Frame(returnPc);
+            System.arraycopy(regs, 0, f.regs, 0, REGS);
+            System.arraycopy(written, 0, f.written, 0, written.length);
+            System.arraycopy(spills, 0, f.spills, 0, SLOTS);
+            return f;
+        }
+
+        /** The index of the first unwritten byte of [off, off + size) (r10-relative, inside the frame), or -1. */
+        int firstUnwritten(long off, int size) {
+            for (int k = 0; k < size; k++) {
+                int i = (int) (off + k + Verifier.STACK_SIZE);
+                if ((written[i >>> 6] & (1L << i)) == 0) {
+                    return k;
+                }
+            }
+            return -1;
+        }
+
+        /** Marks bytes [off, off + size) written, clipped to the frame, and forgets spills they touch. */
+        void markWritten(long off, long size) {
+            long from = Math.max(off, -Verifier.STACK_SIZE);
+            long to = Math.min(off + size, 0);
+            for (long b = from; b < to; b++) {
+                int i = (int) (b + Verifier.STACK_SIZE);
+                written[i >>> 6] |= 1L << i;
+                spills[i >>> 3] = null;
+            }
+        }
+
+        RegValue spill(long off) {
+            return spills[(int) (off + Verifier.STACK_SIZE) >>> 3];
+        }
+
+        void setSpill(long off, RegValue v) {
+            spills[(int) (off + Verifier.STACK_SIZE) >>> 3] = v;
+        }
+
+        boolean covers(Frame o) {
+            if (returnPc != o.returnPc) {
+                return false;
+            }
+            for (int r = 0; r < REGS; r++) {
+                if (!regs[r].covers(o.regs[r])) {
+                    return false;
+                }
+            }
+            for (int w = 0; w < written.length; w++) {
+                // A byte unwritten in the covering state was never read from it without an error.
+                if ((written[w] & ~o.written[w]) != 0) {
+                    return false;
+                }
+            }
+            for (int s = 0; s < SLOTS; s++) {
+                RegValue mine = spills[s] == null ? RegValue.ANY_SCALAR : spills[s];
+                if (!mine.covers(o.spills[s] == null ? RegValue.ANY_SCALAR : o.spills[s])) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        void joinWith(Frame o) {
+            for (int r = 0; r < REGS; r++) {
+                regs[r] = regs[r].join(o.regs[r]);
+            }
+            for (int w = 0; w < written.length; w++) {
+                written[w] |= o.written[w];
+            }
+            for (int s = 0; s < SLOTS; s++) {
+                RegValue a = spills[s];
+                RegValue b = o.spills[s];
+                if (a != null || b != null) {
+                    RegValue j = (a == null ? RegValue.ANY_SCALAR : a).join(b == null ? RegValue.ANY_SCALAR : b);
+                    spills[s] = j.kind() == RegValue.Kind.SCALAR && j.equals(RegValue.ANY_SCALAR) ? null : j;
+                }
+            }
+        }
+    }
+
+    Frame[] frames;
+
+    AbstractState(Frame[] frames) {
+        this.frames = frames;
+    }
+
+    AbstractState copy() {
+        Frame[] f = new Frame[frames.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = frames[i].copy();
+        }
+        return new AbstractState(f);
+    }
+
+    Frame top() {
+        return frames[frames.length - 1];
+    }
+
+    RegValue reg(int r) {
+        return top().regs[r];
+    }
+
+    void set(int r, RegValue v) {
+        top().regs[r] = v;
+    }
+
+    /** Rewrites every register and spilled value in every frame. */
+    void mapAll(UnaryOperator<RegValue> f) {
+        for (Frame fr : frames) {
+            for (int r = 0; r < REGS; r++) {
+                fr.regs[r] = f.apply(fr.regs[r]);
+            }
+            for (int s = 0; s < SLOTS; s++) {
+                if (fr.spills[s] != null) {
+                    fr.spills[s] = f.apply(fr.spills[s]);
+                }
+            }
+        }
+    }
+
+    boolean covers(AbstractState o) {
+        if (frames.length != o.frames.length) {
+            return false;
+        }
+        for (int i = 0; i < frames.length; i++) {
+            if (!frames[i].covers(o.frames[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@code o} has the same call stack, so that it can be joined into this state. */
+    boolean sameShape(AbstractState o) {
+        if (frames.length != o.frames.length) {
+            return false;
+        }
+        for (int i = 0; i < frames.length; i++) {
+            if (frames[i].returnPc != o.frames[i].returnPc) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Joins {@code o} into this state; both must have the same call stack. */
+    void joinWith(AbstractState o) {
+        for (int i = 0; i < frames.length; i++) {
+            frames[i].joinWith(o.frames[i]);
+        }
+    }
+}

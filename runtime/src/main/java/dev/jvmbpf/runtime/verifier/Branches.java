@@ -1,0 +1,258 @@
+package dev.jvmbpf.runtime.verifier;
+
+import dev.jvmbpf.runtime.isa.Opcodes;
+import dev.jvmbpf.runtime.verifier.RegValue.Kind;
+
+/**
+ * Conditional jumps on abstract values: which way a jump provably goes, and what each side
+ * learns (null checks, packet bounds against {@code data_end}, scalar ranges).
+ */
+final class Branches {
+    private static final long U32 = 0xffffffffL;
+
+    private Branches() {
+    }
+
+    /** TRUE or FALSE when the jump provably is or is not taken on this path; null when both can happen. */
+    static Boolean decide(int op, boolean is32, RegValue d, RegValue v) {
+        if (d.isConstant() && v.isConstant()) {
+            return compare(op, is32, d.min(), v.min());
+        }
+        if (!is32 && (op == Opcodes.JMP_JEQ || op == Opcodes.JMP_JNE)) {
+            boolean nonNullVsZero = nonNull(d) && isZero(v) || nonNull(v) && isZero(d);
+            if (nonNullVsZero) {
+                return op == Opcodes.JMP_JNE;
+            }
+        }
+        if (d.kind() != Kind.SCALAR || v.kind() != Kind.SCALAR) {
+            return null;
+        }
+        long limit = is32 ? U32 : -1L;
+        if (Long.compareUnsigned(d.max(), limit) > 0 || Long.compareUnsigned(v.max(), limit) > 0) {
+            return null;
+        }
+        long signedMax = is32 ? Integer.MAX_VALUE : Long.MAX_VALUE;
+        boolean dNonNeg = Long.compareUnsigned(d.max(), signedMax) <= 0;
+        boolean vNonNeg = Long.compareUnsigned(v.max(), signedMax) <= 0;
+        if (isSigned(op)) {
+            if (dNonNeg && vNonNeg) {
+                op = unsignedOf(op);
+            } else if (dNonNeg && v.isConstant()) {
+                // v is negative, d is not
+                return op == Opcodes.JMP_JSGT || op == Opcodes.JMP_JSGE;
+            } else if (vNonNeg && d.isConstant()) {
+                return op == Opcodes.JMP_JSLT || op == Opcodes.JMP_JSLE;
+            } else {
+                return null;
+            }
+        }
+        long dmin = d.min();
+        long dmax = d.max();
+        long vmin = v.min();
+        long vmax = v.max();
+        return switch (op) {
+            case Opcodes.JMP_JEQ -> lt(dmax, vmin) || lt(vmax, dmin) ? Boolean.FALSE : null;
+            case Opcodes.JMP_JNE -> lt(dmax, vmin) || lt(vmax, dmin) ? Boolean.TRUE : null;
+            case Opcodes.JMP_JGT -> lt(vmax, dmin) ? Boolean.TRUE : !lt(vmin, dmax) ? Boolean.FALSE : null;
+            case Opcodes.JMP_JGE -> !lt(dmin, vmax) ? Boolean.TRUE : lt(dmax, vmin) ? Boolean.FALSE : null;
+            case Opcodes.JMP_JLT -> lt(dmax, vmin) ? Boolean.TRUE : !lt(dmin, vmax) ? Boolean.FALSE : null;
+            case Opcodes.JMP_JLE -> !lt(vmin, dmax) ? Boolean.TRUE : lt(vmax, dmin) ? Boolean.FALSE : null;
+            default -> null;
+        };
+    }
+
+    private static boolean lt(long a, long b) {
+        return Long.compareUnsigned(a, b) < 0;
+    }
+
+    private static boolean nonNull(RegValue v) {
+        return v.kind().isPointer() && !v.kind().isNullable();
+    }
+
+    private static boolean isZero(RegValue v) {
+        return v.isConstant() && v.min() == 0;
+    }
+
+    static boolean compare(int op, boolean is32, long a, long b) {
+        if (is32) {
+            a &= U32;
+            b &= U32;
+        }
+        long sa = is32 ? (int) a : a;
+        long sb = is32 ? (int) b : b;
+        return switch (op) {
+            case Opcodes.JMP_JEQ -> a == b;
+            case Opcodes.JMP_JNE -> a != b;
+            case Opcodes.JMP_JGT -> Long.compareUnsigned(a, b) > 0;
+            case Opcodes.JMP_JGE -> Long.compareUnsigned(a, b) >= 0;
+            case Opcodes.JMP_JLT -> Long.compareUnsigned(a, b) < 0;
+            case Opcodes.JMP_JLE -> Long.compareUnsigned(a, b) <= 0;
+            case Opcodes.JMP_JSET -> (a & b) != 0;
+            case Opcodes.JMP_JSGT -> sa > sb;
+            case Opcodes.JMP_JSGE -> sa >= sb;
+            case Opcodes.JMP_JSLT -> sa < sb;
+            default -> sa <= sb; // JSLE
+        };
+    }
+
+    private static boolean isSigned(int op) {
+        return op == Opcodes.JMP_JSGT || op == Opcodes.JMP_JSGE || op == Opcodes.JMP_JSLT || op == Opcodes.JMP_JSLE;
+    }
+
+    private static int unsignedOf(int op) {
+        return switch (op) {
+            case Opcodes.JMP_JSGT -> Opcodes.JMP_JGT;
+            case Opcodes.JMP_JSGE -> Opcodes.JMP_JGE;
+            case Opcodes.JMP_JSLT -> Opcodes.JMP_JLT;
+            case Opcodes.JMP_JSLE -> Opcodes.JMP_JLE;
+            default -> op;
+        };
+    }
+
+    /** The condition that holds when the jump is not taken, or -1 when it says nothing useful. */
+    private static int negate(int op) {
+        return switch (op) {
+            case Opcodes.JMP_JEQ -> Opcodes.JMP_JNE;
+            case Opcodes.JMP_JNE -> Opcodes.JMP_JEQ;
+            case Opcodes.JMP_JGT -> Opcodes.JMP_JLE;
+            case Opcodes.JMP_JLE -> Opcodes.JMP_JGT;
+            case Opcodes.JMP_JGE -> Opcodes.JMP_JLT;
+            case Opcodes.JMP_JLT -> Opcodes.JMP_JGE;
+            case Opcodes.JMP_JSGT -> Opcodes.JMP_JSLE;
+            case Opcodes.JMP_JSLE -> Opcodes.JMP_JSGT;
+            case Opcodes.JMP_JSGE -> Opcodes.JMP_JSLT;
+            case Opcodes.JMP_JSLT -> Opcodes.JMP_JSGE;
+            default -> -1;
+        };
+    }
+
+    /** {@code a op b} as {@code b op' a}. */
+    private static int swap(int op) {
+        return switch (op) {
+            case Opcodes.JMP_JGT -> Opcodes.JMP_JLT;
+            case Opcodes.JMP_JLT -> Opcodes.JMP_JGT;
+            case Opcodes.JMP_JGE -> Opcodes.JMP_JLE;
+            case Opcodes.JMP_JLE -> Opcodes.JMP_JGE;
+            case Opcodes.JMP_JSGT -> Opcodes.JMP_JSLT;
+            case Opcodes.JMP_JSLT -> Opcodes.JMP_JSGT;
+            case Opcodes.JMP_JSGE -> Opcodes.JMP_JSLE;
+            case Opcodes.JMP_JSLE -> Opcodes.JMP_JSGE;
+            default -> op;
+        };
+    }
+
+    /**
+     * Narrows {@code s} to the side of the jump where it is ({@code taken}) or is not taken.
+     * {@code src} is the source register, or -1 for an immediate.
+     */
+    static void refine(AbstractState s, int op, boolean is32, int dst, int src, RegValue d, RegValue v,
+            boolean taken) {
+        int holds = taken ? op : negate(op);
+        if (holds < 0) {
+            return;
+        }
+        if (!is32 && (holds == Opcodes.JMP_JEQ || holds == Opcodes.JMP_JNE)) {
+            if (d.kind().isNullable() && isZero(v)) {
+                nullCheck(s, dst, d, holds == Opcodes.JMP_JEQ);
+                return;
+            }
+            if (src >= 0 && v.kind().isNullable() && isZero(d)) {
+                nullCheck(s, src, v, holds == Opcodes.JMP_JEQ);
+                return;
+            }
+        }
+        if (!is32 && src >= 0) {
+            if (d.kind() == Kind.PACKET && v.kind() == Kind.PACKET_END) {
+                packetBound(s, d, holds);
+                return;
+            }
+            if (d.kind() == Kind.PACKET_END && v.kind() == Kind.PACKET) {
+                packetBound(s, v, swap(holds));
+                return;
+            }
+        }
+        if (d.kind() == Kind.SCALAR && v.isConstant()) {
+            narrow(s, dst, d, holds, v.min(), is32);
+        } else if (src >= 0 && v.kind() == Kind.SCALAR && d.isConstant()) {
+            narrow(s, src, v, swap(holds), d.min(), is32);
+        }
+    }
+
+    private static void nullCheck(AbstractState s, int reg, RegValue v, boolean isNull) {
+        Kind nonNull = v.kind() == Kind.MAP_VALUE_OR_NULL ? Kind.MAP_VALUE : Kind.MEM;
+        if (v.id() == 0) {
+            s.set(reg, isNull ? RegValue.constant(0) : v.withKind(nonNull));
+            return;
+        }
+        s.mapAll(x -> x.kind() == v.kind() && x.id() == v.id()
+                ? isNull ? RegValue.constant(0) : x.withKind(nonNull).withId(0) : x);
+    }
+
+    /** On this side {@code p holds data_end}: pointers sharing p's base gain a proven range. */
+    private static void packetBound(AbstractState s, RegValue p, int holds) {
+        long proven;
+        if (holds == Opcodes.JMP_JLE) {
+            proven = p.off();
+        } else if (holds == Opcodes.JMP_JLT) {
+            proven = p.off() + 1;
+        } else {
+            return;
+        }
+        if (p.off() < 0 || proven <= 0) {
+            return;
+        }
+        s.mapAll(x -> x.kind() == Kind.PACKET && x.id() == p.id() && x.range() < proven ? x.withRange(proven) : x);
+    }
+
+    private static void narrow(AbstractState s, int reg, RegValue x, int holds, long c, boolean is32) {
+        long limit = is32 ? U32 : -1L;
+        if (Long.compareUnsigned(x.max(), limit) > 0) {
+            return;
+        }
+        if (is32) {
+            c &= U32;
+        }
+        if (isSigned(holds)) {
+            long signedMax = is32 ? Integer.MAX_VALUE : Long.MAX_VALUE;
+            if (Long.compareUnsigned(x.max(), signedMax) > 0 || Long.compareUnsigned(c, signedMax) > 0) {
+                return;
+            }
+            holds = unsignedOf(holds);
+        }
+        long lo = x.min();
+        long hi = x.max();
+        switch (holds) {
+            case Opcodes.JMP_JEQ -> {
+                lo = c;
+                hi = c;
+            }
+            case Opcodes.JMP_JNE -> {
+                if (lo == c && lo != hi) {
+                    lo++;
+                } else if (hi == c && lo != hi) {
+                    hi--;
+                }
+            }
+            case Opcodes.JMP_JGT -> {
+                if (c == -1L) {
+                    return;
+                }
+                lo = lt(lo, c + 1) ? c + 1 : lo;
+            }
+            case Opcodes.JMP_JGE -> lo = lt(lo, c) ? c : lo;
+            case Opcodes.JMP_JLT -> {
+                if (c == 0) {
+                    return;
+                }
+                hi = lt(c - 1, hi) ? c - 1 : hi;
+            }
+            case Opcodes.JMP_JLE -> hi = lt(c, hi) ? c : hi;
+            default -> {
+                return;
+            }
+        }
+        if (!lt(hi, lo)) {
+            s.set(reg, RegValue.scalar(lo, hi));
+        }
+    }
+}

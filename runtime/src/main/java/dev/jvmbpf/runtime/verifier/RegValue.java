@@ -1,0 +1,156 @@
+package dev.jvmbpf.runtime.verifier;
+
+/**
+ * The abstract value of a register or a spilled stack slot on one path.
+ *
+ * @param kind the type
+ * @param off for pointers, the constant part of the offset (signed)
+ * @param min for scalars, the unsigned lower bound; for pointers, of the variable part of the offset
+ * @param max for scalars, the unsigned upper bound; for pointers, of the variable part of the offset
+ *     (a pointer without a variable part has {@code min == max == 0})
+ * @param aux for {@link Kind#STACK}, the frame index; for map kinds, the map index (-1 unknown);
+ *     for {@link Kind#FUNC}, the target pc
+ * @param id for packet pointers, which variable offset they share (0: none); for the OR_NULL kinds,
+ *     which lookup they come from, so that a null check refines every copy
+ * @param range for packet pointers, how many bytes after the pointer's base (its packet start
+ *     plus variable part) are proven to lie before {@code data_end}; for {@link Kind#MEM}, the
+ *     size of the memory (-1 unknown)
+ */
+record RegValue(Kind kind, long off, long min, long max, int aux, int id, long range) {
+    static final long UNBOUNDED = -1L;
+    /** Variable offsets up to this are small enough that address arithmetic cannot wrap. */
+    static final long SMALL = 1L << 30;
+
+    enum Kind {
+        NOT_INIT("!read_ok"),
+        SCALAR("scalar"),
+        /** Initialised, of a type the verifier does not follow: anything is allowed, nothing proven. */
+        UNKNOWN("unknown"),
+        CTX("ctx"),
+        STACK("fp"),
+        MAP_PTR("map_ptr"),
+        MAP_VALUE("map_value"),
+        MAP_VALUE_OR_NULL("map_value_or_null"),
+        PACKET("pkt"),
+        PACKET_META("pkt_meta"),
+        PACKET_END("pkt_end"),
+        MEM("mem"),
+        MEM_OR_NULL("ringbuf_mem_or_null"),
+        FUNC("func");
+
+        final String label;
+
+        Kind(String label) {
+            this.label = label;
+        }
+
+        boolean isPointer() {
+            return this != NOT_INIT && this != SCALAR && this != UNKNOWN;
+        }
+
+        boolean isNullable() {
+            return this == MAP_VALUE_OR_NULL || this == MEM_OR_NULL;
+        }
+    }
+
+    static final RegValue NOT_INIT = new RegValue(Kind.NOT_INIT, 0, 0, 0, 0, 0, 0);
+    static final RegValue UNKNOWN = new RegValue(Kind.UNKNOWN, 0, 0, 0, 0, 0, 0);
+    static final RegValue ANY_SCALAR = scalar(0, UNBOUNDED);
+
+    static RegValue scalar(long min, long max) {
+        return new RegValue(Kind.SCALAR, 0, min, max, 0, 0, 0);
+    }
+
+    static RegValue constant(long v) {
+        return scalar(v, v);
+    }
+
+    static RegValue pointer(Kind kind, long off, int aux) {
+        return new RegValue(kind, off, 0, 0, aux, 0, kind == Kind.MEM ? UNBOUNDED : 0);
+    }
+
+    boolean isConstant() {
+        return kind == Kind.SCALAR && min == max;
+    }
+
+    boolean isInit() {
+        return kind != Kind.NOT_INIT;
+    }
+
+    /** Whether a pointer's offset is exactly {@link #off()}. */
+    boolean fixedOffset() {
+        return min == 0 && max == 0;
+    }
+
+    /** Whether a pointer's variable part is known and small. */
+    boolean smallVariable() {
+        return Long.compareUnsigned(max, SMALL) <= 0;
+    }
+
+    RegValue withOff(long o) {
+        return new RegValue(kind, o, min, max, aux, id, range);
+    }
+
+    RegValue withVariable(long lo, long hi) {
+        return new RegValue(kind, off, lo, hi, aux, id, range);
+    }
+
+    RegValue withId(int i) {
+        return new RegValue(kind, off, min, max, aux, i, range);
+    }
+
+    RegValue withRange(long r) {
+        return new RegValue(kind, off, min, max, aux, id, r);
+    }
+
+    RegValue withKind(Kind k) {
+        return new RegValue(k, off, min, max, aux, id, range);
+    }
+
+    /** Whether everything that is safe from {@code this} is safe from {@code other} too (this covers other). */
+    boolean covers(RegValue other) {
+        if (kind == Kind.NOT_INIT || kind == Kind.UNKNOWN) {
+            return true;
+        }
+        if (kind != other.kind) {
+            return false;
+        }
+        if (kind == Kind.SCALAR) {
+            return Long.compareUnsigned(min, other.min) <= 0 && Long.compareUnsigned(max, other.max) >= 0;
+        }
+        if (aux != other.aux || id != other.id) {
+            return false;
+        }
+        boolean anyOffset = min == 0 && max == UNBOUNDED && kind != Kind.PACKET;
+        if (!anyOffset && (off != other.off || Long.compareUnsigned(min, other.min) > 0
+                || Long.compareUnsigned(max, other.max) < 0)) {
+            return false;
+        }
+        return kind == Kind.PACKET ? range <= other.range : range == other.range;
+    }
+
+    /** A value that covers both (precision is given up where they differ, never safety). */
+    RegValue join(RegValue other) {
+        if (equals(other)) {
+            return this;
+        }
+        if (kind != other.kind || kind == Kind.UNKNOWN) {
+            return kind == Kind.NOT_INIT && other.kind == Kind.NOT_INIT ? NOT_INIT : UNKNOWN;
+        }
+        if (kind == Kind.SCALAR) {
+            // Widening: a scalar that differs between paths (a loop counter) becomes unknown.
+            return ANY_SCALAR;
+        }
+        if (aux != other.aux || id != other.id || kind == Kind.PACKET && off != other.off) {
+            return UNKNOWN;
+        }
+        long r = kind == Kind.PACKET ? Math.min(range, other.range) : range == other.range ? range : UNBOUNDED;
+        RegValue v = off == other.off && min == other.min && max == other.max ? this
+                : withOff(0).withVariable(0, UNBOUNDED);
+        return v.withRange(r);
+    }
+
+    String describe() {
+        return kind.label;
+    }
+}

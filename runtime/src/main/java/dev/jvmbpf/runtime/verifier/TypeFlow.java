@@ -1,0 +1,794 @@
+package dev.jvmbpf.runtime.verifier;
+
+import dev.jvmbpf.runtime.exec.ArgType;
+import dev.jvmbpf.runtime.exec.HelperSpec;
+import dev.jvmbpf.runtime.exec.HelperTable;
+import dev.jvmbpf.runtime.isa.Instruction;
+import dev.jvmbpf.runtime.isa.Opcodes;
+import dev.jvmbpf.runtime.maps.MapSpec;
+import dev.jvmbpf.runtime.program.BpfProgram;
+import dev.jvmbpf.runtime.program.ProgramType;
+import dev.jvmbpf.runtime.verifier.AbstractState.Frame;
+import dev.jvmbpf.runtime.verifier.RegValue.Kind;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The abstract interpretation of register types: every path from the entry (and from every
+ * callback) is followed with the types of its registers and stack, states already covered by one
+ * seen at the same pc are pruned, and every access, helper call and pointer operation is checked
+ * against the types. See the package documentation for what is checked.
+ */
+final class TypeFlow {
+    static final int MAX_PROCESSED = 1_000_000;
+    /** States kept per pc before new ones are joined into one (widening, so that loops end). */
+    private static final int JOIN_AFTER = 24;
+    private static final long U32 = 0xffffffffL;
+
+    private static final int HELPER_MAP_LOOKUP = 1;
+    private static final int HELPER_RINGBUF_RESERVE = 131;
+    private static final int HELPER_MAP_LOOKUP_PERCPU = 195;
+    private static final int HELPER_MAP_POP = 88;
+    private static final int HELPER_MAP_PEEK = 89;
+    /** Helpers after which the kernel forgets every packet pointer (they may move the packet). */
+    private static final Set<Integer> CHANGES_PACKET = Set.of(9, 10, 11, 13, 18, 19, 31, 38, 39, 43, 44, 50, 54,
+            65, 73, 74, 75, 77, 78, 79, 90, 91, 92);
+    /** Helpers whose result is a kernel pointer the verifier does not follow. */
+    private static final Set<Integer> RETURNS_POINTER = Set.of(35, 46, 84, 85, 86, 95, 96, 99, 100, 153, 154, 158,
+            175, 203);
+
+    private final Instruction[] insns;
+    private final BpfProgram program;
+    private final HelperTable helpers;
+    private final boolean uninitializedReads;
+    private final BitSet prunePoints;
+    private final Verifier.Errors errors;
+    private final List<List<AbstractState>> seen = new ArrayList<>();
+    private final ProvenAccess[] proofs;
+    private final BitSet unproven = new BitSet();
+    private long processed;
+
+    private record Work(int pc, AbstractState state) {
+    }
+
+    TypeFlow(Instruction[] insns, BpfProgram program, HelperTable helpers, Verifier.Options options,
+            BitSet branchTargets, Verifier.Errors errors) {
+        this.insns = insns;
+        this.uninitializedReads = options.uninitializedStackReads();
+        this.program = program;
+        this.helpers = helpers;
+        this.errors = errors;
+        this.proofs = new ProvenAccess[insns.length];
+        this.prunePoints = (BitSet) branchTargets.clone();
+        for (int pc = 0; pc < insns.length; pc++) {
+            seen.add(null);
+            if (Effects.isBranch(insns[pc]) && pc + 1 < insns.length) {
+                prunePoints.set(pc + 1);
+            }
+            if (insns[pc].isWide()) {
+                pc++;
+                seen.add(null);
+            }
+        }
+    }
+
+    /** Explores every path; returns the proven accesses per pc (null where none). */
+    ProvenAccess[] run() {
+        explore(0, initial());
+        for (int pc = 0; pc < insns.length; pc++) {
+            if (insns[pc].isWide() && insns[pc].src() == Opcodes.PSEUDO_FUNC) {
+                explore(pc + 1 + insns[pc].imm(), callback());
+            }
+            if (insns[pc].isWide()) {
+                pc++;
+            }
+        }
+        ProvenAccess[] out = proofs.clone();
+        for (int pc = unproven.nextSetBit(0); pc >= 0; pc = unproven.nextSetBit(pc + 1)) {
+            out[pc] = null;
+        }
+        return out;
+    }
+
+    private AbstractState initial() {
+        Frame f = new Frame(-1);
+        f.regs[10] = RegValue.pointer(Kind.STACK, 0, 0);
+        if (program.type() == ProgramType.RAW) {
+            f.regs[1] = RegValue.pointer(Kind.MEM, 0, 0);
+            f.regs[2] = RegValue.ANY_SCALAR;
+        } else {
+            f.regs[1] = RegValue.pointer(Kind.CTX, 0, 0);
+        }
+        return new AbstractState(new Frame[] {f});
+    }
+
+    /** A callback's arguments come from a helper: their types are not followed. */
+    private static AbstractState callback() {
+        Frame f = new Frame(-1);
+        f.regs[10] = RegValue.pointer(Kind.STACK, 0, 0);
+        for (int r = 1; r <= 5; r++) {
+            f.regs[r] = RegValue.UNKNOWN;
+        }
+        return new AbstractState(new Frame[] {f});
+    }
+
+    private void explore(int entry, AbstractState start) {
+        ArrayDeque<Work> work = new ArrayDeque<>();
+        work.push(new Work(entry, start));
+        while (!work.isEmpty()) {
+            Work w = work.pop();
+            int pc = w.pc();
+            AbstractState s = w.state();
+            while (pc >= 0) {
+                if (prunePoints.get(pc)) {
+                    s = admit(pc, s);
+                    if (s == null) {
+                        break;
+                    }
+                }
+                if (++processed > MAX_PROCESSED) {
+                    throw errors.at(pc, "program too complex: more than " + MAX_PROCESSED
+                            + " instructions processed on its paths");
+                }
+                pc = step(pc, s, work);
+            }
+        }
+    }
+
+    /** Null when a state seen at {@code pc} covers {@code s}; otherwise the state to continue with. */
+    private AbstractState admit(int pc, AbstractState s) {
+        List<AbstractState> list = seen.get(pc);
+        if (list == null) {
+            list = new ArrayList<>();
+            seen.set(pc, list);
+        }
+        int same = 0;
+        for (AbstractState old : list) {
+            if (old.covers(s)) {
+                return null;
+            }
+            if (old.sameShape(s)) {
+                same++;
+            }
+        }
+        if (same >= JOIN_AFTER) {
+            for (AbstractState old : list) {
+                if (old.sameShape(s)) {
+                    s.joinWith(old);
+                }
+            }
+            list.removeIf(old -> old.sameShape(s));
+        }
+        list.add(s.copy());
+        return s;
+    }
+
+    /** Interprets the instruction at {@code pc}; returns the next pc, or -1 when the path ends. */
+    private int step(int pc, AbstractState s, ArrayDeque<Work> work) {
+        Instruction insn = insns[pc];
+        int cls = insn.instructionClass();
+        switch (cls) {
+            case Opcodes.CLASS_ALU, Opcodes.CLASS_ALU64 -> alu(pc, insn, s);
+            case Opcodes.CLASS_LDX -> {
+                RegValue v = access(pc, insn, s, insn.src(), Opcodes.sizeBytes(insn.opcode()), true, false, null);
+                if (Opcodes.mode(insn.opcode()) == Opcodes.MODE_MEMSX) {
+                    v = v.kind() == Kind.SCALAR ? RegValue.ANY_SCALAR : v;
+                }
+                s.set(insn.dst(), v);
+            }
+            case Opcodes.CLASS_ST -> access(pc, insn, s, insn.dst(), Opcodes.sizeBytes(insn.opcode()), false, true,
+                    RegValue.constant(insn.imm()));
+            case Opcodes.CLASS_STX -> store(pc, insn, s);
+            case Opcodes.CLASS_LD -> {
+                if (insn.isWide()) {
+                    s.set(insn.dst(), wide(pc, insn));
+                    return pc + 2;
+                }
+                if (Opcodes.mode(insn.opcode()) == Opcodes.MODE_IND) {
+                    read(pc, s, insn.src());
+                }
+                clobberArguments(s);
+                s.set(0, RegValue.ANY_SCALAR);
+            }
+            default -> {
+                return jump(pc, insn, s, work);
+            }
+        }
+        return pc + 1;
+    }
+
+    private RegValue read(int pc, AbstractState s, int r) {
+        RegValue v = s.reg(r);
+        if (!v.isInit()) {
+            throw errors.at(pc, "R" + r + " !read_ok");
+        }
+        return v;
+    }
+
+    private static void clobberArguments(AbstractState s) {
+        for (int r = 1; r <= 5; r++) {
+            s.set(r, RegValue.NOT_INIT);
+        }
+    }
+
+    private RegValue wide(int pc, Instruction insn) {
+        return switch (insn.src()) {
+            case Opcodes.PSEUDO_NONE -> RegValue.constant(Instruction.wideImmediate(insns, pc));
+            case Opcodes.PSEUDO_MAP_FD, Opcodes.PSEUDO_MAP_IDX -> RegValue.pointer(Kind.MAP_PTR, 0, mapIndex(insn));
+            case Opcodes.PSEUDO_MAP_VALUE, Opcodes.PSEUDO_MAP_IDX_VALUE ->
+                RegValue.pointer(Kind.MAP_VALUE, insns[pc + 1].imm() & U32, mapIndex(insn));
+            case Opcodes.PSEUDO_FUNC -> RegValue.pointer(Kind.FUNC, 0, pc + 1 + insn.imm());
+            default -> RegValue.UNKNOWN;
+        };
+    }
+
+    private int mapIndex(Instruction insn) {
+        boolean indexed = insn.src() == Opcodes.PSEUDO_MAP_IDX || insn.src() == Opcodes.PSEUDO_MAP_IDX_VALUE;
+        return indexed && insn.imm() >= 0 && insn.imm() < program.maps().size() ? insn.imm() : -1;
+    }
+
+    private MapSpec map(int index) {
+        return index >= 0 ? program.maps().get(index).spec() : null;
+    }
+
+    // ---------------------------------------------------------------- ALU
+
+    private void alu(int pc, Instruction insn, AbstractState s) {
+        boolean is64 = insn.instructionClass() == Opcodes.CLASS_ALU64;
+        int op = Opcodes.aluOp(insn.opcode());
+        boolean x = Opcodes.source(insn.opcode()) == Opcodes.SRC_X;
+        int dst = insn.dst();
+        if (op == Opcodes.ALU_END || op == Opcodes.ALU_NEG) {
+            RegValue d = read(pc, s, dst);
+            s.set(dst, d.isConstant() ? RegValue.constant(Scalars.unary(insn, d.min()))
+                    : d.kind() == Kind.UNKNOWN ? RegValue.UNKNOWN : Scalars.unaryRange(insn, d));
+            return;
+        }
+        RegValue sv = x ? read(pc, s, insn.src()) : RegValue.constant(is64 ? (long) insn.imm() : insn.imm() & U32);
+        if (op == Opcodes.ALU_MOV) {
+            s.set(dst, move(insn, is64, x, sv));
+            return;
+        }
+        RegValue dv = read(pc, s, dst);
+        if (dv.kind().isPointer() || sv.kind().isPointer()) {
+            s.set(dst, pointerAlu(pc, s, insn, is64, op, dv, sv));
+        } else if (dv.kind() == Kind.UNKNOWN || sv.kind() == Kind.UNKNOWN) {
+            s.set(dst, RegValue.UNKNOWN);
+        } else {
+            s.set(dst, Scalars.binary(is64, op, insn.offset(), dv, sv));
+        }
+    }
+
+    private static RegValue move(Instruction insn, boolean is64, boolean x, RegValue sv) {
+        if (!x) {
+            return sv;
+        }
+        if (insn.offset() != 0) {
+            // Sign-extending moves: exact on constants, otherwise any scalar.
+            if (sv.isConstant()) {
+                return RegValue.constant(Scalars.signExtend(sv.min(), insn.offset(), is64));
+            }
+            return sv.kind() == Kind.UNKNOWN ? RegValue.UNKNOWN : is64 ? RegValue.ANY_SCALAR : RegValue.scalar(0, U32);
+        }
+        if (is64) {
+            return sv;
+        }
+        if (sv.kind() == Kind.UNKNOWN) {
+            return RegValue.UNKNOWN;
+        }
+        return sv.kind() == Kind.SCALAR ? Scalars.truncate32(sv) : RegValue.scalar(0, U32);
+    }
+
+    private RegValue pointerAlu(int pc, AbstractState s, Instruction insn, boolean is64, int op, RegValue dv,
+            RegValue sv) {
+        int dst = insn.dst();
+        if (dv.kind().isPointer() && sv.kind().isPointer()) {
+            if (op == Opcodes.ALU_SUB) {
+                return is64 ? RegValue.ANY_SCALAR : RegValue.scalar(0, U32);
+            }
+            throw errors.at(pc, "R" + dst + " pointer " + Scalars.opName(op) + " pointer prohibited");
+        }
+        if (!is64) {
+            if (op == Opcodes.ALU_SUB) {
+                return RegValue.scalar(0, U32);
+            }
+            throw errors.at(pc, "R" + dst + " 32-bit pointer arithmetic prohibited");
+        }
+        if (op == Opcodes.ALU_AND || op == Opcodes.ALU_OR || op == Opcodes.ALU_XOR) {
+            throw errors.at(pc, "R" + dst + " bitwise operator " + Scalars.opName(op) + " on pointer prohibited");
+        }
+        if (op != Opcodes.ALU_ADD && op != Opcodes.ALU_SUB) {
+            throw errors.at(pc, "R" + dst + " pointer arithmetic with " + Scalars.opName(op) + " operator prohibited");
+        }
+        RegValue ptr = dv.kind().isPointer() ? dv : sv;
+        RegValue scalar = dv.kind().isPointer() ? sv : dv;
+        if (op == Opcodes.ALU_SUB && sv.kind().isPointer()) {
+            throw errors.at(pc, "R" + dst + " tried to subtract pointer from scalar");
+        }
+        Kind k = ptr.kind();
+        if (k.isNullable()) {
+            throw errors.at(pc, "R" + dst + " pointer arithmetic on " + k.label + " prohibited, null-check it first");
+        }
+        boolean zero = scalar.isConstant() && scalar.min() == 0;
+        if ((k == Kind.MAP_PTR || k == Kind.PACKET_END) && !zero) {
+            throw errors.at(pc, "R" + dst + " pointer arithmetic on " + k.label + " prohibited");
+        }
+        if (scalar.kind() == Kind.UNKNOWN || k == Kind.FUNC) {
+            return RegValue.UNKNOWN;
+        }
+        if (scalar.isConstant()) {
+            long c = op == Opcodes.ALU_SUB ? -scalar.min() : scalar.min();
+            return ptr.withOff(ptr.off() + c);
+        }
+        RegValue moved;
+        if (op == Opcodes.ALU_SUB || !ptr.smallVariable() || Long.compareUnsigned(scalar.max(), RegValue.SMALL) > 0) {
+            moved = ptr.withVariable(0, RegValue.UNBOUNDED);
+        } else {
+            moved = ptr.withVariable(ptr.min() + scalar.min(), ptr.max() + scalar.max());
+        }
+        if (k == Kind.PACKET) {
+            // A new variable part: a fresh identity with nothing proven yet (older pointers made
+            // at this pc on an earlier loop iteration are no longer followed).
+            int id = pc + 1;
+            s.mapAll(v -> v.kind() == Kind.PACKET && v.id() == id ? RegValue.UNKNOWN : v);
+            moved = moved.withId(id).withRange(0);
+        }
+        return moved;
+    }
+
+    // ---------------------------------------------------------------- memory
+
+    private void store(int pc, Instruction insn, AbstractState s) {
+        int size = Opcodes.sizeBytes(insn.opcode());
+        if (Opcodes.mode(insn.opcode()) != Opcodes.MODE_ATOMIC) {
+            RegValue v = read(pc, s, insn.src());
+            access(pc, insn, s, insn.dst(), size, false, true, v);
+            return;
+        }
+        int imm = insn.imm();
+        if (imm == Opcodes.ATOMIC_LOAD_ACQ) {
+            s.set(insn.dst(), access(pc, insn, s, insn.src(), size, true, false, null));
+            return;
+        }
+        RegValue v = read(pc, s, insn.src());
+        if (imm == Opcodes.ATOMIC_STORE_REL) {
+            access(pc, insn, s, insn.dst(), size, false, true, v);
+            return;
+        }
+        if (imm == Opcodes.ATOMIC_CMPXCHG) {
+            read(pc, s, 0);
+        }
+        RegValue old = access(pc, insn, s, insn.dst(), size, true, true, RegValue.ANY_SCALAR);
+        if (imm == Opcodes.ATOMIC_CMPXCHG) {
+            s.set(0, old);
+        } else if ((imm & Opcodes.ATOMIC_FETCH) != 0) {
+            s.set(insn.src(), old);
+        }
+    }
+
+    /**
+     * Checks a load, store or atomic through register {@code base}; returns what a load reads.
+     * {@code stored} is the value a store writes.
+     */
+    private RegValue access(int pc, Instruction insn, AbstractState s, int base, int size, boolean isRead,
+            boolean isWrite, RegValue stored) {
+        RegValue p = read(pc, s, base);
+        long off = insn.offset();
+        RegValue loaded = sizedScalar(size);
+        ProvenAccess proof = null;
+        switch (p.kind()) {
+            case SCALAR, MAP_VALUE_OR_NULL, MEM_OR_NULL, PACKET_END, FUNC ->
+                throw errors.at(pc, "R" + base + " invalid mem access '" + p.describe() + "'");
+            case UNKNOWN -> loaded = RegValue.UNKNOWN;
+            case CTX -> {
+                if (isRead) {
+                    loaded = p.fixedOffset() ? contextField(p.off() + off, size) : RegValue.UNKNOWN;
+                }
+            }
+            case STACK -> loaded = stack(pc, s, base, p, off, size, isRead, isWrite, stored);
+            case MAP_VALUE -> proof = mapValue(pc, base, p, off, size);
+            case PACKET -> proof = packet(pc, base, p, off, size);
+            case MEM -> proof = memory(pc, base, p, off, size);
+            default -> {
+                // map pointers and packet metadata pointers: accepted, not followed
+            }
+        }
+        record(pc, proof);
+        return loaded;
+    }
+
+    private void record(int pc, ProvenAccess proof) {
+        if (proof == null) {
+            unproven.set(pc);
+        } else if (proofs[pc] == null) {
+            proofs[pc] = proof;
+        } else {
+            ProvenAccess merged = proofs[pc].merge(proof);
+            if (merged == null) {
+                unproven.set(pc);
+            } else {
+                proofs[pc] = merged;
+            }
+        }
+    }
+
+    private static RegValue sizedScalar(long size) {
+        return size >= 8 ? RegValue.ANY_SCALAR : RegValue.scalar(0, (1L << (8 * size)) - 1);
+    }
+
+    /** What a load from the context at {@code off} gives: packet pointers, else a scalar. */
+    private RegValue contextField(long off, int size) {
+        ProgramType t = program.type();
+        if (t == ProgramType.XDP && size == 4) {
+            if (off == 0) {
+                return RegValue.pointer(Kind.PACKET, 0, 0);
+            }
+            if (off == 4) {
+                return RegValue.pointer(Kind.PACKET_END, 0, 0);
+            }
+            if (off == 8) {
+                return RegValue.pointer(Kind.PACKET_META, 0, 0);
+            }
+        }
+        boolean skb = t == ProgramType.SCHED_CLS || t == ProgramType.SCHED_ACT || t == ProgramType.SOCKET_FILTER;
+        if (skb) {
+            if (off == 76 && size == 4) {
+                return RegValue.pointer(Kind.PACKET, 0, 0);
+            }
+            if (off == 80 && size == 4) {
+                return RegValue.pointer(Kind.PACKET_END, 0, 0);
+            }
+            if (off == 140 && size == 4) {
+                return RegValue.pointer(Kind.PACKET_META, 0, 0);
+            }
+            if (off == 144 || off == 168 || off == 76 || off == 80 || off == 140) {
+                return RegValue.UNKNOWN; // flow_keys and sk are kernel pointers
+            }
+        }
+        boolean scalars = skb || t == ProgramType.XDP || t == ProgramType.KPROBE || t == ProgramType.TRACEPOINT
+                || t == ProgramType.PERF_EVENT;
+        return scalars ? sizedScalar(size) : RegValue.UNKNOWN;
+    }
+
+    private RegValue stack(int pc, AbstractState s, int base, RegValue p, long off, long size, boolean isRead,
+            boolean isWrite, RegValue stored) {
+        if (p.aux() >= s.frames.length) {
+            return RegValue.UNKNOWN; // a pointer into a frame that has returned: not followed
+        }
+        Frame f = s.frames[p.aux()];
+        if (!p.fixedOffset()) {
+            if (isWrite) {
+                long lo = p.smallVariable() ? p.off() + p.min() + off : -Verifier.STACK_SIZE;
+                long hi = p.smallVariable() ? p.off() + p.max() + off + size : 0;
+                f.markWritten(lo, hi - lo);
+            }
+            return RegValue.ANY_SCALAR;
+        }
+        long at = p.off() + off;
+        if (at < -Verifier.STACK_SIZE || at + size > 0) {
+            throw errors.at(pc, StackFlow.outOfFrame(at, (int) size) + " (R" + base + " = r10 " + signed(p.off()) + ")");
+        }
+        RegValue loaded = sizedScalar(size);
+        if (isRead) {
+            int hole = f.firstUnwritten(at, (int) size);
+            if (hole >= 0 && !uninitializedReads) {
+                throw errors.at(pc, "invalid read from stack R" + base + " off " + at + "+" + hole + " size " + size);
+            }
+            RegValue spilled = f.spill(at);
+            if (size == 8 && (at & 7) == 0 && spilled != null && hole < 0) {
+                loaded = spilled;
+            }
+        }
+        if (isWrite) {
+            f.markWritten(at, size);
+            if (size == 8 && (at & 7) == 0 && !stored.equals(RegValue.ANY_SCALAR)) {
+                f.setSpill(at, stored);
+            }
+        }
+        return loaded;
+    }
+
+    private static String signed(long v) {
+        return v < 0 ? "- " + -v : "+ " + v;
+    }
+
+    private ProvenAccess mapValue(int pc, int base, RegValue p, long off, long size) {
+        MapSpec m = map(p.aux());
+        if (m == null) {
+            return null;
+        }
+        long valueSize = m.valueSize();
+        if (p.fixedOffset()) {
+            long at = p.off() + off;
+            if (at < 0 || at + size > valueSize) {
+                throw errors.at(pc, "invalid access to map value, value_size=" + valueSize + " off=" + at + " size="
+                        + size + " (R" + base + ")");
+            }
+            return new ProvenAccess(ProvenAccess.Region.MAP_VALUE, p.aux(), at, at + size);
+        }
+        if (p.smallVariable()) {
+            long lo = p.off() + p.min() + off;
+            long hi = p.off() + p.max() + off + size;
+            if (lo >= 0 && hi <= valueSize) {
+                return new ProvenAccess(ProvenAccess.Region.MAP_VALUE, p.aux(), lo, hi);
+            }
+        }
+        return null;
+    }
+
+    private ProvenAccess packet(int pc, int base, RegValue p, long off, long size) {
+        long at = p.off() + off;
+        if (at < 0 || at + size > p.range()) {
+            throw errors.at(pc, "invalid access to packet, off=" + at + " size=" + size + ", R" + base + "(id=" + p.id()
+                    + ",off=" + p.off() + ",r=" + p.range() + ")");
+        }
+        return p.smallVariable() ? new ProvenAccess(ProvenAccess.Region.PACKET, -1, at + p.min(), -1) : null;
+    }
+
+    private ProvenAccess memory(int pc, int base, RegValue p, long off, long size) {
+        if (p.range() < 0) {
+            return null;
+        }
+        if (p.fixedOffset()) {
+            long at = p.off() + off;
+            if (at < 0 || at + size > p.range()) {
+                throw errors.at(pc, "invalid access to memory, mem_size=" + p.range() + " off=" + at + " size=" + size
+                        + " (R" + base + ")");
+            }
+            return new ProvenAccess(ProvenAccess.Region.MEMORY, -1, at, at + size);
+        }
+        if (p.smallVariable()) {
+            long lo = p.off() + p.min() + off;
+            long hi = p.off() + p.max() + off + size;
+            if (lo >= 0 && hi <= p.range()) {
+                return new ProvenAccess(ProvenAccess.Region.MEMORY, -1, lo, hi);
+            }
+        }
+        return null;
+    }
+
+    // ---------------------------------------------------------------- jumps and calls
+
+    private int jump(int pc, Instruction insn, AbstractState s, ArrayDeque<Work> work) {
+        int op = Opcodes.aluOp(insn.opcode());
+        if (insn.opcode() == Opcodes.JA || insn.opcode() == Opcodes.JA32) {
+            return (int) Effects.jumpTarget(pc, insn);
+        }
+        if (op == Opcodes.JMP_EXIT) {
+            return exit(pc, s);
+        }
+        if (op == Opcodes.JMP_CALL) {
+            return call(pc, insn, s);
+        }
+        int target = (int) Effects.jumpTarget(pc, insn);
+        if (op == Opcodes.JMP_JCOND) {
+            work.push(new Work(target, s.copy()));
+            return pc + 1;
+        }
+        boolean is32 = insn.instructionClass() == Opcodes.CLASS_JMP32;
+        boolean x = Opcodes.source(insn.opcode()) == Opcodes.SRC_X;
+        RegValue d = read(pc, s, insn.dst());
+        RegValue v = x ? read(pc, s, insn.src()) : RegValue.constant(is32 ? insn.imm() & U32 : (long) insn.imm());
+        Boolean taken = Branches.decide(op, is32, d, v);
+        if (taken != null) {
+            return taken ? target : pc + 1;
+        }
+        AbstractState other = s.copy();
+        Branches.refine(other, op, is32, insn.dst(), x ? insn.src() : -1, d, v, true);
+        Branches.refine(s, op, is32, insn.dst(), x ? insn.src() : -1, d, v, false);
+        work.push(new Work(target, other));
+        return pc + 1;
+    }
+
+    private int exit(int pc, AbstractState s) {
+        RegValue r0 = read(pc, s, 0);
+        if (s.frames.length == 1) {
+            return -1;
+        }
+        Frame callee = s.top();
+        Frame[] shorter = new Frame[s.frames.length - 1];
+        System.arraycopy(s.frames, 0, shorter, 0, shorter.length);
+        s.frames = shorter;
+        clobberArguments(s);
+        s.set(0, r0);
+        return callee.returnPc;
+    }
+
+    private int call(int pc, Instruction insn, AbstractState s) {
+        if (Opcodes.source(insn.opcode()) == Opcodes.SRC_X) {
+            // callx: the callee is not known statically; its effects are not followed.
+            read(pc, s, insn.dst());
+            for (int r = 0; r <= 5; r++) {
+                s.set(r, RegValue.UNKNOWN);
+            }
+            s.top().markWritten(-Verifier.STACK_SIZE, Verifier.STACK_SIZE);
+            return pc + 1;
+        }
+        if (insn.src() == Opcodes.CALL_LOCAL) {
+            if (s.frames.length >= Verifier.MAX_FRAMES) {
+                throw errors.at(pc, "call chain is deeper than " + Verifier.MAX_FRAMES + " frames");
+            }
+            Frame callee = new Frame(pc + 1);
+            Frame caller = s.top();
+            for (int r = 1; r <= 5; r++) {
+                callee.regs[r] = caller.regs[r];
+            }
+            callee.regs[10] = RegValue.pointer(Kind.STACK, 0, s.frames.length);
+            Frame[] longer = new Frame[s.frames.length + 1];
+            System.arraycopy(s.frames, 0, longer, 0, s.frames.length);
+            longer[s.frames.length] = callee;
+            s.frames = longer;
+            return pc + 1 + insn.imm();
+        }
+        helper(pc, insn, s);
+        return pc + 1;
+    }
+
+    private void helper(int pc, Instruction insn, AbstractState s) {
+        HelperSpec spec = helpers.get(insn.imm() & U32);
+        List<ArgType> args = spec == null ? List.of() : spec.args();
+        MapSpec mapArg = null;
+        int mapIndex = -1;
+        boolean mapKnown = false;
+        for (int i = 0; i < args.size(); i++) {
+            int r = i + 1;
+            RegValue v = read(pc, s, r);
+            ArgType t = args.get(i);
+            ArgType next = i + 1 < args.size() ? args.get(i + 1) : ArgType.ANYTHING;
+            switch (t) {
+                case ANYTHING -> {
+                    if (v.kind() == Kind.STACK && v.aux() < s.frames.length) {
+                        // The helper (or its callback) may write through the pointer: the bytes
+                        // from it to the frame's top count as written.
+                        long lo = v.fixedOffset() ? v.off() : -Verifier.STACK_SIZE;
+                        s.frames[v.aux()].markWritten(lo, -lo);
+                    }
+                }
+                case CONST_MAP_PTR -> {
+                    expect(pc, r, v, "map_ptr", Kind.MAP_PTR);
+                    if (v.kind() == Kind.MAP_PTR) {
+                        mapIndex = v.aux();
+                        mapArg = map(mapIndex);
+                        mapKnown = true;
+                    }
+                }
+                case PTR_TO_MAP_KEY, PTR_TO_MAP_VALUE -> {
+                    boolean key = t == ArgType.PTR_TO_MAP_KEY;
+                    long size = mapArg == null ? -1 : key ? mapArg.keySize() : mapArg.valueSize();
+                    int id = (int) (insn.imm() & U32);
+                    boolean writes = !key && (id == HELPER_MAP_POP || id == HELPER_MAP_PEEK);
+                    memoryArgument(pc, s, r, v, size, !writes, writes, false);
+                }
+                case PTR_TO_MEM, PTR_TO_UNINIT_MEM -> {
+                    boolean orZero = next == ArgType.CONST_SIZE_OR_ZERO;
+                    RegValue sizeReg = s.reg(r + 1);
+                    long size = sizeReg.isConstant() ? sizeReg.min() : -1;
+                    if (size < 0 && sizeReg.kind() == Kind.SCALAR && sizeReg.smallVariable()) {
+                        size = -2 - sizeReg.max(); // encodes an upper bound only
+                    }
+                    memoryArgument(pc, s, r, v, size, t == ArgType.PTR_TO_MEM, t == ArgType.PTR_TO_UNINIT_MEM,
+                            orZero);
+                }
+                case CONST_SIZE, CONST_SIZE_OR_ZERO -> {
+                    if (v.kind().isPointer()) {
+                        throw errors.at(pc, "R" + r + " type=" + v.describe() + " expected=scalar");
+                    }
+                    if (t == ArgType.CONST_SIZE && v.isConstant() && v.min() == 0) {
+                        throw errors.at(pc, "R" + r + " invalid zero-sized read");
+                    }
+                }
+                case PTR_TO_CTX -> {
+                    boolean raw = program.type() == ProgramType.RAW && v.kind() == Kind.MEM;
+                    if (!raw) {
+                        expect(pc, r, v, "ctx", Kind.CTX);
+                    }
+                    if (v.kind() == Kind.CTX && (!v.fixedOffset() || v.off() != 0)) {
+                        throw errors.at(pc, "dereference of modified ctx ptr R" + r + " off=" + v.off() + " disallowed");
+                    }
+                }
+                case PTR_TO_CONST_STR -> expect(pc, r, v, "map_value", Kind.MAP_VALUE);
+                case PTR_TO_FUNC -> expect(pc, r, v, "func", Kind.FUNC);
+                case PTR_TO_STACK -> expect(pc, r, v, "fp", Kind.STACK);
+                case PTR_TO_ALLOC_MEM -> expect(pc, r, v, "ringbuf_mem", Kind.MEM);
+            }
+        }
+        int id = (int) (insn.imm() & U32);
+        if (CHANGES_PACKET.contains(id)) {
+            s.mapAll(v -> v.kind() == Kind.PACKET || v.kind() == Kind.PACKET_END || v.kind() == Kind.PACKET_META
+                    ? RegValue.ANY_SCALAR : v);
+        }
+        RegValue result = RegValue.ANY_SCALAR;
+        if ((id == HELPER_MAP_LOOKUP || id == HELPER_MAP_LOOKUP_PERCPU) && mapKnown) {
+            result = nullable(s, Kind.MAP_VALUE_OR_NULL, pc, mapIndex, 0);
+        } else if (id == HELPER_MAP_LOOKUP || id == HELPER_MAP_LOOKUP_PERCPU || RETURNS_POINTER.contains(id)) {
+            result = RegValue.UNKNOWN;
+        } else if (id == HELPER_RINGBUF_RESERVE) {
+            RegValue size = s.reg(2);
+            result = nullable(s, Kind.MEM_OR_NULL, pc, 0, size.isConstant() ? size.min() : RegValue.UNBOUNDED);
+        }
+        clobberArguments(s);
+        s.set(0, result);
+    }
+
+    /** A fresh maybe-null pointer; an older one from the same call site is no longer tied to it. */
+    private static RegValue nullable(AbstractState s, Kind kind, int pc, int aux, long range) {
+        int id = pc + 1;
+        s.mapAll(v -> v.kind().isNullable() && v.id() == id ? v.withId(0) : v);
+        return RegValue.pointer(kind, 0, aux).withId(id).withRange(range);
+    }
+
+    private void expect(int pc, int r, RegValue v, String expected, Kind kind) {
+        if (v.kind() != kind && v.kind() != Kind.UNKNOWN) {
+            throw errors.at(pc, "R" + r + " type=" + v.describe() + " expected=" + expected);
+        }
+    }
+
+    /**
+     * Checks a helper's pointer-to-memory argument of {@code size} bytes ({@code -1} unknown;
+     * {@code -2 - max} for a size known only to be at most {@code max}).
+     */
+    private void memoryArgument(int pc, AbstractState s, int r, RegValue v, long size, boolean reads, boolean writes,
+            boolean nullAllowed) {
+        long exact = size >= 0 ? size : -1;
+        long atMost = size >= 0 ? size : size < -1 ? -2 - size : -1;
+        switch (v.kind()) {
+            case UNKNOWN, CTX, PACKET_META -> {
+            }
+            case SCALAR -> {
+                if (!(nullAllowed && v.isConstant() && v.min() == 0)) {
+                    throw errors.at(pc, "R" + r + " type=scalar expected=fp, pkt, pkt_meta, map_key, map_value, mem, "
+                            + "ringbuf_mem, buf");
+                }
+            }
+            case STACK -> stackArgument(pc, s, r, v, exact, atMost, reads, writes);
+            case MAP_VALUE -> {
+                if (exact > 0) {
+                    mapValue(pc, r, v, 0, exact);
+                }
+            }
+            case PACKET -> {
+                if (exact > 0) {
+                    packet(pc, r, v, 0, exact);
+                }
+            }
+            case MEM -> {
+                if (exact > 0) {
+                    memory(pc, r, v, 0, exact);
+                }
+            }
+            default -> throw errors.at(pc, "R" + r + " type=" + v.describe()
+                    + " expected=fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf");
+        }
+    }
+
+    private void stackArgument(int pc, AbstractState s, int r, RegValue v, long exact, long atMost, boolean reads,
+            boolean writes) {
+        if (v.aux() >= s.frames.length) {
+            return;
+        }
+        Frame f = s.frames[v.aux()];
+        if (!v.fixedOffset()) {
+            if (writes) {
+                f.markWritten(-Verifier.STACK_SIZE, Verifier.STACK_SIZE);
+            }
+            return;
+        }
+        long at = v.off();
+        if (exact > 0) {
+            if (at < -Verifier.STACK_SIZE || at + exact > 0) {
+                throw errors.at(pc, "invalid indirect access to stack R" + r + " off=" + at + " size=" + exact);
+            }
+            int hole = reads ? f.firstUnwritten(at, (int) exact) : -1;
+            if (hole >= 0 && !uninitializedReads) {
+                throw errors.at(pc, "invalid indirect read from stack R" + r + " off " + at + "+" + hole + " size "
+                        + exact);
+            }
+        }
+        if (writes) {
+            f.markWritten(at, atMost >= 0 ? atMost : -at);
+        }
+    }
+}

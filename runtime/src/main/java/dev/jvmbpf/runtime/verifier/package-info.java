@@ -1,0 +1,89 @@
+/**
+ * The verifier: what a program must satisfy before an engine runs it, and what it proves for the
+ * engines. The rule it follows: never refuse a program the Linux kernel's verifier accepts from a
+ * privileged (root) loader; refuse what it can show the kernel would refuse, in the kernel's
+ * words where the kernel has them. Engines stay safe without it (every access is checked at run
+ * time and faults with a {@code BpfFault}); the verifier gives early, precise errors and lets the
+ * JIT drop checks it has proven unnecessary.
+ *
+ * <h2>Structural checks</h2>
+ * Every instruction decodes validly; 1 to 1,000,000 slots; call and function-pointer targets
+ * delimit subprograms; jumps stay in their subprogram and never land in the second slot of a
+ * {@code lddw}; no subprogram falls off its end; nothing writes r10 and ALU operations read it
+ * only as the source of a 64-bit {@code mov} or {@code add}; helper ids exist in the
+ * {@code HelperTable}; kfunc calls are refused; no recursion and at most 8 frames in a static
+ * call chain; constant r10-relative accesses stay in [-512, 0).
+ *
+ * <h2>Type analysis</h2>
+ * An abstract interpretation follows every path from the entry, and from every function whose
+ * address a {@code lddw} takes (callbacks), with one abstract value per register and per 8-byte
+ * stack slot, in every frame of the call stack:
+ * <ul>
+ * <li>not initialised; a scalar (a constant when provable, else an unsigned range); the context;
+ *     a stack pointer (frame and offset); a map pointer; a map value pointer, maybe null or not
+ *     (from {@code map_lookup_elem}, or global data from {@code lddw} with a map-value source); a
+ *     packet, packet-end or packet-metadata pointer (loaded from {@code xdp_md} offsets 0, 4, 8 or
+ *     {@code __sk_buff} offsets 76, 80, 140); a ring-buffer record, maybe null (from
+ *     {@code ringbuf_reserve}, with its size when constant); a function pointer. Pointers carry a
+ *     constant offset and a variable part (an unsigned range). A RAW program's r1 is memory of
+ *     unknown size and r2 a scalar; other programs get the context in r1.
+ * <li>"unknown": an initialised value of a type the analysis does not follow (loads through
+ *     kernel pointers of tracing contexts, results of helpers returning kernel pointers,
+ *     callback arguments, values that differ in type between joined paths). Everything is
+ *     allowed with it and nothing is proven.
+ * <li>Stack: which bytes of each frame were written, and 8-byte aligned spills of registers, so
+ *     that a pointer stored and reloaded keeps its type (a partial reload is a scalar).
+ * </ul>
+ * A conditional jump whose outcome is known (constants, ranges, a non-null pointer against 0)
+ * follows one side only, as the kernel does; otherwise each side is narrowed: a null check turns
+ * every copy of a maybe-null pointer into a pointer or the constant 0, a comparison of a packet
+ * pointer with {@code data_end} gives every pointer sharing its base a proven range, a comparison
+ * with a constant narrows a scalar's range. At jump targets a state covered by one already seen
+ * there ends the path; after 24 distinct states at one pc, new ones are joined into one (values
+ * that differ become unknown scalars or unknown values), so that every loop ends. More than
+ * 1,000,000 instructions processed is "program too complex".
+ *
+ * <p>Refused, as the kernel refuses them: reading a register that is not initialised, including
+ * r0 at an exit and r1-r5 after any call ("R3 !read_ok"); dereferencing a scalar, a maybe-null
+ * pointer before its null check, {@code data_end} or a function pointer ("R1 invalid mem access
+ * 'scalar'"); map value accesses with a constant offset outside [0, value_size); ring-buffer
+ * record accesses with a constant offset outside the reserved size; packet accesses not covered
+ * by a comparison with {@code data_end} ("invalid access to packet"), also after a helper that may
+ * move the packet ({@code xdp_adjust_head}, {@code skb_store_bytes}, ... turn packet pointers into
+ * scalars); constant stack accesses outside the frame; pointer arithmetic other than adding or
+ * subtracting a scalar (multiplication, bitwise operations, 32-bit arithmetic, pointer plus
+ * pointer, scalar minus pointer, any arithmetic on a maybe-null pointer, a map pointer or
+ * {@code data_end}); helper arguments of the wrong type for {@code HelperSpec.args()}: map
+ * pointers, keys and values (pointers to stack, map values or packet holding the map's key or
+ * value size, inside their region, initialised when read), memory and size pairs (a pointer to
+ * memory, or NULL with a size that may be zero; a scalar size, not the constant 0 where zero is
+ * not allowed; constant sizes are checked against the region), the unmodified context, constant
+ * strings in map values, function pointers, stack pointers, ring-buffer records.
+ *
+ * <p>{@link dev.jvmbpf.runtime.verifier.Verifier.Options#UNPRIVILEGED} also refuses reads of
+ * stack bytes no path wrote ("invalid read from stack"), directly or by a helper; the kernel
+ * allows those reads to root since Linux 6.3, so the default ({@code PRIVILEGED}) allows them.
+ *
+ * <h2>Not checked (accepted), unlike the kernel</h2>
+ * Termination (loops are joined, not unrolled to the end; engines bound execution instead);
+ * unreachable code; alignment; context field sizes, offsets and write permissions (no
+ * per-program-type context description), variable context offsets; accesses through
+ * packet-metadata pointers; reference tracking (a reserved ring-buffer record that is never
+ * submitted, locks); the combined stack size of a call chain; variable-offset stack accesses
+ * (bytes in the range are taken as written) and variable-size helper memory; map value,
+ * memory and stack accesses with a variable offset the ranges cannot bound (accepted unproven);
+ * pointer leaks and other unprivileged-only rules; helper return-value ranges and callback
+ * return values; kernel pointer ({@code PTR_TO_BTF_ID}) types; which helpers a program type may
+ * call; scalar precision beyond constants and unsigned ranges (the kernel also tracks signed and
+ * 32-bit ranges and known bits, so on rare paths it proves more; where that would make this
+ * verifier refuse, the check is left out, which is why bounds are refused only for constant
+ * offsets).
+ *
+ * <h2>Facts for the engines</h2>
+ * {@link dev.jvmbpf.runtime.verifier.VerifiedProgram#stackOffsets()} (frame accesses with a
+ * provable r10-relative offset, from a separate dataflow pass per subprogram) and
+ * {@link dev.jvmbpf.runtime.verifier.VerifiedProgram#provenAccesses()} (packet, map value and
+ * ring-buffer accesses proven in bounds on every path, see
+ * {@link dev.jvmbpf.runtime.verifier.ProvenAccess}).
+ */
+package dev.jvmbpf.runtime.verifier;
