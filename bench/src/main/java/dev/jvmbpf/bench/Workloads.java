@@ -113,6 +113,39 @@ public final class Workloads {
         };
     }
 
+    /** FNV-1a 64-bit offset basis. */
+    public static final long FNV_OFFSET = 0xcbf29ce484222325L;
+    /** FNV-1a 64-bit prime. */
+    public static final long FNV_PRIME = 0x100000001b3L;
+
+    /**
+     * FNV-1a over the packet at r1 (length in r2), as flow-hashing and load-balancing programs
+     * hash their keys; one dependent xor-multiply chain through every byte (5 instructions per
+     * byte, 1500 bytes):
+     * <pre>
+     *   r0 = FNV_OFFSET ll; r5 = FNV_PRIME ll; r3 = r1; r3 += r2
+     * loop:
+     *   r4 = *(u8 *)(r1 + 0); r0 ^= r4; r0 *= r5; r1 += 1; if r1 < r3 goto loop
+     *   exit
+     * </pre>
+     */
+    public static Instruction[] fnvHash() {
+        return new Instruction[] {
+            insn(Opcodes.LDDW, 0, 0, 0, (int) FNV_OFFSET),
+            insn(0, 0, 0, 0, (int) (FNV_OFFSET >>> 32)),
+            insn(Opcodes.LDDW, 5, 0, 0, (int) FNV_PRIME),
+            insn(0, 0, 0, 0, (int) (FNV_PRIME >>> 32)),
+            insn(ALU64_X | Opcodes.ALU_MOV, 3, 1, 0, 0),
+            insn(ALU64_X | Opcodes.ALU_ADD, 3, 2, 0, 0),
+            insn(Opcodes.CLASS_LDX | Opcodes.MODE_MEM | Opcodes.SIZE_B, 4, 1, 0, 0),
+            insn(ALU64_X | Opcodes.ALU_XOR, 0, 4, 0, 0),
+            insn(ALU64_X | Opcodes.ALU_MUL, 0, 5, 0, 0),
+            insn(ALU64_K | Opcodes.ALU_ADD, 1, 0, 0, 1),
+            insn(Opcodes.CLASS_JMP | Opcodes.SRC_X | Opcodes.JMP_JLT, 1, 3, -5, 0),
+            insn(Opcodes.EXIT, 0, 0, 0, 0),
+        };
+    }
+
     /** Straight-line arithmetic with forward branches, {@code size} instructions (for compile time). */
     public static Instruction[] straightLine(int size, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);

@@ -59,4 +59,16 @@ class WorkloadsTest {
         assertEquals(sum, jit.memoryLoop());
         assertEquals(Workloads.PACKET_SIZE, Region.of("p", bytes, false).size());
     }
+
+    @Test
+    void fnvHashIsFnv1a() {
+        byte[] bytes = new byte[Workloads.PACKET_SIZE];
+        new SplittableRandom(42).nextBytes(bytes);
+        long hash = Workloads.FNV_OFFSET;
+        for (byte b : bytes) {
+            hash = (hash ^ (b & 0xff)) * Workloads.FNV_PRIME;
+        }
+        assertEquals(hash, interpreter.fnvHash());
+        assertEquals(hash, jit.fnvHash());
+    }
 }

@@ -249,6 +249,16 @@ final class MemoryEmitter {
         mv.visitJumpInsn(GOTO, done);
         mv.visitLabel(slowPath);
         e.setPc(pc);
+        emitFill();
+        slow.run();
+        mv.visitLabel(done);
+    }
+
+    /**
+     * Makes the region of the address in {@code addressSlot} the cached one (or caches nothing
+     * when no plain region holds it). Never faults: the access that follows does.
+     */
+    void emitFill() {
         mv.visitVarInsn(ALOAD, e.memSlot);
         mv.visitVarInsn(LLOAD, e.addressSlot);
         mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "cacheable",
@@ -280,8 +290,24 @@ final class MemoryEmitter {
         imm.pushLong(mv, -1);
         mv.visitLabel(cached);
         mv.visitVarInsn(LSTORE, e.cacheIdSlot);
-        slow.run();
-        mv.visitLabel(done);
+    }
+
+    /** True when some load or store of the function goes through a register other than r10. */
+    static boolean usesPointers(ProgramLayout layout, int start, int end) {
+        for (int pc = start; pc < end; pc++) {
+            if (layout.wideTail[pc]) {
+                continue;
+            }
+            Instruction insn = layout.code[pc];
+            int cls = insn.instructionClass();
+            int mode = insn.opcode() & 0xe0;
+            if (cls == Opcodes.CLASS_LDX && (mode == Opcodes.MODE_MEM || mode == Opcodes.MODE_MEMSX) && insn.src() != 10
+                    || (cls == Opcodes.CLASS_ST || cls == Opcodes.CLASS_STX) && mode == Opcodes.MODE_MEM
+                            && insn.dst() != 10) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void storedValue(Instruction insn, boolean stx) {

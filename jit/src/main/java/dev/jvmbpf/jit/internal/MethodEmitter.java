@@ -289,6 +289,14 @@ final class MethodEmitter {
         mv.visitVarInsn(LSTORE, cacheSizeSlot);
         imm.pushLong(mv, -1);
         mv.visitVarInsn(LSTORE, cacheIdSlot);
+        if (!chunked() && plan.index == 0 && MemoryEmitter.usesPointers(unit.layout, from, to)) {
+            // The entry's r1 is the context or the input memory, which its loops usually read:
+            // caching its region up front keeps the cache's refill out of the loop's profile, so
+            // C2 compiles the loop with the cached region invariant.
+            load(1);
+            mv.visitVarInsn(LSTORE, addressSlot);
+            memory.emitFill();
+        }
         mv.visitVarInsn(ALOAD, 0);
         mv.visitMethodInsn(INVOKEVIRTUAL, Names.MACHINE, "budget", "()J", false);
         mv.visitInsn(LCONST_0);
