@@ -9,7 +9,6 @@ import dev.jvmbpf.runtime.exec.Output;
 import dev.jvmbpf.runtime.interp.Interpreter;
 import dev.jvmbpf.runtime.memory.Region;
 import dev.jvmbpf.runtime.program.BpfProgram;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -60,9 +59,7 @@ public class EngineBenchmarks {
         memoryMachine = memory.newMachine(Output.discard());
         fnv = e.load(BpfProgram.raw("fnv", Workloads.fnvHash()), HelperTable.empty());
         fnvMachine = fnv.newMachine(Output.discard());
-        byte[] bytes = new byte[Workloads.PACKET_SIZE];
-        new SplittableRandom(42).nextBytes(bytes);
-        packet = Region.of("packet", bytes, false);
+        packet = Region.of("packet", Workloads.packet(), false);
     }
 
     /** 1000 iterations of 9 instructions on one dependent chain through the stack (9,000 instructions per run). */

@@ -16,6 +16,41 @@ public final class Workloads {
     private Workloads() {
     }
 
+    /**
+     * A benchmark program by name, as {@code jvmbpf bench --workload} and the JMH benchmarks run
+     * it: raw, r1 = the {@link #packet()} and r2 = its length when {@code usesMemory}.
+     */
+    public record Workload(String name, String description, Instruction[] code, boolean usesMemory) {
+    }
+
+    /** Every workload, compute loops first. */
+    public static List<Workload> all() {
+        return List.of(
+                new Workload("compute-loop", "1000 iterations of a hash step spilled to the stack, one dependent chain",
+                        computeLoop(), false),
+                new Workload("compute-lanes", "1000 iterations of four independent multiply-add lanes",
+                        computeLanes(), false),
+                new Workload("memory-loop", "byte sum over a 1500-byte packet through r1", memoryLoop(), true),
+                new Workload("fnv-hash", "FNV-1a 64 over a 1500-byte packet", fnvHash(), true));
+    }
+
+    /** The workload called {@code name}, or null. */
+    public static Workload named(String name) {
+        for (Workload w : all()) {
+            if (w.name().equals(name)) {
+                return w;
+            }
+        }
+        return null;
+    }
+
+    /** The packet the memory workloads read: {@link #PACKET_SIZE} bytes from a fixed seed. */
+    public static byte[] packet() {
+        byte[] bytes = new byte[PACKET_SIZE];
+        new SplittableRandom(42).nextBytes(bytes);
+        return bytes;
+    }
+
     private static Instruction insn(int opcode, int dst, int src, int off, int imm) {
         return Instruction.of(opcode, dst, src, off, imm);
     }

@@ -13,6 +13,7 @@ final class Subcommands {
                 new AsmCommand(),
                 new DisasmCommand(),
                 new VerifyCommand(),
-                new FuzzCommand());
+                new FuzzCommand(),
+                new BenchCommand());
     }
 }

@@ -263,6 +263,33 @@ public final class KernelExecutable implements Executable, AutoCloseable {
         }
     }
 
+    /**
+     * Runs the program {@code repeat} times in a row in the kernel on {@code memory} (as {@link
+     * #run} does, the memory carrying over from run to run) and returns the mean time of one run
+     * in nanoseconds as the kernel measured it: the test-run loop's own clock, without the
+     * system call. Throws {@link KernelRejectedException} when the kernel refuses the program.
+     */
+    public long timeRuns(byte[] memory, boolean writable, long r2, int repeat) {
+        if (repeat < 1) {
+            throw new IllegalArgumentException("repeat must be at least 1, got " + repeat);
+        }
+        Loaded l = load(new Key(memory.length, writable, r2));
+        if (l.rejection != null) {
+            throw l.rejection;
+        }
+        KernelEngine.Maps maps = l.maps;
+        synchronized (maps) {
+            try {
+                byte[] value = new byte[maps.valueSize()];
+                System.arraycopy(memory, 0, value, 0, memory.length);
+                BpfSyscall.updateElement(maps.memoryFd(), 0, value);
+                return BpfSyscall.testRun(l.progFd, PACKET, repeat).durationNanos();
+            } catch (SyscallException e) {
+                throw new IllegalStateException("kernel engine: timing " + program.name() + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
     private static long littleEndianLong(byte[] b) {
         long v = 0;
         for (int i = 7; i >= 0; i--) {

@@ -84,6 +84,14 @@ public final class LoadedProgram {
         }
     }
 
+    /**
+     * The instructions this thread's last run executed, callbacks and tail-called programs
+     * included; 0 when the runtime's budget is 0 (engines count only against a budget).
+     */
+    public long lastRunInstructions() {
+        return machines.get().charged();
+    }
+
     /** Where {@code pc} is, with the source line when the object has line info: {@code prog+3 (prog.c:7:5 x = 1;)}. */
     public String describe(int pc) {
         return objectProgram == null ? "pc " + pc : objectProgram.describe(pc);

@@ -128,6 +128,14 @@ public final class Machine {
         return budget;
     }
 
+    /**
+     * Instructions charged since the budget was last set (0 when it is 0: engines count only
+     * against a budget). A run with a budget therefore reports how many instructions it executed.
+     */
+    public long charged() {
+        return budget - remaining;
+    }
+
     /** Charges {@code n} instructions against the budget; faults when it runs out. */
     public void charge(long n) {
         if (budget != 0) {

@@ -1,0 +1,145 @@
+package dev.jvmbpf.cli;
+
+import dev.jvmbpf.cli.internal.HexArgument;
+import dev.jvmbpf.helpers.run.BpfRuntime;
+import dev.jvmbpf.helpers.run.ContextBuilder;
+import dev.jvmbpf.helpers.run.LoadedProgram;
+import dev.jvmbpf.runtime.exec.Engine;
+import dev.jvmbpf.runtime.isa.Instruction;
+import dev.jvmbpf.runtime.program.BpfProgram;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import picocli.CommandLine.Option;
+
+/**
+ * The options that pick a program of a file and give it its input, shared by {@code run} and
+ * {@code bench} so that both load and feed a program the same way.
+ */
+final class ProgramOptions {
+    @Option(names = {"-p", "--program"}, paramLabel = "NAME",
+            description = "Program of the object to run (needed when it has several).")
+    String programName;
+
+    @Option(names = "--ctx", paramLabel = "FIELD=VALUE",
+            description = "Sets a context field: by BTF name for tracepoints, kprobes... (id=59, args[0]=0x1234);"
+                + " ingress_ifindex... for XDP; mark, priority, cb[0], protocol... for socket and tc programs.")
+    List<String> ctx = new ArrayList<>();
+
+    @Option(names = "--mem", paramLabel = "FILE",
+            description = "Raw programs: input memory (r1, r2 = length). Tracepoints etc.: the context record's bytes.")
+    Path mem;
+
+    @Option(names = "--packet", paramLabel = "FILE", description = "XDP, socket and tc programs: the packet.")
+    Path packet;
+
+    @Option(names = "--packet-hex", paramLabel = "HEX", description = "The packet as hex bytes (spaces and colons allowed).")
+    String packetHex;
+
+    @Option(names = "--map-update", paramLabel = "MAP:KEY[=VALUE]",
+            description = "Before the first run, sets an element: key and value as hex bytes of the map's sizes"
+                + " (value omitted: zeros), e.g. blocked:0a000001=0000000000000000.")
+    List<String> mapUpdates = new ArrayList<>();
+
+    /** A loaded program with its runtime and the builder of its context, as the options set it. */
+    record Prepared(BpfRuntime runtime, LoadedProgram program, ContextBuilder context, boolean fromObject) {
+    }
+
+    /**
+     * Loads the program of {@code file} on {@code engine} and builds its context. {@code configure}
+     * sets up the runtime (output handlers) before the program loads; notes of the loader about
+     * the chosen program go to {@code err}. Wrong arguments are {@link IllegalArgumentException}s.
+     */
+    Prepared prepare(Path file, Engine engine, long budget, Consumer<BpfRuntime> configure, PrintWriter err) {
+        if (packet != null && packetHex != null) {
+            throw new IllegalArgumentException("give --packet or --packet-hex, not both");
+        }
+        byte[] bytes = read(file, "program");
+        boolean elf = bytes.length >= 4 && bytes[0] == 0x7f && bytes[1] == 'E' && bytes[2] == 'L' && bytes[3] == 'F';
+        BpfRuntime runtime;
+        LoadedProgram loaded;
+        if (elf) {
+            runtime = BpfRuntime.open(file);
+            runtime.engine(engine).budget(budget);
+            configure.accept(runtime);
+            loaded = programName == null ? runtime.load() : runtime.load(programName);
+            // Only what concerns the chosen program (a section loaded as RAW changes its context).
+            String prefix = "program " + loaded.name() + ": ";
+            for (String note : runtime.object().notes()) {
+                if (note.startsWith(prefix)) {
+                    err.println("jvmbpf: note: " + note);
+                }
+            }
+            for (String u : mapUpdates) {
+                applyUpdate(runtime, u);
+            }
+        } else {
+            if (programName != null) {
+                throw new IllegalArgumentException(file + " is no object file; it has one program, --program does not apply");
+            }
+            if (!mapUpdates.isEmpty()) {
+                throw new IllegalArgumentException(file + " is no object file; it has no maps");
+            }
+            Instruction[] insns = ProgramFiles.instructions(file);
+            runtime = BpfRuntime.standalone().engine(engine).budget(budget);
+            configure.accept(runtime);
+            loaded = runtime.load(BpfProgram.raw(file.getFileName().toString(), insns));
+        }
+        return new Prepared(runtime, loaded, context(loaded), elf);
+    }
+
+    private ContextBuilder context(LoadedProgram loaded) {
+        ContextBuilder context = loaded.context();
+        if (mem != null) {
+            context.memory(read(mem, "memory"));
+        }
+        if (packet != null) {
+            context.packet(read(packet, "packet"));
+        } else if (packetHex != null) {
+            context.packet(HexArgument.parse(packetHex));
+        }
+        for (String assignment : ctx) {
+            int eq = assignment.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("--ctx " + assignment + ": expected FIELD=VALUE");
+            }
+            context.set(assignment.substring(0, eq), assignment.substring(eq + 1));
+        }
+        return context;
+    }
+
+    private static void applyUpdate(BpfRuntime runtime, String spec) {
+        int colon = spec.indexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("--map-update " + spec + ": expected MAP:KEYHEX[=VALUEHEX]");
+        }
+        String map = spec.substring(0, colon);
+        String rest = spec.substring(colon + 1);
+        int eq = rest.indexOf('=');
+        String keyText = eq < 0 ? rest : rest.substring(0, eq);
+        int valueSize = runtime.object().map(map).spec().valueSize();
+        try {
+            byte[] key = HexArgument.parse(keyText);
+            byte[] value = eq < 0 ? new byte[valueSize] : HexArgument.parse(rest.substring(eq + 1));
+            runtime.update(map, key, value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--map-update " + spec + ": " + e.getMessage());
+        }
+    }
+
+    static byte[] read(Path path, String what) {
+        try (InputStream in = Files.newInputStream(path)) {
+            return in.readAllBytes();
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException(path + ": no such file (" + what + ")");
+        } catch (IOException e) {
+            throw new IllegalArgumentException(path + ": cannot read the " + what + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.jvmbpf.cli.internal;
+
+import java.util.Arrays;
+import java.util.function.IntToLongFunction;
+import java.util.function.LongSupplier;
+
+/**
+ * Times repeated runs the way an embedding service makes them: one warm-up phase (so HotSpot has
+ * compiled the interpreter loop or the generated class), then a number of equal batches whose
+ * times per run give the median and the best. A quick measure for the command line; the JMH
+ * benchmarks of the bench module are the careful one.
+ */
+public final class RunTimer {
+    /** Time per run in nanoseconds: the median and the fastest of the batches, and the runs made. */
+    public record Timing(double medianNanos, double bestNanos, long runs) {
+    }
+
+    private RunTimer() {
+    }
+
+    /**
+     * Times {@code run} for about {@code warmupNanos + measureNanos}, measuring in {@code batches}
+     * batches. The values {@code run} returns are kept in a sink so the runs cannot be dropped.
+     */
+    public static Timing time(LongSupplier run, long warmupNanos, long measureNanos, int batches) {
+        return timeBatches(n -> {
+            long sink = 0;
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                sink += run.getAsLong();
+            }
+            long t = System.nanoTime() - t0;
+            Sink.value += sink;
+            return t;
+        }, warmupNanos, measureNanos, batches);
+    }
+
+    /**
+     * Times a runner that makes {@code n} runs per call and says how long they took in total
+     * (the kernel measures its own runs). Same phases as {@link #time}.
+     */
+    public static Timing timeBatches(IntToLongFunction runs, long warmupNanos, long measureNanos, int batches) {
+        if (batches < 1) {
+            throw new IllegalArgumentException("batches must be at least 1, got " + batches);
+        }
+        // Grow the batch until one takes a millisecond, then warm up with batches of that size.
+        int n = 1;
+        long total = 0;
+        long made = 0;
+        long start = System.nanoTime();
+        for (;;) {
+            long w0 = System.nanoTime();
+            long t = runs.applyAsLong(n);
+            long wall = System.nanoTime() - w0;
+            total += t;
+            made += n;
+            // The wall clock bounds the growth too: a runner's own clock may say 0 for tiny runs.
+            if (Math.max(t, wall) >= 1_000_000 || n >= 1 << 30) {
+                break;
+            }
+            n <<= 1;
+        }
+        while (System.nanoTime() - start < warmupNanos) {
+            runs.applyAsLong(n);
+            made += n;
+        }
+        double perRun = (double) total / made;
+        long perBatch = Math.max(1, measureNanos / batches);
+        int size = (int) Math.max(1, Math.min(1 << 30, perBatch / Math.max(perRun, 1e-3)));
+        double[] samples = new double[batches];
+        for (int b = 0; b < batches; b++) {
+            long t = runs.applyAsLong(size);
+            made += size;
+            samples[b] = (double) t / size;
+        }
+        Arrays.sort(samples);
+        double median = batches % 2 == 1 ? samples[batches / 2] : (samples[batches / 2 - 1] + samples[batches / 2]) / 2;
+        return new Timing(median, samples[0], made);
+    }
+
+    /** Where the timed runs' results go, so that no run is dead code. */
+    private static final class Sink {
+        static volatile long value;
+    }
+}
