@@ -188,6 +188,15 @@ class BpfObjectTest {
     }
 
     @Test
+    void byteArraysAreNumbersAndCharArraysStrings() {
+        // __u8 and unsigned char arrays used to print as strings cut at the first zero byte:
+        // ::1 showed as "" and a MAC starting with 00 vanished. As bpftool, only char is text.
+        assertEquals("key: 00 00 00 00 value: { .gateway = { .mac = [0, 17, 34, 51, 68, 85], .flags = [1, 2],"
+                + " .name = \"gw0\", .addr6 = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1] } }\n",
+                open("bytearrays.o").dump(".rodata"));
+    }
+
+    @Test
     void btfMapsWithoutBtfAreAClearError() {
         LoadException e = assertThrows(LoadException.class, () -> open("maps-nog.o"));
         assertTrue(e.getMessage().contains(".maps") && e.getMessage().contains("-g"), e.getMessage());
