@@ -20,10 +20,10 @@ compile() { # compile CLANG OUTPUT SOURCE FLAGS...
     echo "built $out with $cc $*"
 }
 
-for f in seed maps globals multi legacy sections tailcalls samesection textonly; do
+for f in seed maps globals multi legacy sections tailcalls samesection textonly datasec voidcall bytearrays; do
     compile clang-19 "$f.o" "$f.bpf.c" -O2 -g
 done
-for f in seed legacy multi maps; do
+for f in seed legacy multi maps voidcall; do
     compile clang-19 "$f-nog.o" "$f.bpf.c" -O2
 done
 compile clang-19 multi-v4.o multi.bpf.c -O2 -g -mcpu=v4

@@ -49,7 +49,7 @@ final class DisasmCommand implements Callable<Integer> {
             out.flush();
             return 0;
         } catch (LoadException e) {
-            return Failure.report(spec, file + ": " + e.getMessage());
+            return Failure.report(spec, Failure.about(file, e.getMessage()));
         }
     }
 

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** One line on stderr and exit status 1: how a command reports input it refuses. */
@@ -19,6 +20,19 @@ final class Failure {
         err.println("jvmbpf: " + message);
         err.flush();
         return EXIT;
+    }
+
+    /**
+     * {@code message} about {@code file}, prefixed by the file's path unless it already starts with
+     * the file's name: the object loader's errors name the file themselves
+     * ({@code prog.o: section .maps offset 0: ...}), and the line should name it once.
+     */
+    static String about(Path file, String message) {
+        Path name = file.getFileName();
+        if (message != null && name != null && (message.startsWith(name + ":") || message.startsWith(file + ":"))) {
+            return message;
+        }
+        return file + ": " + message;
     }
 
     /**

@@ -59,7 +59,7 @@ final class VerifyCommand implements Callable<Integer> {
             }
             return status;
         } catch (LoadException e) {
-            return Failure.report(spec, file + ": " + e.getMessage());
+            return Failure.report(spec, Failure.about(file, e.getMessage()));
         }
     }
 

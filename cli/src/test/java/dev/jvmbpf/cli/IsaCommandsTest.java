@@ -9,6 +9,7 @@ import dev.jvmbpf.runtime.isa.Instruction;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,6 +63,21 @@ class IsaCommandsTest {
         assertEquals(1, none.status());
         assertTrue(none.err().strip().endsWith("no program named 'nope'; it has [stage0, stage1, stage2, entry]"),
                 none.err());
+    }
+
+    @Test
+    void aBrokenObjectIsNamedOnce() throws IOException {
+        // The loader's messages name the object already ("cut.o: file offset 40: ..."); disasm and
+        // verify used to put the path in front again ("jvmbpf: /tmp/cut.o: cut.o: file offset ...").
+        Path examples = Path.of(System.getProperty("jvmbpf.root", ".."), "examples").normalize();
+        byte[] whole = Files.readAllBytes(examples.resolve("counter.o"));
+        Path cut = Files.write(dir.resolve("cut.o"), Arrays.copyOf(whole, 200));
+        for (String command : List.of("disasm", "verify", "run")) {
+            CliRun broken = CliRun.of(command, cut.toString());
+            assertEquals(1, broken.status());
+            assertEquals(1, broken.err().split("cut\\.o", -1).length - 1, command + ": " + broken.err());
+            assertTrue(broken.err().contains("section header table"), broken.err());
+        }
     }
 
     @Test

@@ -119,6 +119,7 @@ public final class StandardHelpers {
         add(l, 182, Strings::strncmp, PTR_TO_MEM, CONST_SIZE, PTR_TO_CONST_STR);
         add(l, 189, Packets::xdpLoadBytes, PTR_TO_CTX, ANYTHING, PTR_TO_UNINIT_MEM, CONST_SIZE);
         add(l, 190, Packets::xdpStoreBytes, PTR_TO_CTX, ANYTHING, PTR_TO_MEM, CONST_SIZE);
+        add(l, 195, Maps::lookupPercpu, CONST_MAP_PTR, PTR_TO_MAP_KEY, ANYTHING);
         add(l, 208, Task::ktimeTaiNs);
         return List.copyOf(l);
     }

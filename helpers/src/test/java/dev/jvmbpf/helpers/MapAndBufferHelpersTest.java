@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.jvmbpf.runtime.exec.Machine;
 import dev.jvmbpf.runtime.maps.BpfMap;
+import dev.jvmbpf.runtime.maps.Cpus;
 import dev.jvmbpf.runtime.maps.MapSpec;
 import dev.jvmbpf.runtime.maps.MapType;
 import dev.jvmbpf.runtime.maps.Maps;
@@ -42,6 +43,39 @@ class MapAndBufferHelpersTest {
         assertEquals(0, h.call(3, MAP0, k1));
         assertEquals(0, h.call(1, MAP0, k1));
         assertThrows(BpfFault.class, () -> h.call(1, 12345, k1), "a non-map handle faults, never crashes");
+    }
+
+    @Test
+    void perCpuLookupReadsTheNamedCpusValue() {
+        // bpf_map_lookup_percpu_elem (195) was missing: programs using it were refused as
+        // "unknown helper id 195".
+        int cpus = Cpus.count();
+        BpfMap array = Maps.create(new MapSpec("pa", MapType.PERCPU_ARRAY, 4, 8, 2, 0));
+        BpfMap hash = Maps.create(new MapSpec("ph", MapType.PERCPU_HASH, 4, 8, 4, 0));
+        BpfMap plain = Maps.create(new MapSpec("h", MapType.HASH, 4, 8, 4, 0));
+        byte[] all = new byte[8 * cpus];
+        for (int c = 0; c < cpus; c++) {
+            all[8 * c] = (byte) (10 + c);
+        }
+        assertEquals(0, array.update(u32(1), all, 0));
+        assertEquals(0, hash.update(u32(7), all, 0));
+        assertEquals(0, plain.update(u32(7), new byte[8], 0));
+        Harness h = new Harness(array, hash, plain);
+        long one = h.mem(u32(1));
+        long seven = h.mem(u32(7));
+        for (int c = 0; c < cpus; c++) {
+            assertEquals(10 + c, h.machine.memory().load64(h.call(195, MAP0, one, c)), "array, cpu " + c);
+            assertEquals(10 + c, h.machine.memory().load64(h.call(195, Machine.mapHandle(1), seven, c)), "hash");
+        }
+        assertEquals(0, h.call(195, MAP0, one, cpus), "no such CPU");
+        assertEquals(0, h.call(195, MAP0, one, 0xffff_ffffL), "the CPU is a u32");
+        assertEquals(10, h.machine.memory().load64(h.call(195, MAP0, one, 1L << 32)), "upper half ignored");
+        assertEquals(0, h.call(195, MAP0, h.mem(u32(2)), 0), "index out of range");
+        assertEquals(0, h.call(195, Machine.mapHandle(1), one, 0), "absent key");
+        assertEquals(0, h.call(195, Machine.mapHandle(2), seven, 0), "not a per-CPU map");
+        long p = h.call(195, MAP0, one, cpus - 1);
+        h.machine.memory().store64(p, 99);
+        assertEquals(99, array.lookupValue(u32(1))[8 * (cpus - 1)], "stores reach that CPU's slot");
     }
 
     @Test

@@ -8,24 +8,49 @@ import dev.jvmbpf.runtime.maps.RingBufferMap;
 import dev.jvmbpf.runtime.memory.BpfFault;
 import dev.jvmbpf.runtime.memory.FaultKind;
 import dev.jvmbpf.runtime.memory.Region;
+import java.util.Arrays;
 
 /** perf_event_output (25) and the ring-buffer helpers (130-134). */
 public final class Buffers {
     private static final long INDEX_MASK = 0xffff_ffffL;
     private static final long CURRENT_CPU = INDEX_MASK;
+    /** BPF_F_CTXLEN_MASK: bits 32-51 of the flags, the packet bytes to append to a sample. */
+    private static final long CTXLEN_MASK = 0xfffffL << 32;
 
     private Buffers() {
     }
 
+    /**
+     * bpf_perf_event_output. For XDP, socket and tc programs the kernel's variant
+     * (bpf_xdp_event_output, bpf_skb_event_output) also takes {@code BPF_F_CTXLEN_MASK}: the
+     * sample is the data followed by that many bytes of the packet (xdp_sample_pkts, cilium's
+     * trace events), -EFAULT when the packet is shorter. Other program types refuse those bits.
+     */
     public static long perfEventOutput(Machine m, long ctx, long r2, long flags, long data, long size) {
-        if (!(Maps.map(m, r2, "perf_event_output") instanceof PerfEventArrayMap perf) || (flags & ~INDEX_MASK) != 0) {
+        boolean packetProgram = switch (m.program().type()) {
+            case XDP, SOCKET_FILTER, SCHED_CLS, SCHED_ACT -> true;
+            default -> false;
+        };
+        long allowed = packetProgram ? INDEX_MASK | CTXLEN_MASK : INDEX_MASK;
+        if (!(Maps.map(m, r2, "perf_event_output") instanceof PerfEventArrayMap perf) || (flags & ~allowed) != 0) {
             return -Errno.EINVAL;
+        }
+        long packetBytes = (flags & CTXLEN_MASK) >>> 32;
+        if (packetBytes > m.packetLength()) {
+            return -Errno.EFAULT;
         }
         long index = flags & INDEX_MASK;
         if (index == CURRENT_CPU) {
             index = Task.smpProcessorId(m, 0, 0, 0, 0, 0);
         }
-        return perf.output(index, Mem.read(m.memory(), data, Mem.u32(size), "perf_event_output"));
+        byte[] meta = Mem.read(m.memory(), data, Mem.u32(size), "perf_event_output");
+        if (packetBytes == 0) {
+            return perf.output(index, meta);
+        }
+        byte[] sample = Arrays.copyOf(meta, meta.length + (int) packetBytes);
+        byte[] packet = m.memory().read(m.packetAddress(), (int) packetBytes);
+        System.arraycopy(packet, 0, sample, meta.length, packet.length);
+        return perf.output(index, sample);
     }
 
     public static long ringbufOutput(Machine m, long r1, long data, long size, long flags, long r5) {

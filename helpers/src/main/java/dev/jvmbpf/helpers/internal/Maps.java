@@ -2,6 +2,7 @@ package dev.jvmbpf.helpers.internal;
 
 import dev.jvmbpf.runtime.exec.Machine;
 import dev.jvmbpf.runtime.maps.BpfMap;
+import dev.jvmbpf.runtime.maps.Cpus;
 import dev.jvmbpf.runtime.maps.Errno;
 import dev.jvmbpf.runtime.maps.MapType;
 import dev.jvmbpf.runtime.maps.QueueMap;
@@ -10,7 +11,7 @@ import dev.jvmbpf.runtime.memory.BpfFault;
 import dev.jvmbpf.runtime.memory.FaultKind;
 import dev.jvmbpf.runtime.memory.Region;
 
-/** Map helpers 1-3 and 87-89. Keys and values are copied out of program memory (faulting like a load). */
+/** Map helpers 1-3, 87-89 and 195. Keys and values are copied out of program memory (faulting like a load). */
 public final class Maps {
     private Maps() {
     }
@@ -28,6 +29,22 @@ public final class Maps {
         BpfMap map = map(m, r1, "map_lookup_elem");
         AddressSpace mem = m.memory();
         Region value = map.lookup(mem.read(r2, map.spec().keySize()));
+        return value == null ? 0 : mem.register(value);
+    }
+
+    /**
+     * bpf_map_lookup_percpu_elem (195): the value of CPU {@code r3} (a u32) in a per-CPU map, NULL
+     * for a CPU that does not exist (the kernel's {@code cpu >= nr_cpu_ids}).
+     */
+    public static long lookupPercpu(Machine m, long r1, long r2, long r3, long r4, long r5) {
+        BpfMap map = map(m, r1, "map_lookup_percpu_elem");
+        AddressSpace mem = m.memory();
+        byte[] key = mem.read(r2, map.spec().keySize());
+        long cpu = r3 & 0xffff_ffffL;
+        if (cpu >= Cpus.count()) {
+            return 0;
+        }
+        Region value = map.lookupPerCpu(key, (int) cpu);
         return value == null ? 0 : mem.register(value);
     }
 

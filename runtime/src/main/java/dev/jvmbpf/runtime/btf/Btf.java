@@ -74,6 +74,23 @@ public final class Btf {
         return parse(Files.readAllBytes(path), path.toString());
     }
 
+    /**
+     * A copy in which each of {@code replacements} takes the place of the type with its id. The object
+     * loader uses it to give DATASECs the offsets and sizes clang leaves at 0 (as libbpf does).
+     */
+    public Btf replacing(List<? extends BtfType> replacements) {
+        List<BtfType> copy = new ArrayList<>(types);
+        for (BtfType t : replacements) {
+            if (t.kind() != type(t.id()).kind()) {
+                throw new IllegalArgumentException("type " + t.id() + " is a " + type(t.id()).kind() + ", not a " + t.kind());
+            }
+            copy.set(t.id(), t);
+        }
+        Btf btf = new Btf(where, Collections.unmodifiableList(copy), strings);
+        btf.checkReferences();
+        return btf;
+    }
+
     /** All types by id; index 0 is {@code void}. */
     public List<BtfType> types() {
         return types;

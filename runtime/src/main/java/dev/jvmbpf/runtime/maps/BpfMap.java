@@ -37,6 +37,15 @@ public interface BpfMap {
      */
     int update(byte[] key, byte[] value, long flags);
 
+    /**
+     * {@code bpf_map_lookup_percpu_elem}: the region of CPU {@code cpu}'s value for {@code key} in a
+     * per-CPU map, or null when there is none, {@code cpu} is not in [0, {@link Cpus#count()}) or
+     * the map is not per-CPU (the kernel refuses such a program at load).
+     */
+    default Region lookupPerCpu(byte[] key, int cpu) {
+        return null;
+    }
+
     int delete(byte[] key);
 
     /** A copy of the value in the syscall view (all CPUs of a per-CPU map), or null when absent. */

@@ -623,10 +623,13 @@ final class TypeFlow {
     }
 
     private int exit(int pc, AbstractState s) {
-        RegValue r0 = read(pc, s, 0);
         if (s.frames.length == 1) {
+            read(pc, s, 0);
             return -1;
         }
+        // As the kernel's prepare_func_exit: a subprogram hands r0 back as it is, so a void
+        // function (clang leaves r0 unset) returns fine and only a caller that reads r0 is refused.
+        RegValue r0 = s.reg(0);
         Frame callee = s.top();
         Frame[] shorter = new Frame[s.frames.length - 1];
         System.arraycopy(s.frames, 0, shorter, 0, shorter.length);

@@ -47,11 +47,12 @@
  * refused as "program too complex".
  *
  * <p>Refused, as the kernel refuses them: reading a register that is not initialised, including
- * r0 at an exit and r1-r5 after any call ("R3 !read_ok"); dereferencing a scalar, a maybe-null
- * pointer before its null check, {@code data_end} or a function pointer ("R1 invalid mem access
- * 'scalar'"); map value accesses with a constant offset outside [0, value_size); ring-buffer
- * record accesses with a constant offset outside the reserved size; packet accesses not covered
- * by a comparison with {@code data_end} ("invalid access to packet"), also after a helper that may
+ * r0 at the entry function's exit (a subprogram hands back r0 as it is, set or not) and r1-r5
+ * after any call ("R3 !read_ok"); dereferencing a scalar, a maybe-null pointer before its null
+ * check, {@code data_end} or a function pointer ("R1 invalid mem access 'scalar'"); map value
+ * accesses with a constant offset outside [0, value_size); ring-buffer record accesses with a
+ * constant offset outside the reserved size; packet accesses not covered by a comparison with
+ * {@code data_end} ("invalid access to packet"), also after a helper that may
  * move the packet ({@code xdp_adjust_head}, {@code skb_store_bytes}, ... turn packet pointers into
  * scalars); constant stack accesses outside the frame; pointer arithmetic other than adding or
  * subtracting a scalar (multiplication, bitwise operations, 32-bit arithmetic, pointer plus

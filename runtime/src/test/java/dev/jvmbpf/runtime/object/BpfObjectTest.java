@@ -8,8 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jvmbpf.runtime.btf.BtfKind;
+import dev.jvmbpf.runtime.btf.BtfType;
 import dev.jvmbpf.runtime.elf.Fixtures;
+import dev.jvmbpf.runtime.exec.Executable;
+import dev.jvmbpf.runtime.exec.HelperTable;
 import dev.jvmbpf.runtime.exec.LoadException;
+import dev.jvmbpf.runtime.exec.Machine;
+import dev.jvmbpf.runtime.exec.Output;
+import dev.jvmbpf.runtime.interp.Interpreter;
 import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.isa.Opcodes;
 import dev.jvmbpf.runtime.maps.MapFlags;
@@ -155,6 +162,38 @@ class BpfObjectTest {
         BpfObject legacy = open("legacy-nog.o");
         assertTrue(legacy.dump("packets").startsWith("key: 00 00 00 00 value: 00 00 00 00 00 00 00 00\n"),
                 legacy.dump("packets"));
+    }
+
+    @Test
+    void globalVariablesAreFormattedAtTheirSymbolOffsets() {
+        // clang writes every global of a DATASEC at offset 0; before the fix-up all three .rodata
+        // values were read from offset 0 (.max_args = -1) and .filtered showed .total.
+        BpfObject obj = open("datasec.o");
+        assertEquals("key: 00 00 00 00 value: { .targ_uid = 4294967295, .ignore_failed = true, .max_args = 3 }\n",
+                obj.dump(".rodata"));
+        assertEquals("key: 00 00 00 00 value: { .ratios = [1, 2, 3], .tag = \"ab\" }\n", obj.dump(".data"));
+        assertEquals("key: 00 00 00 00 value: { .total = 0, .filtered = 0 }\n", obj.dump(".bss"));
+        assertEquals("key: 00 00 00 00 value: { .table = [11, 22] }\n", obj.dump(".rodata.cst16"));
+
+        Executable e = new Interpreter().load(obj.program("count").program(), HelperTable.empty());
+        Machine m = e.newMachine(Output.discard());
+        m.beginRun();
+        assertEquals(3, e.execute(m, 0, 0, 0, 0, 0));
+        assertEquals("key: 00 00 00 00 value: { .total = 22, .filtered = 0 }\n", obj.dump(".bss"));
+        assertEquals("key: 00 00 00 00 value: { .ratios = [1, 2, 4], .tag = \"ab\" }\n", obj.dump(".data"));
+
+        BtfType.Datasec rodata = (BtfType.Datasec) obj.btf().find(BtfKind.DATASEC, ".rodata");
+        assertEquals(12, rodata.size(), "the section's size, where clang wrote 0");
+        assertEquals(List.of(0, 4, 8), rodata.vars().stream().map(BtfType.SectionVar::offset).toList());
+    }
+
+    @Test
+    void byteArraysAreNumbersAndCharArraysStrings() {
+        // __u8 and unsigned char arrays used to print as strings cut at the first zero byte:
+        // ::1 showed as "" and a MAC starting with 00 vanished. As bpftool, only char is text.
+        assertEquals("key: 00 00 00 00 value: { .gateway = { .mac = [0, 17, 34, 51, 68, 85], .flags = [1, 2],"
+                + " .name = \"gw0\", .addr6 = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1] } }\n",
+                open("bytearrays.o").dump(".rodata"));
     }
 
     @Test

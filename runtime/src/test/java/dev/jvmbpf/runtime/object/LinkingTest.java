@@ -18,6 +18,7 @@ import dev.jvmbpf.runtime.interp.Interpreter;
 import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.isa.Opcodes;
 import dev.jvmbpf.runtime.program.ProgramType;
+import dev.jvmbpf.runtime.verifier.Verifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -91,6 +92,17 @@ class LinkingTest {
         assertEquals(42, run(p, HelperTable.empty()));
         assertTrue(obj.notes().stream().anyMatch(n -> n.contains("static function 'triple' is not a program")),
                 obj.notes().toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"voidcall.o", "voidcall-nog.o"})
+    void voidSubprogramLeavingR0UnsetIsAccepted(String fixture) {
+        // push() returns void: clang ends it with a bare exit. The kernel checks r0 only at the
+        // entry function's exit; the verifier used to refuse this with "R0 !read_ok".
+        BpfObject obj = BpfObject.open(Fixtures.bytes(fixture), fixture);
+        ObjectProgram p = obj.program("collect");
+        Verifier.verify(p.program(), HelperTable.empty());
+        assertEquals(10 + 20 + 30 + 40 + 4, run(p, HelperTable.empty()), "the fifth push finds the array full");
     }
 
     @Test

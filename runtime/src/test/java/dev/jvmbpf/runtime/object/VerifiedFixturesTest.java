@@ -30,7 +30,7 @@ class VerifiedFixturesTest {
     @ValueSource(strings = {"seed.o", "seed-nog.o", "seed-clang14.o", "seed-clang16.o", "maps.o", "maps-clang14.o",
         "maps-clang16.o", "globals.o", "globals-clang14.o", "globals-clang16.o", "multi.o", "multi-nog.o",
         "multi-v4.o", "multi-clang14.o", "multi-clang16.o", "legacy.o", "legacy-nog.o", "sections.o",
-        "tailcalls.o", "samesection.o"})
+        "tailcalls.o", "samesection.o", "datasec.o", "voidcall.o", "voidcall-nog.o"})
     void everyProgramVerifies(String fixture) {
         BpfObject obj = BpfObject.open(Fixtures.bytes(fixture), fixture);
         assertFalse(obj.programs().isEmpty());

@@ -130,6 +130,22 @@ class TypeCheckTest {
     }
 
     @Test
+    void voidSubprogramMayLeaveR0Unset() {
+        // The kernel checks r0 at the entry function's exit only; a subprogram returns it as it is.
+        String voidCall = """
+                mov %r1, 1
+                call local f
+                mov %r0, 0
+                exit
+                f:
+                exit
+                """;
+        accept(ProgramType.RAW, voidCall);
+        // Reading the unset result in the caller is still refused.
+        assertEquals("pc 2 (r0 += 1): R0 !read_ok", reject(ProgramType.RAW, voidCall.replace("mov %r0, 0", "add %r0, 1")));
+    }
+
+    @Test
     void dereferences() {
         assertEquals("pc 0 (r0 = *(u32 *)(r2 + 0)): R2 invalid mem access 'scalar'",
                 reject(ProgramType.RAW, "ldxw %r0, [%r2]\nexit"));

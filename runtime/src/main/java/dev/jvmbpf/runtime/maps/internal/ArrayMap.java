@@ -77,6 +77,12 @@ public final class ArrayMap implements IterableMap {
     }
 
     @Override
+    public Region lookupPerCpu(byte[] key, int cpu) {
+        int index = index(key);
+        return percpu && cpu >= 0 && cpu < cpus && inRange(index) ? region(index, cpu) : null;
+    }
+
+    @Override
     public byte[] lookupValue(byte[] key) {
         int index = index(key);
         if (!inRange(index)) {

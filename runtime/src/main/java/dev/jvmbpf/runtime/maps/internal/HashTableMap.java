@@ -160,6 +160,21 @@ public final class HashTableMap implements IterableMap {
         return e.values[percpu ? Cpus.current() : 0];
     }
 
+    @Override
+    public Region lookupPerCpu(byte[] key, int cpu) {
+        if (!percpu || cpu < 0 || cpu >= cpus) {
+            return null;
+        }
+        Element e = find(key);
+        if (e == null) {
+            return null;
+        }
+        if (lru) {
+            e.lastUse = clock.incrementAndGet();
+        }
+        return e.values[cpu];
+    }
+
     /** The syscall view does not count as a use for LRU maps, as in the kernel. */
     @Override
     public byte[] lookupValue(byte[] key) {

@@ -82,7 +82,7 @@ public final class ObjectLoader {
         if (s == null) {
             return;
         }
-        btf = Btf.parse(elf.contents(s), elf.name() + " .BTF");
+        btf = DatasecLayout.fix(elf, Btf.parse(elf.contents(s), elf.name() + " .BTF"));
         ElfSection ext = elf.section(".BTF.ext");
         if (ext != null) {
             btfExt = BtfExt.parse(elf.contents(ext), btf, elf.name() + " .BTF.ext");
