@@ -13,12 +13,10 @@ import dev.jvmbpf.helpers.run.LoadedProgram;
 import dev.jvmbpf.jit.JitEngine;
 import dev.jvmbpf.runtime.exec.Engine;
 import dev.jvmbpf.runtime.exec.HelperTable;
-import dev.jvmbpf.runtime.exec.LoadException;
 import dev.jvmbpf.runtime.interp.Interpreter;
 import dev.jvmbpf.runtime.memory.BpfFault;
 import dev.jvmbpf.runtime.program.BpfProgram;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -91,16 +89,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        try {
-            return execute(out);
-        } catch (LoadException | IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
-            out.flush();
-            if (spec.root().userObject() instanceof Main m && m.debug) {
-                e.printStackTrace(spec.commandLine().getErr());
-            }
-            return Failure.report(spec, e.getMessage());
-        }
+        return Failure.guarded(spec, () -> execute(spec.commandLine().getOut()));
     }
 
     private int execute(PrintWriter out) {
@@ -236,9 +225,7 @@ final class BenchCommand implements Callable<Integer> {
      * an object file or input only a context can carry (--ctx, --packet).
      */
     private Bare bareFile() {
-        byte[] head = ProgramOptions.read(file, "program");
-        boolean elf = head.length >= 4 && head[0] == 0x7f && head[1] == 'E' && head[2] == 'L' && head[3] == 'F';
-        if (elf || !input.ctx.isEmpty() || input.packet != null || input.packetHex != null) {
+        if (ProgramOptions.isElf(ProgramOptions.read(file, "program")) || !input.ctx.isEmpty() || input.packet != null || input.packetHex != null) {
             return null;
         }
         return new Bare(BpfProgram.raw(file.getFileName().toString(), ProgramFiles.instructions(file)),

@@ -1,10 +1,13 @@
 package dev.jvmbpf.cli;
 
+import dev.jvmbpf.runtime.exec.LoadException;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.util.function.IntSupplier;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -13,6 +16,22 @@ final class Failure {
     static final int EXIT = 1;
 
     private Failure() {
+    }
+
+    /**
+     * Runs a command's body; the errors a wrong argument or a refused program raises become one
+     * line on stderr and exit status 1 (with the stack trace under --debug).
+     */
+    static int guarded(CommandSpec spec, IntSupplier body) {
+        try {
+            return body.getAsInt();
+        } catch (LoadException | IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
+            spec.commandLine().getOut().flush();
+            if (spec.root().userObject() instanceof Main m && m.debug) {
+                e.printStackTrace(spec.commandLine().getErr());
+            }
+            return report(spec, e.getMessage());
+        }
     }
 
     static int report(CommandSpec spec, String message) {

@@ -61,7 +61,7 @@ final class ProgramOptions {
             throw new IllegalArgumentException("give --packet or --packet-hex, not both");
         }
         byte[] bytes = read(file, "program");
-        boolean elf = bytes.length >= 4 && bytes[0] == 0x7f && bytes[1] == 'E' && bytes[2] == 'L' && bytes[3] == 'F';
+        boolean elf = isElf(bytes);
         BpfRuntime runtime;
         LoadedProgram loaded;
         if (elf) {
@@ -131,6 +131,11 @@ final class ProgramOptions {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--map-update " + spec + ": " + e.getMessage());
         }
+    }
+
+    /** True for an ELF file's bytes (an object clang wrote), false for a bare program's. */
+    static boolean isElf(byte[] bytes) {
+        return bytes.length >= 4 && bytes[0] == 0x7f && bytes[1] == 'E' && bytes[2] == 'L' && bytes[3] == 'F';
     }
 
     static byte[] read(Path path, String what) {

@@ -6,13 +6,11 @@ import dev.jvmbpf.helpers.run.ContextBuilder;
 import dev.jvmbpf.helpers.run.LoadedProgram;
 import dev.jvmbpf.jit.JitEngine;
 import dev.jvmbpf.runtime.exec.Engine;
-import dev.jvmbpf.runtime.exec.LoadException;
 import dev.jvmbpf.runtime.interp.Interpreter;
 import dev.jvmbpf.runtime.maps.MapType;
 import dev.jvmbpf.runtime.memory.BpfFault;
 import dev.jvmbpf.runtime.object.ObjectMap;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -61,16 +59,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        try {
-            return execute(out);
-        } catch (LoadException | IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
-            out.flush();
-            if (spec.root().userObject() instanceof Main m && m.debug) {
-                e.printStackTrace(spec.commandLine().getErr());
-            }
-            return Failure.report(spec, e.getMessage());
-        }
+        return Failure.guarded(spec, () -> execute(spec.commandLine().getOut()));
     }
 
     private int execute(PrintWriter out) {

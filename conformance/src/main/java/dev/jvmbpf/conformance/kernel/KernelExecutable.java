@@ -240,16 +240,11 @@ public final class KernelExecutable implements Executable, AutoCloseable {
      * and the memory afterwards. Throws {@link KernelRejectedException} when the kernel refuses it.
      */
     public Result run(byte[] memory, boolean writable, long r2) {
-        Loaded l = load(new Key(memory.length, writable, r2));
-        if (l.rejection != null) {
-            throw l.rejection;
-        }
+        Loaded l = accepted(memory, writable, r2);
         KernelEngine.Maps maps = l.maps;
         synchronized (maps) {
             try {
-                byte[] value = new byte[maps.valueSize()];
-                System.arraycopy(memory, 0, value, 0, memory.length);
-                BpfSyscall.updateElement(maps.memoryFd(), 0, value);
+                putMemory(maps, memory);
                 BpfSyscall.updateElement(maps.resultFd(), 0, new byte[8]);
                 BpfSyscall.testRun(l.progFd, PACKET, 1);
                 byte[] r0 = BpfSyscall.lookupElement(maps.resultFd(), 0, 8);
@@ -273,21 +268,32 @@ public final class KernelExecutable implements Executable, AutoCloseable {
         if (repeat < 1) {
             throw new IllegalArgumentException("repeat must be at least 1, got " + repeat);
         }
-        Loaded l = load(new Key(memory.length, writable, r2));
-        if (l.rejection != null) {
-            throw l.rejection;
-        }
+        Loaded l = accepted(memory, writable, r2);
         KernelEngine.Maps maps = l.maps;
         synchronized (maps) {
             try {
-                byte[] value = new byte[maps.valueSize()];
-                System.arraycopy(memory, 0, value, 0, memory.length);
-                BpfSyscall.updateElement(maps.memoryFd(), 0, value);
+                putMemory(maps, memory);
                 return BpfSyscall.testRun(l.progFd, PACKET, repeat).durationNanos();
             } catch (SyscallException e) {
                 throw new IllegalStateException("kernel engine: timing " + program.name() + ": " + e.getMessage(), e);
             }
         }
+    }
+
+    /** The program as loaded for this memory; throws the kernel's refusal when it refused. */
+    private Loaded accepted(byte[] memory, boolean writable, long r2) {
+        Loaded l = load(new Key(memory.length, writable, r2));
+        if (l.rejection != null) {
+            throw l.rejection;
+        }
+        return l;
+    }
+
+    /** Writes {@code memory} into the map value the wrapper hands the program as r1. */
+    private static void putMemory(KernelEngine.Maps maps, byte[] memory) throws SyscallException {
+        byte[] value = new byte[maps.valueSize()];
+        System.arraycopy(memory, 0, value, 0, memory.length);
+        BpfSyscall.updateElement(maps.memoryFd(), 0, value);
     }
 
     private static long littleEndianLong(byte[] b) {
