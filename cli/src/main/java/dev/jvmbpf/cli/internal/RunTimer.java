@@ -44,27 +44,40 @@ public final class RunTimer {
             throw new IllegalArgumentException("batches must be at least 1, got " + batches);
         }
         // Grow the batch until one takes a millisecond, then warm up with batches of that size.
+        // The measured batches are sized from the wall time of the last of these: the first runs of a cold JVM can
+        // be a thousand times slower than warm ones, so an average over all of them would make
+        // the measured batches far too long.
         int n = 1;
-        long total = 0;
         long made = 0;
+        long last;
         long start = System.nanoTime();
         for (;;) {
             long w0 = System.nanoTime();
             long t = runs.applyAsLong(n);
             long wall = System.nanoTime() - w0;
-            total += t;
             made += n;
+            last = Math.max(t, wall);
             // The wall clock bounds the growth too: a runner's own clock may say 0 for tiny runs.
             if (Math.max(t, wall) >= 1_000_000 || n >= 1 << 30) {
                 break;
             }
             n <<= 1;
         }
+        int lastN = n;
+        int sinceGrowth = 0;
         while (System.nanoTime() - start < warmupNanos) {
+            long w0 = System.nanoTime();
             runs.applyAsLong(n);
+            last = System.nanoTime() - w0;
+            lastN = n;
             made += n;
+            // Warm runs got faster: grow the batch again so one still takes about a millisecond.
+            if (last < 500_000 && n < 1 << 30 && ++sinceGrowth >= 2) {
+                n <<= 1;
+                sinceGrowth = 0;
+            }
         }
-        double perRun = (double) total / made;
+        double perRun = (double) last / lastN;
         long perBatch = Math.max(1, measureNanos / batches);
         int size = (int) Math.max(1, Math.min(1 << 30, perBatch / Math.max(perRun, 1e-3)));
         double[] samples = new double[batches];

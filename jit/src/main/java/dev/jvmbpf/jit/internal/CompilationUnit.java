@@ -36,6 +36,7 @@ import dev.jvmbpf.runtime.verifier.VerifiedProgram;
 import dev.jvmbpf.runtime.verifier.Verifier;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -69,6 +70,11 @@ final class CompilationUnit {
      * accept the program or split it into other functions than this compiler.
      */
     final int[] stackOffsets;
+    /**
+     * The accesses the verifier saw go through pointers into the run's packet or input memory
+     * (empty when it has no facts): they test the address against that region first.
+     */
+    final BitSet inputAccesses;
     /** Helper ids called statically, mapped to their field names. */
     private final TreeMap<Integer, String> helperFields = new TreeMap<>();
     private final FunctionPlan[] plans;
@@ -83,7 +89,9 @@ final class CompilationUnit {
             pointers |= !layout.wideTail[pc] && ProgramLayout.isFunctionPointer(layout.code[pc]);
         }
         this.takesFunctionPointers = pointers;
-        this.stackOffsets = provenStackOffsets(program, helpers, layout);
+        VerifiedProgram verified = verify(program, helpers, layout);
+        this.stackOffsets = verified == null ? null : verified.stackOffsets();
+        this.inputAccesses = verified == null ? new BitSet() : verified.inputAccesses();
         this.plans = new FunctionPlan[layout.functionCount()];
         for (int f = 0; f < plans.length; f++) {
             plans[f] = plan(f);
@@ -92,13 +100,14 @@ final class CompilationUnit {
 
     /**
      * Asks the verifier which accesses provably hit the current frame (through a copy of r10 plus
-     * constants, as clang emits). The JIT accepts the programs the interpreter accepts, so a
-     * program the verifier refuses is still compiled, only without these facts.
+     * constants, as clang emits) and which go to the packet or input memory. The JIT accepts the
+     * programs the interpreter accepts, so a program the verifier refuses is still compiled, only
+     * without these facts (null).
      */
-    private static int[] provenStackOffsets(BpfProgram program, HelperTable helpers, ProgramLayout layout) {
+    private static VerifiedProgram verify(BpfProgram program, HelperTable helpers, ProgramLayout layout) {
         try {
             VerifiedProgram verified = Verifier.verify(program, helpers);
-            return Arrays.equals(verified.subprogramEntries(), layout.functionStarts) ? verified.stackOffsets() : null;
+            return Arrays.equals(verified.subprogramEntries(), layout.functionStarts) ? verified : null;
         } catch (RuntimeException e) {
             return null;
         }
@@ -149,7 +158,15 @@ final class CompilationUnit {
             total += c;
         }
         if (total <= METHOD_LIMIT) {
-            return whole;
+            List<CountedLoop> loops = CountedLoop.find(layout, start, end);
+            long copies = 0;
+            for (CountedLoop loop : loops) {
+                copies += MethodEmitter.loopCheckCost();
+                for (int pc = loop.head(); pc <= loop.tail(); pc++) {
+                    copies += cost[pc - start];
+                }
+            }
+            return loops.isEmpty() || total + copies > METHOD_LIMIT ? whole : whole.withLoops(loops);
         }
         if (slots != null) {
             // Chunks exchange registers through an array; their frame stays the frame array.

@@ -1,6 +1,7 @@
 package dev.jvmbpf.jit.internal;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * How one BPF function becomes JVM methods: a single method, or (when its bytecode would pass
@@ -23,9 +24,16 @@ final class FunctionPlan {
     final int[] chunkStarts;
     /** For each chunk, the pcs it can be entered at, ascending; entry 0 is the chunk start. */
     final int[][] entries;
+    /** The loops emitted with a signed copy ({@link CountedLoop}); empty for chunked functions. */
+    final List<CountedLoop> loops;
 
     FunctionPlan(int index, int start, int end, boolean stackDirect, boolean usesMayGoto, StackSlots slots,
             int[] chunkStarts, int[][] entries) {
+        this(index, start, end, stackDirect, usesMayGoto, slots, chunkStarts, entries, List.of());
+    }
+
+    private FunctionPlan(int index, int start, int end, boolean stackDirect, boolean usesMayGoto, StackSlots slots,
+            int[] chunkStarts, int[][] entries, List<CountedLoop> loops) {
         this.index = index;
         this.start = start;
         this.end = end;
@@ -34,6 +42,22 @@ final class FunctionPlan {
         this.slots = slots;
         this.chunkStarts = chunkStarts;
         this.entries = entries;
+        this.loops = List.copyOf(loops);
+    }
+
+    /** This (whole-function) plan with its counted loops versioned. */
+    FunctionPlan withLoops(List<CountedLoop> versioned) {
+        return new FunctionPlan(index, start, end, stackDirect, usesMayGoto, slots, chunkStarts, entries, versioned);
+    }
+
+    /** The versioned loop whose head is {@code pc}, or null. */
+    CountedLoop loopAt(int pc) {
+        for (CountedLoop loop : loops) {
+            if (loop.head() == pc) {
+                return loop;
+            }
+        }
+        return null;
     }
 
     boolean chunked() {

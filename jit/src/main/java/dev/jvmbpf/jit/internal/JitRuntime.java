@@ -117,6 +117,22 @@ public final class JitRuntime {
         return r != null && r.view() == null ? r : null;
     }
 
+    /**
+     * Where the accesses the verifier saw go into the packet or input memory most likely land: the
+     * run's packet when it has one, otherwise {@code r1} as the method received it (a RAW
+     * program's input, when the embedder set no packet). Only a guess: every access is still
+     * checked against the region found there.
+     */
+    public static long inputAddress(Machine machine, long r1) {
+        long packet = machine.packetAddress();
+        return packet != 0 ? packet : r1;
+    }
+
+    /** The plain array region holding {@code address}, or null. */
+    public static Region inputRegion(Machine machine, long address) {
+        return cacheable(machine.memory(), address);
+    }
+
     /** Runs the atomic at {@code address}; the caller decides which register receives the result. */
     public static long atomic(AddressSpace memory, int op, long address, int width, long operand, long expected) {
         return memory.atomic(op, address, width, operand, expected);

@@ -22,6 +22,8 @@ import static org.objectweb.asm.Opcodes.LAND;
 import static org.objectweb.asm.Opcodes.LCMP;
 import static org.objectweb.asm.Opcodes.LLOAD;
 import static org.objectweb.asm.Opcodes.LSTORE;
+import static org.objectweb.asm.Opcodes.LSUB;
+import static org.objectweb.asm.Opcodes.POP;
 import static org.objectweb.asm.Opcodes.POP2;
 
 import dev.jvmbpf.runtime.isa.Instruction;
@@ -148,15 +150,14 @@ final class MemoryEmitter {
             mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "stackLoad" + width * 8 + (signed ? "s" : ""), "([BI)J",
                     false);
         } else {
-            emitCachedAccess(pc, s, insn.offset(), width, false, () -> {
-                cachedIndex();
-                mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "stackLoad" + width * 8, "([BI)J", false);
-            }, () -> {
-                mv.visitVarInsn(ALOAD, e.memSlot);
-                mv.visitVarInsn(LLOAD, e.addressSlot);
-                imm.pushInt(mv, width);
-                mv.visitMethodInsn(INVOKEVIRTUAL, Names.ADDRESS_SPACE, "load", "(JI)J", false);
-            });
+            emitPointerAccess(pc, s, insn.offset(), width, false,
+                    () -> mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "stackLoad" + width * 8, "([BI)J", false),
+                    () -> {
+                        mv.visitVarInsn(ALOAD, e.memSlot);
+                        mv.visitVarInsn(LLOAD, e.addressSlot);
+                        imm.pushInt(mv, width);
+                        mv.visitMethodInsn(INVOKEVIRTUAL, Names.ADDRESS_SPACE, "load", "(JI)J", false);
+                    });
             if (signed) {
                 e.signExtend(width == 1 ? I2B : width == 2 ? I2S : -1);
             }
@@ -187,8 +188,7 @@ final class MemoryEmitter {
             storedValue(insn, stx);
             mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "stackStore" + width * 8, "([BIJ)V", false);
         } else {
-            emitCachedAccess(pc, d, insn.offset(), width, true, () -> {
-                cachedIndex();
+            emitPointerAccess(pc, d, insn.offset(), width, true, () -> {
                 storedValue(insn, stx);
                 mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "stackStore" + width * 8, "([BIJ)V", false);
             }, () -> {
@@ -211,22 +211,131 @@ final class MemoryEmitter {
     }
 
     /**
-     * A load or store through a register other than the frame pointer. The method keeps the last
-     * region it touched in locals; when the address falls in it (same id, in bounds, writable for a
-     * store) the access goes straight to the region's array, which lets C2 hoist the region out of
-     * loops. Otherwise the address space translates, checks and faults exactly as in the
-     * interpreter, and the region becomes the cached one. Leaves a loaded value on the stack.
+     * A load or store through a register other than the frame pointer: through the input region
+     * when the verifier saw the base point there, else through the region cache. {@code fast}
+     * finds the region's array and the index on the stack; {@code slow} does the access through
+     * the address space. Leaves a loaded value on the stack.
      */
-    private void emitCachedAccess(int pc, int base, int offset, int width, boolean write, Runnable fast,
+    private void emitPointerAccess(int pc, int base, int offset, int width, boolean write, Runnable fast,
             Runnable slow) {
-        Label slowPath = new Label();
-        Label done = new Label();
         e.load(base);
         if (offset != 0) {
             imm.pushLong(mv, offset);
             mv.visitInsn(LADD);
         }
         mv.visitVarInsn(LSTORE, e.addressSlot);
+        if (e.unit.inputAccesses.get(pc)) {
+            emitInputAccess(pc, width, write, fast, slow);
+        } else {
+            emitCachedAccess(pc, width, write, fast, slow);
+        }
+    }
+
+    /**
+     * An access the verifier saw go into the run's packet or input memory, which the method holds
+     * in locals from its entry. The bounds test is {@code Objects.checkIndex} on the offset from
+     * the region's start: C2 knows it as a range check, so in a counted loop it moves the test out
+     * of the loop (loop predication) and unrolls and vectorises what is left. An address outside
+     * the region makes it throw, and the handler does the access through the address space, which
+     * faults or finds the address in another region exactly as the interpreter does. Throwing is
+     * slow, but it only happens where a program leaves its packet.
+     */
+    private void emitInputAccess(int pc, int width, boolean write, Runnable fast, Runnable slow) {
+        Label check = new Label();
+        Label checked = new Label();
+        Label handler = new Label();
+        Label slowPath = new Label();
+        Label done = new Label();
+        mv.visitTryCatchBlock(check, checked, handler, "java/lang/IndexOutOfBoundsException");
+        if (write) {
+            mv.visitVarInsn(ILOAD, e.inputWritableSlot);
+            mv.visitJumpInsn(IFEQ, slowPath);
+        }
+        mv.visitVarInsn(LLOAD, e.addressSlot);
+        mv.visitVarInsn(LLOAD, e.inputStartSlot);
+        mv.visitInsn(LSUB);
+        mv.visitVarInsn(LLOAD, e.inputSizeSlot);
+        if (width > 1) {
+            imm.pushLong(mv, width - 1);
+            mv.visitInsn(LSUB);
+        }
+        mv.visitLabel(check);
+        mv.visitMethodInsn(INVOKESTATIC, "java/util/Objects", "checkIndex", "(JJ)J", false);
+        mv.visitLabel(checked);
+        mv.visitInsn(L2I);
+        mv.visitVarInsn(ILOAD, e.inputBaseSlot);
+        mv.visitInsn(IADD);
+        mv.visitVarInsn(ISTORE, e.indexSlot);
+        mv.visitVarInsn(ALOAD, e.inputDataSlot);
+        mv.visitVarInsn(ILOAD, e.indexSlot);
+        fast.run();
+        mv.visitJumpInsn(GOTO, done);
+        mv.visitLabel(handler);
+        mv.visitInsn(POP);
+        mv.visitLabel(slowPath);
+        e.setPc(pc);
+        slow.run();
+        mv.visitLabel(done);
+    }
+
+    /** Makes the region of {@link JitRuntime#inputAddress} the method's input region (none: every test fails). */
+    void emitInputFill() {
+        Label none = new Label();
+        Label filled = new Label();
+        mv.visitVarInsn(ALOAD, 0);
+        e.load(1);
+        mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "inputAddress", "(L" + Names.MACHINE + ";J)J", false);
+        imm.pushLong(mv, 0xffffffff00000000L);
+        mv.visitInsn(LAND);
+        mv.visitVarInsn(LSTORE, e.inputStartSlot);
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitVarInsn(LLOAD, e.inputStartSlot);
+        mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "inputRegion",
+                "(L" + Names.MACHINE + ";J)L" + Names.REGION + ";", false);
+        mv.visitInsn(DUP);
+        mv.visitJumpInsn(org.objectweb.asm.Opcodes.IFNULL, none);
+        mv.visitInsn(DUP);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "data", "()[B", false);
+        mv.visitVarInsn(ASTORE, e.inputDataSlot);
+        mv.visitInsn(DUP);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "base", "()I", false);
+        mv.visitVarInsn(ISTORE, e.inputBaseSlot);
+        mv.visitInsn(DUP);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "writable", "()Z", false);
+        mv.visitVarInsn(ISTORE, e.inputWritableSlot);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "size", "()I", false);
+        mv.visitInsn(I2L);
+        mv.visitVarInsn(LSTORE, e.inputSizeSlot);
+        mv.visitJumpInsn(GOTO, filled);
+        mv.visitLabel(none);
+        mv.visitInsn(POP);
+        mv.visitInsn(org.objectweb.asm.Opcodes.ACONST_NULL);
+        mv.visitVarInsn(ASTORE, e.inputDataSlot);
+        mv.visitInsn(org.objectweb.asm.Opcodes.ICONST_0);
+        mv.visitVarInsn(ISTORE, e.inputBaseSlot);
+        mv.visitInsn(org.objectweb.asm.Opcodes.ICONST_0);
+        mv.visitVarInsn(ISTORE, e.inputWritableSlot);
+        mv.visitInsn(org.objectweb.asm.Opcodes.LCONST_0);
+        mv.visitVarInsn(LSTORE, e.inputSizeSlot);
+        mv.visitLabel(filled);
+    }
+
+    /** True when some access in {@code [start, end)} goes through the input region. */
+    static boolean usesInput(CompilationUnit unit, int start, int end) {
+        int first = unit.inputAccesses.nextSetBit(start);
+        return first >= 0 && first < end;
+    }
+
+    /**
+     * A load or store through a register other than the frame pointer. The method keeps the last
+     * region it touched in locals; when the address falls in it (same id, in bounds, writable for a
+     * store) the access goes straight to the region's array, which lets C2 hoist the region out of
+     * loops. Otherwise the address space translates, checks and faults exactly as in the
+     * interpreter, and the region becomes the cached one. Leaves a loaded value on the stack.
+     */
+    private void emitCachedAccess(int pc, int width, boolean write, Runnable fast, Runnable slow) {
+        Label slowPath = new Label();
+        Label done = new Label();
         mv.visitVarInsn(LLOAD, e.addressSlot);
         imm.pushInt(mv, 32);
         mv.visitInsn(org.objectweb.asm.Opcodes.LUSHR);
@@ -245,6 +354,7 @@ final class MemoryEmitter {
             mv.visitVarInsn(ILOAD, e.cacheWritableSlot);
             mv.visitJumpInsn(IFEQ, slowPath);
         }
+        cachedIndex();
         fast.run();
         mv.visitJumpInsn(GOTO, done);
         mv.visitLabel(slowPath);

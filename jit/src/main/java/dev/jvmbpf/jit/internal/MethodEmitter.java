@@ -45,6 +45,7 @@ import dev.jvmbpf.runtime.exec.Machine;
 import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.isa.Opcodes;
 import dev.jvmbpf.runtime.memory.AddressSpace;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.objectweb.asm.Label;
@@ -98,6 +99,14 @@ final class MethodEmitter {
     final int cacheWritableSlot;
     final int cacheSizeSlot;
     final int addressSlot;
+    /** The run's packet or input memory, held from the method's entry: start address, size, array, base, writable. */
+    final int inputStartSlot;
+    final int inputSizeSlot;
+    final int inputDataSlot;
+    final int inputBaseSlot;
+    final int inputWritableSlot;
+    /** Scratch: the array index of an input access. */
+    final int indexSlot;
     /** The first local of the promoted stack slots (two per slot), when the plan has them. */
     private final int promotedSlot;
 
@@ -162,6 +171,14 @@ final class MethodEmitter {
         next += 2;
         mayGotoSlot = next;
         next += 2;
+        inputStartSlot = next;
+        next += 2;
+        inputSizeSlot = next;
+        next += 2;
+        inputDataSlot = next++;
+        inputBaseSlot = next++;
+        inputWritableSlot = next++;
+        indexSlot = next++;
         promotedSlot = next;
         labels = new Label[to - from];
         alu = new AluEmitter(this, mv, imm);
@@ -182,18 +199,29 @@ final class MethodEmitter {
         Label tryStart = new Label();
         Label tryEnd = new Label();
         Label handler = new Label();
-        mv.visitTryCatchBlock(tryStart, tryEnd, handler, null);
         mv.visitLabel(tryStart);
         if (chunked()) {
             emitEntrySwitch();
         }
         Instruction[] code = unit.layout.code;
         int last = -1;
+        CountedLoop open = null;
+        Label openEntry = null;
         for (int pc = from; pc < to; pc++) {
             if (unit.layout.wideTail[pc]) {
                 continue;
             }
+            CountedLoop loop = chunked() ? null : plan.loopAt(pc);
+            if (loop != null) {
+                open = loop;
+                openEntry = emitSignedCopy(loop);
+            }
             emitInstruction(pc);
+            if (open != null && pc == open.tail()) {
+                // Jumps to the head from further on enter through the check again.
+                labels[open.head() - from] = openEntry;
+                open = null;
+            }
             last = pc;
         }
         if (last < 0 || fallsThrough(code[last])) {
@@ -206,6 +234,9 @@ final class MethodEmitter {
         }
         emitStubs();
         mv.visitLabel(tryEnd);
+        // Registered last so that the handlers of input accesses, which lie inside it, come first
+        // in the exception table.
+        mv.visitTryCatchBlock(tryStart, tryEnd, handler, null);
         mv.visitLabel(handler);
         if (plan.slots != null) {
             memory.storePromotedSlots();
@@ -219,6 +250,56 @@ final class MethodEmitter {
         mv.visitInsn(ATHROW);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
+    }
+
+    /**
+     * Emits the loop's head check and its signed copy ({@link CountedLoop}), then leaves the head's
+     * label to the original loop, which the check falls back to and whose back edge returns to it
+     * without repeating the check. Jumps into the loop from elsewhere keep the original labels.
+     */
+    private Label emitSignedCopy(CountedLoop loop) {
+        int head = loop.head();
+        int tail = loop.tail();
+        Label original = new Label();
+        Label entry = label(head);
+        mv.visitLabel(entry);
+        headCheck(loop.counter(), loop.limit(), original);
+        if (loop.bound() >= 0) {
+            headCheck(loop.bound(), loop.limit(), original);
+        }
+        Label[] saved = Arrays.copyOfRange(labels, head - from, tail + 1 - from);
+        Arrays.fill(labels, head - from, tail + 1 - from, null);
+        for (int pc = head; pc < tail; pc++) {
+            if (!unit.layout.wideTail[pc]) {
+                emitInstruction(pc);
+            }
+        }
+        Instruction jump = unit.layout.code[tail];
+        mv.visitLabel(label(tail));
+        if (unit.layout.leader[tail]) {
+            emitCharge(tail);
+        }
+        load(jump.dst());
+        operand64(jump, (jump.opcode() & Opcodes.SRC_X) != 0);
+        mv.visitInsn(LCMP);
+        mv.visitJumpInsn(zeroTest(jump.opcode() & 0xf0), label(head));
+        mv.visitJumpInsn(GOTO, branchTarget(tail, tail + 1));
+        System.arraycopy(saved, 0, labels, head - from, saved.length);
+        labels[head - from] = original;
+        return entry;
+    }
+
+    /** Jumps to {@code fallback} unless register {@code r} holds a value in [0, limit]. */
+    private void headCheck(int r, long limit, Label fallback) {
+        load(r);
+        imm.pushLong(mv, limit);
+        mv.visitMethodInsn(INVOKESTATIC, "java/lang/Long", "compareUnsigned", "(JJ)I", false);
+        mv.visitJumpInsn(IFGT, fallback);
+    }
+
+    /** Upper bound of the bytes a loop's head check and copied back edge add to its copied body. */
+    static long loopCheckCost() {
+        return 2 * (4 + 3 + 3 + 3) + 3 + 3;
     }
 
     private static boolean fallsThrough(Instruction insn) {
@@ -296,6 +377,9 @@ final class MethodEmitter {
             load(1);
             mv.visitVarInsn(LSTORE, addressSlot);
             memory.emitFill();
+        }
+        if (MemoryEmitter.usesInput(unit, from, to)) {
+            memory.emitInputFill();
         }
         mv.visitVarInsn(ALOAD, 0);
         mv.visitMethodInsn(INVOKEVIRTUAL, Names.MACHINE, "budget", "()J", false);
@@ -441,7 +525,7 @@ final class MethodEmitter {
 
     void emitInstruction(int pc) {
         Instruction insn = unit.layout.code[pc];
-        if (unit.layout.leader[pc] || pc == from) {
+        if (unit.layout.leader[pc] || pc == from || labels[pc - from] != null) {
             mv.visitLabel(label(pc));
         }
         if (unit.layout.leader[pc]) {

@@ -130,22 +130,36 @@ final class ProgramLayout {
     /** True when the function writes r10, so the frame pointer cannot be assumed constant. */
     boolean writesFramePointer(int start, int end) {
         for (int pc = start; pc < end; pc++) {
-            if (wideTail[pc]) {
-                continue;
-            }
-            Instruction insn = code[pc];
-            int cls = insn.instructionClass();
-            boolean writesDst = cls == Opcodes.CLASS_ALU || cls == Opcodes.CLASS_ALU64 || cls == Opcodes.CLASS_LDX
-                    || cls == Opcodes.CLASS_LD;
-            if (writesDst && insn.dst() == 10) {
-                return true;
-            }
-            if (cls == Opcodes.CLASS_STX && (insn.opcode() & 0xe0) == Opcodes.MODE_ATOMIC
-                    && (((insn.imm() & Opcodes.ATOMIC_FETCH) != 0 && insn.src() == 10)
-                    || (insn.imm() == Opcodes.ATOMIC_LOAD_ACQ && insn.dst() == 10))) {
+            if (!wideTail[pc] && (writtenRegisters(code[pc]) & 1 << 10) != 0) {
                 return true;
             }
         }
         return false;
     }
+
+    /**
+     * The registers an instruction may write, as a bit mask (bit r for register r). Calls and the
+     * legacy packet loads count as writing r0 to r5, the registers a call leaves undefined.
+     */
+    static int writtenRegisters(Instruction insn) {
+        int cls = insn.instructionClass();
+        int mode = insn.opcode() & 0xe0;
+        return switch (cls) {
+            case Opcodes.CLASS_ALU, Opcodes.CLASS_ALU64, Opcodes.CLASS_LDX -> 1 << insn.dst();
+            case Opcodes.CLASS_LD -> insn.isWide() ? 1 << insn.dst() : CALL_CLOBBERS;
+            case Opcodes.CLASS_JMP -> (insn.opcode() & 0xf0) == Opcodes.JMP_CALL ? CALL_CLOBBERS : 0;
+            case Opcodes.CLASS_STX -> {
+                if (mode != Opcodes.MODE_ATOMIC) {
+                    yield 0;
+                }
+                int op = insn.imm();
+                yield op == Opcodes.ATOMIC_LOAD_ACQ ? 1 << insn.dst()
+                        : op == Opcodes.ATOMIC_CMPXCHG ? 1
+                        : (op & Opcodes.ATOMIC_FETCH) != 0 ? 1 << insn.src() : 0;
+            }
+            default -> 0;
+        };
+    }
+
+    private static final int CALL_CLOBBERS = 0x3f;
 }

@@ -9,6 +9,7 @@ package dev.jvmbpf.runtime.verifier;
  * @param max for scalars, the unsigned upper bound; for pointers, of the variable part of the offset
  *     (a pointer without a variable part has {@code min == max == 0})
  * @param aux for {@link Kind#STACK}, the frame index; for map kinds, the map index (-1 unknown);
+ *     for {@link Kind#MEM}, {@link #INPUT} when it points into a RAW program's input memory;
  *     for {@link Kind#FUNC}, the target pc
  * @param id for packet pointers, which variable offset they share (0: none); for the OR_NULL kinds,
  *     which lookup they come from, so that a null check refines every copy
@@ -20,6 +21,8 @@ record RegValue(Kind kind, long off, long min, long max, int aux, int id, long r
     static final long UNBOUNDED = -1L;
     /** Variable offsets up to this are small enough that address arithmetic cannot wrap. */
     static final long SMALL = 1L << 30;
+    /** The {@code aux} of a {@link Kind#MEM} pointer into the input memory of a RAW program (r1 at entry). */
+    static final int INPUT = 1;
 
     enum Kind {
         NOT_INIT("!read_ok"),

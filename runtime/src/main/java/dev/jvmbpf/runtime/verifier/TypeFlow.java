@@ -52,6 +52,9 @@ final class TypeFlow {
     private final List<List<AbstractState>> seen = new ArrayList<>();
     private final ProvenAccess[] proofs;
     private final BitSet unproven = new BitSet();
+    /** Accesses seen through a pointer into the run's packet or input memory, and through any other. */
+    private final BitSet inputSeen = new BitSet();
+    private final BitSet otherSeen = new BitSet();
     private long processed;
     private int joinAfter = JOIN_AFTER;
 
@@ -103,6 +106,8 @@ final class TypeFlow {
             joinAfter = JOIN_AFTER_COARSE;
             processed = 0;
             unproven.clear();
+            inputSeen.clear();
+            otherSeen.clear();
             Arrays.fill(proofs, null);
             for (int pc = 0; pc < seen.size(); pc++) {
                 seen.set(pc, null);
@@ -137,7 +142,7 @@ final class TypeFlow {
         Frame f = new Frame(-1);
         f.regs[10] = RegValue.pointer(Kind.STACK, 0, 0);
         if (program.type() == ProgramType.RAW) {
-            f.regs[1] = RegValue.pointer(Kind.MEM, 0, 0);
+            f.regs[1] = RegValue.pointer(Kind.MEM, 0, RegValue.INPUT);
             f.regs[2] = RegValue.ANY_SCALAR;
         } else {
             f.regs[1] = RegValue.pointer(Kind.CTX, 0, 0);
@@ -436,7 +441,19 @@ final class TypeFlow {
             }
         }
         record(pc, proof);
+        boolean input = p.kind() == Kind.PACKET || p.kind() == Kind.MEM && p.aux() == RegValue.INPUT;
+        (input ? inputSeen : otherSeen).set(pc);
         return loaded;
+    }
+
+    /**
+     * The accesses whose base pointed into the run's packet (or, for RAW programs, its input
+     * memory) on every path that reached them. Call after {@link #run()}.
+     */
+    BitSet inputAccesses() {
+        BitSet out = (BitSet) inputSeen.clone();
+        out.andNot(otherSeen);
+        return out;
     }
 
     private void record(int pc, ProvenAccess proof) {

@@ -25,9 +25,13 @@ import java.util.BitSet;
  *     such an access (it still has to find the region the address points into). Accesses the
  *     analysis never reached have no proof. Frame accesses are described by
  *     {@code stackOffsets}, not here.
+ * @param inputAccesses pcs of loads and stores whose base register pointed, on every path that
+ *     reached them, into the run's packet or (RAW programs) input memory. A hint, not a bound: the
+ *     access may still leave that region, so an engine that keeps the region at hand must still
+ *     check the address against it and take the general path when it is outside.
  */
 public record VerifiedProgram(BpfProgram program, int[] subprogramEntries, int[] stackOffsets, BitSet branchTargets,
-        BitSet reachable, int[] stackDepths, ProvenAccess[] provenAccesses) {
+        BitSet reachable, int[] stackDepths, ProvenAccess[] provenAccesses, BitSet inputAccesses) {
     public static final int NO_STACK_OFFSET = Integer.MIN_VALUE;
 
     public VerifiedProgram {
@@ -37,12 +41,23 @@ public record VerifiedProgram(BpfProgram program, int[] subprogramEntries, int[]
         reachable = (BitSet) reachable.clone();
         stackDepths = stackDepths.clone();
         provenAccesses = provenAccesses == null ? new ProvenAccess[stackOffsets.length] : provenAccesses.clone();
+        inputAccesses = inputAccesses == null ? new BitSet() : (BitSet) inputAccesses.clone();
     }
 
     /** A verified program without access proofs. */
     public VerifiedProgram(BpfProgram program, int[] subprogramEntries, int[] stackOffsets, BitSet branchTargets,
             BitSet reachable, int[] stackDepths) {
-        this(program, subprogramEntries, stackOffsets, branchTargets, reachable, stackDepths, null);
+        this(program, subprogramEntries, stackOffsets, branchTargets, reachable, stackDepths, null, null);
+    }
+
+    @Override
+    public BitSet inputAccesses() {
+        return (BitSet) inputAccesses.clone();
+    }
+
+    /** Whether the access at {@code pc} went through a pointer into the run's packet or input memory. */
+    public boolean isInputAccess(int pc) {
+        return inputAccesses.get(pc);
     }
 
     @Override

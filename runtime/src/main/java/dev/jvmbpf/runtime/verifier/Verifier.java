@@ -109,8 +109,10 @@ public final class Verifier {
         for (int s = 0; s < entries.length; s++) {
             depths[s] = new StackFlow(insns, entries[s], end(s), targets, stackOffsets, reachable, this::error).run();
         }
-        ProvenAccess[] proofs = new TypeFlow(insns, program, helpers, options, targets, this::error).run();
-        return new VerifiedProgram(program, entries, stackOffsets, targets, reachable, depths, proofs);
+        TypeFlow types = new TypeFlow(insns, program, helpers, options, targets, this::error);
+        ProvenAccess[] proofs = types.run();
+        return new VerifiedProgram(program, entries, stackOffsets, targets, reachable, depths, proofs,
+                types.inputAccesses());
     }
 
     private int[] findSubprograms() {

@@ -353,6 +353,35 @@ class TypeCheckTest {
             """;
 
     @Test
+    void marksTheAccessesThatGoIntoThePacketOrTheInput() {
+        // A RAW program's r1 is its input memory: loads through it and pointers derived from it
+        // count; the stack and map values do not.
+        VerifiedProgram raw = accept(ProgramType.RAW, """
+                mov %r0, 0
+                mov %r3, %r1
+                add %r3, %r2
+                ldxb %r4, [%r1]
+                add %r0, %r4
+                add %r1, 1
+                jlt %r1, %r3, -4
+                stxdw [%r10-8], %r0
+                ldxdw %r0, [%r10-8]
+                exit
+                """);
+        assertEquals(true, raw.isInputAccess(3));
+        assertEquals(false, raw.isInputAccess(7));
+        assertEquals(false, raw.isInputAccess(8));
+        VerifiedProgram xdp = accept(ProgramType.XDP, XDP_PACKET + "jgt %r4, %r3, +1\nldxw %r0, [%r2+10]\nexit");
+        assertEquals(true, xdp.isInputAccess(6));
+        // r1 of an XDP program is its context, not input memory.
+        assertEquals(false, xdp.isInputAccess(0));
+        VerifiedProgram value = accept(ProgramType.RAW, lookup("jeq %r0, 0, +1\nldxdw %r0, [%r0]\nexit"));
+        for (int pc = 0; pc < 12; pc++) {
+            assertEquals(false, value.isInputAccess(pc), "pc " + pc);
+        }
+    }
+
+    @Test
     void packetAccessNeedsABoundCheck() {
         assertEquals("pc 5 (r0 = *(u32 *)(r2 + 0)): invalid access to packet, off=0 size=4, R2(id=0,off=0,r=0)",
                 reject(ProgramType.XDP, XDP_PACKET + "ldxw %r0, [%r2]\nexit"));

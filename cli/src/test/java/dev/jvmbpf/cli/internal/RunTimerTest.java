@@ -1,0 +1,48 @@
+package dev.jvmbpf.cli.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RunTimerTest {
+    /** Spins for about {@code nanos}. */
+    private static void spin(long nanos) {
+        long end = System.nanoTime() + nanos;
+        while (System.nanoTime() < end) {
+            Thread.onSpinWait();
+        }
+    }
+
+    @Test
+    void measuredBatchesAreSizedFromWarmRunsNotFromAColdStart() {
+        // The first run takes 5 ms (a cold JVM), every later one about 2 us: the measured batches
+        // must be sized for 2 us runs. Sizing them from an average that counted the warm-up runs
+        // but only the cold run's time asked for millions of runs per batch.
+        List<Integer> sizes = new ArrayList<>();
+        long[] calls = {0};
+        RunTimer.Timing t = RunTimer.timeBatches(n -> {
+            long t0 = System.nanoTime();
+            if (calls[0]++ == 0) {
+                spin(5_000_000);
+            } else {
+                spin(2_000L * n);
+            }
+            sizes.add(n);
+            return System.nanoTime() - t0;
+        }, 20_000_000L, 20_000_000L, 4);
+        int measured = sizes.getLast();
+        // 5 ms per batch at 2 us a run is 2,500 runs; overheads only make runs look slower.
+        assertTrue(measured <= 2_500, "measured batches of " + measured + " runs");
+        assertTrue(t.medianNanos() >= 2_000, "median " + t.medianNanos());
+        assertEquals(t.runs(), sizes.stream().mapToLong(Integer::longValue).sum());
+    }
+
+    @Test
+    void refusesZeroBatches() {
+        assertThrows(IllegalArgumentException.class, () -> RunTimer.timeBatches(n -> 1, 0, 1, 0));
+    }
+}
