@@ -34,6 +34,8 @@ public class EngineBenchmarks {
     private Executable lanes;
     private Machine lanesMachine;
     private Executable memory;
+    private Executable index;
+    private Machine indexMachine;
     private Executable fnv;
     private Machine fnvMachine;
     private Machine computeMachine;
@@ -57,6 +59,8 @@ public class EngineBenchmarks {
         lanes = e.load(BpfProgram.raw("lanes", Workloads.computeLanes()), HelperTable.empty());
         lanesMachine = lanes.newMachine(Output.discard());
         memoryMachine = memory.newMachine(Output.discard());
+        index = e.load(BpfProgram.raw("index", Workloads.memoryIndex()), HelperTable.empty());
+        indexMachine = index.newMachine(Output.discard());
         fnv = e.load(BpfProgram.raw("fnv", Workloads.fnvHash()), HelperTable.empty());
         fnvMachine = fnv.newMachine(Output.discard());
         packet = Region.of("packet", Workloads.packet(), false);
@@ -82,6 +86,14 @@ public class EngineBenchmarks {
         memoryMachine.beginRun();
         long address = memoryMachine.memory().register(packet);
         return memory.execute(memoryMachine, address, Workloads.PACKET_SIZE, 0, 0, 0);
+    }
+
+    /** The byte sum in clang's indexed form (9,003 instructions per run). */
+    @Benchmark
+    public long memoryIndex() {
+        indexMachine.beginRun();
+        long address = indexMachine.memory().register(packet);
+        return index.execute(indexMachine, address, Workloads.PACKET_SIZE, 0, 0, 0);
     }
 
     /** FNV-1a over the 1500-byte packet: 1500 loads on one xor-multiply chain (7,505 instructions per run). */

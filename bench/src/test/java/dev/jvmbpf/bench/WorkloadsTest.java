@@ -57,6 +57,8 @@ class WorkloadsTest {
         }
         assertEquals(sum, interpreter.memoryLoop());
         assertEquals(sum, jit.memoryLoop());
+        assertEquals(sum, interpreter.memoryIndex());
+        assertEquals(sum, jit.memoryIndex());
         assertEquals(Workloads.PACKET_SIZE, Region.of("p", bytes, false).size());
     }
 

@@ -46,7 +46,7 @@ import picocli.CommandLine.Spec;
             + " workloads; object programs need maps and contexts it does not model.",
             "Exits with 0 after the table, 1 when an argument is wrong or the program faults or is refused."})
 final class BenchCommand implements Callable<Integer> {
-    static final String WORKLOAD_NAMES = "compute-loop, compute-lanes, memory-loop, fnv-hash";
+    static final String WORKLOAD_NAMES = "compute-loop, compute-lanes, memory-loop, memory-index, fnv-hash";
     private static final String KERNEL = "kernel";
 
     @Parameters(paramLabel = "PROG", arity = "0..1", description = "object file (.o), or raw/hex/assembly/.data program")
