@@ -20,7 +20,9 @@ import dev.jvmbpf.runtime.program.BpfProgram;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Random valid programs on the interpreter and the JIT: r0 (or fault kind and pc), the input
@@ -62,7 +64,10 @@ class DifferentialTest {
         return new Result(outcome, memory, stack);
     }
 
+    // The generated programs loop at most 64 times, so a run that does not end is a miscompiled
+    // loop: fail the campaign instead of hanging the build.
     @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void jitMatchesTheInterpreterOnRandomPrograms() {
         long base = Long.getLong("jvmbpf.jit.diff.seed", System.nanoTime());
         int count = Integer.getInteger("jvmbpf.jit.diff.count", 3000);

@@ -8,10 +8,11 @@ import java.util.SplittableRandom;
 
 /**
  * Random programs a verifier would accept: every register written before use, forward jumps
- * only (so they terminate), r10 only as a base, r1 kept as the pointer to the input memory.
+ * only apart from counted loops of at most 64 iterations (so they terminate), r10 only as a
+ * base, r1 kept as the pointer to the input memory.
  * They cover every ALU operation with edge operands, both jump classes, stack loads and stores
- * of every width, atomics on the stack, helper and local calls, and occasional out-of-bounds
- * accesses so that fault paths are compared too.
+ * of every width, atomics on the stack, helper and local calls, counted loops at the edges of
+ * the signed range, and occasional out-of-bounds accesses so that fault paths are compared too.
  */
 final class RandomPrograms {
     static final int HELPER_ID = 1;
@@ -152,12 +153,79 @@ final class RandomPrograms {
         } else if (kind < 97) {
             pending.add(new int[] {out.size(), -1});
             emit(Opcodes.CALL, 0, Opcodes.CALL_LOCAL, 0, 0);
-        } else {
+        } else if (kind < 98) {
             lddw(dst(), edge());
+        } else {
+            countedLoop();
         }
     }
 
+    /**
+     * A loop the JIT versions (an unsigned back edge, one increment, a bound it never writes),
+     * from counter and bound values at the edges of the signed range, with a body of ALU work
+     * and input loads. Only loops of at most 64 iterations are emitted; nothing jumps into one.
+     */
+    private void countedLoop() {
+        int counter = dst();
+        int bound = dst();
+        while (bound == counter) {
+            bound = dst();
+        }
+        long step = rnd.nextInt(4) == 0 ? rnd.nextInt(1, (1 << 20) + 1) : rnd.nextInt(1, 4);
+        long start = switch (rnd.nextInt(3)) {
+            case 0 -> edge();
+            case 1 -> Long.MAX_VALUE - step * rnd.nextInt(0, 8) - rnd.nextInt(0, 3);
+            default -> rnd.nextLong(-100, 100);
+        };
+        long end = rnd.nextInt(4) == 0 ? edge() : start + step * rnd.nextInt(0, 20) + rnd.nextInt(-1, 2);
+        int op = new int[] {Opcodes.JMP_JLT, Opcodes.JMP_JLE, Opcodes.JMP_JGT, Opcodes.JMP_JGE}[rnd.nextInt(4)];
+        if (iterations(op, start, end, step) > 64) {
+            alu();
+            return;
+        }
+        int first = out.size();
+        lddw(counter, start);
+        lddw(bound, end);
+        int head = out.size();
+        int body = rnd.nextInt(1, 5);
+        for (int i = 0; i < body; i++) {
+            int d = dst();
+            while (d == counter || d == bound) {
+                d = dst();
+            }
+            if (rnd.nextInt(3) == 0) {
+                int size = SIZES[rnd.nextInt(4)];
+                emit(Opcodes.CLASS_LDX | Opcodes.MODE_MEM | size, d, 1,
+                        rnd.nextInt(MEMORY_SIZE - Opcodes.sizeBytes(size) + 1), 0);
+            } else {
+                alu(d);
+            }
+        }
+        emit(Opcodes.CLASS_ALU64 | Opcodes.ALU_ADD, counter, 0, 0, (int) step);
+        int back = out.size();
+        boolean less = op == Opcodes.JMP_JLT || op == Opcodes.JMP_JLE;
+        emit(Opcodes.CLASS_JMP | Opcodes.SRC_X | op, less ? counter : bound, less ? bound : counter, head - back - 1, 0);
+        noTarget.set(first + 1, back + 1);
+    }
+
+    /** The iterations of the loop above in the engines' unsigned order (stops counting past 65). */
+    private static int iterations(int op, long counter, long bound, long step) {
+        for (int n = 1; n <= 65; n++) {
+            counter += step;
+            int cmp = Long.compareUnsigned(counter, bound);
+            boolean again = op == Opcodes.JMP_JLT || op == Opcodes.JMP_JGT ? cmp < 0 : cmp <= 0;
+            if (!again) {
+                return n;
+            }
+        }
+        return 66;
+    }
+
     private void alu() {
+        alu(dst());
+    }
+
+    private void alu(int d) {
         boolean wide = rnd.nextBoolean();
         int op = ALU_OPS[rnd.nextInt(ALU_OPS.length)];
         boolean x = rnd.nextBoolean() && op != Opcodes.ALU_NEG;
@@ -177,10 +245,10 @@ final class RandomPrograms {
         }
         if (op == Opcodes.ALU_END) {
             // le/be/bswap: the width is in imm, the source bit picks the byte order, src is reserved.
-            emit(cls | (x ? Opcodes.SRC_X : Opcodes.SRC_K) | op, dst(), 0, 0, imm);
+            emit(cls | (x ? Opcodes.SRC_X : Opcodes.SRC_K) | op, d, 0, 0, imm);
             return;
         }
-        emit(cls | (x ? Opcodes.SRC_X : Opcodes.SRC_K) | op, dst(), x ? src() : 0, off, x ? 0 : imm);
+        emit(cls | (x ? Opcodes.SRC_X : Opcodes.SRC_K) | op, d, x ? src() : 0, off, x ? 0 : imm);
     }
 
     private void jump() {
