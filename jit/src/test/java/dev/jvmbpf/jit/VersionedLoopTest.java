@@ -141,6 +141,27 @@ class VersionedLoopTest {
     }
 
     @Test
+    void inputAccessesOutsideTheHeldRegionStillReachTheirOwn() {
+        // The run's packet is another region than r1's memory: the JIT holds the packet's region,
+        // every input access misses it and must still read r1's memory, as the interpreter does.
+        byte[] memory = new byte[300];
+        long sum = 0;
+        for (int i = 0; i < memory.length; i++) {
+            memory[i] = (byte) (i * 13);
+            sum += memory[i] & 0xff;
+        }
+        for (Engine engine : new Engine[] {new Interpreter(), new JitEngine()}) {
+            Executable exe = engine.load(BpfProgram.raw("elsewhere", byteSum(0)), HelperTable.empty());
+            Machine m = exe.newMachine(Output.discard());
+            m.beginRun();
+            long other = m.memory().register(Region.of("other", new byte[64], false));
+            m.setPacket(other, 64);
+            long address = m.memory().register(Region.of("mem", memory, false));
+            assertEquals(sum, exe.execute(m, address, memory.length, 0, 0, 0), engine.name());
+        }
+    }
+
+    @Test
     void wideLoadsAtTheInputsEndAndStoresToReadOnlyInputFaultAlike() {
         byte[] memory = new byte[16];
         for (int i = 0; i < memory.length; i++) {

@@ -37,6 +37,7 @@ public final class JitExecutable implements Executable {
         if (takesFunctionPointers && !(machine.callbackInvoker() instanceof JitCallbacks c && c.entry == entry)) {
             machine.setCallbackInvoker(new JitCallbacks(entry));
         }
+        machine.setEntryR1(r1);
         try {
             return entry.run(machine, r1, r2, r3, r4, r5);
         } catch (BpfFault f) {

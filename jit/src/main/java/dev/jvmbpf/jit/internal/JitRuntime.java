@@ -118,14 +118,14 @@ public final class JitRuntime {
     }
 
     /**
-     * Where the accesses the verifier saw go into the packet or input memory most likely land: the
-     * run's packet when it has one, otherwise {@code r1} as the method received it (a RAW
-     * program's input, when the embedder set no packet). Only a guess: every access is still
-     * checked against the region found there.
+     * Where the accesses the verifier saw go into the packet or input memory land: the run's
+     * packet when it has one, otherwise the r1 the run was entered with (a RAW program's input,
+     * when the embedder set no packet). Every access is still checked against the region found
+     * there.
      */
-    public static long inputAddress(Machine machine, long r1) {
+    public static long inputAddress(Machine machine) {
         long packet = machine.packetAddress();
-        return packet != 0 ? packet : r1;
+        return packet != 0 ? packet : machine.entryR1();
     }
 
     /** The plain array region holding {@code address}, or null. */

@@ -283,8 +283,7 @@ final class MemoryEmitter {
         Label none = new Label();
         Label filled = new Label();
         mv.visitVarInsn(ALOAD, 0);
-        e.load(1);
-        mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "inputAddress", "(L" + Names.MACHINE + ";J)J", false);
+        mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "inputAddress", "(L" + Names.MACHINE + ";)J", false);
         imm.pushLong(mv, 0xffffffff00000000L);
         mv.visitInsn(LAND);
         mv.visitVarInsn(LSTORE, e.inputStartSlot);

@@ -29,6 +29,7 @@ public final class Machine {
     private Object attachment;
     private long packetAddress;
     private long packetLength;
+    private long entryR1;
     private CallbackInvoker callbackInvoker;
     private int tailCalls;
 
@@ -80,6 +81,7 @@ public final class Machine {
         tailCalls = 0;
         packetAddress = 0;
         packetLength = 0;
+        entryR1 = 0;
     }
 
     /**
@@ -94,6 +96,20 @@ public final class Machine {
 
     public long packetAddress() {
         return packetAddress;
+    }
+
+    /**
+     * Records the r1 the program was entered with; the JIT's executable calls this as a run or a
+     * tail call starts. For a RAW program it is the input memory, where the verifier's input
+     * accesses go when no packet is set, and the JIT holds that region for them.
+     */
+    public void setEntryR1(long r1) {
+        this.entryR1 = r1;
+    }
+
+    /** The r1 of the run's latest entry, or 0 before any. */
+    public long entryR1() {
+        return entryR1;
     }
 
     public long packetLength() {
