@@ -38,6 +38,11 @@ public final class Minimizer {
         boolean progress = true;
         while (progress && checksLeft > 0) {
             progress = false;
+            FuzzProgram dropped = dropLastFunction(p);
+            if (dropped != p) {
+                p = dropped;
+                progress = true;
+            }
             for (int chunk : new int[] {16, 4, 1}) {
                 FuzzProgram q = deletePass(p, chunk);
                 if (q != p) {
@@ -77,6 +82,42 @@ public final class Minimizer {
             u = Math.min(u - 1, units.size() - chunk);
         }
         return p;
+    }
+
+    /**
+     * Deletes the last function when one call reaches it, the call becoming {@code r0 = 0}. The
+     * deletions cannot do this: a function's stack set-up is pinned, and a function no call
+     * reaches is refused by the kernel's verifier.
+     */
+    private FuzzProgram dropLastFunction(FuzzProgram p) {
+        Instruction[] code = p.code();
+        int last = -1;
+        for (int pc = 0; pc < code.length; pc++) {
+            if (isLocalCall(code[pc])) {
+                last = Math.max(last, pc + 1 + code[pc].imm());
+            }
+        }
+        if (last <= 0 || last >= code.length || checksLeft <= 0) {
+            return p;
+        }
+        int callPc = -1;
+        for (int pc = 0; pc < last; pc++) {
+            if (isLocalCall(code[pc]) && pc + 1 + code[pc].imm() == last) {
+                if (callPc >= 0) {
+                    return p;
+                }
+                callPc = pc;
+            }
+        }
+        Instruction[] smaller = Arrays.copyOf(code, last);
+        smaller[callPc] = Instruction.of(Opcodes.CLASS_ALU64 | Opcodes.ALU_MOV | Opcodes.SRC_K, 0, 0, 0, 0);
+        boolean[] pins = Arrays.copyOf(p.pinned(), last);
+        FuzzProgram candidate = new FuzzProgram(smaller, p.memory(), pins);
+        return check(candidate) ? candidate : p;
+    }
+
+    private static boolean isLocalCall(Instruction i) {
+        return i.opcode() == Opcodes.CALL && i.src() == Opcodes.CALL_LOCAL;
     }
 
     private static boolean anyPinned(boolean[] pins, int from, int to) {

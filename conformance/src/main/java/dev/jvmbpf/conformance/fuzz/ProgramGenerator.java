@@ -46,8 +46,9 @@ import java.util.SplittableRandom;
  *     in the prologue (edge values: 0, 1, -1, INT_MIN, INT_MAX, LONG_MIN, LONG_MAX, ...).
  * <li>The lowest {@value #STACK_BYTES} bytes below r10 are initialised before anything reads them.
  * <li>Conditional jumps go forward to item boundaries of the same block; the only backward jumps
- *     close loops counted down in r8, which the loop body does not write (some loops also start
- *     with a {@code may_goto} out of the loop, never taken this early).
+ *     close loops counted in r8, which the loop body does not write: down to zero (some loops
+ *     also start with a {@code may_goto} out of the loop, never taken this early), or up to a
+ *     small constant from an edge value.
  * <li>Memory offsets are constant and in bounds, or variable and bounded by a mask or a
  *     comparison the verifier follows; atomics are aligned.
  * <li>Functions are bpf-to-bpf subprograms that call only later functions (no recursion); each
@@ -501,6 +502,10 @@ public final class ProgramGenerator {
     }
 
     private void loop(Ctx c) {
+        if (rnd.nextInt(3) == 0) {
+            countUp(c);
+            return;
+        }
         b.emit(CLASS_ALU64 | ALU_MOV | SRC_K, LOOP, 0, 0, 1 + rnd.nextInt(5));
         Label top = b.label();
         Label done = null;
@@ -523,6 +528,26 @@ public final class ProgramGenerator {
         if (done != null) {
             b.bind(done);
         }
+    }
+
+    /**
+     * A loop counted up in r8 to a small constant with an unsigned test, the shape JITs compile
+     * with a signed copy: the start is an edge value, so some runs enter that copy and others
+     * (r8 past Long.MAX_VALUE - step) must stay in the unsigned loop. At most 6 iterations: a
+     * start at or above the bound ends after one, unless adding the step wraps it below.
+     */
+    private void countUp(Ctx c) {
+        int step = new int[] {1, 2, 3, 64}[rnd.nextInt(4)];
+        int bound = step * (1 + rnd.nextInt(5));
+        long[] starts = {0, 1, bound - 1, bound, Long.MAX_VALUE - step, Long.MAX_VALUE - step + 1, Long.MAX_VALUE,
+            Long.MIN_VALUE, -1, -2, -step};
+        b.lddw(LOOP, starts[rnd.nextInt(starts.length)]);
+        Label top = b.label();
+        b.bind(top);
+        block(c.loopBody(), 1 + rnd.nextInt(4));
+        b.emit(CLASS_ALU64 | ALU_ADD | SRC_K, LOOP, 0, 0, step);
+        int op = rnd.nextBoolean() ? Opcodes.JMP_JLT : Opcodes.JMP_JLE;
+        b.jump(CLASS_JMP | op | SRC_K, LOOP, 0, op == Opcodes.JMP_JLE ? bound - 1 : bound, top);
     }
 
     private void call(Ctx c) {
