@@ -179,7 +179,7 @@ final class RandomPrograms {
         };
         long end = rnd.nextInt(4) == 0 ? edge() : start + step * rnd.nextInt(0, 20) + rnd.nextInt(-1, 2);
         int op = new int[] {Opcodes.JMP_JLT, Opcodes.JMP_JLE, Opcodes.JMP_JGT, Opcodes.JMP_JGE}[rnd.nextInt(4)];
-        if (iterations(op, start, end, step) > 64) {
+        if (iterations(op, start, end, step, 64) < 0) {
             alu();
             return;
         }
@@ -208,9 +208,13 @@ final class RandomPrograms {
         noTarget.set(first + 1, back + 1);
     }
 
-    /** The iterations of the loop above in the engines' unsigned order (stops counting past 65). */
-    private static int iterations(int op, long counter, long bound, long step) {
-        for (int n = 1; n <= 65; n++) {
+    /**
+     * The iterations of {@code do { counter += step } while (counter op bound)}, with {@code op} a
+     * JLT or JLE (or JGT or JGE written as {@code bound op counter}) in unsigned order as the
+     * engines compare; -1 when it passes {@code cap}.
+     */
+    static long iterations(int op, long counter, long bound, long step, long cap) {
+        for (long n = 1; n <= cap; n++) {
             counter += step;
             int cmp = Long.compareUnsigned(counter, bound);
             boolean again = op == Opcodes.JMP_JLT || op == Opcodes.JMP_JGT ? cmp < 0 : cmp <= 0;
@@ -218,7 +222,7 @@ final class RandomPrograms {
                 return n;
             }
         }
-        return 66;
+        return -1;
     }
 
     private void alu() {

@@ -54,22 +54,21 @@ class VersionedLoopTest {
         return actual;
     }
 
-    /** Iterations of {@code do { c += step } while (c op b)} in unsigned order, or -1 past {@code cap}. */
-    private static long iterations(int op, long c, long b, long step, long cap) {
-        for (long n = 1; n <= cap; n++) {
-            c += step;
-            int cmp = Long.compareUnsigned(c, b);
-            boolean again = switch (op) {
-                case JMP_JLT -> cmp < 0;
-                case JMP_JLE -> cmp <= 0;
-                case JMP_JGT -> cmp < 0; // if b > c
-                default -> cmp <= 0; // JGE: if b >= c
-            };
-            if (!again) {
-                return n;
-            }
+    /** {@code n} bytes of {@code i * factor}. */
+    private static byte[] patterned(int n, int factor) {
+        byte[] bytes = new byte[n];
+        for (int i = 0; i < n; i++) {
+            bytes[i] = (byte) (i * factor);
         }
-        return -1;
+        return bytes;
+    }
+
+    private static long unsignedSum(byte[] bytes) {
+        long sum = 0;
+        for (byte b : bytes) {
+            sum += b & 0xff;
+        }
+        return sum;
     }
 
     /** r0 counts the iterations of a loop over counter r1 and bound r2 ending in {@code op}. */
@@ -91,7 +90,7 @@ class VersionedLoopTest {
             for (int step : new int[] {1, 64, 1 << 20}) {
                 for (long c : EDGES) {
                     for (long b : EDGES) {
-                        long n = iterations(op, c, b, step, 1000);
+                        long n = RandomPrograms.iterations(op, c, b, step, 1000);
                         if (n < 0) {
                             continue;
                         }
@@ -110,7 +109,7 @@ class VersionedLoopTest {
     @Test
     void aConstantBoundLoopMatches() {
         for (long c : EDGES) {
-            long n = iterations(JMP_JLE, c, 300, 3, 1000);
+            long n = RandomPrograms.iterations(JMP_JLE, c, 300, 3, 1000);
             if (n < 0) {
                 continue;
             }
@@ -129,13 +128,8 @@ class VersionedLoopTest {
 
     @Test
     void aWalkOverTheInputSumsItAndAWalkPastItsEndFaultsAtTheSamePc() {
-        byte[] memory = new byte[1500];
-        long sum = 0;
-        for (int i = 0; i < memory.length; i++) {
-            memory[i] = (byte) (i * 7);
-            sum += memory[i] & 0xff;
-        }
-        assertEquals("r0=" + sum, both(byteSum(0), memory, false));
+        byte[] memory = patterned(1500, 7);
+        assertEquals("r0=" + unsignedSum(memory), both(byteSum(0), memory, false));
         String past = both(byteSum(3), memory, false);
         assertEquals(true, past.startsWith("fault ") && past.endsWith(" at pc 4"), past);
     }
@@ -144,12 +138,8 @@ class VersionedLoopTest {
     void inputAccessesOutsideTheHeldRegionStillReachTheirOwn() {
         // The run's packet is another region than r1's memory: the JIT holds the packet's region,
         // every input access misses it and must still read r1's memory, as the interpreter does.
-        byte[] memory = new byte[300];
-        long sum = 0;
-        for (int i = 0; i < memory.length; i++) {
-            memory[i] = (byte) (i * 13);
-            sum += memory[i] & 0xff;
-        }
+        byte[] memory = patterned(300, 13);
+        long sum = unsignedSum(memory);
         for (Engine engine : new Engine[] {new Interpreter(), new JitEngine()}) {
             Executable exe = engine.load(BpfProgram.raw("elsewhere", byteSum(0)), HelperTable.empty());
             Machine m = exe.newMachine(Output.discard());

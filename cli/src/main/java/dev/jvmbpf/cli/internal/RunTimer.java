@@ -44,9 +44,9 @@ public final class RunTimer {
             throw new IllegalArgumentException("batches must be at least 1, got " + batches);
         }
         // Grow the batch until one takes a millisecond, then warm up with batches of that size.
-        // The measured batches are sized from the wall time of the last of these: the first runs of a cold JVM can
-        // be a thousand times slower than warm ones, so an average over all of them would make
-        // the measured batches far too long.
+        // The measured batches are sized from the wall time of the last of these: the first runs
+        // of a cold JVM can be a thousand times slower than warm ones, so an average over all of
+        // them would make the measured batches far too long.
         int n = 1;
         long made = 0;
         long last;
@@ -58,7 +58,7 @@ public final class RunTimer {
             made += n;
             last = Math.max(t, wall);
             // The wall clock bounds the growth too: a runner's own clock may say 0 for tiny runs.
-            if (Math.max(t, wall) >= 1_000_000 || n >= 1 << 30) {
+            if (last >= 1_000_000 || n >= 1 << 30) {
                 break;
             }
             n <<= 1;

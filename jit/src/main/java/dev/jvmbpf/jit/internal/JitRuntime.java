@@ -128,11 +128,6 @@ public final class JitRuntime {
         return packet != 0 ? packet : machine.entryR1();
     }
 
-    /** The plain array region holding {@code address}, or null. */
-    public static Region inputRegion(Machine machine, long address) {
-        return cacheable(machine.memory(), address);
-    }
-
     /** Runs the atomic at {@code address}; the caller decides which register receives the result. */
     public static long atomic(AddressSpace memory, int op, long address, int width, long operand, long expected) {
         return memory.atomic(op, address, width, operand, expected);

@@ -251,6 +251,8 @@ final class MemoryEmitter {
             mv.visitVarInsn(ILOAD, e.inputWritableSlot);
             mv.visitJumpInsn(IFEQ, slowPath);
         }
+        // The array goes below the index; a throw discards both.
+        mv.visitVarInsn(ALOAD, e.inputDataSlot);
         mv.visitVarInsn(LLOAD, e.addressSlot);
         mv.visitVarInsn(LLOAD, e.inputStartSlot);
         mv.visitInsn(LSUB);
@@ -265,9 +267,6 @@ final class MemoryEmitter {
         mv.visitInsn(L2I);
         mv.visitVarInsn(ILOAD, e.inputBaseSlot);
         mv.visitInsn(IADD);
-        mv.visitVarInsn(ISTORE, e.indexSlot);
-        mv.visitVarInsn(ALOAD, e.inputDataSlot);
-        mv.visitVarInsn(ILOAD, e.indexSlot);
         fast.run();
         mv.visitJumpInsn(GOTO, done);
         mv.visitLabel(handler);
@@ -287,24 +286,13 @@ final class MemoryEmitter {
         imm.pushLong(mv, 0xffffffff00000000L);
         mv.visitInsn(LAND);
         mv.visitVarInsn(LSTORE, e.inputStartSlot);
-        mv.visitVarInsn(ALOAD, 0);
+        mv.visitVarInsn(ALOAD, e.memSlot);
         mv.visitVarInsn(LLOAD, e.inputStartSlot);
-        mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "inputRegion",
-                "(L" + Names.MACHINE + ";J)L" + Names.REGION + ";", false);
+        mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "cacheable",
+                "(L" + Names.ADDRESS_SPACE + ";J)L" + Names.REGION + ";", false);
         mv.visitInsn(DUP);
         mv.visitJumpInsn(org.objectweb.asm.Opcodes.IFNULL, none);
-        mv.visitInsn(DUP);
-        mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "data", "()[B", false);
-        mv.visitVarInsn(ASTORE, e.inputDataSlot);
-        mv.visitInsn(DUP);
-        mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "base", "()I", false);
-        mv.visitVarInsn(ISTORE, e.inputBaseSlot);
-        mv.visitInsn(DUP);
-        mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "writable", "()Z", false);
-        mv.visitVarInsn(ISTORE, e.inputWritableSlot);
-        mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "size", "()I", false);
-        mv.visitInsn(I2L);
-        mv.visitVarInsn(LSTORE, e.inputSizeSlot);
+        regionToLocals(e.inputDataSlot, e.inputBaseSlot, e.inputWritableSlot, e.inputSizeSlot);
         mv.visitJumpInsn(GOTO, filled);
         mv.visitLabel(none);
         mv.visitInsn(POP);
@@ -317,6 +305,25 @@ final class MemoryEmitter {
         mv.visitInsn(org.objectweb.asm.Opcodes.LCONST_0);
         mv.visitVarInsn(LSTORE, e.inputSizeSlot);
         mv.visitLabel(filled);
+    }
+
+    /**
+     * Copies the fields of the region on the stack (consumed) to locals: the fast paths then read
+     * no memory but the data.
+     */
+    private void regionToLocals(int dataSlot, int baseSlot, int writableSlot, int sizeSlot) {
+        mv.visitInsn(DUP);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "data", "()[B", false);
+        mv.visitVarInsn(ASTORE, dataSlot);
+        mv.visitInsn(DUP);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "base", "()I", false);
+        mv.visitVarInsn(ISTORE, baseSlot);
+        mv.visitInsn(DUP);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "writable", "()Z", false);
+        mv.visitVarInsn(ISTORE, writableSlot);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "size", "()I", false);
+        mv.visitInsn(I2L);
+        mv.visitVarInsn(LSTORE, sizeSlot);
     }
 
     /** True when some access in {@code [start, end)} goes through the input region. */
@@ -377,20 +384,8 @@ final class MemoryEmitter {
         Label none = new Label();
         Label cached = new Label();
         mv.visitJumpInsn(org.objectweb.asm.Opcodes.IFNULL, none);
-        // Copy the region's fields to locals: the fast path then reads no memory but the data.
         mv.visitVarInsn(ALOAD, e.cacheRegionSlot);
-        mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "data", "()[B", false);
-        mv.visitVarInsn(ASTORE, e.cacheDataSlot);
-        mv.visitVarInsn(ALOAD, e.cacheRegionSlot);
-        mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "base", "()I", false);
-        mv.visitVarInsn(ISTORE, e.cacheBaseSlot);
-        mv.visitVarInsn(ALOAD, e.cacheRegionSlot);
-        mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "writable", "()Z", false);
-        mv.visitVarInsn(ISTORE, e.cacheWritableSlot);
-        mv.visitVarInsn(ALOAD, e.cacheRegionSlot);
-        mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "size", "()I", false);
-        mv.visitInsn(I2L);
-        mv.visitVarInsn(LSTORE, e.cacheSizeSlot);
+        regionToLocals(e.cacheDataSlot, e.cacheBaseSlot, e.cacheWritableSlot, e.cacheSizeSlot);
         mv.visitVarInsn(LLOAD, e.addressSlot);
         imm.pushInt(mv, 32);
         mv.visitInsn(org.objectweb.asm.Opcodes.LUSHR);

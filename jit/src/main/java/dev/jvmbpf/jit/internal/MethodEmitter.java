@@ -105,8 +105,6 @@ final class MethodEmitter {
     final int inputDataSlot;
     final int inputBaseSlot;
     final int inputWritableSlot;
-    /** Scratch: the array index of an input access. */
-    final int indexSlot;
     /** The first local of the promoted stack slots (two per slot), when the plan has them. */
     private final int promotedSlot;
 
@@ -178,7 +176,6 @@ final class MethodEmitter {
         inputDataSlot = next++;
         inputBaseSlot = next++;
         inputWritableSlot = next++;
-        indexSlot = next++;
         promotedSlot = next;
         labels = new Label[to - from];
         alu = new AluEmitter(this, mv, imm);
@@ -211,7 +208,7 @@ final class MethodEmitter {
             if (unit.layout.wideTail[pc]) {
                 continue;
             }
-            CountedLoop loop = chunked() ? null : plan.loopAt(pc);
+            CountedLoop loop = plan.loopAt(pc);
             if (loop != null) {
                 open = loop;
                 openEntry = emitSignedCopy(loop);
@@ -279,10 +276,7 @@ final class MethodEmitter {
         if (unit.layout.leader[tail]) {
             emitCharge(tail);
         }
-        load(jump.dst());
-        operand64(jump, (jump.opcode() & Opcodes.SRC_X) != 0);
-        mv.visitInsn(LCMP);
-        mv.visitJumpInsn(zeroTest(jump.opcode() & 0xf0), label(head));
+        compare64(jump.opcode() & 0xf0, jump, (jump.opcode() & Opcodes.SRC_X) != 0, label(head), true);
         mv.visitJumpInsn(GOTO, branchTarget(tail, tail + 1));
         System.arraycopy(saved, 0, labels, head - from, saved.length);
         labels[head - from] = original;
@@ -526,7 +520,7 @@ final class MethodEmitter {
 
     void emitInstruction(int pc) {
         Instruction insn = unit.layout.code[pc];
-        if (unit.layout.leader[pc] || pc == from || labels[pc - from] != null) {
+        if (unit.layout.leader[pc] || pc == from) {
             mv.visitLabel(label(pc));
         }
         if (unit.layout.leader[pc]) {
@@ -625,13 +619,17 @@ final class MethodEmitter {
                 if (jmp32) {
                     compare32(op, insn, x, target);
                 } else {
-                    compare64(op, insn, x, target);
+                    compare64(op, insn, x, target, false);
                 }
             }
         }
     }
 
-    private void compare64(int op, Instruction insn, boolean x, Label target) {
+    /**
+     * A 64-bit conditional jump. {@code signedOrder} compares the unsigned conditions as signed,
+     * for the signed copy of a counted loop, where both orders agree.
+     */
+    private void compare64(int op, Instruction insn, boolean x, Label target, boolean signedOrder) {
         load(insn.dst());
         operand64(insn, x);
         switch (op) {
@@ -642,8 +640,13 @@ final class MethodEmitter {
                 mv.visitJumpInsn(IFNE, target);
                 return;
             }
-            case Opcodes.JMP_JGT, Opcodes.JMP_JGE, Opcodes.JMP_JLT, Opcodes.JMP_JLE ->
+            case Opcodes.JMP_JGT, Opcodes.JMP_JGE, Opcodes.JMP_JLT, Opcodes.JMP_JLE -> {
+                if (signedOrder) {
+                    mv.visitInsn(LCMP);
+                } else {
                     mv.visitMethodInsn(INVOKESTATIC, "java/lang/Long", "compareUnsigned", "(JJ)I", false);
+                }
+            }
             default -> mv.visitInsn(LCMP);
         }
         mv.visitJumpInsn(zeroTest(op), target);
