@@ -9,9 +9,11 @@ import dev.jvmbpf.runtime.memory.Region;
  */
 public final class RawContext implements ProgramContext {
     private final byte[] memory;
+    private final Region region;
 
     public RawContext(byte[] memory) {
         this.memory = memory;
+        this.region = Region.of("input memory", memory, true);
     }
 
     /** The bytes the program reads and writes (not a copy). */
@@ -24,7 +26,7 @@ public final class RawContext implements ProgramContext {
         if (memory.length == 0) {
             return new Entry(0, 0);
         }
-        long address = machine.memory().register(Region.of("input memory", memory, true));
+        long address = machine.memory().register(region);
         machine.setPacket(address, memory.length);
         return new Entry(address, memory.length);
     }

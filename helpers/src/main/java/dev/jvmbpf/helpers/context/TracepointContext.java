@@ -10,9 +10,11 @@ import dev.jvmbpf.runtime.memory.Region;
  */
 public final class TracepointContext implements ProgramContext {
     private final byte[] bytes;
+    private final Region region;
 
     public TracepointContext(byte[] bytes) {
         this.bytes = bytes;
+        this.region = Region.of("tracepoint context", bytes, false);
     }
 
     /** A {@code trace_event_raw_sys_enter} record for syscall {@code id} with up to six arguments. */
@@ -34,6 +36,6 @@ public final class TracepointContext implements ProgramContext {
 
     @Override
     public Entry install(Machine machine) {
-        return new Entry(machine.memory().register(Region.of("tracepoint context", bytes, false)), 0);
+        return new Entry(machine.memory().register(region), 0);
     }
 }

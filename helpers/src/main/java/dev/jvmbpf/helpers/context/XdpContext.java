@@ -36,15 +36,18 @@ public final class XdpContext implements ProgramContext {
     static final int EGRESS_IFINDEX = 20;
 
     private final Frame frame;
-    private final int ingressIfindex;
-    private final int rxQueueIndex;
-    private final int egressIfindex;
+    // Built once: a context is run many times, and regions hold no address (install gives them one).
+    private final Region frameRegion;
+    private final Region mdRegion;
 
     private XdpContext(Frame frame, int ingressIfindex, int rxQueueIndex, int egressIfindex) {
         this.frame = frame;
-        this.ingressIfindex = ingressIfindex;
-        this.rxQueueIndex = rxQueueIndex;
-        this.egressIfindex = egressIfindex;
+        byte[] md = new byte[SIZE];
+        ByteBuffer.wrap(md).order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(INGRESS_IFINDEX, ingressIfindex).putInt(RX_QUEUE_INDEX, rxQueueIndex)
+                .putInt(EGRESS_IFINDEX, egressIfindex);
+        this.frameRegion = Region.of("xdp frame", frame.bytes, true);
+        this.mdRegion = Region.context("xdp_md", md, false, frame);
     }
 
     public static XdpContext of(byte[] packet) {
@@ -68,13 +71,9 @@ public final class XdpContext implements ProgramContext {
     @Override
     public Entry install(Machine machine) {
         AddressSpace memory = machine.memory();
-        frame.base = memory.register(Region.of("xdp frame", frame.bytes, true));
-        byte[] md = new byte[SIZE];
-        ByteBuffer.wrap(md).order(ByteOrder.LITTLE_ENDIAN)
-                .putInt(INGRESS_IFINDEX, ingressIfindex).putInt(RX_QUEUE_INDEX, rxQueueIndex)
-                .putInt(EGRESS_IFINDEX, egressIfindex);
+        frame.base = memory.register(frameRegion);
         frame.publish(machine);
-        return new Entry(memory.register(Region.context("xdp_md", md, false, frame)), 0);
+        return new Entry(memory.register(mdRegion), 0);
     }
 
     /**

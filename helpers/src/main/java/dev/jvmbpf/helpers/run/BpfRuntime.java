@@ -58,6 +58,8 @@ public final class BpfRuntime {
     private volatile boolean tracePipe;
     private volatile long budget;
     private final Map<String, RingBufferHandler> ringBuffers = new LinkedHashMap<>();
+    /** What every run drains, copied on each change so that runs read it without a lock. */
+    private volatile List<RingBufferHandler> ringBufferHandlers = List.of();
     private Engine arraysFilledWith;
     private HelperTable arraysFilledHelpers;
 
@@ -139,6 +141,7 @@ public final class BpfRuntime {
             throw new IllegalArgumentException("map '" + mapName + "' is a " + map.spec().type() + " map, not a ring buffer");
         }
         ringBuffers.put(mapName, new RingBufferHandler(rb, Objects.requireNonNull(handler)));
+        ringBufferHandlers = List.copyOf(ringBuffers.values());
         return this;
     }
 
@@ -297,14 +300,7 @@ public final class BpfRuntime {
 
     /** Hands the records committed so far to their handlers. */
     void drainRingBuffers() {
-        List<RingBufferHandler> handlers;
-        synchronized (this) {
-            if (ringBuffers.isEmpty()) {
-                return;
-            }
-            handlers = List.copyOf(ringBuffers.values());
-        }
-        for (RingBufferHandler h : handlers) {
+        for (RingBufferHandler h : ringBufferHandlers) {
             h.map().consume(data -> {
                 h.handler().accept(data);
                 return 0;

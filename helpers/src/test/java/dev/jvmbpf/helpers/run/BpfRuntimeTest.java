@@ -132,6 +132,34 @@ class BpfRuntimeTest {
     }
 
     @Test
+    void oneContextServesManyRunsInterleavedWithOthers() {
+        BpfRuntime rt = open("xdp_filter", new ArrayList<>());
+        rt.update("blocked", HexFormat.of().parseHex("0a000001"), new byte[8]);
+        LoadedProgram p = rt.load("xdp_block");
+        byte[] packet = HexFormat.of().parseHex("ffffffffffff0011223344550800" + "4500001400000000401100000a0000010a000002");
+        XdpContext blocked = XdpContext.of(packet);
+        packet[29] = 9;
+        XdpContext passed = XdpContext.of(packet);
+        for (int run = 0; run < 3; run++) {
+            assertEquals(1, p.run(blocked));
+            assertEquals(2, p.run(passed));
+        }
+        assertEquals(3, u64(rt.map("blocked").lookupValue(HexFormat.of().parseHex("0a000001"))));
+    }
+
+    @Test
+    void aRingBufferHandlerAddedBetweenRunsReceivesWhatIsWaiting() {
+        List<byte[]> records = new ArrayList<>();
+        BpfRuntime rt = open("ringbuf_events", new ArrayList<>());
+        LoadedProgram p = rt.load();
+        assertEquals(0, p.run());
+        rt.onRingBuffer("events", records::add);
+        assertEquals(0, p.run());
+        assertEquals(2, records.size());
+        assertEquals(1, ByteBuffer.wrap(records.get(1)).order(ByteOrder.LITTLE_ENDIAN).getInt(4));
+    }
+
+    @Test
     void declarativeProgramArraysMakeTailCallsWork() {
         List<String> printed = new ArrayList<>();
         BpfRuntime rt = open("tail_calls", printed);
