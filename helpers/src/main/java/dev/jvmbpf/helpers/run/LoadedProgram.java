@@ -75,7 +75,7 @@ public final class LoadedProgram {
     public long run(ProgramContext context) {
         Machine machine = machines.get();
         machine.setBudget(runtime.budget());
-        machine.beginRun();
+        machine.beginRun(verified.readsUnwrittenStack());
         try {
             ProgramContext.Entry entry = context.install(machine);
             return executable.execute(machine, entry.r1(), entry.r2(), 0, 0, 0);

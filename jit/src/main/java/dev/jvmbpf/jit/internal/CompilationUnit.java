@@ -75,6 +75,11 @@ final class CompilationUnit {
      * (empty when it has no facts): they test the address against that region first.
      */
     final BitSet inputAccesses;
+    /**
+     * Whether a callee's frame is zeroed before the call: unless the verifier showed that no
+     * function reads stack bytes it has not written in the same call, when nothing can tell.
+     */
+    final boolean zeroesFrames;
     /** Helper ids called statically, mapped to their field names. */
     private final TreeMap<Integer, String> helperFields = new TreeMap<>();
     private final FunctionPlan[] plans;
@@ -92,6 +97,7 @@ final class CompilationUnit {
         VerifiedProgram verified = verify(program, helpers, layout);
         this.stackOffsets = verified == null ? null : verified.stackOffsets();
         this.inputAccesses = verified == null ? new BitSet() : verified.inputAccesses();
+        this.zeroesFrames = verified == null || verified.readsUnwrittenStack();
         this.plans = new FunctionPlan[layout.functionCount()];
         for (int f = 0; f < plans.length; f++) {
             plans[f] = plan(f);

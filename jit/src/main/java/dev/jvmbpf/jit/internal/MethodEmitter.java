@@ -746,12 +746,14 @@ final class MethodEmitter {
         mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "callDepth", Names.FAULT_DESC, false);
         mv.visitInsn(ATHROW);
         mv.visitLabel(ok);
-        // The callee starts with a zeroed frame, as in the interpreter.
-        mv.visitVarInsn(ALOAD, memSlot);
-        mv.visitVarInsn(ILOAD, depthSlot);
-        mv.visitInsn(ICONST_1);
-        mv.visitInsn(IADD);
-        mv.visitMethodInsn(INVOKEVIRTUAL, Names.ADDRESS_SPACE, "clearFrame", "(I)V", false);
+        if (unit.zeroesFrames) {
+            // The callee starts with a zeroed frame, as in the interpreter.
+            mv.visitVarInsn(ALOAD, memSlot);
+            mv.visitVarInsn(ILOAD, depthSlot);
+            mv.visitInsn(ICONST_1);
+            mv.visitInsn(IADD);
+            mv.visitMethodInsn(INVOKEVIRTUAL, Names.ADDRESS_SPACE, "clearFrame", "(I)V", false);
+        }
         pushArguments();
         mv.visitVarInsn(ILOAD, depthSlot);
         mv.visitInsn(ICONST_1);

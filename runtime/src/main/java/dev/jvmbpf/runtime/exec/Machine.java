@@ -75,8 +75,19 @@ public final class Machine {
 
     /** Forgets the last run's regions and clears the entry frame; call before setting up a run. */
     public void beginRun() {
+        beginRun(true);
+    }
+
+    /**
+     * As {@link #beginRun()}; {@code zeroStack} false leaves the entry frame as the last run left
+     * it, which is only right for a program whose verifier found no read of unwritten stack
+     * ({@code VerifiedProgram.readsUnwrittenStack()} false): no run of it can tell the difference.
+     */
+    public void beginRun(boolean zeroStack) {
         memory.reset();
-        memory.clearFrame(0);
+        if (zeroStack) {
+            memory.clearFrame(0);
+        }
         remaining = budget;
         tailCalls = 0;
         packetAddress = 0;

@@ -55,6 +55,12 @@ final class TypeFlow {
     /** Accesses seen through a pointer into the run's packet or input memory, and through any other. */
     private final BitSet inputSeen = new BitSet();
     private final BitSet otherSeen = new BitSet();
+    /**
+     * Set where some path may read stack bytes it did not write in the same call: a hole in a
+     * proven read, or a read this analysis does not follow (variable offset, unknown pointer,
+     * helper argument of unknown size or use). Never cleared: a second, coarser pass only adds.
+     */
+    private boolean unwrittenStackRead;
     private long processed;
     private int joinAfter = JOIN_AFTER;
 
@@ -426,7 +432,10 @@ final class TypeFlow {
         switch (p.kind()) {
             case SCALAR, MAP_VALUE_OR_NULL, MEM_OR_NULL, PACKET_END, FUNC ->
                 throw errors.at(pc, "R" + base + " invalid mem access '" + p.describe() + "'");
-            case UNKNOWN -> loaded = RegValue.UNKNOWN;
+            case UNKNOWN -> {
+                loaded = RegValue.UNKNOWN;
+                unwrittenStackRead |= isRead;
+            }
             case CTX -> {
                 if (isRead) {
                     loaded = p.fixedOffset() ? contextField(p.off() + off, size) : RegValue.UNKNOWN;
@@ -450,6 +459,11 @@ final class TypeFlow {
      * The accesses whose base pointed into the run's packet (or, for RAW programs, its input
      * memory) on every path that reached them. Call after {@link #run()}.
      */
+    /** Whether some path may read stack bytes it did not write first (see the field). Call after {@link #run()}. */
+    boolean readsUnwrittenStack() {
+        return unwrittenStackRead;
+    }
+
     BitSet inputAccesses() {
         BitSet out = (BitSet) inputSeen.clone();
         out.andNot(otherSeen);
@@ -512,10 +526,12 @@ final class TypeFlow {
     private RegValue stack(int pc, AbstractState s, int base, RegValue p, long off, long size, boolean isRead,
             boolean isWrite, RegValue stored) {
         if (p.aux() >= s.frames.length) {
+            unwrittenStackRead |= isRead;
             return RegValue.UNKNOWN; // a pointer into a frame that has returned: not followed
         }
         Frame f = s.frames[p.aux()];
         if (!p.fixedOffset()) {
+            unwrittenStackRead |= isRead;
             if (isWrite) {
                 long lo = p.smallVariable() ? p.off() + p.min() + off : -Verifier.STACK_SIZE;
                 long hi = p.smallVariable() ? p.off() + p.max() + off + size : 0;
@@ -530,6 +546,7 @@ final class TypeFlow {
         RegValue loaded = sizedScalar(size);
         if (isRead) {
             int hole = f.firstUnwritten(at, (int) size);
+            unwrittenStackRead |= hole >= 0;
             if (hole >= 0 && !uninitializedReads) {
                 throw errors.at(pc, "invalid read from stack R" + base + " off " + at + "+" + hole + " size " + size);
             }
@@ -689,6 +706,7 @@ final class TypeFlow {
     private void helper(int pc, Instruction insn, AbstractState s) {
         HelperSpec spec = helpers.get(insn.imm() & U32);
         List<ArgType> args = spec == null ? List.of() : spec.args();
+        unwrittenStackRead |= spec == null;
         MapSpec mapArg = null;
         int mapIndex = -1;
         boolean mapKnown = false;
@@ -697,6 +715,11 @@ final class TypeFlow {
             RegValue v = read(pc, s, r);
             ArgType t = args.get(i);
             ArgType next = i + 1 < args.size() ? args.get(i + 1) : ArgType.ANYTHING;
+            boolean measured = t == ArgType.PTR_TO_MAP_KEY || t == ArgType.PTR_TO_MAP_VALUE || t == ArgType.PTR_TO_MEM
+                    || t == ArgType.PTR_TO_UNINIT_MEM;
+            if (!measured && (v.kind() == Kind.STACK || v.kind() == Kind.UNKNOWN)) {
+                unwrittenStackRead = true; // the helper may read through it as far as it likes
+            }
             switch (t) {
                 case ANYTHING -> {
                     if (v.kind() == Kind.STACK && v.aux() < s.frames.length) {
@@ -794,7 +817,8 @@ final class TypeFlow {
         long exact = size >= 0 ? size : -1;
         long atMost = size >= 0 ? size : size < -1 ? -2 - size : -1;
         switch (v.kind()) {
-            case UNKNOWN, CTX, PACKET_META -> {
+            case UNKNOWN -> unwrittenStackRead |= reads;
+            case CTX, PACKET_META -> {
             }
             case SCALAR -> {
                 if (!(nullAllowed && v.isConstant() && v.min() == 0)) {
@@ -826,21 +850,25 @@ final class TypeFlow {
     private void stackArgument(int pc, AbstractState s, int r, RegValue v, long exact, long atMost, boolean reads,
             boolean writes) {
         if (v.aux() >= s.frames.length) {
+            unwrittenStackRead |= reads;
             return;
         }
         Frame f = s.frames[v.aux()];
         if (!v.fixedOffset()) {
+            unwrittenStackRead |= reads;
             if (writes) {
                 f.markWritten(-Verifier.STACK_SIZE, Verifier.STACK_SIZE);
             }
             return;
         }
         long at = v.off();
+        unwrittenStackRead |= reads && exact <= 0;
         if (exact > 0) {
             if (at < -Verifier.STACK_SIZE || at + exact > 0) {
                 throw errors.at(pc, "invalid indirect access to stack R" + r + " off=" + at + " size=" + exact);
             }
             int hole = reads ? f.firstUnwritten(at, (int) exact) : -1;
+            unwrittenStackRead |= hole >= 0;
             if (hole >= 0 && !uninitializedReads) {
                 throw errors.at(pc, "invalid indirect read from stack R" + r + " off " + at + "+" + hole + " size "
                         + exact);

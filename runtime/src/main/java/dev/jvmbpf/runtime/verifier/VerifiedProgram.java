@@ -29,9 +29,14 @@ import java.util.BitSet;
  *     reached them, into the run's packet or (RAW programs) input memory. A hint, not a bound: the
  *     access may still leave that region, so an engine that keeps the region at hand must still
  *     check the address against it and take the general path when it is outside.
+ * @param readsUnwrittenStack false when the analysis showed that every read of a stack frame, by
+ *     the program or a helper, reads bytes written earlier in the same call of its function. The
+ *     engines then need not zero a frame before use: no run can tell. True when it could not
+ *     show that (variable-offset or untracked stack reads, helper arguments of unknown use).
  */
 public record VerifiedProgram(BpfProgram program, int[] subprogramEntries, int[] stackOffsets, BitSet branchTargets,
-        BitSet reachable, int[] stackDepths, ProvenAccess[] provenAccesses, BitSet inputAccesses) {
+        BitSet reachable, int[] stackDepths, ProvenAccess[] provenAccesses, BitSet inputAccesses,
+        boolean readsUnwrittenStack) {
     public static final int NO_STACK_OFFSET = Integer.MIN_VALUE;
 
     public VerifiedProgram {
@@ -47,7 +52,7 @@ public record VerifiedProgram(BpfProgram program, int[] subprogramEntries, int[]
     /** A verified program without access proofs. */
     public VerifiedProgram(BpfProgram program, int[] subprogramEntries, int[] stackOffsets, BitSet branchTargets,
             BitSet reachable, int[] stackDepths) {
-        this(program, subprogramEntries, stackOffsets, branchTargets, reachable, stackDepths, null, null);
+        this(program, subprogramEntries, stackOffsets, branchTargets, reachable, stackDepths, null, null, true);
     }
 
     @Override

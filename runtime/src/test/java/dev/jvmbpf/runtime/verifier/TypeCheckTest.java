@@ -233,6 +233,66 @@ class TypeCheckTest {
     }
 
     @Test
+    void findsReadsOfStackNotWrittenFirst() {
+        assertEquals(false, accept(ProgramType.RAW, "stdw [%r10-8], 1\nldxdw %r0, [%r10-8]\nexit").readsUnwrittenStack());
+        assertEquals(true, accept(ProgramType.RAW, "ldxdw %r0, [%r10-8]\nexit").readsUnwrittenStack());
+        // Written on one path only.
+        assertEquals(true, accept(ProgramType.RAW, """
+                mov %r0, 0
+                jeq %r2, 0, +1
+                stdw [%r10-8], 1
+                ldxdw %r0, [%r10-8]
+                exit
+                """).readsUnwrittenStack());
+        // Half written.
+        assertEquals(true, accept(ProgramType.RAW, "stw [%r10-8], 1\nldxdw %r0, [%r10-8]\nexit").readsUnwrittenStack());
+        // A variable offset is not followed.
+        assertEquals(true, accept(ProgramType.RAW, """
+                stdw [%r10-16], 0
+                stdw [%r10-8], 0
+                mov %r0, 0
+                and %r2, 8
+                mov %r3, %r10
+                add %r3, -16
+                add %r3, %r2
+                ldxdw %r0, [%r3]
+                exit
+                """).readsUnwrittenStack());
+        // A helper reads a map key: written or not.
+        assertEquals(false, accept(ProgramType.XDP, lookup("mov %r0, 0\nexit")).readsUnwrittenStack());
+        assertEquals(true, accept(ProgramType.XDP,
+                "lddw %r1, 0x4d41500000000000\nmov %r2, %r10\nadd %r2, -4\ncall 1\nmov %r0, 0\nexit")
+                .readsUnwrittenStack());
+        // A helper's output buffer is written, not read; a stack pointer of unknown use may be read.
+        assertEquals(false, accept(ProgramType.RAW, """
+                mov %r1, %r10
+                add %r1, -16
+                mov %r2, 16
+                call 16
+                ldxdw %r0, [%r10-16]
+                exit
+                """).readsUnwrittenStack());
+        assertEquals(true, accept(ProgramType.XDP, """
+                mov %r2, %r10
+                add %r2, -8
+                call 44
+                mov %r0, 0
+                exit
+                """).readsUnwrittenStack());
+        // A callee reading its caller's frame through a pointer: what the caller wrote counts.
+        assertEquals(false, accept(ProgramType.RAW, """
+                stdw [%r10-8], 3
+                mov %r1, %r10
+                add %r1, -8
+                call local f
+                exit
+                f:
+                ldxdw %r0, [%r1]
+                exit
+                """).readsUnwrittenStack());
+    }
+
+    @Test
     void spilledPointersKeepTheirType() {
         accept(ProgramType.XDP, lookup("stxdw [%r10-16], %r0\nldxdw %r1, [%r10-16]\njeq %r1, 0, +1\nldxdw %r0, [%r1]\n"
                 + "mov %r0, 0\nexit"));
