@@ -86,8 +86,10 @@ final class AbstractState {
             for (int r = 0; r < REGS; r++) {
                 regs[r] = regs[r].join(o.regs[r]);
             }
+            // Written in the join: written on both paths. (A union would hide a read that one
+            // path makes of a byte it never wrote.)
             for (int w = 0; w < written.length; w++) {
-                written[w] |= o.written[w];
+                written[w] &= o.written[w];
             }
             for (int s = 0; s < SLOTS; s++) {
                 RegValue a = spills[s];

@@ -244,6 +244,17 @@ class TypeCheckTest {
                 ldxdw %r0, [%r10-8]
                 exit
                 """).readsUnwrittenStack());
+        // Written on one path of a loop that the analysis explores by joining its states.
+        assertEquals(true, accept(ProgramType.RAW, """
+                mov %r0, 0
+                mov %r3, 0
+                jeq %r2, 0, +1
+                stdw [%r10-8], 1
+                add %r3, 1
+                jlt %r3, 100, -4
+                ldxdw %r0, [%r10-8]
+                exit
+                """).readsUnwrittenStack());
         // Half written.
         assertEquals(true, accept(ProgramType.RAW, "stw [%r10-8], 1\nldxdw %r0, [%r10-8]\nexit").readsUnwrittenStack());
         // A variable offset is not followed.
