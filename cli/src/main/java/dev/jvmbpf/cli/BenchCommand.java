@@ -6,6 +6,7 @@ import dev.jvmbpf.conformance.kernel.KernelAvailability;
 import dev.jvmbpf.conformance.kernel.KernelBpf;
 import dev.jvmbpf.conformance.kernel.KernelEngine;
 import dev.jvmbpf.conformance.kernel.KernelExecutable;
+import dev.jvmbpf.conformance.kernel.KernelObjectProgram;
 import dev.jvmbpf.conformance.kernel.KernelRejectedException;
 import dev.jvmbpf.helpers.context.ProgramContext;
 import dev.jvmbpf.helpers.run.BpfRuntime;
@@ -13,6 +14,7 @@ import dev.jvmbpf.helpers.run.LoadedProgram;
 import dev.jvmbpf.jit.JitEngine;
 import dev.jvmbpf.runtime.exec.Engine;
 import dev.jvmbpf.runtime.exec.HelperTable;
+import dev.jvmbpf.runtime.exec.LoadException;
 import dev.jvmbpf.runtime.interp.Interpreter;
 import dev.jvmbpf.runtime.memory.BpfFault;
 import dev.jvmbpf.runtime.program.BpfProgram;
@@ -42,8 +44,9 @@ import picocli.CommandLine.Spec;
             + " time per run, the time per executed instruction and the speed-up over the first engine.",
             "PROG is what 'jvmbpf run' takes, with the same input options; --workload runs a built-in"
             + " benchmark program instead (" + BenchCommand.WORKLOAD_NAMES + ", or all).",
-            "The kernel (bpf(2), BPF_PROG_TEST_RUN) times bare programs: raw, hex, assembly or .data, and the"
-            + " workloads; object programs need maps and contexts it does not model.",
+            "The kernel (bpf(2), BPF_PROG_TEST_RUN) times bare programs (raw, hex, assembly or .data, with"
+            + " --mem), the workloads, and the XDP, socket filter and tc programs of object files on --packet:"
+            + " their maps are created in the kernel and filled as --map-update and global data set them.",
             "Exits with 0 after the table, 1 when an argument is wrong or the program faults or is refused."})
 final class BenchCommand implements Callable<Integer> {
     static final String WORKLOAD_NAMES = "compute-loop, compute-lanes, memory-loop, memory-index, fnv-hash";
@@ -156,7 +159,7 @@ final class BenchCommand implements Callable<Integer> {
         Bare kernelProgram = bare != null ? bare : bareFile();
         for (String name : names) {
             if (name.equals(KERNEL)) {
-                rows.add(kernelRow(kernelProgram));
+                rows.add(kernelProgram == null && bare == null && isObjectFile() ? kernelObjectRow() : kernelRow(kernelProgram));
                 continue;
             }
             Engine engine = name.equals(Interpreter.NAME) ? new Interpreter() : new JitEngine();
@@ -238,6 +241,44 @@ final class BenchCommand implements Callable<Integer> {
         return new ProgramOptions.Prepared(runtime, loaded, loaded.context().memory(bare.memory().clone()), false);
     }
 
+    private boolean isObjectFile() {
+        return ProgramOptions.isElf(ProgramOptions.read(file, "program"));
+    }
+
+    /**
+     * The kernel's line for a program of an object file: loaded with its maps mirrored (the
+     * elements --map-update set, global data) and timed with BPF_PROG_TEST_RUN on the packet.
+     */
+    private Row kernelObjectRow() {
+        boolean asked = engines != null;
+        KernelAvailability a = KernelBpf.availability();
+        String why = null;
+        if (!a.available()) {
+            why = a.reason();
+        } else if (!input.ctx.isEmpty() || input.mem != null) {
+            why = "the kernel's test run takes a packet only; --ctx and --mem are not passed to it";
+        }
+        if (why == null) {
+            // A runtime of its own: the maps as the options set them, before any engine's runs.
+            ProgramOptions.Prepared fresh = input.prepare(file, new Interpreter(), 0, rt -> rt.onPrintk(line -> { }),
+                    new PrintWriter(java.io.Writer.nullWriter()));
+            byte[] packet = input.packetBytes();
+            try (KernelObjectProgram k = KernelObjectProgram.load(fresh.program().program())) {
+                long r0 = k.run(packet, 1).r0();
+                RunTimer.Timing t = RunTimer.timeBatches(n -> n * k.run(packet, n).meanNanos(),
+                        TimeUnit.MILLISECONDS.toNanos(warmupMs), TimeUnit.MILLISECONDS.toNanos(timeMs), batches);
+                return new Row(KERNEL, t, r0, "(" + KernelBpf.kernelDescription() + ")");
+            } catch (LoadException | IllegalArgumentException e) {
+                why = e.getMessage().startsWith("kernel: ") ? e.getMessage().substring("kernel: ".length())
+                        : e.getMessage();
+            }
+        }
+        if (asked) {
+            throw new IllegalArgumentException("kernel: " + why);
+        }
+        return new Row(KERNEL, null, 0, "not run: " + why);
+    }
+
     /** The kernel's line: timed with BPF_PROG_TEST_RUN, or why it was not run. */
     private Row kernelRow(Bare bare) {
         boolean asked = engines != null;
@@ -249,8 +290,8 @@ final class BenchCommand implements Callable<Integer> {
             return new Row(KERNEL, null, 0, "not run: " + a.reason());
         }
         if (bare == null) {
-            String why = "not run: the kernel engine runs bare programs (r1 = --mem, r2 = its length), not object"
-                    + " programs with maps and contexts, nor --ctx or --packet input";
+            String why = "not run: the kernel engine runs bare programs with --mem only (r1 = it, r2 = its length),"
+                    + " not --ctx or --packet input";
             if (asked) {
                 throw new IllegalArgumentException("kernel: " + why.substring("not run: ".length()));
             }

@@ -94,6 +94,14 @@ final class ProgramOptions {
         return new Prepared(runtime, loaded, context(loaded), elf);
     }
 
+    /** The packet --packet or --packet-hex gives, or no bytes. */
+    byte[] packetBytes() {
+        if (packet != null) {
+            return read(packet, "packet");
+        }
+        return packetHex != null ? HexArgument.parse(packetHex) : new byte[0];
+    }
+
     private ContextBuilder context(LoadedProgram loaded) {
         ContextBuilder context = loaded.context();
         if (mem != null) {

@@ -15,6 +15,9 @@ public final class RunTimer {
     public record Timing(double medianNanos, double bestNanos, long runs) {
     }
 
+    /** A batch this long by the wall clock is long enough, whatever the runner's clock says. */
+    private static final long WALL_CAP = 100_000_000;
+
     private RunTimer() {
     }
 
@@ -43,36 +46,39 @@ public final class RunTimer {
         if (batches < 1) {
             throw new IllegalArgumentException("batches must be at least 1, got " + batches);
         }
-        // Grow the batch until one takes a millisecond, then warm up with batches of that size.
-        // The measured batches are sized from the wall time of the last of these: the first runs
+        // Grow the batch until the runner says it took a millisecond, then warm up with batches of
+        // about that length. The measured batches are sized from the last of these: the first runs
         // of a cold JVM can be a thousand times slower than warm ones, so an average over all of
-        // them would make the measured batches far too long.
+        // them would make the measured batches far too long. The runner's own time decides (for
+        // the kernel, its clock inside the system call: a call's fixed cost would otherwise keep
+        // its batches tiny); the wall clock only stops the growth where that time stays near 0.
         int n = 1;
         long made = 0;
         long last;
+        long lastWall;
         long start = System.nanoTime();
         for (;;) {
             long w0 = System.nanoTime();
-            long t = runs.applyAsLong(n);
-            long wall = System.nanoTime() - w0;
+            last = runs.applyAsLong(n);
+            lastWall = System.nanoTime() - w0;
             made += n;
-            last = Math.max(t, wall);
-            // The wall clock bounds the growth too: a runner's own clock may say 0 for tiny runs.
-            if (last >= 1_000_000 || n >= 1 << 30) {
+            if (last >= 1_000_000 || lastWall >= WALL_CAP || n >= 1 << 30) {
                 break;
             }
             n <<= 1;
         }
         int lastN = n;
         int sinceGrowth = 0;
-        while (System.nanoTime() - start < warmupNanos) {
+        // Past the warm-up time, go on while batches are short: the growth above may have stopped
+        // on a cold batch.
+        while (System.nanoTime() - start < warmupNanos || last < 500_000 && lastWall < WALL_CAP && n < 1 << 30) {
             long w0 = System.nanoTime();
-            runs.applyAsLong(n);
-            last = System.nanoTime() - w0;
+            last = runs.applyAsLong(n);
+            lastWall = System.nanoTime() - w0;
             lastN = n;
             made += n;
             // Warm runs got faster: grow the batch again so one still takes about a millisecond.
-            if (last < 500_000 && n < 1 << 30 && ++sinceGrowth >= 2) {
+            if (last < 500_000 && lastWall < WALL_CAP && n < 1 << 30 && ++sinceGrowth >= 2) {
                 n <<= 1;
                 sinceGrowth = 0;
             }

@@ -42,6 +42,21 @@ class RunTimerTest {
     }
 
     @Test
+    void aRunnerWithItsOwnClockIsSizedByThatClock() {
+        // Like the kernel's test run: each call costs a millisecond of wall time (the system
+        // call), and its own clock says 20 us of set-up plus 50 ns a run. Batches sized by the
+        // wall clock stay tiny and report the set-up; sized by the runner's clock they are large.
+        List<Integer> sizes = new ArrayList<>();
+        RunTimer.Timing t = RunTimer.timeBatches(n -> {
+            spin(1_000_000);
+            sizes.add(n);
+            return 20_000 + 50L * n;
+        }, 20_000_000L, 20_000_000L, 4);
+        assertTrue(sizes.getLast() >= 50_000, "measured batches of " + sizes.getLast() + " runs");
+        assertTrue(t.medianNanos() < 60, "median " + t.medianNanos());
+    }
+
+    @Test
     void refusesZeroBatches() {
         assertThrows(IllegalArgumentException.class, () -> RunTimer.timeBatches(n -> 1, 0, 1, 0));
     }

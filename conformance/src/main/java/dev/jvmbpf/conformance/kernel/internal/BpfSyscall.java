@@ -106,6 +106,60 @@ public final class BpfSyscall {
         }
     }
 
+    /** Creates a map of kernel type {@code type} and returns its fd. */
+    public static int createMap(int type, String name, int keySize, int valueSize, int maxEntries, int flags,
+            long mapExtra) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment attr = arena.allocate(ATTR_SIZE, 8);
+            attr.set(ValueLayout.JAVA_INT, 0, type);
+            attr.set(ValueLayout.JAVA_INT, 4, keySize);
+            attr.set(ValueLayout.JAVA_INT, 8, valueSize);
+            attr.set(ValueLayout.JAVA_INT, 12, maxEntries);
+            attr.set(ValueLayout.JAVA_INT, 16, flags);
+            putName(attr, 28, name);
+            attr.set(ValueLayout.JAVA_LONG, 64, mapExtra);
+            return (int) bpf("BPF_MAP_CREATE", BPF_MAP_CREATE, attr);
+        }
+    }
+
+    /** Writes {@code value} at {@code key} with update flags {@code flags} (BPF_ANY = 0). */
+    public static void updateElement(int mapFd, byte[] key, byte[] value, long flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment k = arena.allocate(Math.max(1, key.length), 8);
+            MemorySegment.copy(key, 0, k, ValueLayout.JAVA_BYTE, 0, key.length);
+            MemorySegment v = arena.allocate(Math.max(1, value.length), 8);
+            MemorySegment.copy(value, 0, v, ValueLayout.JAVA_BYTE, 0, value.length);
+            MemorySegment attr = arena.allocate(ATTR_SIZE, 8);
+            attr.set(ValueLayout.JAVA_INT, 0, mapFd);
+            attr.set(ValueLayout.JAVA_LONG, 8, k.address());
+            attr.set(ValueLayout.JAVA_LONG, 16, v.address());
+            attr.set(ValueLayout.JAVA_LONG, 24, flags);
+            bpf("BPF_MAP_UPDATE_ELEM", BPF_MAP_UPDATE_ELEM, attr);
+        }
+    }
+
+    /** Reads the {@code valueSize} bytes at {@code key}; null when the key is absent. */
+    public static byte[] lookupElement(int mapFd, byte[] key, int valueSize) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment k = arena.allocate(Math.max(1, key.length), 8);
+            MemorySegment.copy(key, 0, k, ValueLayout.JAVA_BYTE, 0, key.length);
+            MemorySegment v = arena.allocate(Math.max(1, valueSize), 8);
+            MemorySegment attr = arena.allocate(ATTR_SIZE, 8);
+            attr.set(ValueLayout.JAVA_INT, 0, mapFd);
+            attr.set(ValueLayout.JAVA_LONG, 8, k.address());
+            attr.set(ValueLayout.JAVA_LONG, 16, v.address());
+            try {
+                bpf("BPF_MAP_LOOKUP_ELEM", BPF_MAP_LOOKUP_ELEM, attr);
+            } catch (SyscallException e) {
+                if (e.errno() == Errno.ENOENT) {
+                    return null;
+                }
+                throw e;
+            }
+            return v.asSlice(0, valueSize).toArray(ValueLayout.JAVA_BYTE);
+        }
+    }
+
     /** BPF_MAP_FREEZE: the map becomes read-only from user space, so programs may use it as constant data. */
     public static void freezeMap(int mapFd) {
         try (Arena arena = Arena.ofConfined()) {

@@ -1,0 +1,230 @@
+package dev.jvmbpf.conformance.kernel;
+
+import dev.jvmbpf.conformance.kernel.internal.BpfSyscall;
+import dev.jvmbpf.conformance.kernel.internal.Errno;
+import dev.jvmbpf.conformance.kernel.internal.SyscallException;
+import dev.jvmbpf.conformance.kernel.internal.VerifierRejection;
+import dev.jvmbpf.runtime.exec.LoadException;
+import dev.jvmbpf.runtime.isa.Instruction;
+import dev.jvmbpf.runtime.isa.Opcodes;
+import dev.jvmbpf.runtime.maps.BpfMap;
+import dev.jvmbpf.runtime.maps.IterableMap;
+import dev.jvmbpf.runtime.maps.MapSpec;
+import dev.jvmbpf.runtime.maps.MapType;
+import dev.jvmbpf.runtime.program.BpfProgram;
+import dev.jvmbpf.runtime.program.ProgramType;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A program of an object file loaded into the running kernel, so that it can be timed and
+ * compared on the same packets as the engines. Every map the program references is created in
+ * the kernel with the same type and sizes and filled with what the runtime's map holds when the
+ * program is loaded (the {@code --map-update} elements, global data), as libbpf would create and
+ * initialise them; the program's map references become the new maps' fds. Runs go through
+ * {@code BPF_PROG_TEST_RUN} with the packet as data.
+ *
+ * <p>Only program types the kernel can test-run with a packet are accepted (XDP, socket filter,
+ * tc classifier and action). Program arrays and perf event arrays are refused (the kernel would
+ * need the programs and the perf events), and so are per-CPU maps that hold elements (their
+ * syscall layout depends on the kernel's count of possible CPUs). Each refusal is a
+ * {@link LoadException} that says which and why.
+ */
+public final class KernelObjectProgram implements AutoCloseable {
+    private final String name;
+    private final List<BpfMap> maps;
+    private final int[] mapFds;
+    private final int programFd;
+
+    private KernelObjectProgram(String name, List<BpfMap> maps, int[] mapFds, int programFd) {
+        this.name = name;
+        this.maps = maps;
+        this.mapFds = mapFds;
+        this.programFd = programFd;
+    }
+
+    /** What one {@code BPF_PROG_TEST_RUN} of {@code repeat} runs reported: the last r0 (32 bits) and the mean time. */
+    public record Result(long r0, int meanNanos) {
+    }
+
+    /** The kernel's program type for {@code type}, or -1 when it cannot test-run that type with a packet. */
+    static int kernelType(ProgramType type) {
+        return switch (type) {
+            case SOCKET_FILTER -> 1;
+            case SCHED_CLS -> 3;
+            case SCHED_ACT -> 4;
+            case XDP -> 6;
+            default -> -1;
+        };
+    }
+
+    /** Creates the maps, loads the program; the caller closes it. */
+    public static KernelObjectProgram load(BpfProgram program) {
+        KernelAvailability a = KernelBpf.availability();
+        if (!a.available()) {
+            throw new LoadException("kernel engine unavailable: " + a.reason());
+        }
+        int type = kernelType(program.type());
+        if (type < 0) {
+            throw new LoadException("kernel: cannot test-run " + program.type() + " program " + program.name()
+                    + " with a packet (XDP, socket filter and tc programs only)");
+        }
+        List<BpfMap> maps = program.maps();
+        for (BpfMap m : maps) {
+            refuseUnmirrored(m);
+        }
+        int[] fds = new int[maps.size()];
+        Arrays.fill(fds, -1);
+        try {
+            for (int i = 0; i < maps.size(); i++) {
+                fds[i] = create(maps.get(i));
+            }
+            byte[] code = Instruction.encode(withMapFds(program.instructionsView(), fds));
+            int progFd = BpfSyscall.loadProgram(type, program.name(), code);
+            return new KernelObjectProgram(program.name(), maps, fds, progFd);
+        } catch (VerifierRejection r) {
+            closeAll(fds);
+            throw new LoadException("kernel: the verifier refused " + program.name() + " (" + Errno.name(r.errno())
+                    + ")" + lastLine(r.log()));
+        } catch (SyscallException e) {
+            closeAll(fds);
+            throw new LoadException("kernel: loading " + program.name() + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            closeAll(fds);
+            throw e;
+        }
+    }
+
+    private static void refuseUnmirrored(BpfMap m) {
+        MapSpec spec = m.spec();
+        if (spec.type() == MapType.PROG_ARRAY || spec.type() == MapType.PERF_EVENT_ARRAY) {
+            throw new LoadException("kernel: map " + spec.name() + " is a " + spec.type()
+                    + ", which is not mirrored into the kernel");
+        }
+        boolean perCpu = spec.type() == MapType.PERCPU_ARRAY || spec.type() == MapType.PERCPU_HASH
+                || spec.type() == MapType.LRU_PERCPU_HASH;
+        if (perCpu && m instanceof IterableMap it && hasNonZeroElement(it)) {
+            throw new LoadException("kernel: per-CPU map " + spec.name()
+                    + " holds elements, which are not mirrored into the kernel");
+        }
+    }
+
+    private static boolean hasNonZeroElement(IterableMap map) {
+        for (byte[] k = map.nextKey(null); k != null; k = map.nextKey(k)) {
+            byte[] v = map.lookupValue(k);
+            if (v != null && !allZero(v)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean allZero(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Creates {@code map} in the kernel and copies its elements; read-only data is frozen, as libbpf does. */
+    private static int create(BpfMap map) {
+        MapSpec spec = map.spec();
+        int fd = BpfSyscall.createMap(spec.type().id(), kernelName(spec.name()), spec.keySize(), spec.valueSize(),
+                spec.maxEntries(), spec.flags(), spec.mapExtra());
+        try {
+            if (map instanceof IterableMap it && !isPerCpu(spec.type())) {
+                for (byte[] k = it.nextKey(null); k != null; k = it.nextKey(k)) {
+                    byte[] v = it.lookupValue(k);
+                    // Array elements always exist in the kernel, as zeros.
+                    if (v != null && !(spec.type() == MapType.ARRAY && allZero(v))) {
+                        BpfSyscall.updateElement(fd, k, v, 0);
+                    }
+                }
+            }
+            if ((spec.flags() & BpfSyscall.BPF_F_RDONLY_PROG) != 0) {
+                BpfSyscall.freezeMap(fd);
+            }
+            return fd;
+        } catch (RuntimeException e) {
+            BpfSyscall.close(fd);
+            throw e;
+        }
+    }
+
+    private static boolean isPerCpu(MapType type) {
+        return type == MapType.PERCPU_ARRAY || type == MapType.PERCPU_HASH || type == MapType.LRU_PERCPU_HASH;
+    }
+
+    /** The program with each map index of an {@code lddw} replaced by that map's fd (the kernel's own sources). */
+    static Instruction[] withMapFds(Instruction[] code, int[] fds) {
+        Instruction[] out = code.clone();
+        for (int pc = 0; pc < out.length; pc++) {
+            Instruction i = out[pc];
+            if (i.opcode() != Opcodes.LDDW) {
+                continue;
+            }
+            int src = i.src();
+            if (src == Opcodes.PSEUDO_MAP_IDX || src == Opcodes.PSEUDO_MAP_IDX_VALUE) {
+                int index = i.imm();
+                if (index < 0 || index >= fds.length) {
+                    throw new LoadException("kernel: lddw at pc " + pc + " names map " + index + " of "
+                            + fds.length);
+                }
+                int kernelSrc = src == Opcodes.PSEUDO_MAP_IDX ? Opcodes.PSEUDO_MAP_FD : Opcodes.PSEUDO_MAP_VALUE;
+                out[pc] = Instruction.of(i.opcode(), i.dst(), kernelSrc, i.offset(), fds[index]);
+            }
+            pc++;
+        }
+        return out;
+    }
+
+    /** Runs the program {@code repeat} times on {@code packet} (at least 14 bytes: an Ethernet header). */
+    public Result run(byte[] packet, int repeat) {
+        try {
+            BpfSyscall.TestRun r = BpfSyscall.testRun(programFd, packet, repeat);
+            return new Result(Integer.toUnsignedLong(r.retval()), r.durationNanos());
+        } catch (SyscallException e) {
+            throw new IllegalArgumentException("kernel: test run of " + name + " on a " + packet.length
+                    + "-byte packet: " + e.getMessage());
+        }
+    }
+
+    /** The kernel map's value at {@code key}, or null: what the program left there. */
+    public byte[] lookup(String mapName, byte[] key) {
+        for (int i = 0; i < maps.size(); i++) {
+            MapSpec spec = maps.get(i).spec();
+            if (spec.name().equals(mapName)) {
+                return BpfSyscall.lookupElement(mapFds[i], key, spec.valueSize());
+            }
+        }
+        throw new IllegalArgumentException("no map named '" + mapName + "' in " + name);
+    }
+
+    @Override
+    public void close() {
+        BpfSyscall.close(programFd);
+        closeAll(mapFds);
+    }
+
+    private static void closeAll(int[] fds) {
+        for (int fd : fds) {
+            if (fd >= 0) {
+                BpfSyscall.close(fd);
+            }
+        }
+    }
+
+    /** The verifier log's last non-empty line (its verdict), after a colon; empty without a log. */
+    private static String lastLine(String log) {
+        String[] lines = log.strip().split("\n");
+        String last = lines[lines.length - 1].strip();
+        return last.isEmpty() ? "" : ": " + last;
+    }
+
+    /** The kernel takes map names of letters, digits, '_' and '.' only. */
+    static String kernelName(String name) {
+        return name.replaceAll("[^A-Za-z0-9_.]", "_");
+    }
+}

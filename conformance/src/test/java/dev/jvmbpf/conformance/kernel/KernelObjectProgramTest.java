@@ -1,0 +1,88 @@
+package dev.jvmbpf.conformance.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jvmbpf.helpers.run.BpfRuntime;
+import dev.jvmbpf.runtime.exec.LoadException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Assumptions;
+
+/** Object programs in the running kernel, with their maps mirrored: the same answers as the engines. */
+class KernelObjectProgramTest {
+    private static final Path ROOT = Path.of(System.getProperty("jvmbpf.root", "..")).normalize();
+    private static final byte[] BLOCKED_SOURCE = HexFormat.of().parseHex("0a000001");
+
+    @BeforeAll
+    static void kernelAvailable() {
+        KernelAvailability a = KernelBpf.availability();
+        if (!a.available()) {
+            System.out.println("SKIPPED kernel object program tests: " + a.reason());
+        }
+        Assumptions.assumeTrue(a.available(), a.reason());
+    }
+
+    private static byte[] ipv4From(int lastByte) {
+        byte[] packet = HexFormat.of().parseHex("ffffffffffff0011223344550800" + "4500001400000000401100000a0000010a000002");
+        packet[29] = (byte) lastByte;
+        return packet;
+    }
+
+    private static long u64(byte[] value) {
+        return ByteBuffer.wrap(value).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    }
+
+    @Test
+    void xdpFilterDropsWhatItsMirroredMapHolds() {
+        BpfRuntime rt = BpfRuntime.open(ROOT.resolve("examples/xdp_filter.o"));
+        rt.update("blocked", BLOCKED_SOURCE, new byte[8]);
+        try (KernelObjectProgram k = KernelObjectProgram.load(rt.load("xdp_block").program())) {
+            assertEquals(1, k.run(ipv4From(1), 1).r0());
+            assertEquals(2, k.run(ipv4From(9), 1).r0());
+            assertEquals(1, u64(k.lookup("blocked", BLOCKED_SOURCE)));
+            k.run(ipv4From(1), 10);
+            assertEquals(11, u64(k.lookup("blocked", BLOCKED_SOURCE)));
+            assertEquals(null, k.lookup("blocked", HexFormat.of().parseHex("0a000009")));
+        }
+        // Without the element the kernel's map is empty too.
+        BpfRuntime empty = BpfRuntime.open(ROOT.resolve("examples/xdp_filter.o"));
+        try (KernelObjectProgram k = KernelObjectProgram.load(empty.load("xdp_block").program())) {
+            assertEquals(2, k.run(ipv4From(1), 1).r0());
+        }
+    }
+
+    @Test
+    void globalDataIsCopiedAndWritten() {
+        BpfRuntime rt = BpfRuntime.open(ROOT.resolve("runtime/src/test/resources/elf/globals.o")).onPrintk(l -> { });
+        long r0 = rt.load("use_globals").run();
+        BpfRuntime fresh = BpfRuntime.open(ROOT.resolve("runtime/src/test/resources/elf/globals.o"));
+        try (KernelObjectProgram k = KernelObjectProgram.load(fresh.load("use_globals").program())) {
+            assertEquals(r0, k.run(ipv4From(1), 1).r0());
+            assertEquals(7, r0);
+            // hits = 100 in .data, and the run made it 101 in both.
+            String data = rt.map(".data").spec().name();
+            assertEquals(101, u64(k.lookup(data, new byte[4])));
+            assertArrayEquals(rt.map(".data").lookupValue(new byte[4]), k.lookup(data, new byte[4]));
+        }
+    }
+
+    @Test
+    void whatCannotRunInTheKernelIsNamed() {
+        BpfRuntime counter = BpfRuntime.open(ROOT.resolve("examples/counter.o"));
+        LoadException e = assertThrows(LoadException.class,
+                () -> KernelObjectProgram.load(counter.load("count_syscalls").program()));
+        assertTrue(e.getMessage().contains("cannot test-run TRACEPOINT program count_syscalls"), e.getMessage());
+        BpfRuntime rt = BpfRuntime.open(ROOT.resolve("examples/xdp_filter.o"));
+        try (KernelObjectProgram k = KernelObjectProgram.load(rt.load("xdp_block").program())) {
+            IllegalArgumentException short_ = assertThrows(IllegalArgumentException.class, () -> k.run(new byte[4], 1));
+            assertTrue(short_.getMessage().contains("4-byte packet"), short_.getMessage());
+        }
+    }
+}
