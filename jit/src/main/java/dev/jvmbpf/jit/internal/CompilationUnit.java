@@ -76,6 +76,12 @@ final class CompilationUnit {
      */
     final BitSet inputAccesses;
     /**
+     * The loads and stores the verifier saw go through the context pointer: loads go straight to
+     * the address space, whose context view computes fields such as XDP's {@code data}, and
+     * leave the region cache to other memory.
+     */
+    final BitSet contextAccesses;
+    /**
      * Whether a callee's frame is zeroed before the call: unless the verifier showed that no
      * function reads stack bytes it has not written in the same call, when nothing can tell.
      */
@@ -97,6 +103,7 @@ final class CompilationUnit {
         VerifiedProgram verified = verify(program, helpers, layout);
         this.stackOffsets = verified == null ? null : verified.stackOffsets();
         this.inputAccesses = verified == null ? new BitSet() : verified.inputAccesses();
+        this.contextAccesses = verified == null ? new BitSet() : verified.contextAccesses();
         this.zeroesFrames = verified == null || verified.readsUnwrittenStack();
         this.plans = new FunctionPlan[layout.functionCount()];
         for (int f = 0; f < plans.length; f++) {

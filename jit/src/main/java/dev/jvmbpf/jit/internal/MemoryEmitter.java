@@ -226,6 +226,10 @@ final class MemoryEmitter {
         mv.visitVarInsn(LSTORE, e.addressSlot);
         if (e.unit.inputAccesses.get(pc)) {
             emitInputAccess(pc, width, write, fast, slow);
+        } else if (!write && e.unit.contextAccesses.get(pc)) {
+            // The context's computed fields make its region uncacheable; a fill would only cost.
+            e.setPc(pc);
+            slow.run();
         } else {
             emitCachedAccess(pc, width, write, fast, slow);
         }

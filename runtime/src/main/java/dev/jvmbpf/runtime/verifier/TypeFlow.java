@@ -55,6 +55,8 @@ final class TypeFlow {
     /** Accesses seen through a pointer into the run's packet or input memory, and through any other. */
     private final BitSet inputSeen = new BitSet();
     private final BitSet otherSeen = new BitSet();
+    private final BitSet contextSeen = new BitSet();
+    private final BitSet notContextSeen = new BitSet();
     /**
      * Set where some path may read stack bytes it did not write in the same call: a hole in a
      * proven read, or a read this analysis does not follow (variable offset, unknown pointer,
@@ -114,6 +116,8 @@ final class TypeFlow {
             unproven.clear();
             inputSeen.clear();
             otherSeen.clear();
+            contextSeen.clear();
+            notContextSeen.clear();
             Arrays.fill(proofs, null);
             for (int pc = 0; pc < seen.size(); pc++) {
                 seen.set(pc, null);
@@ -452,6 +456,7 @@ final class TypeFlow {
         record(pc, proof);
         boolean input = p.kind() == Kind.PACKET || p.kind() == Kind.MEM && p.aux() == RegValue.INPUT;
         (input ? inputSeen : otherSeen).set(pc);
+        (p.kind() == Kind.CTX ? contextSeen : notContextSeen).set(pc);
         return loaded;
     }
 
@@ -462,6 +467,13 @@ final class TypeFlow {
     /** Whether some path may read stack bytes it did not write first (see the field). Call after {@link #run()}. */
     boolean readsUnwrittenStack() {
         return unwrittenStackRead;
+    }
+
+    /** The accesses whose base was the context on every path that reached them. Call after {@link #run()}. */
+    BitSet contextAccesses() {
+        BitSet out = (BitSet) contextSeen.clone();
+        out.andNot(notContextSeen);
+        return out;
     }
 
     BitSet inputAccesses() {

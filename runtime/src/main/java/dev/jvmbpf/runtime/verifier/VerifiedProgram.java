@@ -29,6 +29,9 @@ import java.util.BitSet;
  *     reached them, into the run's packet or (RAW programs) input memory. A hint, not a bound: the
  *     access may still leave that region, so an engine that keeps the region at hand must still
  *     check the address against it and take the general path when it is outside.
+ * @param contextAccesses pcs of loads and stores whose base register was the program's context on
+ *     every path that reached them (at a constant offset, as the verifier requires of context
+ *     accesses)
  * @param readsUnwrittenStack false when the analysis showed that every read of a stack frame, by
  *     the program or a helper, reads bytes written earlier in the same call of its function. The
  *     engines then need not zero a frame before use: no run can tell. True when it could not
@@ -36,7 +39,7 @@ import java.util.BitSet;
  */
 public record VerifiedProgram(BpfProgram program, int[] subprogramEntries, int[] stackOffsets, BitSet branchTargets,
         BitSet reachable, int[] stackDepths, ProvenAccess[] provenAccesses, BitSet inputAccesses,
-        boolean readsUnwrittenStack) {
+        BitSet contextAccesses, boolean readsUnwrittenStack) {
     public static final int NO_STACK_OFFSET = Integer.MIN_VALUE;
 
     public VerifiedProgram {
@@ -47,17 +50,28 @@ public record VerifiedProgram(BpfProgram program, int[] subprogramEntries, int[]
         stackDepths = stackDepths.clone();
         provenAccesses = provenAccesses == null ? new ProvenAccess[stackOffsets.length] : provenAccesses.clone();
         inputAccesses = inputAccesses == null ? new BitSet() : (BitSet) inputAccesses.clone();
+        contextAccesses = contextAccesses == null ? new BitSet() : (BitSet) contextAccesses.clone();
     }
 
     /** A verified program without access proofs. */
     public VerifiedProgram(BpfProgram program, int[] subprogramEntries, int[] stackOffsets, BitSet branchTargets,
             BitSet reachable, int[] stackDepths) {
-        this(program, subprogramEntries, stackOffsets, branchTargets, reachable, stackDepths, null, null, true);
+        this(program, subprogramEntries, stackOffsets, branchTargets, reachable, stackDepths, null, null, null, true);
     }
 
     @Override
     public BitSet inputAccesses() {
         return (BitSet) inputAccesses.clone();
+    }
+
+    @Override
+    public BitSet contextAccesses() {
+        return (BitSet) contextAccesses.clone();
+    }
+
+    /** Whether the access at {@code pc} went through the context pointer. */
+    public boolean isContextAccess(int pc) {
+        return contextAccesses.get(pc);
     }
 
     /** Whether the access at {@code pc} went through a pointer into the run's packet or input memory. */

@@ -446,6 +446,10 @@ class TypeCheckTest {
         assertEquals(true, xdp.isInputAccess(6));
         // r1 of an XDP program is its context, not input memory.
         assertEquals(false, xdp.isInputAccess(0));
+        assertEquals(true, xdp.isContextAccess(0));
+        assertEquals(true, xdp.isContextAccess(1));
+        assertEquals(false, xdp.isContextAccess(6));
+        assertEquals(false, raw.isContextAccess(3));
         VerifiedProgram value = accept(ProgramType.RAW, lookup("jeq %r0, 0, +1\nldxdw %r0, [%r0]\nexit"));
         for (int pc = 0; pc < 12; pc++) {
             assertEquals(false, value.isInputAccess(pc), "pc " + pc);
