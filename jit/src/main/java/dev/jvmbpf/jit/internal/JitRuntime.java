@@ -99,11 +99,6 @@ public final class JitRuntime {
         }
     }
 
-    /** The frame region of call depth {@code depth}: its array and the index of its first byte. */
-    public static Region frame(AddressSpace memory, int depth) {
-        return memory.regionOf(AddressSpace.frameTop(depth));
-    }
-
     // Generic memory: translated and checked by the address space, as in the interpreter.
 
     /**

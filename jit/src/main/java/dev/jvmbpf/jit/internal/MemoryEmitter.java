@@ -400,18 +400,39 @@ final class MemoryEmitter {
         mv.visitVarInsn(LSTORE, e.cacheIdSlot);
     }
 
+    /**
+     * True when some access in {@code [start, end)} goes through the region cache: through a
+     * register other than r10, and not an input access, a context load or a proven stack access.
+     */
+    static boolean usesRegionCache(CompilationUnit unit, int start, int end) {
+        ProgramLayout layout = unit.layout;
+        for (int pc = start; pc < end; pc++) {
+            if (layout.wideTail[pc] || !isPointerAccess(layout.code[pc]) || unit.inputAccesses.get(pc)) {
+                continue;
+            }
+            boolean load = layout.code[pc].instructionClass() == Opcodes.CLASS_LDX;
+            boolean stack = unit.stackOffsets != null && unit.stackOffsets[pc] != NOT_ON_STACK;
+            if (!stack && !(load && unit.contextAccesses.get(pc))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isPointerAccess(Instruction insn) {
+        int cls = insn.instructionClass();
+        int mode = insn.opcode() & 0xe0;
+        return cls == Opcodes.CLASS_LDX && (mode == Opcodes.MODE_MEM || mode == Opcodes.MODE_MEMSX) && insn.src() != 10
+                || (cls == Opcodes.CLASS_ST || cls == Opcodes.CLASS_STX) && mode == Opcodes.MODE_MEM && insn.dst() != 10;
+    }
+
     /** True when some load or store of the function goes through a register other than r10. */
     static boolean usesPointers(ProgramLayout layout, int start, int end) {
         for (int pc = start; pc < end; pc++) {
             if (layout.wideTail[pc]) {
                 continue;
             }
-            Instruction insn = layout.code[pc];
-            int cls = insn.instructionClass();
-            int mode = insn.opcode() & 0xe0;
-            if (cls == Opcodes.CLASS_LDX && (mode == Opcodes.MODE_MEM || mode == Opcodes.MODE_MEMSX) && insn.src() != 10
-                    || (cls == Opcodes.CLASS_ST || cls == Opcodes.CLASS_STX) && mode == Opcodes.MODE_MEM
-                            && insn.dst() != 10) {
+            if (isPointerAccess(layout.code[pc])) {
                 return true;
             }
         }

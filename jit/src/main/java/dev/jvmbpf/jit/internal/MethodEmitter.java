@@ -334,15 +334,13 @@ final class MethodEmitter {
             // The frame's array and the index of its top, fetched once so that r10-relative
             // accesses become plain array accesses.
             mv.visitVarInsn(ALOAD, memSlot);
-            mv.visitVarInsn(ILOAD, depthSlot);
-            mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "frame",
-                    "(L" + Names.ADDRESS_SPACE + ";I)L" + Names.REGION + ";", false);
-            mv.visitInsn(DUP);
-            mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "data", "()[B", false);
+            mv.visitMethodInsn(INVOKEVIRTUAL, Names.ADDRESS_SPACE, "stack", "()[B", false);
             mv.visitVarInsn(ASTORE, stackSlot);
-            mv.visitMethodInsn(INVOKEVIRTUAL, Names.REGION, "base", "()I", false);
-            imm.pushInt(mv, AddressSpace.FRAME_SIZE);
+            mv.visitVarInsn(ILOAD, depthSlot);
+            mv.visitInsn(ICONST_1);
             mv.visitInsn(IADD);
+            imm.pushInt(mv, AddressSpace.FRAME_SIZE);
+            mv.visitInsn(org.objectweb.asm.Opcodes.IMUL);
             mv.visitVarInsn(ISTORE, frameTopSlot);
             if (plan.slots != null) {
                 memory.loadPromotedSlots();
@@ -364,10 +362,11 @@ final class MethodEmitter {
         mv.visitVarInsn(LSTORE, cacheSizeSlot);
         imm.pushLong(mv, -1);
         mv.visitVarInsn(LSTORE, cacheIdSlot);
-        if (!chunked() && plan.index == 0 && MemoryEmitter.usesPointers(unit.layout, from, to)) {
-            // The entry's r1 is the context or the input memory, which its loops usually read:
-            // caching its region up front keeps the cache's refill out of the loop's profile, so
-            // C2 compiles the loop with the cached region invariant.
+        if (!chunked() && plan.index == 0 && MemoryEmitter.usesRegionCache(unit, from, to)) {
+            // The entry's r1 is the context or the input memory, which its loops may read through
+            // the region cache (when the verifier could not tell): caching its region up front
+            // keeps the cache's refill out of the loop's profile, so C2 compiles the loop with the
+            // cached region invariant.
             load(1);
             mv.visitVarInsn(LSTORE, addressSlot);
             memory.emitFill();

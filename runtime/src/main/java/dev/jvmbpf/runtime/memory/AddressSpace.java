@@ -37,6 +37,15 @@ public final class AddressSpace {
         return ((long) (FIRST_FRAME_ID + depth) << 32) | FRAME_SIZE;
     }
 
+    /**
+     * The array behind every stack frame: frame {@code depth} is bytes
+     * {@code [depth * FRAME_SIZE, (depth + 1) * FRAME_SIZE)}. For compiled code, which reads and
+     * writes the frame of its own depth directly.
+     */
+    public byte[] stack() {
+        return stack;
+    }
+
     /** Zeroes a stack frame, so a run never sees what an earlier run left there. */
     public void clearFrame(int depth) {
         System.arraycopy(ZERO_FRAME, 0, stack, depth * FRAME_SIZE, FRAME_SIZE);
