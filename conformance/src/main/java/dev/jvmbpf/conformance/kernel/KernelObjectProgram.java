@@ -14,7 +14,10 @@ import dev.jvmbpf.runtime.maps.MapType;
 import dev.jvmbpf.runtime.program.BpfProgram;
 import dev.jvmbpf.runtime.program.ProgramType;
 import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A program of an object file loaded into the running kernel, so that it can be timed and
@@ -191,12 +194,42 @@ public final class KernelObjectProgram implements AutoCloseable {
         }
     }
 
-    /** The kernel map's value at {@code key}, or null: what the program left there. */
+    /**
+     * What the kernel copies out for one element: the value, or for a per-CPU map one value per
+     * possible CPU, each rounded up to 8 bytes (a smaller buffer would be overrun).
+     */
+    private static int valueBytes(MapSpec spec) {
+        return isPerCpu(spec.type()) ? ((spec.valueSize() + 7) & ~7) * BpfSyscall.possibleCpus() : spec.valueSize();
+    }
+
+    /**
+     * The kernel map's value at {@code key} (for a per-CPU map, every possible CPU's, each
+     * rounded up to 8 bytes), or null: what the program left there.
+     */
     public byte[] lookup(String mapName, byte[] key) {
         for (int i = 0; i < maps.size(); i++) {
             MapSpec spec = maps.get(i).spec();
             if (spec.name().equals(mapName)) {
-                return BpfSyscall.lookupElement(mapFds[i], key, spec.valueSize());
+                return BpfSyscall.lookupElement(mapFds[i], key, valueBytes(spec));
+            }
+        }
+        throw new IllegalArgumentException("no map named '" + mapName + "' in " + name);
+    }
+
+    /**
+     * Every element of the kernel's copy of map {@code mapName}, in the kernel's order: what the
+     * program left there, to compare with the runtime's map.
+     */
+    public Map<String, byte[]> elements(String mapName) {
+        for (int i = 0; i < maps.size(); i++) {
+            MapSpec spec = maps.get(i).spec();
+            if (spec.name().equals(mapName)) {
+                Map<String, byte[]> out = new LinkedHashMap<>();
+                for (byte[] k = BpfSyscall.nextKey(mapFds[i], null, spec.keySize()); k != null;
+                        k = BpfSyscall.nextKey(mapFds[i], k, spec.keySize())) {
+                    out.put(HexFormat.of().formatHex(k), BpfSyscall.lookupElement(mapFds[i], k, valueBytes(spec)));
+                }
+                return out;
             }
         }
         throw new IllegalArgumentException("no map named '" + mapName + "' in " + name);
@@ -216,11 +249,17 @@ public final class KernelObjectProgram implements AutoCloseable {
         }
     }
 
-    /** The verifier log's last non-empty line (its verdict), after a colon; empty without a log. */
+    /** The verifier log's verdict (its last line before the statistics), after a colon; empty without a log. */
     private static String lastLine(String log) {
         String[] lines = log.strip().split("\n");
-        String last = lines[lines.length - 1].strip();
-        return last.isEmpty() ? "" : ": " + last;
+        for (int i = lines.length - 1; i >= 0; i--) {
+            String line = lines[i].strip();
+            if (!line.isEmpty() && !line.startsWith("processed ") && !line.startsWith("verification time")
+                    && !line.startsWith("stack depth")) {
+                return ": " + line;
+            }
+        }
+        return "";
     }
 
     /** The kernel takes map names of letters, digits, '_' and '.' only. */

@@ -1,5 +1,6 @@
 package dev.jvmbpf.conformance.kernel.internal;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -10,6 +11,8 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 
 /**
@@ -22,6 +25,7 @@ public final class BpfSyscall {
     private static final int BPF_MAP_CREATE = 0;
     private static final int BPF_MAP_LOOKUP_ELEM = 1;
     private static final int BPF_MAP_UPDATE_ELEM = 2;
+    private static final int BPF_MAP_GET_NEXT_KEY = 4;
     private static final int BPF_PROG_LOAD = 5;
     private static final int BPF_PROG_TEST_RUN = 10;
 
@@ -157,6 +161,45 @@ public final class BpfSyscall {
                 throw e;
             }
             return v.asSlice(0, valueSize).toArray(ValueLayout.JAVA_BYTE);
+        }
+    }
+
+    /** The kernel's count of possible CPUs (highest index in /sys/devices/system/cpu/possible, plus one). */
+    public static int possibleCpus() {
+        try {
+            String text = Files.readString(Path.of("/sys/devices/system/cpu/possible")).strip();
+            int max = 0;
+            for (String part : text.split(",")) {
+                String last = part.contains("-") ? part.substring(part.indexOf('-') + 1) : part;
+                max = Math.max(max, Integer.parseInt(last.strip()));
+            }
+            return max + 1;
+        } catch (IOException | NumberFormatException e) {
+            throw new IllegalStateException("cannot read the possible CPUs: " + e.getMessage(), e);
+        }
+    }
+
+    /** BPF_MAP_GET_NEXT_KEY: the key after {@code key} (the first for null), or null after the last. */
+    public static byte[] nextKey(int mapFd, byte[] key, int keySize) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment next = arena.allocate(Math.max(1, keySize), 8);
+            MemorySegment attr = arena.allocate(ATTR_SIZE, 8);
+            attr.set(ValueLayout.JAVA_INT, 0, mapFd);
+            if (key != null) {
+                MemorySegment k = arena.allocate(Math.max(1, keySize), 8);
+                MemorySegment.copy(key, 0, k, ValueLayout.JAVA_BYTE, 0, key.length);
+                attr.set(ValueLayout.JAVA_LONG, 8, k.address());
+            }
+            attr.set(ValueLayout.JAVA_LONG, 16, next.address());
+            try {
+                bpf("BPF_MAP_GET_NEXT_KEY", BPF_MAP_GET_NEXT_KEY, attr);
+            } catch (SyscallException e) {
+                if (e.errno() == Errno.ENOENT) {
+                    return null;
+                }
+                throw e;
+            }
+            return next.asSlice(0, keySize).toArray(ValueLayout.JAVA_BYTE);
         }
     }
 

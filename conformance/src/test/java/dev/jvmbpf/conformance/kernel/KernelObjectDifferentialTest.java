@@ -1,0 +1,216 @@
+package dev.jvmbpf.conformance.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jvmbpf.helpers.run.BpfRuntime;
+import dev.jvmbpf.helpers.run.LoadedProgram;
+import dev.jvmbpf.jit.JitEngine;
+import dev.jvmbpf.runtime.exec.Engine;
+import dev.jvmbpf.runtime.exec.LoadException;
+import dev.jvmbpf.runtime.interp.Interpreter;
+import dev.jvmbpf.runtime.maps.BpfMap;
+import dev.jvmbpf.runtime.maps.IterableMap;
+import dev.jvmbpf.runtime.maps.MapType;
+import dev.jvmbpf.runtime.program.ProgramType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every XDP and tc program of the clang-compiled fixtures and examples, on the
+ * interpreter, the JIT and the running kernel, on the same packets from the same initial maps:
+ * the same return values, and the same map contents afterwards. Programs whose maps cannot be
+ * mirrored into the kernel (program arrays) are left out, and named.
+ */
+class KernelObjectDifferentialTest {
+    private static final Path ROOT = Path.of(System.getProperty("jvmbpf.root", "..")).normalize();
+    private static final HexFormat HEX = HexFormat.of();
+    /**
+     * IPv4/UDP from 10.0.0.1, IPv4/TCP from 10.0.0.9, an ARP frame, and (XDP only: the kernel
+     * refuses skb test runs without a network header) a bare Ethernet header. The destination is
+     * a unicast address: the kernel sets tc's pkt_type from it.
+     */
+    private static final List<byte[]> PACKETS = List.of(
+            HEX.parseHex("020000000001001122334455080045000024000000004011000" + "00a0000010a000002"
+                    + "303900350010000068656c6c6f000000"),
+            HEX.parseHex("020000000001001122334455080045000028000000004006000" + "00a0000090a000002"
+                    + "1f900050000000010000000050020000000000000000"),
+            HEX.parseHex("0200000000010011223344550806" + "0001080006040001001122334455" + "0a000001000000000000"
+                    + "0a000002"),
+            HEX.parseHex("0200000000010011223344550800"));
+
+    @BeforeAll
+    static void kernelAvailable() {
+        KernelAvailability a = KernelBpf.availability();
+        if (!a.available()) {
+            System.out.println("SKIPPED kernel object differential tests: " + a.reason());
+        }
+        Assumptions.assumeTrue(a.available(), a.reason());
+    }
+
+    private static List<byte[]> packetsFor(ProgramType type) {
+        return type == ProgramType.XDP ? PACKETS : PACKETS.subList(0, 3);
+    }
+
+    private record Case(Path file, String program) {
+        @Override
+        public String toString() {
+            return file.getFileName() + ":" + program;
+        }
+    }
+
+    private static List<Case> cases(List<String> excluded) {
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> fixtures = Files.list(ROOT.resolve("runtime/src/test/resources/elf"));
+                Stream<Path> examples = Files.list(ROOT.resolve("examples"))) {
+            Stream.concat(fixtures, examples).filter(p -> p.toString().endsWith(".o")).sorted().forEach(files::add);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<Case> out = new ArrayList<>();
+        for (Path f : files) {
+            BpfRuntime rt;
+            try {
+                rt = BpfRuntime.open(f);
+            } catch (RuntimeException e) {
+                // Fixtures of refusals (maps without BTF and the like).
+                excluded.add(f.getFileName() + " (does not open: " + e.getMessage() + ")");
+                continue;
+            }
+            for (String name : rt.programNames()) {
+                LoadedProgram p = rt.load(name);
+                if (KernelObjectProgram.kernelType(p.type()) < 0) {
+                    continue;
+                }
+                if (p.type() == ProgramType.SOCKET_FILTER) {
+                    // A socket filter's test run sees the packet from its network header, and a
+                    // pkt_type that eth_type_trans finds on the loopback device; the runtime's
+                    // __sk_buff shows the whole frame, as an AF_PACKET socket does.
+                    excluded.add(f.getFileName() + ":" + name + " (socket filter)");
+                    continue;
+                }
+                boolean arrays = p.program().maps().stream().anyMatch(m -> m.spec().type() == MapType.PROG_ARRAY
+                        || m.spec().type() == MapType.PERF_EVENT_ARRAY);
+                if (arrays) {
+                    excluded.add(f.getFileName() + ":" + name + " (program or perf event arrays)");
+                } else {
+                    out.add(new Case(f, name));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** r0 of each packet (low 32 bits: the kernel reports no more), then each map's elements. */
+    private static List<String> onEngine(Case c, Engine engine) {
+        BpfRuntime rt = BpfRuntime.open(c.file()).engine(engine).onPrintk(line -> { });
+        LoadedProgram p = rt.load(c.program());
+        List<String> out = new ArrayList<>();
+        for (byte[] packet : packetsFor(p.type())) {
+            out.add("r0 " + Integer.toUnsignedString((int) p.run(p.context().packet(packet).build())));
+        }
+        for (BpfMap m : p.program().maps()) {
+            if (m instanceof IterableMap it && m.spec().type() != MapType.RINGBUF) {
+                Map<String, String> elements = new TreeMap<>();
+                for (byte[] k = it.nextKey(null); k != null; k = it.nextKey(k)) {
+                    elements.put(HEX.formatHex(k), shown(m, it.lookupValue(k)));
+                }
+                out.add(m.spec().name() + " " + elements);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A value as compared: its bytes, or for a per-CPU map the sum over CPUs of each 8-byte word
+     * (which CPU a run lands on differs between the kernel and the runtime; the totals do not).
+     */
+    private static String shown(BpfMap m, byte[] value) {
+        MapType t = m.spec().type();
+        if (t != MapType.PERCPU_ARRAY && t != MapType.PERCPU_HASH && t != MapType.LRU_PERCPU_HASH) {
+            return HEX.formatHex(value);
+        }
+        int stride = (m.spec().valueSize() + 7) & ~7;
+        ByteBuffer b = ByteBuffer.wrap(value).order(ByteOrder.LITTLE_ENDIAN);
+        long[] sums = new long[stride / 8];
+        for (int cpu = 0; cpu < value.length / stride; cpu++) {
+            for (int w = 0; w < sums.length; w++) {
+                sums[w] += b.getLong(cpu * stride + 8 * w);
+            }
+        }
+        return "per-CPU sums " + Arrays.toString(sums);
+    }
+
+    private static List<String> onKernel(Case c) {
+        BpfRuntime rt = BpfRuntime.open(c.file());
+        LoadedProgram p = rt.load(c.program());
+        List<String> out = new ArrayList<>();
+        try (KernelObjectProgram k = KernelObjectProgram.load(p.program())) {
+            for (byte[] packet : packetsFor(p.type())) {
+                out.add("r0 " + k.run(packet, 1).r0());
+            }
+            for (BpfMap m : p.program().maps()) {
+                if (m instanceof IterableMap && m.spec().type() != MapType.RINGBUF) {
+                    Map<String, String> elements = new TreeMap<>();
+                    k.elements(m.spec().name()).forEach((key, v) -> elements.put(key, shown(m, v)));
+                    out.add(m.spec().name() + " " + elements);
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void everyPacketProgramAgreesWithTheKernel() {
+        List<String> excluded = new ArrayList<>();
+        List<Case> cases = cases(excluded);
+        System.out.println("kernel object differential: " + cases.size() + " programs " + cases
+                + "; left out: " + excluded);
+        assertTrue(cases.size() >= 8, "programs found: " + cases);
+        List<String> mismatches = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
+        int compared = 0;
+        for (Case c : cases) {
+            List<String> kernel;
+            try {
+                kernel = onKernel(c);
+            } catch (LoadException e) {
+                refused.add(c + ": " + e.getMessage());
+                continue;
+            }
+            compared++;
+            for (Engine e : List.of(new Interpreter(), new JitEngine())) {
+                List<String> engine = onEngine(c, e);
+                if (!engine.equals(kernel)) {
+                    mismatches.add(c + " on the " + e.name() + ": " + engine + " vs the kernel's " + kernel);
+                }
+            }
+        }
+        System.out.println("kernel object differential: " + compared + " compared; the kernel refused " + refused);
+        assertTrue(compared >= 8, "compared only " + compared + "; refused " + refused);
+        assertEquals(List.of(), mismatches);
+    }
+
+    @Test
+    void xdpAndTcProgramsAreAmongThem() {
+        List<Case> cases = cases(new ArrayList<>());
+        for (ProgramType t : List.of(ProgramType.XDP, ProgramType.SCHED_CLS, ProgramType.SCHED_ACT)) {
+            boolean found = cases.stream().anyMatch(c -> BpfRuntime.open(c.file()).load(c.program()).type() == t);
+            assertTrue(found, "no " + t + " program among " + cases);
+        }
+    }
+}
