@@ -188,19 +188,23 @@ final class CompilationUnit {
         // Pack instructions into chunks; a chunk additionally pays a table entry per block
         // (possible entry) and an exit stub per branch (possible exit).
         List<Integer> starts = new ArrayList<>();
+        List<Long> fill = new ArrayList<>();
         long used = 0;
         for (int pc = start; pc < end; pc++) {
             if (layout.wideTail[pc]) {
                 continue;
             }
-            long c = cost[pc - start] + (layout.leader[pc] ? 4 : 0)
-                    + (ProgramLayout.isBranch(layout.code[pc]) ? MethodEmitter.exitStubCost() : 0);
+            long c = chunkCost(cost, start, pc);
             if (starts.isEmpty() || used + c > METHOD_LIMIT) {
+                if (!starts.isEmpty()) {
+                    fill.add(used);
+                }
                 starts.add(pc);
                 used = MethodEmitter.fixedCost(whole) + MethodEmitter.exitStubCost();
             }
             used += c;
         }
+        fill.add(used);
         if (starts.size() >= FunctionPlan.MAX_CHUNKS) {
             throw new LoadException("program " + program.name() + ": function at pc " + start
                     + " is too large to compile (" + (end - start) + " instructions)");
@@ -229,7 +233,33 @@ final class CompilationUnit {
         for (int c = 0; c < chunkStarts.length; c++) {
             entryArrays[c] = entries.get(c).stream().mapToInt(Integer::intValue).toArray();
         }
-        return new FunctionPlan(f, start, end, stackDirect, mayGoto, null, chunkStarts, entryArrays);
+        // A counted loop inside one chunk gets its signed copy there, where the chunk has room.
+        List<CountedLoop> versioned = new ArrayList<>();
+        for (CountedLoop loop : CountedLoop.find(layout, start, end)) {
+            int c = shape.chunkOf(loop.head());
+            if (shape.chunkOf(loop.tail()) != c) {
+                continue;
+            }
+            long copy = MethodEmitter.loopCheckCost();
+            for (int pc = loop.head(); pc <= loop.tail(); pc++) {
+                copy += layout.wideTail[pc] ? 0 : chunkCost(cost, start, pc);
+            }
+            if (fill.get(c) + copy <= METHOD_LIMIT) {
+                fill.set(c, fill.get(c) + copy);
+                versioned.add(loop);
+            }
+        }
+        return new FunctionPlan(f, start, end, stackDirect, mayGoto, null, chunkStarts, entryArrays)
+                .withLoops(versioned);
+    }
+
+    /**
+     * What instruction {@code pc} may add to a chunk method: its code, a table entry if it starts
+     * a block (a possible entry), an exit stub if it branches (a possible exit).
+     */
+    private long chunkCost(long[] cost, int start, int pc) {
+        return cost[pc - start] + (layout.leader[pc] ? 4 : 0)
+                + (ProgramLayout.isBranch(layout.code[pc]) ? MethodEmitter.exitStubCost() : 0);
     }
 
     /** Upper bounds of the bytes each instruction of the function emits (0 for lddw tails). */

@@ -24,7 +24,10 @@ final class FunctionPlan {
     final int[] chunkStarts;
     /** For each chunk, the pcs it can be entered at, ascending; entry 0 is the chunk start. */
     final int[][] entries;
-    /** The loops emitted with a signed copy ({@link CountedLoop}); empty for chunked functions. */
+    /**
+     * The loops emitted with a signed copy ({@link CountedLoop}): in a chunked function, those
+     * inside one chunk that has room for the copy.
+     */
     final List<CountedLoop> loops;
 
     FunctionPlan(int index, int start, int end, boolean stackDirect, boolean usesMayGoto, StackSlots slots,
@@ -45,7 +48,7 @@ final class FunctionPlan {
         this.loops = List.copyOf(loops);
     }
 
-    /** This (whole-function) plan with its counted loops versioned. */
+    /** This plan with {@code versioned} emitted with their signed copies. */
     FunctionPlan withLoops(List<CountedLoop> versioned) {
         return new FunctionPlan(index, start, end, stackDirect, usesMayGoto, slots, chunkStarts, entries, versioned);
     }
