@@ -1,12 +1,19 @@
 package dev.jvmbpf.cli;
 
 import dev.jvmbpf.cli.internal.RunReport;
+import dev.jvmbpf.conformance.kernel.KernelAvailability;
+import dev.jvmbpf.conformance.kernel.KernelBpf;
+import dev.jvmbpf.conformance.kernel.KernelEngine;
+import dev.jvmbpf.conformance.kernel.KernelObjectProgram;
 import dev.jvmbpf.helpers.run.BpfRuntime;
 import dev.jvmbpf.helpers.run.ContextBuilder;
 import dev.jvmbpf.helpers.run.LoadedProgram;
 import dev.jvmbpf.jit.JitEngine;
 import dev.jvmbpf.runtime.exec.Engine;
+import dev.jvmbpf.runtime.exec.LoadException;
 import dev.jvmbpf.runtime.interp.Interpreter;
+import dev.jvmbpf.runtime.isa.Instruction;
+import dev.jvmbpf.runtime.isa.Opcodes;
 import dev.jvmbpf.runtime.maps.MapType;
 import dev.jvmbpf.runtime.memory.BpfFault;
 import dev.jvmbpf.runtime.object.ObjectMap;
@@ -38,7 +45,9 @@ final class RunCommand implements Callable<Integer> {
     ProgramOptions input;
 
     @Option(names = "--engine", defaultValue = JitEngine.NAME, paramLabel = "NAME",
-            description = "interpreter or jit (default: ${DEFAULT-VALUE}).")
+            description = "interpreter, jit or kernel (default: ${DEFAULT-VALUE}). The kernel runs bare programs"
+                    + " (r1 = --mem) and the XDP, socket filter and tc programs of object files on --packet, with"
+                    + " their maps created in the kernel.")
     String engineName;
 
     @Option(names = "--repeat", defaultValue = "1", paramLabel = "N", description = "Runs N times on the same maps.")
@@ -65,6 +74,9 @@ final class RunCommand implements Callable<Integer> {
     private int execute(PrintWriter out) {
         if (repeat < 1) {
             throw new IllegalArgumentException("--repeat must be at least 1, got " + repeat);
+        }
+        if (engineName.equals(KERNEL) && ProgramOptions.isElf(ProgramOptions.read(file, "program"))) {
+            return runInKernel(out);
         }
         Engine engine = engine(engineName);
         RunReport report = new RunReport(out);
@@ -111,7 +123,64 @@ final class RunCommand implements Callable<Integer> {
         return switch (name) {
             case Interpreter.NAME -> new Interpreter();
             case JitEngine.NAME -> new JitEngine();
-            default -> throw new IllegalArgumentException("unknown engine '" + name + "' for run (interpreter, jit)");
+            case KERNEL -> {
+                KernelAvailability a = KernelBpf.availability();
+                if (!a.available()) {
+                    throw new IllegalArgumentException("kernel engine unavailable: " + a.reason());
+                }
+                yield new KernelEngine();
+            }
+            default -> throw new IllegalArgumentException("unknown engine '" + name + "' for run (interpreter, jit, kernel)");
         };
+    }
+
+    private static final String KERNEL = "kernel";
+
+    /** Whether the program calls bpf_trace_printk (6) or bpf_trace_vprintk (177). */
+    private static boolean printsToTracePipe(Instruction[] code) {
+        for (Instruction insn : code) {
+            if (insn.opcode() == Opcodes.CALL && insn.src() == 0 && (insn.imm() == 6 || insn.imm() == 177)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * An object program in the kernel: its maps created there as the options set them, each run
+     * a BPF_PROG_TEST_RUN on the packet; the maps are read back for --dump-maps.
+     */
+    private int runInKernel(PrintWriter out) {
+        KernelAvailability a = KernelBpf.availability();
+        if (!a.available()) {
+            throw new IllegalArgumentException("kernel engine unavailable: " + a.reason());
+        }
+        if (!input.ctx.isEmpty() || input.mem != null) {
+            throw new IllegalArgumentException("kernel: the kernel's test run takes a packet only; --ctx and --mem"
+                    + " are not passed to it");
+        }
+        RunReport report = new RunReport(out);
+        ProgramOptions.Prepared prepared = input.prepare(file, new Interpreter(), 0, rt -> rt.onPrintk(report::printk),
+                spec.commandLine().getErr());
+        LoadedProgram loaded = prepared.program();
+        byte[] packet = input.packetBytes();
+        try (KernelObjectProgram k = KernelObjectProgram.load(loaded.program())) {
+            if (printsToTracePipe(loaded.program().instructionsView())) {
+                spec.commandLine().getErr().println("jvmbpf: note: in the kernel, bpf_printk writes to"
+                        + " /sys/kernel/tracing/trace_pipe");
+            }
+            for (long run = 1; run <= repeat; run++) {
+                report.result(k.run(packet, 1).r0(), loaded.type());
+            }
+            report.returnValue(repeat);
+            if (dumpMaps) {
+                k.copyMapsBack();
+                report.maps(prepared.runtime());
+            }
+        } catch (LoadException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+        out.flush();
+        return 0;
     }
 }

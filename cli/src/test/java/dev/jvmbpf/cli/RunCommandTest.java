@@ -269,7 +269,7 @@ class RunCommandTest {
                 dir.resolve("nothing.bin").toString());
         refused("takes no packet", "run", counter, "--packet-hex", "00");
         refused("struct xdp_md has no settable field 'mark'", "run", example("xdp_filter"), "--ctx", "mark=1");
-        refused("unknown engine 'kernel'", "run", counter, "--engine", "kernel");
+        refused("unknown engine 'warp'", "run", counter, "--engine", "warp");
         refused("no map named 'nope'", "run", counter, "--map-update", "nope:00");
         refused("map 'counts' has 8-byte keys; got 4 bytes", "run", counter, "--map-update", "counts:00000000");
         refused("is not hex bytes", "run", counter, "--map-update", "counts:zz");

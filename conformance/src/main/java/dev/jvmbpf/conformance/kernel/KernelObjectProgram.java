@@ -8,11 +8,13 @@ import dev.jvmbpf.runtime.exec.LoadException;
 import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.isa.Opcodes;
 import dev.jvmbpf.runtime.maps.BpfMap;
+import dev.jvmbpf.runtime.maps.Cpus;
 import dev.jvmbpf.runtime.maps.IterableMap;
 import dev.jvmbpf.runtime.maps.MapSpec;
 import dev.jvmbpf.runtime.maps.MapType;
 import dev.jvmbpf.runtime.program.BpfProgram;
 import dev.jvmbpf.runtime.program.ProgramType;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -233,6 +235,32 @@ public final class KernelObjectProgram implements AutoCloseable {
             }
         }
         throw new IllegalArgumentException("no map named '" + mapName + "' in " + name);
+    }
+
+    /**
+     * Writes what the kernel's maps hold into the runtime's maps this program was loaded with, so
+     * they show the kernel's runs: elements the kernel deleted go, the others are overwritten.
+     * Per-CPU maps are copied when the kernel has as many possible CPUs as the runtime has CPUs;
+     * ring buffers, queues, stacks and bloom filters are left as they are.
+     */
+    public void copyMapsBack() {
+        for (int i = 0; i < maps.size(); i++) {
+            BpfMap m = maps.get(i);
+            MapSpec spec = m.spec();
+            boolean sameCpus = !isPerCpu(spec.type()) || BpfSyscall.possibleCpus() == Cpus.count();
+            if (!(m instanceof IterableMap it) || spec.type() == MapType.RINGBUF || !sameCpus) {
+                continue;
+            }
+            Map<String, byte[]> kernel = elements(spec.name());
+            List<byte[]> gone = new ArrayList<>();
+            for (byte[] k = it.nextKey(null); k != null; k = it.nextKey(k)) {
+                if (!kernel.containsKey(HexFormat.of().formatHex(k))) {
+                    gone.add(k);
+                }
+            }
+            gone.forEach(m::delete);
+            kernel.forEach((key, value) -> m.update(HexFormat.of().parseHex(key), value, 0));
+        }
     }
 
     @Override
