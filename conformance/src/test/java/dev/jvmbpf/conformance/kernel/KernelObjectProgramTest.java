@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.HexFormat;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Assumptions;
 
 /** Object programs in the running kernel, with their maps mirrored: the same answers as the engines. */
 class KernelObjectProgramTest {
@@ -22,11 +21,7 @@ class KernelObjectProgramTest {
 
     @BeforeAll
     static void kernelAvailable() {
-        KernelAvailability a = KernelBpf.availability();
-        if (!a.available()) {
-            System.out.println("SKIPPED kernel object program tests: " + a.reason());
-        }
-        Assumptions.assumeTrue(a.available(), a.reason());
+        KernelRequired.assume("kernel object program tests");
     }
 
     private static byte[] ipv4From(int lastByte) {

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,11 +21,7 @@ import org.junit.jupiter.api.Test;
 class SharedVectorsOnKernelTest {
     @Test
     void allEnginesAgreeWithTheKernel() {
-        KernelAvailability a = KernelBpf.availability();
-        if (!a.available()) {
-            System.out.println("SKIPPED shared vectors on the kernel: " + a.reason());
-        }
-        Assumptions.assumeTrue(a.available(), a.reason());
+        KernelRequired.assume("shared vectors on the kernel");
         Path dir = Path.of(System.getProperty("jvmbpf.root", "."), "..", "shared", "bpf_conformance", "tests").normalize();
         assertTrue(Files.isDirectory(dir), "vectors not found at " + dir);
         List<VectorFiles.Entry> entries = VectorFiles.collect(List.of(dir));

@@ -98,16 +98,7 @@ public final class BpfSyscall {
 
     /** Creates an array map with 4-byte keys and returns its fd. */
     public static int createArrayMap(String name, int valueSize, int maxEntries, int flags) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment attr = arena.allocate(ATTR_SIZE, 8);
-            attr.set(ValueLayout.JAVA_INT, 0, MAP_TYPE_ARRAY);
-            attr.set(ValueLayout.JAVA_INT, 4, 4);
-            attr.set(ValueLayout.JAVA_INT, 8, valueSize);
-            attr.set(ValueLayout.JAVA_INT, 12, maxEntries);
-            attr.set(ValueLayout.JAVA_INT, 16, flags);
-            putName(attr, 28, name);
-            return (int) bpf("BPF_MAP_CREATE", BPF_MAP_CREATE, attr);
-        }
+        return createMap(MAP_TYPE_ARRAY, name, 4, valueSize, maxEntries, flags, 0);
     }
 
     /** Creates a map of kernel type {@code type} and returns its fd. */
@@ -212,34 +203,22 @@ public final class BpfSyscall {
         }
     }
 
-    /** Writes {@code value} at 4-byte key {@code key}. */
+    /** Writes {@code value} at 4-byte key {@code key} (of an array map). */
     public static void updateElement(int mapFd, int key, byte[] value) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment k = arena.allocate(ValueLayout.JAVA_INT);
-            k.set(ValueLayout.JAVA_INT, 0, key);
-            MemorySegment v = arena.allocate(Math.max(1, value.length), 8);
-            MemorySegment.copy(value, 0, v, ValueLayout.JAVA_BYTE, 0, value.length);
-            MemorySegment attr = arena.allocate(ATTR_SIZE, 8);
-            attr.set(ValueLayout.JAVA_INT, 0, mapFd);
-            attr.set(ValueLayout.JAVA_LONG, 8, k.address());
-            attr.set(ValueLayout.JAVA_LONG, 16, v.address());
-            bpf("BPF_MAP_UPDATE_ELEM", BPF_MAP_UPDATE_ELEM, attr);
-        }
+        updateElement(mapFd, u32(key), value, 0);
     }
 
-    /** Reads the {@code valueSize} bytes at 4-byte key {@code key}. */
+    /** Reads the {@code valueSize} bytes at 4-byte key {@code key} (of an array map, where every key exists). */
     public static byte[] lookupElement(int mapFd, int key, int valueSize) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment k = arena.allocate(ValueLayout.JAVA_INT);
-            k.set(ValueLayout.JAVA_INT, 0, key);
-            MemorySegment v = arena.allocate(Math.max(1, valueSize), 8);
-            MemorySegment attr = arena.allocate(ATTR_SIZE, 8);
-            attr.set(ValueLayout.JAVA_INT, 0, mapFd);
-            attr.set(ValueLayout.JAVA_LONG, 8, k.address());
-            attr.set(ValueLayout.JAVA_LONG, 16, v.address());
-            bpf("BPF_MAP_LOOKUP_ELEM", BPF_MAP_LOOKUP_ELEM, attr);
-            return v.asSlice(0, valueSize).toArray(ValueLayout.JAVA_BYTE);
+        byte[] value = lookupElement(mapFd, u32(key), valueSize);
+        if (value == null) {
+            throw new SyscallException("BPF_MAP_LOOKUP_ELEM", Errno.ENOENT);
         }
+        return value;
+    }
+
+    private static byte[] u32(int key) {
+        return new byte[] {(byte) key, (byte) (key >>> 8), (byte) (key >>> 16), (byte) (key >>> 24)};
     }
 
     /**
