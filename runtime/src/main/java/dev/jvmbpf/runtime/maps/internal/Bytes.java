@@ -24,14 +24,34 @@ final class Bytes {
     }
 
     static long hash(byte[] data, int offset, int length, long seed) {
-        long h = seed ^ mix(length + 0x9E3779B97F4A7C15L);
+        return hashFrom(start(seed, length), data, offset, length);
+    }
+
+    /**
+     * The state {@link #hash} starts from for {@code length} bytes: a map whose keys all have
+     * one length computes it once.
+     */
+    static long start(long seed, int length) {
+        return seed ^ mix(length + 0x9E3779B97F4A7C15L);
+    }
+
+    /** {@link #hash} from a precomputed {@link #start}. */
+    static long hashFrom(long start, byte[] data, int offset, int length) {
+        long h = start;
         int i = offset;
         int end = offset + length;
         for (; i + 8 <= end; i += 8) {
             h = mix(h ^ (long) I64.get(data, i)) + 0x9E3779B97F4A7C15L;
         }
+        // The last 0 to 7 bytes as a little-endian number: a 4-byte read first, then bytes.
         long tail = 0;
-        for (int shift = 0; i < end; i++, shift += 8) {
+        int shift = 0;
+        if (i + 4 <= end) {
+            tail = (int) I32.get(data, i) & 0xffffffffL;
+            i += 4;
+            shift = 32;
+        }
+        for (; i < end; i++, shift += 8) {
             tail |= (data[i] & 0xffL) << shift;
         }
         return mix(h ^ tail);

@@ -43,7 +43,8 @@ public final class HashTableMap implements IterableMap {
     private final int cpus;
     private final int stride;
     private final boolean writable;
-    private final long seed;
+    /** {@link Bytes#start} for this map's seed and key size: every key hashes from it. */
+    private final long hashStart;
     private final AtomicReferenceArray<Element[]> buckets;
     private final int mask;
     private final Object[] locks;
@@ -100,7 +101,8 @@ public final class HashTableMap implements IterableMap {
         }
         this.keyName = spec.name() + " key";
         this.writable = (spec.flags() & MapFlags.BPF_F_RDONLY_PROG) == 0;
-        this.seed = (spec.flags() & MapFlags.BPF_F_ZERO_SEED) != 0 ? 0 : ThreadLocalRandom.current().nextLong();
+        long seed = (spec.flags() & MapFlags.BPF_F_ZERO_SEED) != 0 ? 0 : ThreadLocalRandom.current().nextLong();
+        this.hashStart = Bytes.start(seed, spec.keySize());
         int n = Math.min(Bytes.nextPowerOfTwo(spec.maxEntries()), 1 << 20);
         this.buckets = new AtomicReferenceArray<>(n);
         for (int i = 0; i < n; i++) {
@@ -124,7 +126,7 @@ public final class HashTableMap implements IterableMap {
 
     private long hashOf(byte[] key) {
         Bytes.requireLength(spec, "key", key, spec.keySize());
-        return Bytes.hash(key, seed);
+        return Bytes.hashFrom(hashStart, key, 0, key.length);
     }
 
     private int bucketOf(long hash) {
