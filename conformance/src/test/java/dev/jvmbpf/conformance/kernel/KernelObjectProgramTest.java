@@ -69,6 +69,25 @@ class KernelObjectProgramTest {
     }
 
     @Test
+    void mapsThatCannotBeMirroredAreNamed() {
+        BpfRuntime tails = BpfRuntime.open(ROOT.resolve("examples/tail_calls.o")).onPrintk(l -> { });
+        LoadException arrays = assertThrows(LoadException.class,
+                () -> KernelObjectProgram.load(tails.load("entry").program()));
+        assertTrue(arrays.getMessage().contains("is a PROG_ARRAY, which is not mirrored into the kernel"),
+                arrays.getMessage());
+        // A per-CPU map is mirrored empty; with an element, its layout would depend on the CPUs.
+        BpfRuntime maps = BpfRuntime.open(ROOT.resolve("runtime/src/test/resources/elf/maps.o"));
+        KernelObjectProgram.load(maps.load("count_events").program()).close();
+        byte[] one = new byte[16];
+        one[0] = 1;
+        maps.update("scratch", new byte[4], one);
+        LoadException perCpu = assertThrows(LoadException.class,
+                () -> KernelObjectProgram.load(maps.load("count_events").program()));
+        assertTrue(perCpu.getMessage().contains("per-CPU map") && perCpu.getMessage().contains("holds elements"),
+                perCpu.getMessage());
+    }
+
+    @Test
     void whatCannotRunInTheKernelIsNamed() {
         BpfRuntime counter = BpfRuntime.open(ROOT.resolve("examples/counter.o"));
         LoadException e = assertThrows(LoadException.class,
