@@ -2,6 +2,7 @@ package dev.jvmbpf.conformance.kernel;
 
 import dev.jvmbpf.conformance.kernel.internal.BpfSyscall;
 import dev.jvmbpf.conformance.kernel.internal.Errno;
+import dev.jvmbpf.conformance.kernel.internal.FunctionBtf;
 import dev.jvmbpf.conformance.kernel.internal.SyscallException;
 import dev.jvmbpf.conformance.kernel.internal.VerifierRejection;
 import dev.jvmbpf.runtime.exec.LoadException;
@@ -20,6 +21,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * A program of an object file loaded into the running kernel, so that it can be timed and
@@ -85,7 +87,7 @@ public final class KernelObjectProgram implements AutoCloseable {
                 fds[i] = create(maps.get(i));
             }
             byte[] code = Instruction.encode(withMapFds(program.instructionsView(), fds));
-            int progFd = BpfSyscall.loadProgram(type, program.name(), code);
+            int progFd = loadWithFunctions(type, program, code);
             return new KernelObjectProgram(program.name(), maps, fds, progFd);
         } catch (VerifierRejection r) {
             closeAll(fds);
@@ -98,6 +100,48 @@ public final class KernelObjectProgram implements AutoCloseable {
             closeAll(fds);
             throw e;
         }
+    }
+
+    /**
+     * Loads the program; one that passes functions to helpers (callbacks) gets the function
+     * information the kernel demands for it, from a BTF made for the purpose ({@link FunctionBtf}).
+     */
+    private static int loadWithFunctions(int type, BpfProgram program, byte[] code) {
+        int[] entries = functionEntries(program.instructionsView());
+        if (entries == null) {
+            return BpfSyscall.loadProgram(type, program.name(), code);
+        }
+        int btf = BpfSyscall.loadBtf(FunctionBtf.of(entries));
+        try {
+            int[] ids = new int[entries.length];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = FunctionBtf.FIRST_FUNC + i;
+            }
+            return BpfSyscall.loadProgram(type, program.name(), code, new BpfSyscall.FuncInfo(btf, entries, ids));
+        } finally {
+            // The program keeps its own reference to the BTF.
+            BpfSyscall.close(btf);
+        }
+    }
+
+    /** The first pcs of the program's functions when it takes the address of one (a callback), else null. */
+    static int[] functionEntries(Instruction[] code) {
+        TreeSet<Integer> entries = new TreeSet<>();
+        entries.add(0);
+        boolean callbacks = false;
+        for (int pc = 0; pc < code.length; pc++) {
+            Instruction i = code[pc];
+            if (i.opcode() == Opcodes.CALL && i.src() == Opcodes.CALL_LOCAL) {
+                entries.add(pc + 1 + i.imm());
+            } else if (i.opcode() == Opcodes.LDDW) {
+                if (i.src() == Opcodes.PSEUDO_FUNC) {
+                    entries.add(pc + 1 + i.imm());
+                    callbacks = true;
+                }
+                pc++;
+            }
+        }
+        return callbacks ? entries.stream().mapToInt(Integer::intValue).toArray() : null;
     }
 
     private static void refuseUnmirrored(BpfMap m) {

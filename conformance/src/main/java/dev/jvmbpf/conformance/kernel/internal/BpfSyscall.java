@@ -26,6 +26,7 @@ public final class BpfSyscall {
     private static final int BPF_MAP_LOOKUP_ELEM = 1;
     private static final int BPF_MAP_UPDATE_ELEM = 2;
     private static final int BPF_MAP_GET_NEXT_KEY = 4;
+    private static final int BPF_BTF_LOAD = 18;
     private static final int BPF_PROG_LOAD = 5;
     private static final int BPF_PROG_TEST_RUN = 10;
 
@@ -227,14 +228,26 @@ public final class BpfSyscall {
      * {@link VerifierRejection} with the log.
      */
     public static int loadProgram(int progType, String name, byte[] instructions) {
+        return loadProgram(progType, name, instructions, null);
+    }
+
+    /**
+     * Function information for {@link #loadProgram(int, String, byte[], FuncInfo)}: the fd of a
+     * loaded BTF and, per function in pc order, its first instruction and its FUNC type id.
+     */
+    public record FuncInfo(int btfFd, int[] insns, int[] typeIds) {
+    }
+
+    /** As {@link #loadProgram(int, String, byte[])}, with BTF function information when not null. */
+    public static int loadProgram(int progType, String name, byte[] instructions, FuncInfo funcs) {
         try {
-            return loadProgram(progType, name, instructions, false);
+            return loadProgram(progType, name, instructions, funcs, false);
         } catch (SyscallException first) {
             if (first.errno() == Errno.EPERM) {
                 throw first;
             }
             try {
-                int fd = loadProgram(progType, name, instructions, true);
+                int fd = loadProgram(progType, name, instructions, funcs, true);
                 // Accepted when logging: never seen, but the program is loaded, so use it.
                 return fd;
             } catch (VerifierRejection rejection) {
@@ -245,7 +258,7 @@ public final class BpfSyscall {
         }
     }
 
-    private static int loadProgram(int progType, String name, byte[] instructions, boolean withLog) {
+    private static int loadProgram(int progType, String name, byte[] instructions, FuncInfo funcs, boolean withLog) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment insns = arena.allocate(Math.max(8, instructions.length), 8);
             MemorySegment.copy(instructions, 0, insns, ValueLayout.JAVA_BYTE, 0, instructions.length);
@@ -262,6 +275,17 @@ public final class BpfSyscall {
                 attr.set(ValueLayout.JAVA_LONG, 32, log.address());
             }
             putName(attr, 48, name);
+            if (funcs != null) {
+                MemorySegment records = arena.allocate(8L * funcs.insns().length, 8);
+                for (int i = 0; i < funcs.insns().length; i++) {
+                    records.set(ValueLayout.JAVA_INT, 8L * i, funcs.insns()[i]);
+                    records.set(ValueLayout.JAVA_INT, 8L * i + 4, funcs.typeIds()[i]);
+                }
+                attr.set(ValueLayout.JAVA_INT, 72, funcs.btfFd());
+                attr.set(ValueLayout.JAVA_INT, 76, 8);
+                attr.set(ValueLayout.JAVA_LONG, 80, records.address());
+                attr.set(ValueLayout.JAVA_INT, 88, funcs.insns().length);
+            }
             try {
                 return (int) bpf("BPF_PROG_LOAD", BPF_PROG_LOAD, attr);
             } catch (SyscallException e) {
@@ -270,6 +294,18 @@ public final class BpfSyscall {
                 }
                 throw new VerifierRejection(e.errno(), log.getString(0, StandardCharsets.UTF_8));
             }
+        }
+    }
+
+    /** BPF_BTF_LOAD: loads type information and returns its fd. */
+    public static int loadBtf(byte[] btf) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment data = arena.allocate(btf.length, 8);
+            MemorySegment.copy(btf, 0, data, ValueLayout.JAVA_BYTE, 0, btf.length);
+            MemorySegment attr = arena.allocate(ATTR_SIZE, 8);
+            attr.set(ValueLayout.JAVA_LONG, 0, data.address());
+            attr.set(ValueLayout.JAVA_INT, 16, btf.length);
+            return (int) bpf("BPF_BTF_LOAD", BPF_BTF_LOAD, attr);
         }
     }
 
