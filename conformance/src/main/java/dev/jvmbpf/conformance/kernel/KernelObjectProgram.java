@@ -39,12 +39,14 @@ import java.util.TreeSet;
  */
 public final class KernelObjectProgram implements AutoCloseable {
     private final String name;
+    private final ProgramType type;
     private final List<BpfMap> maps;
     private final int[] mapFds;
     private final int programFd;
 
-    private KernelObjectProgram(String name, List<BpfMap> maps, int[] mapFds, int programFd) {
+    private KernelObjectProgram(String name, ProgramType type, List<BpfMap> maps, int[] mapFds, int programFd) {
         this.name = name;
+        this.type = type;
         this.maps = maps;
         this.mapFds = mapFds;
         this.programFd = programFd;
@@ -88,7 +90,7 @@ public final class KernelObjectProgram implements AutoCloseable {
             }
             byte[] code = Instruction.encode(withMapFds(program.instructionsView(), fds));
             int progFd = loadWithFunctions(type, program, code);
-            return new KernelObjectProgram(program.name(), maps, fds, progFd);
+            return new KernelObjectProgram(program.name(), program.type(), maps, fds, progFd);
         } catch (VerifierRejection r) {
             closeAll(fds);
             throw new LoadException("kernel: the verifier refused " + program.name() + " (" + Errno.name(r.errno())
@@ -229,16 +231,36 @@ public final class KernelObjectProgram implements AutoCloseable {
         return out;
     }
 
-    /** Runs the program {@code repeat} times on {@code packet} (at least 14 bytes: an Ethernet header). */
+    /**
+     * Runs the program {@code repeat} times on {@code packet} (at least 14 bytes: an Ethernet
+     * header). A socket filter's test run shows it the packet from behind its Ethernet header;
+     * the runtime's {@code __sk_buff} shows a socket filter the whole frame, as an
+     * {@code AF_PACKET} socket does. So a socket filter's frame goes to the kernel behind one
+     * more Ethernet header, to the loopback device's address (pkt_type host) and with the frame's
+     * own EtherType (the same protocol): the program then sees what the engines show it.
+     */
     public Result run(byte[] packet, int repeat) {
         try {
-            BpfSyscall.TestRun r = BpfSyscall.testRun(programFd, packet, repeat);
+            byte[] data = type == ProgramType.SOCKET_FILTER ? behindEthernetHeader(packet) : packet;
+            BpfSyscall.TestRun r = BpfSyscall.testRun(programFd, data, repeat);
             return new Result(Integer.toUnsignedLong(r.retval()), r.durationNanos());
         } catch (SyscallException e) {
             throw new IllegalArgumentException("kernel: test run of " + name + " on a " + packet.length
                     + "-byte packet: " + e.getMessage());
         }
     }
+
+    private static byte[] behindEthernetHeader(byte[] frame) {
+        byte[] out = new byte[ETH_HLEN + frame.length];
+        if (frame.length >= ETH_HLEN) {
+            out[12] = frame[12];
+            out[13] = frame[13];
+        }
+        System.arraycopy(frame, 0, out, ETH_HLEN, frame.length);
+        return out;
+    }
+
+    private static final int ETH_HLEN = 14;
 
     /**
      * What the kernel copies out for one element: the value, or for a per-CPU map one value per
