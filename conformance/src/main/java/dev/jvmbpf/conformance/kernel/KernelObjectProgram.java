@@ -52,8 +52,11 @@ public final class KernelObjectProgram implements AutoCloseable {
         this.programFd = programFd;
     }
 
-    /** What one {@code BPF_PROG_TEST_RUN} of {@code repeat} runs reported: the last r0 (32 bits) and the mean time. */
-    public record Result(long r0, int meanNanos) {
+    /**
+     * What one {@code BPF_PROG_TEST_RUN} of {@code repeat} runs reported: the last r0 (32 bits),
+     * the mean time, and the packet as the last run left it.
+     */
+    public record Result(long r0, int meanNanos, byte[] packet) {
     }
 
     /** The kernel's program type for {@code type}, or -1 when it cannot test-run that type with a packet. */
@@ -243,7 +246,12 @@ public final class KernelObjectProgram implements AutoCloseable {
         try {
             byte[] data = type == ProgramType.SOCKET_FILTER ? behindEthernetHeader(packet) : packet;
             BpfSyscall.TestRun r = BpfSyscall.testRun(programFd, data, repeat);
-            return new Result(Integer.toUnsignedLong(r.retval()), r.durationNanos());
+            byte[] out = r.dataOut();
+            if (type == ProgramType.SOCKET_FILTER && out.length >= ETH_HLEN) {
+                // The kernel hands back the frame with the header it was sent behind.
+                out = Arrays.copyOfRange(out, ETH_HLEN, out.length);
+            }
+            return new Result(Integer.toUnsignedLong(r.retval()), r.durationNanos(), out);
         } catch (SyscallException e) {
             throw new IllegalArgumentException("kernel: test run of " + name + " on a " + packet.length
                     + "-byte packet: " + e.getMessage());
