@@ -19,6 +19,7 @@ import dev.jvmbpf.runtime.interp.Interpreter;
 import dev.jvmbpf.runtime.memory.BpfFault;
 import dev.jvmbpf.runtime.program.BpfProgram;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -261,7 +262,7 @@ final class BenchCommand implements Callable<Integer> {
         if (why == null) {
             // A runtime of its own: the maps as the options set them, before any engine's runs.
             ProgramOptions.Prepared fresh = input.prepare(file, new Interpreter(), 0, rt -> rt.onPrintk(line -> { }),
-                    new PrintWriter(java.io.Writer.nullWriter()));
+                    new PrintWriter(Writer.nullWriter()));
             byte[] packet = input.packetBytes();
             try (KernelObjectProgram k = KernelObjectProgram.load(fresh.program().program())) {
                 long r0 = k.run(packet, 1).r0();
