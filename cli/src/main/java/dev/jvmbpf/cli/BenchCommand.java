@@ -256,8 +256,8 @@ final class BenchCommand implements Callable<Integer> {
         String why = null;
         if (!a.available()) {
             why = a.reason();
-        } else if (!input.ctx.isEmpty() || input.mem != null) {
-            why = "the kernel's test run takes a packet only; --ctx and --mem are not passed to it";
+        } else {
+            why = input.kernelRefusal();
         }
         if (why == null) {
             // A runtime of its own: the maps as the options set them, before any engine's runs.

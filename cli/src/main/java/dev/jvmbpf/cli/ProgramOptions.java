@@ -94,6 +94,12 @@ final class ProgramOptions {
         return new Prepared(runtime, loaded, context(loaded), elf);
     }
 
+    /** Why the kernel's test run cannot take these options (it takes a packet only), or null. */
+    String kernelRefusal() {
+        return ctx.isEmpty() && mem == null ? null
+                : "the kernel's test run takes a packet only; --ctx and --mem are not passed to it";
+    }
+
     /** The packet --packet or --packet-hex gives, or no bytes. */
     byte[] packetBytes() {
         if (packet != null) {

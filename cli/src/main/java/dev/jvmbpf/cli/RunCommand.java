@@ -5,6 +5,7 @@ import dev.jvmbpf.conformance.kernel.KernelAvailability;
 import dev.jvmbpf.conformance.kernel.KernelBpf;
 import dev.jvmbpf.conformance.kernel.KernelEngine;
 import dev.jvmbpf.conformance.kernel.KernelObjectProgram;
+import dev.jvmbpf.helpers.StandardHelpers;
 import dev.jvmbpf.helpers.run.BpfRuntime;
 import dev.jvmbpf.helpers.run.ContextBuilder;
 import dev.jvmbpf.helpers.run.LoadedProgram;
@@ -124,10 +125,7 @@ final class RunCommand implements Callable<Integer> {
             case Interpreter.NAME -> new Interpreter();
             case JitEngine.NAME -> new JitEngine();
             case KERNEL -> {
-                KernelAvailability a = KernelBpf.availability();
-                if (!a.available()) {
-                    throw new IllegalArgumentException("kernel engine unavailable: " + a.reason());
-                }
+                requireKernel();
                 yield new KernelEngine();
             }
             default -> throw new IllegalArgumentException("unknown engine '" + name + "' for run (interpreter, jit, kernel)");
@@ -136,10 +134,18 @@ final class RunCommand implements Callable<Integer> {
 
     private static final String KERNEL = "kernel";
 
-    /** Whether the program calls bpf_trace_printk (6) or bpf_trace_vprintk (177). */
+    private static void requireKernel() {
+        KernelAvailability a = KernelBpf.availability();
+        if (!a.available()) {
+            throw new IllegalArgumentException("kernel engine unavailable: " + a.reason());
+        }
+    }
+
+    /** Whether the program calls bpf_trace_printk or bpf_trace_vprintk. */
     private static boolean printsToTracePipe(Instruction[] code) {
         for (Instruction insn : code) {
-            if (insn.opcode() == Opcodes.CALL && insn.src() == 0 && (insn.imm() == 6 || insn.imm() == 177)) {
+            if (insn.opcode() == Opcodes.CALL && insn.src() == Opcodes.CALL_HELPER
+                    && (insn.imm() == StandardHelpers.TRACE_PRINTK || insn.imm() == StandardHelpers.TRACE_VPRINTK)) {
                 return true;
             }
         }
@@ -151,13 +157,10 @@ final class RunCommand implements Callable<Integer> {
      * a BPF_PROG_TEST_RUN on the packet; the maps are read back for --dump-maps.
      */
     private int runInKernel(PrintWriter out) {
-        KernelAvailability a = KernelBpf.availability();
-        if (!a.available()) {
-            throw new IllegalArgumentException("kernel engine unavailable: " + a.reason());
-        }
-        if (!input.ctx.isEmpty() || input.mem != null) {
-            throw new IllegalArgumentException("kernel: the kernel's test run takes a packet only; --ctx and --mem"
-                    + " are not passed to it");
+        requireKernel();
+        String refusal = input.kernelRefusal();
+        if (refusal != null) {
+            throw new IllegalArgumentException("kernel: " + refusal);
         }
         RunReport report = new RunReport(out);
         ProgramOptions.Prepared prepared = input.prepare(file, new Interpreter(), 0, rt -> rt.onPrintk(report::printk),

@@ -48,6 +48,7 @@ public final class StandardHelpers {
     public static final int TAIL_CALL = 12;
     public static final int GET_CURRENT_PID_TGID = 14;
     public static final int FOR_EACH_MAP_ELEM = 164;
+    public static final int TRACE_VPRINTK = 177;
     public static final int LOOP = 181;
 
     private static final HelperTable TABLE = HelperTable.of(specs());
@@ -114,7 +115,7 @@ public final class StandardHelpers {
         add(l, 165, Printing::snprintf, PTR_TO_UNINIT_MEM, CONST_SIZE_OR_ZERO, PTR_TO_CONST_STR, ANYTHING,
                 ANYTHING);
         add(l, 174, Task::attachCookie, PTR_TO_CTX);
-        add(l, 177, Printing::traceVprintk, PTR_TO_MEM, CONST_SIZE, ANYTHING, ANYTHING);
+        add(l, TRACE_VPRINTK, Printing::traceVprintk, PTR_TO_MEM, CONST_SIZE, ANYTHING, ANYTHING);
         add(l, 181, Control::loop, ANYTHING, PTR_TO_FUNC, ANYTHING, ANYTHING);
         add(l, 182, Strings::strncmp, PTR_TO_MEM, CONST_SIZE, PTR_TO_CONST_STR);
         add(l, 189, Packets::xdpLoadBytes, PTR_TO_CTX, ANYTHING, PTR_TO_UNINIT_MEM, CONST_SIZE);

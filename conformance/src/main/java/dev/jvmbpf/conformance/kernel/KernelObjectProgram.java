@@ -118,11 +118,8 @@ public final class KernelObjectProgram implements AutoCloseable {
         }
         int btf = BpfSyscall.loadBtf(FunctionBtf.of(entries));
         try {
-            int[] ids = new int[entries.length];
-            for (int i = 0; i < ids.length; i++) {
-                ids[i] = FunctionBtf.FIRST_FUNC + i;
-            }
-            return BpfSyscall.loadProgram(type, program.name(), code, new BpfSyscall.FuncInfo(btf, entries, ids));
+            return BpfSyscall.loadProgram(type, program.name(), code,
+                    new BpfSyscall.FuncInfo(btf, entries, FunctionBtf.typeIds(entries.length)));
         } finally {
             // The program keeps its own reference to the BTF.
             BpfSyscall.close(btf);
@@ -155,9 +152,7 @@ public final class KernelObjectProgram implements AutoCloseable {
             throw new LoadException("kernel: map " + spec.name() + " is a " + spec.type()
                     + ", which is not mirrored into the kernel");
         }
-        boolean perCpu = spec.type() == MapType.PERCPU_ARRAY || spec.type() == MapType.PERCPU_HASH
-                || spec.type() == MapType.LRU_PERCPU_HASH;
-        if (perCpu && m instanceof IterableMap it && hasNonZeroElement(it)) {
+        if (isPerCpu(spec.type()) && m instanceof IterableMap it && hasNonZeroElement(it)) {
             throw new LoadException("kernel: per-CPU map " + spec.name()
                     + " holds elements, which are not mirrored into the kernel");
         }
@@ -275,7 +270,7 @@ public final class KernelObjectProgram implements AutoCloseable {
      * possible CPU, each rounded up to 8 bytes (a smaller buffer would be overrun).
      */
     private static int valueBytes(MapSpec spec) {
-        return isPerCpu(spec.type()) ? ((spec.valueSize() + 7) & ~7) * BpfSyscall.possibleCpus() : spec.valueSize();
+        return isPerCpu(spec.type()) ? Cpus.stride(spec.valueSize()) * BpfSyscall.possibleCpus() : spec.valueSize();
     }
 
     /**
@@ -283,13 +278,8 @@ public final class KernelObjectProgram implements AutoCloseable {
      * rounded up to 8 bytes), or null: what the program left there.
      */
     public byte[] lookup(String mapName, byte[] key) {
-        for (int i = 0; i < maps.size(); i++) {
-            MapSpec spec = maps.get(i).spec();
-            if (spec.name().equals(mapName)) {
-                return BpfSyscall.lookupElement(mapFds[i], key, valueBytes(spec));
-            }
-        }
-        throw new IllegalArgumentException("no map named '" + mapName + "' in " + name);
+        int i = indexOf(mapName);
+        return BpfSyscall.lookupElement(mapFds[i], key, valueBytes(maps.get(i).spec()));
     }
 
     /**
@@ -297,15 +287,20 @@ public final class KernelObjectProgram implements AutoCloseable {
      * program left there, to compare with the runtime's map.
      */
     public Map<String, byte[]> elements(String mapName) {
+        int i = indexOf(mapName);
+        MapSpec spec = maps.get(i).spec();
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        for (byte[] k = BpfSyscall.nextKey(mapFds[i], null, spec.keySize()); k != null;
+                k = BpfSyscall.nextKey(mapFds[i], k, spec.keySize())) {
+            out.put(HexFormat.of().formatHex(k), BpfSyscall.lookupElement(mapFds[i], k, valueBytes(spec)));
+        }
+        return out;
+    }
+
+    private int indexOf(String mapName) {
         for (int i = 0; i < maps.size(); i++) {
-            MapSpec spec = maps.get(i).spec();
-            if (spec.name().equals(mapName)) {
-                Map<String, byte[]> out = new LinkedHashMap<>();
-                for (byte[] k = BpfSyscall.nextKey(mapFds[i], null, spec.keySize()); k != null;
-                        k = BpfSyscall.nextKey(mapFds[i], k, spec.keySize())) {
-                    out.put(HexFormat.of().formatHex(k), BpfSyscall.lookupElement(mapFds[i], k, valueBytes(spec)));
-                }
-                return out;
+            if (maps.get(i).spec().name().equals(mapName)) {
+                return i;
             }
         }
         throw new IllegalArgumentException("no map named '" + mapName + "' in " + name);

@@ -13,6 +13,7 @@ import dev.jvmbpf.runtime.exec.Engine;
 import dev.jvmbpf.runtime.exec.LoadException;
 import dev.jvmbpf.runtime.interp.Interpreter;
 import dev.jvmbpf.runtime.maps.BpfMap;
+import dev.jvmbpf.runtime.maps.Cpus;
 import dev.jvmbpf.runtime.maps.IterableMap;
 import dev.jvmbpf.runtime.maps.MapType;
 import dev.jvmbpf.runtime.program.ProgramType;
@@ -138,7 +139,7 @@ class KernelObjectDifferentialTest {
         if (t != MapType.PERCPU_ARRAY && t != MapType.PERCPU_HASH && t != MapType.LRU_PERCPU_HASH) {
             return HEX.formatHex(value);
         }
-        int stride = (m.spec().valueSize() + 7) & ~7;
+        int stride = Cpus.stride(m.spec().valueSize());
         ByteBuffer b = ByteBuffer.wrap(value).order(ByteOrder.LITTLE_ENDIAN);
         long[] sums = new long[stride / 8];
         for (int cpu = 0; cpu < value.length / stride; cpu++) {

@@ -85,6 +85,16 @@ class TypeCheckTest {
         return assertThrows(VerifierException.class, () -> accept(type, asm)).getMessage();
     }
 
+    /** get_current_comm into 16 bytes of stack, then a read of them: written by the helper, not read by it. */
+    private static final String COMM_INTO_STACK = """
+                mov %r1, %r10
+                add %r1, -16
+                mov %r2, 16
+                call 16
+                ldxdw %r0, [%r10-16]
+                exit
+                """;
+
     private static String lookup(String then) {
         return """
                 stw [%r10-4], 1
@@ -222,14 +232,7 @@ class TypeCheckTest {
                 assertThrows(VerifierException.class, () -> Verifier.verify(program(ProgramType.XDP, key), HELPERS,
                         Verifier.Options.UNPRIVILEGED)).getMessage());
         Verifier.verify(program(ProgramType.XDP, "stw [%r10-4], 0\n" + key), HELPERS, Verifier.Options.UNPRIVILEGED);
-        Verifier.verify(program(ProgramType.RAW, """
-                mov %r1, %r10
-                add %r1, -16
-                mov %r2, 16
-                call 16
-                ldxdw %r0, [%r10-16]
-                exit
-                """), HELPERS, Verifier.Options.UNPRIVILEGED);
+        Verifier.verify(program(ProgramType.RAW, COMM_INTO_STACK), HELPERS, Verifier.Options.UNPRIVILEGED);
     }
 
     @Test
@@ -275,14 +278,7 @@ class TypeCheckTest {
                 "lddw %r1, 0x4d41500000000000\nmov %r2, %r10\nadd %r2, -4\ncall 1\nmov %r0, 0\nexit")
                 .readsUnwrittenStack());
         // A helper's output buffer is written, not read; a stack pointer of unknown use may be read.
-        assertEquals(false, accept(ProgramType.RAW, """
-                mov %r1, %r10
-                add %r1, -16
-                mov %r2, 16
-                call 16
-                ldxdw %r0, [%r10-16]
-                exit
-                """).readsUnwrittenStack());
+        assertEquals(false, accept(ProgramType.RAW, COMM_INTO_STACK).readsUnwrittenStack());
         assertEquals(true, accept(ProgramType.XDP, """
                 mov %r2, %r10
                 add %r2, -8

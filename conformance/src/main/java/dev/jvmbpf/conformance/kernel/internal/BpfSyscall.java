@@ -121,10 +121,8 @@ public final class BpfSyscall {
     /** Writes {@code value} at {@code key} with update flags {@code flags} (BPF_ANY = 0). */
     public static void updateElement(int mapFd, byte[] key, byte[] value, long flags) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment k = arena.allocate(Math.max(1, key.length), 8);
-            MemorySegment.copy(key, 0, k, ValueLayout.JAVA_BYTE, 0, key.length);
-            MemorySegment v = arena.allocate(Math.max(1, value.length), 8);
-            MemorySegment.copy(value, 0, v, ValueLayout.JAVA_BYTE, 0, value.length);
+            MemorySegment k = copyOf(arena, key);
+            MemorySegment v = copyOf(arena, value);
             MemorySegment attr = arena.allocate(ATTR_SIZE, 8);
             attr.set(ValueLayout.JAVA_INT, 0, mapFd);
             attr.set(ValueLayout.JAVA_LONG, 8, k.address());
@@ -137,22 +135,34 @@ public final class BpfSyscall {
     /** Reads the {@code valueSize} bytes at {@code key}; null when the key is absent. */
     public static byte[] lookupElement(int mapFd, byte[] key, int valueSize) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment k = arena.allocate(Math.max(1, key.length), 8);
-            MemorySegment.copy(key, 0, k, ValueLayout.JAVA_BYTE, 0, key.length);
+            MemorySegment k = copyOf(arena, key);
             MemorySegment v = arena.allocate(Math.max(1, valueSize), 8);
             MemorySegment attr = arena.allocate(ATTR_SIZE, 8);
             attr.set(ValueLayout.JAVA_INT, 0, mapFd);
             attr.set(ValueLayout.JAVA_LONG, 8, k.address());
             attr.set(ValueLayout.JAVA_LONG, 16, v.address());
-            try {
-                bpf("BPF_MAP_LOOKUP_ELEM", BPF_MAP_LOOKUP_ELEM, attr);
-            } catch (SyscallException e) {
-                if (e.errno() == Errno.ENOENT) {
-                    return null;
-                }
-                throw e;
+            return foundBy("BPF_MAP_LOOKUP_ELEM", BPF_MAP_LOOKUP_ELEM, attr)
+                    ? v.asSlice(0, valueSize).toArray(ValueLayout.JAVA_BYTE) : null;
+        }
+    }
+
+    /** {@code bytes} in native memory of {@code arena} (at least one byte, 8-aligned), for the kernel to read. */
+    private static MemorySegment copyOf(Arena arena, byte[] bytes) {
+        MemorySegment segment = arena.allocate(Math.max(1, bytes.length), 8);
+        MemorySegment.copy(bytes, 0, segment, ValueLayout.JAVA_BYTE, 0, bytes.length);
+        return segment;
+    }
+
+    /** Runs {@code cmd}; false when the kernel answers ENOENT (no such element, or no next key). */
+    private static boolean foundBy(String what, int cmd, MemorySegment attr) {
+        try {
+            bpf(what, cmd, attr);
+            return true;
+        } catch (SyscallException e) {
+            if (e.errno() == Errno.ENOENT) {
+                return false;
             }
-            return v.asSlice(0, valueSize).toArray(ValueLayout.JAVA_BYTE);
+            throw e;
         }
     }
 
@@ -178,20 +188,11 @@ public final class BpfSyscall {
             MemorySegment attr = arena.allocate(ATTR_SIZE, 8);
             attr.set(ValueLayout.JAVA_INT, 0, mapFd);
             if (key != null) {
-                MemorySegment k = arena.allocate(Math.max(1, keySize), 8);
-                MemorySegment.copy(key, 0, k, ValueLayout.JAVA_BYTE, 0, key.length);
-                attr.set(ValueLayout.JAVA_LONG, 8, k.address());
+                attr.set(ValueLayout.JAVA_LONG, 8, copyOf(arena, key).address());
             }
             attr.set(ValueLayout.JAVA_LONG, 16, next.address());
-            try {
-                bpf("BPF_MAP_GET_NEXT_KEY", BPF_MAP_GET_NEXT_KEY, attr);
-            } catch (SyscallException e) {
-                if (e.errno() == Errno.ENOENT) {
-                    return null;
-                }
-                throw e;
-            }
-            return next.asSlice(0, keySize).toArray(ValueLayout.JAVA_BYTE);
+            return foundBy("BPF_MAP_GET_NEXT_KEY", BPF_MAP_GET_NEXT_KEY, attr)
+                    ? next.asSlice(0, keySize).toArray(ValueLayout.JAVA_BYTE) : null;
         }
     }
 
@@ -300,8 +301,7 @@ public final class BpfSyscall {
     /** BPF_BTF_LOAD: loads type information and returns its fd. */
     public static int loadBtf(byte[] btf) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment data = arena.allocate(btf.length, 8);
-            MemorySegment.copy(btf, 0, data, ValueLayout.JAVA_BYTE, 0, btf.length);
+            MemorySegment data = copyOf(arena, btf);
             MemorySegment attr = arena.allocate(ATTR_SIZE, 8);
             attr.set(ValueLayout.JAVA_LONG, 0, data.address());
             attr.set(ValueLayout.JAVA_INT, 16, btf.length);
@@ -316,8 +316,7 @@ public final class BpfSyscall {
     /** Runs a loaded program {@code repeat} times on {@code data} and returns the last run's result. */
     public static TestRun testRun(int progFd, byte[] data, int repeat) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment in = arena.allocate(Math.max(1, data.length), 8);
-            MemorySegment.copy(data, 0, in, ValueLayout.JAVA_BYTE, 0, data.length);
+            MemorySegment in = copyOf(arena, data);
             // Packet programs can grow their data; leave headroom so the kernel never reports ENOSPC.
             int outSize = data.length + 256;
             MemorySegment out = arena.allocate(outSize, 8);

@@ -19,7 +19,7 @@ public final class FunctionBtf {
     private static final int KIND_FUNC = 12;
     private static final int KIND_FUNC_PROTO = 13;
     /** The type id of the first FUNC; the others follow in order. */
-    public static final int FIRST_FUNC = 3;
+    private static final int FIRST_FUNC = 3;
 
     private FunctionBtf() {
     }
@@ -41,6 +41,15 @@ public final class FunctionBtf {
         out.putInt(0).putInt(types.capacity()).putInt(types.capacity()).putInt(str.length);
         out.put(types.array()).put(str);
         return out.array();
+    }
+
+    /** The FUNC type ids of {@link #of}'s functions, in their order. */
+    public static int[] typeIds(int functions) {
+        int[] ids = new int[functions];
+        for (int i = 0; i < functions; i++) {
+            ids[i] = FIRST_FUNC + i;
+        }
+        return ids;
     }
 
     private static int addString(ByteArrayOutputStream strings, String s) {
