@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.TearDown;
 public class KernelBenchmarks {
     static final int REPEAT = 1000;
 
-    @Param({"compute-loop", "compute-lanes", "memory-index"})
+    @Param({"compute-loop", "compute-lanes", "siphash", "memory-index"})
     public String workload;
 
     private KernelEngine engine;

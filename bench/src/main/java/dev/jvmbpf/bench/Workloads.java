@@ -30,6 +30,8 @@ public final class Workloads {
                         computeLoop(), false),
                 new Workload("compute-lanes", "1000 iterations of four independent multiply-add lanes",
                         computeLanes(), false),
+                new Workload("siphash", "SipHash-2-4 of 1000 message words, rotates written as shift pairs",
+                        sipHash(), false),
                 new Workload("memory-loop", "byte sum over a 1500-byte packet through r1", memoryLoop(), true),
                 new Workload("memory-index", "the same byte sum as clang -O2 compiles an indexed C loop",
                         memoryIndex(), true),
@@ -125,6 +127,98 @@ public final class Workloads {
             insn(ALU64_X | Opcodes.ALU_XOR, 0, 6, 0, 0),
             insn(Opcodes.EXIT, 0, 0, 0, 0),
         };
+    }
+
+    /** SipHash key, first half: the key of the algorithm's published test vectors (bytes 0 to 7). */
+    public static final long SIP_K0 = 0x0706050403020100L;
+    /** SipHash key, second half (bytes 8 to 15). */
+    public static final long SIP_K1 = 0x0f0e0d0c0b0a0908L;
+
+    // SipHash state v0..v3, a scratch register for rotates, and the message word (the counter).
+    private static final int V0 = 3;
+    private static final int V1 = 4;
+    private static final int V2 = 5;
+    private static final int V3 = 6;
+    private static final int TMP = 7;
+    private static final int WORD = 2;
+
+    /**
+     * SipHash-2-4 with key ({@link #SIP_K0}, {@link #SIP_K1}) of the {@code 8 * 1000}-byte message
+     * whose little-endian words are 1000, 999, ..., 1: the hash the kernel uses for its own hash
+     * tables and that flow-steering programs compute. BPF has no rotate, so each of the six rotates
+     * of a round is four instructions ({@code t = v; v <<= n; t >>= 64 - n; v |= t}) as clang
+     * writes them; one round is 32 instructions and a message word 68 (68,000 per run). The
+     * four state words give the processor two or three independent chains, unlike
+     * {@link #computeLoop()}'s one.
+     */
+    public static Instruction[] sipHash() {
+        List<Instruction> out = new ArrayList<>();
+        lddw(out, V0, SIP_K0 ^ 0x736f6d6570736575L);
+        lddw(out, V1, SIP_K1 ^ 0x646f72616e646f6dL);
+        lddw(out, V2, SIP_K0 ^ 0x6c7967656e657261L);
+        lddw(out, V3, SIP_K1 ^ 0x7465646279746573L);
+        out.add(insn(ALU64_K | Opcodes.ALU_MOV, WORD, 0, 0, COMPUTE_ITERATIONS));
+        int loop = out.size();
+        out.add(insn(ALU64_X | Opcodes.ALU_XOR, V3, WORD, 0, 0));
+        sipRound(out);
+        sipRound(out);
+        out.add(insn(ALU64_X | Opcodes.ALU_XOR, V0, WORD, 0, 0));
+        out.add(insn(ALU64_K | Opcodes.ALU_SUB, WORD, 0, 0, 1));
+        out.add(insn(Opcodes.CLASS_JMP | Opcodes.JMP_JNE, WORD, 0, loop - out.size() - 1, 0));
+        // The last block: no bytes left, the message length (8000, mod 256) in the top byte.
+        long last = (8L * COMPUTE_ITERATIONS & 0xff) << 56;
+        lddw(out, WORD, last);
+        out.add(insn(ALU64_X | Opcodes.ALU_XOR, V3, WORD, 0, 0));
+        sipRound(out);
+        sipRound(out);
+        out.add(insn(ALU64_X | Opcodes.ALU_XOR, V0, WORD, 0, 0));
+        out.add(insn(ALU64_K | Opcodes.ALU_XOR, V2, 0, 0, 0xff));
+        for (int i = 0; i < 4; i++) {
+            sipRound(out);
+        }
+        out.add(insn(ALU64_X | Opcodes.ALU_MOV, 0, V0, 0, 0));
+        out.add(insn(ALU64_X | Opcodes.ALU_XOR, 0, V1, 0, 0));
+        out.add(insn(ALU64_X | Opcodes.ALU_XOR, 0, V2, 0, 0));
+        out.add(insn(ALU64_X | Opcodes.ALU_XOR, 0, V3, 0, 0));
+        out.add(insn(Opcodes.EXIT, 0, 0, 0, 0));
+        return out.toArray(Instruction[]::new);
+    }
+
+    private static void sipRound(List<Instruction> out) {
+        add(out, V0, V1);
+        rotate(out, V1, 13);
+        xor(out, V1, V0);
+        rotate(out, V0, 32);
+        add(out, V2, V3);
+        rotate(out, V3, 16);
+        xor(out, V3, V2);
+        add(out, V0, V3);
+        rotate(out, V3, 21);
+        xor(out, V3, V0);
+        add(out, V2, V1);
+        rotate(out, V1, 17);
+        xor(out, V1, V2);
+        rotate(out, V2, 32);
+    }
+
+    private static void add(List<Instruction> out, int dst, int src) {
+        out.add(insn(ALU64_X | Opcodes.ALU_ADD, dst, src, 0, 0));
+    }
+
+    private static void xor(List<Instruction> out, int dst, int src) {
+        out.add(insn(ALU64_X | Opcodes.ALU_XOR, dst, src, 0, 0));
+    }
+
+    private static void rotate(List<Instruction> out, int reg, int left) {
+        out.add(insn(ALU64_X | Opcodes.ALU_MOV, TMP, reg, 0, 0));
+        out.add(insn(ALU64_K | Opcodes.ALU_LSH, reg, 0, 0, left));
+        out.add(insn(ALU64_K | Opcodes.ALU_RSH, TMP, 0, 0, 64 - left));
+        out.add(insn(ALU64_X | Opcodes.ALU_OR, reg, TMP, 0, 0));
+    }
+
+    private static void lddw(List<Instruction> out, int dst, long value) {
+        out.add(insn(Opcodes.LDDW, dst, 0, 0, (int) value));
+        out.add(insn(0, 0, 0, 0, (int) (value >>> 32)));
     }
 
     /**

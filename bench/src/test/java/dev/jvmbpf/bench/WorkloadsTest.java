@@ -10,6 +10,8 @@ import dev.jvmbpf.runtime.exec.Output;
 import dev.jvmbpf.runtime.interp.Interpreter;
 import dev.jvmbpf.runtime.memory.Region;
 import dev.jvmbpf.runtime.program.BpfProgram;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +31,29 @@ class WorkloadsTest {
     void computeLoopsAgree() {
         assertEquals(interpreter.computeLoop(), jit.computeLoop());
         assertEquals(interpreter.computeLanes(), jit.computeLanes());
+    }
+
+    @Test
+    void sipHashIsSipHash24() {
+        // The message the program hashes: little-endian words 1000, 999, ..., 1.
+        ByteBuffer message = ByteBuffer.allocate(8 * Workloads.COMPUTE_ITERATIONS).order(ByteOrder.LITTLE_ENDIAN);
+        for (int w = Workloads.COMPUTE_ITERATIONS; w > 0; w--) {
+            message.putLong(w);
+        }
+        long expected = SipHashReference.hash(Workloads.SIP_K0, Workloads.SIP_K1, message.array());
+        assertEquals(expected, interpreter.sipHash());
+        assertEquals(expected, jit.sipHash());
+    }
+
+    @Test
+    void sipHashReferenceMatchesThePublishedVector() {
+        // The first and last entries of the SipHash-2-4 64-bit test vectors (key 00..0f, message 00..len-1).
+        assertEquals(0x726fdb47dd0e0e31L, SipHashReference.hash(Workloads.SIP_K0, Workloads.SIP_K1, new byte[0]));
+        byte[] m = new byte[63];
+        for (int i = 0; i < m.length; i++) {
+            m[i] = (byte) i;
+        }
+        assertEquals(0x958a324ceb064572L, SipHashReference.hash(Workloads.SIP_K0, Workloads.SIP_K1, m));
     }
 
     @Test

@@ -50,7 +50,7 @@ import picocli.CommandLine.Spec;
             + " their maps are created in the kernel and filled as --map-update and global data set them.",
             "Exits with 0 after the table, 1 when an argument is wrong or the program faults or is refused."})
 final class BenchCommand implements Callable<Integer> {
-    static final String WORKLOAD_NAMES = "compute-loop, compute-lanes, memory-loop, memory-index, fnv-hash";
+    static final String WORKLOAD_NAMES = "compute-loop, compute-lanes, siphash, memory-loop, memory-index, fnv-hash";
     private static final String KERNEL = "kernel";
 
     @Parameters(paramLabel = "PROG", arity = "0..1", description = "object file (.o), or raw/hex/assembly/.data program")
