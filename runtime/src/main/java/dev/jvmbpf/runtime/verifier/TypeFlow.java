@@ -36,6 +36,7 @@ final class TypeFlow {
     private static final int HELPER_MAP_LOOKUP_PERCPU = 195;
     private static final int HELPER_MAP_POP = 88;
     private static final int HELPER_MAP_PEEK = 89;
+    private static final int HELPER_LOOP = 181;
     /** Helpers after which the kernel forgets every packet pointer (they may move the packet). */
     private static final Set<Integer> CHANGES_PACKET = Set.of(9, 10, 11, 13, 18, 19, 31, 38, 39, 43, 44, 50, 54,
             65, 73, 74, 75, 77, 78, 79, 90, 91, 92);
@@ -63,6 +64,14 @@ final class TypeFlow {
      * helper argument of unknown size or use). Never cleared: a second, coarser pass only adds.
      */
     private boolean unwrittenStackRead;
+    /** Functions that bpf_loop calls, followed from its call sites with the caller's frames below. */
+    private final BitSet loopCallbacks = new BitSet();
+    /**
+     * Set when a function pointer reaches something other than a bpf_loop whose callback is known
+     * (another helper, a bpf_loop given an untracked value, callx): every function whose address
+     * the program takes is then also followed alone, with arguments of unknown type.
+     */
+    private boolean functionsEscape;
     private long processed;
     private int joinAfter = JOIN_AFTER;
 
@@ -94,6 +103,10 @@ final class TypeFlow {
                 prunePoints.set(pc + 1);
             }
             if (insns[pc].isWide()) {
+                if (insns[pc].src() == Opcodes.PSEUDO_FUNC) {
+                    // bpf_loop enters its callback again and again: its entry must prune.
+                    prunePoints.set(pc + 1 + insns[pc].imm());
+                }
                 pc++;
                 seen.add(null);
             }
@@ -133,12 +146,24 @@ final class TypeFlow {
 
     private ProvenAccess[] pass() {
         explore(0, initial());
-        for (int pc = 0; pc < insns.length; pc++) {
-            if (insns[pc].isWide() && insns[pc].src() == Opcodes.PSEUDO_FUNC) {
-                explore(pc + 1 + insns[pc].imm(), callback());
-            }
-            if (insns[pc].isWide()) {
-                pc++;
+        // A callback followed alone may itself let a function pointer escape: repeat until no
+        // function is left that needs following alone.
+        BitSet alone = new BitSet();
+        boolean more = true;
+        while (more) {
+            more = false;
+            for (int pc = 0; pc < insns.length; pc++) {
+                if (insns[pc].isWide() && insns[pc].src() == Opcodes.PSEUDO_FUNC) {
+                    int entry = pc + 1 + insns[pc].imm();
+                    if (!alone.get(entry) && (functionsEscape || !loopCallbacks.get(entry))) {
+                        alone.set(entry);
+                        explore(entry, callback());
+                        more = true;
+                    }
+                }
+                if (insns[pc].isWide()) {
+                    pc++;
+                }
             }
         }
         ProvenAccess[] out = proofs.clone();
@@ -643,10 +668,10 @@ final class TypeFlow {
             return (int) Effects.jumpTarget(pc, insn);
         }
         if (op == Opcodes.JMP_EXIT) {
-            return exit(pc, s);
+            return exit(pc, s, work);
         }
         if (op == Opcodes.JMP_CALL) {
-            return call(pc, insn, s);
+            return call(pc, insn, s, work);
         }
         int target = (int) Effects.jumpTarget(pc, insn);
         if (op == Opcodes.JMP_JCOND) {
@@ -668,10 +693,23 @@ final class TypeFlow {
         return pc + 1;
     }
 
-    private int exit(int pc, AbstractState s) {
+    private int exit(int pc, AbstractState s, ArrayDeque<Work> work) {
         if (s.frames.length == 1) {
             read(pc, s, 0);
             return -1;
+        }
+        if (s.top().returnPc <= CALLBACK_RETURN) {
+            // A bpf_loop callback returns into the helper, which either calls it again (with the
+            // caller's registers as they were at the call) or returns to the caller.
+            read(pc, s, 0);
+            int site = CALLBACK_RETURN - s.top().returnPc;
+            Frame[] shorter = new Frame[s.frames.length - 1];
+            System.arraycopy(s.frames, 0, shorter, 0, shorter.length);
+            s.frames = shorter;
+            work.push(enterLoopCallback(site, s.copy()));
+            clobberArguments(s);
+            s.set(0, RegValue.ANY_SCALAR);
+            return site + 1;
         }
         // As the kernel's prepare_func_exit: a subprogram hands r0 back as it is, so a void
         // function (clang leaves r0 unset) returns fine and only a caller that reads r0 is refused.
@@ -685,8 +723,9 @@ final class TypeFlow {
         return callee.returnPc;
     }
 
-    private int call(int pc, Instruction insn, AbstractState s) {
+    private int call(int pc, Instruction insn, AbstractState s, ArrayDeque<Work> work) {
         if (Opcodes.source(insn.opcode()) == Opcodes.SRC_X) {
+            functionsEscape = true;
             // callx: the callee is not known statically; its effects are not followed.
             read(pc, s, insn.dst());
             for (int r = 0; r <= 5; r++) {
@@ -711,14 +750,54 @@ final class TypeFlow {
             s.frames = longer;
             return pc + 1 + insn.imm();
         }
+        AbstractState atCall = isLoopWithKnownCallback(insn, s) ? s.copy() : null;
         helper(pc, insn, s);
+        if (atCall != null) {
+            // Zero iterations continue at pc + 1 (this state); one or more go through the callback.
+            work.push(enterLoopCallback(pc, atCall));
+        }
         return pc + 1;
+    }
+
+    /** Frames of bpf_loop callbacks hold {@code CALLBACK_RETURN - site} as their return pc. */
+    private static final int CALLBACK_RETURN = -2;
+
+    private boolean isLoopWithKnownCallback(Instruction insn, AbstractState s) {
+        HelperSpec spec = helpers.get(insn.imm() & U32);
+        return (insn.imm() & U32) == HELPER_LOOP && spec != null
+                && spec.args().equals(List.of(ArgType.ANYTHING, ArgType.PTR_TO_FUNC, ArgType.ANYTHING, ArgType.ANYTHING))
+                && s.reg(2).kind() == Kind.FUNC;
+    }
+
+    /**
+     * The state in which bpf_loop, called at {@code site} in state {@code s}, enters its callback:
+     * a new frame on top of the caller's, r1 the iteration number, r2 the context pointer the
+     * caller passed in r3 (so reads through it are checked against the caller's stack), r3 to r5
+     * not initialised, as the kernel sets them.
+     */
+    private Work enterLoopCallback(int site, AbstractState s) {
+        if (s.frames.length >= Verifier.MAX_FRAMES) {
+            throw errors.at(site, "call chain is deeper than " + Verifier.MAX_FRAMES + " frames");
+        }
+        int entry = s.reg(2).aux();
+        loopCallbacks.set(entry);
+        Frame callee = new Frame(CALLBACK_RETURN - site);
+        callee.regs[1] = RegValue.ANY_SCALAR;
+        callee.regs[2] = s.reg(3);
+        callee.regs[10] = RegValue.pointer(Kind.STACK, 0, s.frames.length);
+        Frame[] longer = Arrays.copyOf(s.frames, s.frames.length + 1);
+        longer[s.frames.length] = callee;
+        s.frames = longer;
+        return new Work(entry, s);
     }
 
     private void helper(int pc, Instruction insn, AbstractState s) {
         HelperSpec spec = helpers.get(insn.imm() & U32);
         List<ArgType> args = spec == null ? List.of() : spec.args();
         unwrittenStackRead |= spec == null;
+        // bpf_loop's context goes only to its callback, which is followed with it.
+        boolean loopContext = isLoopWithKnownCallback(insn, s);
+        functionsEscape |= args.contains(ArgType.PTR_TO_FUNC) && !loopContext;
         MapSpec mapArg = null;
         int mapIndex = -1;
         boolean mapKnown = false;
@@ -729,12 +808,13 @@ final class TypeFlow {
             ArgType next = i + 1 < args.size() ? args.get(i + 1) : ArgType.ANYTHING;
             boolean measured = t == ArgType.PTR_TO_MAP_KEY || t == ArgType.PTR_TO_MAP_VALUE || t == ArgType.PTR_TO_MEM
                     || t == ArgType.PTR_TO_UNINIT_MEM;
-            if (!measured && (v.kind() == Kind.STACK || v.kind() == Kind.UNKNOWN)) {
+            boolean followed = loopContext && r == 3;
+            if (!measured && !followed && (v.kind() == Kind.STACK || v.kind() == Kind.UNKNOWN)) {
                 unwrittenStackRead = true; // the helper may read through it as far as it likes
             }
             switch (t) {
                 case ANYTHING -> {
-                    if (v.kind() == Kind.STACK && v.aux() < s.frames.length) {
+                    if (!followed && v.kind() == Kind.STACK && v.aux() < s.frames.length) {
                         // The helper (or its callback) may write through the pointer: the bytes
                         // from it to the frame's top count as written.
                         long lo = v.fixedOffset() ? v.off() : -Verifier.STACK_SIZE;

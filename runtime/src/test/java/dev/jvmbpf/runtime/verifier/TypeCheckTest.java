@@ -391,6 +391,80 @@ class TypeCheckTest {
         Verifier.verify(BpfProgram.raw("t", insns), HELPERS);
     }
 
+    /**
+     * {@code caller} then {@code callback}: the caller's {@code lddw %r2, cb} (written as
+     * {@code lddw %r2, 0}) becomes the address of the callback, which starts after the caller.
+     */
+    private static VerifiedProgram loopProgram(String caller, String callback) {
+        Instruction[] head = Assembler.assemble(caller);
+        Instruction[] insns = Assembler.assemble(caller + callback);
+        for (int pc = 0; pc < head.length; pc++) {
+            if (insns[pc].isWide() && insns[pc].dst() == 2) {
+                insns[pc] = Instruction.of(insns[pc].opcode(), 2, Opcodes.PSEUDO_FUNC, 0, head.length - pc - 1);
+            }
+        }
+        return Verifier.verify(BpfProgram.raw("t", insns), HELPERS);
+    }
+
+    private static final String LOOP_OVER_CONTEXT = """
+            stdw [%r10-8], 7
+            mov %r1, 4
+            lddw %r2, 0
+            mov %r3, %r10
+            add %r3, -8
+            mov %r4, 0
+            call 181
+            ldxdw %r0, [%r10-8]
+            exit
+            """;
+
+    @Test
+    void loopCallbacksSeeTheContextTheirCallerPassed() {
+        // The callback reads and writes the caller's stack through its context: the bytes the
+        // caller wrote count as written, so no read of unwritten stack.
+        VerifiedProgram p = loopProgram(LOOP_OVER_CONTEXT, """
+                ldxdw %r0, [%r2]
+                add %r0, %r1
+                stxdw [%r2], %r0
+                mov %r0, 0
+                exit
+                """);
+        assertEquals(false, p.readsUnwrittenStack());
+        // Beyond the caller's frame top: refused, where an untracked context let it through.
+        VerifierException beyond = assertThrows(VerifierException.class, () -> loopProgram(LOOP_OVER_CONTEXT, """
+                ldxdw %r0, [%r2+8]
+                exit
+                """));
+        assertEquals("pc 10 (r0 = *(u64 *)(r2 + 8)): 8-byte stack access at r10 + 0 is outside the frame "
+                + "[-512, 0) (R2 = r10 - 8)", beyond.getMessage());
+        // Reading a caller byte nobody wrote is found.
+        assertEquals(true, loopProgram(LOOP_OVER_CONTEXT.replace("stdw [%r10-8], 7", "stw [%r10-8], 7"), """
+                ldxdw %r0, [%r2]
+                stxdw [%r2], %r0
+                mov %r0, 0
+                exit
+                """).readsUnwrittenStack());
+    }
+
+    @Test
+    void whatALoopCallbackWritesCountsOnlyAfterAtLeastOneIteration() {
+        // The caller reads -16 after the loop, which only the callback writes; the loop may run
+        // zero times, so that read may see unwritten stack.
+        String caller = LOOP_OVER_CONTEXT.replace("ldxdw %r0, [%r10-8]", "ldxdw %r0, [%r10-16]")
+                .replace("add %r3, -8", "add %r3, -16");
+        assertEquals(true, loopProgram(caller, """
+                stdw [%r2], 1
+                mov %r0, 0
+                exit
+                """).readsUnwrittenStack());
+        // Written before the loop as well: fine.
+        assertEquals(false, loopProgram("stdw [%r10-16], 0\n" + caller, """
+                stdw [%r2], 1
+                mov %r0, 0
+                exit
+                """).readsUnwrittenStack());
+    }
+
     @Test
     void ringBufferRecords() {
         String reserve = """
