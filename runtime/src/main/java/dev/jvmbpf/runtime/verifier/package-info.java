@@ -15,9 +15,14 @@
  * call chain; constant r10-relative accesses stay in [-512, 0).
  *
  * <h2>Type analysis</h2>
- * An abstract interpretation follows every path from the entry, and from every function whose
- * address a {@code lddw} takes (callbacks), with one abstract value per register and per 8-byte
- * stack slot, in every frame of the call stack:
+ * An abstract interpretation follows every path from the entry with one abstract value per
+ * register and per 8-byte stack slot, in every frame of the call stack. A {@code bpf_loop}
+ * callback is followed from the call site, as the kernel does: its frame goes on top of the
+ * caller's, r1 is the iteration number, r2 the context the caller passed in r3 (so what the
+ * callback reads and writes through it is checked against the caller's stack), and after each
+ * return it may run again or the helper returns (zero or more iterations). Other functions whose
+ * address a {@code lddw} takes (callbacks of other helpers, or of any helper when a function
+ * pointer is passed around untracked) are also followed alone, with arguments of unknown type:
  * <ul>
  * <li>not initialised; a scalar (a constant when provable, else an unsigned range); the context;
  *     a stack pointer (frame and offset); a map pointer; a map value pointer, maybe null or not
@@ -29,7 +34,7 @@
  *     unknown size and r2 a scalar; other programs get the context in r1.
  * <li>"unknown": an initialised value of a type the analysis does not follow (loads through
  *     kernel pointers of tracing contexts, results of helpers returning kernel pointers,
- *     callback arguments, values that differ in type between joined paths). Everything is
+ *     arguments of callbacks followed alone, values that differ in type between joined paths). Everything is
  *     allowed with it and nothing is proven.
  * <li>Stack: which bytes of each frame were written, and 8-byte aligned spills of registers, so
  *     that a pointer stored and reloaded keeps its type (a partial reload is a scalar).
