@@ -50,6 +50,10 @@ public final class StandardHelpers {
     public static final int FOR_EACH_MAP_ELEM = 164;
     public static final int TRACE_VPRINTK = 177;
     public static final int LOOP = 181;
+    /** bpf_loop's implementation in {@link #table()}: engines that run such loops themselves look for it. */
+    private static final Helper BPF_LOOP = Control::loop;
+    /** The most iterations bpf_loop runs; more gives -E2BIG. */
+    public static final long LOOP_MAX_ITERATIONS = Control.MAX_LOOPS;
 
     private static final HelperTable TABLE = HelperTable.of(specs());
 
@@ -57,6 +61,17 @@ public final class StandardHelpers {
     }
 
     /** Every standard helper; immutable and shared. */
+    /**
+     * Whether {@code spec} is this runtime's bpf_loop ({@link Control#loop}), whose behaviour an
+     * engine may then reproduce inline: flags other than 0 give -EINVAL, more than
+     * {@link #LOOP_MAX_ITERATIONS} iterations (of the low 32 bits of r1) -E2BIG, otherwise the
+     * callback runs with (i, ctx, 0, 0, 0) one frame deeper for i = 0, 1, ... until it returns
+     * non-zero (the result is then i + 1) or the count is reached (the result is the count).
+     */
+    public static boolean isBpfLoop(HelperSpec spec) {
+        return spec != null && spec.implementation() == BPF_LOOP;
+    }
+
     public static HelperTable table() {
         return TABLE;
     }
@@ -116,7 +131,7 @@ public final class StandardHelpers {
                 ANYTHING);
         add(l, 174, Task::attachCookie, PTR_TO_CTX);
         add(l, TRACE_VPRINTK, Printing::traceVprintk, PTR_TO_MEM, CONST_SIZE, ANYTHING, ANYTHING);
-        add(l, 181, Control::loop, ANYTHING, PTR_TO_FUNC, ANYTHING, ANYTHING);
+        add(l, LOOP, BPF_LOOP, ANYTHING, PTR_TO_FUNC, ANYTHING, ANYTHING);
         add(l, 182, Strings::strncmp, PTR_TO_MEM, CONST_SIZE, PTR_TO_CONST_STR);
         add(l, 189, Packets::xdpLoadBytes, PTR_TO_CTX, ANYTHING, PTR_TO_UNINIT_MEM, CONST_SIZE);
         add(l, 190, Packets::xdpStoreBytes, PTR_TO_CTX, ANYTHING, PTR_TO_MEM, CONST_SIZE);

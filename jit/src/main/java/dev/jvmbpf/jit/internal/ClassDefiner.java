@@ -30,7 +30,9 @@ public final class ClassDefiner {
 
     /** Compiles and defines {@code program}. */
     public static JitExecutable load(BpfProgram program, HelperTable helpers) {
-        return new JitExecutable(program, helpers, define(program, helpers), takesFunctionPointers(program));
+        CompilationUnit.Compiled compiled = compile(program, helpers);
+        CompiledEntry entry = defineClass(program.name(), compiled.bytes(), compiled.classData());
+        return new JitExecutable(program, helpers, entry, takesFunctionPointers(program), compiled.zeroesFrames());
     }
 
     private static boolean takesFunctionPointers(BpfProgram program) {
@@ -40,12 +42,6 @@ public final class ClassDefiner {
             }
         }
         return false;
-    }
-
-    /** Compiles and defines {@code program}, returning its entry point. */
-    static CompiledEntry define(BpfProgram program, HelperTable helpers) {
-        CompilationUnit.Compiled compiled = compile(program, helpers);
-        return defineClass(program.name(), compiled.bytes(), compiled.classData());
     }
 
     /** Defines generated class bytes; a class the JVM rejects becomes a LoadException with ASM's verifier report. */

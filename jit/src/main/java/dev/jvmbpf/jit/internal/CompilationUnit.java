@@ -27,10 +27,12 @@ import static org.objectweb.asm.Opcodes.RETURN;
 import static org.objectweb.asm.Opcodes.T_LONG;
 import static org.objectweb.asm.Opcodes.V21;
 
+import dev.jvmbpf.helpers.StandardHelpers;
 import dev.jvmbpf.runtime.exec.HelperTable;
 import dev.jvmbpf.runtime.exec.LoadException;
 import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.isa.Opcodes;
+import dev.jvmbpf.runtime.memory.AddressSpace;
 import dev.jvmbpf.runtime.program.BpfProgram;
 import dev.jvmbpf.runtime.verifier.VerifiedProgram;
 import dev.jvmbpf.runtime.verifier.Verifier;
@@ -86,6 +88,10 @@ final class CompilationUnit {
      * function reads stack bytes it has not written in the same call, when nothing can tell.
      */
     final boolean zeroesFrames;
+    /** Per pc, the callback a bpf_loop call there always runs ({@link VerifiedProgram#loopCallbacks}); null unverified. */
+    private final int[] loopCallbacks;
+    /** The verifier's facts (for {@link VerifiedProgram#frameAccessUp} and friends); null unverified. */
+    final VerifiedProgram verified;
     /** Helper ids called statically, mapped to their field names. */
     private final TreeMap<Integer, String> helperFields = new TreeMap<>();
     private final FunctionPlan[] plans;
@@ -105,6 +111,8 @@ final class CompilationUnit {
         this.inputAccesses = verified == null ? new BitSet() : verified.inputAccesses();
         this.contextAccesses = verified == null ? new BitSet() : verified.contextAccesses();
         this.zeroesFrames = verified == null || verified.readsUnwrittenStack();
+        this.loopCallbacks = verified == null ? null : verified.loopCallbacks();
+        this.verified = verified;
         this.plans = new FunctionPlan[layout.functionCount()];
         for (int f = 0; f < plans.length; f++) {
             plans[f] = plan(f);
@@ -126,8 +134,44 @@ final class CompilationUnit {
         }
     }
 
+    /**
+     * The index into the frame array, relative to the current frame's top, of the access at
+     * {@code pc} when the verifier proved where in which frame it lands (its own or a caller's),
+     * else {@code VerifiedProgram.NO_STACK_OFFSET}.
+     */
+    int provenFrameIndex(int pc, int width) {
+        int own = stackOffsets != null ? stackOffsets[pc] : VerifiedProgram.NO_STACK_OFFSET;
+        if (own != VerifiedProgram.NO_STACK_OFFSET) {
+            return own >= -AddressSpace.FRAME_SIZE && own + width <= 0 ? own : VerifiedProgram.NO_STACK_OFFSET;
+        }
+        int up = verified == null ? -1 : verified.frameAccessUp(pc);
+        if (up < 0) {
+            return VerifiedProgram.NO_STACK_OFFSET;
+        }
+        int offset = verified.frameAccessOffset(pc);
+        return offset >= -AddressSpace.FRAME_SIZE && offset + width <= 0 ? offset - up * AddressSpace.FRAME_SIZE
+                : VerifiedProgram.NO_STACK_OFFSET;
+    }
+
+    /**
+     * The entry of the function the call of helper {@code id} at {@code pc} always passes to
+     * bpf_loop, when the JIT may run that loop itself (the helper is this runtime's bpf_loop and
+     * the verifier knows the callback); otherwise -1.
+     */
+    int inlineLoopCallback(int pc, int id) {
+        if (loopCallbacks == null || id != StandardHelpers.LOOP || !StandardHelpers.isBpfLoop(helpers.get(id))) {
+            return -1;
+        }
+        int entry = loopCallbacks[pc];
+        return entry >= 0 && layout.functionAt(entry) >= 0 ? entry : -1;
+    }
+
     /** The generated class, its class data, and the plans (for tests and diagnostics). */
-    record Compiled(String internalName, byte[] bytes, Object[] classData) {
+    /**
+     * A compiled class; {@code zeroesFrames} as {@link #zeroesFrames} (callbacks that helpers run
+     * get a cleared frame only then).
+     */
+    record Compiled(String internalName, byte[] bytes, Object[] classData, boolean zeroesFrames) {
     }
 
     static Compiled compile(String internalName, BpfProgram program, HelperTable helpers, boolean computeFrames) {
@@ -140,7 +184,7 @@ final class CompilationUnit {
         for (int id : unit.helperFields.keySet()) {
             data.add(helpers.get(id));
         }
-        return new Compiled(internalName, bytes, data.toArray());
+        return new Compiled(internalName, bytes, data.toArray(), unit.zeroesFrames);
     }
 
     String helperField(int id, boolean measuring) {

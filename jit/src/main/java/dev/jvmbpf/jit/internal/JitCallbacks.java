@@ -14,22 +14,26 @@ import dev.jvmbpf.runtime.memory.FaultKind;
  */
 public final class JitCallbacks implements CallbackInvoker {
     final CompiledEntry entry;
+    private final boolean zeroesFrames;
     int callerDepth;
 
-    JitCallbacks(CompiledEntry entry) {
+    JitCallbacks(CompiledEntry entry, boolean zeroesFrames) {
         this.entry = entry;
+        this.zeroesFrames = zeroesFrames;
     }
 
     @Override
     public long invoke(Machine machine, long function, long r1, long r2, long r3, long r4, long r5) {
         int depth = callerDepth + 1;
         if (depth >= AddressSpace.MAX_FRAMES) {
-            throw BpfFault.of(FaultKind.CALL_DEPTH, "more than " + AddressSpace.MAX_FRAMES + " call frames");
+            throw JitRuntime.callbackDepth(callerDepth);
         }
         if (function < 0 || function > Integer.MAX_VALUE) {
             throw notAFunction(function);
         }
-        machine.memory().clearFrame(depth);
+        if (zeroesFrames) {
+            machine.memory().clearFrame(depth);
+        }
         int saved = callerDepth;
         try {
             return entry.callback(machine, (int) function, depth, r1, r2, r3, r4, r5);

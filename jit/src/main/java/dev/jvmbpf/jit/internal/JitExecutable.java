@@ -14,12 +14,19 @@ public final class JitExecutable implements Executable {
     private final HelperTable helpers;
     private final CompiledEntry entry;
     private final boolean takesFunctionPointers;
+    private final boolean zeroesFrames;
 
-    public JitExecutable(BpfProgram program, HelperTable helpers, CompiledEntry entry, boolean takesFunctionPointers) {
+    /**
+     * {@code zeroesFrames} false when the verifier found no read of stack a call did not write
+     * first: callbacks then run in their frame as the last call left it, which they cannot tell.
+     */
+    public JitExecutable(BpfProgram program, HelperTable helpers, CompiledEntry entry, boolean takesFunctionPointers,
+            boolean zeroesFrames) {
         this.program = program;
         this.helpers = helpers;
         this.entry = entry;
         this.takesFunctionPointers = takesFunctionPointers;
+        this.zeroesFrames = zeroesFrames;
     }
 
     @Override
@@ -35,7 +42,7 @@ public final class JitExecutable implements Executable {
     @Override
     public long execute(Machine machine, long r1, long r2, long r3, long r4, long r5) {
         if (takesFunctionPointers && !(machine.callbackInvoker() instanceof JitCallbacks c && c.entry == entry)) {
-            machine.setCallbackInvoker(new JitCallbacks(entry));
+            machine.setCallbackInvoker(new JitCallbacks(entry, zeroesFrames));
         }
         machine.setEntryR1(r1);
         try {

@@ -174,6 +174,11 @@ public final class JitRuntime {
         return EndOfRun.INSTANCE;
     }
 
+    /** A callback that a helper (or an inline bpf_loop) would call from frame {@code depth}, the last one. */
+    public static BpfFault callbackDepth(int depth) {
+        return BpfFault.of(FaultKind.CALL_DEPTH, "more than " + AddressSpace.MAX_FRAMES + " call frames");
+    }
+
     public static BpfFault callDepth(int depth) {
         return BpfFault.of(FaultKind.CALL_DEPTH, "more than " + AddressSpace.MAX_FRAMES + " frames");
     }

@@ -52,18 +52,22 @@ final class MemoryEmitter {
     }
 
     /**
-     * The offset from the frame top of an access proven inside the current frame: {@code r10 +
-     * constant} seen here, or any register the verifier proved to hold r10 plus a constant.
-     * {@link #NOT_ON_STACK} otherwise.
+     * The index, relative to the current frame's top in the frame array, of an access proven
+     * inside a frame: {@code r10 + constant} seen here, any register the verifier proved to hold
+     * r10 plus a constant, or a pointer the verifier proved to point into a caller's frame (below
+     * this one's in the array: frames are laid out by depth). {@link #NOT_ON_STACK} otherwise.
      */
     private int stackOffset(int pc, int base, int offset, int width) {
-        if (!e.plan.stackDirect || e.plan.slots != null) {
+        if (!e.plan.stackDirect) {
             return NOT_ON_STACK;
         }
-        int proven = base == 10 ? offset
-                : e.unit.stackOffsets != null ? e.unit.stackOffsets[pc] : NOT_ON_STACK;
-        return proven != NOT_ON_STACK && proven >= -AddressSpace.FRAME_SIZE && proven + width <= 0 ? proven
-                : NOT_ON_STACK;
+        if (base == 10) {
+            return e.plan.slots == null && offset >= -AddressSpace.FRAME_SIZE && offset + width <= 0 ? offset
+                    : NOT_ON_STACK;
+        }
+        int index = e.unit.provenFrameIndex(pc, width);
+        // A method with promoted slots keeps its own frame in locals; its callers' frames stay in the array.
+        return e.plan.slots != null && index >= -AddressSpace.FRAME_SIZE ? NOT_ON_STACK : index;
     }
 
     /** Reads every promoted slot from the frame array into its local (method entry). */
@@ -411,7 +415,7 @@ final class MemoryEmitter {
                 continue;
             }
             boolean load = layout.code[pc].instructionClass() == Opcodes.CLASS_LDX;
-            boolean stack = unit.stackOffsets != null && unit.stackOffsets[pc] != NOT_ON_STACK;
+            boolean stack = unit.provenFrameIndex(pc, 1) != NOT_ON_STACK;
             if (!stack && !(load && unit.contextAccesses.get(pc))) {
                 return true;
             }

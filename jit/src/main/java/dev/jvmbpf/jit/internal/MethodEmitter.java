@@ -41,9 +41,11 @@ import static org.objectweb.asm.Opcodes.LRETURN;
 import static org.objectweb.asm.Opcodes.LSTORE;
 import static org.objectweb.asm.Opcodes.LSUB;
 
+import dev.jvmbpf.helpers.StandardHelpers;
 import dev.jvmbpf.runtime.exec.Machine;
 import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.isa.Opcodes;
+import dev.jvmbpf.runtime.maps.Errno;
 import dev.jvmbpf.runtime.memory.AddressSpace;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -105,6 +107,10 @@ final class MethodEmitter {
     final int inputDataSlot;
     final int inputBaseSlot;
     final int inputWritableSlot;
+    /** A bpf_loop run inline: its iteration count, the next iteration's index, the callback context. */
+    private final int loopCountSlot;
+    private final int loopIndexSlot;
+    private final int loopContextSlot;
     /** The first local of the promoted stack slots (two per slot), when the plan has them. */
     private final int promotedSlot;
 
@@ -177,6 +183,11 @@ final class MethodEmitter {
         inputBaseSlot = next++;
         inputWritableSlot = next++;
         promotedSlot = next;
+        // Last, so that methods without an inline loop do not carry them in their frames.
+        next += plan.slots == null ? 0 : 2 * plan.slots.count();
+        loopCountSlot = next;
+        loopIndexSlot = next + 2;
+        loopContextSlot = next + 4;
         labels = new Label[to - from];
         alu = new AluEmitter(this, mv, imm);
         memory = new MemoryEmitter(this, mv, imm);
@@ -704,11 +715,97 @@ final class MethodEmitter {
             mv.visitInsn(ATHROW);
             return;
         }
+        int callback = unit.inlineLoopCallback(pc, id);
+        if (callback >= 0) {
+            emitLoop(unit.layout.functionAt(callback));
+            return;
+        }
         recordDepthForCallbacks();
         mv.visitFieldInsn(GETSTATIC, unit.internalName, unit.helperField(id, measuring), "L" + Names.HELPER_SPEC + ";");
         pushArguments();
         mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "callHelper", "(L" + Names.HELPER_SPEC + ";" + Names.HELPER_CALL_DESC.substring(1), false);
         store(0);
+    }
+
+    /**
+     * bpf_loop with a callback the verifier knows, run here rather than through the helper: the
+     * callback's method is called directly, so C2 can inline it into the loop. Behaves as
+     * {@code StandardHelpers.isBpfLoop} describes, with the same faults (call depth, at this pc) and
+     * frame zeroing as a call through the helper.
+     */
+    private void emitLoop(int callee) {
+        Label countOk = new Label();
+        Label loop = new Label();
+        Label end = new Label();
+        Label done = new Label();
+        Label flagsOk = new Label();
+        load(4);
+        mv.visitInsn(LCONST_0);
+        mv.visitInsn(LCMP);
+        mv.visitJumpInsn(IFEQ, flagsOk);
+        imm.pushLong(mv, -Errno.EINVAL);
+        store(0);
+        mv.visitJumpInsn(GOTO, done);
+        mv.visitLabel(flagsOk);
+        load(1);
+        imm.pushLong(mv, 0xffffffffL);
+        mv.visitInsn(LAND);
+        mv.visitVarInsn(LSTORE, loopCountSlot);
+        mv.visitVarInsn(LLOAD, loopCountSlot);
+        imm.pushLong(mv, StandardHelpers.LOOP_MAX_ITERATIONS);
+        mv.visitInsn(LCMP);
+        mv.visitJumpInsn(IFLE, countOk);
+        imm.pushLong(mv, -Errno.E2BIG);
+        store(0);
+        mv.visitJumpInsn(GOTO, done);
+        mv.visitLabel(countOk);
+        load(3);
+        mv.visitVarInsn(LSTORE, loopContextSlot);
+        mv.visitInsn(LCONST_0);
+        mv.visitVarInsn(LSTORE, loopIndexSlot);
+        mv.visitLabel(loop);
+        // Both in [0, 2^23]: a signed comparison, which C2 makes a counted loop of.
+        mv.visitVarInsn(LLOAD, loopIndexSlot);
+        mv.visitVarInsn(LLOAD, loopCountSlot);
+        mv.visitInsn(LCMP);
+        mv.visitJumpInsn(IFGE, end);
+        Label depthOk = new Label();
+        mv.visitVarInsn(ILOAD, depthSlot);
+        imm.pushInt(mv, AddressSpace.MAX_FRAMES - 1);
+        mv.visitJumpInsn(IF_ICMPLT, depthOk);
+        mv.visitVarInsn(ILOAD, depthSlot);
+        mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "callbackDepth", Names.FAULT_DESC, false);
+        mv.visitInsn(ATHROW);
+        mv.visitLabel(depthOk);
+        if (unit.zeroesFrames) {
+            mv.visitVarInsn(ALOAD, memSlot);
+            mv.visitVarInsn(ILOAD, depthSlot);
+            mv.visitInsn(ICONST_1);
+            mv.visitInsn(IADD);
+            mv.visitMethodInsn(INVOKEVIRTUAL, Names.ADDRESS_SPACE, "clearFrame", "(I)V", false);
+        }
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitVarInsn(LLOAD, loopIndexSlot);
+        mv.visitVarInsn(LLOAD, loopContextSlot);
+        mv.visitInsn(LCONST_0);
+        mv.visitInsn(LCONST_0);
+        mv.visitInsn(LCONST_0);
+        mv.visitVarInsn(ILOAD, depthSlot);
+        mv.visitInsn(ICONST_1);
+        mv.visitInsn(IADD);
+        mv.visitMethodInsn(INVOKESTATIC, unit.internalName, "f" + callee, Names.FUNCTION_DESC, false);
+        mv.visitVarInsn(LLOAD, loopIndexSlot);
+        mv.visitInsn(LCONST_1);
+        mv.visitInsn(LADD);
+        mv.visitVarInsn(LSTORE, loopIndexSlot);
+        // A callback that returns non-zero ends the loop after i + 1 calls.
+        mv.visitInsn(LCONST_0);
+        mv.visitInsn(LCMP);
+        mv.visitJumpInsn(IFEQ, loop);
+        mv.visitLabel(end);
+        mv.visitVarInsn(LLOAD, loopIndexSlot);
+        store(0);
+        mv.visitLabel(done);
     }
 
     /** A helper may call back into the program one frame deeper; only programs with function pointers need this. */

@@ -72,6 +72,12 @@ final class TypeFlow {
      * the program takes is then also followed alone, with arguments of unknown type.
      */
     private boolean functionsEscape;
+    /** Per pc of a bpf_loop call: the callback every path passes, -1 if they differ or one is unknown. */
+    private final int[] loopCallbackAt;
+    /** Per pc of an access: the frame and offset its base pointed to on every path (encoded), or CONFLICT. */
+    private final int[] frameAccessAt;
+    private static final int CONFLICT = VerifiedProgram.NO_FRAME_ACCESS;
+    private static final int UNSEEN = -2;
     private long processed;
     private int joinAfter = JOIN_AFTER;
 
@@ -96,6 +102,10 @@ final class TypeFlow {
         this.helpers = helpers;
         this.errors = errors;
         this.proofs = new ProvenAccess[insns.length];
+        this.loopCallbackAt = new int[insns.length];
+        Arrays.fill(loopCallbackAt, UNSEEN);
+        this.frameAccessAt = new int[insns.length];
+        Arrays.fill(frameAccessAt, UNSEEN);
         this.prunePoints = (BitSet) branchTargets.clone();
         for (int pc = 0; pc < insns.length; pc++) {
             seen.add(null);
@@ -132,6 +142,8 @@ final class TypeFlow {
             contextSeen.clear();
             notContextSeen.clear();
             Arrays.fill(proofs, null);
+            Arrays.fill(loopCallbackAt, UNSEEN);
+            Arrays.fill(frameAccessAt, UNSEEN);
             for (int pc = 0; pc < seen.size(); pc++) {
                 seen.set(pc, null);
             }
@@ -479,19 +491,38 @@ final class TypeFlow {
             }
         }
         record(pc, proof);
+        int frame = p.kind() == Kind.STACK && p.fixedOffset() && p.aux() < s.frames.length
+                ? VerifiedProgram.frameAccess(s.frames.length - 1 - p.aux(), (int) (p.off() + off)) : CONFLICT;
+        frameAccessAt[pc] = frameAccessAt[pc] == UNSEEN || frameAccessAt[pc] == frame ? frame : CONFLICT;
         boolean input = p.kind() == Kind.PACKET || p.kind() == Kind.MEM && p.aux() == RegValue.INPUT;
         (input ? inputSeen : otherSeen).set(pc);
         (p.kind() == Kind.CTX ? contextSeen : notContextSeen).set(pc);
         return loaded;
     }
 
-    /**
-     * The accesses whose base pointed into the run's packet (or, for RAW programs, its input
-     * memory) on every path that reached them. Call after {@link #run()}.
-     */
     /** Whether some path may read stack bytes it did not write first (see the field). Call after {@link #run()}. */
     boolean readsUnwrittenStack() {
         return unwrittenStackRead;
+    }
+
+    /** Per pc: the function a bpf_loop call there always calls back, else -1. Call after {@link #run()}. */
+    int[] loopCallbacks() {
+        int[] out = loopCallbackAt.clone();
+        for (int pc = 0; pc < out.length; pc++) {
+            out[pc] = Math.max(out[pc], -1);
+        }
+        return out;
+    }
+
+    /** Per pc: {@link VerifiedProgram#frameAccesses} as found. Call after {@link #run()}. */
+    int[] frameAccesses() {
+        int[] out = frameAccessAt.clone();
+        for (int pc = 0; pc < out.length; pc++) {
+            if (out[pc] == UNSEEN) {
+                out[pc] = CONFLICT;
+            }
+        }
+        return out;
     }
 
     /** The accesses whose base was the context on every path that reached them. Call after {@link #run()}. */
@@ -501,6 +532,10 @@ final class TypeFlow {
         return out;
     }
 
+    /**
+     * The accesses whose base pointed into the run's packet (or, for RAW programs, its input
+     * memory) on every path that reached them. Call after {@link #run()}.
+     */
     BitSet inputAccesses() {
         BitSet out = (BitSet) inputSeen.clone();
         out.andNot(otherSeen);
@@ -751,6 +786,11 @@ final class TypeFlow {
             return pc + 1 + insn.imm();
         }
         AbstractState atCall = isLoopWithKnownCallback(insn, s) ? s.copy() : null;
+        if ((insn.imm() & U32) == HELPER_LOOP) {
+            int callback = atCall != null ? s.reg(2).aux() : -1;
+            int seen = loopCallbackAt[pc];
+            loopCallbackAt[pc] = seen == UNSEEN || seen == callback ? callback : -1;
+        }
         helper(pc, insn, s);
         if (atCall != null) {
             // Zero iterations continue at pc + 1 (this state); one or more go through the callback.
@@ -766,7 +806,7 @@ final class TypeFlow {
         HelperSpec spec = helpers.get(insn.imm() & U32);
         return (insn.imm() & U32) == HELPER_LOOP && spec != null
                 && spec.args().equals(List.of(ArgType.ANYTHING, ArgType.PTR_TO_FUNC, ArgType.ANYTHING, ArgType.ANYTHING))
-                && s.reg(2).kind() == Kind.FUNC;
+                && s.reg(2).kind() == Kind.FUNC && s.reg(2).fixedOffset() && s.reg(2).off() == 0;
     }
 
     /**

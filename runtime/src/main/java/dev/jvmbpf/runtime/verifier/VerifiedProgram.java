@@ -36,11 +36,21 @@ import java.util.BitSet;
  *     the program or a helper, reads bytes written earlier in the same call of its function. The
  *     engines then need not zero a frame before use: no run can tell. True when it could not
  *     show that (variable-offset or untracked stack reads, helper arguments of unknown use).
+ * @param loopCallbacks per pc: for a call of bpf_loop (helper 181) whose callback argument is the
+ *     same function on every path that reaches it, that function's entry pc; -1 elsewhere. An
+ *     engine may run such a loop itself, calling the function directly.
+ * @param frameAccesses per pc: for a load, store or atomic whose base pointed, on every path that
+ *     reached it, into the same call frame at the same constant offset, that frame (how many calls
+ *     up from the current one: 0 for its own, 1 for its caller's, which bpf-to-bpf callees and
+ *     bpf_loop callbacks reach through pointers their caller passed) and offset from that frame's
+ *     top, as {@link #frameAccess} encodes them; {@link #NO_FRAME_ACCESS} elsewhere. The verifier
+ *     checked that the access lies inside that frame.
  */
 public record VerifiedProgram(BpfProgram program, int[] subprogramEntries, int[] stackOffsets, BitSet branchTargets,
         BitSet reachable, int[] stackDepths, ProvenAccess[] provenAccesses, BitSet inputAccesses,
-        BitSet contextAccesses, boolean readsUnwrittenStack) {
+        BitSet contextAccesses, boolean readsUnwrittenStack, int[] loopCallbacks, int[] frameAccesses) {
     public static final int NO_STACK_OFFSET = Integer.MIN_VALUE;
+    public static final int NO_FRAME_ACCESS = Integer.MIN_VALUE;
 
     public VerifiedProgram {
         subprogramEntries = subprogramEntries.clone();
@@ -51,12 +61,56 @@ public record VerifiedProgram(BpfProgram program, int[] subprogramEntries, int[]
         provenAccesses = provenAccesses == null ? new ProvenAccess[stackOffsets.length] : provenAccesses.clone();
         inputAccesses = inputAccesses == null ? new BitSet() : (BitSet) inputAccesses.clone();
         contextAccesses = contextAccesses == null ? new BitSet() : (BitSet) contextAccesses.clone();
+        if (loopCallbacks == null) {
+            loopCallbacks = new int[stackOffsets.length];
+            Arrays.fill(loopCallbacks, -1);
+        } else {
+            loopCallbacks = loopCallbacks.clone();
+        }
+        if (frameAccesses == null) {
+            frameAccesses = new int[stackOffsets.length];
+            Arrays.fill(frameAccesses, NO_FRAME_ACCESS);
+        } else {
+            frameAccesses = frameAccesses.clone();
+        }
+    }
+
+    /** Encodes an access {@code up} frames above the current one, at {@code offset} from that frame's top. */
+    public static int frameAccess(int up, int offset) {
+        return up * 1024 + offset + 512;
+    }
+
+    /** How many frames up the access at {@code pc} goes ({@link #frameAccesses}), or -1 when unknown. */
+    public int frameAccessUp(int pc) {
+        int v = pc >= 0 && pc < frameAccesses.length ? frameAccesses[pc] : NO_FRAME_ACCESS;
+        return v == NO_FRAME_ACCESS ? -1 : Math.floorDiv(v, 1024);
+    }
+
+    /** The offset from its frame's top of the access at {@code pc}, valid when {@link #frameAccessUp} is not -1. */
+    public int frameAccessOffset(int pc) {
+        return Math.floorMod(frameAccesses[pc], 1024) - 512;
+    }
+
+    @Override
+    public int[] frameAccesses() {
+        return frameAccesses.clone();
     }
 
     /** A verified program without access proofs. */
     public VerifiedProgram(BpfProgram program, int[] subprogramEntries, int[] stackOffsets, BitSet branchTargets,
             BitSet reachable, int[] stackDepths) {
-        this(program, subprogramEntries, stackOffsets, branchTargets, reachable, stackDepths, null, null, null, true);
+        this(program, subprogramEntries, stackOffsets, branchTargets, reachable, stackDepths, null, null, null, true,
+                null, null);
+    }
+
+    @Override
+    public int[] loopCallbacks() {
+        return loopCallbacks.clone();
+    }
+
+    /** The entry pc of the function the bpf_loop call at {@code pc} always calls back, or -1. */
+    public int loopCallbackAt(int pc) {
+        return pc >= 0 && pc < loopCallbacks.length ? loopCallbacks[pc] : -1;
     }
 
     @Override

@@ -112,7 +112,8 @@ public final class Verifier {
         TypeFlow types = new TypeFlow(insns, program, helpers, options, targets, this::error);
         ProvenAccess[] proofs = types.run();
         return new VerifiedProgram(program, entries, stackOffsets, targets, reachable, depths, proofs,
-                types.inputAccesses(), types.contextAccesses(), types.readsUnwrittenStack());
+                types.inputAccesses(), types.contextAccesses(), types.readsUnwrittenStack(), types.loopCallbacks(),
+                types.frameAccesses());
     }
 
     private int[] findSubprograms() {
