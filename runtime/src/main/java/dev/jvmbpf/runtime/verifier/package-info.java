@@ -90,9 +90,14 @@
  *
  * <h2>Facts for the engines</h2>
  * {@link dev.jvmbpf.runtime.verifier.VerifiedProgram#stackOffsets()} (frame accesses with a
- * provable r10-relative offset, from a separate dataflow pass per subprogram) and
+ * provable r10-relative offset, from a separate dataflow pass per subprogram),
+ * {@link dev.jvmbpf.runtime.verifier.VerifiedProgram#frameAccesses()} (accesses that land at a
+ * constant offset of the same frame, their own or a caller's, on every path),
  * {@link dev.jvmbpf.runtime.verifier.VerifiedProgram#provenAccesses()} (packet, map value and
  * ring-buffer accesses proven in bounds on every path, see
- * {@link dev.jvmbpf.runtime.verifier.ProvenAccess}).
+ * {@link dev.jvmbpf.runtime.verifier.ProvenAccess}), which accesses go to the packet or input
+ * memory and which to the context, whether any read may see stack its call did not write
+ * ({@code readsUnwrittenStack}), and the callback of each {@code bpf_loop} call where every path
+ * passes the same one ({@code loopCallbacks}).
  */
 package dev.jvmbpf.runtime.verifier;
