@@ -734,19 +734,13 @@ final class MethodEmitter {
      * frame zeroing as a call through the helper.
      */
     private void emitLoop(int callee) {
-        Label countOk = new Label();
         Label loop = new Label();
         Label end = new Label();
         Label done = new Label();
-        Label flagsOk = new Label();
         load(4);
         mv.visitInsn(LCONST_0);
         mv.visitInsn(LCMP);
-        mv.visitJumpInsn(IFEQ, flagsOk);
-        imm.pushLong(mv, -Errno.EINVAL);
-        store(0);
-        mv.visitJumpInsn(GOTO, done);
-        mv.visitLabel(flagsOk);
+        errnoUnless(IFEQ, Errno.EINVAL, done);
         load(1);
         imm.pushLong(mv, 0xffffffffL);
         mv.visitInsn(LAND);
@@ -754,11 +748,7 @@ final class MethodEmitter {
         mv.visitVarInsn(LLOAD, loopCountSlot);
         imm.pushLong(mv, StandardHelpers.LOOP_MAX_ITERATIONS);
         mv.visitInsn(LCMP);
-        mv.visitJumpInsn(IFLE, countOk);
-        imm.pushLong(mv, -Errno.E2BIG);
-        store(0);
-        mv.visitJumpInsn(GOTO, done);
-        mv.visitLabel(countOk);
+        errnoUnless(IFLE, Errno.E2BIG, done);
         load(3);
         mv.visitVarInsn(LSTORE, loopContextSlot);
         mv.visitInsn(LCONST_0);
@@ -769,21 +759,7 @@ final class MethodEmitter {
         mv.visitVarInsn(LLOAD, loopCountSlot);
         mv.visitInsn(LCMP);
         mv.visitJumpInsn(IFGE, end);
-        Label depthOk = new Label();
-        mv.visitVarInsn(ILOAD, depthSlot);
-        imm.pushInt(mv, AddressSpace.MAX_FRAMES - 1);
-        mv.visitJumpInsn(IF_ICMPLT, depthOk);
-        mv.visitVarInsn(ILOAD, depthSlot);
-        mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "callbackDepth", Names.FAULT_DESC, false);
-        mv.visitInsn(ATHROW);
-        mv.visitLabel(depthOk);
-        if (unit.zeroesFrames) {
-            mv.visitVarInsn(ALOAD, memSlot);
-            mv.visitVarInsn(ILOAD, depthSlot);
-            mv.visitInsn(ICONST_1);
-            mv.visitInsn(IADD);
-            mv.visitMethodInsn(INVOKEVIRTUAL, Names.ADDRESS_SPACE, "clearFrame", "(I)V", false);
-        }
+        emitCalleeFrame("callbackDepth");
         mv.visitVarInsn(ALOAD, 0);
         mv.visitVarInsn(LLOAD, loopIndexSlot);
         mv.visitVarInsn(LLOAD, loopContextSlot);
@@ -838,28 +814,46 @@ final class MethodEmitter {
             return;
         }
         setPc(pc);
-        Label ok = new Label();
-        mv.visitVarInsn(ILOAD, depthSlot);
-        imm.pushInt(mv, AddressSpace.MAX_FRAMES - 1);
-        mv.visitJumpInsn(IF_ICMPLT, ok);
-        mv.visitVarInsn(ILOAD, depthSlot);
-        mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "callDepth", Names.FAULT_DESC, false);
-        mv.visitInsn(ATHROW);
-        mv.visitLabel(ok);
-        if (unit.zeroesFrames) {
-            // The callee starts with a zeroed frame, as in the interpreter.
-            mv.visitVarInsn(ALOAD, memSlot);
-            mv.visitVarInsn(ILOAD, depthSlot);
-            mv.visitInsn(ICONST_1);
-            mv.visitInsn(IADD);
-            mv.visitMethodInsn(INVOKEVIRTUAL, Names.ADDRESS_SPACE, "clearFrame", "(I)V", false);
-        }
+        emitCalleeFrame("callDepth");
         pushArguments();
         mv.visitVarInsn(ILOAD, depthSlot);
         mv.visitInsn(ICONST_1);
         mv.visitInsn(IADD);
         mv.visitMethodInsn(INVOKESTATIC, unit.internalName, "f" + callee, Names.FUNCTION_DESC, false);
         store(0);
+    }
+
+    /** With an int on the stack: unless {@code okJump} takes it, r0 = -{@code errno} and on to {@code done}. */
+    private void errnoUnless(int okJump, int errno, Label done) {
+        Label ok = new Label();
+        mv.visitJumpInsn(okJump, ok);
+        imm.pushLong(mv, -errno);
+        store(0);
+        mv.visitJumpInsn(GOTO, done);
+        mv.visitLabel(ok);
+    }
+
+    /**
+     * Before a call one frame deeper: faults through {@code depthFault} (a {@link JitRuntime}
+     * method) when this frame is the last one, and zeroes the callee's frame when the program may
+     * read stack it did not write (as the interpreter always does, where nothing can tell).
+     */
+    private void emitCalleeFrame(String depthFault) {
+        Label ok = new Label();
+        mv.visitVarInsn(ILOAD, depthSlot);
+        imm.pushInt(mv, AddressSpace.MAX_FRAMES - 1);
+        mv.visitJumpInsn(IF_ICMPLT, ok);
+        mv.visitVarInsn(ILOAD, depthSlot);
+        mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, depthFault, Names.FAULT_DESC, false);
+        mv.visitInsn(ATHROW);
+        mv.visitLabel(ok);
+        if (unit.zeroesFrames) {
+            mv.visitVarInsn(ALOAD, memSlot);
+            mv.visitVarInsn(ILOAD, depthSlot);
+            mv.visitInsn(ICONST_1);
+            mv.visitInsn(IADD);
+            mv.visitMethodInsn(INVOKEVIRTUAL, Names.ADDRESS_SPACE, "clearFrame", "(I)V", false);
+        }
     }
 
     private void emitExit() {
