@@ -28,12 +28,15 @@ import static org.objectweb.asm.Opcodes.T_LONG;
 import static org.objectweb.asm.Opcodes.V21;
 
 import dev.jvmbpf.helpers.StandardHelpers;
+import dev.jvmbpf.runtime.exec.ArgType;
+import dev.jvmbpf.runtime.exec.HelperSpec;
 import dev.jvmbpf.runtime.exec.HelperTable;
 import dev.jvmbpf.runtime.exec.LoadException;
 import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.isa.Opcodes;
 import dev.jvmbpf.runtime.memory.AddressSpace;
 import dev.jvmbpf.runtime.program.BpfProgram;
+import dev.jvmbpf.runtime.verifier.ProvenAccess;
 import dev.jvmbpf.runtime.verifier.VerifiedProgram;
 import dev.jvmbpf.runtime.verifier.Verifier;
 import java.util.ArrayList;
@@ -92,6 +95,12 @@ final class CompilationUnit {
     private final int[] loopCallbacks;
     /** The verifier's facts (for {@link VerifiedProgram#frameAccessUp} and friends); null unverified. */
     final VerifiedProgram verified;
+    /**
+     * Per pc: a packet access the verifier proved inside [data, data_end) in a function whose
+     * methods' packet region cannot go stale (no call there may move the packet: no local call,
+     * no callback, no helper that changes the packet), so it needs no bounds test of its own.
+     */
+    final BitSet provenPacketAccesses;
     /** Helper ids called statically, mapped to their field names. */
     private final TreeMap<Integer, String> helperFields = new TreeMap<>();
     private final FunctionPlan[] plans;
@@ -113,6 +122,7 @@ final class CompilationUnit {
         this.zeroesFrames = verified == null || verified.readsUnwrittenStack();
         this.loopCallbacks = verified == null ? null : verified.loopCallbacks();
         this.verified = verified;
+        this.provenPacketAccesses = provenPacketAccesses(verified, layout, helpers);
         this.plans = new FunctionPlan[layout.functionCount()];
         for (int f = 0; f < plans.length; f++) {
             plans[f] = plan(f);
@@ -132,6 +142,46 @@ final class CompilationUnit {
         } catch (RuntimeException e) {
             return null;
         }
+    }
+
+    private static BitSet provenPacketAccesses(VerifiedProgram verified, ProgramLayout layout, HelperTable helpers) {
+        BitSet out = new BitSet();
+        if (verified == null) {
+            return out;
+        }
+        ProvenAccess[] proofs = verified.provenAccesses();
+        for (int f = 0; f < layout.functionCount(); f++) {
+            int start = layout.functionStart(f);
+            int end = layout.functionEnd(f);
+            if (!packetStable(layout, helpers, start, end)) {
+                continue;
+            }
+            for (int pc = start; pc < end; pc++) {
+                if (proofs[pc] != null && proofs[pc].region() == ProvenAccess.Region.PACKET
+                        && verified.isInputAccess(pc)) {
+                    out.set(pc);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Whether no call in [start, end) may move the packet or run code that may. */
+    private static boolean packetStable(ProgramLayout layout, HelperTable helpers, int start, int end) {
+        for (int pc = start; pc < end; pc++) {
+            Instruction insn = layout.code[pc];
+            if (layout.wideTail[pc] || insn.opcode() != Opcodes.CALL && insn.opcode() != (Opcodes.CALL | Opcodes.SRC_X)) {
+                continue;
+            }
+            if (insn.opcode() != Opcodes.CALL || insn.src() != Opcodes.CALL_HELPER) {
+                return false;
+            }
+            HelperSpec spec = helpers.get(insn.imm() & 0xffffffffL);
+            if (spec == null || Verifier.changesPacket(insn.imm()) || spec.args().contains(ArgType.PTR_TO_FUNC)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -229,7 +229,11 @@ final class MemoryEmitter {
         }
         mv.visitVarInsn(LSTORE, e.addressSlot);
         if (e.unit.inputAccesses.get(pc)) {
-            emitInputAccess(pc, width, write, fast, slow);
+            if (e.unit.provenPacketAccesses.get(pc)) {
+                emitProvenPacketAccess(pc, write, fast, slow);
+            } else {
+                emitInputAccess(pc, width, write, fast, slow);
+            }
         } else if (!write && e.unit.contextAccesses.get(pc)) {
             // The context's computed fields make its region uncacheable; a fill would only cost.
             e.setPc(pc);
@@ -283,6 +287,37 @@ final class MemoryEmitter {
         e.setPc(pc);
         slow.run();
         mv.visitLabel(done);
+    }
+
+    /**
+     * A packet access the verifier proved inside [data, data_end), in a function where the
+     * method's packet region stays the packet's ({@link CompilationUnit#provenPacketAccesses}):
+     * the address is inside the region, so the index needs no test of its own. Only a store to a
+     * read-only packet (socket filters) takes the general path, which faults. The array's own
+     * bounds check stays, and C2 merges those of nearby constant offsets from one base.
+     */
+    private void emitProvenPacketAccess(int pc, boolean write, Runnable fast, Runnable slow) {
+        Label slowPath = new Label();
+        Label done = new Label();
+        if (write) {
+            mv.visitVarInsn(ILOAD, e.inputWritableSlot);
+            mv.visitJumpInsn(IFEQ, slowPath);
+        }
+        mv.visitVarInsn(ALOAD, e.inputDataSlot);
+        mv.visitVarInsn(ILOAD, e.inputBaseSlot);
+        mv.visitVarInsn(LLOAD, e.addressSlot);
+        mv.visitVarInsn(LLOAD, e.inputStartSlot);
+        mv.visitInsn(LSUB);
+        mv.visitInsn(L2I);
+        mv.visitInsn(IADD);
+        fast.run();
+        if (write) {
+            mv.visitJumpInsn(GOTO, done);
+            mv.visitLabel(slowPath);
+            e.setPc(pc);
+            slow.run();
+            mv.visitLabel(done);
+        }
     }
 
     /** Makes the region of {@link JitRuntime#inputAddress} the method's input region (none: every test fails). */

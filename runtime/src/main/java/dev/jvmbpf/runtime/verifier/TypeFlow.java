@@ -40,6 +40,11 @@ final class TypeFlow {
     /** Helpers after which the kernel forgets every packet pointer (they may move the packet). */
     private static final Set<Integer> CHANGES_PACKET = Set.of(9, 10, 11, 13, 18, 19, 31, 38, 39, 43, 44, 50, 54,
             65, 73, 74, 75, 77, 78, 79, 90, 91, 92);
+    /** Whether helper {@code id} may move or resize the packet, so that every packet pointer is invalid after it. */
+    static boolean changesPacket(int id) {
+        return CHANGES_PACKET.contains(id);
+    }
+
     /** Helpers whose result is a kernel pointer the verifier does not follow. */
     private static final Set<Integer> RETURNS_POINTER = Set.of(35, 46, 84, 85, 86, 95, 96, 99, 100, 153, 154, 158,
             175, 203);
@@ -910,7 +915,7 @@ final class TypeFlow {
             }
         }
         int id = (int) (insn.imm() & U32);
-        if (CHANGES_PACKET.contains(id)) {
+        if (changesPacket(id)) {
             s.mapAll(v -> v.kind() == Kind.PACKET || v.kind() == Kind.PACKET_END || v.kind() == Kind.PACKET_META
                     ? RegValue.ANY_SCALAR : v);
         }
