@@ -37,6 +37,8 @@ final class TypeFlow {
     private static final int HELPER_MAP_POP = 88;
     private static final int HELPER_MAP_PEEK = 89;
     private static final int HELPER_LOOP = 181;
+    /** Frames of bpf_loop callbacks hold {@code CALLBACK_RETURN - site} as their return pc. */
+    private static final int CALLBACK_RETURN = -2;
     /** Helpers after which the kernel forgets every packet pointer (they may move the packet). */
     private static final Set<Integer> CHANGES_PACKET = Set.of(9, 10, 11, 13, 18, 19, 31, 38, 39, 43, 44, 50, 54,
             65, 73, 74, 75, 77, 78, 79, 90, 91, 92);
@@ -803,9 +805,6 @@ final class TypeFlow {
         }
         return pc + 1;
     }
-
-    /** Frames of bpf_loop callbacks hold {@code CALLBACK_RETURN - site} as their return pc. */
-    private static final int CALLBACK_RETURN = -2;
 
     private boolean isLoopWithKnownCallback(Instruction insn, AbstractState s) {
         HelperSpec spec = helpers.get(insn.imm() & U32);
