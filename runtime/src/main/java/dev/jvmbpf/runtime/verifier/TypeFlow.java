@@ -743,7 +743,18 @@ final class TypeFlow {
         if (s.top().returnPc <= CALLBACK_RETURN) {
             // A bpf_loop callback returns into the helper, which either calls it again (with the
             // caller's registers as they were at the call) or returns to the caller.
-            read(pc, s, 0);
+            RegValue r0 = read(pc, s, 0);
+            if (r0.kind().isPointer()) {
+                throw errors.at(pc, "R0 not a scalar value");
+            }
+            if (r0.kind() == Kind.SCALAR && Long.compareUnsigned(r0.min(), 1) > 0) {
+                // Refused only when no value of the range is 0 or 1: the kernel's tighter tracking
+                // refuses more, and refusing less is this verifier's rule.
+                String has = r0.isConstant() ? "value " + r0.min()
+                        : "unsigned range [" + Long.toUnsignedString(r0.min()) + ", " + Long.toUnsignedString(r0.max())
+                                + "]";
+                throw errors.at(pc, "At callback return the register R0 has " + has + " should have been in [0, 1]");
+            }
             int site = CALLBACK_RETURN - s.top().returnPc;
             Frame[] shorter = new Frame[s.frames.length - 1];
             System.arraycopy(s.frames, 0, shorter, 0, shorter.length);

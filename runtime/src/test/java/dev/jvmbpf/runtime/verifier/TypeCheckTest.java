@@ -447,6 +447,20 @@ class TypeCheckTest {
     }
 
     @Test
+    void aLoopCallbackReturnsZeroOrOne() {
+        String caller = "mov %r1, 3\nlddw %r2, 0\nmov %r3, 0\nmov %r4, 0\ncall 181\nexit\n";
+        assertEquals("pc 8 (exit): At callback return the register R0 has value 2 should have been in [0, 1]",
+                assertThrows(VerifierException.class, () -> loopProgram(caller, "mov %r0, 2\nexit\n")).getMessage());
+        assertEquals("pc 9 (exit): R0 not a scalar value",
+                assertThrows(VerifierException.class, () -> loopProgram(caller, "mov %r0, %r10\nadd %r0, -8\nexit\n"))
+                        .getMessage());
+        // 0, 1, and a range that holds them (the kernel's finer tracking may refuse some of those).
+        loopProgram(caller, "mov %r0, 1\nexit\n");
+        loopProgram(caller, "mov %r0, %r1\nand %r0, 1\nexit\n");
+        loopProgram(caller, "mov %r0, %r1\nexit\n");
+    }
+
+    @Test
     void whatALoopCallbackWritesCountsOnlyAfterAtLeastOneIteration() {
         // The caller reads -16 after the loop, which only the callback writes; the loop may run
         // zero times, so that read may see unwritten stack.
