@@ -447,6 +447,41 @@ class TypeCheckTest {
     }
 
     @Test
+    void frameAccessesNameTheFrameEveryPathReaches() {
+        // f reads through r1: called from main, main's frame at -8; called from g, g's frame at
+        // -16. Both are one frame up from f, at different offsets, so the load has no fact.
+        String program = """
+                stdw [%r10-8], 1
+                stdw [%r10-16], 2
+                mov %r1, %r10
+                add %r1, -8
+                call local f
+                mov %r6, %r0
+                call local g
+                add %r0, %r6
+                exit
+                f:
+                ldxdw %r0, [%r1]
+                exit
+                g:
+                stdw [%r10-16], 3
+                mov %r1, %r10
+                add %r1, -16
+                call local f
+                exit
+                """;
+        VerifiedProgram p = accept(ProgramType.RAW, program);
+        assertEquals(-1, p.frameAccessUp(9), "f's load lands at -8 or -16 depending on the caller");
+        assertEquals(0, p.frameAccessUp(0));
+        assertEquals(-8, p.frameAccessOffset(0));
+        // Called only from main, f's load is one frame up at -8.
+        String withoutG = program.substring(0, program.indexOf("g:\n")).replace("call local g\n", "mov %r0, 0\n");
+        VerifiedProgram q = accept(ProgramType.RAW, withoutG);
+        assertEquals(1, q.frameAccessUp(9));
+        assertEquals(-8, q.frameAccessOffset(9));
+    }
+
+    @Test
     void aLoopCallbackReturnsZeroOrOne() {
         String caller = "mov %r1, 3\nlddw %r2, 0\nmov %r3, 0\nmov %r4, 0\ncall 181\nexit\n";
         assertEquals("pc 8 (exit): At callback return the register R0 has value 2 should have been in [0, 1]",
