@@ -52,6 +52,8 @@ public final class StandardHelpers {
     public static final int LOOP = 181;
     /** bpf_loop's implementation in {@link #table()}: engines that run such loops themselves look for it. */
     private static final Helper BPF_LOOP = Control::loop;
+    /** map_lookup_elem's implementation in {@link #table()}. */
+    private static final Helper MAP_LOOKUP = Maps::lookup;
     /** The most iterations bpf_loop runs; more gives -E2BIG. */
     public static final long LOOP_MAX_ITERATIONS = Control.MAX_LOOPS;
 
@@ -72,6 +74,15 @@ public final class StandardHelpers {
         return spec != null && spec.implementation() == BPF_LOOP;
     }
 
+    /**
+     * Whether {@code spec} is this runtime's bpf_map_lookup_elem: it reads the key the size of the
+     * map's keys from r2, faulting as a load would, and returns the address of the value's region
+     * registered for the run, or 0 when there is none.
+     */
+    public static boolean isMapLookup(HelperSpec spec) {
+        return spec != null && spec.implementation() == MAP_LOOKUP;
+    }
+
     public static HelperTable table() {
         return TABLE;
     }
@@ -79,7 +90,7 @@ public final class StandardHelpers {
     /** The standard helpers as a list, in id order. */
     public static List<HelperSpec> specs() {
         List<HelperSpec> l = new ArrayList<>();
-        add(l, 1, Maps::lookup, CONST_MAP_PTR, PTR_TO_MAP_KEY);
+        add(l, MAP_LOOKUP_ELEM, MAP_LOOKUP, CONST_MAP_PTR, PTR_TO_MAP_KEY);
         add(l, 2, Maps::update, CONST_MAP_PTR, PTR_TO_MAP_KEY, PTR_TO_MAP_VALUE, ANYTHING);
         add(l, 3, Maps::delete, CONST_MAP_PTR, PTR_TO_MAP_KEY);
         add(l, 4, Probe::read, PTR_TO_UNINIT_MEM, CONST_SIZE_OR_ZERO, ANYTHING);

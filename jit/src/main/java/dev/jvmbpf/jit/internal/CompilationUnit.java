@@ -34,6 +34,7 @@ import dev.jvmbpf.runtime.exec.HelperTable;
 import dev.jvmbpf.runtime.exec.LoadException;
 import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.isa.Opcodes;
+import dev.jvmbpf.runtime.maps.IndexedMap;
 import dev.jvmbpf.runtime.memory.AddressSpace;
 import dev.jvmbpf.runtime.program.BpfProgram;
 import dev.jvmbpf.runtime.verifier.ProvenAccess;
@@ -101,6 +102,8 @@ final class CompilationUnit {
      * no callback, no helper that changes the packet), so it needs no bounds test of its own.
      */
     final BitSet provenPacketAccesses;
+    /** Maps looked up by index from compiled code, by their index in the program, mapped to their field names. */
+    private final TreeMap<Integer, String> mapFields = new TreeMap<>();
     /** Helper ids called statically, mapped to their field names. */
     private final TreeMap<Integer, String> helperFields = new TreeMap<>();
     private final FunctionPlan[] plans;
@@ -234,7 +237,32 @@ final class CompilationUnit {
         for (int id : unit.helperFields.keySet()) {
             data.add(helpers.get(id));
         }
+        for (int index : unit.mapFields.keySet()) {
+            data.add(program.maps().get(index));
+        }
         return new Compiled(internalName, bytes, data.toArray(), unit.zeroesFrames);
+    }
+
+    /**
+     * The index of the array map that the map_lookup_elem call ({@code id}) at {@code pc} always
+     * looks into, when compiled code may look it up itself (this runtime's lookup helper, a map
+     * with 4-byte keys that takes them as numbers); otherwise -1.
+     */
+    int indexedLookup(int pc, int id) {
+        if (verified == null || id != StandardHelpers.MAP_LOOKUP_ELEM || !StandardHelpers.isMapLookup(helpers.get(id))) {
+            return -1;
+        }
+        int map = verified.mapArgumentAt(pc);
+        return map >= 0 && map < program.maps().size() && program.maps().get(map) instanceof IndexedMap m
+                && m.spec().keySize() == 4 ? map : -1;
+    }
+
+    /** The static field holding map {@code index} of the program, as an {@code IndexedMap}. */
+    String mapField(int index, boolean measuring) {
+        if (measuring) {
+            return "M";
+        }
+        return mapFields.computeIfAbsent(index, i -> "M" + i);
     }
 
     String helperField(int id, boolean measuring) {
@@ -406,6 +434,10 @@ final class CompilationUnit {
             cw.visitField(ACC_PRIVATE | ACC_STATIC | ACC_FINAL, field, "L" + Names.HELPER_SPEC + ";", null, null)
                     .visitEnd();
         }
+        for (String field : mapFields.values()) {
+            cw.visitField(ACC_PRIVATE | ACC_STATIC | ACC_FINAL, field, "L" + Names.INDEXED_MAP + ";", null, null)
+                    .visitEnd();
+        }
         emitClassInit(cw);
         cw.visitEnd();
         return cw.toByteArray();
@@ -490,6 +522,9 @@ final class CompilationUnit {
         initField(mv, index++, HELPERS_FIELD, "L" + Names.HELPER_TABLE + ";");
         for (String field : helperFields.values()) {
             initField(mv, index++, field, "L" + Names.HELPER_SPEC + ";");
+        }
+        for (String field : mapFields.values()) {
+            initField(mv, index++, field, "L" + Names.INDEXED_MAP + ";");
         }
         mv.visitInsn(RETURN);
         mv.visitMaxs(0, 0);

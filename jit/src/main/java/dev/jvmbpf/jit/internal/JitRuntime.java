@@ -5,6 +5,7 @@ import dev.jvmbpf.runtime.exec.HelperTable;
 import dev.jvmbpf.runtime.exec.Machine;
 import dev.jvmbpf.runtime.exec.TailCall;
 import dev.jvmbpf.runtime.isa.Instruction;
+import dev.jvmbpf.runtime.maps.IndexedMap;
 import dev.jvmbpf.runtime.memory.AddressSpace;
 import dev.jvmbpf.runtime.memory.BpfFault;
 import dev.jvmbpf.runtime.memory.FaultKind;
@@ -172,6 +173,17 @@ public final class JitRuntime {
      */
     public static EndOfRun endOfRun() {
         return EndOfRun.INSTANCE;
+    }
+
+    /**
+     * map_lookup_elem on an array map, as the helper does it: the key's four bytes read from
+     * {@code keyAddress} (faulting as the helper's read would), the element's region registered
+     * for the run.
+     */
+    public static long lookupIndex(Machine machine, IndexedMap map, long keyAddress) {
+        AddressSpace mem = machine.memory();
+        Region value = map.lookupIndex((int) mem.load(keyAddress, 4));
+        return value == null ? 0 : mem.register(value);
     }
 
     /** A callback that a helper (or an inline bpf_loop) would call from frame {@code depth}, the last one. */

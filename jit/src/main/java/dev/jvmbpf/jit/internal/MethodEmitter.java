@@ -720,6 +720,18 @@ final class MethodEmitter {
             emitLoop(unit.layout.functionAt(callback));
             return;
         }
+        int indexed = unit.indexedLookup(pc, id);
+        if (indexed >= 0) {
+            // An array map the verifier names on every path: looked up by number, no key bytes.
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitFieldInsn(GETSTATIC, unit.internalName, unit.mapField(indexed, measuring),
+                    "L" + Names.INDEXED_MAP + ";");
+            load(2);
+            mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "lookupIndex",
+                    "(L" + Names.MACHINE + ";L" + Names.INDEXED_MAP + ";J)J", false);
+            store(0);
+            return;
+        }
         recordDepthForCallbacks();
         mv.visitFieldInsn(GETSTATIC, unit.internalName, unit.helperField(id, measuring), "L" + Names.HELPER_SPEC + ";");
         pushArguments();

@@ -7,6 +7,7 @@ final class Names {
     static final String MACHINE = "dev/jvmbpf/runtime/exec/Machine";
     static final String HELPER = "dev/jvmbpf/runtime/exec/Helper";
     static final String HELPER_SPEC = "dev/jvmbpf/runtime/exec/HelperSpec";
+    static final String INDEXED_MAP = "dev/jvmbpf/runtime/maps/IndexedMap";
     static final String HELPER_TABLE = "dev/jvmbpf/runtime/exec/HelperTable";
     static final String ADDRESS_SPACE = "dev/jvmbpf/runtime/memory/AddressSpace";
     static final String REGION = "dev/jvmbpf/runtime/memory/Region";

@@ -83,6 +83,8 @@ final class TypeFlow {
     private final int[] loopCallbackAt;
     /** Per pc of an access: the frame and offset its base pointed to on every path (encoded), or CONFLICT. */
     private final int[] frameAccessAt;
+    /** Per pc of a helper call: the map its map argument names on every path, -1 if none or they differ. */
+    private final int[] mapArgumentAt;
     private static final int CONFLICT = VerifiedProgram.NO_FRAME_ACCESS;
     private static final int UNSEEN = -2;
     private long processed;
@@ -113,6 +115,8 @@ final class TypeFlow {
         Arrays.fill(loopCallbackAt, UNSEEN);
         this.frameAccessAt = new int[insns.length];
         Arrays.fill(frameAccessAt, UNSEEN);
+        this.mapArgumentAt = new int[insns.length];
+        Arrays.fill(mapArgumentAt, UNSEEN);
         this.prunePoints = (BitSet) branchTargets.clone();
         for (int pc = 0; pc < insns.length; pc++) {
             seen.add(null);
@@ -151,6 +155,7 @@ final class TypeFlow {
             Arrays.fill(proofs, null);
             Arrays.fill(loopCallbackAt, UNSEEN);
             Arrays.fill(frameAccessAt, UNSEEN);
+            Arrays.fill(mapArgumentAt, UNSEEN);
             for (int pc = 0; pc < seen.size(); pc++) {
                 seen.set(pc, null);
             }
@@ -515,6 +520,15 @@ final class TypeFlow {
     /** Per pc: the function a bpf_loop call there always calls back, else -1. Call after {@link #run()}. */
     int[] loopCallbacks() {
         int[] out = loopCallbackAt.clone();
+        for (int pc = 0; pc < out.length; pc++) {
+            out[pc] = Math.max(out[pc], -1);
+        }
+        return out;
+    }
+
+    /** Per pc: {@link VerifiedProgram#mapArguments} as found. Call after {@link #run()}. */
+    int[] mapArguments() {
+        int[] out = mapArgumentAt.clone();
         for (int pc = 0; pc < out.length; pc++) {
             out[pc] = Math.max(out[pc], -1);
         }
@@ -924,6 +938,8 @@ final class TypeFlow {
                 case PTR_TO_ALLOC_MEM -> expect(pc, r, v, "ringbuf_mem", Kind.MEM);
             }
         }
+        int map = mapKnown ? mapIndex : -1;
+        mapArgumentAt[pc] = mapArgumentAt[pc] == UNSEEN || mapArgumentAt[pc] == map ? map : -1;
         int id = (int) (insn.imm() & U32);
         if (changesPacket(id)) {
             s.mapAll(v -> v.kind() == Kind.PACKET || v.kind() == Kind.PACKET_END || v.kind() == Kind.PACKET_META

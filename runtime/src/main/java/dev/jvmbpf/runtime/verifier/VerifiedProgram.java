@@ -45,10 +45,14 @@ import java.util.BitSet;
  *     bpf_loop callbacks reach through pointers their caller passed) and offset from that frame's
  *     top, as {@link #frameAccess} encodes them; {@link #NO_FRAME_ACCESS} elsewhere. The verifier
  *     checked that the access lies inside that frame.
+ * @param mapArguments per pc: for a helper call whose map argument names the same map of the
+ *     program on every path that reaches it, that map's index in {@code program.maps()}; -1
+ *     elsewhere
  */
 public record VerifiedProgram(BpfProgram program, int[] subprogramEntries, int[] stackOffsets, BitSet branchTargets,
         BitSet reachable, int[] stackDepths, ProvenAccess[] provenAccesses, BitSet inputAccesses,
-        BitSet contextAccesses, boolean readsUnwrittenStack, int[] loopCallbacks, int[] frameAccesses) {
+        BitSet contextAccesses, boolean readsUnwrittenStack, int[] loopCallbacks, int[] frameAccesses,
+        int[] mapArguments) {
     public static final int NO_STACK_OFFSET = Integer.MIN_VALUE;
     public static final int NO_FRAME_ACCESS = Integer.MIN_VALUE;
 
@@ -66,6 +70,12 @@ public record VerifiedProgram(BpfProgram program, int[] subprogramEntries, int[]
             Arrays.fill(loopCallbacks, -1);
         } else {
             loopCallbacks = loopCallbacks.clone();
+        }
+        if (mapArguments == null) {
+            mapArguments = new int[stackOffsets.length];
+            Arrays.fill(mapArguments, -1);
+        } else {
+            mapArguments = mapArguments.clone();
         }
         if (frameAccesses == null) {
             frameAccesses = new int[stackOffsets.length];
@@ -92,6 +102,16 @@ public record VerifiedProgram(BpfProgram program, int[] subprogramEntries, int[]
     }
 
     @Override
+    public int[] mapArguments() {
+        return mapArguments.clone();
+    }
+
+    /** The index of the map the helper call at {@code pc} always passes, or -1. */
+    public int mapArgumentAt(int pc) {
+        return pc >= 0 && pc < mapArguments.length ? mapArguments[pc] : -1;
+    }
+
+    @Override
     public int[] frameAccesses() {
         return frameAccesses.clone();
     }
@@ -100,7 +120,7 @@ public record VerifiedProgram(BpfProgram program, int[] subprogramEntries, int[]
     public VerifiedProgram(BpfProgram program, int[] subprogramEntries, int[] stackOffsets, BitSet branchTargets,
             BitSet reachable, int[] stackDepths) {
         this(program, subprogramEntries, stackOffsets, branchTargets, reachable, stackDepths, null, null, null, true,
-                null, null);
+                null, null, null);
     }
 
     @Override

@@ -122,7 +122,7 @@ public final class Verifier {
         ProvenAccess[] proofs = types.run();
         return new VerifiedProgram(program, entries, stackOffsets, targets, reachable, depths, proofs,
                 types.inputAccesses(), types.contextAccesses(), types.readsUnwrittenStack(), types.loopCallbacks(),
-                types.frameAccesses());
+                types.frameAccesses(), types.mapArguments());
     }
 
     private int[] findSubprograms() {

@@ -1,5 +1,6 @@
 package dev.jvmbpf.runtime.maps.internal;
 
+import dev.jvmbpf.runtime.maps.IndexedMap;
 import dev.jvmbpf.runtime.maps.IterableMap;
 import dev.jvmbpf.runtime.maps.Cpus;
 import dev.jvmbpf.runtime.maps.Errno;
@@ -15,7 +16,7 @@ import java.util.List;
  * {@code round_up(valueSize, 8)} bytes (per CPU for a per-CPU array), zero at creation and never
  * moved: an update copies into the slot, so every region handed out stays the element's memory.
  */
-public final class ArrayMap implements IterableMap {
+public final class ArrayMap implements IterableMap, IndexedMap {
     private final MapSpec spec;
     private final boolean percpu;
     private final int cpus;
@@ -72,7 +73,11 @@ public final class ArrayMap implements IterableMap {
 
     @Override
     public Region lookup(byte[] key) {
-        int index = index(key);
+        return lookupIndex(index(key));
+    }
+
+    @Override
+    public Region lookupIndex(int index) {
         return inRange(index) ? region(index, percpu ? Cpus.current() : 0) : null;
     }
 
