@@ -1,6 +1,7 @@
 package dev.jvmbpf.jit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.jvmbpf.helpers.StandardHelpers;
 import dev.jvmbpf.helpers.context.SkBuffContext;
@@ -9,8 +10,13 @@ import dev.jvmbpf.helpers.run.BpfRuntime;
 import dev.jvmbpf.helpers.run.LoadedProgram;
 import dev.jvmbpf.jit.internal.ClassDefiner;
 import dev.jvmbpf.runtime.exec.Engine;
+import dev.jvmbpf.runtime.exec.Executable;
+import dev.jvmbpf.runtime.exec.Machine;
+import dev.jvmbpf.runtime.exec.Output;
 import dev.jvmbpf.runtime.interp.Interpreter;
 import dev.jvmbpf.runtime.isa.Assembler;
+import dev.jvmbpf.runtime.memory.BpfFault;
+import dev.jvmbpf.runtime.memory.Region;
 import dev.jvmbpf.runtime.program.BpfProgram;
 import dev.jvmbpf.runtime.program.ProgramType;
 import java.nio.charset.StandardCharsets;
@@ -98,6 +104,28 @@ class ProvenPacketAccessTest {
         for (int length : new int[] {0, 14, 60}) {
             agree(asm, length);
         }
+    }
+
+    @Test
+    void aRunWithoutAPacketContextTakesTheGeneralPath() {
+        // A plain machine with r1 pointing at bytes that merely look like an xdp_md: data 0,
+        // data_end 100. No context set a packet, so the proofs do not hold for r1's region: the
+        // first packet load is of address 0 and must fault as in the interpreter.
+        String asm = swap("");
+        BpfFault[] faults = new BpfFault[2];
+        Engine[] engines = {new Interpreter(), new JitEngine()};
+        for (int i = 0; i < 2; i++) {
+            Executable exe = engines[i].load(new BpfProgram("t", "", ProgramType.XDP, Assembler.assemble(asm),
+                    List.of(), "GPL"), StandardHelpers.table());
+            Machine m = exe.newMachine(Output.discard());
+            m.beginRun();
+            byte[] ctx = new byte[24];
+            ctx[4] = 100;
+            long r1 = m.memory().register(Region.of("ctx", ctx, true));
+            faults[i] = assertThrows(BpfFault.class, () -> exe.execute(m, r1, 0, 0, 0, 0), engines[i].name());
+        }
+        assertEquals(faults[0].kind(), faults[1].kind());
+        assertEquals(faults[0].pc(), faults[1].pc());
     }
 
     @Test

@@ -219,10 +219,9 @@ final class CompilationUnit {
         return entry >= 0 && layout.functionAt(entry) >= 0 ? entry : -1;
     }
 
-    /** The generated class, its class data, and the plans (for tests and diagnostics). */
     /**
-     * A compiled class; {@code zeroesFrames} as {@link #zeroesFrames} (callbacks that helpers run
-     * get a cleared frame only then).
+     * The generated class and its class data; {@code zeroesFrames} as {@link #zeroesFrames}
+     * (callbacks that helpers run get a cleared frame only then).
      */
     record Compiled(String internalName, byte[] bytes, Object[] classData, boolean zeroesFrames) {
     }

@@ -292,13 +292,17 @@ final class MemoryEmitter {
     /**
      * A packet access the verifier proved inside [data, data_end), in a function where the
      * method's packet region stays the packet's ({@link CompilationUnit#provenPacketAccesses}):
-     * the address is inside the region, so the index needs no test of its own. Only a store to a
-     * read-only packet (socket filters) takes the general path, which faults. The array's own
-     * bounds check stays, and C2 merges those of nearby constant offsets from one base.
+     * the address is inside the region, so the index needs no test of its own. The general path
+     * remains for a run whose input region is not a packet (a machine run without a packet
+     * context, where r1's region stands in) and for a store to a read-only region, which faults.
+     * The array's own bounds check stays, and C2 merges those of nearby constant offsets from one
+     * base.
      */
     private void emitProvenPacketAccess(int pc, boolean write, Runnable fast, Runnable slow) {
         Label slowPath = new Label();
         Label done = new Label();
+        mv.visitVarInsn(ILOAD, e.inputIsPacketSlot);
+        mv.visitJumpInsn(IFEQ, slowPath);
         if (write) {
             mv.visitVarInsn(ILOAD, e.inputWritableSlot);
             mv.visitJumpInsn(IFEQ, slowPath);
@@ -311,19 +315,22 @@ final class MemoryEmitter {
         mv.visitInsn(L2I);
         mv.visitInsn(IADD);
         fast.run();
-        if (write) {
-            mv.visitJumpInsn(GOTO, done);
-            mv.visitLabel(slowPath);
-            e.setPc(pc);
-            slow.run();
-            mv.visitLabel(done);
-        }
+        mv.visitJumpInsn(GOTO, done);
+        mv.visitLabel(slowPath);
+        e.setPc(pc);
+        slow.run();
+        mv.visitLabel(done);
     }
 
     /** Makes the region of {@link JitRuntime#inputAddress} the method's input region (none: every test fails). */
     void emitInputFill() {
         Label none = new Label();
         Label filled = new Label();
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.MACHINE, "packetAddress", "()J", false);
+        mv.visitInsn(org.objectweb.asm.Opcodes.LCONST_0);
+        mv.visitInsn(org.objectweb.asm.Opcodes.LCMP);
+        mv.visitVarInsn(ISTORE, e.inputIsPacketSlot);
         mv.visitVarInsn(ALOAD, 0);
         mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "inputAddress", "(L" + Names.MACHINE + ";)J", false);
         imm.pushLong(mv, 0xffffffff00000000L);

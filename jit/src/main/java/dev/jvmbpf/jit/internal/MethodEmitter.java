@@ -107,6 +107,8 @@ final class MethodEmitter {
     final int inputDataSlot;
     final int inputBaseSlot;
     final int inputWritableSlot;
+    /** 1 when the input region is the run's packet (a context set it), so packet proofs hold for it. */
+    final int inputIsPacketSlot;
     /** A bpf_loop run inline: its iteration count, the next iteration's index, the callback context. */
     private final int loopCountSlot;
     private final int loopIndexSlot;
@@ -182,6 +184,7 @@ final class MethodEmitter {
         inputDataSlot = next++;
         inputBaseSlot = next++;
         inputWritableSlot = next++;
+        inputIsPacketSlot = next++;
         promotedSlot = next;
         // Last, so that methods without an inline loop do not carry them in their frames.
         next += plan.slots == null ? 0 : 2 * plan.slots.count();
