@@ -88,7 +88,7 @@ public final class SkBuffContext implements ProgramContext {
                 default -> null;
             };
         });
-        machine.setPacket(data, packet.length);
+        machine.setContextPacket(data, packet.length);
         return new Entry(memory.register(ctx), 0);
     }
 

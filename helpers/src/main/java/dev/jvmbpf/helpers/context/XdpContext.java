@@ -115,7 +115,7 @@ public final class XdpContext implements ProgramContext {
         }
 
         private void publish(Machine machine) {
-            machine.setPacket(base + data, end - data);
+            machine.setContextPacket(base + data, end - data);
         }
 
         /** bpf_xdp_adjust_head: moves the start of the data (and the metadata with it); 0 or -EINVAL. */

@@ -182,7 +182,9 @@ public final class JitRuntime {
      */
     public static long lookupIndex(Machine machine, IndexedMap map, long keyAddress) {
         AddressSpace mem = machine.memory();
-        Region value = map.lookupIndex((int) mem.load(keyAddress, 4));
+        // The key's bytes as stored, as the helper copies them (a context's computed fields are not keys).
+        byte[] key = mem.read(keyAddress, 4);
+        Region value = map.lookupIndex((key[0] & 0xff) | (key[1] & 0xff) << 8 | (key[2] & 0xff) << 16 | key[3] << 24);
         return value == null ? 0 : mem.register(value);
     }
 

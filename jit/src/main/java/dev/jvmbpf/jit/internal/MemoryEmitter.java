@@ -293,8 +293,9 @@ final class MemoryEmitter {
      * A packet access the verifier proved inside [data, data_end), in a function where the
      * method's packet region stays the packet's ({@link CompilationUnit#provenPacketAccesses}):
      * the address is inside the region, so the index needs no test of its own. The general path
-     * remains for a run whose input region is not a packet (a machine run without a packet
-     * context, where r1's region stands in) and for a store to a read-only region, which faults.
+     * remains for a run whose packet no packet context set ({@code Machine.hasContextPacket}:
+     * without one, the context's data fields need not point into the packet) and for a store to a
+     * read-only region, which faults.
      * The array's own bounds check stays, and C2 merges those of nearby constant offsets from one
      * base.
      */
@@ -327,9 +328,7 @@ final class MemoryEmitter {
         Label none = new Label();
         Label filled = new Label();
         mv.visitVarInsn(ALOAD, 0);
-        mv.visitMethodInsn(INVOKEVIRTUAL, Names.MACHINE, "packetAddress", "()J", false);
-        mv.visitInsn(org.objectweb.asm.Opcodes.LCONST_0);
-        mv.visitInsn(org.objectweb.asm.Opcodes.LCMP);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.MACHINE, "hasContextPacket", "()Z", false);
         mv.visitVarInsn(ISTORE, e.inputIsPacketSlot);
         mv.visitVarInsn(ALOAD, 0);
         mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "inputAddress", "(L" + Names.MACHINE + ";)J", false);

@@ -107,7 +107,7 @@ final class MethodEmitter {
     final int inputDataSlot;
     final int inputBaseSlot;
     final int inputWritableSlot;
-    /** 1 when the input region is the run's packet (a context set it), so packet proofs hold for it. */
+    /** 1 when a packet context set the run's packet, so packet proofs hold for the input region. */
     final int inputIsPacketSlot;
     /** A bpf_loop run inline: its iteration count, the next iteration's index, the callback context. */
     private final int loopCountSlot;

@@ -32,6 +32,7 @@ public final class Machine {
     private long entryR1;
     private CallbackInvoker callbackInvoker;
     private int tailCalls;
+    private boolean contextPacket;
 
     public Machine(BpfProgram program, HelperTable helpers, Output output) {
         this.program = program;
@@ -92,6 +93,7 @@ public final class Machine {
         tailCalls = 0;
         packetAddress = 0;
         packetLength = 0;
+        contextPacket = false;
         entryR1 = 0;
     }
 
@@ -103,6 +105,21 @@ public final class Machine {
     public void setPacket(long address, long length) {
         this.packetAddress = address;
         this.packetLength = length;
+    }
+
+    /**
+     * As {@link #setPacket}, for a context whose packet fields ({@code data}, {@code data_end} of
+     * {@code xdp_md} or {@code __sk_buff}) point into this packet: the facts the verifier proves
+     * about packet pointers then hold for this region, which compiled code may rely on.
+     */
+    public void setContextPacket(long address, long length) {
+        setPacket(address, length);
+        contextPacket = true;
+    }
+
+    /** Whether the run's packet came from {@link #setContextPacket} (forgotten by {@link #beginRun}). */
+    public boolean hasContextPacket() {
+        return contextPacket;
     }
 
     public long packetAddress() {

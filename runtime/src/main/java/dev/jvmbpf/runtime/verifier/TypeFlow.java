@@ -311,6 +311,17 @@ final class TypeFlow {
         return v;
     }
 
+    /**
+     * After a write the analysis cannot place (through an untracked pointer, by an unknown callee
+     * or a callback followed alone): any 8-byte slot of any frame may now hold anything, a pointer
+     * included, so it reloads as unknown (smaller loads stay sized scalars, which is true of any bytes).
+     */
+    private static void forgetSpills(AbstractState s) {
+        for (Frame f : s.frames) {
+            Arrays.fill(f.spills, RegValue.UNKNOWN);
+        }
+    }
+
     private static void clobberArguments(AbstractState s) {
         for (int r = 1; r <= 5; r++) {
             s.set(r, RegValue.NOT_INIT);
@@ -488,6 +499,9 @@ final class TypeFlow {
             case UNKNOWN -> {
                 loaded = RegValue.UNKNOWN;
                 unwrittenStackRead |= isRead;
+                if (isWrite) {
+                    forgetSpills(s); // it may be a stack pointer of any frame
+                }
             }
             case CTX -> {
                 if (isRead) {
@@ -644,7 +658,8 @@ final class TypeFlow {
                 throw errors.at(pc, "invalid read from stack R" + base + " off " + at + "+" + hole + " size " + size);
             }
             RegValue spilled = f.spill(at);
-            if (size == 8 && (at & 7) == 0 && spilled != null && hole < 0) {
+            // A slot an untracked write may have reached reloads as unknown, written or not.
+            if (size == 8 && (at & 7) == 0 && spilled != null && (hole < 0 || spilled.kind() == Kind.UNKNOWN)) {
                 loaded = spilled;
             }
         }
@@ -757,18 +772,9 @@ final class TypeFlow {
         if (s.top().returnPc <= CALLBACK_RETURN) {
             // A bpf_loop callback returns into the helper, which either calls it again (with the
             // caller's registers as they were at the call) or returns to the caller.
-            RegValue r0 = read(pc, s, 0);
-            if (r0.kind().isPointer()) {
-                throw errors.at(pc, "R0 not a scalar value");
-            }
-            if (r0.kind() == Kind.SCALAR && Long.compareUnsigned(r0.min(), 1) > 0) {
-                // Refused only when no value of the range is 0 or 1: the kernel's tighter tracking
-                // refuses more, and refusing less is this verifier's rule.
-                String has = r0.isConstant() ? "value " + r0.min()
-                        : "unsigned range [" + Long.toUnsignedString(r0.min()) + ", " + Long.toUnsignedString(r0.max())
-                                + "]";
-                throw errors.at(pc, "At callback return the register R0 has " + has + " should have been in [0, 1]");
-            }
+            // The kernel also wants r0 in [0, 1] here; this analysis, blind to signed ranges, can
+            // reach paths the kernel knows to be dead, so that rule is left to the kernel.
+            read(pc, s, 0);
             int site = CALLBACK_RETURN - s.top().returnPc;
             Frame[] shorter = new Frame[s.frames.length - 1];
             System.arraycopy(s.frames, 0, shorter, 0, shorter.length);
@@ -798,7 +804,10 @@ final class TypeFlow {
             for (int r = 0; r <= 5; r++) {
                 s.set(r, RegValue.UNKNOWN);
             }
+            // It may read and write any frame it gets a pointer to.
+            unwrittenStackRead = true;
             s.top().markWritten(-Verifier.STACK_SIZE, Verifier.STACK_SIZE);
+            forgetSpills(s);
             return pc + 1;
         }
         if (insn.src() == Opcodes.CALL_LOCAL) {
@@ -885,9 +894,13 @@ final class TypeFlow {
                 case ANYTHING -> {
                     if (!followed && v.kind() == Kind.STACK && v.aux() < s.frames.length) {
                         // The helper (or its callback) may write through the pointer: the bytes
-                        // from it to the frame's top count as written.
+                        // from it to the frame's top count as written, and no spill survives (a
+                        // callback may write below the pointer too).
                         long lo = v.fixedOffset() ? v.off() : -Verifier.STACK_SIZE;
                         s.frames[v.aux()].markWritten(lo, -lo);
+                        forgetSpills(s);
+                    } else if (!followed && v.kind() == Kind.UNKNOWN) {
+                        forgetSpills(s);
                     }
                 }
                 case CONST_MAP_PTR -> {
@@ -980,7 +993,12 @@ final class TypeFlow {
         long exact = size >= 0 ? size : -1;
         long atMost = size >= 0 ? size : size < -1 ? -2 - size : -1;
         switch (v.kind()) {
-            case UNKNOWN -> unwrittenStackRead |= reads;
+            case UNKNOWN -> {
+                unwrittenStackRead |= reads;
+                if (writes) {
+                    forgetSpills(s);
+                }
+            }
             case CTX, PACKET_META -> {
             }
             case SCALAR -> {

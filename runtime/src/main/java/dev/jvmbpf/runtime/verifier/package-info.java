@@ -20,8 +20,7 @@
  * callback is followed from the call site, as the kernel does: its frame goes on top of the
  * caller's, r1 is the iteration number, r2 the context the caller passed in r3 (so what the
  * callback reads and writes through it is checked against the caller's stack), and after each
- * return it may run again or the helper returns (zero or more iterations); it must return a
- * scalar that can be 0 or 1 (refused: a pointer, or a range holding neither). Other functions whose
+ * return it may run again or the helper returns (zero or more iterations). Other functions whose
  * address a {@code lddw} takes (callbacks of other helpers, or of any helper when a function
  * pointer is passed around untracked) are also followed alone, with arguments of unknown type:
  * <ul>
@@ -82,8 +81,9 @@
  * submitted, locks); the combined stack size of a call chain; variable-offset stack accesses
  * (bytes in the range are taken as written) and variable-size helper memory; map value,
  * memory and stack accesses with a variable offset the ranges cannot bound (accepted unproven);
- * pointer leaks and other unprivileged-only rules; helper return-value ranges, the return values
- * of callbacks other than bpf_loop's, and bpf_loop's beyond the rule above; kernel pointer ({@code PTR_TO_BTF_ID}) types; which helpers a program type may
+ * pointer leaks and other unprivileged-only rules; helper return-value ranges and callback
+ * return values (the kernel's [0, 1] for bpf_loop: this analysis, blind to signed ranges, reaches
+ * paths the kernel proves dead); kernel pointer ({@code PTR_TO_BTF_ID}) types; which helpers a program type may
  * call; scalar precision beyond constants and unsigned ranges (the kernel also tracks signed and
  * 32-bit ranges and known bits, so on rare paths it proves more; where that would make this
  * verifier refuse, the check is left out, which is why bounds are refused only for constant
