@@ -1,12 +1,15 @@
 package dev.jvmbpf.jit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jvmbpf.helpers.context.ProgramContext;
 import dev.jvmbpf.helpers.context.RawContext;
 import dev.jvmbpf.helpers.context.XdpContext;
 import dev.jvmbpf.helpers.run.BpfRuntime;
 import dev.jvmbpf.runtime.exec.Engine;
+import dev.jvmbpf.runtime.exec.LoadException;
 import dev.jvmbpf.runtime.interp.Interpreter;
 import dev.jvmbpf.runtime.isa.Assembler;
 import dev.jvmbpf.runtime.maps.BpfMap;
@@ -25,6 +28,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -42,6 +46,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  *     packet the context sets.
  * <li>ret1: a bpf_loop callback whose return of 7 only paths the kernel proves dead reach.
  * </ul>
+ * And stale: a callee returning a pointer into its own frame, which the kernel refuses and so
+ * does the verifier now (the JIT keeps some frames in locals).
  */
 class VerifierFactsTest {
     private static String source(String name) {
@@ -73,6 +79,14 @@ class VerifierFactsTest {
         } catch (BpfFault f) {
             return f.kind() + " at pc " + f.pc();
         }
+    }
+
+    @Test
+    void aStackPointerReturnedByACalleeIsRefused() {
+        LoadException e = assertThrows(LoadException.class,
+                () -> BpfRuntime.standalone().engine(new JitEngine()).load(new BpfProgram("t", "", ProgramType.RAW,
+                        Assembler.assemble(source("stale")), maps(), "GPL")));
+        assertTrue(e.getMessage().endsWith("pc 7 (exit): cannot return stack pointer to the caller"), e.getMessage());
     }
 
     @ParameterizedTest

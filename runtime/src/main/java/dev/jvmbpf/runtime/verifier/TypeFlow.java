@@ -787,6 +787,10 @@ final class TypeFlow {
         // As the kernel's prepare_func_exit: a subprogram hands r0 back as it is, so a void
         // function (clang leaves r0 unset) returns fine and only a caller that reads r0 is refused.
         RegValue r0 = s.reg(0);
+        if (r0.kind() == Kind.STACK) {
+            // Its own frame is gone after the return (and a caller's the JIT may hold in locals).
+            throw errors.at(pc, "cannot return stack pointer to the caller");
+        }
         Frame callee = s.top();
         Frame[] shorter = new Frame[s.frames.length - 1];
         System.arraycopy(s.frames, 0, shorter, 0, shorter.length);

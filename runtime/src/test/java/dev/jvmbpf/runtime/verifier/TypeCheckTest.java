@@ -482,6 +482,21 @@ class TypeCheckTest {
     }
 
     @Test
+    void aSubprogramMayNotReturnAStackPointer() {
+        // The kernel's words; the JIT also relies on it (a frame may live in locals).
+        assertEquals("pc 6 (exit): cannot return stack pointer to the caller", reject(ProgramType.RAW, """
+                call local g
+                mov %r0, 0
+                exit
+                g:
+                stdw [%r10-8], 0
+                mov %r0, %r10
+                add %r0, -8
+                exit
+                """));
+    }
+
+    @Test
     void aLoopCallbackMayReturnWhatOnlyDeadPathsOfTheKernelWouldReturn() {
         // The kernel proves mov r0, 7 dead (r1 is 0 to 3 there) and accepts the program; this
         // analysis does not follow signed ranges, so it must not check the return value.
