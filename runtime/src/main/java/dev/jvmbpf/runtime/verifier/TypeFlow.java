@@ -72,7 +72,7 @@ final class TypeFlow {
      */
     private boolean unwrittenStackRead;
     /** Functions that bpf_loop calls, followed from its call sites with the caller's frames below. */
-    private final BitSet loopCallbacks = new BitSet();
+    private final BitSet loopCallbackEntries = new BitSet();
     /**
      * Set when a function pointer reaches something other than a bpf_loop whose callback is known
      * (another helper, a bpf_loop given an untracked value, callx): every function whose address
@@ -80,13 +80,11 @@ final class TypeFlow {
      */
     private boolean functionsEscape;
     /** Per pc of a bpf_loop call: the callback every path passes, -1 if they differ or one is unknown. */
-    private final int[] loopCallbackAt;
-    /** Per pc of an access: the frame and offset its base pointed to on every path (encoded), or CONFLICT. */
-    private final int[] frameAccessAt;
-    /** Per pc of a helper call: the map its map argument names on every path, -1 if none or they differ. */
-    private final int[] mapArgumentAt;
-    private static final int CONFLICT = VerifiedProgram.NO_FRAME_ACCESS;
-    private static final int UNSEEN = -2;
+    private final SamePerPath loopCallbacks;
+    /** Per pc of an access: the frame and offset its base points to (encoded), {@code NO_FRAME_ACCESS} if unknown. */
+    private final SamePerPath frameAccesses;
+    /** Per pc of a helper call: the map its map argument names, -1 if none or unknown. */
+    private final SamePerPath mapArguments;
     private long processed;
     private int joinAfter = JOIN_AFTER;
 
@@ -111,12 +109,9 @@ final class TypeFlow {
         this.helpers = helpers;
         this.errors = errors;
         this.proofs = new ProvenAccess[insns.length];
-        this.loopCallbackAt = new int[insns.length];
-        Arrays.fill(loopCallbackAt, UNSEEN);
-        this.frameAccessAt = new int[insns.length];
-        Arrays.fill(frameAccessAt, UNSEEN);
-        this.mapArgumentAt = new int[insns.length];
-        Arrays.fill(mapArgumentAt, UNSEEN);
+        this.loopCallbacks = new SamePerPath(insns.length, -1);
+        this.frameAccesses = new SamePerPath(insns.length, VerifiedProgram.NO_FRAME_ACCESS);
+        this.mapArguments = new SamePerPath(insns.length, -1);
         this.prunePoints = (BitSet) branchTargets.clone();
         for (int pc = 0; pc < insns.length; pc++) {
             seen.add(null);
@@ -153,9 +148,9 @@ final class TypeFlow {
             contextSeen.clear();
             notContextSeen.clear();
             Arrays.fill(proofs, null);
-            Arrays.fill(loopCallbackAt, UNSEEN);
-            Arrays.fill(frameAccessAt, UNSEEN);
-            Arrays.fill(mapArgumentAt, UNSEEN);
+            loopCallbacks.clear();
+            frameAccesses.clear();
+            mapArguments.clear();
             for (int pc = 0; pc < seen.size(); pc++) {
                 seen.set(pc, null);
             }
@@ -179,7 +174,7 @@ final class TypeFlow {
             for (int pc = 0; pc < insns.length; pc++) {
                 if (insns[pc].isWide() && insns[pc].src() == Opcodes.PSEUDO_FUNC) {
                     int entry = pc + 1 + insns[pc].imm();
-                    if (!alone.get(entry) && (functionsEscape || !loopCallbacks.get(entry))) {
+                    if (!alone.get(entry) && (functionsEscape || !loopCallbackEntries.get(entry))) {
                         alone.set(entry);
                         explore(entry, callback());
                         more = true;
@@ -517,9 +512,9 @@ final class TypeFlow {
             }
         }
         record(pc, proof);
-        int frame = p.kind() == Kind.STACK && p.fixedOffset() && p.aux() < s.frames.length
-                ? VerifiedProgram.frameAccess(s.frames.length - 1 - p.aux(), (int) (p.off() + off)) : CONFLICT;
-        frameAccessAt[pc] = frameAccessAt[pc] == UNSEEN || frameAccessAt[pc] == frame ? frame : CONFLICT;
+        frameAccesses.record(pc, p.kind() == Kind.STACK && p.fixedOffset() && p.aux() < s.frames.length
+                ? VerifiedProgram.frameAccess(s.frames.length - 1 - p.aux(), (int) (p.off() + off))
+                : VerifiedProgram.NO_FRAME_ACCESS);
         boolean input = p.kind() == Kind.PACKET || p.kind() == Kind.MEM && p.aux() == RegValue.INPUT;
         (input ? inputSeen : otherSeen).set(pc);
         (p.kind() == Kind.CTX ? contextSeen : notContextSeen).set(pc);
@@ -531,33 +526,19 @@ final class TypeFlow {
         return unwrittenStackRead;
     }
 
-    /** Per pc: the function a bpf_loop call there always calls back, else -1. Call after {@link #run()}. */
+    /** Per pc: {@link VerifiedProgram#loopCallbacks} as found. Call after {@link #run()}. */
     int[] loopCallbacks() {
-        int[] out = loopCallbackAt.clone();
-        for (int pc = 0; pc < out.length; pc++) {
-            out[pc] = Math.max(out[pc], -1);
-        }
-        return out;
+        return loopCallbacks.result();
     }
 
     /** Per pc: {@link VerifiedProgram#mapArguments} as found. Call after {@link #run()}. */
     int[] mapArguments() {
-        int[] out = mapArgumentAt.clone();
-        for (int pc = 0; pc < out.length; pc++) {
-            out[pc] = Math.max(out[pc], -1);
-        }
-        return out;
+        return mapArguments.result();
     }
 
     /** Per pc: {@link VerifiedProgram#frameAccesses} as found. Call after {@link #run()}. */
     int[] frameAccesses() {
-        int[] out = frameAccessAt.clone();
-        for (int pc = 0; pc < out.length; pc++) {
-            if (out[pc] == UNSEEN) {
-                out[pc] = CONFLICT;
-            }
-        }
-        return out;
+        return frameAccesses.result();
     }
 
     /** The accesses whose base was the context on every path that reached them. Call after {@link #run()}. */
@@ -830,13 +811,12 @@ final class TypeFlow {
             s.frames = longer;
             return pc + 1 + insn.imm();
         }
-        AbstractState atCall = isLoopWithKnownCallback(insn, s) ? s.copy() : null;
+        boolean knownLoop = isLoopWithKnownCallback(insn, s);
+        AbstractState atCall = knownLoop ? s.copy() : null;
         if ((insn.imm() & U32) == HELPER_LOOP) {
-            int callback = atCall != null ? s.reg(2).aux() : -1;
-            int seen = loopCallbackAt[pc];
-            loopCallbackAt[pc] = seen == UNSEEN || seen == callback ? callback : -1;
+            loopCallbacks.record(pc, knownLoop ? s.reg(2).aux() : -1);
         }
-        helper(pc, insn, s);
+        helper(pc, insn, s, knownLoop);
         if (atCall != null) {
             // Zero iterations continue at pc + 1 (this state); one or more go through the callback.
             work.push(enterLoopCallback(pc, atCall));
@@ -862,7 +842,7 @@ final class TypeFlow {
             throw errors.at(site, "call chain is deeper than " + Verifier.MAX_FRAMES + " frames");
         }
         int entry = s.reg(2).aux();
-        loopCallbacks.set(entry);
+        loopCallbackEntries.set(entry);
         Frame callee = new Frame(CALLBACK_RETURN - site);
         callee.regs[1] = RegValue.ANY_SCALAR;
         callee.regs[2] = s.reg(3);
@@ -873,12 +853,11 @@ final class TypeFlow {
         return new Work(entry, s);
     }
 
-    private void helper(int pc, Instruction insn, AbstractState s) {
+    /** {@code loopContext}: a bpf_loop whose callback is followed, so its context goes only there. */
+    private void helper(int pc, Instruction insn, AbstractState s, boolean loopContext) {
         HelperSpec spec = helpers.get(insn.imm() & U32);
         List<ArgType> args = spec == null ? List.of() : spec.args();
         unwrittenStackRead |= spec == null;
-        // bpf_loop's context goes only to its callback, which is followed with it.
-        boolean loopContext = isLoopWithKnownCallback(insn, s);
         functionsEscape |= args.contains(ArgType.PTR_TO_FUNC) && !loopContext;
         MapSpec mapArg = null;
         int mapIndex = -1;
@@ -955,8 +934,7 @@ final class TypeFlow {
                 case PTR_TO_ALLOC_MEM -> expect(pc, r, v, "ringbuf_mem", Kind.MEM);
             }
         }
-        int map = mapKnown ? mapIndex : -1;
-        mapArgumentAt[pc] = mapArgumentAt[pc] == UNSEEN || mapArgumentAt[pc] == map ? map : -1;
+        mapArguments.record(pc, mapKnown ? mapIndex : -1);
         int id = (int) (insn.imm() & U32);
         if (changesPacket(id)) {
             s.mapAll(v -> v.kind() == Kind.PACKET || v.kind() == Kind.PACKET_END || v.kind() == Kind.PACKET_META

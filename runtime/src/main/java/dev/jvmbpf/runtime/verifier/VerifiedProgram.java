@@ -65,24 +65,19 @@ public record VerifiedProgram(BpfProgram program, int[] subprogramEntries, int[]
         provenAccesses = provenAccesses == null ? new ProvenAccess[stackOffsets.length] : provenAccesses.clone();
         inputAccesses = inputAccesses == null ? new BitSet() : (BitSet) inputAccesses.clone();
         contextAccesses = contextAccesses == null ? new BitSet() : (BitSet) contextAccesses.clone();
-        if (loopCallbacks == null) {
-            loopCallbacks = new int[stackOffsets.length];
-            Arrays.fill(loopCallbacks, -1);
-        } else {
-            loopCallbacks = loopCallbacks.clone();
+        loopCallbacks = copyOrFilled(loopCallbacks, stackOffsets.length, -1);
+        mapArguments = copyOrFilled(mapArguments, stackOffsets.length, -1);
+        frameAccesses = copyOrFilled(frameAccesses, stackOffsets.length, NO_FRAME_ACCESS);
+    }
+
+    /** A copy of {@code facts}, or {@code length} times {@code none} when there are none. */
+    private static int[] copyOrFilled(int[] facts, int length, int none) {
+        if (facts != null) {
+            return facts.clone();
         }
-        if (mapArguments == null) {
-            mapArguments = new int[stackOffsets.length];
-            Arrays.fill(mapArguments, -1);
-        } else {
-            mapArguments = mapArguments.clone();
-        }
-        if (frameAccesses == null) {
-            frameAccesses = new int[stackOffsets.length];
-            Arrays.fill(frameAccesses, NO_FRAME_ACCESS);
-        } else {
-            frameAccesses = frameAccesses.clone();
-        }
+        int[] out = new int[length];
+        Arrays.fill(out, none);
+        return out;
     }
 
     /** Encodes an access {@code up} frames above the current one, at {@code offset} from that frame's top. */
