@@ -92,8 +92,6 @@ final class CompilationUnit {
      * function reads stack bytes it has not written in the same call, when nothing can tell.
      */
     final boolean zeroesFrames;
-    /** Per pc, the callback a bpf_loop call there always runs ({@link VerifiedProgram#loopCallbacks}); null unverified. */
-    private final int[] loopCallbacks;
     /** The verifier's facts (for {@link VerifiedProgram#frameAccessUp} and friends); null unverified. */
     final VerifiedProgram verified;
     /**
@@ -123,7 +121,6 @@ final class CompilationUnit {
         this.inputAccesses = verified == null ? new BitSet() : verified.inputAccesses();
         this.contextAccesses = verified == null ? new BitSet() : verified.contextAccesses();
         this.zeroesFrames = verified == null || verified.readsUnwrittenStack();
-        this.loopCallbacks = verified == null ? null : verified.loopCallbacks();
         this.verified = verified;
         this.provenPacketAccesses = provenPacketAccesses(verified, layout, helpers);
         this.plans = new FunctionPlan[layout.functionCount()];
@@ -195,15 +192,19 @@ final class CompilationUnit {
     int provenFrameIndex(int pc, int width) {
         int own = stackOffsets != null ? stackOffsets[pc] : VerifiedProgram.NO_STACK_OFFSET;
         if (own != VerifiedProgram.NO_STACK_OFFSET) {
-            return own >= -AddressSpace.FRAME_SIZE && own + width <= 0 ? own : VerifiedProgram.NO_STACK_OFFSET;
+            return insideFrame(own, width) ? own : VerifiedProgram.NO_STACK_OFFSET;
         }
         int up = verified == null ? -1 : verified.frameAccessUp(pc);
         if (up < 0) {
             return VerifiedProgram.NO_STACK_OFFSET;
         }
         int offset = verified.frameAccessOffset(pc);
-        return offset >= -AddressSpace.FRAME_SIZE && offset + width <= 0 ? offset - up * AddressSpace.FRAME_SIZE
-                : VerifiedProgram.NO_STACK_OFFSET;
+        return insideFrame(offset, width) ? offset - up * AddressSpace.FRAME_SIZE : VerifiedProgram.NO_STACK_OFFSET;
+    }
+
+    /** Whether {@code width} bytes at {@code offset} from a frame's top lie inside the frame. */
+    static boolean insideFrame(int offset, int width) {
+        return offset >= -AddressSpace.FRAME_SIZE && offset + width <= 0;
     }
 
     /**
@@ -212,10 +213,10 @@ final class CompilationUnit {
      * the verifier knows the callback); otherwise -1.
      */
     int inlineLoopCallback(int pc, int id) {
-        if (loopCallbacks == null || id != StandardHelpers.LOOP || !StandardHelpers.isBpfLoop(helpers.get(id))) {
+        if (verified == null || id != StandardHelpers.LOOP || !StandardHelpers.isBpfLoop(helpers.get(id))) {
             return -1;
         }
-        int entry = loopCallbacks[pc];
+        int entry = verified.loopCallbackAt(pc);
         return entry >= 0 && layout.functionAt(entry) >= 0 ? entry : -1;
     }
 

@@ -62,8 +62,7 @@ final class MemoryEmitter {
             return NOT_ON_STACK;
         }
         if (base == 10) {
-            return e.plan.slots == null && offset >= -AddressSpace.FRAME_SIZE && offset + width <= 0 ? offset
-                    : NOT_ON_STACK;
+            return e.plan.slots == null && CompilationUnit.insideFrame(offset, width) ? offset : NOT_ON_STACK;
         }
         int index = e.unit.provenFrameIndex(pc, width);
         // A method with promoted slots keeps its own frame in locals; its callers' frames stay in the array.
@@ -229,11 +228,7 @@ final class MemoryEmitter {
         }
         mv.visitVarInsn(LSTORE, e.addressSlot);
         if (e.unit.inputAccesses.get(pc)) {
-            if (e.unit.provenPacketAccesses.get(pc)) {
-                emitProvenPacketAccess(pc, write, fast, slow);
-            } else {
-                emitInputAccess(pc, width, write, fast, slow);
-            }
+            emitInputAccess(pc, width, write, e.unit.provenPacketAccesses.get(pc), fast, slow);
         } else if (!write && e.unit.contextAccesses.get(pc)) {
             // The context's computed fields make its region uncacheable; a fill would only cost.
             e.setPc(pc);
@@ -251,14 +246,27 @@ final class MemoryEmitter {
      * the region makes it throw, and the handler does the access through the address space, which
      * faults or finds the address in another region exactly as the interpreter does. Throwing is
      * slow, but it only happens where a program leaves its packet.
+     *
+     * <p>A {@code proven} access is a packet access the verifier proved inside [data, data_end),
+     * in a function where the method's packet region stays the packet's
+     * ({@link CompilationUnit#provenPacketAccesses}): the address is inside the region, so it has
+     * no test of its own, and C2 merges the array's own bounds checks of nearby constant offsets
+     * from one base. It takes the general path only when no packet context set the run's packet
+     * ({@code Machine.hasContextPacket}: without one, the context's data fields need not point
+     * into the packet), or for a store to a read-only region, which faults.
      */
-    private void emitInputAccess(int pc, int width, boolean write, Runnable fast, Runnable slow) {
+    private void emitInputAccess(int pc, int width, boolean write, boolean proven, Runnable fast, Runnable slow) {
         Label check = new Label();
         Label checked = new Label();
         Label handler = new Label();
         Label slowPath = new Label();
         Label done = new Label();
-        mv.visitTryCatchBlock(check, checked, handler, "java/lang/IndexOutOfBoundsException");
+        if (proven) {
+            mv.visitVarInsn(ILOAD, e.inputIsPacketSlot);
+            mv.visitJumpInsn(IFEQ, slowPath);
+        } else {
+            mv.visitTryCatchBlock(check, checked, handler, "java/lang/IndexOutOfBoundsException");
+        }
         if (write) {
             mv.visitVarInsn(ILOAD, e.inputWritableSlot);
             mv.visitJumpInsn(IFEQ, slowPath);
@@ -268,21 +276,25 @@ final class MemoryEmitter {
         mv.visitVarInsn(LLOAD, e.addressSlot);
         mv.visitVarInsn(LLOAD, e.inputStartSlot);
         mv.visitInsn(LSUB);
-        mv.visitVarInsn(LLOAD, e.inputSizeSlot);
-        if (width > 1) {
-            imm.pushLong(mv, width - 1);
-            mv.visitInsn(LSUB);
+        if (!proven) {
+            mv.visitVarInsn(LLOAD, e.inputSizeSlot);
+            if (width > 1) {
+                imm.pushLong(mv, width - 1);
+                mv.visitInsn(LSUB);
+            }
+            mv.visitLabel(check);
+            mv.visitMethodInsn(INVOKESTATIC, "java/util/Objects", "checkIndex", "(JJ)J", false);
+            mv.visitLabel(checked);
         }
-        mv.visitLabel(check);
-        mv.visitMethodInsn(INVOKESTATIC, "java/util/Objects", "checkIndex", "(JJ)J", false);
-        mv.visitLabel(checked);
         mv.visitInsn(L2I);
         mv.visitVarInsn(ILOAD, e.inputBaseSlot);
         mv.visitInsn(IADD);
         fast.run();
         mv.visitJumpInsn(GOTO, done);
-        mv.visitLabel(handler);
-        mv.visitInsn(POP);
+        if (!proven) {
+            mv.visitLabel(handler);
+            mv.visitInsn(POP);
+        }
         mv.visitLabel(slowPath);
         e.setPc(pc);
         slow.run();
@@ -290,46 +302,17 @@ final class MemoryEmitter {
     }
 
     /**
-     * A packet access the verifier proved inside [data, data_end), in a function where the
-     * method's packet region stays the packet's ({@link CompilationUnit#provenPacketAccesses}):
-     * the address is inside the region, so the index needs no test of its own. The general path
-     * remains for a run whose packet no packet context set ({@code Machine.hasContextPacket}:
-     * without one, the context's data fields need not point into the packet) and for a store to a
-     * read-only region, which faults.
-     * The array's own bounds check stays, and C2 merges those of nearby constant offsets from one
-     * base.
+     * Makes the region of {@link JitRuntime#inputAddress} the method's input region (none: every
+     * test fails); with {@code proven} packet accesses, also notes whether a packet context set it.
      */
-    private void emitProvenPacketAccess(int pc, boolean write, Runnable fast, Runnable slow) {
-        Label slowPath = new Label();
-        Label done = new Label();
-        mv.visitVarInsn(ILOAD, e.inputIsPacketSlot);
-        mv.visitJumpInsn(IFEQ, slowPath);
-        if (write) {
-            mv.visitVarInsn(ILOAD, e.inputWritableSlot);
-            mv.visitJumpInsn(IFEQ, slowPath);
-        }
-        mv.visitVarInsn(ALOAD, e.inputDataSlot);
-        mv.visitVarInsn(ILOAD, e.inputBaseSlot);
-        mv.visitVarInsn(LLOAD, e.addressSlot);
-        mv.visitVarInsn(LLOAD, e.inputStartSlot);
-        mv.visitInsn(LSUB);
-        mv.visitInsn(L2I);
-        mv.visitInsn(IADD);
-        fast.run();
-        mv.visitJumpInsn(GOTO, done);
-        mv.visitLabel(slowPath);
-        e.setPc(pc);
-        slow.run();
-        mv.visitLabel(done);
-    }
-
-    /** Makes the region of {@link JitRuntime#inputAddress} the method's input region (none: every test fails). */
-    void emitInputFill() {
+    void emitInputFill(boolean proven) {
         Label none = new Label();
         Label filled = new Label();
-        mv.visitVarInsn(ALOAD, 0);
-        mv.visitMethodInsn(INVOKEVIRTUAL, Names.MACHINE, "hasContextPacket", "()Z", false);
-        mv.visitVarInsn(ISTORE, e.inputIsPacketSlot);
+        if (proven) {
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitMethodInsn(INVOKEVIRTUAL, Names.MACHINE, "hasContextPacket", "()Z", false);
+            mv.visitVarInsn(ISTORE, e.inputIsPacketSlot);
+        }
         mv.visitVarInsn(ALOAD, 0);
         mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "inputAddress", "(L" + Names.MACHINE + ";)J", false);
         imm.pushLong(mv, 0xffffffff00000000L);

@@ -390,7 +390,8 @@ final class MethodEmitter {
             memory.emitFill();
         }
         if (MemoryEmitter.usesInput(unit, from, to)) {
-            memory.emitInputFill();
+            int proven = unit.provenPacketAccesses.nextSetBit(from);
+            memory.emitInputFill(proven >= 0 && proven < to);
         }
         mv.visitVarInsn(ALOAD, 0);
         mv.visitMethodInsn(INVOKEVIRTUAL, Names.MACHINE, "budget", "()J", false);
