@@ -1,7 +1,5 @@
 package dev.jvmbpf.bench;
 
-import dev.jvmbpf.conformance.kernel.KernelAvailability;
-import dev.jvmbpf.conformance.kernel.KernelBpf;
 import dev.jvmbpf.conformance.kernel.KernelEngine;
 import dev.jvmbpf.conformance.kernel.KernelExecutable;
 import dev.jvmbpf.runtime.exec.HelperTable;
@@ -41,10 +39,6 @@ public class KernelBenchmarks {
 
     @Setup(Level.Trial)
     public void setUp() {
-        KernelAvailability a = KernelBpf.availability();
-        if (!a.available()) {
-            throw new IllegalStateException("the kernel cannot run BPF here: " + a.reason());
-        }
         Workloads.Workload w = Workloads.named(workload);
         memory = w.usesMemory() ? Workloads.packet() : new byte[0];
         engine = new KernelEngine();

@@ -1,7 +1,5 @@
 package dev.jvmbpf.bench;
 
-import dev.jvmbpf.conformance.kernel.KernelAvailability;
-import dev.jvmbpf.conformance.kernel.KernelBpf;
 import dev.jvmbpf.conformance.kernel.KernelObjectProgram;
 import dev.jvmbpf.helpers.run.BpfRuntime;
 import dev.jvmbpf.runtime.object.BpfObject;
@@ -46,10 +44,6 @@ public class KernelObjectBenchmarks {
 
     @Setup(Level.Trial)
     public void setUp() {
-        KernelAvailability a = KernelBpf.availability();
-        if (!a.available()) {
-            throw new IllegalStateException("the kernel cannot run BPF here: " + a.reason());
-        }
         BpfRuntime rt = BpfRuntime.of(BpfObject.open(ObjectBenchmarks.resource("examples/xdp_filter.o"), "xdp_filter.o"));
         rt.update("blocked", HexFormat.of().parseHex("0a000001"), new byte[8]);
         program = KernelObjectProgram.load(rt.load("xdp_block").program());

@@ -1,7 +1,5 @@
 package dev.jvmbpf.bench;
 
-import dev.jvmbpf.conformance.kernel.KernelAvailability;
-import dev.jvmbpf.conformance.kernel.KernelBpf;
 import dev.jvmbpf.conformance.kernel.KernelObjectProgram;
 import dev.jvmbpf.helpers.context.XdpContext;
 import dev.jvmbpf.helpers.run.BpfRuntime;
@@ -47,10 +45,6 @@ public class LoopObjectBenchmarks {
         BpfRuntime rt = BpfRuntime.of(BpfObject.open(ObjectBenchmarks.resource("fixtures/loops.o"), "loops.o"));
         packet = HexFormat.of().parseHex(ObjectBenchmarks.IPV4);
         if (engine.equals("kernel")) {
-            KernelAvailability a = KernelBpf.availability();
-            if (!a.available()) {
-                throw new IllegalStateException("the kernel cannot run BPF here: " + a.reason());
-            }
             kernel = KernelObjectProgram.load(rt.load("xdp_loops").program());
             check(kernel.run(packet, 1).r0());
         } else {
