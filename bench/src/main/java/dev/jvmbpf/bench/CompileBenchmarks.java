@@ -4,6 +4,8 @@ import dev.jvmbpf.runtime.exec.Engine;
 import dev.jvmbpf.runtime.exec.Executable;
 import dev.jvmbpf.runtime.exec.HelperTable;
 import dev.jvmbpf.runtime.program.BpfProgram;
+import dev.jvmbpf.runtime.verifier.Verifier;
+import dev.jvmbpf.workloads.Workloads;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -40,6 +42,6 @@ public class CompileBenchmarks {
 
     @Benchmark
     public Executable load() {
-        return loader.load(program, HelperTable.empty());
+        return loader.load(Verifier.verifyOrUnverified(program, HelperTable.empty()), HelperTable.empty());
     }
 }

@@ -9,6 +9,8 @@ import dev.jvmbpf.runtime.exec.Output;
 import dev.jvmbpf.runtime.interp.Interpreter;
 import dev.jvmbpf.runtime.memory.Region;
 import dev.jvmbpf.runtime.program.BpfProgram;
+import dev.jvmbpf.runtime.verifier.Verifier;
+import dev.jvmbpf.workloads.Workloads;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -55,17 +57,17 @@ public class EngineBenchmarks {
     @Setup
     public void setUp() {
         Engine e = engine(engine);
-        compute = e.load(BpfProgram.raw("compute", Workloads.computeLoop()), HelperTable.empty());
-        memory = e.load(BpfProgram.raw("checksum", Workloads.memoryLoop()), HelperTable.empty());
+        compute = e.load(Verifier.verifyOrUnverified(BpfProgram.raw("compute", Workloads.computeLoop()), HelperTable.empty()), HelperTable.empty());
+        memory = e.load(Verifier.verifyOrUnverified(BpfProgram.raw("checksum", Workloads.memoryLoop()), HelperTable.empty()), HelperTable.empty());
         computeMachine = compute.newMachine(Output.discard());
-        lanes = e.load(BpfProgram.raw("lanes", Workloads.computeLanes()), HelperTable.empty());
+        lanes = e.load(Verifier.verifyOrUnverified(BpfProgram.raw("lanes", Workloads.computeLanes()), HelperTable.empty()), HelperTable.empty());
         lanesMachine = lanes.newMachine(Output.discard());
-        sip = e.load(BpfProgram.raw("siphash", Workloads.sipHash()), HelperTable.empty());
+        sip = e.load(Verifier.verifyOrUnverified(BpfProgram.raw("siphash", Workloads.sipHash()), HelperTable.empty()), HelperTable.empty());
         sipMachine = sip.newMachine(Output.discard());
         memoryMachine = memory.newMachine(Output.discard());
-        index = e.load(BpfProgram.raw("index", Workloads.memoryIndex()), HelperTable.empty());
+        index = e.load(Verifier.verifyOrUnverified(BpfProgram.raw("index", Workloads.memoryIndex()), HelperTable.empty()), HelperTable.empty());
         indexMachine = index.newMachine(Output.discard());
-        fnv = e.load(BpfProgram.raw("fnv", Workloads.fnvHash()), HelperTable.empty());
+        fnv = e.load(Verifier.verifyOrUnverified(BpfProgram.raw("fnv", Workloads.fnvHash()), HelperTable.empty()), HelperTable.empty());
         fnvMachine = fnv.newMachine(Output.discard());
         packet = Region.of("packet", Workloads.packet(), false);
     }

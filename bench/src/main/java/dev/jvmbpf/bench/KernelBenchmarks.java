@@ -1,9 +1,11 @@
 package dev.jvmbpf.bench;
 
-import dev.jvmbpf.conformance.kernel.KernelEngine;
-import dev.jvmbpf.conformance.kernel.KernelExecutable;
+import dev.jvmbpf.kernel.KernelEngine;
+import dev.jvmbpf.kernel.KernelExecutable;
 import dev.jvmbpf.runtime.exec.HelperTable;
 import dev.jvmbpf.runtime.program.BpfProgram;
+import dev.jvmbpf.runtime.verifier.Verifier;
+import dev.jvmbpf.workloads.Workloads;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -42,7 +44,7 @@ public class KernelBenchmarks {
         Workloads.Workload w = Workloads.named(workload);
         memory = w.usesMemory() ? Workloads.packet() : new byte[0];
         engine = new KernelEngine();
-        program = engine.load(BpfProgram.raw(w.name(), w.code()), HelperTable.empty());
+        program = engine.load(Verifier.verifyOrUnverified(BpfProgram.raw(w.name(), w.code()), HelperTable.empty()), HelperTable.empty());
     }
 
     @TearDown(Level.Trial)

@@ -1,7 +1,7 @@
 package dev.jvmbpf.bench;
 
-import dev.jvmbpf.conformance.kernel.KernelObjectProgram;
-import dev.jvmbpf.helpers.run.BpfRuntime;
+import dev.jvmbpf.BpfRuntime;
+import dev.jvmbpf.kernel.KernelObjectProgram;
 import dev.jvmbpf.runtime.object.BpfObject;
 import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;

@@ -1,9 +1,9 @@
 package dev.jvmbpf.bench;
 
-import dev.jvmbpf.conformance.kernel.KernelObjectProgram;
+import dev.jvmbpf.BpfRuntime;
+import dev.jvmbpf.LoadedProgram;
 import dev.jvmbpf.helpers.context.XdpContext;
-import dev.jvmbpf.helpers.run.BpfRuntime;
-import dev.jvmbpf.helpers.run.LoadedProgram;
+import dev.jvmbpf.kernel.KernelObjectProgram;
 import dev.jvmbpf.runtime.object.BpfObject;
 import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;

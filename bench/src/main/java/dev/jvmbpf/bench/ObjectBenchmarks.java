@@ -1,8 +1,8 @@
 package dev.jvmbpf.bench;
 
+import dev.jvmbpf.BpfRuntime;
+import dev.jvmbpf.LoadedProgram;
 import dev.jvmbpf.helpers.context.XdpContext;
-import dev.jvmbpf.helpers.run.BpfRuntime;
-import dev.jvmbpf.helpers.run.LoadedProgram;
 import dev.jvmbpf.runtime.object.BpfObject;
 import java.io.IOException;
 import java.io.InputStream;

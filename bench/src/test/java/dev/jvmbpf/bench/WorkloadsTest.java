@@ -10,6 +10,8 @@ import dev.jvmbpf.runtime.exec.Output;
 import dev.jvmbpf.runtime.interp.Interpreter;
 import dev.jvmbpf.runtime.memory.Region;
 import dev.jvmbpf.runtime.program.BpfProgram;
+import dev.jvmbpf.runtime.verifier.Verifier;
+import dev.jvmbpf.workloads.Workloads;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.SplittableRandom;
@@ -61,8 +63,8 @@ class WorkloadsTest {
         for (int size : new int[] {1000, 10000}) {
             BpfProgram p = BpfProgram.raw("s" + size, Workloads.straightLine(size, size));
             assertEquals(size, p.length());
-            long expected = run(new Interpreter().load(p, HelperTable.empty()));
-            assertEquals(expected, run(new JitEngine().load(p, HelperTable.empty())));
+            long expected = run(new Interpreter().load(Verifier.verifyOrUnverified(p, HelperTable.empty()), HelperTable.empty()));
+            assertEquals(expected, run(new JitEngine().load(Verifier.verifyOrUnverified(p, HelperTable.empty()), HelperTable.empty())));
         }
     }
 

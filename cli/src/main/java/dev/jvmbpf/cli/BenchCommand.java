@@ -1,23 +1,24 @@
 package dev.jvmbpf.cli;
 
-import dev.jvmbpf.bench.Workloads;
+import dev.jvmbpf.BpfRuntime;
+import dev.jvmbpf.LoadedProgram;
 import dev.jvmbpf.cli.internal.RunTimer;
-import dev.jvmbpf.conformance.kernel.KernelAvailability;
-import dev.jvmbpf.conformance.kernel.KernelBpf;
-import dev.jvmbpf.conformance.kernel.KernelEngine;
-import dev.jvmbpf.conformance.kernel.KernelExecutable;
-import dev.jvmbpf.conformance.kernel.KernelObjectProgram;
-import dev.jvmbpf.conformance.kernel.KernelRejectedException;
 import dev.jvmbpf.helpers.context.ProgramContext;
-import dev.jvmbpf.helpers.run.BpfRuntime;
-import dev.jvmbpf.helpers.run.LoadedProgram;
 import dev.jvmbpf.jit.JitEngine;
+import dev.jvmbpf.kernel.KernelAvailability;
+import dev.jvmbpf.kernel.KernelBpf;
+import dev.jvmbpf.kernel.KernelEngine;
+import dev.jvmbpf.kernel.KernelExecutable;
+import dev.jvmbpf.kernel.KernelObjectProgram;
+import dev.jvmbpf.kernel.KernelRejectedException;
 import dev.jvmbpf.runtime.exec.Engine;
 import dev.jvmbpf.runtime.exec.HelperTable;
 import dev.jvmbpf.runtime.exec.LoadException;
 import dev.jvmbpf.runtime.interp.Interpreter;
 import dev.jvmbpf.runtime.memory.BpfFault;
 import dev.jvmbpf.runtime.program.BpfProgram;
+import dev.jvmbpf.runtime.verifier.VerifiedProgram;
+import dev.jvmbpf.workloads.Workloads;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.file.Path;
@@ -299,7 +300,7 @@ final class BenchCommand implements Callable<Integer> {
             return new Row(KERNEL, null, 0, why);
         }
         try (KernelEngine engine = new KernelEngine();
-                KernelExecutable exe = engine.load(bare.program(), HelperTable.empty())) {
+                KernelExecutable exe = engine.load(VerifiedProgram.unverified(bare.program()), HelperTable.empty())) {
             byte[] memory = bare.memory();
             long r0 = exe.run(memory, true, memory.length).r0();
             RunTimer.Timing t = RunTimer.timeBatches(n -> n * exe.timeRuns(memory, true, memory.length, n),

@@ -2,8 +2,8 @@ package dev.jvmbpf.cli;
 
 import dev.jvmbpf.conformance.Engines;
 import dev.jvmbpf.conformance.fuzz.Fuzzer;
-import dev.jvmbpf.conformance.kernel.KernelAvailability;
-import dev.jvmbpf.conformance.kernel.KernelBpf;
+import dev.jvmbpf.kernel.KernelAvailability;
+import dev.jvmbpf.kernel.KernelBpf;
 import dev.jvmbpf.runtime.exec.Engine;
 import java.io.PrintStream;
 import java.io.PrintWriter;

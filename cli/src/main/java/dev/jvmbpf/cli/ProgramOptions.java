@@ -1,9 +1,9 @@
 package dev.jvmbpf.cli;
 
+import dev.jvmbpf.BpfRuntime;
+import dev.jvmbpf.ContextBuilder;
+import dev.jvmbpf.LoadedProgram;
 import dev.jvmbpf.cli.internal.HexArgument;
-import dev.jvmbpf.helpers.run.BpfRuntime;
-import dev.jvmbpf.helpers.run.ContextBuilder;
-import dev.jvmbpf.helpers.run.LoadedProgram;
 import dev.jvmbpf.runtime.exec.Engine;
 import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.program.BpfProgram;

@@ -1,15 +1,15 @@
 package dev.jvmbpf.cli;
 
+import dev.jvmbpf.BpfRuntime;
+import dev.jvmbpf.ContextBuilder;
+import dev.jvmbpf.LoadedProgram;
 import dev.jvmbpf.cli.internal.RunReport;
-import dev.jvmbpf.conformance.kernel.KernelAvailability;
-import dev.jvmbpf.conformance.kernel.KernelBpf;
-import dev.jvmbpf.conformance.kernel.KernelEngine;
-import dev.jvmbpf.conformance.kernel.KernelObjectProgram;
 import dev.jvmbpf.helpers.StandardHelpers;
-import dev.jvmbpf.helpers.run.BpfRuntime;
-import dev.jvmbpf.helpers.run.ContextBuilder;
-import dev.jvmbpf.helpers.run.LoadedProgram;
 import dev.jvmbpf.jit.JitEngine;
+import dev.jvmbpf.kernel.KernelAvailability;
+import dev.jvmbpf.kernel.KernelBpf;
+import dev.jvmbpf.kernel.KernelEngine;
+import dev.jvmbpf.kernel.KernelObjectProgram;
 import dev.jvmbpf.runtime.exec.Engine;
 import dev.jvmbpf.runtime.exec.LoadException;
 import dev.jvmbpf.runtime.interp.Interpreter;

@@ -3,8 +3,8 @@ package dev.jvmbpf.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jvmbpf.conformance.kernel.KernelAvailability;
-import dev.jvmbpf.conformance.kernel.KernelBpf;
+import dev.jvmbpf.kernel.KernelAvailability;
+import dev.jvmbpf.kernel.KernelBpf;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;

@@ -3,7 +3,7 @@ package dev.jvmbpf.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jvmbpf.conformance.kernel.KernelBpf;
+import dev.jvmbpf.kernel.KernelBpf;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,12 +1,12 @@
 package dev.jvmbpf.conformance;
 
-import dev.jvmbpf.conformance.kernel.KernelEngine;
 import dev.jvmbpf.conformance.vector.Expectation;
 import dev.jvmbpf.conformance.vector.ParsedVector;
 import dev.jvmbpf.conformance.vector.ProgramText;
 import dev.jvmbpf.conformance.vector.SkippedVector;
 import dev.jvmbpf.conformance.vector.Vector;
 import dev.jvmbpf.conformance.vector.VectorParser;
+import dev.jvmbpf.kernel.KernelEngine;
 import dev.jvmbpf.runtime.exec.Engine;
 import dev.jvmbpf.runtime.exec.Executable;
 import dev.jvmbpf.runtime.exec.HelperTable;
@@ -19,6 +19,7 @@ import dev.jvmbpf.runtime.isa.InstructionDecoder;
 import dev.jvmbpf.runtime.memory.BpfFault;
 import dev.jvmbpf.runtime.memory.Region;
 import dev.jvmbpf.runtime.program.BpfProgram;
+import dev.jvmbpf.runtime.verifier.VerifiedProgram;
 import dev.jvmbpf.runtime.verifier.Verifier;
 import dev.jvmbpf.runtime.verifier.VerifierException;
 import java.io.UncheckedIOException;
@@ -150,17 +151,20 @@ public final class ConformanceRunner {
             return new EngineResult.Broken("assembling or decoding: " + e);
         }
         BpfProgram bpf = BpfProgram.raw(v.name(), program);
-        if (!(engine instanceof KernelEngine) && !v.unverified()) {
-            // As a user's program would: the kernel engine has its own verifier, the others get ours.
+        VerifiedProgram verified;
+        if (engine instanceof KernelEngine || v.unverified()) {
+            // The kernel engine has its own verifier; unverified vectors test run-time checks.
+            verified = VerifiedProgram.unverified(bpf);
+        } else {
             try {
-                Verifier.verify(bpf, helpers);
+                verified = Verifier.verify(bpf, helpers);
             } catch (VerifierException e) {
                 return new EngineResult.Rejected(e.getMessage());
             }
         }
         Executable exe;
         try {
-            exe = engine.load(bpf, helpers);
+            exe = engine.load(verified, helpers);
         } catch (LoadException e) {
             return new EngineResult.Rejected(e.getMessage());
         } catch (RuntimeException e) {

@@ -1,9 +1,9 @@
 package dev.jvmbpf.conformance;
 
-import dev.jvmbpf.conformance.kernel.KernelAvailability;
-import dev.jvmbpf.conformance.kernel.KernelBpf;
-import dev.jvmbpf.conformance.kernel.KernelEngine;
 import dev.jvmbpf.jit.JitEngine;
+import dev.jvmbpf.kernel.KernelAvailability;
+import dev.jvmbpf.kernel.KernelBpf;
+import dev.jvmbpf.kernel.KernelEngine;
 import dev.jvmbpf.runtime.exec.Engine;
 import dev.jvmbpf.runtime.interp.Interpreter;
 import java.util.ArrayList;

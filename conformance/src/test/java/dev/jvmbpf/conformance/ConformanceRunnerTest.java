@@ -14,6 +14,7 @@ import dev.jvmbpf.runtime.exec.Machine;
 import dev.jvmbpf.runtime.interp.Interpreter;
 import dev.jvmbpf.runtime.memory.FaultKind;
 import dev.jvmbpf.runtime.program.BpfProgram;
+import dev.jvmbpf.runtime.verifier.VerifiedProgram;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.LongUnaryOperator;
@@ -35,12 +36,12 @@ class ConformanceRunnerTest {
             }
 
             @Override
-            public Executable load(BpfProgram program, HelperTable helpers) {
+            public Executable load(VerifiedProgram program, HelperTable helpers) {
                 Executable inner = INTERPRETER.load(program, helpers);
                 return new Executable() {
                     @Override
                     public BpfProgram program() {
-                        return program;
+                        return program.program();
                     }
 
                     @Override

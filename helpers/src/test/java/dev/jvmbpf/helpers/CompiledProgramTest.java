@@ -10,6 +10,7 @@ import dev.jvmbpf.runtime.exec.Machine;
 import dev.jvmbpf.runtime.interp.Interpreter;
 import dev.jvmbpf.runtime.maps.RingBufferMap;
 import dev.jvmbpf.runtime.object.BpfObject;
+import dev.jvmbpf.runtime.verifier.Verifier;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -37,7 +38,7 @@ class CompiledProgramTest {
     @Test
     void everyHelperOfTheFixtureBehavesAsInTheKernel() throws Exception {
         BpfObject obj = object();
-        Executable exe = new Interpreter().load(obj.program("all_helpers").program(), StandardHelpers.table());
+        Executable exe = new Interpreter().load(Verifier.verifyOrUnverified(obj.program("all_helpers").program(), StandardHelpers.table()), StandardHelpers.table());
         List<String> out = new ArrayList<>();
         Machine m = exe.newMachine(out::add);
         m.beginRun();

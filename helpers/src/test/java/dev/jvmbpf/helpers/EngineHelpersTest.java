@@ -21,6 +21,7 @@ import dev.jvmbpf.runtime.maps.ProgramArray;
 import dev.jvmbpf.runtime.memory.BpfFault;
 import dev.jvmbpf.runtime.program.BpfProgram;
 import dev.jvmbpf.runtime.program.ProgramType;
+import dev.jvmbpf.runtime.verifier.Verifier;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,7 @@ class EngineHelpersTest {
 
     private static Executable load(String asm, ProgramType type, List<BpfMap> maps) {
         BpfProgram p = new BpfProgram("p", "test", type, Assembler.assemble(asm), maps, "GPL");
-        return new Interpreter().load(p, StandardHelpers.table());
+        return new Interpreter().load(Verifier.verifyOrUnverified(p, StandardHelpers.table()), StandardHelpers.table());
     }
 
     private long run(Executable e, ProgramContext ctx) {

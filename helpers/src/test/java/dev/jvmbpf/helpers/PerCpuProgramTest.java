@@ -8,6 +8,7 @@ import dev.jvmbpf.runtime.exec.Output;
 import dev.jvmbpf.runtime.interp.Interpreter;
 import dev.jvmbpf.runtime.maps.Cpus;
 import dev.jvmbpf.runtime.object.BpfObject;
+import dev.jvmbpf.runtime.verifier.Verifier;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -41,7 +42,7 @@ class PerCpuProgramTest {
         assertEquals(0, obj.map("counts").map().update(new byte[4], perCpu(0, 10), 0));
         assertEquals(0, obj.map("by_key").map().update(new byte[] {7, 0, 0, 0}, perCpu(1, 1), 0));
 
-        Executable exe = new Interpreter().load(obj.program("sum_cpus").program(), StandardHelpers.table());
+        Executable exe = new Interpreter().load(Verifier.verifyOrUnverified(obj.program("sum_cpus").program(), StandardHelpers.table()), StandardHelpers.table());
         Machine m = exe.newMachine(Output.discard());
         m.beginRun();
         long r0 = exe.execute(m, 0, 0, 0, 0, 0);

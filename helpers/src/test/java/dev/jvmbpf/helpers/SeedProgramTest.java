@@ -10,6 +10,7 @@ import dev.jvmbpf.runtime.exec.Machine;
 import dev.jvmbpf.runtime.interp.Interpreter;
 import dev.jvmbpf.runtime.object.BpfObject;
 import dev.jvmbpf.runtime.object.ObjectProgram;
+import dev.jvmbpf.runtime.verifier.Verifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,7 +37,7 @@ class SeedProgramTest {
         assertTrue(Files.isRegularFile(path), "the repository holds " + path);
         BpfObject obj = BpfObject.open(path);
         ObjectProgram prog = obj.program("trace_execve");
-        Executable exe = new Interpreter().load(prog.program(), StandardHelpers.table());
+        Executable exe = new Interpreter().load(Verifier.verifyOrUnverified(prog.program(), StandardHelpers.table()), StandardHelpers.table());
         List<String> out = new ArrayList<>();
         Machine m = exe.newMachine(out::add);
         for (int run = 0; run < 2; run++) {

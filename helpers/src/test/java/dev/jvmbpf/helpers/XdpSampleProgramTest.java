@@ -12,6 +12,7 @@ import dev.jvmbpf.runtime.interp.Interpreter;
 import dev.jvmbpf.runtime.maps.Cpus;
 import dev.jvmbpf.runtime.maps.PerfEventArrayMap;
 import dev.jvmbpf.runtime.object.BpfObject;
+import dev.jvmbpf.runtime.verifier.Verifier;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -42,7 +43,7 @@ class XdpSampleProgramTest {
         for (int i = 0; i < packet.length; i++) {
             packet[i] = (byte) (i + 1);
         }
-        Executable exe = new Interpreter().load(obj.program("xdp_sample_prog").program(), StandardHelpers.table());
+        Executable exe = new Interpreter().load(Verifier.verifyOrUnverified(obj.program("xdp_sample_prog").program(), StandardHelpers.table()), StandardHelpers.table());
         Machine m = exe.newMachine(Output.discard());
         m.beginRun();
         ProgramContext.Entry entry = XdpContext.of(packet).install(m);

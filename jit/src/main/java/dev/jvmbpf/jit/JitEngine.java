@@ -4,7 +4,7 @@ import dev.jvmbpf.jit.internal.ClassDefiner;
 import dev.jvmbpf.runtime.exec.Engine;
 import dev.jvmbpf.runtime.exec.Executable;
 import dev.jvmbpf.runtime.exec.HelperTable;
-import dev.jvmbpf.runtime.program.BpfProgram;
+import dev.jvmbpf.runtime.verifier.VerifiedProgram;
 
 /**
  * Compiles each program to one hidden JVM class with ASM; C2 then compiles it to machine code.
@@ -19,7 +19,7 @@ public final class JitEngine implements Engine {
     }
 
     @Override
-    public Executable load(BpfProgram program, HelperTable helpers) {
+    public Executable load(VerifiedProgram program, HelperTable helpers) {
         return ClassDefiner.load(program, helpers);
     }
 }

@@ -13,6 +13,7 @@ import dev.jvmbpf.runtime.exec.ArgType;
 import dev.jvmbpf.runtime.exec.HelperSpec;
 import dev.jvmbpf.runtime.exec.HelperTable;
 import dev.jvmbpf.runtime.program.BpfProgram;
+import dev.jvmbpf.runtime.verifier.Verifier;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -43,7 +44,7 @@ class ApprovedBytecodeTest {
                 .mov(0, 1).exit();
         HelperTable helpers = HelperTable.of(List.of(new HelperSpec(1, "identity", List.of(ArgType.ANYTHING),
                 (m, r1, r2, r3, r4, r5) -> r1)));
-        byte[] bytes = ClassDefiner.classBytes(BpfProgram.raw("approved", a.build()), helpers);
+        byte[] bytes = ClassDefiner.classBytes(Verifier.verifyOrUnverified(BpfProgram.raw("approved", a.build()), helpers), helpers);
         StringWriter text = new StringWriter();
         new ClassReader(bytes).accept(new TraceClassVisitor(null, new Textifier(), new PrintWriter(text)), 0);
         String actual = text.toString();

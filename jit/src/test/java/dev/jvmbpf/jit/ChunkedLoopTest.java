@@ -20,6 +20,7 @@ import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.memory.BpfFault;
 import dev.jvmbpf.runtime.memory.Region;
 import dev.jvmbpf.runtime.program.BpfProgram;
+import dev.jvmbpf.runtime.verifier.Verifier;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.objectweb.asm.ClassReader;
@@ -50,7 +51,7 @@ class ChunkedLoopTest {
     }
 
     private static String run(Engine engine, Instruction[] code, byte[] memory) {
-        Executable exe = engine.load(BpfProgram.raw("chunked", code), HelperTable.empty());
+        Executable exe = engine.load(Verifier.verifyOrUnverified(BpfProgram.raw("chunked", code), HelperTable.empty()), HelperTable.empty());
         Machine m = exe.newMachine(Output.discard());
         m.setBudget(2_000_000);
         m.beginRun();
@@ -93,7 +94,7 @@ class ChunkedLoopTest {
 
     @Test
     void theLoopsChunkHoldsItsSignedCopyAndStaysUnderTheLimit() {
-        byte[] bytes = ClassDefiner.classBytes(BpfProgram.raw("chunked", byteSum(0)), HelperTable.empty());
+        byte[] bytes = ClassDefiner.classBytes(Verifier.verifyOrUnverified(BpfProgram.raw("chunked", byteSum(0)), HelperTable.empty()), HelperTable.empty());
         Map<String, Integer> sizes = MethodSizes.of(bytes);
         long chunks = sizes.keySet().stream().filter(n -> n.startsWith("f0_c")).count();
         assertTrue(chunks >= 2, "not chunked: " + sizes);

@@ -17,6 +17,7 @@ import dev.jvmbpf.runtime.memory.AddressSpace;
 import dev.jvmbpf.runtime.memory.BpfFault;
 import dev.jvmbpf.runtime.memory.Region;
 import dev.jvmbpf.runtime.program.BpfProgram;
+import dev.jvmbpf.runtime.verifier.Verifier;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -48,7 +49,7 @@ class DifferentialTest {
     }
 
     static Result run(Engine engine, BpfProgram program, long seed) {
-        Executable exe = engine.load(program, HELPERS);
+        Executable exe = engine.load(Verifier.verifyOrUnverified(program, HELPERS), HELPERS);
         Machine m = exe.newMachine(Output.discard());
         m.beginRun();
         byte[] memory = new byte[RandomPrograms.MEMORY_SIZE];
@@ -108,7 +109,7 @@ class DifferentialTest {
             Instruction[] code = RandomPrograms.generate(seed, 2500, 4000);
             BpfProgram program = BpfProgram.raw("split" + i, code);
             java.util.Map<String, Integer> sizes = MethodSizes.of(dev.jvmbpf.jit.internal.ClassDefiner.classBytes(
-                    program, HELPERS));
+                    Verifier.verifyOrUnverified(program, HELPERS), HELPERS));
             assertEquals(true, sizes.keySet().stream().anyMatch(n -> n.contains("_c")), "seed " + seed + " was not split");
             Result expected = run(interpreter, program, seed);
             Result actual = run(jit, program, seed);

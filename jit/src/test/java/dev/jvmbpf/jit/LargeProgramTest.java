@@ -19,6 +19,7 @@ import dev.jvmbpf.runtime.interp.Interpreter;
 import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.isa.Opcodes;
 import dev.jvmbpf.runtime.program.BpfProgram;
+import dev.jvmbpf.runtime.verifier.Verifier;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -63,14 +64,14 @@ class LargeProgramTest {
     void compilesUnderTheMethodLimitAndMatchesTheInterpreter(int size) {
         Instruction[] code = program(size, size);
         BpfProgram program = BpfProgram.raw("large" + size, code);
-        Map<String, Integer> sizes = MethodSizes.of(ClassDefiner.classBytes(program, HelperTable.empty()));
+        Map<String, Integer> sizes = MethodSizes.of(ClassDefiner.classBytes(Verifier.verifyOrUnverified(program, HelperTable.empty()), HelperTable.empty()));
         int largest = sizes.values().stream().mapToInt(Integer::intValue).max().orElseThrow();
         System.out.printf("%d instructions: %d methods, largest %d bytes%n", code.length, sizes.size(), largest);
         sizes.forEach((name, bytes) -> assertTrue(bytes < HOTSPOT_LIMIT, name + " has " + bytes + " bytes"));
         assertTrue(sizes.size() > 2, "a program this large must be split");
 
-        Executable jit = new JitEngine().load(program, HelperTable.empty());
-        Executable interp = new Interpreter().load(program, HelperTable.empty());
+        Executable jit = new JitEngine().load(Verifier.verifyOrUnverified(program, HelperTable.empty()), HelperTable.empty());
+        Executable interp = new Interpreter().load(Verifier.verifyOrUnverified(program, HelperTable.empty()), HelperTable.empty());
         assertEquals(Runs.run(interp), Runs.run(jit));
     }
 }

@@ -14,6 +14,7 @@ import dev.jvmbpf.runtime.interp.Interpreter;
 import dev.jvmbpf.runtime.memory.BpfFault;
 import dev.jvmbpf.runtime.object.BpfObject;
 import dev.jvmbpf.runtime.object.ObjectProgram;
+import dev.jvmbpf.runtime.verifier.Verifier;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,10 +52,10 @@ class ObjectFilesTest {
     static List<String> runAll(Engine engine, Path file) throws IOException {
         BpfObject object = BpfObject.open(file);
         HelperTable helpers = StandardHelpers.table();
-        object.fillProgramArrays(p -> engine.load(p, helpers));
+        object.fillProgramArrays(p -> engine.load(Verifier.verifyOrUnverified(p, helpers), helpers));
         List<String> log = new ArrayList<>();
         for (ObjectProgram program : object.programs()) {
-            Executable exe = engine.load(program.program(), helpers);
+            Executable exe = engine.load(Verifier.verifyOrUnverified(program.program(), helpers), helpers);
             Machine machine = exe.newMachine(line -> log.add(program.name() + " printed " + line));
             for (int run = 0; run < 3; run++) {
                 byte[] data = new byte[128];

@@ -7,6 +7,7 @@ import dev.jvmbpf.runtime.exec.Output;
 import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.memory.Region;
 import dev.jvmbpf.runtime.program.BpfProgram;
+import dev.jvmbpf.runtime.verifier.Verifier;
 
 /** Loads and runs test programs on the JIT. */
 final class Runs {
@@ -18,7 +19,7 @@ final class Runs {
     }
 
     static Executable jit(Instruction[] code, HelperTable helpers) {
-        return new JitEngine().load(BpfProgram.raw("test", code), helpers);
+        return new JitEngine().load(Verifier.verifyOrUnverified(BpfProgram.raw("test", code), helpers), helpers);
     }
 
     static long run(Executable exe) {

@@ -19,6 +19,7 @@ import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.memory.BpfFault;
 import dev.jvmbpf.runtime.memory.Region;
 import dev.jvmbpf.runtime.program.BpfProgram;
+import dev.jvmbpf.runtime.verifier.Verifier;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,7 @@ class VersionedLoopTest {
 
     /** Runs on both engines with a budget, so a miscompiled loop faults instead of hanging. */
     private static String run(Engine engine, Instruction[] code, byte[] memory, boolean writable) {
-        Executable exe = engine.load(BpfProgram.raw("loop", code), HelperTable.empty());
+        Executable exe = engine.load(Verifier.verifyOrUnverified(BpfProgram.raw("loop", code), HelperTable.empty()), HelperTable.empty());
         Machine m = exe.newMachine(Output.discard());
         m.setBudget(200_000);
         m.beginRun();
@@ -141,7 +142,7 @@ class VersionedLoopTest {
         byte[] memory = patterned(300, 13);
         long sum = unsignedSum(memory);
         for (Engine engine : new Engine[] {new Interpreter(), new JitEngine()}) {
-            Executable exe = engine.load(BpfProgram.raw("elsewhere", byteSum(0)), HelperTable.empty());
+            Executable exe = engine.load(Verifier.verifyOrUnverified(BpfProgram.raw("elsewhere", byteSum(0)), HelperTable.empty()), HelperTable.empty());
             Machine m = exe.newMachine(Output.discard());
             m.beginRun();
             long other = m.memory().register(Region.of("other", new byte[64], false));

@@ -1,6 +1,6 @@
 package dev.jvmbpf.cli.internal;
 
-import dev.jvmbpf.helpers.run.BpfRuntime;
+import dev.jvmbpf.BpfRuntime;
 import dev.jvmbpf.runtime.exec.Executable;
 import dev.jvmbpf.runtime.maps.MapDump;
 import dev.jvmbpf.runtime.maps.ProgramArray;

@@ -1,6 +1,6 @@
 package dev.jvmbpf.conformance.fuzz;
 
-import dev.jvmbpf.conformance.kernel.KernelRejectedException;
+import dev.jvmbpf.kernel.KernelRejectedException;
 import dev.jvmbpf.runtime.exec.Engine;
 import dev.jvmbpf.runtime.exec.Executable;
 import dev.jvmbpf.runtime.exec.HelperTable;
@@ -11,6 +11,7 @@ import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.memory.BpfFault;
 import dev.jvmbpf.runtime.memory.Region;
 import dev.jvmbpf.runtime.program.BpfProgram;
+import dev.jvmbpf.runtime.verifier.Verifier;
 
 /** Runs a raw program on one engine with r1 = input memory, r2 = its length, and records the outcome. */
 public final class EngineHarness {
@@ -23,7 +24,9 @@ public final class EngineHarness {
     public static Outcome run(Engine engine, Instruction[] code, byte[] memory) {
         Executable exe;
         try {
-            exe = engine.load(BpfProgram.raw("fuzz", code), HelperTable.empty());
+            // The kernel is the reference here: engines run what it accepts whatever our verifier says.
+            exe = engine.load(Verifier.verifyOrUnverified(BpfProgram.raw("fuzz", code), HelperTable.empty()),
+                    HelperTable.empty());
         } catch (LoadException e) {
             return new Outcome.Rejected(e instanceof KernelRejectedException k
                     ? k.reason() : e.getMessage());

@@ -6,17 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jvmbpf.conformance.ConformanceRunner;
 import dev.jvmbpf.conformance.Engines;
-import dev.jvmbpf.conformance.kernel.KernelAvailability;
-import dev.jvmbpf.conformance.kernel.KernelBpf;
-import dev.jvmbpf.conformance.kernel.KernelEngine;
 import dev.jvmbpf.conformance.vector.Vector;
 import dev.jvmbpf.conformance.vector.VectorParser;
+import dev.jvmbpf.kernel.KernelAvailability;
+import dev.jvmbpf.kernel.KernelBpf;
+import dev.jvmbpf.kernel.KernelEngine;
 import dev.jvmbpf.runtime.exec.Engine;
 import dev.jvmbpf.runtime.exec.Executable;
 import dev.jvmbpf.runtime.exec.HelperTable;
 import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.isa.Opcodes;
 import dev.jvmbpf.runtime.program.BpfProgram;
+import dev.jvmbpf.runtime.verifier.VerifiedProgram;
+import dev.jvmbpf.runtime.verifier.Verifier;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -72,8 +74,8 @@ class FuzzCampaignTest {
         }
 
         @Override
-        public Executable load(BpfProgram program, HelperTable helpers) {
-            Instruction[] code = program.instructions();
+        public Executable load(VerifiedProgram program, HelperTable helpers) {
+            Instruction[] code = program.program().instructions();
             for (int pc = 0; pc < code.length; pc++) {
                 Instruction i = code[pc];
                 if (Opcodes.isAlu(i.opcode()) && Opcodes.aluOp(i.opcode()) == Opcodes.ALU_ARSH) {
@@ -81,7 +83,7 @@ class FuzzCampaignTest {
                             i.offset(), i.imm());
                 }
             }
-            return inner.load(BpfProgram.raw(program.name(), code), helpers);
+            return inner.load(Verifier.verifyOrUnverified(BpfProgram.raw(program.program().name(), code), helpers), helpers);
         }
     }
 

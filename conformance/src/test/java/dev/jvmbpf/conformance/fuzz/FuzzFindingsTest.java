@@ -7,7 +7,7 @@ import dev.jvmbpf.conformance.ConformanceRunner;
 import dev.jvmbpf.conformance.Engines;
 import dev.jvmbpf.conformance.Outcome;
 import dev.jvmbpf.conformance.VectorFiles;
-import dev.jvmbpf.conformance.kernel.KernelBpf;
+import dev.jvmbpf.kernel.KernelBpf;
 import dev.jvmbpf.runtime.exec.Engine;
 import java.net.URISyntaxException;
 import java.nio.file.Path;

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jvmbpf.kernel.KernelBpf;
+import dev.jvmbpf.kernel.KernelEngine;
+import dev.jvmbpf.kernel.KernelExecutable;
+import dev.jvmbpf.kernel.KernelRejectedException;
 import dev.jvmbpf.runtime.exec.HelperTable;
 import dev.jvmbpf.runtime.exec.LoadException;
 import dev.jvmbpf.runtime.exec.Machine;
@@ -13,6 +17,7 @@ import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.isa.Opcodes;
 import dev.jvmbpf.runtime.memory.Region;
 import dev.jvmbpf.runtime.program.BpfProgram;
+import dev.jvmbpf.runtime.verifier.Verifier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +35,7 @@ class KernelEngineTest {
     }
 
     private static KernelExecutable load(KernelEngine engine, Instruction... code) {
-        return engine.load(BpfProgram.raw("test", code), HelperTable.empty());
+        return engine.load(Verifier.verifyOrUnverified(BpfProgram.raw("test", code), HelperTable.empty()), HelperTable.empty());
     }
 
     @Test

@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.jvmbpf.helpers.StandardHelpers;
 import dev.jvmbpf.helpers.context.ProgramContext;
 import dev.jvmbpf.helpers.context.RawContext;
+import dev.jvmbpf.kernel.KernelEngine;
+import dev.jvmbpf.kernel.KernelExecutable;
 import dev.jvmbpf.runtime.exec.Executable;
 import dev.jvmbpf.runtime.exec.Machine;
 import dev.jvmbpf.runtime.exec.Output;
 import dev.jvmbpf.runtime.interp.Interpreter;
 import dev.jvmbpf.runtime.isa.Assembler;
 import dev.jvmbpf.runtime.program.BpfProgram;
+import dev.jvmbpf.runtime.verifier.Verifier;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -76,8 +79,8 @@ class KernelHelperDifferentialTest {
         try (KernelEngine kernel = new KernelEngine()) {
             for (int helper : new int[] {105, 106}) {
                 BpfProgram p = BpfProgram.raw(helper == 105 ? "strtol" : "strtoul", Assembler.assemble(program(helper)));
-                KernelExecutable k = kernel.load(p, StandardHelpers.table());
-                Executable interp = new Interpreter().load(p, StandardHelpers.table());
+                KernelExecutable k = kernel.load(Verifier.verifyOrUnverified(p, StandardHelpers.table()), StandardHelpers.table());
+                Executable interp = new Interpreter().load(Verifier.verifyOrUnverified(p, StandardHelpers.table()), StandardHelpers.table());
                 for (String s : inputs) {
                     for (long flags : flagsList) {
                         int len = Math.max(1, Math.min(s.length(), RC));

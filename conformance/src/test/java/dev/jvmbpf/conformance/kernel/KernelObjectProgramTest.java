@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jvmbpf.helpers.run.BpfRuntime;
+import dev.jvmbpf.BpfRuntime;
+import dev.jvmbpf.kernel.KernelObjectProgram;
 import dev.jvmbpf.runtime.exec.LoadException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -2,9 +2,9 @@ package dev.jvmbpf.conformance.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.jvmbpf.conformance.kernel.internal.BpfSyscall;
-import dev.jvmbpf.conformance.kernel.internal.VerifierRejection;
 import dev.jvmbpf.helpers.StandardHelpers;
+import dev.jvmbpf.kernel.internal.BpfSyscall;
+import dev.jvmbpf.kernel.internal.VerifierRejection;
 import dev.jvmbpf.runtime.exec.Machine;
 import dev.jvmbpf.runtime.exec.Output;
 import dev.jvmbpf.runtime.isa.Assembler;

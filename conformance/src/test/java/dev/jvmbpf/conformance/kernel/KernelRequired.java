@@ -1,5 +1,7 @@
 package dev.jvmbpf.conformance.kernel;
 
+import dev.jvmbpf.kernel.KernelAvailability;
+import dev.jvmbpf.kernel.KernelBpf;
 import org.junit.jupiter.api.Assumptions;
 
 /** For tests that compare with the running kernel: they skip only where it cannot run BPF, and say so. */

@@ -7,6 +7,7 @@ import dev.jvmbpf.conformance.ConformanceRunner;
 import dev.jvmbpf.conformance.Engines;
 import dev.jvmbpf.conformance.Outcome;
 import dev.jvmbpf.conformance.VectorFiles;
+import dev.jvmbpf.kernel.KernelBpf;
 import dev.jvmbpf.runtime.exec.Engine;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,6 +3,7 @@ package dev.jvmbpf.jit.internal;
 import dev.jvmbpf.runtime.exec.HelperTable;
 import dev.jvmbpf.runtime.exec.LoadException;
 import dev.jvmbpf.runtime.program.BpfProgram;
+import dev.jvmbpf.runtime.verifier.VerifiedProgram;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.invoke.MethodHandles;
@@ -24,15 +25,16 @@ public final class ClassDefiner {
     }
 
     /** The bytes of the class compiled for {@code program} (deterministic; for tests and tools). */
-    public static byte[] classBytes(BpfProgram program, HelperTable helpers) {
+    public static byte[] classBytes(VerifiedProgram program, HelperTable helpers) {
         return compile(program, helpers).bytes();
     }
 
     /** Compiles and defines {@code program}. */
-    public static JitExecutable load(BpfProgram program, HelperTable helpers) {
+    public static JitExecutable load(VerifiedProgram program, HelperTable helpers) {
         CompilationUnit.Compiled compiled = compile(program, helpers);
-        CompiledEntry entry = defineClass(program.name(), compiled.bytes(), compiled.classData());
-        return new JitExecutable(program, helpers, entry, takesFunctionPointers(program), compiled.zeroesFrames());
+        BpfProgram code = program.program();
+        CompiledEntry entry = defineClass(code.name(), compiled.bytes(), compiled.classData());
+        return new JitExecutable(code, helpers, entry, takesFunctionPointers(code), compiled.zeroesFrames());
     }
 
     private static boolean takesFunctionPointers(BpfProgram program) {
@@ -58,8 +60,8 @@ public final class ClassDefiner {
         }
     }
 
-    private static CompilationUnit.Compiled compile(BpfProgram program, HelperTable helpers) {
-        String name = className(program);
+    private static CompilationUnit.Compiled compile(VerifiedProgram program, HelperTable helpers) {
+        String name = className(program.program());
         try {
             return CompilationUnit.compile(name, program, helpers, true);
         } catch (LoadException e) {
@@ -73,7 +75,7 @@ public final class ClassDefiner {
             } catch (RuntimeException again) {
                 report = "(the class could not be written without frames either: " + again + ")";
             }
-            throw new LoadException("jit: generating the class for program " + program.name() + " failed (" + e
+            throw new LoadException("jit: generating the class for program " + program.program().name() + " failed (" + e
                     + "); this is a bug in the code generator.\n" + report, e);
         }
     }

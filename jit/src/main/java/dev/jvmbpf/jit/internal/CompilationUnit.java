@@ -106,9 +106,9 @@ final class CompilationUnit {
     private final TreeMap<Integer, String> helperFields = new TreeMap<>();
     private final FunctionPlan[] plans;
 
-    private CompilationUnit(String internalName, BpfProgram program, HelperTable helpers) {
+    private CompilationUnit(String internalName, VerifiedProgram checked, HelperTable helpers) {
         this.internalName = internalName;
-        this.program = program;
+        this.program = checked.program();
         this.layout = new ProgramLayout(program.instructionsView());
         this.helpers = helpers;
         boolean pointers = false;
@@ -116,7 +116,7 @@ final class CompilationUnit {
             pointers |= !layout.wideTail[pc] && ProgramLayout.isFunctionPointer(layout.code[pc]);
         }
         this.takesFunctionPointers = pointers;
-        VerifiedProgram verified = verify(program, helpers, layout);
+        VerifiedProgram verified = usableFacts(checked, layout);
         this.stackOffsets = verified == null ? null : verified.stackOffsets();
         this.inputAccesses = verified == null ? new BitSet() : verified.inputAccesses();
         this.contextAccesses = verified == null ? new BitSet() : verified.contextAccesses();
@@ -130,18 +130,12 @@ final class CompilationUnit {
     }
 
     /**
-     * Asks the verifier which accesses provably hit the current frame (through a copy of r10 plus
-     * constants, as clang emits) and which go to the packet or input memory. The JIT accepts the
-     * programs the interpreter accepts, so a program the verifier refuses is still compiled, only
-     * without these facts (null).
+     * The verifier's facts (which accesses provably hit the current frame, which go to the packet
+     * or input memory, ...) when the verifier accepted the program and split it into the same
+     * functions as the JIT; otherwise null, and the program compiles with every check on.
      */
-    private static VerifiedProgram verify(BpfProgram program, HelperTable helpers, ProgramLayout layout) {
-        try {
-            VerifiedProgram verified = Verifier.verify(program, helpers);
-            return Arrays.equals(verified.subprogramEntries(), layout.functionStarts) ? verified : null;
-        } catch (RuntimeException e) {
-            return null;
-        }
+    private static VerifiedProgram usableFacts(VerifiedProgram checked, ProgramLayout layout) {
+        return checked.passed() && Arrays.equals(checked.subprogramEntries(), layout.functionStarts) ? checked : null;
     }
 
     private static BitSet provenPacketAccesses(VerifiedProgram verified, ProgramLayout layout, HelperTable helpers) {
@@ -227,18 +221,18 @@ final class CompilationUnit {
     record Compiled(String internalName, byte[] bytes, Object[] classData, boolean zeroesFrames) {
     }
 
-    static Compiled compile(String internalName, BpfProgram program, HelperTable helpers, boolean computeFrames) {
-        LoadChecks.check(program);
+    static Compiled compile(String internalName, VerifiedProgram program, HelperTable helpers, boolean computeFrames) {
+        LoadChecks.check(program.program());
         CompilationUnit unit = new CompilationUnit(internalName, program, helpers);
         byte[] bytes = unit.emit(computeFrames);
         List<Object> data = new ArrayList<>();
-        data.add(program.instructionsView());
+        data.add(program.program().instructionsView());
         data.add(helpers);
         for (int id : unit.helperFields.keySet()) {
             data.add(helpers.get(id));
         }
         for (int index : unit.mapFields.keySet()) {
-            data.add(program.maps().get(index));
+            data.add(program.program().maps().get(index));
         }
         return new Compiled(internalName, bytes, data.toArray(), unit.zeroesFrames);
     }

@@ -129,7 +129,7 @@ class StackSlotsTest {
     }
 
     private static long run(Engine engine, Instruction[] code) {
-        Executable exe = engine.load(BpfProgram.raw("slots", code), HelperTable.empty());
+        Executable exe = engine.load(Verifier.verifyOrUnverified(BpfProgram.raw("slots", code), HelperTable.empty()), HelperTable.empty());
         Machine m = exe.newMachine(Output.discard());
         m.beginRun();
         return exe.execute(m, 0, 0, 0, 0, 0);

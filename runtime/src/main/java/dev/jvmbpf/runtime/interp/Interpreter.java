@@ -5,7 +5,7 @@ import dev.jvmbpf.runtime.exec.Executable;
 import dev.jvmbpf.runtime.exec.HelperTable;
 import dev.jvmbpf.runtime.interp.internal.Code;
 import dev.jvmbpf.runtime.interp.internal.InterpretedProgram;
-import dev.jvmbpf.runtime.program.BpfProgram;
+import dev.jvmbpf.runtime.verifier.VerifiedProgram;
 
 /**
  * The reference engine: executes instructions one by one with the kernel's semantics. It is the
@@ -26,7 +26,7 @@ public final class Interpreter implements Engine {
     }
 
     @Override
-    public Executable load(BpfProgram program, HelperTable helpers) {
-        return new InterpretedProgram(program, helpers, Code.decode(program));
+    public Executable load(VerifiedProgram program, HelperTable helpers) {
+        return new InterpretedProgram(program.program(), helpers, Code.decode(program.program()));
     }
 }

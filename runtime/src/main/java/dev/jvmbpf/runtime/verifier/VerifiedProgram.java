@@ -5,9 +5,13 @@ import java.util.Arrays;
 import java.util.BitSet;
 
 /**
- * A program the {@link Verifier} accepted, with what it proved for the engines.
+ * What the engines load: a program the {@link Verifier} accepted, with what it proved for the
+ * engines, or (through {@link #unverified}, the one visible way around the verifier) a program
+ * nobody checked, which carries no facts and runs with every run-time check on.
  *
  * @param program the program
+ * @param passed true when the verifier accepted the program and the facts below are its proofs;
+ *     false for {@link #unverified} programs, whose facts say nothing (engines must not use them)
  * @param subprogramEntries first pc of each function, ascending; index 0 is the program entry
  * @param stackOffsets per pc: for a load or store whose address is provably the frame pointer of
  *     the current frame plus a constant, that constant including the instruction's offset (a value
@@ -49,7 +53,7 @@ import java.util.BitSet;
  *     program on every path that reaches it, that map's index in {@code program.maps()}; -1
  *     elsewhere
  */
-public record VerifiedProgram(BpfProgram program, int[] subprogramEntries, int[] stackOffsets, BitSet branchTargets,
+public record VerifiedProgram(BpfProgram program, boolean passed, int[] subprogramEntries, int[] stackOffsets, BitSet branchTargets,
         BitSet reachable, int[] stackDepths, ProvenAccess[] provenAccesses, BitSet inputAccesses,
         BitSet contextAccesses, boolean readsUnwrittenStack, int[] loopCallbacks, int[] frameAccesses,
         int[] mapArguments) {
@@ -111,11 +115,20 @@ public record VerifiedProgram(BpfProgram program, int[] subprogramEntries, int[]
         return frameAccesses.clone();
     }
 
-    /** A verified program without access proofs. */
-    public VerifiedProgram(BpfProgram program, int[] subprogramEntries, int[] stackOffsets, BitSet branchTargets,
-            BitSet reachable, int[] stackDepths) {
-        this(program, subprogramEntries, stackOffsets, branchTargets, reachable, stackDepths, null, null, null, true,
-                null, null, null);
+    /**
+     * {@code program} as it is, not verified: the explicit way to run a program the verifier
+     * refuses or was never asked about (conformance vectors that test run-time faults, {@code
+     * --no-verify}). Engines run it with every check on: no access is proven, every frame is
+     * zeroed, every instruction counts as reachable.
+     */
+    public static VerifiedProgram unverified(BpfProgram program) {
+        int length = program.instructionsView().length;
+        int[] none = new int[length];
+        Arrays.fill(none, NO_STACK_OFFSET);
+        BitSet all = new BitSet(length);
+        all.set(0, length);
+        return new VerifiedProgram(program, false, new int[] {0}, none, new BitSet(), all, new int[] {512}, null,
+                null, null, true, null, null, null);
     }
 
     @Override

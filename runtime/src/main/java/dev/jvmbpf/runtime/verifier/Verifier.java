@@ -66,6 +66,20 @@ public final class Verifier {
         return verify(program, helpers, Options.PRIVILEGED);
     }
 
+    /**
+     * For tools that compare engines on any program (conformance vectors, the fuzzer, benchmarks):
+     * the verifier's result when it accepts {@code program}, else the program
+     * {@linkplain VerifiedProgram#unverified unverified}, to run with every check on. A user's
+     * program goes through {@link #verify} and is refused instead.
+     */
+    public static VerifiedProgram verifyOrUnverified(BpfProgram program, HelperTable helpers) {
+        try {
+            return verify(program, helpers);
+        } catch (VerifierException e) {
+            return VerifiedProgram.unverified(program);
+        }
+    }
+
     public static VerifiedProgram verify(BpfProgram program, HelperTable helpers, Options options) {
         Instruction[] insns = program.instructionsView();
         if (insns.length == 0) {
@@ -120,7 +134,7 @@ public final class Verifier {
         }
         TypeFlow types = new TypeFlow(insns, program, helpers, options, targets, this::error);
         ProvenAccess[] proofs = types.run();
-        return new VerifiedProgram(program, entries, stackOffsets, targets, reachable, depths, proofs,
+        return new VerifiedProgram(program, true, entries, stackOffsets, targets, reachable, depths, proofs,
                 types.inputAccesses(), types.contextAccesses(), types.readsUnwrittenStack(), types.loopCallbacks(),
                 types.frameAccesses(), types.mapArguments());
     }

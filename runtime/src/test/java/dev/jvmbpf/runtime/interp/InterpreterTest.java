@@ -21,6 +21,7 @@ import dev.jvmbpf.runtime.memory.FaultKind;
 import dev.jvmbpf.runtime.memory.Region;
 import dev.jvmbpf.runtime.program.BpfProgram;
 import dev.jvmbpf.runtime.program.ProgramType;
+import dev.jvmbpf.runtime.verifier.Verifier;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -42,7 +43,7 @@ class InterpreterTest {
     }
 
     private static long run(HelperTable helpers, Instruction... program) {
-        Executable e = ENGINE.load(BpfProgram.raw("t", program), helpers);
+        Executable e = ENGINE.load(Verifier.verifyOrUnverified(BpfProgram.raw("t", program), helpers), helpers);
         Machine m = e.newMachine(Output.discard());
         m.beginRun();
         return e.execute(m, 0, 0, 0, 0, 0);
@@ -108,8 +109,8 @@ class InterpreterTest {
 
     @Test
     void budgetStopsAnEndlessLoop() {
-        Executable e = ENGINE.load(BpfProgram.raw("loop", new Instruction[] {i(0x07, 0, 0, 0, 1), i(0x05, 0, 0, -2, 0),
-            exit()}), HelperTable.empty());
+        Executable e = ENGINE.load(Verifier.verifyOrUnverified(BpfProgram.raw("loop", new Instruction[] {i(0x07, 0, 0, 0, 1), i(0x05, 0, 0, -2, 0),
+            exit()}), HelperTable.empty()), HelperTable.empty());
         Machine m = e.newMachine(Output.discard());
         m.setBudget(1000);
         m.beginRun();
@@ -121,7 +122,7 @@ class InterpreterTest {
 
     @Test
     void budgetIsEnoughForAProgramThatFits() {
-        Executable e = ENGINE.load(BpfProgram.raw("short", new Instruction[] {mov(0, 3), exit()}), HelperTable.empty());
+        Executable e = ENGINE.load(Verifier.verifyOrUnverified(BpfProgram.raw("short", new Instruction[] {mov(0, 3), exit()}), HelperTable.empty()), HelperTable.empty());
         Machine m = e.newMachine(Output.discard());
         m.setBudget(2);
         m.beginRun();
@@ -166,7 +167,7 @@ class InterpreterTest {
                 i(0x79, 0, 1, 0, 0),
                 exit()));
         BpfProgram p = new BpfProgram("maps", "", ProgramType.RAW, code.toArray(Instruction[]::new), List.of(global), "");
-        Executable e = ENGINE.load(p, HelperTable.empty());
+        Executable e = ENGINE.load(Verifier.verifyOrUnverified(p, HelperTable.empty()), HelperTable.empty());
         Machine m = e.newMachine(Output.discard());
         m.beginRun();
         assertEquals(0x1234, e.execute(m, 0, 0, 0, 0, 0));
@@ -177,7 +178,7 @@ class InterpreterTest {
     void packetLoadsAreBigEndianAndEndTheProgramWhenOutside() {
         byte[] bytes = {0x11, 0x22, 0x33, 0x44, 0x55};
         Instruction[] program = {mov(0, 7), i(0x20, 0, 0, 0, 1), i(0x07, 0, 0, 0, 1), exit()};
-        Executable e = ENGINE.load(BpfProgram.raw("abs", program), HelperTable.empty());
+        Executable e = ENGINE.load(Verifier.verifyOrUnverified(BpfProgram.raw("abs", program), HelperTable.empty()), HelperTable.empty());
         Machine m = e.newMachine(Output.discard());
         m.beginRun();
         long address = m.memory().register(Region.of("packet", bytes, true));
@@ -191,17 +192,17 @@ class InterpreterTest {
 
     @Test
     void loadRejectsJumpsOutsideTheProgramAndIntoLddw() {
-        assertThrows(LoadException.class, () -> ENGINE.load(BpfProgram.raw("j", new Instruction[] {
-            i(0x05, 0, 0, 5, 0), exit()}), HelperTable.empty()));
-        LoadException e = assertThrows(LoadException.class, () -> ENGINE.load(BpfProgram.raw("j", new Instruction[] {
-            i(0x05, 0, 0, 1, 0), i(0x18, 0, 0, 0, 1), i(0, 0, 0, 0, 0), exit()}), HelperTable.empty()));
+        assertThrows(LoadException.class, () -> ENGINE.load(Verifier.verifyOrUnverified(BpfProgram.raw("j", new Instruction[] {
+            i(0x05, 0, 0, 5, 0), exit()}), HelperTable.empty()), HelperTable.empty()));
+        LoadException e = assertThrows(LoadException.class, () -> ENGINE.load(Verifier.verifyOrUnverified(BpfProgram.raw("j", new Instruction[] {
+            i(0x05, 0, 0, 1, 0), i(0x18, 0, 0, 0, 1), i(0, 0, 0, 0, 0), exit()}), HelperTable.empty()), HelperTable.empty()));
         assertTrue(e.getMessage().contains("lddw"), e.getMessage());
-        assertThrows(LoadException.class, () -> ENGINE.load(BpfProgram.raw("w", new Instruction[] {
-            mov(0, 0), i(0x18, 0, 0, 0, 1)}), HelperTable.empty()));
-        assertThrows(LoadException.class, () -> ENGINE.load(BpfProgram.raw("u", new Instruction[] {
-            i(0xff, 0, 0, 0, 0), exit()}), HelperTable.empty()));
-        assertThrows(LoadException.class, () -> ENGINE.load(BpfProgram.raw("c", new Instruction[] {
-            i(0x85, 0, 1, 0, -5), exit()}), HelperTable.empty()));
+        assertThrows(LoadException.class, () -> ENGINE.load(Verifier.verifyOrUnverified(BpfProgram.raw("w", new Instruction[] {
+            mov(0, 0), i(0x18, 0, 0, 0, 1)}), HelperTable.empty()), HelperTable.empty()));
+        assertThrows(LoadException.class, () -> ENGINE.load(Verifier.verifyOrUnverified(BpfProgram.raw("u", new Instruction[] {
+            i(0xff, 0, 0, 0, 0), exit()}), HelperTable.empty()), HelperTable.empty()));
+        assertThrows(LoadException.class, () -> ENGINE.load(Verifier.verifyOrUnverified(BpfProgram.raw("c", new Instruction[] {
+            i(0x85, 0, 1, 0, -5), exit()}), HelperTable.empty()), HelperTable.empty()));
     }
 
     @Test
@@ -269,15 +270,15 @@ class InterpreterTest {
 
     @Test
     void tailCallReplacesTheProgramAndKeepsTheRun() {
-        Executable target = ENGINE.load(BpfProgram.raw("target", new Instruction[] {
-            i(0x79, 0, 1, 0, 0), exit()}), HelperTable.empty());
+        Executable target = ENGINE.load(Verifier.verifyOrUnverified(BpfProgram.raw("target", new Instruction[] {
+            i(0x79, 0, 1, 0, 0), exit()}), HelperTable.empty()), HelperTable.empty());
         HelperTable helpers = HelperTable.of(List.of(new HelperSpec(12, "tail_call", List.of(),
                 (m, ctx, map, index, d, e) -> {
                     throw new dev.jvmbpf.runtime.exec.TailCall(target, ctx);
                 })));
-        Executable e = ENGINE.load(BpfProgram.raw("caller", new Instruction[] {
+        Executable e = ENGINE.load(Verifier.verifyOrUnverified(BpfProgram.raw("caller", new Instruction[] {
             i(0x85, 0, 1, 0, 2), mov(0, -1), exit(),
-            i(0x85, 0, 0, 0, 12), mov(0, -2), exit()}), helpers);
+            i(0x85, 0, 0, 0, 12), mov(0, -2), exit()}), helpers), helpers);
         Machine m = e.newMachine(Output.discard());
         m.beginRun();
         byte[] ctx = {42, 0, 0, 0, 0, 0, 0, 0};

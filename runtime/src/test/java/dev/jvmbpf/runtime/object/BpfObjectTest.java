@@ -25,6 +25,7 @@ import dev.jvmbpf.runtime.memory.Region;
 import dev.jvmbpf.runtime.object.internal.MapReader;
 import dev.jvmbpf.runtime.program.BpfProgram;
 import dev.jvmbpf.runtime.program.ProgramType;
+import dev.jvmbpf.runtime.verifier.Verifier;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -175,7 +176,7 @@ class BpfObjectTest {
         assertEquals("key: 00 00 00 00 value: { .total = 0, .filtered = 0 }\n", obj.dump(".bss"));
         assertEquals("key: 00 00 00 00 value: { .table = [11, 22] }\n", obj.dump(".rodata.cst16"));
 
-        Executable e = new Interpreter().load(obj.program("count").program(), HelperTable.empty());
+        Executable e = new Interpreter().load(Verifier.verifyOrUnverified(obj.program("count").program(), HelperTable.empty()), HelperTable.empty());
         Machine m = e.newMachine(Output.discard());
         m.beginRun();
         assertEquals(3, e.execute(m, 0, 0, 0, 0, 0));

@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Programs linked with their .text subprograms, checked by structure and by running them. */
 class LinkingTest {
     private static long run(ObjectProgram p, HelperTable helpers) {
-        Executable e = new Interpreter().load(p.program(), helpers);
+        Executable e = new Interpreter().load(Verifier.verifyOrUnverified(p.program(), helpers), helpers);
         Machine m = e.newMachine(Output.discard());
         m.beginRun();
         return e.execute(m, 0, 0, 0, 0, 0);

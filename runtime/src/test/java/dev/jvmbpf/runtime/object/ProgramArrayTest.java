@@ -58,12 +58,12 @@ class ProgramArrayTest {
         Interpreter engine = new Interpreter();
         int filled = obj.fillProgramArrays(p -> {
             Verifier.verify(p, HELPERS);
-            return engine.load(p, HELPERS);
+            return engine.load(Verifier.verifyOrUnverified(p, HELPERS), HELPERS);
         });
         assertEquals(3, filled);
         ProgramArray stages = (ProgramArray) obj.map("stages").map();
         assertEquals("stage0", stages.program(0).program().name());
-        Executable entry = engine.load(obj.program("entry").program(), HELPERS);
+        Executable entry = engine.load(Verifier.verifyOrUnverified(obj.program("entry").program(), HELPERS), HELPERS);
         Machine m = entry.newMachine(Output.discard());
         m.beginRun();
         assertEquals(1 + 2 + 3, entry.execute(m, 0, 0, 0, 0, 0), "stage n adds n + 1; slot 3 is empty");
