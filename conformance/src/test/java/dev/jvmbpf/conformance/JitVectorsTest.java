@@ -1,5 +1,6 @@
 package dev.jvmbpf.conformance;
 
+import dev.jvmbpf.testing.SharedData;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.jvmbpf.jit.JitEngine;
@@ -26,11 +27,8 @@ class JitVectorsTest {
 
     @Test
     void theSharedSuiteIsComplete() {
-        // 313 shared vectors when ../shared is present (SharedVectorsTest prints why when it is not).
-        int shared = SharedVectorsTest.vectors().size();
-        if (SharedVectorsTest.directory() != null) {
-            assertEquals(313, shared);
-        }
+        SharedData.CONFORMANCE.require("tests");
+        assertEquals(313, SharedVectorsTest.vectors().size());
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,5 +1,6 @@
 package dev.jvmbpf.conformance;
 
+import dev.jvmbpf.testing.SharedData;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.jvmbpf.runtime.interp.Interpreter;
@@ -15,18 +16,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SharedVectorsTest {
     private static final ConformanceRunner RUNNER = new ConformanceRunner(List.of(new Interpreter()));
 
+    /** The shared vectors' directory, or null (the caller skips, see {@link SharedData}) when absent. */
     static Path directory() {
-        String root = System.getProperty("jvmbpf.root");
-        if (root == null) {
-            System.out.println("SKIPPED shared vectors: system property jvmbpf.root is not set (run through Maven)");
-            return null;
-        }
-        Path dir = Path.of(root, "..", "shared", "bpf_conformance", "tests").normalize();
-        if (!Files.isDirectory(dir)) {
-            System.out.println("SKIPPED shared vectors: " + dir + " does not exist");
-            return null;
-        }
-        return dir;
+        return SharedData.CONFORMANCE.present("tests") ? SharedData.CONFORMANCE.location().resolve("tests") : null;
     }
 
     static List<VectorFiles.Entry> vectors() {
@@ -36,8 +28,7 @@ class SharedVectorsTest {
 
     @Test
     void theWholeSuiteIsThere() {
-        Path dir = directory();
-        Assumptions.assumeTrue(dir != null, "shared vectors unavailable");
+        SharedData.CONFORMANCE.require("tests");
         assertEquals(313, vectors().size());
     }
 

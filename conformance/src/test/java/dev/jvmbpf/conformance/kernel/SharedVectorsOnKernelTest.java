@@ -1,5 +1,6 @@
 package dev.jvmbpf.conformance.kernel;
 
+import dev.jvmbpf.testing.SharedData;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,8 +24,7 @@ class SharedVectorsOnKernelTest {
     @Test
     void allEnginesAgreeWithTheKernel() {
         KernelRequired.assume("shared vectors on the kernel");
-        Path dir = Path.of(System.getProperty("jvmbpf.root", "."), "..", "shared", "bpf_conformance", "tests").normalize();
-        assertTrue(Files.isDirectory(dir), "vectors not found at " + dir);
+        Path dir = SharedData.CONFORMANCE.require("tests");
         List<VectorFiles.Entry> entries = VectorFiles.collect(List.of(dir));
         assertEquals(313, entries.size(), "shared vectors in " + dir);
 

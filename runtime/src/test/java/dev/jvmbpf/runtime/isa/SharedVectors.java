@@ -1,5 +1,6 @@
 package dev.jvmbpf.runtime.isa;
 
+import dev.jvmbpf.testing.SharedData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -8,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 
 /** Finds the shared bpf_conformance vectors beside the clone and splits them into sections. */
 final class SharedVectors {
@@ -17,13 +17,7 @@ final class SharedVectors {
 
     /** The vector directory, or an aborted test (with the reason printed) when it is absent. */
     static Path directory(String name) {
-        String root = System.getProperty("jvmbpf.root", ".");
-        Path dir = Path.of(root, "..", "shared", "bpf_conformance", name).normalize();
-        if (!Files.isDirectory(dir)) {
-            System.out.println("SKIPPED: vector directory " + dir + " is absent");
-            Assumptions.abort("vector directory " + dir + " is absent");
-        }
-        return dir;
+        return SharedData.CONFORMANCE.require(name);
     }
 
     static List<Path> files(String name) {

@@ -1,5 +1,6 @@
 package dev.jvmbpf.runtime.verifier;
 
+import dev.jvmbpf.testing.SharedData;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -21,12 +22,7 @@ import org.junit.jupiter.api.TestFactory;
 class SharedVectorsVerifyTest {
 
     private static Path dir(String name) {
-        Path dir = Path.of(System.getProperty("jvmbpf.root", "."), "..", "shared", "bpf_conformance", name).normalize();
-        if (!Files.isDirectory(dir)) {
-            System.out.println("SKIPPED: vector directory " + dir + " is absent");
-            Assumptions.abort("vector directory " + dir + " is absent");
-        }
-        return dir;
+        return SharedData.CONFORMANCE.require(name);
     }
 
     private static String asm(Path file) throws IOException {
