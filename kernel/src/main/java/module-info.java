@@ -1,0 +1,6 @@
+/** The kernel backend: bpf(2) through the Foreign Function API, to load and test-run programs in Linux. */
+module dev.jvmbpf.kernel {
+    requires transitive dev.jvmbpf.runtime;
+
+    exports dev.jvmbpf.kernel;
+}
