@@ -27,6 +27,7 @@ import dev.jvmbpf.runtime.exec.ArgType;
 import dev.jvmbpf.runtime.exec.Helper;
 import dev.jvmbpf.runtime.exec.HelperSpec;
 import dev.jvmbpf.runtime.exec.HelperTable;
+import dev.jvmbpf.runtime.isa.Alu;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -54,8 +55,8 @@ public final class StandardHelpers {
     private static final Helper BPF_LOOP = Control::loop;
     /** map_lookup_elem's implementation in {@link #table()}. */
     private static final Helper MAP_LOOKUP = Maps::lookup;
-    /** The most iterations bpf_loop runs; more gives -E2BIG. */
-    public static final long LOOP_MAX_ITERATIONS = Control.MAX_LOOPS;
+    /** The most iterations bpf_loop runs; more gives -E2BIG: the kernel's BPF_MAX_LOOPS, {@link Alu#MAX_LOOPS}. */
+    public static final long LOOP_MAX_ITERATIONS = Alu.MAX_LOOPS;
 
     private static final HelperTable TABLE = HelperTable.of(specs());
 

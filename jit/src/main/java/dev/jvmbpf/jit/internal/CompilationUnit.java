@@ -32,6 +32,7 @@ import dev.jvmbpf.runtime.exec.ArgType;
 import dev.jvmbpf.runtime.exec.HelperSpec;
 import dev.jvmbpf.runtime.exec.HelperTable;
 import dev.jvmbpf.runtime.exec.LoadException;
+import dev.jvmbpf.runtime.isa.Alu;
 import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.isa.Opcodes;
 import dev.jvmbpf.runtime.maps.IndexedMap;
@@ -596,7 +597,7 @@ final class CompilationUnit {
         mv.visitInsn(LASTORE);
         mv.visitVarInsn(ALOAD, regs);
         imm.pushInt(mv, MethodEmitter.MAY_GOTO_SLOT);
-        imm.pushLong(mv, MethodEmitter.MAY_GOTO_LIMIT);
+        imm.pushLong(mv, Alu.MAX_LOOPS);
         mv.visitInsn(LASTORE);
         imm.pushInt(mv, 0);
         mv.visitVarInsn(ISTORE, code);

@@ -7,11 +7,13 @@ package dev.jvmbpf.runtime.isa;
  */
 public final class Alu {
     /**
-     * How many times each function invocation may fall through its {@code may_goto} instructions
-     * before they start jumping: the kernel's {@code BPF_MAX_LOOPS}. The counter is per call of a
-     * function (initialised in its prologue), not per run, as in the kernel's interpreter.
+     * The kernel's {@code BPF_MAX_LOOPS} (2^23), the one definition of both of its uses: how many
+     * times each function invocation may fall through its {@code may_goto} instructions before they
+     * start jumping (the counter is per call of a function, initialised in its prologue, not per
+     * run, as in the kernel's interpreter), and the most iterations {@code bpf_loop} runs (more
+     * gives -E2BIG).
      */
-    public static final int MAY_GOTO_LOOPS = 8 * 1024 * 1024;
+    public static final int MAX_LOOPS = 1 << 23;
 
     private Alu() {
     }

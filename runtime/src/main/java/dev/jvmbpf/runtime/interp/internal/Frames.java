@@ -19,7 +19,7 @@ final class Frames {
 
     Frames(int depth) {
         this.depth = depth;
-        Arrays.fill(loops, Alu.MAY_GOTO_LOOPS);
+        Arrays.fill(loops, Alu.MAX_LOOPS);
     }
 
     /** Enters the function at {@code target}: a fresh, zeroed stack frame and a full loop counter. */
@@ -32,7 +32,7 @@ final class Frames {
         depth++;
         r[10] = AddressSpace.frameTop(depth);
         memory.clearFrame(depth);
-        loops[depth] = Alu.MAY_GOTO_LOOPS;
+        loops[depth] = Alu.MAX_LOOPS;
         return target;
     }
 
