@@ -186,6 +186,7 @@ class JitBasicsTest {
         BpfFault f = assertThrows(BpfFault.class, () -> Runs.run(new Asm().callLocal(-1).exit().build()));
         assertEquals(FaultKind.CALL_DEPTH, f.kind());
         assertEquals(0, f.pc());
+        assertEquals("more than 8 call frames", f.detail()); // BpfFault.callDepth(), as on the interpreter
     }
 
     @Test

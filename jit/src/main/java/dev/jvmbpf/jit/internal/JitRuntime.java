@@ -141,7 +141,7 @@ public final class JitRuntime {
         } catch (BpfFault | TailCall f) {
             throw f;
         } catch (RuntimeException e) {
-            throw BpfFault.of(FaultKind.HELPER, "helper " + spec.name() + " (" + spec.id() + ") failed: " + e);
+            throw BpfFault.helperFailed(spec.name(), spec.id(), e);
         }
     }
 
@@ -150,14 +150,14 @@ public final class JitRuntime {
             long r4, long r5) {
         HelperSpec spec = helpers.get(id);
         if (spec == null) {
-            throw BpfFault.of(FaultKind.HELPER, "unknown helper " + id);
+            throw BpfFault.unknownHelper(id);
         }
         return callHelper(spec, machine, r1, r2, r3, r4, r5);
     }
 
     /** Reached only when a program calls a helper id the table lacked at compile time. */
     public static BpfFault unknownHelper(int id) {
-        return BpfFault.of(FaultKind.HELPER, "unknown helper " + id);
+        return BpfFault.unknownHelper(id);
     }
 
     /** Records the caller's frame depth for callbacks (only in programs that take function pointers). */
@@ -190,11 +190,11 @@ public final class JitRuntime {
 
     /** A callback that a helper (or an inline bpf_loop) would call from frame {@code depth}, the last one. */
     public static BpfFault callbackDepth(int depth) {
-        return BpfFault.of(FaultKind.CALL_DEPTH, "more than " + AddressSpace.MAX_FRAMES + " call frames");
+        return BpfFault.callDepth();
     }
 
     public static BpfFault callDepth(int depth) {
-        return BpfFault.of(FaultKind.CALL_DEPTH, "more than " + AddressSpace.MAX_FRAMES + " frames");
+        return BpfFault.callDepth();
     }
 
     public static BpfFault invalid(String detail) {

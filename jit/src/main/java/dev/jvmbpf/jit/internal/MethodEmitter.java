@@ -48,6 +48,7 @@ import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.isa.Opcodes;
 import dev.jvmbpf.runtime.maps.Errno;
 import dev.jvmbpf.runtime.memory.AddressSpace;
+import dev.jvmbpf.runtime.memory.BpfFault;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -913,7 +914,7 @@ final class MethodEmitter {
         }
         boolean mapSource = insn.src() == Opcodes.PSEUDO_MAP_IDX || insn.src() == Opcodes.PSEUDO_MAP_IDX_VALUE;
         if (mapSource && (insn.imm() < 0 || insn.imm() >= unit.program.maps().size())) {
-            invalid(pc, "lddw names map " + insn.imm() + " but the program has " + unit.program.maps().size());
+            invalid(pc, BpfFault.noSuchMap(insn.imm(), unit.program.maps().size()).detail());
             return;
         }
         switch (insn.src()) {

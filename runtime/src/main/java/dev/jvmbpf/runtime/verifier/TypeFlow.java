@@ -797,7 +797,7 @@ final class TypeFlow {
         }
         if (insn.src() == Opcodes.CALL_LOCAL) {
             if (s.frames.length >= Verifier.MAX_FRAMES) {
-                throw errors.at(pc, "call chain is deeper than " + Verifier.MAX_FRAMES + " frames");
+                throw errors.at(pc, Verifier.TOO_DEEP);
             }
             Frame callee = new Frame(pc + 1);
             Frame caller = s.top();
@@ -839,7 +839,7 @@ final class TypeFlow {
      */
     private Work enterLoopCallback(int site, AbstractState s) {
         if (s.frames.length >= Verifier.MAX_FRAMES) {
-            throw errors.at(site, "call chain is deeper than " + Verifier.MAX_FRAMES + " frames");
+            throw errors.at(site, Verifier.TOO_DEEP);
         }
         int entry = s.reg(2).aux();
         loopCallbackEntries.set(entry);

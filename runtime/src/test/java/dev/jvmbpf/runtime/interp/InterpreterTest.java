@@ -229,6 +229,7 @@ class InterpreterTest {
         assertEquals(7, run(nestedCalls(7)));
         BpfFault f = fault(nestedCalls(8));
         assertEquals(FaultKind.CALL_DEPTH, f.kind());
+        assertEquals("more than 8 call frames", f.detail()); // BpfFault.callDepth(), as on the JIT
     }
 
     /** {@code calls} nested bpf-to-bpf calls, each adding one to r0. */

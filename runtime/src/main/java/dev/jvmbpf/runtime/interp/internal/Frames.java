@@ -3,7 +3,6 @@ package dev.jvmbpf.runtime.interp.internal;
 import dev.jvmbpf.runtime.isa.Alu;
 import dev.jvmbpf.runtime.memory.AddressSpace;
 import dev.jvmbpf.runtime.memory.BpfFault;
-import dev.jvmbpf.runtime.memory.FaultKind;
 import java.util.Arrays;
 
 /**
@@ -25,7 +24,7 @@ final class Frames {
     /** Enters the function at {@code target}: a fresh, zeroed stack frame and a full loop counter. */
     int enter(int pc, int target, long[] r, AddressSpace memory) {
         if (depth + 1 >= AddressSpace.MAX_FRAMES) {
-            throw BpfFault.of(FaultKind.CALL_DEPTH, "more than " + AddressSpace.MAX_FRAMES + " call frames");
+            throw BpfFault.callDepth();
         }
         returnPc[depth] = pc + 1;
         System.arraycopy(r, 6, saved, depth * 4, 4);
