@@ -28,7 +28,6 @@ import static org.objectweb.asm.Opcodes.T_LONG;
 import static org.objectweb.asm.Opcodes.V21;
 
 import dev.jvmbpf.helpers.StandardHelpers;
-import dev.jvmbpf.runtime.exec.ArgType;
 import dev.jvmbpf.runtime.exec.HelperSpec;
 import dev.jvmbpf.runtime.exec.HelperTable;
 import dev.jvmbpf.runtime.exec.LoadException;
@@ -40,7 +39,6 @@ import dev.jvmbpf.runtime.memory.AddressSpace;
 import dev.jvmbpf.runtime.program.BpfProgram;
 import dev.jvmbpf.runtime.verifier.ProvenAccess;
 import dev.jvmbpf.runtime.verifier.VerifiedProgram;
-import dev.jvmbpf.runtime.verifier.Verifier;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -172,7 +170,7 @@ final class CompilationUnit {
                 return false;
             }
             HelperSpec spec = helpers.get(insn.imm() & 0xffffffffL);
-            if (spec == null || Verifier.changesPacket(insn.imm()) || spec.args().contains(ArgType.PTR_TO_FUNC)) {
+            if (spec == null || spec.changesPacket() || spec.takesCallback()) {
                 return false;
             }
         }

@@ -58,15 +58,6 @@ public final class Verifier {
     }
 
     /** Verifies with the rules of a privileged loader ({@link Options#PRIVILEGED}). */
-    /**
-     * Whether helper {@code id} may move or resize the packet (bpf_xdp_adjust_head,
-     * bpf_skb_store_bytes, ...): the verifier turns every packet pointer into a scalar after it, as
-     * the kernel does, and an engine that holds the packet's region must fetch it again.
-     */
-    public static boolean changesPacket(int id) {
-        return TypeFlow.changesPacket(id);
-    }
-
     public static VerifiedProgram verify(BpfProgram program, HelperTable helpers) {
         return verify(program, helpers, Options.PRIVILEGED);
     }
