@@ -32,6 +32,7 @@ import dev.jvmbpf.runtime.exec.HelperSpec;
 import dev.jvmbpf.runtime.exec.HelperTable;
 import dev.jvmbpf.runtime.exec.LoadException;
 import dev.jvmbpf.runtime.isa.Alu;
+import dev.jvmbpf.runtime.isa.ControlFlow;
 import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.isa.Opcodes;
 import dev.jvmbpf.runtime.maps.IndexedMap;
@@ -221,7 +222,8 @@ final class CompilationUnit {
     }
 
     static Compiled compile(String internalName, VerifiedProgram program, HelperTable helpers, boolean computeFrames) {
-        LoadChecks.check(program.program());
+        // What the JIT refuses at load time is what the interpreter refuses: one check for both.
+        ControlFlow.check(program.program().name(), program.program().instructionsView());
         CompilationUnit unit = new CompilationUnit(internalName, program, helpers);
         byte[] bytes = unit.emit(computeFrames);
         List<Object> data = new ArrayList<>();

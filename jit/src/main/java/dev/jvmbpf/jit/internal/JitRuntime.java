@@ -4,6 +4,7 @@ import dev.jvmbpf.runtime.exec.HelperSpec;
 import dev.jvmbpf.runtime.exec.HelperTable;
 import dev.jvmbpf.runtime.exec.Machine;
 import dev.jvmbpf.runtime.exec.TailCall;
+import dev.jvmbpf.runtime.isa.Alu;
 import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.maps.IndexedMap;
 import dev.jvmbpf.runtime.memory.AddressSpace;
@@ -83,14 +84,7 @@ public final class JitRuntime {
     public static long stackAtomic(byte[] stack, int index, int width, int op, long operand, long expected) {
         synchronized (stack) {
             long old = width == 8 ? (long) I64.get(stack, index) : (int) I32.get(stack, index) & 0xffffffffL;
-            long updated = switch (op & ~0x01) {
-                case 0x00 -> old + operand;
-                case 0x40 -> old | operand;
-                case 0x50 -> old & operand;
-                case 0xa0 -> old ^ operand;
-                case 0xe0 -> operand;
-                default -> (width == 8 ? old == expected : (int) old == (int) expected) ? operand : old;
-            };
+            long updated = Alu.atomicUpdate(op, width, old, operand, expected);
             if (width == 8) {
                 I64.set(stack, index, updated);
             } else {
