@@ -74,7 +74,7 @@ public final class KernelObjectProgram implements AutoCloseable {
     public static KernelObjectProgram load(BpfProgram program) {
         KernelAvailability a = KernelBpf.availability();
         if (!a.available()) {
-            throw new LoadException("kernel engine unavailable: " + a.reason());
+            throw new LoadException(a.refusal());
         }
         int type = kernelType(program.type());
         if (type < 0) {
