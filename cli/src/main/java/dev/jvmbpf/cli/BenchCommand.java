@@ -287,7 +287,7 @@ final class BenchCommand implements Callable<Integer> {
         KernelAvailability a = KernelBpf.availability();
         if (!a.available()) {
             if (asked) {
-                throw new IllegalArgumentException("kernel engine unavailable: " + a.reason());
+                throw new IllegalArgumentException(a.refusal());
             }
             return new Row(KERNEL, null, 0, "not run: " + a.reason());
         }

@@ -137,7 +137,7 @@ final class RunCommand implements Callable<Integer> {
     private static void requireKernel() {
         KernelAvailability a = KernelBpf.availability();
         if (!a.available()) {
-            throw new IllegalArgumentException("kernel engine unavailable: " + a.reason());
+            throw new IllegalArgumentException(a.refusal());
         }
     }
 

@@ -67,7 +67,7 @@ public final class Engines {
     private static Engine kernel() {
         KernelAvailability a = KernelBpf.availability();
         if (!a.available()) {
-            throw new IllegalArgumentException("kernel engine unavailable: " + a.reason());
+            throw new IllegalArgumentException(a.refusal());
         }
         return new KernelEngine();
     }

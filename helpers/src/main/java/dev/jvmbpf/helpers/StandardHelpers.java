@@ -27,6 +27,7 @@ import dev.jvmbpf.runtime.exec.ArgType;
 import dev.jvmbpf.runtime.exec.Helper;
 import dev.jvmbpf.runtime.exec.HelperSpec;
 import dev.jvmbpf.runtime.exec.HelperTable;
+import dev.jvmbpf.runtime.isa.Alu;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -54,8 +55,8 @@ public final class StandardHelpers {
     private static final Helper BPF_LOOP = Control::loop;
     /** map_lookup_elem's implementation in {@link #table()}. */
     private static final Helper MAP_LOOKUP = Maps::lookup;
-    /** The most iterations bpf_loop runs; more gives -E2BIG. */
-    public static final long LOOP_MAX_ITERATIONS = Control.MAX_LOOPS;
+    /** The most iterations bpf_loop runs; more gives -E2BIG: the kernel's BPF_MAX_LOOPS, {@link Alu#MAX_LOOPS}. */
+    public static final long LOOP_MAX_ITERATIONS = Alu.MAX_LOOPS;
 
     private static final HelperTable TABLE = HelperTable.of(specs());
 
@@ -87,35 +88,43 @@ public final class StandardHelpers {
         return TABLE;
     }
 
-    /** The standard helpers as a list, in id order. */
+    /**
+     * The standard helpers as a list, in id order, each with the kernel's properties (Linux 6.18):
+     * {@link HelperSpec#changesPacket} for the helpers in {@code bpf_helper_changes_pkt_data}
+     * (net/core/filter.c; tail_call among them since 6.13, as the program it jumps to may move the
+     * packet), {@link HelperSpec#gplOnly} for those whose {@code bpf_func_proto} has
+     * {@code gpl_only = true}.
+     */
     public static List<HelperSpec> specs() {
         List<HelperSpec> l = new ArrayList<>();
         add(l, MAP_LOOKUP_ELEM, MAP_LOOKUP, CONST_MAP_PTR, PTR_TO_MAP_KEY);
         add(l, 2, Maps::update, CONST_MAP_PTR, PTR_TO_MAP_KEY, PTR_TO_MAP_VALUE, ANYTHING);
         add(l, 3, Maps::delete, CONST_MAP_PTR, PTR_TO_MAP_KEY);
-        add(l, 4, Probe::read, PTR_TO_UNINIT_MEM, CONST_SIZE_OR_ZERO, ANYTHING);
+        l.add(spec(4, Probe::read, PTR_TO_UNINIT_MEM, CONST_SIZE_OR_ZERO, ANYTHING).withGplOnly());
         add(l, 5, Task::ktimeNs);
-        add(l, 6, Printing::tracePrintk, PTR_TO_MEM, CONST_SIZE);
+        l.add(spec(6, Printing::tracePrintk, PTR_TO_MEM, CONST_SIZE).withGplOnly());
         add(l, 7, Task::prandomU32);
         add(l, 8, Task::smpProcessorId);
-        add(l, 9, Packets::skbStoreBytes, PTR_TO_CTX, ANYTHING, PTR_TO_MEM, CONST_SIZE, ANYTHING);
-        add(l, 10, Packets::l3CsumReplace, PTR_TO_CTX, ANYTHING, ANYTHING, ANYTHING, ANYTHING);
-        add(l, 11, Packets::l4CsumReplace, PTR_TO_CTX, ANYTHING, ANYTHING, ANYTHING, ANYTHING);
-        add(l, 12, Control::tailCall, PTR_TO_CTX, CONST_MAP_PTR, ANYTHING);
+        l.add(spec(9, Packets::skbStoreBytes, PTR_TO_CTX, ANYTHING, PTR_TO_MEM, CONST_SIZE, ANYTHING)
+                .withChangesPacket());
+        l.add(spec(10, Packets::l3CsumReplace, PTR_TO_CTX, ANYTHING, ANYTHING, ANYTHING, ANYTHING).withChangesPacket());
+        l.add(spec(11, Packets::l4CsumReplace, PTR_TO_CTX, ANYTHING, ANYTHING, ANYTHING, ANYTHING).withChangesPacket());
+        l.add(spec(12, Control::tailCall, PTR_TO_CTX, CONST_MAP_PTR, ANYTHING).withChangesPacket());
         add(l, 14, Task::pidTgid);
         add(l, 15, Task::uidGid);
         add(l, 16, Task::comm, PTR_TO_UNINIT_MEM, CONST_SIZE);
         add(l, 23, Xdp::redirect, ANYTHING, ANYTHING);
-        add(l, 25, Buffers::perfEventOutput, PTR_TO_CTX, CONST_MAP_PTR, ANYTHING, PTR_TO_MEM, CONST_SIZE_OR_ZERO);
+        l.add(spec(25, Buffers::perfEventOutput, PTR_TO_CTX, CONST_MAP_PTR, ANYTHING, PTR_TO_MEM, CONST_SIZE_OR_ZERO)
+                .withGplOnly());
         add(l, 26, Packets::skbLoadBytes, PTR_TO_CTX, ANYTHING, PTR_TO_UNINIT_MEM, CONST_SIZE);
         add(l, 28, Packets::csumDiff, PTR_TO_MEM, CONST_SIZE_OR_ZERO, PTR_TO_MEM, CONST_SIZE_OR_ZERO, ANYTHING);
-        add(l, 35, Task::currentTask);
-        add(l, 36, Probe::writeUser, ANYTHING, PTR_TO_MEM, CONST_SIZE);
+        l.add(spec(35, Task::currentTask).withGplOnly());
+        l.add(spec(36, Probe::writeUser, ANYTHING, PTR_TO_MEM, CONST_SIZE).withGplOnly());
         add(l, 42, Task::numaNodeId);
-        add(l, 44, Xdp::adjustHead, PTR_TO_CTX, ANYTHING);
-        add(l, 45, Probe::readStr, PTR_TO_UNINIT_MEM, CONST_SIZE_OR_ZERO, ANYTHING);
-        add(l, 54, Xdp::adjustMeta, PTR_TO_CTX, ANYTHING);
-        add(l, 65, Xdp::adjustTail, PTR_TO_CTX, ANYTHING);
+        l.add(spec(44, Xdp::adjustHead, PTR_TO_CTX, ANYTHING).withChangesPacket());
+        l.add(spec(45, Probe::readStr, PTR_TO_UNINIT_MEM, CONST_SIZE_OR_ZERO, ANYTHING).withGplOnly());
+        l.add(spec(54, Xdp::adjustMeta, PTR_TO_CTX, ANYTHING).withChangesPacket());
+        l.add(spec(65, Xdp::adjustTail, PTR_TO_CTX, ANYTHING).withChangesPacket());
         add(l, 80, Task::cgroupId);
         add(l, 87, Maps::push, CONST_MAP_PTR, PTR_TO_MAP_VALUE, ANYTHING);
         add(l, 88, Maps::pop, CONST_MAP_PTR, PTR_TO_MAP_VALUE);
@@ -124,10 +133,10 @@ public final class StandardHelpers {
         add(l, 94, Locks::unlock, ANYTHING);
         add(l, 105, Strings::strtol, PTR_TO_MEM, CONST_SIZE, ANYTHING, ANYTHING);
         add(l, 106, Strings::strtoul, PTR_TO_MEM, CONST_SIZE, ANYTHING, ANYTHING);
-        add(l, 112, Probe::read, PTR_TO_UNINIT_MEM, CONST_SIZE_OR_ZERO, ANYTHING);
-        add(l, 113, Probe::read, PTR_TO_UNINIT_MEM, CONST_SIZE_OR_ZERO, ANYTHING);
-        add(l, 114, Probe::readStr, PTR_TO_UNINIT_MEM, CONST_SIZE_OR_ZERO, ANYTHING);
-        add(l, 115, Probe::readStr, PTR_TO_UNINIT_MEM, CONST_SIZE_OR_ZERO, ANYTHING);
+        l.add(spec(112, Probe::read, PTR_TO_UNINIT_MEM, CONST_SIZE_OR_ZERO, ANYTHING).withGplOnly());
+        l.add(spec(113, Probe::read, PTR_TO_UNINIT_MEM, CONST_SIZE_OR_ZERO, ANYTHING).withGplOnly());
+        l.add(spec(114, Probe::readStr, PTR_TO_UNINIT_MEM, CONST_SIZE_OR_ZERO, ANYTHING).withGplOnly());
+        l.add(spec(115, Probe::readStr, PTR_TO_UNINIT_MEM, CONST_SIZE_OR_ZERO, ANYTHING).withGplOnly());
         add(l, 118, Task::jiffies64);
         add(l, 125, Task::ktimeBootNs);
         add(l, 148, Probe::read, PTR_TO_UNINIT_MEM, CONST_SIZE_OR_ZERO, ANYTHING);
@@ -138,10 +147,10 @@ public final class StandardHelpers {
         add(l, 134, Buffers::ringbufQuery, CONST_MAP_PTR, ANYTHING);
         add(l, 160, Task::ktimeCoarseNs);
         add(l, 164, Control::forEachMapElem, CONST_MAP_PTR, PTR_TO_FUNC, ANYTHING, ANYTHING);
-        add(l, 165, Printing::snprintf, PTR_TO_UNINIT_MEM, CONST_SIZE_OR_ZERO, PTR_TO_CONST_STR, ANYTHING,
-                ANYTHING);
+        l.add(spec(165, Printing::snprintf, PTR_TO_UNINIT_MEM, CONST_SIZE_OR_ZERO, PTR_TO_CONST_STR, ANYTHING,
+                ANYTHING).withGplOnly());
         add(l, 174, Task::attachCookie, PTR_TO_CTX);
-        add(l, TRACE_VPRINTK, Printing::traceVprintk, PTR_TO_MEM, CONST_SIZE, ANYTHING, ANYTHING);
+        l.add(spec(TRACE_VPRINTK, Printing::traceVprintk, PTR_TO_MEM, CONST_SIZE, ANYTHING, ANYTHING).withGplOnly());
         add(l, LOOP, BPF_LOOP, ANYTHING, PTR_TO_FUNC, ANYTHING, ANYTHING);
         add(l, 182, Strings::strncmp, PTR_TO_MEM, CONST_SIZE, PTR_TO_CONST_STR);
         add(l, 189, Packets::xdpLoadBytes, PTR_TO_CTX, ANYTHING, PTR_TO_UNINIT_MEM, CONST_SIZE);
@@ -152,6 +161,10 @@ public final class StandardHelpers {
     }
 
     private static void add(List<HelperSpec> l, int id, Helper impl, ArgType... args) {
-        l.add(new HelperSpec(id, HelperNames.nameOf(id), List.of(args), impl));
+        l.add(spec(id, impl, args));
+    }
+
+    private static HelperSpec spec(int id, Helper impl, ArgType... args) {
+        return new HelperSpec(id, HelperNames.nameOf(id), List.of(args), impl);
     }
 }

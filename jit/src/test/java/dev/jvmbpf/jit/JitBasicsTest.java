@@ -29,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.jvmbpf.runtime.exec.ArgType;
 import dev.jvmbpf.runtime.exec.HelperSpec;
 import dev.jvmbpf.runtime.exec.HelperTable;
+import dev.jvmbpf.runtime.isa.Alu;
 import dev.jvmbpf.runtime.isa.Opcodes;
 import dev.jvmbpf.runtime.memory.BpfFault;
 import dev.jvmbpf.runtime.memory.FaultKind;
@@ -42,6 +43,13 @@ class JitBasicsTest {
         Asm a = new Asm().mov(0, 0).mov(1, 100)
                 .alu64x(ALU_ADD, 0, 1).alu64(ALU_SUB, 1, 1).jmp(JMP_JNE, 1, 0, -3).exit();
         assertEquals(5050, Runs.run(a.build()));
+    }
+
+    @Test
+    void mayGotoFallsThroughTheKernelsLoopBudgetThenJumps() {
+        // r0++ ; may_goto +1 ; ja -3 ; exit: as on the interpreter, the budget is Alu.MAX_LOOPS.
+        Asm a = new Asm().mov(0, 0).alu64(ALU_ADD, 0, 1).raw(Opcodes.MAY_GOTO, 0, 0, 1, 0).ja(-3).exit();
+        assertEquals(Alu.MAX_LOOPS + 1L, Runs.run(a.build()));
     }
 
     @Test
@@ -178,6 +186,7 @@ class JitBasicsTest {
         BpfFault f = assertThrows(BpfFault.class, () -> Runs.run(new Asm().callLocal(-1).exit().build()));
         assertEquals(FaultKind.CALL_DEPTH, f.kind());
         assertEquals(0, f.pc());
+        assertEquals("more than 8 call frames", f.detail()); // BpfFault.callDepth(), as on the interpreter
     }
 
     @Test

@@ -9,4 +9,9 @@ public record KernelAvailability(boolean available, String reason) {
     public static KernelAvailability no(String reason) {
         return new KernelAvailability(false, reason);
     }
+
+    /** What a command or loader that needs the kernel engine says when it is not {@link #available}. */
+    public String refusal() {
+        return "kernel engine unavailable: " + reason;
+    }
 }

@@ -1,11 +1,11 @@
 package dev.jvmbpf.kernel;
 
 import dev.jvmbpf.kernel.internal.BpfSyscall;
-import dev.jvmbpf.kernel.internal.Errno;
 import dev.jvmbpf.kernel.internal.SyscallException;
 import dev.jvmbpf.kernel.internal.VerifierRejection;
 import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.isa.Opcodes;
+import dev.jvmbpf.runtime.maps.Errno;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

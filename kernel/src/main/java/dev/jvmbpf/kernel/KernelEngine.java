@@ -74,7 +74,7 @@ public final class KernelEngine implements Engine, AutoCloseable {
         BpfProgram program = verified.program();
         KernelAvailability a = KernelBpf.availability();
         if (!a.available()) {
-            throw new LoadException("kernel engine unavailable: " + a.reason());
+            throw new LoadException(a.refusal());
         }
         if (!program.maps().isEmpty()) {
             throw new LoadException("kernel engine: program " + program.name() + " uses maps, which it does not support");

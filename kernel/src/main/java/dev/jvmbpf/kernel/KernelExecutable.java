@@ -1,7 +1,6 @@
 package dev.jvmbpf.kernel;
 
 import dev.jvmbpf.kernel.internal.BpfSyscall;
-import dev.jvmbpf.kernel.internal.Errno;
 import dev.jvmbpf.kernel.internal.SyscallException;
 import dev.jvmbpf.kernel.internal.VerifierRejection;
 import dev.jvmbpf.runtime.exec.Executable;
@@ -10,6 +9,7 @@ import dev.jvmbpf.runtime.exec.LoadException;
 import dev.jvmbpf.runtime.exec.Machine;
 import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.isa.Opcodes;
+import dev.jvmbpf.runtime.maps.Errno;
 import dev.jvmbpf.runtime.memory.Region;
 import dev.jvmbpf.runtime.program.BpfProgram;
 import java.lang.ref.Cleaner;

@@ -1,7 +1,6 @@
 package dev.jvmbpf.kernel;
 
 import dev.jvmbpf.kernel.internal.BpfSyscall;
-import dev.jvmbpf.kernel.internal.Errno;
 import dev.jvmbpf.kernel.internal.FunctionBtf;
 import dev.jvmbpf.kernel.internal.SyscallException;
 import dev.jvmbpf.kernel.internal.VerifierRejection;
@@ -10,6 +9,7 @@ import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.isa.Opcodes;
 import dev.jvmbpf.runtime.maps.BpfMap;
 import dev.jvmbpf.runtime.maps.Cpus;
+import dev.jvmbpf.runtime.maps.Errno;
 import dev.jvmbpf.runtime.maps.IterableMap;
 import dev.jvmbpf.runtime.maps.MapSpec;
 import dev.jvmbpf.runtime.maps.MapType;
@@ -74,7 +74,7 @@ public final class KernelObjectProgram implements AutoCloseable {
     public static KernelObjectProgram load(BpfProgram program) {
         KernelAvailability a = KernelBpf.availability();
         if (!a.available()) {
-            throw new LoadException("kernel engine unavailable: " + a.reason());
+            throw new LoadException(a.refusal());
         }
         int type = kernelType(program.type());
         if (type < 0) {

@@ -2,8 +2,8 @@ package dev.jvmbpf.kernel;
 
 import dev.jvmbpf.kernel.internal.BpfSyscall;
 import dev.jvmbpf.kernel.internal.Capabilities;
-import dev.jvmbpf.kernel.internal.Errno;
 import dev.jvmbpf.kernel.internal.VerifierRejection;
+import dev.jvmbpf.runtime.maps.Errno;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;

@@ -4,6 +4,7 @@ import dev.jvmbpf.runtime.exec.CallbackInvoker;
 import dev.jvmbpf.runtime.exec.Executable;
 import dev.jvmbpf.runtime.exec.Machine;
 import dev.jvmbpf.runtime.exec.TailCall;
+import dev.jvmbpf.runtime.isa.Alu;
 import dev.jvmbpf.runtime.maps.BpfMap;
 import dev.jvmbpf.runtime.maps.Errno;
 import dev.jvmbpf.runtime.maps.ProgramArray;
@@ -13,9 +14,6 @@ import dev.jvmbpf.runtime.memory.FaultKind;
 
 /** Helpers that change the program's control flow: tail_call (12), loop (181), for_each_map_elem (164). */
 public final class Control {
-    /** The kernel's limit of iterations of bpf_loop. */
-    public static final long MAX_LOOPS = 1L << 23;
-
     private Control() {
     }
 
@@ -56,7 +54,7 @@ public final class Control {
             return -Errno.EINVAL;
         }
         long n = nrLoops & 0xffffffffL;
-        if (n > MAX_LOOPS) {
+        if (n > Alu.MAX_LOOPS) {
             return -Errno.E2BIG;
         }
         CallbackInvoker invoker = invoker(m, "loop");

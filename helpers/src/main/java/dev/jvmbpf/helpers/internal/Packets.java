@@ -126,20 +126,9 @@ public final class Packets {
             return -Errno.EFAULT;
         }
         AddressSpace mem = m.memory();
-        int sum = (int) mem.load16(field);
-        int updated;
-        switch ((int) (flags & HDR_FIELD_MASK)) {
-            case 0 -> {
-                if (from != 0) {
-                    return -Errno.EINVAL;
-                }
-                updated = fold(add32(to & 0xffff_ffffL, ~sum & 0xffff_ffffL));
-            }
-            case 2 -> updated = ~add16(add16(~sum & 0xffff, (int) ~from & 0xffff), (int) to & 0xffff) & 0xffff;
-            case 4 -> updated = replace4(sum, from, to);
-            default -> {
-                return -Errno.EINVAL;
-            }
+        int updated = replaced((int) mem.load16(field), from, to, flags, false);
+        if (updated < 0) {
+            return -Errno.EINVAL;
         }
         mem.store16(field, updated);
         return 0;
@@ -164,25 +153,31 @@ public final class Packets {
         if (mangled0 && (flags & MARK_ENFORCE) == 0 && sum == 0) {
             return 0;
         }
-        int updated;
-        switch ((int) (flags & HDR_FIELD_MASK)) {
-            case 0 -> {
-                if (from != 0) {
-                    return -Errno.EINVAL;
-                }
-                updated = fold(add32(to & 0xffff_ffffL, ~sum & 0xffff_ffffL));
-            }
-            case 2 -> updated = replace4(sum, from & 0xffff, to & 0xffff);
-            case 4 -> updated = replace4(sum, from, to);
-            default -> {
-                return -Errno.EINVAL;
-            }
+        int updated = replaced(sum, from, to, flags, true);
+        if (updated < 0) {
+            return -Errno.EINVAL;
         }
         if (mangled0 && updated == 0) {
             updated = CSUM_MANGLED_0;
         }
         mem.store16(field, updated);
         return 0;
+    }
+
+    /**
+     * The checksum after a field of the size in {@code flags} (BPF_F_HDR_FIELD_MASK) changed from
+     * {@code from} to {@code to}, or -1 where the kernel says -EINVAL. Size 0: {@code to} is a
+     * csum_diff result and {@code from} must be 0. Size 2 differs between the helpers as in the
+     * kernel: l3 uses csum_replace2, l4 inet_proto_csum_replace2 (the 4-byte rule on 16-bit values).
+     */
+    private static int replaced(int sum, long from, long to, long flags, boolean l4) {
+        return switch ((int) (flags & HDR_FIELD_MASK)) {
+            case 0 -> from != 0 ? -1 : fold(add32(to & 0xffff_ffffL, ~sum & 0xffff_ffffL));
+            case 2 -> l4 ? replace4(sum, from & 0xffff, to & 0xffff)
+                    : ~add16(add16(~sum & 0xffff, (int) ~from & 0xffff), (int) to & 0xffff) & 0xffff;
+            case 4 -> replace4(sum, from, to);
+            default -> -1;
+        };
     }
 
     private static int replace4(int sum, long from, long to) {

@@ -28,10 +28,11 @@ import static org.objectweb.asm.Opcodes.T_LONG;
 import static org.objectweb.asm.Opcodes.V21;
 
 import dev.jvmbpf.helpers.StandardHelpers;
-import dev.jvmbpf.runtime.exec.ArgType;
 import dev.jvmbpf.runtime.exec.HelperSpec;
 import dev.jvmbpf.runtime.exec.HelperTable;
 import dev.jvmbpf.runtime.exec.LoadException;
+import dev.jvmbpf.runtime.isa.Alu;
+import dev.jvmbpf.runtime.isa.ControlFlow;
 import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.isa.Opcodes;
 import dev.jvmbpf.runtime.maps.IndexedMap;
@@ -39,7 +40,6 @@ import dev.jvmbpf.runtime.memory.AddressSpace;
 import dev.jvmbpf.runtime.program.BpfProgram;
 import dev.jvmbpf.runtime.verifier.ProvenAccess;
 import dev.jvmbpf.runtime.verifier.VerifiedProgram;
-import dev.jvmbpf.runtime.verifier.Verifier;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -171,7 +171,7 @@ final class CompilationUnit {
                 return false;
             }
             HelperSpec spec = helpers.get(insn.imm() & 0xffffffffL);
-            if (spec == null || Verifier.changesPacket(insn.imm()) || spec.args().contains(ArgType.PTR_TO_FUNC)) {
+            if (spec == null || spec.changesPacket() || spec.takesCallback()) {
                 return false;
             }
         }
@@ -222,7 +222,8 @@ final class CompilationUnit {
     }
 
     static Compiled compile(String internalName, VerifiedProgram program, HelperTable helpers, boolean computeFrames) {
-        LoadChecks.check(program.program());
+        // What the JIT refuses at load time is what the interpreter refuses: one check for both.
+        ControlFlow.check(program.program().name(), program.program().instructionsView());
         CompilationUnit unit = new CompilationUnit(internalName, program, helpers);
         byte[] bytes = unit.emit(computeFrames);
         List<Object> data = new ArrayList<>();
@@ -596,7 +597,7 @@ final class CompilationUnit {
         mv.visitInsn(LASTORE);
         mv.visitVarInsn(ALOAD, regs);
         imm.pushInt(mv, MethodEmitter.MAY_GOTO_SLOT);
-        imm.pushLong(mv, MethodEmitter.MAY_GOTO_LIMIT);
+        imm.pushLong(mv, Alu.MAX_LOOPS);
         mv.visitInsn(LASTORE);
         imm.pushInt(mv, 0);
         mv.visitVarInsn(ISTORE, code);

@@ -4,7 +4,6 @@ import dev.jvmbpf.runtime.exec.CallbackInvoker;
 import dev.jvmbpf.runtime.exec.Machine;
 import dev.jvmbpf.runtime.memory.AddressSpace;
 import dev.jvmbpf.runtime.memory.BpfFault;
-import dev.jvmbpf.runtime.memory.FaultKind;
 
 /**
  * Lets helpers such as {@code bpf_loop} call back into a compiled program. A function pointer is
@@ -48,6 +47,6 @@ public final class JitCallbacks implements CallbackInvoker {
     }
 
     public static BpfFault notAFunction(long function) {
-        return BpfFault.of(FaultKind.HELPER, "callback 0x" + Long.toHexString(function) + " is no function of the program");
+        return BpfFault.notAFunction(function);
     }
 }

@@ -4,6 +4,7 @@ import dev.jvmbpf.runtime.exec.HelperSpec;
 import dev.jvmbpf.runtime.exec.HelperTable;
 import dev.jvmbpf.runtime.exec.Machine;
 import dev.jvmbpf.runtime.exec.TailCall;
+import dev.jvmbpf.runtime.isa.Alu;
 import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.maps.IndexedMap;
 import dev.jvmbpf.runtime.memory.AddressSpace;
@@ -83,14 +84,7 @@ public final class JitRuntime {
     public static long stackAtomic(byte[] stack, int index, int width, int op, long operand, long expected) {
         synchronized (stack) {
             long old = width == 8 ? (long) I64.get(stack, index) : (int) I32.get(stack, index) & 0xffffffffL;
-            long updated = switch (op & ~0x01) {
-                case 0x00 -> old + operand;
-                case 0x40 -> old | operand;
-                case 0x50 -> old & operand;
-                case 0xa0 -> old ^ operand;
-                case 0xe0 -> operand;
-                default -> (width == 8 ? old == expected : (int) old == (int) expected) ? operand : old;
-            };
+            long updated = Alu.atomicUpdate(op, width, old, operand, expected);
             if (width == 8) {
                 I64.set(stack, index, updated);
             } else {
@@ -141,7 +135,7 @@ public final class JitRuntime {
         } catch (BpfFault | TailCall f) {
             throw f;
         } catch (RuntimeException e) {
-            throw BpfFault.of(FaultKind.HELPER, "helper " + spec.name() + " (" + spec.id() + ") failed: " + e);
+            throw BpfFault.helperFailed(spec.name(), spec.id(), e);
         }
     }
 
@@ -150,14 +144,14 @@ public final class JitRuntime {
             long r4, long r5) {
         HelperSpec spec = helpers.get(id);
         if (spec == null) {
-            throw BpfFault.of(FaultKind.HELPER, "unknown helper " + id);
+            throw BpfFault.unknownHelper(id);
         }
         return callHelper(spec, machine, r1, r2, r3, r4, r5);
     }
 
     /** Reached only when a program calls a helper id the table lacked at compile time. */
     public static BpfFault unknownHelper(int id) {
-        return BpfFault.of(FaultKind.HELPER, "unknown helper " + id);
+        return BpfFault.unknownHelper(id);
     }
 
     /** Records the caller's frame depth for callbacks (only in programs that take function pointers). */
@@ -190,11 +184,11 @@ public final class JitRuntime {
 
     /** A callback that a helper (or an inline bpf_loop) would call from frame {@code depth}, the last one. */
     public static BpfFault callbackDepth(int depth) {
-        return BpfFault.of(FaultKind.CALL_DEPTH, "more than " + AddressSpace.MAX_FRAMES + " call frames");
+        return BpfFault.callDepth();
     }
 
     public static BpfFault callDepth(int depth) {
-        return BpfFault.of(FaultKind.CALL_DEPTH, "more than " + AddressSpace.MAX_FRAMES + " frames");
+        return BpfFault.callDepth();
     }
 
     public static BpfFault invalid(String detail) {

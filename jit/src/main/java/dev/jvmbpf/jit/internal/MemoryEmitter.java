@@ -29,6 +29,7 @@ import static org.objectweb.asm.Opcodes.POP2;
 import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.isa.Opcodes;
 import dev.jvmbpf.runtime.memory.AddressSpace;
+import dev.jvmbpf.runtime.memory.BpfFault;
 import dev.jvmbpf.runtime.verifier.VerifiedProgram;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
@@ -496,7 +497,7 @@ final class MemoryEmitter {
             return;
         }
         if (width < 4) {
-            e.invalid(pc, "atomic operation on " + width + " bytes");
+            e.invalid(pc, BpfFault.atomicWidth(width).detail());
             return;
         }
         boolean known = switch (op & ~Opcodes.ATOMIC_FETCH) {

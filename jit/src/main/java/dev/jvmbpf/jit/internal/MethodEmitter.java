@@ -43,10 +43,12 @@ import static org.objectweb.asm.Opcodes.LSUB;
 
 import dev.jvmbpf.helpers.StandardHelpers;
 import dev.jvmbpf.runtime.exec.Machine;
+import dev.jvmbpf.runtime.isa.Alu;
 import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.isa.Opcodes;
 import dev.jvmbpf.runtime.maps.Errno;
 import dev.jvmbpf.runtime.memory.AddressSpace;
+import dev.jvmbpf.runtime.memory.BpfFault;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -68,8 +70,6 @@ final class MethodEmitter {
     /** Registers r0-r10 and the may_goto counter in a chunked function's register file. */
     static final int REGISTER_FILE = 12;
     static final int MAY_GOTO_SLOT = 11;
-    /** The kernel's may_goto budget per frame (BPF_MAX_LOOPS). */
-    static final long MAY_GOTO_LIMIT = 8L * 1024 * 1024;
 
     final CompilationUnit unit;
     private final MethodVisitor mv;
@@ -341,7 +341,7 @@ final class MethodEmitter {
             mv.visitMethodInsn(INVOKESTATIC, Names.ADDRESS_SPACE, "frameTop", "(I)J", false);
             mv.visitVarInsn(LSTORE, reg[10]);
             if (plan.usesMayGoto) {
-                imm.pushLong(mv, MAY_GOTO_LIMIT);
+                imm.pushLong(mv, Alu.MAX_LOOPS);
                 mv.visitVarInsn(LSTORE, mayGotoSlot);
             }
         }
@@ -914,7 +914,7 @@ final class MethodEmitter {
         }
         boolean mapSource = insn.src() == Opcodes.PSEUDO_MAP_IDX || insn.src() == Opcodes.PSEUDO_MAP_IDX_VALUE;
         if (mapSource && (insn.imm() < 0 || insn.imm() >= unit.program.maps().size())) {
-            invalid(pc, "lddw names map " + insn.imm() + " but the program has " + unit.program.maps().size());
+            invalid(pc, BpfFault.noSuchMap(insn.imm(), unit.program.maps().size()).detail());
             return;
         }
         switch (insn.src()) {

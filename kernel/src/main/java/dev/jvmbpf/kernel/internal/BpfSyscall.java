@@ -1,5 +1,6 @@
 package dev.jvmbpf.kernel.internal;
 
+import dev.jvmbpf.runtime.maps.Errno;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;

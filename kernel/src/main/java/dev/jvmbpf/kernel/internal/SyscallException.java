@@ -1,5 +1,7 @@
 package dev.jvmbpf.kernel.internal;
 
+import dev.jvmbpf.runtime.maps.Errno;
+
 /** A system call failed; carries the errno so callers can tell "not permitted" from "rejected". */
 public final class SyscallException extends RuntimeException {
     private final String call;

@@ -1,5 +1,7 @@
 package dev.jvmbpf.kernel.internal;
 
+import dev.jvmbpf.runtime.maps.Errno;
+
 /** BPF_PROG_LOAD refused a program; {@code log} is the verifier's explanation (may be empty). */
 public final class VerifierRejection extends RuntimeException {
     private final int errno;

@@ -1,5 +1,8 @@
 package dev.jvmbpf.runtime.isa;
 
+import dev.jvmbpf.runtime.memory.BpfFault;
+import dev.jvmbpf.runtime.memory.FaultKind;
+
 /**
  * The arithmetic whose kernel semantics differ from Java's. The interpreter calls these methods
  * and the JIT emits {@code invokestatic} to them, so both engines share one definition; they are
@@ -7,11 +10,36 @@ package dev.jvmbpf.runtime.isa;
  */
 public final class Alu {
     /**
-     * How many times each function invocation may fall through its {@code may_goto} instructions
-     * before they start jumping: the kernel's {@code BPF_MAX_LOOPS}. The counter is per call of a
-     * function (initialised in its prologue), not per run, as in the kernel's interpreter.
+     * The kernel's {@code BPF_MAX_LOOPS} (2^23), the one definition of both of its uses: how many
+     * times each function invocation may fall through its {@code may_goto} instructions before they
+     * start jumping (the counter is per call of a function, initialised in its prologue, not per
+     * run, as in the kernel's interpreter), and the most iterations {@code bpf_loop} runs (more
+     * gives -E2BIG).
      */
-    public static final int MAY_GOTO_LOOPS = 8 * 1024 * 1024;
+    public static final int MAX_LOOPS = 1 << 23;
+
+    /**
+     * The value an atomic read-modify-write leaves in memory, the one definition both engines use
+     * (the interpreter through {@code AddressSpace.atomic}, the JIT's stack fast path directly):
+     * {@code op} is the instruction's immediate ({@link Opcodes#ATOMIC_ADD} to
+     * {@link Opcodes#ATOMIC_CMPXCHG}; the fetch bit does not change what is stored), {@code old}
+     * the memory's value (zero-extended for 4 bytes), {@code expected} r0 for a compare-exchange.
+     * Only the low {@code width} bytes of the result are stored.
+     *
+     * @throws BpfFault of kind INVALID_INSTRUCTION for an immediate that is no read-modify-write
+     */
+    public static long atomicUpdate(int op, int width, long old, long operand, long expected) {
+        return switch (op & ~Opcodes.ATOMIC_FETCH) {
+            case Opcodes.ATOMIC_ADD -> old + operand;
+            case Opcodes.ATOMIC_OR -> old | operand;
+            case Opcodes.ATOMIC_AND -> old & operand;
+            case Opcodes.ATOMIC_XOR -> old ^ operand;
+            case Opcodes.ATOMIC_XCHG & ~Opcodes.ATOMIC_FETCH -> operand;
+            case Opcodes.ATOMIC_CMPXCHG & ~Opcodes.ATOMIC_FETCH ->
+                    (width == 8 ? old == expected : (int) old == (int) expected) ? operand : old;
+            default -> throw BpfFault.of(FaultKind.INVALID_INSTRUCTION, "atomic op 0x" + Integer.toHexString(op));
+        };
+    }
 
     private Alu() {
     }

@@ -1,8 +1,15 @@
 package dev.jvmbpf.runtime.maps;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.HashMap;
+import java.util.Map;
+
 /**
- * The Linux errno values that map operations and helpers return, negated, as the kernel does. One
- * table for the whole project, so that a value and its name never disagree between modules.
+ * The Linux errno values that map operations and helpers return, negated, as the kernel does, and
+ * that bpf(2) fails with. The one table for the whole project (runtime, helpers, JIT, kernel
+ * backend, library): each value is declared once, as a constant, and {@link #name} reads the names
+ * from these declarations, so that a value and its name cannot disagree between modules.
  */
 public final class Errno {
     public static final int EPERM = 1;
@@ -23,30 +30,37 @@ public final class Errno {
     /** The kernel-internal "operation not supported" that bpf(2) still returns for some map types. */
     public static final int ENOTSUPP = 524;
 
+    /** The names of the constants above, by value. */
+    private static final Map<Integer, String> NAMES = names();
+
     private Errno() {
     }
 
-    /** The symbolic name of a (positive or negated) errno, for messages. */
+    /**
+     * The symbolic name of a positive or negated errno ({@code EINVAL} for 22 and -22), {@code OK}
+     * for 0, {@code errno N} for a value this table lacks; for messages a user can search for.
+     */
     public static String name(int errno) {
-        return switch (Math.abs(errno)) {
-            case 0 -> "OK";
-            case EPERM -> "EPERM";
-            case ENOENT -> "ENOENT";
-            case E2BIG -> "E2BIG";
-            case EBADF -> "EBADF";
-            case EAGAIN -> "EAGAIN";
-            case ENOMEM -> "ENOMEM";
-            case EACCES -> "EACCES";
-            case EFAULT -> "EFAULT";
-            case EBUSY -> "EBUSY";
-            case EEXIST -> "EEXIST";
-            case EINVAL -> "EINVAL";
-            case ENOSPC -> "ENOSPC";
-            case ERANGE -> "ERANGE";
-            case ENOSYS -> "ENOSYS";
-            case EOPNOTSUPP -> "EOPNOTSUPP";
-            case ENOTSUPP -> "ENOTSUPP";
-            default -> "errno " + Math.abs(errno);
-        };
+        int value = Math.abs(errno);
+        if (value == 0) {
+            return "OK";
+        }
+        String name = NAMES.get(value);
+        return name != null ? name : "errno " + value;
+    }
+
+    private static Map<Integer, String> names() {
+        Map<Integer, String> names = new HashMap<>();
+        for (Field f : Errno.class.getDeclaredFields()) {
+            int m = f.getModifiers();
+            if (f.getType() == int.class && Modifier.isPublic(m) && Modifier.isStatic(m) && Modifier.isFinal(m)) {
+                try {
+                    names.put(f.getInt(null), f.getName());
+                } catch (IllegalAccessException e) {
+                    throw new AssertionError(e);
+                }
+            }
+        }
+        return Map.copyOf(names);
     }
 }

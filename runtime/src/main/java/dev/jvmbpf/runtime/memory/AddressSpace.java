@@ -1,5 +1,6 @@
 package dev.jvmbpf.runtime.memory;
 
+import dev.jvmbpf.runtime.isa.Alu;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 
@@ -185,15 +186,7 @@ public final class AddressSpace {
         int offset = (int) address;
         synchronized (r.data) {
             long old = r.get(offset, width);
-            long updated = switch (op & ~0x01) {
-                case 0x00 -> old + operand;
-                case 0x40 -> old | operand;
-                case 0x50 -> old & operand;
-                case 0xa0 -> old ^ operand;
-                case 0xe0 -> operand;
-                case 0xf0 -> (width == 8 ? old == expected : (int) old == (int) expected) ? operand : old;
-                default -> throw BpfFault.of(FaultKind.INVALID_INSTRUCTION, "atomic op 0x" + Integer.toHexString(op));
-            };
+            long updated = Alu.atomicUpdate(op, width, old, operand, expected);
             r.put(offset, width, updated);
             return old;
         }

@@ -37,6 +37,39 @@ public final class BpfFault extends RuntimeException {
         return new BpfFault(kind, UNKNOWN_PC, null, 0, 0, detail);
     }
 
+    // The faults that more than one engine (or more than one place in an engine) raises: one text
+    // each, so that the interpreter and the JIT say the same.
+
+    /** A bpf-to-bpf call or a callback would need more than {@link AddressSpace#MAX_FRAMES} frames. */
+    public static BpfFault callDepth() {
+        return of(FaultKind.CALL_DEPTH, "more than " + AddressSpace.MAX_FRAMES + " call frames");
+    }
+
+    /** A call of helper {@code id}, which the helper table lacks. */
+    public static BpfFault unknownHelper(long id) {
+        return of(FaultKind.HELPER, "unknown helper " + id);
+    }
+
+    /** Helper {@code name} ({@code id}) threw {@code e}, which is no fault of its own. */
+    public static BpfFault helperFailed(String name, long id, RuntimeException e) {
+        return of(FaultKind.HELPER, "helper " + name + " (" + id + ") failed: " + e);
+    }
+
+    /** A helper was handed {@code function} as a callback, and no function of the program starts there. */
+    public static BpfFault notAFunction(long function) {
+        return of(FaultKind.HELPER, "callback 0x" + Long.toHexString(function) + " is no function of the program");
+    }
+
+    /** An atomic read-modify-write of {@code width} bytes (the ISA has them for 4 and 8 only). */
+    public static BpfFault atomicWidth(int width) {
+        return of(FaultKind.INVALID_INSTRUCTION, "atomic operation on " + width + " bytes");
+    }
+
+    /** An {@code lddw} that names map {@code index} of a program that has {@code maps} maps. */
+    public static BpfFault noSuchMap(int index, int maps) {
+        return of(FaultKind.INVALID_INSTRUCTION, "lddw names map " + index + " but the program has " + maps);
+    }
+
     /** The same fault located at {@code pc}; a fault that already has a pc keeps it. */
     public BpfFault at(int pc, Instruction instruction) {
         if (this.pc != UNKNOWN_PC) {

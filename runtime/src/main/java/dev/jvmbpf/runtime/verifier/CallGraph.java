@@ -43,11 +43,11 @@ final class CallGraph {
         return i >= 0 ? i : -i - 2;
     }
 
-    /** Refuses recursion and call chains deeper than {@code maxFrames}, naming the offending call. */
-    void checkDepth(int maxFrames) {
+    /** Refuses recursion and call chains deeper than {@link Verifier#MAX_FRAMES}, naming the offending call. */
+    void checkDepth() {
         int[] state = new int[entries.length]; // 0 unvisited, 1 on the current path, 2 done
         int[] deepest = new int[entries.length]; // frames used from this subprogram down, itself included
-        visit(0, 1, maxFrames, state, deepest);
+        visit(0, 1, Verifier.MAX_FRAMES, state, deepest);
     }
 
     private int visit(int s, int frame, int maxFrames, int[] state, int[] deepest) {
@@ -61,11 +61,11 @@ final class CallGraph {
                 throw errors.at(c.pc(), "recursive call to the function at pc " + entries[c.callee()]);
             }
             if (frame + 1 > maxFrames) {
-                throw errors.at(c.pc(), "call chain is deeper than " + maxFrames + " frames");
+                throw errors.at(c.pc(), Verifier.TOO_DEEP);
             }
             int below = visit(c.callee(), frame + 1, maxFrames, state, deepest);
             if (frame + below > maxFrames) {
-                throw errors.at(c.pc(), "call chain is deeper than " + maxFrames + " frames");
+                throw errors.at(c.pc(), Verifier.TOO_DEEP);
             }
             depth = Math.max(depth, 1 + below);
         }

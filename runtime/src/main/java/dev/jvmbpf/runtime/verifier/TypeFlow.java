@@ -39,14 +39,6 @@ final class TypeFlow {
     private static final int HELPER_LOOP = 181;
     /** Frames of bpf_loop callbacks hold {@code CALLBACK_RETURN - site} as their return pc. */
     private static final int CALLBACK_RETURN = -2;
-    /** Helpers after which the kernel forgets every packet pointer (they may move the packet). */
-    private static final Set<Integer> CHANGES_PACKET = Set.of(9, 10, 11, 13, 18, 19, 31, 38, 39, 43, 44, 50, 54,
-            65, 73, 74, 75, 77, 78, 79, 90, 91, 92);
-    /** Whether helper {@code id} may move or resize the packet, so that every packet pointer is invalid after it. */
-    static boolean changesPacket(int id) {
-        return CHANGES_PACKET.contains(id);
-    }
-
     /** Helpers whose result is a kernel pointer the verifier does not follow. */
     private static final Set<Integer> RETURNS_POINTER = Set.of(35, 46, 84, 85, 86, 95, 96, 99, 100, 153, 154, 158,
             175, 203);
@@ -797,7 +789,7 @@ final class TypeFlow {
         }
         if (insn.src() == Opcodes.CALL_LOCAL) {
             if (s.frames.length >= Verifier.MAX_FRAMES) {
-                throw errors.at(pc, "call chain is deeper than " + Verifier.MAX_FRAMES + " frames");
+                throw errors.at(pc, Verifier.TOO_DEEP);
             }
             Frame callee = new Frame(pc + 1);
             Frame caller = s.top();
@@ -839,7 +831,7 @@ final class TypeFlow {
      */
     private Work enterLoopCallback(int site, AbstractState s) {
         if (s.frames.length >= Verifier.MAX_FRAMES) {
-            throw errors.at(site, "call chain is deeper than " + Verifier.MAX_FRAMES + " frames");
+            throw errors.at(site, Verifier.TOO_DEEP);
         }
         int entry = s.reg(2).aux();
         loopCallbackEntries.set(entry);
@@ -858,7 +850,7 @@ final class TypeFlow {
         HelperSpec spec = helpers.get(insn.imm() & U32);
         List<ArgType> args = spec == null ? List.of() : spec.args();
         unwrittenStackRead |= spec == null;
-        functionsEscape |= args.contains(ArgType.PTR_TO_FUNC) && !loopContext;
+        functionsEscape |= spec != null && spec.takesCallback() && !loopContext;
         MapSpec mapArg = null;
         int mapIndex = -1;
         boolean mapKnown = false;
@@ -936,7 +928,7 @@ final class TypeFlow {
         }
         mapArguments.record(pc, mapKnown ? mapIndex : -1);
         int id = (int) (insn.imm() & U32);
-        if (changesPacket(id)) {
+        if (spec != null && spec.changesPacket()) { // every packet pointer is invalid after it
             s.mapAll(v -> v.kind() == Kind.PACKET || v.kind() == Kind.PACKET_END || v.kind() == Kind.PACKET_META
                     ? RegValue.ANY_SCALAR : v);
         }

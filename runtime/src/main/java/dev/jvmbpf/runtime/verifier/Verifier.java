@@ -6,6 +6,7 @@ import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.isa.InstructionDecoder;
 import dev.jvmbpf.runtime.isa.InvalidInstructionException;
 import dev.jvmbpf.runtime.isa.Opcodes;
+import dev.jvmbpf.runtime.memory.AddressSpace;
 import dev.jvmbpf.runtime.program.BpfProgram;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -21,8 +22,12 @@ import java.util.TreeSet;
  */
 public final class Verifier {
     public static final int MAX_INSTRUCTIONS = 1_000_000;
-    public static final int MAX_FRAMES = 8;
-    public static final int STACK_SIZE = 512;
+    /** The kernel's MAX_CALL_FRAMES: as many frames as the engines have ({@link AddressSpace#MAX_FRAMES}). */
+    public static final int MAX_FRAMES = AddressSpace.MAX_FRAMES;
+    /** The kernel's MAX_BPF_STACK: the bytes of one frame, as the engines give it ({@link AddressSpace#FRAME_SIZE}). */
+    public static final int STACK_SIZE = AddressSpace.FRAME_SIZE;
+    /** The refusal of a call chain that needs more than {@link #MAX_FRAMES} frames, wherever it is found. */
+    static final String TOO_DEEP = "call chain is deeper than " + MAX_FRAMES + " frames";
 
     private final Instruction[] insns;
     private final HelperTable helpers;
@@ -53,15 +58,6 @@ public final class Verifier {
     }
 
     /** Verifies with the rules of a privileged loader ({@link Options#PRIVILEGED}). */
-    /**
-     * Whether helper {@code id} may move or resize the packet (bpf_xdp_adjust_head,
-     * bpf_skb_store_bytes, ...): the verifier turns every packet pointer into a scalar after it, as
-     * the kernel does, and an engine that holds the packet's region must fetch it again.
-     */
-    public static boolean changesPacket(int id) {
-        return TypeFlow.changesPacket(id);
-    }
-
     public static VerifiedProgram verify(BpfProgram program, HelperTable helpers) {
         return verify(program, helpers, Options.PRIVILEGED);
     }
@@ -124,7 +120,7 @@ public final class Verifier {
                         + " must be exit or an unconditional jump (execution would fall off its end)");
             }
         }
-        new CallGraph(insns, entries, this::error).checkDepth(MAX_FRAMES);
+        new CallGraph(insns, entries, this::error).checkDepth();
         int[] stackOffsets = new int[insns.length];
         Arrays.fill(stackOffsets, VerifiedProgram.NO_STACK_OFFSET);
         int[] depths = new int[entries.length];

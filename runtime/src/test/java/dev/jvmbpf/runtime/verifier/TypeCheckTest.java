@@ -44,7 +44,7 @@ class TypeCheckTest {
             helper(16, "get_current_comm", ArgType.PTR_TO_UNINIT_MEM, ArgType.CONST_SIZE),
             helper(28, "csum_diff", ArgType.PTR_TO_MEM, ArgType.CONST_SIZE_OR_ZERO, ArgType.PTR_TO_MEM,
                     ArgType.CONST_SIZE_OR_ZERO, ArgType.ANYTHING),
-            helper(44, "xdp_adjust_head", ArgType.PTR_TO_CTX, ArgType.ANYTHING),
+            helper(44, "xdp_adjust_head", ArgType.PTR_TO_CTX, ArgType.ANYTHING).withChangesPacket(),
             helper(131, "ringbuf_reserve", ArgType.CONST_MAP_PTR, ArgType.ANYTHING, ArgType.ANYTHING),
             helper(132, "ringbuf_submit", ArgType.PTR_TO_ALLOC_MEM, ArgType.ANYTHING),
             helper(165, "snprintf", ArgType.PTR_TO_UNINIT_MEM, ArgType.CONST_SIZE_OR_ZERO, ArgType.PTR_TO_CONST_STR,
@@ -589,6 +589,23 @@ class TypeCheckTest {
         for (int pc = 0; pc < 12; pc++) {
             assertEquals(false, value.isInputAccess(pc), "pc " + pc);
         }
+    }
+
+    @Test
+    void packetPointersDieAtACallOfAHelperWhoseSpecSaysItChangesThePacket() {
+        String reuse = XDP_PACKET + """
+                jgt %r4, %r3, +4
+                mov %r6, %r2
+                mov %r2, 0
+                call 44
+                ldxw %r0, [%r6+10]
+                exit
+                """;
+        assertEquals("pc 9 (r0 = *(u32 *)(r6 + 10)): R6 invalid mem access 'scalar'", reject(ProgramType.XDP, reuse));
+        // The rule is the spec's property, not a list of ids: the same id without it keeps the pointer.
+        HelperSpec plain = new HelperSpec(44, "xdp_adjust_head", List.of(ArgType.PTR_TO_CTX, ArgType.ANYTHING),
+                (m, a, b, c, d, e) -> 0);
+        Verifier.verify(program(ProgramType.XDP, reuse), HELPERS.with(plain));
     }
 
     @Test

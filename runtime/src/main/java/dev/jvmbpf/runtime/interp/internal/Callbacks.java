@@ -5,7 +5,6 @@ import dev.jvmbpf.runtime.exec.HelperTable;
 import dev.jvmbpf.runtime.exec.Machine;
 import dev.jvmbpf.runtime.memory.AddressSpace;
 import dev.jvmbpf.runtime.memory.BpfFault;
-import dev.jvmbpf.runtime.memory.FaultKind;
 
 /**
  * Runs the callbacks of helpers such as {@code bpf_loop}: the function pointer is the index of the
@@ -25,11 +24,11 @@ final class Callbacks implements CallbackInvoker {
     @Override
     public long invoke(Machine machine, long function, long r1, long r2, long r3, long r4, long r5) {
         if (!code.isInstructionStart(function)) {
-            throw BpfFault.of(FaultKind.HELPER, "callback 0x" + Long.toHexString(function) + " is no function of the program");
+            throw BpfFault.notAFunction(function);
         }
         int depth = callerDepth + 1;
         if (depth >= AddressSpace.MAX_FRAMES) {
-            throw BpfFault.of(FaultKind.CALL_DEPTH, "more than " + AddressSpace.MAX_FRAMES + " call frames");
+            throw BpfFault.callDepth();
         }
         machine.memory().clearFrame(depth);
         int saved = callerDepth;

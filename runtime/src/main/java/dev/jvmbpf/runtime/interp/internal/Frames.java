@@ -3,7 +3,6 @@ package dev.jvmbpf.runtime.interp.internal;
 import dev.jvmbpf.runtime.isa.Alu;
 import dev.jvmbpf.runtime.memory.AddressSpace;
 import dev.jvmbpf.runtime.memory.BpfFault;
-import dev.jvmbpf.runtime.memory.FaultKind;
 import java.util.Arrays;
 
 /**
@@ -19,20 +18,20 @@ final class Frames {
 
     Frames(int depth) {
         this.depth = depth;
-        Arrays.fill(loops, Alu.MAY_GOTO_LOOPS);
+        Arrays.fill(loops, Alu.MAX_LOOPS);
     }
 
     /** Enters the function at {@code target}: a fresh, zeroed stack frame and a full loop counter. */
     int enter(int pc, int target, long[] r, AddressSpace memory) {
         if (depth + 1 >= AddressSpace.MAX_FRAMES) {
-            throw BpfFault.of(FaultKind.CALL_DEPTH, "more than " + AddressSpace.MAX_FRAMES + " call frames");
+            throw BpfFault.callDepth();
         }
         returnPc[depth] = pc + 1;
         System.arraycopy(r, 6, saved, depth * 4, 4);
         depth++;
         r[10] = AddressSpace.frameTop(depth);
         memory.clearFrame(depth);
-        loops[depth] = Alu.MAY_GOTO_LOOPS;
+        loops[depth] = Alu.MAX_LOOPS;
         return target;
     }
 

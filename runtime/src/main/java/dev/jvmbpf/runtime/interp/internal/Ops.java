@@ -17,14 +17,14 @@ final class Ops {
     static long callHelper(HelperTable helpers, Machine machine, long id, long[] r) {
         HelperSpec helper = helpers.get(id);
         if (helper == null) {
-            throw BpfFault.of(FaultKind.HELPER, "unknown helper " + id);
+            throw BpfFault.unknownHelper(id);
         }
         try {
             return helper.implementation().call(machine, r[1], r[2], r[3], r[4], r[5]);
         } catch (BpfFault | TailCall f) {
             throw f;
         } catch (RuntimeException e) {
-            throw BpfFault.of(FaultKind.HELPER, "helper " + helper.name() + " (" + id + ") failed: " + e);
+            throw BpfFault.helperFailed(helper.name(), id, e);
         }
     }
 
@@ -39,7 +39,7 @@ final class Ops {
             case Opcodes.ATOMIC_STORE_REL -> memory.storeRelease(r[d] + offset, width, r[s]);
             default -> {
                 if (width < 4) {
-                    throw BpfFault.of(FaultKind.INVALID_INSTRUCTION, "atomic operation on " + width + " bytes");
+                    throw BpfFault.atomicWidth(width);
                 }
                 long old = memory.atomic(op, r[d] + offset, width, r[s], r[0]);
                 if (op == Opcodes.ATOMIC_CMPXCHG) {
@@ -55,8 +55,7 @@ final class Ops {
     static long pseudoConstant(Machine machine, int source, int imm, int nextImm) {
         if ((source == Opcodes.PSEUDO_MAP_IDX || source == Opcodes.PSEUDO_MAP_IDX_VALUE)
                 && (imm < 0 || imm >= machine.program().maps().size())) {
-            throw BpfFault.of(FaultKind.INVALID_INSTRUCTION, "lddw names map " + imm + " but the program has "
-                    + machine.program().maps().size());
+            throw BpfFault.noSuchMap(imm, machine.program().maps().size());
         }
         return switch (source) {
             case Opcodes.PSEUDO_MAP_IDX -> Machine.mapHandle(imm);

@@ -51,11 +51,6 @@ public final class ArrayMap implements IterableMap, IndexedMap {
         return spec;
     }
 
-    private int index(byte[] key) {
-        Bytes.requireLength(spec, "key", key, 4);
-        return Bytes.u32(key);
-    }
-
     private boolean inRange(int index) {
         return Integer.compareUnsigned(index, spec.maxEntries()) < 0;
     }
@@ -73,7 +68,7 @@ public final class ArrayMap implements IterableMap, IndexedMap {
 
     @Override
     public Region lookup(byte[] key) {
-        return lookupIndex(index(key));
+        return lookupIndex(Bytes.index(spec, key));
     }
 
     @Override
@@ -83,13 +78,13 @@ public final class ArrayMap implements IterableMap, IndexedMap {
 
     @Override
     public Region lookupPerCpu(byte[] key, int cpu) {
-        int index = index(key);
+        int index = Bytes.index(spec, key);
         return percpu && cpu >= 0 && cpu < cpus && inRange(index) ? region(index, cpu) : null;
     }
 
     @Override
     public byte[] lookupValue(byte[] key) {
-        int index = index(key);
+        int index = Bytes.index(spec, key);
         if (!inRange(index)) {
             return null;
         }
@@ -101,7 +96,7 @@ public final class ArrayMap implements IterableMap, IndexedMap {
 
     @Override
     public int update(byte[] key, byte[] value, long flags) {
-        int index = index(key);
+        int index = Bytes.index(spec, key);
         boolean allCpus = percpu && value != null && value.length == elementBytes && value.length != spec.valueSize();
         if (!allCpus) {
             Bytes.requireLength(spec, "value", value, spec.valueSize());
@@ -129,7 +124,7 @@ public final class ArrayMap implements IterableMap, IndexedMap {
 
     @Override
     public int delete(byte[] key) {
-        index(key);
+        Bytes.index(spec, key);
         return -Errno.EINVAL;
     }
 
@@ -138,7 +133,7 @@ public final class ArrayMap implements IterableMap, IndexedMap {
         if (key == null) {
             return Bytes.u32Key(0);
         }
-        int index = index(key);
+        int index = Bytes.index(spec, key);
         if (!inRange(index)) {
             return Bytes.u32Key(0);
         }

@@ -65,6 +65,12 @@ final class Bytes {
         return (int) I32.get(key, 0);
     }
 
+    /** The slot an array-like map's key names: its four bytes, little-endian (unsigned in the kernel). */
+    static int index(MapSpec spec, byte[] key) {
+        requireLength(spec, "key", key, 4);
+        return u32(key);
+    }
+
     static byte[] u32Key(int index) {
         byte[] k = new byte[4];
         I32.set(k, 0, index);

@@ -75,21 +75,16 @@ public final class PerfEventArrayImpl implements PerfEventArrayMap, IterableMap 
         return 0;
     }
 
-    private int index(byte[] key) {
-        Bytes.requireLength(spec, "key", key, 4);
-        return Bytes.u32(key);
-    }
-
     @Override
     public Region lookup(byte[] key) {
-        index(key);
+        Bytes.index(spec, key);
         return null;
     }
 
     /** Slots hold perf event descriptors in the kernel; here they are opened with {@link #open}. */
     @Override
     public int update(byte[] key, byte[] value, long flags) {
-        int index = index(key);
+        int index = Bytes.index(spec, key);
         if (flags != 0) {
             return -Errno.EINVAL;
         }
@@ -98,7 +93,7 @@ public final class PerfEventArrayImpl implements PerfEventArrayMap, IterableMap 
 
     @Override
     public int delete(byte[] key) {
-        int index = index(key);
+        int index = Bytes.index(spec, key);
         if (Integer.compareUnsigned(index, spec.maxEntries()) >= 0) {
             return -Errno.E2BIG;
         }
@@ -110,7 +105,7 @@ public final class PerfEventArrayImpl implements PerfEventArrayMap, IterableMap 
         if (key == null) {
             return Bytes.u32Key(0);
         }
-        int index = index(key);
+        int index = Bytes.index(spec, key);
         if (Integer.compareUnsigned(index, spec.maxEntries()) >= 0) {
             return Bytes.u32Key(0);
         }
@@ -130,7 +125,7 @@ public final class PerfEventArrayImpl implements PerfEventArrayMap, IterableMap 
 
     @Override
     public byte[] lookupValue(byte[] key) {
-        int index = index(key);
+        int index = Bytes.index(spec, key);
         if (Integer.compareUnsigned(index, spec.maxEntries()) >= 0 || slots.get(index) == null) {
             return null;
         }

@@ -29,11 +29,6 @@ public final class ProgArrayImpl implements ProgramArray, IterableMap {
         return spec;
     }
 
-    private int index(byte[] key) {
-        Bytes.requireLength(spec, "key", key, 4);
-        return Bytes.u32(key);
-    }
-
     private boolean inRange(long index) {
         return index >= 0 && index < spec.maxEntries();
     }
@@ -54,19 +49,19 @@ public final class ProgArrayImpl implements ProgramArray, IterableMap {
 
     @Override
     public Region lookup(byte[] key) {
-        index(key);
+        Bytes.index(spec, key);
         return null;
     }
 
     @Override
     public byte[] lookupValue(byte[] key) {
-        Executable p = program(Integer.toUnsignedLong(index(key)));
+        Executable p = program(Integer.toUnsignedLong(Bytes.index(spec, key)));
         return p == null ? null : Bytes.u32Key(System.identityHashCode(p));
     }
 
     @Override
     public int update(byte[] key, byte[] value, long flags) {
-        int index = index(key);
+        int index = Bytes.index(spec, key);
         if (flags != 0) {
             return -Errno.EINVAL;
         }
@@ -78,7 +73,7 @@ public final class ProgArrayImpl implements ProgramArray, IterableMap {
 
     @Override
     public int delete(byte[] key) {
-        long index = Integer.toUnsignedLong(index(key));
+        long index = Integer.toUnsignedLong(Bytes.index(spec, key));
         if (!inRange(index)) {
             return -Errno.E2BIG;
         }
@@ -90,7 +85,7 @@ public final class ProgArrayImpl implements ProgramArray, IterableMap {
         if (key == null) {
             return Bytes.u32Key(0);
         }
-        long index = Integer.toUnsignedLong(index(key));
+        long index = Integer.toUnsignedLong(Bytes.index(spec, key));
         if (!inRange(index)) {
             return Bytes.u32Key(0);
         }
