@@ -21,7 +21,18 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(execute(args));
+        int status;
+        try {
+            status = execute(args);
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            // The last resort: an input too large or too deep for this JVM still ends in one line.
+            System.out.flush();
+            System.err.println("jvmbpf: " + (e instanceof OutOfMemoryError
+                    ? "out of memory (" + e.getMessage() + "); the input is too large for this JVM's heap (-Xmx)"
+                    : "stack overflow; the input is too deeply nested for this JVM's stack (-Xss)"));
+            status = Failure.EXIT;
+        }
+        System.exit(status);
     }
 
     /** Runs the command line and returns the exit status (tests call this). */

@@ -1,5 +1,6 @@
 package dev.jvmbpf.cli;
 
+import dev.jvmbpf.runtime.exec.InputFiles;
 import dev.jvmbpf.conformance.vector.ParsedVector;
 import dev.jvmbpf.conformance.vector.ProgramText;
 import dev.jvmbpf.conformance.vector.SkippedVector;
@@ -14,11 +15,9 @@ import dev.jvmbpf.runtime.object.ObjectProgram;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Reads the program of the {@code asm}, {@code disasm} and {@code verify} commands. A file is, by
@@ -28,7 +27,6 @@ import java.util.regex.Pattern;
  * object file as clang writes it.
  */
 final class ProgramFiles {
-    private static final Pattern HEX_TEXT = Pattern.compile("(?s)\\s*([0-9a-fA-F]{2}\\s+)*[0-9a-fA-F]{2}\\s*");
 
     private ProgramFiles() {
     }
@@ -107,7 +105,7 @@ final class ProgramFiles {
                     + " assembly or a .data vector");
         }
         String text = new String(bytes, StandardCharsets.ISO_8859_1);
-        if (HEX_TEXT.matcher(text).matches()) {
+        if (isHexText(text)) {
             return InstructionDecoder.decode(hex(text));
         }
         return InstructionDecoder.decode(bytes);
@@ -127,6 +125,31 @@ final class ProgramFiles {
         return (Vector) parsed;
     }
 
+    /**
+     * Whether {@code text} is hex bytes: pairs of hex digits separated by white space. A plain
+     * scan: a regular expression with a repeated group recursed once per byte and overflowed the
+     * stack on programs of 5,000 instructions.
+     */
+    static boolean isHexText(String text) {
+        int digits = 0;
+        boolean any = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isWhitespace(c)) {
+                if (digits != 0 && digits != 2) {
+                    return false;
+                }
+                digits = 0;
+            } else if (Character.digit(c, 16) >= 0 && digits < 2) {
+                digits++;
+                any = true;
+            } else {
+                return false;
+            }
+        }
+        return any && (digits == 0 || digits == 2);
+    }
+
     private static byte[] hex(String text) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (String t : text.strip().split("\\s+")) {
@@ -137,7 +160,7 @@ final class ProgramFiles {
 
     private static byte[] read(Path file) {
         try {
-            return Files.readAllBytes(file);
+            return InputFiles.read(file);
         } catch (NoSuchFileException e) {
             throw new LoadException("no such file", e);
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.jvmbpf.cli;
 
+import dev.jvmbpf.runtime.exec.InputFiles;
 import dev.jvmbpf.BpfRuntime;
 import dev.jvmbpf.ContextBuilder;
 import dev.jvmbpf.LoadedProgram;
@@ -8,9 +9,7 @@ import dev.jvmbpf.runtime.exec.Engine;
 import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.program.BpfProgram;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -153,8 +152,8 @@ final class ProgramOptions {
     }
 
     static byte[] read(Path path, String what) {
-        try (InputStream in = Files.newInputStream(path)) {
-            return in.readAllBytes();
+        try {
+            return InputFiles.read(path);
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException(path + ": no such file (" + what + ")");
         } catch (IOException e) {

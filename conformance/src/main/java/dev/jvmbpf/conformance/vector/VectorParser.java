@@ -1,10 +1,10 @@
 package dev.jvmbpf.conformance.vector;
 
+import dev.jvmbpf.runtime.exec.InputFiles;
 import dev.jvmbpf.runtime.memory.FaultKind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -71,7 +71,7 @@ public final class VectorParser {
     public static ParsedVector parse(String name, Path file) {
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            text = new String(InputFiles.read(file), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read vector " + file + ": " + e.getMessage(), e);
         }

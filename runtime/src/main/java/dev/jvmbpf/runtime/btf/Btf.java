@@ -1,8 +1,8 @@
 package dev.jvmbpf.runtime.btf;
 
+import dev.jvmbpf.runtime.exec.InputFiles;
 import dev.jvmbpf.runtime.elf.internal.Window;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -71,7 +71,7 @@ public final class Btf {
 
     /** Parses a BTF file such as {@code /sys/kernel/btf/vmlinux}. */
     public static Btf read(Path path) throws IOException {
-        return parse(Files.readAllBytes(path), path.toString());
+        return parse(InputFiles.read(path), path.toString());
     }
 
     /**

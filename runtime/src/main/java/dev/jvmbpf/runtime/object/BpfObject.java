@@ -1,5 +1,6 @@
 package dev.jvmbpf.runtime.object;
 
+import dev.jvmbpf.runtime.exec.InputFiles;
 import dev.jvmbpf.runtime.btf.Btf;
 import dev.jvmbpf.runtime.btf.BtfExt;
 import dev.jvmbpf.runtime.btf.BtfFormatter;
@@ -12,7 +13,6 @@ import dev.jvmbpf.runtime.maps.ProgramArray;
 import dev.jvmbpf.runtime.object.internal.ObjectLoader;
 import dev.jvmbpf.runtime.program.BpfProgram;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,7 +54,7 @@ public final class BpfObject {
     }
 
     public static BpfObject open(Path path, MapFactory maps) throws IOException {
-        return open(Files.readAllBytes(path), path.getFileName().toString(), maps);
+        return open(InputFiles.read(path), path.getFileName().toString(), maps);
     }
 
     /** Loads an object from memory; {@code name} is its file name (it prefixes global data map names). */
