@@ -156,6 +156,25 @@ class ObjectApiTest {
     }
 
     @Test
+    void legacyMapsWithoutBtfTakeNumbersOfTheirSizeAndBytes() {
+        try (LoadedObject obj = Bpf.open(ELF.resolve("legacy-nog.o")).load()) {
+            Program p = obj.program("count_packets");
+            p.run(p.context().packet(new byte[20]).build());
+            p.run(p.context().packet(new byte[20]).build());
+            TypedMap packets = obj.map("packets");
+            assertNull(packets.keyType());
+            assertEquals(2L, packets.get(3));
+            assertEquals(Map.of(42L, 1L), obj.map("flows").entries());
+            obj.map("flows").put(0xffff_ffffL, 0xffff_ffffL);
+            assertEquals(0xffff_ffffL, obj.map("flows").get(new byte[] {-1, -1, -1, -1, 0, 0, 0, 0}));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> obj.map("flows").put(1, 1L << 32));
+            assertEquals("map 'flows' value (32 bits, no BTF): 4294967296 does not fit", e.getMessage());
+            assertInstanceOf(IllegalArgumentException.class, e.getCause());
+        }
+    }
+
+    @Test
     void aClosedObjectRefusesRunsAndAccessesNamingIt() {
         LoadedObject obj = Bpf.open(ROOT.resolve("examples/counter.o")).load();
         Program p = obj.program();
