@@ -190,7 +190,7 @@ public final class ContextBuilder {
         try {
             return Numbers.parseBig(text);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("field '" + name + "': " + e.getMessage());
+            throw new IllegalArgumentException("field '" + name + "': " + e.getMessage(), e);
         }
     }
 

@@ -1,8 +1,8 @@
 package dev.jvmbpf.bench;
 
-import dev.jvmbpf.BpfRuntime;
+import dev.jvmbpf.Bpf;
+import dev.jvmbpf.LoadedObject;
 import dev.jvmbpf.kernel.KernelObjectProgram;
-import dev.jvmbpf.runtime.object.BpfObject;
 import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -44,9 +44,10 @@ public class KernelObjectBenchmarks {
 
     @Setup(Level.Trial)
     public void setUp() {
-        BpfRuntime rt = BpfRuntime.of(BpfObject.open(ObjectBenchmarks.resource("examples/xdp_filter.o"), "xdp_filter.o"));
-        rt.update("blocked", HexFormat.of().parseHex("0a000001"), new byte[8]);
-        program = KernelObjectProgram.load(rt.load("xdp_block").program());
+        LoadedObject object = Bpf.open(ObjectBenchmarks.resource("examples/xdp_filter.o"), "xdp_filter.o")
+                .load("xdp_block");
+        object.map("blocked").put(HexFormat.of().parseHex("0a000001"), 0L);
+        program = KernelObjectProgram.load(object.program("xdp_block").bpfProgram());
         packet = HexFormat.of().parseHex(ObjectBenchmarks.IPV4);
         switch (path) {
             case "drop" -> { }

@@ -1,10 +1,10 @@
 package dev.jvmbpf.bench;
 
-import dev.jvmbpf.BpfRuntime;
-import dev.jvmbpf.LoadedProgram;
+import dev.jvmbpf.Bpf;
+import dev.jvmbpf.ObjectSpec;
+import dev.jvmbpf.Program;
 import dev.jvmbpf.helpers.context.XdpContext;
 import dev.jvmbpf.kernel.KernelObjectProgram;
-import dev.jvmbpf.runtime.object.BpfObject;
 import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -35,20 +35,20 @@ public class LoopObjectBenchmarks {
     @Param({"interpreter", "jit", "kernel"})
     public String engine;
 
-    private LoadedProgram program;
+    private Program program;
     private XdpContext context;
     private KernelObjectProgram kernel;
     private byte[] packet;
 
     @Setup(Level.Trial)
     public void setUp() {
-        BpfRuntime rt = BpfRuntime.of(BpfObject.open(ObjectBenchmarks.resource("fixtures/loops.o"), "loops.o"));
+        ObjectSpec spec = Bpf.open(ObjectBenchmarks.resource("fixtures/loops.o"), "loops.o");
         packet = HexFormat.of().parseHex(ObjectBenchmarks.IPV4);
         if (engine.equals("kernel")) {
-            kernel = KernelObjectProgram.load(rt.load("xdp_loops").program());
+            kernel = KernelObjectProgram.load(spec.load("xdp_loops").program("xdp_loops").bpfProgram());
             check(kernel.run(packet, 1).r0());
         } else {
-            program = rt.engine(EngineBenchmarks.engine(engine)).load("xdp_loops");
+            program = spec.engine(EngineBenchmarks.engine(engine)).load("xdp_loops").program("xdp_loops");
             context = XdpContext.of(packet);
             check(program.run(context));
         }

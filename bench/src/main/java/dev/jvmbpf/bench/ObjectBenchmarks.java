@@ -1,9 +1,9 @@
 package dev.jvmbpf.bench;
 
-import dev.jvmbpf.BpfRuntime;
-import dev.jvmbpf.LoadedProgram;
+import dev.jvmbpf.Bpf;
+import dev.jvmbpf.LoadedObject;
+import dev.jvmbpf.Program;
 import dev.jvmbpf.helpers.context.XdpContext;
-import dev.jvmbpf.runtime.object.BpfObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.State;
 /**
  * A clang-compiled object as an embedding service runs it: {@code examples/xdp_filter.o} (parse
  * Ethernet and IPv4 headers, look the source address up in a hash map, count and drop) through
- * {@link LoadedProgram#run}, one packet per operation, the context built once and reused. Three
+ * {@link Program#run}, one packet per operation, the context built once and reused. Three
  * packets take its three paths: a blocked source (lookup hit, atomic add, XDP_DROP), another
  * source (lookup miss, XDP_PASS) and a non-IP frame (returns before the lookup). The whole run
  * is timed: context install, the program, the helper and the map.
@@ -36,17 +36,17 @@ public class ObjectBenchmarks {
     @Param({"interpreter", "jit"})
     public String engine;
 
-    private LoadedProgram program;
+    private Program program;
     private XdpContext blocked;
     private XdpContext passed;
     private XdpContext notIp;
 
     @Setup
     public void setUp() {
-        BpfRuntime rt = BpfRuntime.of(BpfObject.open(resource("examples/xdp_filter.o"), "xdp_filter.o"))
-                .engine(EngineBenchmarks.engine(engine));
-        rt.update("blocked", HexFormat.of().parseHex("0a000001"), new byte[8]);
-        program = rt.load("xdp_block");
+        LoadedObject object = Bpf.open(resource("examples/xdp_filter.o"), "xdp_filter.o")
+                .engine(EngineBenchmarks.engine(engine)).load("xdp_block");
+        object.map("blocked").put(HexFormat.of().parseHex("0a000001"), 0L);
+        program = object.program("xdp_block");
         byte[] packet = HexFormat.of().parseHex(IPV4);
         blocked = XdpContext.of(packet);
         packet[29] = 9;

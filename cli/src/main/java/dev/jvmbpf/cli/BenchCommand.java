@@ -1,7 +1,8 @@
 package dev.jvmbpf.cli;
 
-import dev.jvmbpf.BpfRuntime;
-import dev.jvmbpf.LoadedProgram;
+import dev.jvmbpf.Bpf;
+import dev.jvmbpf.LoadedObject;
+import dev.jvmbpf.Program;
 import dev.jvmbpf.cli.internal.RunTimer;
 import dev.jvmbpf.helpers.context.ProgramContext;
 import dev.jvmbpf.jit.JitEngine;
@@ -164,19 +165,20 @@ final class BenchCommand implements Callable<Integer> {
                 rows.add(kernelProgram == null && bare == null && isObjectFile() ? kernelObjectRow() : kernelRow(kernelProgram));
                 continue;
             }
-            Engine engine = name.equals(Interpreter.NAME) ? new Interpreter() : new JitEngine();
+            Engine engine = Bpf.engine(name);
             ProgramOptions.Prepared prepared = bare != null ? standalone(bare, engine)
-                    : input.prepare(file, engine, 0, rt -> rt.onPrintk(line -> { }), spec.commandLine().getErr());
-            LoadedProgram loaded = prepared.program();
+                    : input.prepare(file, engine, 0, objectSpec -> objectSpec.onPrintk(line -> { }),
+                            spec.commandLine().getErr());
+            Program loaded = prepared.program();
             ProgramContext context = prepared.context().build();
-            instructions = loaded.program().instructionsView().length;
-            BpfRuntime runtime = prepared.runtime();
+            instructions = loaded.bpfProgram().instructionsView().length;
+            LoadedObject object = prepared.object();
             try {
                 // One counted run first: it gives the instruction count and finds faults before timing.
-                runtime.budget(Long.MAX_VALUE);
+                object.budget(Long.MAX_VALUE);
                 long r0 = loaded.run(context);
                 executed = loaded.lastRunInstructions();
-                runtime.budget(0);
+                object.budget(0);
                 RunTimer.Timing t = RunTimer.time(() -> loaded.run(context), TimeUnit.MILLISECONDS.toNanos(warmupMs),
                         TimeUnit.MILLISECONDS.toNanos(timeMs), batches);
                 rows.add(new Row(name, t, r0, null));
@@ -238,9 +240,9 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private static ProgramOptions.Prepared standalone(Bare bare, Engine engine) {
-        BpfRuntime runtime = BpfRuntime.standalone().engine(engine).budget(0).onPrintk(line -> { });
-        LoadedProgram loaded = runtime.load(bare.program());
-        return new ProgramOptions.Prepared(runtime, loaded, loaded.context().memory(bare.memory().clone()), false);
+        LoadedObject object = Bpf.of(bare.program()).engine(engine).budget(0).onPrintk(line -> { }).load();
+        Program loaded = object.program();
+        return new ProgramOptions.Prepared(object, loaded, loaded.context().memory(bare.memory().clone()), false);
     }
 
     private boolean isObjectFile() {
@@ -262,10 +264,10 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (why == null) {
             // A runtime of its own: the maps as the options set them, before any engine's runs.
-            ProgramOptions.Prepared fresh = input.prepare(file, new Interpreter(), 0, rt -> rt.onPrintk(line -> { }),
-                    new PrintWriter(Writer.nullWriter()));
+            ProgramOptions.Prepared fresh = input.prepare(file, Bpf.interpreter(), 0,
+                    objectSpec -> objectSpec.onPrintk(line -> { }), new PrintWriter(Writer.nullWriter()));
             byte[] packet = input.packetBytes();
-            try (KernelObjectProgram k = KernelObjectProgram.load(fresh.program().program())) {
+            try (KernelObjectProgram k = KernelObjectProgram.load(fresh.program().bpfProgram())) {
                 long r0 = k.run(packet, 1).r0();
                 RunTimer.Timing t = RunTimer.timeBatches(n -> n * k.run(packet, n).meanNanos(),
                         TimeUnit.MILLISECONDS.toNanos(warmupMs), TimeUnit.MILLISECONDS.toNanos(timeMs), batches);

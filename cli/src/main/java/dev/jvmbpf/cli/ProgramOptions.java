@@ -1,11 +1,16 @@
 package dev.jvmbpf.cli;
 
-import dev.jvmbpf.runtime.exec.InputFiles;
-import dev.jvmbpf.BpfRuntime;
+import dev.jvmbpf.Bpf;
 import dev.jvmbpf.ContextBuilder;
-import dev.jvmbpf.LoadedProgram;
+import dev.jvmbpf.LoadedObject;
+import dev.jvmbpf.ObjectSpec;
+import dev.jvmbpf.Program;
+import dev.jvmbpf.ProgramSpec;
+import dev.jvmbpf.TypedMap;
 import dev.jvmbpf.cli.internal.HexArgument;
 import dev.jvmbpf.runtime.exec.Engine;
+import dev.jvmbpf.runtime.exec.InputFiles;
+import dev.jvmbpf.runtime.exec.LoadException;
 import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.program.BpfProgram;
 import java.io.IOException;
@@ -46,37 +51,33 @@ final class ProgramOptions {
                 + " (value omitted: zeros), e.g. blocked:0a000001=0000000000000000.")
     List<String> mapUpdates = new ArrayList<>();
 
-    /** A loaded program with its runtime and the builder of its context, as the options set it. */
-    record Prepared(BpfRuntime runtime, LoadedProgram program, ContextBuilder context, boolean fromObject) {
+    /** A loaded program with its object and the builder of its context, as the options set it. */
+    record Prepared(LoadedObject object, Program program, ContextBuilder context, boolean fromObject) {
     }
 
     /**
-     * Loads the program of {@code file} on {@code engine} and builds its context. {@code configure}
-     * sets up the runtime (output handlers) before the program loads; notes of the loader about
-     * the chosen program go to {@code err}. Wrong arguments are {@link IllegalArgumentException}s.
+     * Loads the program of {@code file} (only it, and the programs its tail calls need) on
+     * {@code engine} and builds its context. {@code configure} sets up the spec (printk output)
+     * before the program loads; notes of the loader about the chosen program go to {@code err}.
+     * Wrong arguments are {@link IllegalArgumentException}s.
      */
-    Prepared prepare(Path file, Engine engine, long budget, Consumer<BpfRuntime> configure, PrintWriter err) {
+    Prepared prepare(Path file, Engine engine, long budget, Consumer<ObjectSpec> configure, PrintWriter err) {
         if (packet != null && packetHex != null) {
             throw new IllegalArgumentException("give --packet or --packet-hex, not both");
         }
         byte[] bytes = read(file, "program");
         boolean elf = isElf(bytes);
-        BpfRuntime runtime;
-        LoadedProgram loaded;
+        ObjectSpec spec;
+        String chosen;
         if (elf) {
-            runtime = BpfRuntime.open(file);
-            runtime.engine(engine).budget(budget);
-            configure.accept(runtime);
-            loaded = programName == null ? runtime.load() : runtime.load(programName);
+            spec = Bpf.open(file);
+            chosen = programName != null ? spec.program(programName).name() : onlyProgram(spec);
             // Only what concerns the chosen program (a section loaded as RAW changes its context).
-            String prefix = "program " + loaded.name() + ": ";
-            for (String note : runtime.object().notes()) {
+            String prefix = "program " + chosen + ": ";
+            for (String note : spec.notes()) {
                 if (note.startsWith(prefix)) {
                     err.println("jvmbpf: note: " + note);
                 }
-            }
-            for (String u : mapUpdates) {
-                applyUpdate(runtime, u);
             }
         } else {
             if (programName != null) {
@@ -86,11 +87,28 @@ final class ProgramOptions {
                 throw new IllegalArgumentException(file + " is no object file; it has no maps");
             }
             Instruction[] insns = ProgramFiles.instructions(file);
-            runtime = BpfRuntime.standalone().engine(engine).budget(budget);
-            configure.accept(runtime);
-            loaded = runtime.load(BpfProgram.raw(file.getFileName().toString(), insns));
+            spec = Bpf.of(BpfProgram.raw(file.getFileName().toString(), insns));
+            chosen = spec.programs().getFirst().name();
         }
-        return new Prepared(runtime, loaded, context(loaded), elf);
+        spec.engine(engine).budget(budget);
+        configure.accept(spec);
+        LoadedObject object = spec.load(chosen);
+        for (String u : mapUpdates) {
+            applyUpdate(object, u);
+        }
+        Program loaded = object.program(chosen);
+        return new Prepared(object, loaded, context(loaded), elf);
+    }
+
+    /** The object's only program; a {@link LoadException} naming them when it has several. */
+    private static String onlyProgram(ObjectSpec spec) {
+        List<ProgramSpec> programs = spec.programs();
+        if (programs.size() != 1) {
+            throw new LoadException(spec.name() + ": " + (programs.isEmpty() ? "has no programs"
+                    : "has " + programs.size() + " programs " + programs.stream().map(ProgramSpec::name).toList()
+                    + "; choose one"));
+        }
+        return programs.getFirst().name();
     }
 
     /** Why the kernel's test run cannot take these options (it takes a packet only), or null. */
@@ -107,7 +125,7 @@ final class ProgramOptions {
         return packetHex != null ? HexArgument.parse(packetHex) : new byte[0];
     }
 
-    private ContextBuilder context(LoadedProgram loaded) {
+    private ContextBuilder context(Program loaded) {
         ContextBuilder context = loaded.context();
         if (mem != null) {
             context.memory(read(mem, "memory"));
@@ -127,7 +145,7 @@ final class ProgramOptions {
         return context;
     }
 
-    private static void applyUpdate(BpfRuntime runtime, String spec) {
+    private static void applyUpdate(LoadedObject object, String spec) {
         int colon = spec.indexOf(':');
         if (colon <= 0) {
             throw new IllegalArgumentException("--map-update " + spec + ": expected MAP:KEYHEX[=VALUEHEX]");
@@ -136,11 +154,11 @@ final class ProgramOptions {
         String rest = spec.substring(colon + 1);
         int eq = rest.indexOf('=');
         String keyText = eq < 0 ? rest : rest.substring(0, eq);
-        int valueSize = runtime.object().map(map).spec().valueSize();
+        TypedMap typed = object.map(map);
         try {
             byte[] key = HexArgument.parse(keyText);
-            byte[] value = eq < 0 ? new byte[valueSize] : HexArgument.parse(rest.substring(eq + 1));
-            runtime.update(map, key, value);
+            byte[] value = eq < 0 ? new byte[typed.valueSize()] : HexArgument.parse(rest.substring(eq + 1));
+            typed.put(key, value);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--map-update " + spec + ": " + e.getMessage());
         }

@@ -1,8 +1,10 @@
 package dev.jvmbpf.cli;
 
-import dev.jvmbpf.BpfRuntime;
+import dev.jvmbpf.Bpf;
 import dev.jvmbpf.ContextBuilder;
-import dev.jvmbpf.LoadedProgram;
+import dev.jvmbpf.LoadedObject;
+import dev.jvmbpf.Program;
+import dev.jvmbpf.TypedMap;
 import dev.jvmbpf.cli.internal.RunReport;
 import dev.jvmbpf.helpers.StandardHelpers;
 import dev.jvmbpf.jit.JitEngine;
@@ -17,7 +19,6 @@ import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.isa.Opcodes;
 import dev.jvmbpf.runtime.maps.MapType;
 import dev.jvmbpf.runtime.memory.BpfFault;
-import dev.jvmbpf.runtime.object.ObjectMap;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -81,24 +82,20 @@ final class RunCommand implements Callable<Integer> {
         }
         Engine engine = engine(engineName);
         RunReport report = new RunReport(out);
-        ProgramOptions.Prepared prepared = input.prepare(file, engine, budget, runtime -> {
-            runtime.tracePipeFormat(tracePipe).onPrintk(report::printk);
-            if (runtime.object() == null) {
-                return;
-            }
-            for (ObjectMap m : runtime.maps()) {
-                if (m.spec().type() == MapType.RINGBUF) {
-                    runtime.onRingBuffer(m.name(), data -> report.record(m.name(), data));
-                } else if (m.spec().type() == MapType.PERF_EVENT_ARRAY) {
-                    runtime.onPerfEvent(m.name(), (slot, data) -> report.record(m.name() + "[" + slot + "]", data));
-                }
-            }
-        }, spec.commandLine().getErr());
+        ProgramOptions.Prepared prepared = input.prepare(file, engine, budget,
+                objectSpec -> objectSpec.tracePipeFormat(tracePipe).onPrintk(report::printk), spec.commandLine().getErr());
         if (!prepared.fromObject() && dumpMaps) {
             throw new IllegalArgumentException(file + " is no object file; it has no maps");
         }
-        BpfRuntime runtime = prepared.runtime();
-        LoadedProgram loaded = prepared.program();
+        LoadedObject object = prepared.object();
+        for (TypedMap m : object.maps()) {
+            if (m.type() == MapType.RINGBUF) {
+                object.onRingBuffer(m.name(), data -> report.record(m.name(), data));
+            } else if (m.type() == MapType.PERF_EVENT_ARRAY) {
+                object.onPerfEvent(m.name(), (slot, data) -> report.record(m.name() + "[" + slot + "]", data));
+            }
+        }
+        Program loaded = prepared.program();
         ContextBuilder context = prepared.context();
         for (long run = 1; run <= repeat; run++) {
             long r0;
@@ -114,7 +111,7 @@ final class RunCommand implements Callable<Integer> {
         }
         report.returnValue(repeat);
         if (dumpMaps) {
-            report.maps(runtime);
+            report.maps(object);
         }
         out.flush();
         return 0;
@@ -122,8 +119,7 @@ final class RunCommand implements Callable<Integer> {
 
     private static Engine engine(String name) {
         return switch (name) {
-            case Interpreter.NAME -> new Interpreter();
-            case JitEngine.NAME -> new JitEngine();
+            case Interpreter.NAME, JitEngine.NAME -> Bpf.engine(name);
             case KERNEL -> {
                 requireKernel();
                 yield new KernelEngine();
@@ -163,12 +159,12 @@ final class RunCommand implements Callable<Integer> {
             throw new IllegalArgumentException("kernel: " + refusal);
         }
         RunReport report = new RunReport(out);
-        ProgramOptions.Prepared prepared = input.prepare(file, new Interpreter(), 0, rt -> rt.onPrintk(report::printk),
-                spec.commandLine().getErr());
-        LoadedProgram loaded = prepared.program();
+        ProgramOptions.Prepared prepared = input.prepare(file, Bpf.interpreter(), 0,
+                objectSpec -> objectSpec.onPrintk(report::printk), spec.commandLine().getErr());
+        Program loaded = prepared.program();
         byte[] packet = input.packetBytes();
-        try (KernelObjectProgram k = KernelObjectProgram.load(loaded.program())) {
-            if (printsToTracePipe(loaded.program().instructionsView())) {
+        try (KernelObjectProgram k = KernelObjectProgram.load(loaded.bpfProgram())) {
+            if (printsToTracePipe(loaded.bpfProgram().instructionsView())) {
                 spec.commandLine().getErr().println("jvmbpf: note: in the kernel, bpf_printk writes to"
                         + " /sys/kernel/tracing/trace_pipe");
             }
@@ -178,7 +174,7 @@ final class RunCommand implements Callable<Integer> {
             report.returnValue(repeat);
             if (dumpMaps) {
                 k.copyMapsBack();
-                report.maps(prepared.runtime());
+                report.maps(prepared.object());
             }
         } catch (LoadException e) {
             throw new IllegalArgumentException(e.getMessage());

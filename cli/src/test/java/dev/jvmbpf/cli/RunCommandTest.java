@@ -271,7 +271,7 @@ class RunCommandTest {
         refused("struct xdp_md has no settable field 'mark'", "run", example("xdp_filter"), "--ctx", "mark=1");
         refused("unknown engine 'warp'", "run", counter, "--engine", "warp");
         refused("no map named 'nope'", "run", counter, "--map-update", "nope:00");
-        refused("map 'counts' has 8-byte keys; got 4 bytes", "run", counter, "--map-update", "counts:00000000");
+        refused("map 'counts' key (__u64, 8 bytes): 4 bytes given", "run", counter, "--map-update", "counts:00000000");
         refused("is not hex bytes", "run", counter, "--map-update", "counts:zz");
         refused("has no BTF type", "run", example("ringbuf_events"), "--ctx", "id=1");
         refused("--repeat must be at least 1", "run", counter, "--repeat", "0");

@@ -30,7 +30,7 @@ public final class StructWriter {
             // The BTF message starts with the object's name, which the caller knows already.
             String detail = e.getMessage().substring(e.getMessage().indexOf(": ") + 2);
             throw new IllegalArgumentException(describe() + " has no field '" + path + "'"
-                    + (detail.contains("has no member") ? "" : " (" + detail + ")"));
+                    + (detail.contains("has no member") ? "" : " (" + detail + ")"), e);
         }
         BtfType type = btf.resolve(field.type());
         long offset = field.byteOffset();
@@ -64,7 +64,7 @@ public final class StructWriter {
         try {
             v = Numbers.parseBig(text);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("field '" + path + "' (" + typeName + "): " + e.getMessage());
+            throw new IllegalArgumentException("field '" + path + "' (" + typeName + "): " + e.getMessage(), e);
         }
         int bits = field.bitSize() != 0 ? field.bitSize() : size * 8;
         if (!Numbers.fits(v, bits)) {

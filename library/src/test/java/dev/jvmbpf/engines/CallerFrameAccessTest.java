@@ -3,8 +3,8 @@ package dev.jvmbpf.engines;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jvmbpf.BpfRuntime;
-import dev.jvmbpf.LoadedProgram;
+import dev.jvmbpf.Bpf;
+import dev.jvmbpf.Program;
 import dev.jvmbpf.jit.JitEngine;
 import dev.jvmbpf.runtime.interp.Interpreter;
 import dev.jvmbpf.runtime.isa.Assembler;
@@ -88,8 +88,8 @@ class CallerFrameAccessTest {
         for (int i = 0; i < count; i++) {
             String asm = program(rnd);
             BpfProgram program = BpfProgram.raw("t", Assembler.assemble(asm));
-            LoadedProgram interpreter = BpfRuntime.standalone().engine(new Interpreter()).load(program);
-            LoadedProgram jit = BpfRuntime.standalone().engine(new JitEngine()).load(program);
+            Program interpreter = Bpf.of(program).engine(new Interpreter()).load().program();
+            Program jit = Bpf.of(program).engine(new JitEngine()).load().program();
             VerifiedProgram v = jit.verified();
             for (int pc = 0; pc < program.length(); pc++) {
                 proven += v.frameAccessUp(pc) >= 1 ? 1 : 0;

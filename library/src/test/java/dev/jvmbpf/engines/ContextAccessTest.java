@@ -2,8 +2,9 @@ package dev.jvmbpf.engines;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.jvmbpf.BpfRuntime;
-import dev.jvmbpf.LoadedProgram;
+import dev.jvmbpf.Bpf;
+import dev.jvmbpf.LoadedObject;
+import dev.jvmbpf.Program;
 import dev.jvmbpf.helpers.context.SkBuffContext;
 import dev.jvmbpf.helpers.context.XdpContext;
 import dev.jvmbpf.jit.JitEngine;
@@ -32,16 +33,16 @@ class ContextAccessTest {
         return Stream.of(new Interpreter(), new JitEngine());
     }
 
-    private static LoadedProgram load(Engine engine, ProgramType type, String asm) {
-        return BpfRuntime.standalone().engine(engine).load(new BpfProgram("t", "", type, Assembler.assemble(asm),
-                List.of(), "GPL"));
+    private static Program load(Engine engine, ProgramType type, String asm) {
+        return Bpf.of(new BpfProgram("t", "", type, Assembler.assemble(asm),
+                List.of(), "GPL")).engine(engine).load().program();
     }
 
     @ParameterizedTest
     @MethodSource("engines")
     void xdpFieldsArePointersAndNumbers(Engine engine) {
         // (data_end - data) * 1000 + (data - data_meta) * 100 + ingress_ifindex * 10 + rx_queue_index
-        LoadedProgram p = load(engine, ProgramType.XDP, """
+        Program p = load(engine, ProgramType.XDP, """
                 ldxw %r2, [%r1+0]
                 ldxw %r3, [%r1+4]
                 ldxw %r4, [%r1+8]
@@ -67,7 +68,7 @@ class ContextAccessTest {
     @MethodSource("engines")
     void skbFieldsAndThePacketTheyPointAt(Engine engine) {
         // len + mark + the packet's byte 12 read through data, when data + 14 <= data_end.
-        LoadedProgram p = load(engine, ProgramType.SCHED_CLS, """
+        Program p = load(engine, ProgramType.SCHED_CLS, """
                 ldxw %r0, [%r1+0]
                 ldxw %r2, [%r1+8]
                 add %r0, %r2
@@ -90,7 +91,7 @@ class ContextAccessTest {
     @MethodSource("engines")
     void contextLoadsBetweenPacketAndStackAccessesInALoop(Engine engine) {
         // Sums ingress_ifindex and the packet's first 8 bytes, reloading the context field each time.
-        LoadedProgram p = load(engine, ProgramType.XDP, """
+        Program p = load(engine, ProgramType.XDP, """
                 mov %r0, 0
                 stdw [%r10-8], 0
                 mov %r6, 0
@@ -122,9 +123,9 @@ class ContextAccessTest {
     @ParameterizedTest
     @MethodSource("engines")
     void theXdpExampleOnItsThreePaths(Engine engine) {
-        BpfRuntime rt = BpfRuntime.open(EXAMPLES.resolve("xdp_filter.o")).engine(engine);
-        rt.update("blocked", HexFormat.of().parseHex("0a000001"), new byte[8]);
-        LoadedProgram p = rt.load("xdp_block");
+        LoadedObject obj = Bpf.open(EXAMPLES.resolve("xdp_filter.o")).engine(engine).load();
+        obj.map("blocked").put(HexFormat.of().parseHex("0a000001"), 0L);
+        Program p = obj.program("xdp_block");
         byte[] packet = HexFormat.of().parseHex(IPV4);
         assertEquals(1, p.run(XdpContext.of(packet)));
         packet[29] = 9;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jvmbpf.BpfRuntime;
+import dev.jvmbpf.Bpf;
 import dev.jvmbpf.helpers.StandardHelpers;
 import dev.jvmbpf.jit.JitEngine;
 import dev.jvmbpf.jit.internal.ClassDefiner;
@@ -67,7 +67,7 @@ class IndexedLookupTest {
             Engine[] engines = {new Interpreter(), new JitEngine()};
             for (int i = 0; i < 2; i++) {
                 maps[i] = Maps.create(new MapSpec("a", type, 4, 8, 4, 0, 0));
-                var p = BpfRuntime.standalone().engine(engines[i]).load(program(k, maps[i]));
+                var p = Bpf.of(program(k, maps[i])).engine(engines[i]).load().program();
                 r0[i] = p.run() + p.run();
             }
             assertEquals(r0[0], r0[1], type + ", key " + k);

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jvmbpf.BpfRuntime;
-import dev.jvmbpf.LoadedProgram;
+import dev.jvmbpf.Bpf;
+import dev.jvmbpf.Program;
 import dev.jvmbpf.helpers.StandardHelpers;
 import dev.jvmbpf.jit.JitEngine;
 import dev.jvmbpf.jit.internal.ClassDefiner;
@@ -56,8 +56,8 @@ class InlineLoopTest {
 
     private static final String SUM_1000 = loop("mov %r1, 1000\n", "mov %r4, 0\n", -1);
 
-    private static LoadedProgram load(Engine engine, String asm) {
-        return BpfRuntime.standalone().engine(engine).load(BpfProgram.raw("t", Assembler.assemble(asm)));
+    private static Program load(Engine engine, String asm) {
+        return Bpf.of(BpfProgram.raw("t", Assembler.assemble(asm))).engine(engine).load().program();
     }
 
     /** The result on the JIT, after checking that the interpreter gives the same. */
@@ -128,8 +128,7 @@ class InlineLoopTest {
         BpfFault[] faults = new BpfFault[2];
         Engine[] engines = {new Interpreter(), new JitEngine()};
         for (int i = 0; i < 2; i++) {
-            LoadedProgram p = BpfRuntime.standalone().engine(engines[i]).budget(500)
-                    .load(BpfProgram.raw("t", Assembler.assemble(SUM_1000)));
+            Program p = Bpf.of(BpfProgram.raw("t", Assembler.assemble(SUM_1000))).engine(engines[i]).budget(500).load().program();
             faults[i] = assertThrows(BpfFault.class, p::run, engines[i].name());
             assertEquals(FaultKind.BUDGET_EXHAUSTED, faults[i].kind(), engines[i].name());
         }

@@ -3,8 +3,8 @@ package dev.jvmbpf.engines;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.jvmbpf.BpfRuntime;
-import dev.jvmbpf.LoadedProgram;
+import dev.jvmbpf.Bpf;
+import dev.jvmbpf.Program;
 import dev.jvmbpf.helpers.StandardHelpers;
 import dev.jvmbpf.helpers.context.SkBuffContext;
 import dev.jvmbpf.helpers.context.XdpContext;
@@ -60,9 +60,9 @@ class ProvenPacketAccessTest {
         return before + SWAP.replace("SKIP", Integer.toString(lines.length - 7));
     }
 
-    private static LoadedProgram load(Engine engine, ProgramType type, String asm) {
-        return BpfRuntime.standalone().engine(engine).load(new BpfProgram("t", "", type, Assembler.assemble(asm),
-                List.of(), "GPL"));
+    private static Program load(Engine engine, ProgramType type, String asm) {
+        return Bpf.of(new BpfProgram("t", "", type, Assembler.assemble(asm),
+                List.of(), "GPL")).engine(engine).load().program();
     }
 
     private static String jitClass(ProgramType type, String asm) {

@@ -2,8 +2,8 @@ package dev.jvmbpf.engines;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.jvmbpf.BpfRuntime;
-import dev.jvmbpf.LoadedProgram;
+import dev.jvmbpf.Bpf;
+import dev.jvmbpf.Program;
 import dev.jvmbpf.helpers.context.RawContext;
 import dev.jvmbpf.jit.JitEngine;
 import dev.jvmbpf.runtime.exec.Engine;
@@ -24,14 +24,14 @@ class StackZeroingTest {
         return Stream.of(new Interpreter(), new JitEngine());
     }
 
-    private static LoadedProgram load(Engine engine, String asm) {
-        return BpfRuntime.standalone().engine(engine).load(BpfProgram.raw("t", Assembler.assemble(asm)));
+    private static Program load(Engine engine, String asm) {
+        return Bpf.of(BpfProgram.raw("t", Assembler.assemble(asm))).engine(engine).load().program();
     }
 
     @ParameterizedTest
     @MethodSource("engines")
     void aReadBeforeAnyWriteSeesZeroOnEveryRun(Engine engine) {
-        LoadedProgram p = load(engine, "ldxdw %r0, [%r10-8]\nstdw [%r10-8], 7\nexit\n");
+        Program p = load(engine, "ldxdw %r0, [%r10-8]\nstdw [%r10-8], 7\nexit\n");
         assertEquals(true, p.verified().readsUnwrittenStack());
         for (int run = 0; run < 3; run++) {
             assertEquals(0, p.run(), "run " + run);
@@ -41,7 +41,7 @@ class StackZeroingTest {
     @ParameterizedTest
     @MethodSource("engines")
     void aCalleeFrameIsZeroedForEachCall(Engine engine) {
-        LoadedProgram p = load(engine, """
+        Program p = load(engine, """
                 call local f
                 mov %r6, %r0
                 call local f
@@ -60,7 +60,7 @@ class StackZeroingTest {
     @ParameterizedTest
     @MethodSource("engines")
     void programsThatWriteFirstReadTheirOwnRun(Engine engine) {
-        LoadedProgram p = load(engine, """
+        Program p = load(engine, """
                 stxdw [%r10-8], %r2
                 call local f
                 ldxdw %r1, [%r10-8]

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jvmbpf.BpfRuntime;
+import dev.jvmbpf.Bpf;
 import dev.jvmbpf.helpers.context.ProgramContext;
 import dev.jvmbpf.helpers.context.RawContext;
 import dev.jvmbpf.helpers.context.XdpContext;
@@ -73,8 +73,7 @@ class VerifierFactsTest {
     }
 
     private static String outcome(Engine engine, ProgramType type, String asm, Supplier<ProgramContext> context) {
-        var program = BpfRuntime.standalone().engine(engine)
-                .load(new BpfProgram("t", "", type, Assembler.assemble(asm), maps(), "GPL"));
+        var program = Bpf.of(new BpfProgram("t", "", type, Assembler.assemble(asm), maps(), "GPL")).engine(engine).load().program();
         try {
             return "r0 " + (context == null ? program.run() : program.run(context.get()));
         } catch (BpfFault f) {
@@ -85,8 +84,8 @@ class VerifierFactsTest {
     @Test
     void aStackPointerReturnedByACalleeIsRefused() {
         LoadException e = assertThrows(LoadException.class,
-                () -> BpfRuntime.standalone().engine(new JitEngine()).load(new BpfProgram("t", "", ProgramType.RAW,
-                        Assembler.assemble(source("stale")), maps(), "GPL")));
+                () -> Bpf.of(new BpfProgram("t", "", ProgramType.RAW,
+                        Assembler.assemble(source("stale")), maps(), "GPL")).engine(new JitEngine()).load().program());
         assertTrue(e.getMessage().endsWith("pc 7 (exit): cannot return stack pointer to the caller"), e.getMessage());
     }
 

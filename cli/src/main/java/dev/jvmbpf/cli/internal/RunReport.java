@@ -1,6 +1,6 @@
 package dev.jvmbpf.cli.internal;
 
-import dev.jvmbpf.BpfRuntime;
+import dev.jvmbpf.LoadedObject;
 import dev.jvmbpf.runtime.exec.Executable;
 import dev.jvmbpf.runtime.maps.MapDump;
 import dev.jvmbpf.runtime.maps.ProgramArray;
@@ -77,8 +77,8 @@ public final class RunReport {
         return s;
     }
 
-    public void maps(BpfRuntime runtime) {
-        for (ObjectMap m : runtime.maps()) {
+    public void maps(LoadedObject object) {
+        for (ObjectMap m : object.object().maps()) {
             out.println("map " + m.name() + " (" + m.spec().type().name().toLowerCase(Locale.ROOT) + "):");
             String body;
             if (m.map() instanceof ProgramArray array) {
@@ -93,7 +93,7 @@ public final class RunReport {
             } else {
                 body = switch (m.spec().type()) {
                     case RINGBUF, PERF_EVENT_ARRAY -> "";
-                    default -> runtime.dump(m.name());
+                    default -> object.object().dump(m.name());
                 };
             }
             if (body.isEmpty()) {

@@ -3,8 +3,9 @@ package dev.jvmbpf.conformance.kernel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jvmbpf.BpfRuntime;
-import dev.jvmbpf.LoadedProgram;
+import dev.jvmbpf.Bpf;
+import dev.jvmbpf.ObjectSpec;
+import dev.jvmbpf.Program;
 import dev.jvmbpf.helpers.context.ProgramContext;
 import dev.jvmbpf.helpers.context.SkBuffContext;
 import dev.jvmbpf.helpers.context.XdpContext;
@@ -83,20 +84,20 @@ class KernelObjectDifferentialTest {
         }
         List<Case> out = new ArrayList<>();
         for (Path f : files) {
-            BpfRuntime rt;
+            ObjectSpec spec;
             try {
-                rt = BpfRuntime.open(f);
+                spec = Bpf.open(f);
             } catch (RuntimeException e) {
                 // Fixtures of refusals (maps without BTF and the like).
                 excluded.add(f.getFileName() + " (does not open: " + e.getMessage() + ")");
                 continue;
             }
-            for (String name : rt.programNames()) {
-                LoadedProgram p = rt.load(name);
+            for (Program p : spec.load().programs()) {
+                String name = p.name();
                 if (KernelObjectProgram.kernelType(p.type()) < 0) {
                     continue;
                 }
-                boolean arrays = p.program().maps().stream().anyMatch(m -> m.spec().type() == MapType.PROG_ARRAY
+                boolean arrays = p.bpfProgram().maps().stream().anyMatch(m -> m.spec().type() == MapType.PROG_ARRAY
                         || m.spec().type() == MapType.PERF_EVENT_ARRAY);
                 if (arrays) {
                     excluded.add(f.getFileName() + ":" + name + " (program or perf event arrays)");
@@ -110,8 +111,7 @@ class KernelObjectDifferentialTest {
 
     /** r0 of each packet (low 32 bits: the kernel reports no more), then each map's elements. */
     private static List<String> onEngine(Case c, Engine engine) {
-        BpfRuntime rt = BpfRuntime.open(c.file()).engine(engine).onPrintk(line -> { });
-        LoadedProgram p = rt.load(c.program());
+        Program p = Bpf.open(c.file()).engine(engine).onPrintk(line -> { }).load(c.program()).program(c.program());
         List<String> out = new ArrayList<>();
         for (byte[] packet : packetsFor(p.type())) {
             ProgramContext context = p.context().packet(packet).build();
@@ -119,7 +119,7 @@ class KernelObjectDifferentialTest {
             byte[] after = context instanceof XdpContext x ? x.packet() : ((SkBuffContext) context).packet();
             out.add("r0 " + Integer.toUnsignedString((int) r0) + " packet " + HEX.formatHex(after));
         }
-        for (BpfMap m : p.program().maps()) {
+        for (BpfMap m : p.bpfProgram().maps()) {
             if (m instanceof IterableMap it && m.spec().type() != MapType.RINGBUF) {
                 Map<String, String> elements = new TreeMap<>();
                 for (byte[] k = it.nextKey(null); k != null; k = it.nextKey(k)) {
@@ -152,15 +152,14 @@ class KernelObjectDifferentialTest {
     }
 
     private static List<String> onKernel(Case c) {
-        BpfRuntime rt = BpfRuntime.open(c.file());
-        LoadedProgram p = rt.load(c.program());
+        Program p = Bpf.open(c.file()).load(c.program()).program(c.program());
         List<String> out = new ArrayList<>();
-        try (KernelObjectProgram k = KernelObjectProgram.load(p.program())) {
+        try (KernelObjectProgram k = KernelObjectProgram.load(p.bpfProgram())) {
             for (byte[] packet : packetsFor(p.type())) {
                 KernelObjectProgram.Result r = k.run(packet, 1);
                 out.add("r0 " + r.r0() + " packet " + HEX.formatHex(r.packet()));
             }
-            for (BpfMap m : p.program().maps()) {
+            for (BpfMap m : p.bpfProgram().maps()) {
                 if (m instanceof IterableMap && m.spec().type() != MapType.RINGBUF) {
                     Map<String, String> elements = new TreeMap<>();
                     k.elements(m.spec().name()).forEach((key, v) -> elements.put(key, shown(m, v)));
@@ -193,7 +192,7 @@ class KernelObjectDifferentialTest {
             compared++;
             // What a program stores from stack it never wrote is whatever the kernel's stack held
             // (the engines give zeros): of those programs only the return values are compared.
-            boolean undefinedBytes = BpfRuntime.open(c.file()).load(c.program()).verified().readsUnwrittenStack();
+            boolean undefinedBytes = Bpf.open(c.file()).load(c.program()).program(c.program()).verified().readsUnwrittenStack();
             if (undefinedBytes) {
                 r0Only.add(c.toString());
                 kernel = returnValues(kernel);
@@ -233,7 +232,7 @@ class KernelObjectDifferentialTest {
         List<Case> cases = cases(new ArrayList<>());
         for (ProgramType t : List.of(ProgramType.XDP, ProgramType.SCHED_CLS, ProgramType.SCHED_ACT,
                 ProgramType.SOCKET_FILTER)) {
-            boolean found = cases.stream().anyMatch(c -> BpfRuntime.open(c.file()).load(c.program()).type() == t);
+            boolean found = cases.stream().anyMatch(c -> Bpf.open(c.file()).program(c.program()).type() == t);
             assertTrue(found, "no " + t + " program among " + cases);
         }
     }

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jvmbpf.BpfRuntime;
+import dev.jvmbpf.Bpf;
+import dev.jvmbpf.LoadedObject;
 import dev.jvmbpf.kernel.KernelObjectProgram;
 import dev.jvmbpf.runtime.exec.LoadException;
 import java.nio.ByteBuffer;
@@ -37,9 +38,9 @@ class KernelObjectProgramTest {
 
     @Test
     void xdpFilterDropsWhatItsMirroredMapHolds() {
-        BpfRuntime rt = BpfRuntime.open(ROOT.resolve("examples/xdp_filter.o"));
-        rt.update("blocked", BLOCKED_SOURCE, new byte[8]);
-        try (KernelObjectProgram k = KernelObjectProgram.load(rt.load("xdp_block").program())) {
+        LoadedObject rt = Bpf.open(ROOT.resolve("examples/xdp_filter.o")).load("xdp_block");
+        rt.map("blocked").put(BLOCKED_SOURCE, new byte[8]);
+        try (KernelObjectProgram k = KernelObjectProgram.load(rt.program("xdp_block").bpfProgram())) {
             assertEquals(1, k.run(ipv4From(1), 1).r0());
             assertEquals(2, k.run(ipv4From(9), 1).r0());
             assertEquals(1, u64(k.lookup("blocked", BLOCKED_SOURCE)));
@@ -48,54 +49,54 @@ class KernelObjectProgramTest {
             assertEquals(null, k.lookup("blocked", HexFormat.of().parseHex("0a000009")));
         }
         // Without the element the kernel's map is empty too.
-        BpfRuntime empty = BpfRuntime.open(ROOT.resolve("examples/xdp_filter.o"));
-        try (KernelObjectProgram k = KernelObjectProgram.load(empty.load("xdp_block").program())) {
+        LoadedObject empty = Bpf.open(ROOT.resolve("examples/xdp_filter.o")).load("xdp_block");
+        try (KernelObjectProgram k = KernelObjectProgram.load(empty.program("xdp_block").bpfProgram())) {
             assertEquals(2, k.run(ipv4From(1), 1).r0());
         }
     }
 
     @Test
     void globalDataIsCopiedAndWritten() {
-        BpfRuntime rt = BpfRuntime.open(ROOT.resolve("runtime/src/test/resources/elf/globals.o")).onPrintk(l -> { });
-        long r0 = rt.load("use_globals").run();
-        BpfRuntime fresh = BpfRuntime.open(ROOT.resolve("runtime/src/test/resources/elf/globals.o"));
-        try (KernelObjectProgram k = KernelObjectProgram.load(fresh.load("use_globals").program())) {
+        LoadedObject rt = Bpf.open(ROOT.resolve("runtime/src/test/resources/elf/globals.o")).onPrintk(l -> { }).load();
+        long r0 = rt.program("use_globals").run();
+        LoadedObject fresh = Bpf.open(ROOT.resolve("runtime/src/test/resources/elf/globals.o")).load();
+        try (KernelObjectProgram k = KernelObjectProgram.load(fresh.program("use_globals").bpfProgram())) {
             assertEquals(r0, k.run(ipv4From(1), 1).r0());
             assertEquals(7, r0);
             // hits = 100 in .data, and the run made it 101 in both.
-            String data = rt.map(".data").spec().name();
+            String data = rt.map(".data").raw().spec().name();
             assertEquals(101, u64(k.lookup(data, new byte[4])));
-            assertArrayEquals(rt.map(".data").lookupValue(new byte[4]), k.lookup(data, new byte[4]));
+            assertArrayEquals(rt.map(".data").getBytes(0), k.lookup(data, new byte[4]));
         }
     }
 
     @Test
     void mapsThatCannotBeMirroredAreNamed() {
-        BpfRuntime tails = BpfRuntime.open(ROOT.resolve("examples/tail_calls.o")).onPrintk(l -> { });
+        LoadedObject tails = Bpf.open(ROOT.resolve("examples/tail_calls.o")).onPrintk(l -> { }).load("entry");
         LoadException arrays = assertThrows(LoadException.class,
-                () -> KernelObjectProgram.load(tails.load("entry").program()));
+                () -> KernelObjectProgram.load(tails.program("entry").bpfProgram()));
         assertTrue(arrays.getMessage().contains("is a PROG_ARRAY, which is not mirrored into the kernel"),
                 arrays.getMessage());
         // A per-CPU map is mirrored empty; with an element, its layout would depend on the CPUs.
-        BpfRuntime maps = BpfRuntime.open(ROOT.resolve("runtime/src/test/resources/elf/maps.o"));
-        KernelObjectProgram.load(maps.load("count_events").program()).close();
+        LoadedObject maps = Bpf.open(ROOT.resolve("runtime/src/test/resources/elf/maps.o")).load("count_events");
+        KernelObjectProgram.load(maps.program("count_events").bpfProgram()).close();
         byte[] one = new byte[16];
         one[0] = 1;
-        maps.update("scratch", new byte[4], one);
+        maps.map("scratch").put(0, one);
         LoadException perCpu = assertThrows(LoadException.class,
-                () -> KernelObjectProgram.load(maps.load("count_events").program()));
+                () -> KernelObjectProgram.load(maps.program("count_events").bpfProgram()));
         assertTrue(perCpu.getMessage().contains("per-CPU map") && perCpu.getMessage().contains("holds elements"),
                 perCpu.getMessage());
     }
 
     @Test
     void whatCannotRunInTheKernelIsNamed() {
-        BpfRuntime counter = BpfRuntime.open(ROOT.resolve("examples/counter.o"));
+        LoadedObject counter = Bpf.open(ROOT.resolve("examples/counter.o")).load();
         LoadException e = assertThrows(LoadException.class,
-                () -> KernelObjectProgram.load(counter.load("count_syscalls").program()));
+                () -> KernelObjectProgram.load(counter.program("count_syscalls").bpfProgram()));
         assertTrue(e.getMessage().contains("cannot test-run TRACEPOINT program count_syscalls"), e.getMessage());
-        BpfRuntime rt = BpfRuntime.open(ROOT.resolve("examples/xdp_filter.o"));
-        try (KernelObjectProgram k = KernelObjectProgram.load(rt.load("xdp_block").program())) {
+        LoadedObject rt = Bpf.open(ROOT.resolve("examples/xdp_filter.o")).load("xdp_block");
+        try (KernelObjectProgram k = KernelObjectProgram.load(rt.program("xdp_block").bpfProgram())) {
             IllegalArgumentException short_ = assertThrows(IllegalArgumentException.class, () -> k.run(new byte[4], 1));
             assertTrue(short_.getMessage().contains("4-byte packet"), short_.getMessage());
         }

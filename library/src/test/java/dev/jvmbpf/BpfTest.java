@@ -1,6 +1,7 @@
 package dev.jvmbpf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,23 +12,25 @@ import dev.jvmbpf.runtime.memory.BpfFault;
 import dev.jvmbpf.runtime.memory.FaultKind;
 import dev.jvmbpf.runtime.program.BpfProgram;
 import dev.jvmbpf.runtime.program.ProgramType;
+import dev.jvmbpf.runtime.verifier.VerifierException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
-/** The facade on the committed example objects (examples/), on the interpreter. */
-class BpfRuntimeTest {
+/** The library's front door on the committed example objects (examples/), on the interpreter. */
+class BpfTest {
     private static final Path EXAMPLES = Path.of(System.getProperty("jvmbpf.root", ".."), "examples").normalize();
     private static final long PID = ProcessHandle.current().pid();
 
-    private static BpfRuntime open(String example, List<String> printed) {
-        return BpfRuntime.open(EXAMPLES.resolve(example + ".o")).onPrintk(printed::add);
+    private static ObjectSpec open(String example, List<String> printed) {
+        return Bpf.open(EXAMPLES.resolve(example + ".o")).onPrintk(printed::add);
     }
 
     private static byte[] u64(long v) {
@@ -41,7 +44,7 @@ class BpfRuntimeTest {
     @Test
     void printkLinesGoToTheCallback() {
         List<String> printed = new ArrayList<>();
-        LoadedProgram p = open("execve_trace", printed).load();
+        Program p = open("execve_trace", printed).load().program();
         assertEquals(0, p.run());
         assertEquals(List.of("execve called by PID: " + PID), printed);
     }
@@ -49,8 +52,8 @@ class BpfRuntimeTest {
     @Test
     void tracePipeFormatIsOnRequest() {
         List<String> printed = new ArrayList<>();
-        BpfRuntime rt = open("execve_trace", printed).tracePipeFormat(true);
-        rt.load("trace_execve").run();
+        LoadedObject obj = open("execve_trace", printed).tracePipeFormat(true).load();
+        obj.program("trace_execve").run();
         assertEquals(1, printed.size());
         assertTrue(printed.getFirst().matches(" *\\S+-\\d+ +\\[\\d{3}\\] d\\.\\.31 +\\d+\\.\\d{6}: bpf_trace_printk: "
                 + "execve called by PID: " + PID), printed.getFirst());
@@ -58,23 +61,25 @@ class BpfRuntimeTest {
 
     @Test
     void tracepointFieldsByNameReachTheProgram() {
-        BpfRuntime rt = open("counter", new ArrayList<>());
-        LoadedProgram p = rt.load("count_syscalls");
+        LoadedObject obj = open("counter", new ArrayList<>()).load();
+        Program p = obj.program("count_syscalls");
         for (int i = 0; i < 3; i++) {
             assertEquals(0, p.run(p.context().set("id", 59).build()));
         }
         p.run(p.context().set("id", "0x1234").set("args[5]", -1).build());
-        assertEquals(3, u64(rt.map("counts").lookupValue(u64(59))));
-        assertEquals(1, u64(rt.map("counts").lookupValue(u64(0x1234))));
-        assertEquals(4, u64(rt.map("runs").lookupValue(new byte[4])));
+        assertEquals(3, u64(obj.map("counts").raw().lookupValue(u64(59))));
+        assertEquals(3L, obj.map("counts").get(59));
+        assertEquals(1L, obj.map("counts").get(0x1234));
+        assertEquals(4L, obj.map("runs").get(0));
+        assertEquals(Map.of(59L, 3L, 0x1234L, 1L), obj.map("counts").entries());
         assertEquals(Set.of("key: 59 value: 3", "key: 4660 value: 1"),
-                Set.copyOf(rt.dump("counts").lines().toList()));
+                Set.copyOf(obj.object().dump("counts").lines().toList()));
     }
 
     @Test
     void runsOnSeveralThreadsShareTheMaps() throws InterruptedException {
-        BpfRuntime rt = open("counter", new ArrayList<>());
-        LoadedProgram p = rt.load();
+        LoadedObject obj = open("counter", new ArrayList<>()).load();
+        Program p = obj.program();
         // The first run inserts the key with BPF_NOEXIST; two first runs at once would both see no
         // entry and one insert would fail, losing a count (as in the kernel). After this run every
         // run takes the atomic increment.
@@ -96,14 +101,14 @@ class BpfRuntimeTest {
             t.join();
         }
         assertEquals(List.of(), failures);
-        assertEquals(2001, u64(rt.map("counts").lookupValue(u64(7))));
+        assertEquals(2001L, obj.map("counts").get(7));
     }
 
     @Test
     void ringBufferRecordsArriveBeforeTheRunReturns() {
         List<byte[]> records = new ArrayList<>();
-        BpfRuntime rt = open("ringbuf_events", new ArrayList<>()).onRingBuffer("events", records::add);
-        LoadedProgram p = rt.load();
+        LoadedObject obj = open("ringbuf_events", new ArrayList<>()).load().onRingBuffer("events", records::add);
+        Program p = obj.program();
         for (int run = 0; run < 3; run++) {
             assertEquals(0, p.run());
             assertEquals(run + 1, records.size());
@@ -112,30 +117,30 @@ class BpfRuntimeTest {
             assertEquals(run, b.getInt(4));
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> rt.onRingBuffer(".bss", r -> { }));
+                () -> obj.onRingBuffer(".bss", r -> { }));
         assertTrue(e.getMessage().contains("not a ring buffer"), e.getMessage());
     }
 
     @Test
     void xdpProgramsSeeTheirPacket() {
-        BpfRuntime rt = open("xdp_filter", new ArrayList<>());
-        rt.update("blocked", HexFormat.of().parseHex("0a000001"), new byte[8]);
-        LoadedProgram p = rt.load("xdp_block");
+        LoadedObject obj = open("xdp_filter", new ArrayList<>()).load();
+        obj.map("blocked").put(HexFormat.of().parseHex("0a000001"), new byte[8]);
+        Program p = obj.program("xdp_block");
         byte[] packet = HexFormat.of().parseHex("ffffffffffff0011223344550800" + "4500001400000000401100000a0000010a000002");
         assertEquals(1, p.run(p.context().packet(packet).build()));
         packet[29] = 9;
         assertEquals(2, p.run(XdpContext.of(packet)));
-        assertEquals(1, u64(rt.map("blocked").lookupValue(HexFormat.of().parseHex("0a000001"))));
+        assertEquals(1L, obj.map("blocked").get(HexFormat.of().parseHex("0a000001")));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> rt.update("blocked", new byte[3], new byte[8]));
-        assertTrue(e.getMessage().contains("4-byte keys"), e.getMessage());
+                () -> obj.map("blocked").put(new byte[3], 0));
+        assertEquals("map 'blocked' key (__u32, 4 bytes): 3 bytes given", e.getMessage());
     }
 
     @Test
     void oneContextServesManyRunsInterleavedWithOthers() {
-        BpfRuntime rt = open("xdp_filter", new ArrayList<>());
-        rt.update("blocked", HexFormat.of().parseHex("0a000001"), new byte[8]);
-        LoadedProgram p = rt.load("xdp_block");
+        LoadedObject obj = open("xdp_filter", new ArrayList<>()).load();
+        obj.map("blocked").put(HexFormat.of().parseHex("0a000001"), new byte[8]);
+        Program p = obj.program("xdp_block");
         byte[] packet = HexFormat.of().parseHex("ffffffffffff0011223344550800" + "4500001400000000401100000a0000010a000002");
         XdpContext blocked = XdpContext.of(packet);
         packet[29] = 9;
@@ -144,16 +149,16 @@ class BpfRuntimeTest {
             assertEquals(1, p.run(blocked));
             assertEquals(2, p.run(passed));
         }
-        assertEquals(3, u64(rt.map("blocked").lookupValue(HexFormat.of().parseHex("0a000001"))));
+        assertEquals(3L, obj.map("blocked").get(HexFormat.of().parseHex("0a000001")));
     }
 
     @Test
     void aRingBufferHandlerAddedBetweenRunsReceivesWhatIsWaiting() {
         List<byte[]> records = new ArrayList<>();
-        BpfRuntime rt = open("ringbuf_events", new ArrayList<>());
-        LoadedProgram p = rt.load();
+        LoadedObject obj = open("ringbuf_events", new ArrayList<>()).load();
+        Program p = obj.program();
         assertEquals(0, p.run());
-        rt.onRingBuffer("events", records::add);
+        obj.onRingBuffer("events", records::add);
         assertEquals(0, p.run());
         assertEquals(2, records.size());
         assertEquals(1, ByteBuffer.wrap(records.get(1)).order(ByteOrder.LITTLE_ENDIAN).getInt(4));
@@ -162,24 +167,28 @@ class BpfRuntimeTest {
     @Test
     void declarativeProgramArraysMakeTailCallsWork() {
         List<String> printed = new ArrayList<>();
-        BpfRuntime rt = open("tail_calls", printed);
-        assertEquals(3, rt.load("entry").run());
+        LoadedObject only = open("tail_calls", printed).load("entry");
+        assertEquals(3, only.program("entry").run());
         assertEquals(List.of("stage 0", "stage 1", "stage 2"), printed);
-        LoadException e = assertThrows(LoadException.class, rt::load);
+        LoadException notLoaded = assertThrows(LoadException.class, () -> only.program("stage1"));
+        assertEquals("tail_calls: program 'stage1' was not loaded; loaded: [entry]", notLoaded.getMessage());
+        LoadedObject all = open("tail_calls", printed).load();
+        LoadException e = assertThrows(LoadException.class, all::program);
         assertTrue(e.getMessage().contains("[stage0, stage1, stage2, entry]"), e.getMessage());
     }
 
     @Test
     void theVerifierRefusesBeforeLoading() {
         BpfProgram bad = BpfProgram.raw("bad", Assembler.assemble("or %r0, %r10\nexit\n"));
-        LoadException e = assertThrows(LoadException.class, () -> BpfRuntime.standalone().load(bad));
+        LoadException e = assertThrows(LoadException.class, () -> Bpf.of(bad).load());
         assertTrue(e.getMessage().startsWith("program 'bad' rejected by the verifier: pc 0"), e.getMessage());
+        assertInstanceOf(VerifierException.class, e.getCause());
     }
 
     @Test
     void theBudgetStopsRunawayLoops() {
         BpfProgram loop = BpfProgram.raw("loop", Assembler.assemble("mov %r0, 0\nadd %r0, 1\nja -2\n"));
-        LoadedProgram p = BpfRuntime.standalone().budget(100).load(loop);
+        Program p = Bpf.of(loop).budget(100).load().program();
         BpfFault f = assertThrows(BpfFault.class, p::run);
         assertEquals(FaultKind.BUDGET_EXHAUSTED, f.kind());
     }
@@ -188,15 +197,18 @@ class BpfRuntimeTest {
     void socketFiltersReadTheirSkBuff() {
         BpfProgram prog = new BpfProgram("mark", "socket", ProgramType.SOCKET_FILTER,
                 Assembler.assemble("ldxw %r0, [%r1+8]\nldxw %r2, [%r1+0]\nadd %r0, %r2\nexit\n"), List.of(), "GPL");
-        LoadedProgram p = BpfRuntime.standalone().load(prog);
+        Program p = Bpf.of(prog).load().program();
         assertEquals(7 + 42, p.run(p.context().packet(new byte[42]).set("mark", 7).build()));
     }
 
     @Test
     void missingFilesAndNamesAreNamed() {
-        LoadException e = assertThrows(LoadException.class, () -> BpfRuntime.open(EXAMPLES.resolve("none.o")));
+        LoadException e = assertThrows(LoadException.class, () -> Bpf.open(EXAMPLES.resolve("none.o")));
         assertTrue(e.getMessage().endsWith("none.o: no such file"), e.getMessage());
+        assertInstanceOf(java.nio.file.NoSuchFileException.class, e.getCause());
         LoadException n = assertThrows(LoadException.class, () -> open("counter", new ArrayList<>()).load("x"));
-        assertTrue(n.getMessage().contains("no program named 'x'"), n.getMessage());
+        assertEquals("counter: no program named 'x'; it has [count_syscalls]", n.getMessage());
+        LoadException m = assertThrows(LoadException.class, () -> open("counter", new ArrayList<>()).load().map("x"));
+        assertTrue(m.getMessage().contains("no map named 'x'"), m.getMessage());
     }
 }

@@ -10,33 +10,45 @@ import dev.jvmbpf.runtime.program.ProgramType;
 import dev.jvmbpf.runtime.verifier.VerifiedProgram;
 
 /**
- * A verified program loaded on an engine, ready to run. Runs may happen on several threads at
- * once: each thread has its own machine (stack and run state); the maps are shared.
+ * A program of a {@link LoadedObject}, verified and loaded on its engine, ready to run. Runs may
+ * happen on several threads at once: each thread has its own machine (stack and run state); the
+ * maps are shared.
  */
-public final class LoadedProgram {
-    private final BpfRuntime runtime;
+public final class Program {
+    private final LoadedObject owner;
     private final ObjectProgram objectProgram;
     private final VerifiedProgram verified;
     private final Executable executable;
     private final ThreadLocal<Machine> machines;
 
-    LoadedProgram(BpfRuntime runtime, ObjectProgram objectProgram, VerifiedProgram verified, Executable executable) {
-        this.runtime = runtime;
+    Program(LoadedObject owner, ObjectProgram objectProgram, VerifiedProgram verified, Executable executable) {
+        this.owner = owner;
         this.objectProgram = objectProgram;
         this.verified = verified;
         this.executable = executable;
-        this.machines = ThreadLocal.withInitial(() -> executable.newMachine(runtime.output()));
+        this.machines = ThreadLocal.withInitial(() -> executable.newMachine(owner.output()));
     }
 
     public String name() {
-        return program().name();
+        return bpfProgram().name();
+    }
+
+    /** Its ELF section ({@code xdp}, {@code tp/syscalls/sys_enter_execve}); empty for a bare program. */
+    public String section() {
+        return bpfProgram().section();
     }
 
     public ProgramType type() {
-        return program().type();
+        return bpfProgram().type();
     }
 
-    public BpfProgram program() {
+    /** The object it belongs to. */
+    public LoadedObject object() {
+        return owner;
+    }
+
+    /** Its instructions as loaded. */
+    public BpfProgram bpfProgram() {
         return verified.program();
     }
 
@@ -45,18 +57,23 @@ public final class LoadedProgram {
         return objectProgram;
     }
 
-    /** What the verifier proved. */
+    /**
+     * What the verifier proved ({@code passed()} is false for a program loaded with
+     * {@link ObjectSpec#noVerify()}).
+     */
     public VerifiedProgram verified() {
         return verified;
     }
 
+    /** What the engine made of it. */
     public Executable executable() {
         return executable;
     }
 
     /** A builder of this program's context (see {@link ContextBuilder} for each program type). */
     public ContextBuilder context() {
-        var btf = runtime.object() == null ? null : runtime.object().btf();
+        var object = owner.object();
+        var btf = object == null ? null : object.btf();
         var struct = objectProgram == null ? null : objectProgram.contextType();
         return new ContextBuilder(name(), type(), btf, struct);
     }
@@ -70,23 +87,24 @@ public final class LoadedProgram {
      * Runs once with {@code context} and returns r0. Records committed to ring buffers with a
      * handler are delivered before this returns. A fault of the program is a {@link BpfFault}
      * ({@link #describe} names the source line of its pc); the context shows afterwards what the
-     * program left in it.
+     * program left in it. After the object's {@link LoadedObject#close()}: {@link IllegalStateException}.
      */
     public long run(ProgramContext context) {
+        owner.checkOpen();
         Machine machine = machines.get();
-        machine.setBudget(runtime.budget());
+        machine.setBudget(owner.budget());
         machine.beginRun(verified.readsUnwrittenStack());
         try {
             ProgramContext.Entry entry = context.install(machine);
             return executable.execute(machine, entry.r1(), entry.r2(), 0, 0, 0);
         } finally {
-            runtime.drainRingBuffers();
+            owner.drainRingBuffers();
         }
     }
 
     /**
      * The instructions this thread's last run executed, callbacks and tail-called programs
-     * included; 0 when the runtime's budget is 0 (engines count only against a budget).
+     * included; 0 when the budget is 0 (engines count only against a budget).
      */
     public long lastRunInstructions() {
         return machines.get().charged();
@@ -95,5 +113,11 @@ public final class LoadedProgram {
     /** Where {@code pc} is, with the source line when the object has line info: {@code prog+3 (prog.c:7:5 x = 1;)}. */
     public String describe(int pc) {
         return objectProgram == null ? "pc " + pc : objectProgram.describe(pc);
+    }
+
+    @Override
+    public String toString() {
+        return name() + " (" + ContextBuilder.typeName(type()) + ", " + bpfProgram().length() + " instructions, "
+                + owner.engine().name() + ")";
     }
 }
