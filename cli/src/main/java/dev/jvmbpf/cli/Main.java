@@ -1,5 +1,9 @@
 package dev.jvmbpf.cli;
 
+import dev.jvmbpf.cli.internal.SafeText;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -41,6 +45,9 @@ public final class Main implements Runnable {
         for (Object sub : Subcommands.all()) {
             cl.addSubcommand(sub);
         }
+        // Errors quote user input; the terminal shows its control characters instead of obeying them.
+        // Set after the subcommands are added: picocli hands the writer to those it already has.
+        cl.setErr(new PrintWriter(new SafeText(new OutputStreamWriter(System.err, StandardCharsets.UTF_8)), true));
         // Usage errors are one line too, pointing at the help rather than printing it.
         cl.setParameterExceptionHandler((ex, ignored) -> {
             CommandLine line = ex.getCommandLine();

@@ -23,6 +23,8 @@ public final class AddressSpace {
     private Region[] regions = new Region[32];
     private int count;
     private int staticCount;
+    /** Counts resets: a registration made in an earlier run is no longer valid. */
+    private long run;
 
     public AddressSpace() {
         regions[0] = null;
@@ -69,6 +71,10 @@ public final class AddressSpace {
      * region again (a map value looked up in a loop) returns the address it already has.
      */
     public long register(Region region) {
+        Region.Registration last = region.lastRegistration;
+        if (last != null && last.space() == this && last.run() == run) {
+            return last.address();
+        }
         for (int i = count - 1, stop = Math.max(staticCount - 1, count - 16); i >= 1 && i >= stop; i--) {
             if (regions[i] == region) {
                 return (long) i << 32;
@@ -83,7 +89,14 @@ public final class AddressSpace {
         if (regions[count] != region) {
             regions[count] = region;
         }
-        return (long) count++ << 32;
+        long address = (long) count++ << 32;
+        region.lastRegistration = new Region.Registration(this, run, address);
+        return address;
+    }
+
+    /** How many regions the current run can reach (frames and static regions included); for tests. */
+    int regionCount() {
+        return count;
     }
 
     /**
@@ -93,6 +106,7 @@ public final class AddressSpace {
      */
     public void reset() {
         count = staticCount;
+        run++;
     }
 
     /** The region a pointer points into, or null. */

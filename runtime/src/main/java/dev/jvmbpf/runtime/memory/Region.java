@@ -20,6 +20,17 @@ public final class Region {
     final int size;
     final boolean writable;
     final ContextView view;
+    /**
+     * Where this region was last registered: a map value looked up again in the same run gets the
+     * same address without a search and without a new slot, however many other values the run
+     * looked up in between. One immutable record, so that threads registering the region in their
+     * own address spaces never see a torn pair.
+     */
+    volatile Registration lastRegistration;
+
+    /** A region's address in one address space during one of its runs. */
+    record Registration(AddressSpace space, long run, long address) {
+    }
 
     private Region(String name, byte[] data, int base, int size, boolean writable, ContextView view) {
         if (base < 0 || size < 0 || base + size > data.length) {

@@ -9,6 +9,45 @@ import org.junit.jupiter.api.Test;
 
 class AddressSpaceTest {
     @Test
+    void lookingUpTheSameValuesAgainAddsNoRegions() {
+        // A run that looks up 1,000 map values ten thousand times each: each value keeps its address
+        // and the run reaches 1,000 regions, not ten million (the heap grew with every lookup before).
+        AddressSpace space = new AddressSpace();
+        int before = space.regionCount();
+        Region[] values = new Region[1000];
+        long[] addresses = new long[values.length];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = Region.of("value " + i, new byte[8], true);
+            addresses[i] = space.register(values[i]);
+        }
+        for (int round = 0; round < 10_000; round++) {
+            for (int i = 0; i < values.length; i += 7) {
+                assertEquals(addresses[i], space.register(values[i]));
+            }
+        }
+        assertEquals(before + values.length, space.regionCount());
+        space.reset();
+        assertEquals(before, space.regionCount());
+        long again = space.register(values[500]);
+        assertEquals(before + 1, space.regionCount());
+        assertSame(values[500], space.regionOf(again));
+    }
+
+    @Test
+    void aRegionRegisteredInTwoSpacesHasAnAddressInEach() {
+        AddressSpace a = new AddressSpace();
+        AddressSpace b = new AddressSpace();
+        Region shared = Region.of("shared", new byte[8], true);
+        b.register(Region.of("other", new byte[8], true));
+        long inA = a.register(shared);
+        long inB = b.register(shared);
+        assertSame(shared, a.regionOf(inA));
+        assertSame(shared, b.regionOf(inB));
+        assertEquals(inA, a.register(shared));
+        assertEquals(inB, b.register(shared));
+    }
+
+    @Test
     void aResetForgetsTheRunsRegionsWhateverItsSlotsStillHold() {
         AddressSpace space = new AddressSpace();
         Region first = Region.of("first", new byte[] {1, 2, 3, 4}, true);

@@ -1,0 +1,31 @@
+package dev.jvmbpf.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jvmbpf.cli.internal.SafeText;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Error lines quote control characters of the input instead of sending them to the terminal. */
+class SafeErrorsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void anEscapeSequenceInAFileNameIsQuoted() {
+        Path missing = dir.resolve("evil\u001b[31mred.o");
+        CliRun r = CliRun.of("run", missing.toString());
+        assertEquals(1, r.status(), r.err());
+        assertFalse(r.err().contains("\u001b"), r.err());
+        assertTrue(r.err().contains("\\x1b[31mred"), r.err());
+    }
+
+    @Test
+    void quotingKeepsLineBreaksAndTabsAndPlainText() {
+        assertEquals("a\tb\nc", SafeText.quote("a\tb\nc"));
+        assertEquals("bell \\x07 del \\x7f c1 \\x9b é", SafeText.quote("bell \u0007 del \u007f c1 \u009b é"));
+    }
+}
