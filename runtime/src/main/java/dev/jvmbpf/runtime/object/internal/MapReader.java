@@ -210,7 +210,9 @@ public final class MapReader {
                 continue;
             }
             ElfSymbol target = r.symbol();
-            if (r.type() != ElfRelocation.R_BPF_64_ABS64 || (r.offset() - start) % 8 != 0 || !target.isFunction()
+            // old LLVM wrote 64-bit data relocations as R_BPF_64_64
+            boolean wide = r.type() == ElfRelocation.R_BPF_64_ABS64 || r.type() == ElfRelocation.R_BPF_64_64;
+            if (!wide || (r.offset() - start) % 8 != 0 || !target.isFunction()
                     || !target.isGlobal() || !target.isDefined() || !elf.section(target.section()).executable()
                     || elf.section(target.section()).name().equals(".text")) {
                 throw Errors.at(elf, s, r.offset(), "map '" + sym.name() + "': slot initialiser "
@@ -319,9 +321,9 @@ public final class MapReader {
         if (btf != null && btf.find(BtfKind.DATASEC, s.name()) instanceof BtfType.Datasec d) {
             valueType = d.id();
         }
-        if (!elf.relocations(s).isEmpty()) {
+        if (elf.ignoredRelocations(s) > 0) {
             // Pointers stored in data (a table of string pointers) have no address before a program runs.
-            notes.add(s.name() + ": " + elf.relocations(s).size() + " relocation(s) of addresses stored in data are"
+            notes.add(s.name() + ": " + elf.ignoredRelocations(s) + " relocation(s) of addresses stored in data are"
                     + " not applied (as libbpf); such pointers hold section offsets, not addresses");
         }
         ObjectMap m = new ObjectMap(s.name(), s.name(), MapKind.GLOBAL_DATA, spec, map, 0, valueType, readOnly,

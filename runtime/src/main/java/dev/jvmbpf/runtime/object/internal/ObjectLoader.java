@@ -121,6 +121,11 @@ public final class ObjectLoader {
         }
         for (CodeSection c : code.values()) {
             c.cutCodeFunctions();
+            int ignored = elf.ignoredRelocations(c.section);
+            if (ignored > 0) {
+                notes.add("section " + c.section.name() + ": " + ignored + " RELA relocation(s) ignored as libbpf"
+                        + " ignores them (BPF objects use REL); the instructions stay as compiled");
+            }
         }
     }
 }
