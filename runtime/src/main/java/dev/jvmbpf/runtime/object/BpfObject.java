@@ -11,6 +11,7 @@ import dev.jvmbpf.runtime.maps.MapType;
 import dev.jvmbpf.runtime.maps.ProgramArray;
 import dev.jvmbpf.runtime.object.internal.ObjectLoader;
 import dev.jvmbpf.runtime.program.BpfProgram;
+import dev.jvmbpf.runtime.program.ProgramType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,8 @@ import java.util.function.Function;
  */
 public final class BpfObject {
     private final String name;
-    private final List<ObjectProgram> programs;
+    /** Replaced as a whole when a program's type is set, so readers always see a consistent list. */
+    private volatile List<ObjectProgram> programs;
     private final List<ObjectMap> maps;
     private final Btf btf;
     private final BtfExt btfExt;
@@ -73,6 +75,22 @@ public final class BpfObject {
 
     public List<ObjectProgram> programs() {
         return programs;
+    }
+
+    /**
+     * Sets the type of program {@code programName}, whatever its section says (libbpf's
+     * {@code bpf_program__set_type}): for sections named by a loader's convention rather than
+     * libbpf's ({@code tc filter ... sec from-netdev} makes a classifier of any section), or to
+     * run a program as another type. Affects what {@link #programs()} and {@link #program}
+     * return from now on, including the programs {@link #fillProgramArrays} loads.
+     */
+    public synchronized ObjectProgram setProgramType(String programName, ProgramType type) {
+        ObjectProgram p = program(programName);
+        ObjectProgram retyped = p.withType(java.util.Objects.requireNonNull(type, "program type"));
+        List<ObjectProgram> next = new ArrayList<>(programs);
+        next.set(next.indexOf(p), retyped);
+        programs = List.copyOf(next);
+        return retyped;
     }
 
     /** The program with this name; a {@link LoadException} listing the programs when there is none. */

@@ -212,15 +212,21 @@ public final class MapReader {
             ElfSymbol target = r.symbol();
             // old LLVM wrote 64-bit data relocations as R_BPF_64_64
             boolean wide = r.type() == ElfRelocation.R_BPF_64_ABS64 || r.type() == ElfRelocation.R_BPF_64_64;
-            if (!wide || (r.offset() - start) % 8 != 0 || !target.isFunction()
-                    || !target.isGlobal() || !target.isDefined() || !elf.section(target.section()).executable()
-                    || elf.section(target.section()).name().equals(".text")) {
+            if (!wide || (r.offset() - start) % 8 != 0 || !isProgram(target)) {
                 throw Errors.at(elf, s, r.offset(), "map '" + sym.name() + "': slot initialiser "
                         + ElfRelocation.typeName(r.type()) + " against '" + target.name() + "' is not a program");
             }
             slots.put((int) ((r.offset() - start) / 8), target.name());
         }
         return slots;
+    }
+
+    /** A program: any function of a program section, or a global one of .text when there are none. */
+    private boolean isProgram(ElfSymbol sym) {
+        if (!sym.isFunction() || !sym.isDefined() || !elf.section(sym.section()).executable()) {
+            return false;
+        }
+        return !elf.section(sym.section()).name().equals(".text") || ObjectLoader.textOnly(elf) && sym.isGlobal();
     }
 
     private int checkSize(ElfSection s, ElfSymbol sym, String what, int previous, long size) {

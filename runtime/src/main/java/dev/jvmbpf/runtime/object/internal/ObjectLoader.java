@@ -46,27 +46,35 @@ public final class ObjectLoader {
         maps.read();
         readCode();
         List<ObjectProgram> programs = new ArrayList<>();
+        boolean textOnly = textOnly(elf);
         for (CodeSection section : code.values()) {
-            if (section.section.name().equals(".text")) {
+            boolean text = section.section.name().equals(".text");
+            if (text && !textOnly) {
                 continue;
             }
-            for (CodeFunction f : section.functions) {
-                if (!f.global()) {
-                    notes.add("section " + section.section.name() + ": static function '" + f.name()
-                            + "' is not a program (only global functions are), it can only be called");
-                }
-            }
-            for (CodeFunction f : section.entries()) {
+            // libbpf: every function of a program section is a program, static ones too; with no
+            // program section at all (the ubpf convention) each global function of .text is one.
+            for (CodeFunction f : text ? section.entries() : section.functions) {
                 programs.add(new ProgramLinker(elf, code, maps, btf, btfExt, notes, f, license).link());
             }
         }
-        if (programs.isEmpty() && code.values().stream().anyMatch(c -> c.section.name().equals(".text"))) {
-            notes.add("no program sections: functions in .text are subprograms; give programs a SEC(\"...\")");
+        if (textOnly && !programs.isEmpty()) {
+            notes.add("no program sections: each global function in .text is a RAW program (r1 = input, r2 = length)");
         }
         if (btfExt.coreRelocations() > 0) {
             notes.add(btfExt.coreRelocations() + " CO-RE relocation(s) are not applied: field offsets stay as compiled");
         }
         return new BpfObject(objectName, programs, maps.maps(), btf, btfExt, license, version, notes);
+    }
+
+    /** Whether the object's only code is in {@code .text}: no other executable section holds instructions. */
+    static boolean textOnly(ElfFile elf) {
+        for (ElfSection s : elf.sections()) {
+            if (s.executable() && s.size() > 0 && s.type() == ElfSection.SHT_PROGBITS && !s.name().equals(".text")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** libbpf's object name: the file name without directories, up to its first dot. */

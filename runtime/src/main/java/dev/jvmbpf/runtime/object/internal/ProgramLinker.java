@@ -14,6 +14,7 @@ import dev.jvmbpf.runtime.object.ObjectMap;
 import dev.jvmbpf.runtime.object.ObjectProgram;
 import dev.jvmbpf.runtime.object.SectionType;
 import dev.jvmbpf.runtime.program.BpfProgram;
+import dev.jvmbpf.runtime.program.ProgramType;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -55,7 +56,10 @@ final class ProgramLinker {
         while (!pending.isEmpty()) {
             relocate(pending.removeFirst());
         }
-        SectionType st = SectionType.of(entry.section().section.name());
+        SectionType st = entry.section().section.name().equals(".text")
+                ? new SectionType(ProgramType.RAW, "function '" + entry.name() + "' of .text in an object without"
+                        + " program sections; loaded as RAW (r1 = input, r2 = length)")
+                : SectionType.of(entry.section().section.name());
         List<BpfMap> programMaps = new ArrayList<>();
         maps.maps().forEach(m -> programMaps.add(m.map()));
         BpfProgram program = new BpfProgram(entry.name(), entry.section().section.name(), st.type(),
