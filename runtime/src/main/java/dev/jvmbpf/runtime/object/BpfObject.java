@@ -65,7 +65,15 @@ public final class BpfObject {
     }
 
     public static BpfObject open(byte[] elf, String name, MapFactory maps) {
-        return ObjectLoader.load(elf, name, maps);
+        return open(elf, name, maps, Kconfig.host());
+    }
+
+    /**
+     * Loads an object whose {@code __kconfig} externs take their values from {@code kconfig}
+     * (by default {@link Kconfig#host()}, the running kernel's configuration).
+     */
+    public static BpfObject open(byte[] elf, String name, MapFactory maps, Kconfig kconfig) {
+        return ObjectLoader.load(elf, name, maps, kconfig);
     }
 
     /** The object's name: its file name up to the first dot, as libbpf derives it. */

@@ -391,12 +391,29 @@ public final class MapReader {
         } catch (MapCreationException e) {
             // libbpf opens such an object and fails at load, when the kernel refuses the map: the
             // object opens here too, and the map faults on every use, saying why.
-            notes.add(s.name() + ": map '" + spec.name() + "' cannot be created (" + e.getMessage()
+            notes.add((s == null ? spec.name() : s.name()) + ": map '" + spec.name() + "' cannot be created (" + e.getMessage()
                     + "); the object opens, and any use of the map faults");
             return new UnmodelledMap(spec, "cannot be created: " + e.getMessage());
         } catch (RuntimeException e) {
             throw Errors.at(elf, s, offset, "cannot create map '" + spec.name() + "': " + e.getMessage());
         }
+    }
+
+    /**
+     * libbpf's {@code .kconfig} map: one read-only, mmapable element holding the kconfig
+     * externs' values; it has no section in the file.
+     */
+    ObjectMap addKconfig(byte[] contents) {
+        MapSpec spec = new MapSpec(internalMapName(objectName, ".kconfig"), MapType.ARRAY, 4, contents.length, 1,
+                MapFlags.BPF_F_MMAPABLE | MapFlags.BPF_F_RDONLY_PROG);
+        BpfMap map = create(null, 0, spec);
+        int rc = map.update(new byte[4], contents, MapFlags.BPF_ANY);
+        if (rc != 0) {
+            throw Errors.at(elf, null, 0, "cannot store the kconfig values in map '" + spec.name() + "': error " + rc);
+        }
+        ObjectMap m = new ObjectMap(".kconfig", ".kconfig", MapKind.GLOBAL_DATA, spec, map, 0, 0, true, Map.of());
+        maps.add(m);
+        return m;
     }
 
     private void readDataMap(ElfSection s) {

@@ -5,6 +5,7 @@ import dev.jvmbpf.runtime.btf.BtfExt;
 import dev.jvmbpf.runtime.elf.ElfFile;
 import dev.jvmbpf.runtime.elf.ElfSection;
 import dev.jvmbpf.runtime.object.BpfObject;
+import dev.jvmbpf.runtime.object.Kconfig;
 import dev.jvmbpf.runtime.object.MapFactory;
 import dev.jvmbpf.runtime.object.ObjectProgram;
 import java.nio.charset.StandardCharsets;
@@ -22,19 +23,21 @@ public final class ObjectLoader {
     private final ElfFile elf;
     private final String objectName;
     private final MapFactory factory;
+    private final Kconfig kconfig;
     private final List<String> notes = new ArrayList<>();
     private Btf btf;
     private BtfExt btfExt = BtfExt.empty();
     private final Map<Integer, CodeSection> code = new LinkedHashMap<>();
 
-    private ObjectLoader(byte[] bytes, String file, MapFactory factory) {
+    private ObjectLoader(byte[] bytes, String file, MapFactory factory, Kconfig kconfig) {
         this.elf = ElfFile.parse(bytes, file);
         this.objectName = objectName(file);
         this.factory = factory;
+        this.kconfig = kconfig;
     }
 
-    public static BpfObject load(byte[] bytes, String file, MapFactory factory) {
-        ObjectLoader loader = new ObjectLoader(bytes, file, factory);
+    public static BpfObject load(byte[] bytes, String file, MapFactory factory, Kconfig kconfig) {
+        ObjectLoader loader = new ObjectLoader(bytes, file, factory, kconfig);
         return loader.load();
     }
 
@@ -44,6 +47,7 @@ public final class ObjectLoader {
         int version = readVersion();
         MapReader maps = new MapReader(elf, objectName, btf, factory, notes);
         maps.read();
+        Externs externs = Externs.collect(elf, btf, kconfig, maps, notes);
         readCode();
         List<ObjectProgram> programs = new ArrayList<>();
         boolean textOnly = textOnly(elf);
@@ -55,7 +59,7 @@ public final class ObjectLoader {
             // libbpf: every function of a program section is a program, static ones too; with no
             // program section at all (the ubpf convention) each global function of .text is one.
             for (CodeFunction f : text ? section.entries() : section.functions) {
-                programs.add(new ProgramLinker(elf, code, maps, btf, btfExt, notes, f, license).link());
+                programs.add(new ProgramLinker(elf, code, maps, externs, btf, btfExt, notes, f, license).link());
             }
         }
         if (textOnly && !programs.isEmpty()) {
