@@ -120,6 +120,7 @@ class RealWorldCorpusTest {
             VERIFIED.incrementAndGet();
             List<String> interpreted = run(new Interpreter(), file, name);
             List<String> compiled = run(new JitEngine(), file, name);
+            // not compared value for value: programs call bpf_get_prandom_u32 and bpf_ktime_get_ns
             assertEquals(interpreted.size(), compiled.size(), relative + " " + name);
             RAN.incrementAndGet();
         }
