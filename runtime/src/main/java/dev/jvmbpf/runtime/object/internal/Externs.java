@@ -32,7 +32,9 @@ final class Externs {
     }
 
     private static final int VAR_GLOBAL_EXTERN = 2;
-    private static final String TRISTATE = "libbpf_tristate";
+    /** Kconfig values are numbers and short strings; more than this is a damaged type. */
+    private static final long MAX_KCONFIG_BYTES = 1 << 20;
+    private static final int MAX_DEPTH = 32;
 
     private final Map<String, Extern> byName = new HashMap<>();
     private ObjectMap kconfigMap;
@@ -71,7 +73,7 @@ final class Externs {
                 if (type != 0) {
                     try {
                         size = btf.sizeOf(type);
-                        align = alignOf(btf, type);
+                        align = alignOf(btf, type, 0);
                     } catch (BtfException e) {
                         throw failure(elf, "kconfig extern '" + sym.name() + "': " + e.getMessage());
                     }
@@ -102,8 +104,9 @@ final class Externs {
             off = (off + p.align() - 1) / p.align() * p.align();
             offsets[i] = off;
             off += p.size();
-            if (off > Integer.MAX_VALUE / 2) {
-                throw Errors.at(elf, null, 0, "kconfig externs need " + off + " bytes");
+            if (off > MAX_KCONFIG_BYTES) {
+                throw Errors.at(elf, null, 0, "kconfig externs need " + off + " bytes, more than the "
+                        + MAX_KCONFIG_BYTES + " a configuration can fill");
             }
         }
         byte[] data = new byte[(int) Math.max(off, 1)];
@@ -175,18 +178,17 @@ final class Externs {
         return null;
     }
 
-    /** The alignment of a type: its size for scalars (at most 8), its element's for arrays, its widest member's for structs. */
-    private static int alignOf(Btf btf, int id) {
+    /**
+     * The alignment of a kconfig type: its element's for arrays, else its size's (at most 8).
+     * Kconfig values are scalars and char arrays; anything else gets an alignment by size.
+     */
+    private static int alignOf(Btf btf, int id, int depth) {
+        if (depth > MAX_DEPTH) {
+            return 8; // a damaged, self-containing type: its size has been checked already
+        }
         BtfType t = btf.resolve(id);
         return switch (t) {
-            case BtfType.Array a -> alignOf(btf, a.elementType());
-            case BtfType.Composite c -> {
-                int a = 1;
-                for (BtfType.Member m : c.members()) {
-                    a = Math.max(a, alignOf(btf, m.type()));
-                }
-                yield a;
-            }
+            case BtfType.Array a -> alignOf(btf, a.elementType(), depth + 1);
             case BtfType.Ptr p -> 8;
             default -> {
                 long size = btf.sizeOf(id);
