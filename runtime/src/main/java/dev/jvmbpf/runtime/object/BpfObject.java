@@ -101,6 +101,24 @@ public final class BpfObject {
         return retyped;
     }
 
+    /**
+     * Gives type {@code type} to every program whose section names no type this runtime runs
+     * (unknown names such as cilium's {@code from-netdev} or iproute2's tail call sections
+     * {@code 2/7}, {@code .text} functions): what iproute2 does, loading every program of the
+     * object with the type of the command ({@code tc ... bpf obj X} makes classifiers, {@code ip
+     * link ... xdp obj X} XDP programs). Returns the number of programs retyped.
+     */
+    public synchronized int setTypeOfUntypedPrograms(ProgramType type) {
+        int n = 0;
+        for (ObjectProgram p : programs) {
+            if (SectionType.of(p.section()).type() == ProgramType.RAW && p.type() == ProgramType.RAW) {
+                setProgramType(p.name(), type);
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** The program with this name; a {@link LoadException} listing the programs when there is none. */
     public ObjectProgram program(String programName) {
         for (ObjectProgram p : programs) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jvmbpf.runtime.maps.MapSpec;
 import dev.jvmbpf.runtime.maps.MapType;
+import dev.jvmbpf.runtime.program.ProgramType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,6 +50,30 @@ class CorpusMapDefinitionsTest {
         BpfObject obj = BpfObject.open(object("ebpf-samples/build/map_in_map.o"));
         assertTrue(obj.maps().stream().anyMatch(m -> m.spec().type() == MapType.ARRAY_OF_MAPS
                 || m.spec().type() == MapType.HASH_OF_MAPS), obj.maps().toString());
+    }
+
+    @Test
+    void iproute2TailCallSectionsFillTheProgramArrayWithTheirId() throws IOException {
+        // cilium_calls_xdp is a bpf_elf_map with id 2; sections 2/7, 2/19 ... are its slots
+        BpfObject obj = BpfObject.open(object("ebpf-samples/cilium/bpf_xdp_dsr_linux.o"));
+        ObjectMap calls = obj.map("cilium_calls_xdp");
+        assertEquals(MapType.PROG_ARRAY, calls.spec().type());
+        assertEquals("tail_lb_ipv4", calls.programSlots().get(7));
+        assertEquals("tail_handle_nat_fwd_ipv4", calls.programSlots().get(19));
+        // sections without function symbols (old clang) name their program after the section
+        BpfObject lxc = BpfObject.open(object("ebpf-samples/cilium/bpf_lxc.o"));
+        assertTrue(lxc.maps().stream().anyMatch(m -> "2_1".equals(m.programSlots().get(1))), lxc.maps().toString());
+    }
+
+    @Test
+    void untypedProgramsTakeTheTypeTheLoaderGives() throws IOException {
+        // ip link set dev X xdp obj bpf_xdp.o sec from-netdev: iproute2 makes every program XDP
+        BpfObject obj = BpfObject.open(object("ebpf-samples/cilium/bpf_xdp_dsr_linux.o"));
+        assertEquals(ProgramType.RAW, obj.program("bpf_xdp_entry").type());
+        int retyped = obj.setTypeOfUntypedPrograms(ProgramType.XDP);
+        assertEquals(obj.programs().size(), retyped);
+        assertTrue(obj.programs().stream().allMatch(p -> p.type() == ProgramType.XDP));
+        assertEquals(0, obj.setTypeOfUntypedPrograms(ProgramType.SCHED_CLS), "typed programs keep their type");
     }
 
     @Test

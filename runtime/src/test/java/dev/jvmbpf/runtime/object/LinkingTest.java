@@ -137,6 +137,9 @@ class LinkingTest {
         assertEquals(ProgramType.RAW, obj.program("helper_only").type());
         assertEquals(obj.programs().size(), 2);
         assertThrows(LoadException.class, () -> obj.setProgramType("nope", ProgramType.XDP));
+        assertEquals(1, obj.setTypeOfUntypedPrograms(ProgramType.SOCKET_FILTER), "only helper_only is still RAW");
+        assertEquals(ProgramType.SOCKET_FILTER, obj.program("helper_only").type());
+        assertEquals(ProgramType.SCHED_CLS, obj.program("not_a_program").type());
     }
 
     @Test

@@ -371,7 +371,62 @@ public final class MapReader {
                         + ", which the kernel does not define");
             }
             MapSpec spec = fixUp(new MapSpec(sym.name(), t, field[1], field[2], field[3], field[4]), false, false);
-            addDeclared(s, sym, new Declared(spec, 0, 0, Map.of()));
+            Map<Integer, String> slots = Map.of();
+            if (t == MapType.PROG_ARRAY && defSize >= 4L * LEGACY_DEF_FIELDS + 4) {
+                slots = iproute2TailCalls(w.s32(at + 4L * LEGACY_DEF_FIELDS));
+            }
+            addDeclared(s, sym, new Declared(spec, 0, 0, slots));
+        }
+    }
+
+    /**
+     * iproute2's tail calls: a program in section {@code ID/KEY} goes into slot KEY of the
+     * program array whose {@code struct bpf_elf_map} has {@code id} ID (the field after
+     * map_flags), filled when the object's programs are loaded. The numbers are C integers
+     * ({@code %i}: decimal, 0x hex, 0 octal); a section's first function is its program, a
+     * section without function symbols is one program named after the section.
+     */
+    private Map<Integer, String> iproute2TailCalls(int id) {
+        Map<Integer, String> slots = new HashMap<>();
+        for (ElfSection code : elf.sections()) {
+            if (!code.executable() || code.size() == 0) {
+                continue;
+            }
+            int slash = code.name().indexOf('/');
+            if (slash < 0) {
+                continue;
+            }
+            Long mapId = cInteger(code.name().substring(0, slash));
+            Long key = cInteger(code.name().substring(slash + 1));
+            if (mapId == null || key == null || mapId != id || key < 0 || key > Integer.MAX_VALUE) {
+                continue;
+            }
+            String program = null;
+            long first = Long.MAX_VALUE;
+            for (ElfSymbol sym : elf.symbols()) {
+                if (sym.section() == code.index() && sym.isFunction() && sym.value() < first) {
+                    first = sym.value();
+                    program = sym.name();
+                }
+            }
+            // a section without function symbols is one program named after it (CodeSection)
+            slots.put(key.intValue(), program != null ? program : CodeSection.programNameOf(code.name()));
+        }
+        return slots;
+    }
+
+    /** A C integer as {@code sscanf("%i")} reads it, or null. */
+    private static Long cInteger(String text) {
+        try {
+            if (text.startsWith("0x") || text.startsWith("0X")) {
+                return Long.parseLong(text.substring(2), 16);
+            }
+            if (text.length() > 1 && text.startsWith("0")) {
+                return Long.parseLong(text.substring(1), 8);
+            }
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            return null;
         }
     }
 
