@@ -108,6 +108,23 @@ class ExternsTest {
     }
 
     @Test
+    void kfuncCallsCarryTheirIdInTheRunningKernelsBtf() throws java.io.IOException {
+        java.nio.file.Path vmlinux = java.nio.file.Path.of("/sys/kernel/btf/vmlinux");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isReadable(vmlinux),
+                vmlinux + " is not readable");
+        dev.jvmbpf.runtime.btf.Btf kernel = dev.jvmbpf.runtime.btf.Btf.read(vmlinux);
+        dev.jvmbpf.runtime.btf.BtfType f = kernel.types().stream()
+                .filter(t -> t instanceof dev.jvmbpf.runtime.btf.BtfType.Func && t.name().length() == 14
+                        && kernel.findByName(t.name()).size() == 1)
+                .findFirst().orElseThrow();
+        BpfObject obj = BpfObject.open(extern("multi.o", "sum_of_squares", f.name(), ElfSymbol.STB_GLOBAL), "multi.o");
+        Instruction call = obj.program("first").program().instructions()[2];
+        assertEquals(Opcodes.CALL_KFUNC, call.src());
+        assertEquals(f.id(), call.imm());
+        assertTrue(obj.notes().stream().anyMatch(n -> n.contains("kernel BTF id " + f.id())), obj.notes().toString());
+    }
+
+    @Test
     void callsOfExternFunctionsAreUnresolvedKfuncCallsTheVerifierRefuses() {
         // multi.o: program "first" calls sum_of_squares (pc 2)
         BpfObject obj = BpfObject.open(extern("multi.o", "sum_of_squares", "bpf_iter_num_n", ElfSymbol.STB_GLOBAL),
@@ -115,8 +132,9 @@ class ExternsTest {
         Instruction call = obj.program("first").program().instructions()[2];
         assertEquals(Opcodes.CALL, call.opcode());
         assertEquals(Opcodes.CALL_KFUNC, call.src());
-        assertTrue(obj.notes().stream().anyMatch(n -> n.contains("'bpf_iter_num_n'") && n.contains("kfunc")),
+        assertTrue(obj.notes().stream().anyMatch(n -> n.contains("kfunc 'bpf_iter_num_n'") && n.contains("unresolved")),
                 obj.notes().toString());
+        assertEquals(0, call.imm(), "no function of the kernel has this name");
         VerifierException v = assertThrows(VerifierException.class,
                 () -> Verifier.verify(obj.program("first").program(), HelperTable.empty()));
         assertTrue(v.getMessage().contains("kfunc"), v.getMessage());

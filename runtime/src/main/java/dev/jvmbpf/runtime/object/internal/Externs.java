@@ -2,17 +2,23 @@ package dev.jvmbpf.runtime.object.internal;
 
 import dev.jvmbpf.runtime.btf.Btf;
 import dev.jvmbpf.runtime.btf.BtfException;
+import dev.jvmbpf.runtime.btf.BtfKind;
 import dev.jvmbpf.runtime.btf.BtfType;
 import dev.jvmbpf.runtime.elf.ElfFile;
 import dev.jvmbpf.runtime.elf.ElfSymbol;
 import dev.jvmbpf.runtime.object.Kconfig;
 import dev.jvmbpf.runtime.object.ObjectMap;
+import java.io.IOException;
+import java.lang.ref.SoftReference;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The object's extern symbols, classified as libbpf does by the BTF that declares them: a
@@ -196,6 +202,46 @@ final class Externs {
             }
         };
     }
+
+    /** The running kernel's BTF, read once when a kfunc needs it; kept while memory allows. */
+    private static final Path VMLINUX = Path.of("/sys/kernel/btf/vmlinux");
+    private static SoftReference<Optional<Btf>> kernelBtf = new SoftReference<>(null);
+
+    private static synchronized Btf kernelBtf() {
+        Optional<Btf> btf = kernelBtf.get();
+        if (btf == null) {
+            try {
+                btf = Optional.ofNullable(Files.isReadable(VMLINUX) ? Btf.read(VMLINUX) : null);
+            } catch (IOException | RuntimeException e) {
+                btf = Optional.empty();
+            }
+            kernelBtf = new SoftReference<>(btf);
+        }
+        return btf.orElse(null);
+    }
+
+    /** What resolving a kfunc against the kernel's BTF gave: its BTF id (0 when unresolved) and how. */
+    record Kfunc(int btfId, String how) {
+    }
+
+    /**
+     * libbpf's resolution of a kfunc: the id of the FUNC of that name in the kernel's BTF
+     * ({@code /sys/kernel/btf/vmlinux}), the call's immediate; 0 when it is not there or there is
+     * no kernel BTF to read.
+     */
+    Kfunc kfunc(Extern ext) {
+        return kfuncs.computeIfAbsent(ext.name(), name -> {
+            Btf kernel = kernelBtf();
+            if (kernel == null) {
+                return new Kfunc(0, "no kernel BTF (" + VMLINUX + ") to resolve it against");
+            }
+            BtfType f = kernel.find(BtfKind.FUNC, name);
+            return f == null ? new Kfunc(0, "not a function of the kernel's BTF")
+                    : new Kfunc(f.id(), "kernel BTF id " + f.id());
+        });
+    }
+
+    private final Map<String, Kfunc> kfuncs = new HashMap<>();
 
     /** The extern named like {@code sym}, or null. */
     Extern of(ElfSymbol sym) {

@@ -205,8 +205,9 @@ final class ProgramLinker {
     /**
      * A reference to an extern, resolved as libbpf resolves it where this runtime can: a kconfig
      * value is an address in the {@code .kconfig} map; a weak extern that cannot be resolved is 0;
-     * a kfunc call stays a kfunc call (src 2) without a kernel BTF id, which the verifier refuses
-     * unless it models the kfunc, with a note naming it. A strong {@code __ksym} variable needs
+     * a kfunc call stays a kfunc call (src 2) whose immediate is the function's id in the running
+     * kernel's BTF (0 when it has none), with a note naming it; the verifier refuses the kfuncs it
+     * does not model. A strong {@code __ksym} variable needs
      * the kernel's symbol addresses, which the runtime does not have.
      */
     private void applyExtern(CodeSection cs, ElfRelocation r, Instruction insn, int pc, long byteOffset, String what) {
@@ -217,9 +218,10 @@ final class ProgramLinker {
                     + " extern (it has no name or is local)");
         }
         if (insn.opcode() == Opcodes.CALL && (insn.src() == Opcodes.CALL_LOCAL || insn.src() == Opcodes.CALL_KFUNC)) {
-            out.set(pc, Instruction.of(Opcodes.CALL, 0, Opcodes.CALL_KFUNC, 0, 0));
-            notes.add("program " + entry.name() + ": call to " + (ext.weak() ? "weak " : "") + "extern function '"
-                    + ext.name() + "' at pc " + pc + " is an unresolved kfunc call (no kernel functions here)");
+            Externs.Kfunc k = externs.kfunc(ext);
+            out.set(pc, Instruction.of(Opcodes.CALL, 0, Opcodes.CALL_KFUNC, 0, k.btfId()));
+            notes.add("program " + entry.name() + ": call to " + (ext.weak() ? "weak " : "") + "kfunc '" + ext.name()
+                    + "' at pc " + pc + ": " + k.how() + (k.btfId() == 0 ? "; unresolved" : ""));
             return;
         }
         if (insn.opcode() != Opcodes.LDDW) {
