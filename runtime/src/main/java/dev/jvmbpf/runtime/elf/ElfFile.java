@@ -8,9 +8,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A parsed ELF64 little-endian relocatable object for the BPF machine (EM_BPF): section headers
- * with their names, the symbol table and the REL relocations, each checked against the file's
- * bounds. Anything malformed fails with an {@link ElfException} naming the section and offset.
+ * A parsed ELF64 little-endian relocatable object for the BPF machine (EM_BPF, or EM_NONE as old
+ * LLVM wrote it): section headers with their names, the symbol table and the REL relocations,
+ * each checked against the file's bounds. Relocations are read as libbpf reads them: only those
+ * of code, {@code .maps} and struct_ops sections, each sized by its type; the others (DWARF,
+ * BTF, data, RELA sections) are counted and skipped. Anything malformed fails with an
+ * {@link ElfException} naming the section and offset.
  */
 public final class ElfFile {
     public static final int EM_BPF = 247;
