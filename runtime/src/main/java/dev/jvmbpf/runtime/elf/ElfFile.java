@@ -8,17 +8,23 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A parsed ELF64 little-endian relocatable object for the BPF machine (EM_BPF): section headers
- * with their names, the symbol table and the REL relocations, each checked against the file's
- * bounds. Anything malformed fails with an {@link ElfException} naming the section and offset.
+ * A parsed ELF64 little-endian relocatable object for the BPF machine (EM_BPF, or EM_NONE as old
+ * LLVM wrote it): section headers with their names, the symbol table and the REL relocations,
+ * each checked against the file's bounds. Relocations are read as libbpf reads them: only those
+ * of code, {@code .maps} and struct_ops sections, each sized by its type; the others (DWARF,
+ * BTF, data, RELA sections) are counted and skipped. Anything malformed fails with an
+ * {@link ElfException} naming the section and offset.
  */
 public final class ElfFile {
     public static final int EM_BPF = 247;
+    /** Old LLVM wrote no machine; libbpf takes such objects as BPF ones. */
+    public static final int EM_NONE = 0;
     public static final int ET_REL = 1;
     private static final int HEADER_SIZE = 64;
     private static final int SECTION_HEADER_SIZE = 64;
     private static final int SYMBOL_SIZE = 24;
     private static final int REL_SIZE = 16;
+    private static final int RELA_SIZE = 24;
     private static final int SHN_XINDEX = 0xffff;
     /** Zero-filled sections ({@code .bss}) are materialised; larger ones are rejected rather than risk the heap. */
     public static final long MAX_NOBITS = 64L << 20;
@@ -30,6 +36,8 @@ public final class ElfFile {
     private final Map<String, ElfSection> byName = new HashMap<>();
     private final List<ElfSymbol> symbols;
     private final Map<Integer, List<ElfRelocation>> relocations;
+    /** Relocation entries libbpf skips, by the index of the section they would patch. */
+    private final Map<Integer, Integer> ignoredRelocations = new HashMap<>();
 
     private ElfFile(String name, byte[] bytes) {
         this.name = name;
@@ -76,6 +84,25 @@ public final class ElfFile {
     /** Relocations that patch {@code section}, in file order (empty when none). */
     public List<ElfRelocation> relocations(ElfSection section) {
         return relocations.getOrDefault(section.index(), List.of());
+    }
+
+    /**
+     * How many relocation entries for {@code section} were skipped because they patch a section
+     * libbpf does not relocate (debug information, BTF, global data, legacy {@code maps}).
+     */
+    public int ignoredRelocations(ElfSection section) {
+        return ignoredRelocations.getOrDefault(section.index(), 0);
+    }
+
+    /**
+     * Whether libbpf applies the relocations of {@code target}: code, BTF-defined maps
+     * ({@code .maps}, for program array slots) and struct_ops sections. Everything else (DWARF,
+     * {@code .BTF}, {@code .BTF.ext}, global data, legacy {@code maps}) keeps its bytes as
+     * compiled, so its relocations are neither checked nor applied.
+     */
+    public static boolean relocated(ElfSection target) {
+        String n = target.name();
+        return target.executable() || n.equals(".maps") || n.equals(".struct_ops") || n.equals(".struct_ops.link");
     }
 
     /** A copy of the section's contents; zeroes for NOBITS sections such as {@code .bss}. */
@@ -127,9 +154,9 @@ public final class ElfFile {
             throw ElfException.at(name, null, 16, "not a relocatable object (e_type " + file.u16(16)
                     + "); compile with clang -c");
         }
-        if (file.u16(18) != EM_BPF) {
+        if (file.u16(18) != EM_BPF && file.u16(18) != EM_NONE) {
             throw ElfException.at(name, null, 18, "not a BPF object (e_machine " + file.u16(18) + ", expected "
-                    + EM_BPF + ")");
+                    + EM_BPF + " or " + EM_NONE + ")");
         }
     }
 
@@ -241,10 +268,25 @@ public final class ElfFile {
         return Collections.unmodifiableList(out);
     }
 
+    /** Relocation sections libbpf ignores by name: those of DWARF, {@code .BTF} and {@code .BTF.ext}. */
+    private static boolean ignoredByName(String relName) {
+        String n = relName.startsWith(".rela") ? relName.substring(5) : relName.startsWith(".rel") ? relName.substring(4)
+                : null;
+        return n != null && (n.startsWith(".debug_") || n.equals(".BTF") || n.equals(".BTF.ext"));
+    }
+
     private Map<Integer, List<ElfRelocation>> readRelocations() {
         Map<Integer, List<ElfRelocation>> out = new HashMap<>();
         for (ElfSection s : sections) {
             if (s.type() != ElfSection.SHT_REL && s.type() != ElfSection.SHT_RELA) {
+                continue;
+            }
+            if (ignoredByName(s.name())) {
+                // libbpf skips these before looking at them: DWARF and BTF need no relocation.
+                if (s.info() > 0 && s.info() < sections.size()) {
+                    long entry = s.type() == ElfSection.SHT_RELA ? RELA_SIZE : REL_SIZE;
+                    ignoredRelocations.merge(s.info(), (int) (s.size() / entry), Integer::sum);
+                }
                 continue;
             }
             if (s.info() <= 0 || s.info() >= sections.size()) {
@@ -252,10 +294,11 @@ public final class ElfFile {
                         + ", which does not exist");
             }
             ElfSection target = sections.get(s.info());
-            if (s.type() == ElfSection.SHT_RELA) {
-                if (target.executable()) {
-                    throw ElfException.at(name, s.name(), 0, "RELA relocations are not used by BPF objects");
-                }
+            // libbpf reads SHT_REL only: BPF objects carry their addends in the patched bytes, and
+            // RELA sections (some old LLVM wrote them) are skipped like any section it does not know.
+            if (s.type() == ElfSection.SHT_RELA || !relocated(target)) {
+                long entry = s.type() == ElfSection.SHT_RELA ? RELA_SIZE : REL_SIZE;
+                ignoredRelocations.merge(target.index(), (int) (s.size() / entry), Integer::sum);
                 continue;
             }
             if (s.entsize() != REL_SIZE || s.size() % REL_SIZE != 0) {
@@ -269,6 +312,9 @@ public final class ElfFile {
                 long info = table.s64(at + 8);
                 int type = (int) (info & 0xffffffffL);
                 long symbol = info >>> 32;
+                if (type == ElfRelocation.R_BPF_NONE) {
+                    continue;
+                }
                 if (!ElfRelocation.known(type)) {
                     throw table.fail(at, "unsupported relocation type " + type + " for " + target.name()
                             + " offset " + offset);
@@ -277,8 +323,7 @@ public final class ElfFile {
                     throw table.fail(at, "relocation for " + target.name() + " offset " + offset + " refers to symbol #"
                             + symbol + " but there are only " + symbols.size());
                 }
-                int width = type == ElfRelocation.R_BPF_64_64 ? 16
-                        : type == ElfRelocation.R_BPF_64_ABS64 ? 8 : type == ElfRelocation.R_BPF_64_32 ? 8 : 4;
+                int width = ElfRelocation.width(type, target.executable());
                 if (offset < 0 || offset > target.size() - width) {
                     throw table.fail(at, ElfRelocation.typeName(type) + " at offset " + Long.toUnsignedString(offset)
                             + " lies outside " + target.name() + " (" + target.size() + " bytes)");

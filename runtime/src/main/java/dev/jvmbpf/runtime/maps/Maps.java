@@ -9,6 +9,7 @@ import static dev.jvmbpf.runtime.maps.MapFlags.BPF_F_NUMA_NODE;
 import static dev.jvmbpf.runtime.maps.MapFlags.BPF_F_PRESERVE_ELEMS;
 import static dev.jvmbpf.runtime.maps.MapFlags.BPF_F_RDONLY;
 import static dev.jvmbpf.runtime.maps.MapFlags.BPF_F_RDONLY_PROG;
+import static dev.jvmbpf.runtime.maps.MapFlags.BPF_F_STACK_BUILD_ID;
 import static dev.jvmbpf.runtime.maps.MapFlags.BPF_F_WRONLY;
 import static dev.jvmbpf.runtime.maps.MapFlags.BPF_F_WRONLY_PROG;
 import static dev.jvmbpf.runtime.maps.MapFlags.BPF_F_ZERO_SEED;
@@ -16,17 +17,25 @@ import static dev.jvmbpf.runtime.maps.MapFlags.BPF_F_ZERO_SEED;
 import dev.jvmbpf.runtime.maps.internal.ArrayMap;
 import dev.jvmbpf.runtime.maps.internal.BloomFilterMapImpl;
 import dev.jvmbpf.runtime.maps.internal.HashTableMap;
+import dev.jvmbpf.runtime.maps.internal.KernelObjectMap;
 import dev.jvmbpf.runtime.maps.internal.LpmTrieMap;
 import dev.jvmbpf.runtime.maps.internal.PerfEventArrayImpl;
 import dev.jvmbpf.runtime.maps.internal.ProgArrayImpl;
 import dev.jvmbpf.runtime.maps.internal.QueueStackMap;
 import dev.jvmbpf.runtime.maps.internal.RingBufImpl;
+import dev.jvmbpf.runtime.maps.internal.UnmodelledMap;
 
 /**
  * Creates maps from specs, refusing what the kernel's map_create refuses, with the errno it would
  * return ({@link MapCreationException#errno()}) and a message naming the map and the problem.
  *
  * <p>One liberty, taken from libbpf: a PERF_EVENT_ARRAY with max_entries 0 gets one slot per CPU.
+ *
+ * <p>How far each type is modelled: STACK_TRACE is a hash of stack id to u64 address arrays;
+ * maps whose values name kernel objects (devmaps, cpumap, xskmap, sockmap/sockhash, cgroup
+ * array, array/hash of maps) hold those values for user space and give programs NULL for absent
+ * elements ({@code KernelObjectMap}); the remaining types (storage maps, struct_ops, arena, user
+ * ring buffers, reuseport arrays) are created so that their objects open, and fault on any use.
  */
 public final class Maps {
     /** The kernel's largest single allocation, which bounds value sizes. */
@@ -81,6 +90,12 @@ public final class Maps {
             case QUEUE, STACK -> new QueueStackMap(s);
             case BLOOM_FILTER -> new BloomFilterMapImpl(s);
             case RINGBUF -> new RingBufImpl(s);
+            case STACK_TRACE -> new HashTableMap(s);
+            case CGROUP_ARRAY, DEVMAP, DEVMAP_HASH, CPUMAP, XSKMAP, SOCKMAP, SOCKHASH, ARRAY_OF_MAPS, HASH_OF_MAPS ->
+                new KernelObjectMap(s);
+            case CGROUP_STORAGE, PERCPU_CGROUP_STORAGE, SK_STORAGE, INODE_STORAGE, TASK_STORAGE, CGRP_STORAGE,
+                STRUCT_OPS, ARENA, USER_RINGBUF, REUSEPORT_SOCKARRAY ->
+                new UnmodelledMap(s, "this runtime does not model " + s.type() + " maps yet");
         };
     }
 
@@ -104,7 +119,7 @@ public final class Maps {
         if (s.keySize() < 0 || s.valueSize() < 0) {
             throw invalid(s, "negative key_size " + s.keySize() + " or value_size " + s.valueSize());
         }
-        if (s.maxEntries() <= 0) {
+        if (s.maxEntries() <= 0 && !localStorage(s.type())) {
             throw invalid(s, "max_entries must be > 0, got " + Integer.toUnsignedString(s.maxEntries()));
         }
         if (s.mapExtra() != 0 && s.type() != MapType.BLOOM_FILTER) {
@@ -142,6 +157,13 @@ public final class Maps {
                             + " has bits beyond the 4-bit number of hash functions");
                 }
             }
+            case STACK_TRACE -> validateStackTrace(s);
+            case CGROUP_ARRAY, DEVMAP, DEVMAP_HASH, CPUMAP, XSKMAP, SOCKMAP, SOCKHASH, ARRAY_OF_MAPS, HASH_OF_MAPS ->
+                validateKernelObjects(s);
+            case CGROUP_STORAGE, PERCPU_CGROUP_STORAGE, SK_STORAGE, INODE_STORAGE, TASK_STORAGE, CGRP_STORAGE,
+                STRUCT_OPS, ARENA, USER_RINGBUF, REUSEPORT_SOCKARRAY -> {
+                // created unmodelled: any use faults, so nothing is allocated to check
+            }
             case RINGBUF -> {
                 requireFlags(s, BPF_F_NUMA_NODE);
                 if (s.keySize() != 0 || s.valueSize() != 0) {
@@ -155,6 +177,46 @@ public final class Maps {
                     throw tooBig(s, "ring of " + n + " bytes exceeds the " + RINGBUF_MAX_BYTES + "-byte limit");
                 }
             }
+        }
+    }
+
+    /** Storage attached to a kernel object: the kernel wants max_entries 0 for these. */
+    private static boolean localStorage(MapType t) {
+        return t == MapType.SK_STORAGE || t == MapType.INODE_STORAGE || t == MapType.TASK_STORAGE
+                || t == MapType.CGRP_STORAGE || t == MapType.CGROUP_STORAGE || t == MapType.PERCPU_CGROUP_STORAGE;
+    }
+
+    /** The kernel's perf_event_max_stack default: the deepest stack a stack trace map stores. */
+    static final int MAX_STACK = 127;
+
+    private static void validateKernelObjects(MapSpec s) {
+        MapType t = s.type();
+        boolean hashed = t == MapType.SOCKHASH || t == MapType.HASH_OF_MAPS;
+        if (hashed ? s.keySize() == 0 : s.keySize() != 4) {
+            throw invalid(s, "key_size must be " + (hashed ? "> 0" : "4") + ", got " + s.keySize());
+        }
+        boolean withProgram = t == MapType.DEVMAP || t == MapType.DEVMAP_HASH || t == MapType.CPUMAP
+                || t == MapType.SOCKMAP || t == MapType.SOCKHASH;
+        if (s.valueSize() != 4 && !(withProgram && s.valueSize() == 8)) {
+            throw invalid(s, "value_size must be 4" + (withProgram ? " or 8" : "") + ", got " + s.valueSize());
+        }
+        if (hashed && padded(s.keySize()) + 8 + HTAB_ELEM_HEADER > KMALLOC_MAX_SIZE) {
+            throw tooBig(s, "key_size " + s.keySize() + " exceeds the largest element of " + KMALLOC_MAX_SIZE + " bytes");
+        }
+    }
+
+    private static void validateStackTrace(MapSpec s) {
+        requireFlags(s, BPF_F_NUMA_NODE | ACCESS_MASK | BPF_F_STACK_BUILD_ID);
+        if (s.keySize() != 4) {
+            throw invalid(s, "key_size must be 4, got " + s.keySize());
+        }
+        int frame = (s.flags() & BPF_F_STACK_BUILD_ID) != 0 ? 32 : 8;
+        if (s.valueSize() < frame || s.valueSize() % frame != 0) {
+            throw invalid(s, "value_size " + s.valueSize() + " must be a positive multiple of " + frame
+                    + " (one entry per frame)");
+        }
+        if (s.valueSize() / frame > MAX_STACK) {
+            throw invalid(s, "value_size " + s.valueSize() + " holds more than " + MAX_STACK + " frames");
         }
     }
 

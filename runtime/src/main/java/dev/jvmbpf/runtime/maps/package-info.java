@@ -21,6 +21,11 @@
  * <li>Perf event arrays deliver to slots Java opened ({@code open}/{@code subscribe}); a spec
  * with max_entries 0 gets one slot per CPU, as libbpf does. Program arrays hold
  * {@code Executable}s set from Java.</li>
+ * <li>Types not fully modelled. STACK_TRACE is a hash of stack ids to address arrays; maps whose
+ * values name kernel objects (devmaps, cpumap, xskmap, sockmap/sockhash, cgroup array, maps of
+ * maps) keep what Java stores and answer a program's lookup of an absent element with NULL; the
+ * rest (storage maps, struct_ops, arena, user ring buffers) exist so their objects open, and
+ * fault on any use, naming the type.</li>
  * </ul>
  */
 package dev.jvmbpf.runtime.maps;

@@ -12,6 +12,7 @@ import dev.jvmbpf.runtime.maps.MapType;
 import dev.jvmbpf.runtime.maps.ProgramArray;
 import dev.jvmbpf.runtime.object.internal.ObjectLoader;
 import dev.jvmbpf.runtime.program.BpfProgram;
+import dev.jvmbpf.runtime.program.ProgramType;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,7 +30,8 @@ import java.util.function.Function;
  */
 public final class BpfObject {
     private final String name;
-    private final List<ObjectProgram> programs;
+    /** Replaced as a whole when a program's type is set, so readers always see a consistent list. */
+    private volatile List<ObjectProgram> programs;
     private final List<ObjectMap> maps;
     private final Btf btf;
     private final BtfExt btfExt;
@@ -63,7 +65,15 @@ public final class BpfObject {
     }
 
     public static BpfObject open(byte[] elf, String name, MapFactory maps) {
-        return ObjectLoader.load(elf, name, maps);
+        return open(elf, name, maps, Kconfig.host());
+    }
+
+    /**
+     * Loads an object whose {@code __kconfig} externs take their values from {@code kconfig}
+     * (by default {@link Kconfig#host()}, the running kernel's configuration).
+     */
+    public static BpfObject open(byte[] elf, String name, MapFactory maps, Kconfig kconfig) {
+        return ObjectLoader.load(elf, name, maps, kconfig);
     }
 
     /** The object's name: its file name up to the first dot, as libbpf derives it. */
@@ -73,6 +83,40 @@ public final class BpfObject {
 
     public List<ObjectProgram> programs() {
         return programs;
+    }
+
+    /**
+     * Sets the type of program {@code programName}, whatever its section says (libbpf's
+     * {@code bpf_program__set_type}): for sections named by a loader's convention rather than
+     * libbpf's ({@code tc filter ... sec from-netdev} makes a classifier of any section), or to
+     * run a program as another type. Affects what {@link #programs()} and {@link #program}
+     * return from now on, including the programs {@link #fillProgramArrays} loads.
+     */
+    public synchronized ObjectProgram setProgramType(String programName, ProgramType type) {
+        ObjectProgram p = program(programName);
+        ObjectProgram retyped = p.withType(java.util.Objects.requireNonNull(type, "program type"));
+        List<ObjectProgram> next = new ArrayList<>(programs);
+        next.set(next.indexOf(p), retyped);
+        programs = List.copyOf(next);
+        return retyped;
+    }
+
+    /**
+     * Gives type {@code type} to every program whose section names no type this runtime runs
+     * (unknown names such as cilium's {@code from-netdev} or iproute2's tail call sections
+     * {@code 2/7}, {@code .text} functions): what iproute2 does, loading every program of the
+     * object with the type of the command ({@code tc ... bpf obj X} makes classifiers, {@code ip
+     * link ... xdp obj X} XDP programs). Returns the number of programs retyped.
+     */
+    public synchronized int setTypeOfUntypedPrograms(ProgramType type) {
+        int n = 0;
+        for (ObjectProgram p : programs) {
+            if (SectionType.of(p.section()).type() == ProgramType.RAW && p.type() == ProgramType.RAW) {
+                setProgramType(p.name(), type);
+                n++;
+            }
+        }
+        return n;
     }
 
     /** The program with this name; a {@link LoadException} listing the programs when there is none. */

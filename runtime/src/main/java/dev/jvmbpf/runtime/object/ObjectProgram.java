@@ -9,8 +9,9 @@ import java.util.List;
 /**
  * A program of an object file with what the loader learnt beside its code: the functions that
  * were linked into it and where, its source lines (from {@code .BTF.ext}, by final pc) and the
- * BTF struct its context points to. {@code note} explains a RAW type chosen for an unknown
- * section (null otherwise); {@code contextType} is null without BTF.
+ * BTF struct its context points to. {@code note} explains a type not chosen by libbpf's current
+ * section rules (RAW for an unknown section, a legacy prefix, a {@code .text} function, an
+ * override; null otherwise); {@code contextType} is null without BTF.
  */
 public record ObjectProgram(BpfProgram program, List<Function> functions, List<BtfExt.LineInfo> lineInfo,
         BtfType.Composite contextType, String note) {
@@ -21,6 +22,20 @@ public record ObjectProgram(BpfProgram program, List<Function> functions, List<B
     public ObjectProgram {
         functions = List.copyOf(functions);
         lineInfo = List.copyOf(lineInfo);
+    }
+
+    /**
+     * This program with type {@code newType}, as libbpf's {@code bpf_program__set_type} or
+     * iproute2's choice of a type for any section ({@code tc ... bpf obj X sec Y} is a classifier).
+     */
+    public ObjectProgram withType(ProgramType newType) {
+        if (newType == program.type()) {
+            return this;
+        }
+        BpfProgram retyped = new BpfProgram(program.name(), program.section(), newType, program.instructionsView(),
+                program.maps(), program.license());
+        return new ObjectProgram(retyped, functions, lineInfo, contextType, "type " + newType
+                + " set by the user (the section '" + program.section() + "' gives " + program.type() + ")");
     }
 
     public String name() {

@@ -4,7 +4,11 @@ import dev.jvmbpf.runtime.program.ProgramType;
 
 /**
  * The program type a section name implies, following libbpf's naming conventions: a prefix
- * matches the whole name or the part before the first {@code /}. Names libbpf knows but this runtime has no
+ * matches the whole name or the part before the first {@code /}. Failing that, the legacy rule of
+ * libbpf 0.x (its "sloppy" prefixes) and of the samples' and iproute2's loaders applies: a name
+ * that merely starts with {@code xdp}, {@code socket}, {@code classifier}, {@code action},
+ * {@code perf_event}, ... has that type ({@code xdp1}, {@code xdp_vlan01}, {@code socket1}), with a
+ * note saying so. Names libbpf knows but this runtime has no
  * type for, and names nobody knows, become {@link ProgramType#RAW} (r1 = input, r2 = length)
  * with a {@code note} saying so; {@code note} is null for a recognised name.
  */
@@ -35,6 +39,18 @@ public record SectionType(ProgramType type, String note) {
         "cgroup_sysctl", "cgroup_sockopt", "cgroup_device",
     };
 
+    /**
+     * libbpf 0.x's section prefixes matched as plain string prefixes (SEC_SLOPPY_PFX), and the
+     * samples' bpf_load.c ones ({@code cgroup/skb}, {@code cgroup/sock}), longest first where one
+     * is a prefix of another. {@code tc} was never one, so {@code tcp_...} stays unknown.
+     */
+    private static final String[][] LEGACY_PREFIXES = {
+        {"socket", "SOCKET_FILTER"}, {"sk_reuseport", null}, {"classifier", "SCHED_CLS"}, {"action", "SCHED_ACT"},
+        {"xdp", "XDP"}, {"perf_event", "PERF_EVENT"}, {"lwt_in", null}, {"lwt_out", null}, {"lwt_xmit", null},
+        {"lwt_seg6local", null}, {"sockops", null}, {"sk_skb", null}, {"sk_msg", null}, {"lirc_mode2", null},
+        {"flow_dissector", null}, {"cgroup/skb", null}, {"cgroup/sock", null},
+    };
+
     public static SectionType of(String section) {
         // libbpf's "?" prefix only turns off auto-loading; the type is the rest's.
         String head = section.startsWith("?") ? section.substring(1) : section;
@@ -51,6 +67,18 @@ public record SectionType(ProgramType type, String note) {
             if (u.equals(head)) {
                 return new SectionType(ProgramType.RAW, "section '" + section + "' is a " + u
                         + " program, a type this runtime does not model; loaded as RAW (r1 = input, r2 = length)");
+            }
+        }
+        String name = section.startsWith("?") ? section.substring(1) : section;
+        for (String[] k : LEGACY_PREFIXES) {
+            if (name.startsWith(k[0])) {
+                String legacy = "section '" + section + "' is typed by its prefix '" + k[0]
+                        + "', as libbpf 0.x and the older loaders did";
+                if (k[1] == null) {
+                    return new SectionType(ProgramType.RAW, legacy + ": a type this runtime does not model; loaded"
+                            + " as RAW (r1 = input, r2 = length)");
+                }
+                return new SectionType(ProgramType.valueOf(k[1]), legacy);
             }
         }
         return new SectionType(ProgramType.RAW, "section '" + section

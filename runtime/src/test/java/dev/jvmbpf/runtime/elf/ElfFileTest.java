@@ -40,17 +40,76 @@ class ElfFileTest {
     }
 
     @Test
-    void debugSectionsKeepTheirAbsoluteRelocations() {
+    void relocationsOfDebugAndBtfSectionsAreIgnoredAsLibbpfDoes() {
         ElfFile elf = ElfFile.parse(Fixtures.bytes("multi.o"), "multi.o");
-        List<ElfRelocation> btfExt = elf.relocations(elf.section(".BTF.ext"));
-        assertTrue(btfExt.stream().allMatch(r -> r.type() == ElfRelocation.R_BPF_64_NODYLD32));
-        List<ElfRelocation> info = elf.relocations(elf.section(".debug_info"));
-        assertTrue(info.stream().anyMatch(r -> r.type() == ElfRelocation.R_BPF_64_ABS32));
-        List<ElfRelocation> addr = elf.relocations(elf.section(".debug_addr"));
-        assertTrue(addr.stream().anyMatch(r -> r.type() == ElfRelocation.R_BPF_64_ABS64));
+        assertEquals(List.of(), elf.relocations(elf.section(".BTF.ext")));
+        assertEquals(List.of(), elf.relocations(elf.section(".debug_info")));
+        assertTrue(elf.ignoredRelocations(elf.section(".debug_info")) > 0);
         List<ElfRelocation> code = elf.relocations(elf.section("tc"));
         assertEquals(List.of(ElfRelocation.R_BPF_64_32, ElfRelocation.R_BPF_64_64, ElfRelocation.R_BPF_64_32),
                 code.stream().map(ElfRelocation::type).toList());
+        // R_BPF_NONE, an unknown type and an offset past the end in .rel.BTF.ext / .rel.debug_info: never looked at
+        byte[] b = Fixtures.bytes("multi.o");
+        le(b).putLong(relocationEntry(b, ".BTF.ext", 0) + 8, 0);
+        le(b).putLong(relocationEntry(b, ".debug_info", 0) + 8, 99);
+        le(b).putLong(relocationEntry(b, ".debug_info", 1), 1 << 20);
+        assertEquals(BpfObject.open(Fixtures.bytes("multi.o"), "multi.o").programs().size(),
+                BpfObject.open(b, "multi.o").programs().size());
+    }
+
+    @Test
+    void dataRelocationsAreSizedByTypeNotAsInstructions() {
+        // old LLVM: R_BPF_64_64 for an 8-byte value in the last 8 bytes of .maps (a program slot)
+        byte[] b = Fixtures.bytes("tailcalls.o");
+        ElfFile original = ElfFile.parse(b, "tailcalls.o");
+        long mapsSize = original.section(".maps").size();
+        int at = relocationEntry(b, ".maps", 2);
+        long info = le(b).getLong(at + 8);
+        le(b).putLong(at + 8, (info & ~0xffffffffL) | ElfRelocation.R_BPF_64_64);
+        ElfFile elf = ElfFile.parse(b, "tailcalls.o");
+        assertEquals(ElfRelocation.R_BPF_64_64, elf.relocations(elf.section(".maps")).get(2).type());
+        assertEquals(BpfObject.open(Fixtures.bytes("tailcalls.o"), "t.o").maps().getFirst().programSlots(),
+                BpfObject.open(b, "t.o").maps().getFirst().programSlots());
+        le(b).putLong(at, mapsSize - 8);
+        assertEquals(mapsSize - 8, ElfFile.parse(b, "tailcalls.o").relocations(original.section(".maps")).get(2).offset());
+        le(b).putLong(at, mapsSize - 4);
+        assertTrue(rejected(b).getMessage().contains("R_BPF_64_64 at offset " + (mapsSize - 4) + " lies outside .maps"));
+        assertEquals(4, ElfRelocation.width(ElfRelocation.R_BPF_64_32, false));
+        assertEquals(8, ElfRelocation.width(ElfRelocation.R_BPF_64_32, true));
+        assertEquals(4, ElfRelocation.width(ElfRelocation.R_BPF_64_NODYLD32, false));
+    }
+
+    @Test
+    void noneRelocationsAreSkipped() {
+        byte[] b = Fixtures.bytes("multi.o");
+        int at = relocationEntry(b, "tc", 1);
+        le(b).putLong(at + 8, le(b).getLong(at + 8) & ~0xffffffffL);
+        ElfFile elf = ElfFile.parse(b, "multi.o");
+        assertEquals(List.of(ElfRelocation.R_BPF_64_32, ElfRelocation.R_BPF_64_32),
+                elf.relocations(elf.section("tc")).stream().map(ElfRelocation::type).toList());
+    }
+
+    @Test
+    void relaSectionsAreSkippedAsLibbpfSkipsThem() {
+        byte[] b = Fixtures.bytes("multi.o");
+        ElfFile elf = ElfFile.parse(b, "multi.o");
+        ElfSection rel = elf.sections().stream()
+                .filter(s -> s.type() == ElfSection.SHT_REL && s.info() == elf.section("tc").index()).findFirst()
+                .orElseThrow();
+        long shoff = le(b).getLong(40);
+        le(b).putInt((int) shoff + 64 * rel.index() + 4, ElfSection.SHT_RELA);
+        le(b).putLong((int) shoff + 64 * rel.index() + 56, 24);
+        ElfFile rela = ElfFile.parse(b, "multi.o");
+        assertEquals(List.of(), rela.relocations(rela.section("tc")));
+        assertEquals(3 * 16 / 24, rela.ignoredRelocations(rela.section("tc")));
+    }
+
+    @Test
+    void machineNoneIsABpfObjectAsForLibbpf() {
+        byte[] b = Fixtures.bytes("seed.o");
+        le(b).putShort(18, (short) ElfFile.EM_NONE);
+        assertEquals(BpfObject.open(Fixtures.bytes("seed.o"), "seed.o").programs().size(),
+                BpfObject.open(b, "seed.o").programs().size());
     }
 
     private static ElfException rejected(byte[] b) {

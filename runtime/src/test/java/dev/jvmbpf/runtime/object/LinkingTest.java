@@ -81,17 +81,18 @@ class LinkingTest {
     }
 
     @Test
-    void staticFunctionInAProgramSectionIsCalledNotRun() {
+    void staticFunctionInAProgramSectionIsAProgramAndStillCallable() {
+        // libbpf: every function of a program section is a program, static ones too
         BpfObject obj = BpfObject.open(Fixtures.bytes("samesection.o"), "samesection.o");
-        assertEquals(List.of("calls_neighbour"), obj.programs().stream().map(ObjectProgram::name).toList());
+        assertEquals(List.of("calls_neighbour", "triple"), obj.programs().stream().map(ObjectProgram::name).toList());
+        assertEquals(ProgramType.XDP, obj.program("triple").type());
         ObjectProgram p = obj.program("calls_neighbour");
         assertEquals(List.of("calls_neighbour", "triple"), p.functions().stream().map(ObjectProgram.Function::name)
                 .toList());
         assertEquals("xdp", p.functions().get(1).section());
         assertEquals(Map.of(0, "triple"), callTargets(p));
         assertEquals(42, run(p, HelperTable.empty()));
-        assertTrue(obj.notes().stream().anyMatch(n -> n.contains("static function 'triple' is not a program")),
-                obj.notes().toString());
+        assertEquals(42, run(obj.program("triple"), HelperTable.empty()), "clang folded the only argument, 14");
     }
 
     @ParameterizedTest
@@ -106,12 +107,39 @@ class LinkingTest {
     }
 
     @Test
-    void textOnlyObjectHasNoProgramsAndSaysWhy() {
+    void textOnlyObjectRunsEachGlobalFunctionAsARawProgram() {
+        // the ubpf convention: no SEC() at all, every function in .text
         BpfObject obj = BpfObject.open(Fixtures.bytes("textonly.o"), "textonly.o");
-        assertTrue(obj.programs().isEmpty());
+        assertEquals(List.of("helper_only", "not_a_program"), obj.programs().stream().map(ObjectProgram::name).toList());
         assertTrue(obj.notes().stream().anyMatch(n -> n.contains("no program sections")), obj.notes().toString());
-        LoadException e = assertThrows(LoadException.class, () -> obj.program("not_a_program"));
-        assertTrue(e.getMessage().contains("no program named 'not_a_program'"), e.getMessage());
+        ObjectProgram p = obj.program("not_a_program");
+        assertEquals(ProgramType.RAW, p.type());
+        assertEquals(List.of("not_a_program", "helper_only"), p.functions().stream().map(ObjectProgram.Function::name)
+                .toList());
+        Verifier.verify(p.program(), HelperTable.empty());
+        assertEquals(1, run(p, HelperTable.empty()));
+    }
+
+    @Test
+    void textFunctionsAreNotProgramsBesideProgramSections() {
+        BpfObject obj = BpfObject.open(Fixtures.bytes("multi.o"), "multi.o");
+        assertTrue(obj.programs().stream().noneMatch(p -> p.section().equals(".text")), obj.programs().toString());
+    }
+
+    @Test
+    void aProgramTypeCanBeForcedWhateverTheSection() {
+        BpfObject obj = BpfObject.open(Fixtures.bytes("textonly.o"), "textonly.o");
+        ObjectProgram forced = obj.setProgramType("not_a_program", ProgramType.SCHED_CLS);
+        assertEquals(ProgramType.SCHED_CLS, forced.type());
+        assertEquals(ProgramType.SCHED_CLS, obj.program("not_a_program").type());
+        assertEquals(ProgramType.SCHED_CLS, forced.program().type());
+        assertTrue(forced.note().contains("set by the user"), forced.note());
+        assertEquals(ProgramType.RAW, obj.program("helper_only").type());
+        assertEquals(obj.programs().size(), 2);
+        assertThrows(LoadException.class, () -> obj.setProgramType("nope", ProgramType.XDP));
+        assertEquals(1, obj.setTypeOfUntypedPrograms(ProgramType.SOCKET_FILTER), "only helper_only is still RAW");
+        assertEquals(ProgramType.SOCKET_FILTER, obj.program("helper_only").type());
+        assertEquals(ProgramType.SCHED_CLS, obj.program("not_a_program").type());
     }
 
     @Test

@@ -23,10 +23,29 @@ class SectionTypeTest {
     }
 
     @Test
+    void legacyNamesAreTypedByPrefixAsLibbpf0xAndTheSamplesLoadersDid() {
+        for (String xdp : new String[] {"xdp1", "xdp_vlan01", "xdp_redirect_map", "xdpfoo", "xdp_devmap/x"}) {
+            SectionType t = SectionType.of(xdp);
+            assertEquals(ProgramType.XDP, t.type(), xdp);
+            assertTrue(t.note().contains("typed by its prefix 'xdp'"), t.note());
+        }
+        assertEquals(ProgramType.SOCKET_FILTER, SectionType.of("socket1").type());
+        assertEquals(ProgramType.SOCKET_FILTER, SectionType.of("socket_filter").type());
+        assertEquals(ProgramType.SCHED_CLS, SectionType.of("classifier_ingress").type());
+        assertEquals(ProgramType.SCHED_ACT, SectionType.of("action-mark").type());
+        assertEquals(ProgramType.PERF_EVENT, SectionType.of("perf_event_sample").type());
+        assertEquals(ProgramType.RAW, SectionType.of("sockops_x").type());
+        assertTrue(SectionType.of("sockops_x").note().contains("does not model"));
+    }
+
+    @Test
     void nearMissesAreNotPrefixMatches() {
-        SectionType t = SectionType.of("xdpfoo");
-        assertEquals(ProgramType.RAW, t.type());
-        assertTrue(t.note().contains("does not name a known program type"), t.note());
+        // tc was never a sloppy prefix in libbpf: tc_mark and tcp are unknown
+        for (String name : new String[] {"tc_mark", "tcpfoo", "from-netdev", "kprobe_x", "xd"}) {
+            SectionType t = SectionType.of(name);
+            assertEquals(ProgramType.RAW, t.type(), name);
+            assertTrue(t.note().contains("does not name a known program type"), t.note());
+        }
         SectionType lsm = SectionType.of("lsm/file_open");
         assertEquals(ProgramType.RAW, lsm.type());
         assertTrue(lsm.note().contains("lsm program, a type this runtime does not model"), lsm.note());

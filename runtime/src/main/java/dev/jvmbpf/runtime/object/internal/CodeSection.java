@@ -89,7 +89,7 @@ final class CodeSection {
                 + byteOffsetForErrors + ") to instruction " + insn + ", which lies in no function of this section");
     }
 
-    private static String programNameOf(String section) {
+    static String programNameOf(String section) {
         return section.replaceAll("[^A-Za-z0-9_]", "_");
     }
 

@@ -11,9 +11,11 @@ import dev.jvmbpf.runtime.elf.ElfSymbol;
 import dev.jvmbpf.runtime.elf.internal.Window;
 import dev.jvmbpf.runtime.exec.LoadException;
 import dev.jvmbpf.runtime.maps.BpfMap;
+import dev.jvmbpf.runtime.maps.MapCreationException;
 import dev.jvmbpf.runtime.maps.MapFlags;
 import dev.jvmbpf.runtime.maps.MapSpec;
 import dev.jvmbpf.runtime.maps.MapType;
+import dev.jvmbpf.runtime.maps.internal.UnmodelledMap;
 import dev.jvmbpf.runtime.object.MapFactory;
 import dev.jvmbpf.runtime.object.MapKind;
 import dev.jvmbpf.runtime.object.ObjectMap;
@@ -84,7 +86,7 @@ public final class MapReader {
         for (ElfSection s : elf.sections()) {
             if (s.name().equals(".maps")) {
                 readBtfMaps(s);
-            } else if (s.name().equals("maps")) {
+            } else if (isLegacyMapSection(s)) {
                 readLegacyMaps(s);
             }
         }
@@ -93,6 +95,15 @@ public final class MapReader {
                 readDataMap(s);
             }
         }
+    }
+
+    /**
+     * The legacy {@code struct bpf_map_def} sections: libbpf 0.x, iproute2 and bpf_load.c read
+     * {@code maps}; PREVAIL-era objects put each map in its own {@code maps/NAME} section.
+     */
+    static boolean isLegacyMapSection(ElfSection s) {
+        return !s.executable() && s.type() == ElfSection.SHT_PROGBITS
+                && (s.name().equals("maps") || s.name().startsWith("maps/"));
     }
 
     private static boolean isGlobalData(ElfSection s) {
@@ -189,15 +200,66 @@ public final class MapReader {
         }
         Map<Integer, String> slots = Map.of();
         if (valuesOffset >= 0) {
-            if (t != MapType.PROG_ARRAY) {
-                throw Errors.at(elf, s, sym.value(), "map '" + name + "': initial 'values' are supported for program arrays"
-                        + " only, not " + t);
+            boolean mapInMap = t == MapType.ARRAY_OF_MAPS || t == MapType.HASH_OF_MAPS;
+            if (t != MapType.PROG_ARRAY && !mapInMap) {
+                throw Errors.at(elf, s, sym.value(), "map '" + name + "': 'values' are for program arrays and maps of"
+                        + " maps only, not " + t);
             }
+            // libbpf: the values of both are 4-byte ids (a program fd, an inner map fd)
             valueSize = checkSize(s, sym, "values", valueSize, 4);
-            slots = programSlots(s, sym, valuesOffset);
+            if (mapInMap) {
+                long from = sym.value() + valuesOffset;
+                long to = sym.value() + Math.max(sym.size(), valuesOffset);
+                long initial = elf.relocations(s).stream().filter(r -> r.offset() >= from && r.offset() < to).count();
+                notes.add("map '" + name + "' (" + t + "): the inner map definition is a template only"
+                        + (initial > 0 ? "; its " + initial + " initial inner map(s) are not created" : "")
+                        + " (maps of maps hold no inner maps here until set from Java)");
+            } else {
+                slots = programSlots(s, sym, valuesOffset);
+            }
         }
-        return new Declared(new MapSpec(name, t, Math.max(0, keySize), Math.max(0, valueSize), maxEntries, flags,
-                extra), keyType, valueType, slots);
+        return new Declared(fixUp(new MapSpec(name, t, Math.max(0, keySize), Math.max(0, valueSize), maxEntries,
+                flags, extra), keyType != 0, valueType != 0), keyType, valueType, slots);
+    }
+
+    /** The BPF page size that ring buffer sizes are rounded to. */
+    private static final int PAGE_SIZE = 4096;
+
+    /**
+     * What loaders change in a definition before the kernel sees it. libbpf sizes a
+     * PERF_EVENT_ARRAY without max_entries to the CPUs (done by {@code Maps.create}) and rounds a
+     * ring buffer's max_entries up to a power-of-2 number of pages. cilium/ebpf, which the
+     * objects that annotate them were written for, treats the key and value types of perf event
+     * arrays and ring buffers as documentation: a perf event array's key and value are then 4
+     * bytes (also when left 0), a ring buffer's 0. Explicit sizes that differ stay, for the
+     * kernel's rules to refuse.
+     */
+    private MapSpec fixUp(MapSpec spec, boolean keyTyped, boolean valueTyped) {
+        int key = spec.keySize();
+        int value = spec.valueSize();
+        int max = spec.maxEntries();
+        if (spec.type() == MapType.PERF_EVENT_ARRAY) {
+            key = key == 0 || keyTyped ? 4 : key;
+            value = value == 0 || valueTyped ? 4 : value;
+        } else if (spec.type() == MapType.RINGBUF) {
+            key = keyTyped ? 0 : key;
+            value = valueTyped ? 0 : value;
+            if (max > 0 && (Integer.bitCount(max) != 1 || max % PAGE_SIZE != 0)) {
+                long pages = PAGE_SIZE;
+                while (pages < max && pages <= Integer.MAX_VALUE / 2) {
+                    pages <<= 1;
+                }
+                max = (int) Math.min(pages, Integer.MAX_VALUE);
+            }
+        }
+        if (key == spec.keySize() && value == spec.valueSize() && max == spec.maxEntries()) {
+            return spec;
+        }
+        notes.add("map '" + spec.name() + "' (" + spec.type() + "): key/value size " + spec.keySize() + "/"
+                + spec.valueSize() + (max != spec.maxEntries() ? ", max_entries " + spec.maxEntries() : "")
+                + " adjusted to " + key + "/" + value + (max != spec.maxEntries() ? ", max_entries " + max : "")
+                + " as loaders do before the kernel sees it");
+        return new MapSpec(spec.name(), spec.type(), key, value, max, spec.flags(), spec.mapExtra());
     }
 
     /** Slots of {@code .values = { [i] = &prog }}: ABS64 relocations inside the definition's values array. */
@@ -210,15 +272,23 @@ public final class MapReader {
                 continue;
             }
             ElfSymbol target = r.symbol();
-            if (r.type() != ElfRelocation.R_BPF_64_ABS64 || (r.offset() - start) % 8 != 0 || !target.isFunction()
-                    || !target.isGlobal() || !target.isDefined() || !elf.section(target.section()).executable()
-                    || elf.section(target.section()).name().equals(".text")) {
+            // old LLVM wrote 64-bit data relocations as R_BPF_64_64
+            boolean wide = r.type() == ElfRelocation.R_BPF_64_ABS64 || r.type() == ElfRelocation.R_BPF_64_64;
+            if (!wide || (r.offset() - start) % 8 != 0 || !isProgram(target)) {
                 throw Errors.at(elf, s, r.offset(), "map '" + sym.name() + "': slot initialiser "
                         + ElfRelocation.typeName(r.type()) + " against '" + target.name() + "' is not a program");
             }
             slots.put((int) ((r.offset() - start) / 8), target.name());
         }
         return slots;
+    }
+
+    /** A program: any function of a program section, or a global one of .text when there are none. */
+    private boolean isProgram(ElfSymbol sym) {
+        if (!sym.isFunction() || !sym.isDefined() || !elf.section(sym.section()).executable()) {
+            return false;
+        }
+        return !elf.section(sym.section()).name().equals(".text") || ObjectLoader.textOnly(elf) && sym.isGlobal();
     }
 
     private int checkSize(ElfSection s, ElfSymbol sym, String what, int previous, long size) {
@@ -258,35 +328,111 @@ public final class MapReader {
         }
     }
 
+    /**
+     * libbpf 0.x's rule for {@code struct bpf_map_def} records: the record size is the section
+     * size divided by the number of map symbols in it, whatever the loader's struct was
+     * (iproute2's {@code bpf_elf_map} is 36 bytes, bpf_load.c's 28, libbpf's 20). Records shorter
+     * than libbpf's five fields are read as far as they go (the rest is 0); fields beyond them
+     * are ignored, and when not zero the object gets a note (libbpf refuses them unless told to
+     * relax; the older loaders used them for pinning and inner maps).
+     */
     private void readLegacyMaps(ElfSection s) {
         List<ElfSymbol> symbols = mapSymbols(s);
         if (symbols.isEmpty()) {
             return;
         }
         Window w = elf.window(s);
-        long defSize = s.size() / symbols.size();
-        if (defSize < 4L * LEGACY_DEF_FIELDS || s.size() % symbols.size() != 0) {
-            throw Errors.at(elf, s, 0, symbols.size() + " map definitions in " + s.size()
-                    + " bytes: each struct bpf_map_def needs at least " + 4 * LEGACY_DEF_FIELDS + " bytes");
+        if (s.size() == 0 || s.size() % symbols.size() != 0) {
+            throw Errors.at(elf, s, 0, symbols.size() + " map symbols in " + s.size()
+                    + " bytes: the size of a map definition cannot be determined");
         }
+        long defSize = s.size() / symbols.size();
         for (ElfSymbol sym : symbols) {
             long at = sym.value();
-            if (at % defSize != 0 || at > s.size() - defSize) {
-                throw Errors.at(elf, s, at, "map '" + sym.name() + "' does not start a " + defSize + "-byte map definition");
+            if (at < 0 || at > s.size() - defSize) {
+                throw Errors.at(elf, s, at, "map '" + sym.name() + "' does not start a " + defSize
+                        + "-byte map definition inside the section");
             }
-            int type = w.s32(at);
-            MapType t = MapType.ofId(type);
+            int[] field = new int[LEGACY_DEF_FIELDS];
+            for (int i = 0; i < LEGACY_DEF_FIELDS && 4L * (i + 1) <= defSize; i++) {
+                field[i] = w.s32(at + 4L * i);
+            }
+            for (long b = 4L * LEGACY_DEF_FIELDS; b < defSize; b++) {
+                if (w.u8(at + b) != 0) {
+                    notes.add(s.name() + ": map '" + sym.name() + "' has non-zero fields beyond struct bpf_map_def"
+                            + " (bytes " + 4 * LEGACY_DEF_FIELDS + ".." + (defSize - 1) + " of its " + defSize
+                            + "-byte record: pinning, inner map or NUMA settings of older loaders); ignored");
+                    break;
+                }
+            }
+            MapType t = MapType.ofId(field[0]);
             if (t == null) {
-                throw Errors.at(elf, s, at, "map '" + sym.name() + "' has unsupported map type " + Integer.toUnsignedString(type));
+                throw Errors.at(elf, s, at, "map '" + sym.name() + "' has map type " + Integer.toUnsignedString(field[0])
+                        + ", which the kernel does not define");
             }
-            MapSpec spec = new MapSpec(sym.name(), t, w.s32(at + 4), w.s32(at + 8), w.s32(at + 12), w.s32(at + 16));
-            addDeclared(s, sym, new Declared(spec, 0, 0, Map.of()));
+            MapSpec spec = fixUp(new MapSpec(sym.name(), t, field[1], field[2], field[3], field[4]), false, false);
+            Map<Integer, String> slots = Map.of();
+            if (t == MapType.PROG_ARRAY && defSize >= 4L * LEGACY_DEF_FIELDS + 4) {
+                slots = iproute2TailCalls(w.s32(at + 4L * LEGACY_DEF_FIELDS));
+            }
+            addDeclared(s, sym, new Declared(spec, 0, 0, slots));
+        }
+    }
+
+    /**
+     * iproute2's tail calls: a program in section {@code ID/KEY} goes into slot KEY of the
+     * program array whose {@code struct bpf_elf_map} has {@code id} ID (the field after
+     * map_flags), filled when the object's programs are loaded. The numbers are C integers
+     * ({@code %i}: decimal, 0x hex, 0 octal); a section's first function is its program, a
+     * section without function symbols is one program named after the section.
+     */
+    private Map<Integer, String> iproute2TailCalls(int id) {
+        Map<Integer, String> slots = new HashMap<>();
+        for (ElfSection code : elf.sections()) {
+            if (!code.executable() || code.size() == 0) {
+                continue;
+            }
+            int slash = code.name().indexOf('/');
+            if (slash < 0) {
+                continue;
+            }
+            Long mapId = cInteger(code.name().substring(0, slash));
+            Long key = cInteger(code.name().substring(slash + 1));
+            if (mapId == null || key == null || mapId != id || key < 0 || key > Integer.MAX_VALUE) {
+                continue;
+            }
+            String program = null;
+            long first = Long.MAX_VALUE;
+            for (ElfSymbol sym : elf.symbols()) {
+                if (sym.section() == code.index() && sym.isFunction() && sym.value() < first) {
+                    first = sym.value();
+                    program = sym.name();
+                }
+            }
+            // a section without function symbols is one program named after it (CodeSection)
+            slots.put(key.intValue(), program != null ? program : CodeSection.programNameOf(code.name()));
+        }
+        return slots;
+    }
+
+    /** A C integer as {@code sscanf("%i")} reads it, or null. */
+    private static Long cInteger(String text) {
+        try {
+            if (text.startsWith("0x") || text.startsWith("0X")) {
+                return Long.parseLong(text.substring(2), 16);
+            }
+            if (text.length() > 1 && text.startsWith("0")) {
+                return Long.parseLong(text.substring(1), 8);
+            }
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            return null;
         }
     }
 
     private void addDeclared(ElfSection s, ElfSymbol sym, Declared d) {
         BpfMap map = create(s, sym.value(), d.spec());
-        ObjectMap m = new ObjectMap(sym.name(), s.name(), s.name().equals("maps") ? MapKind.LEGACY : MapKind.BTF,
+        ObjectMap m = new ObjectMap(sym.name(), s.name(), isLegacyMapSection(s) ? MapKind.LEGACY : MapKind.BTF,
                 d.spec(), map, d.keyType(), d.valueType(), false, d.slots());
         maps.add(m);
         declaredMaps.computeIfAbsent(s.index(), k -> new HashMap<>()).put(sym.value(), m);
@@ -297,9 +443,32 @@ public final class MapReader {
             return factory.create(spec);
         } catch (LoadException e) {
             throw e;
+        } catch (MapCreationException e) {
+            // libbpf opens such an object and fails at load, when the kernel refuses the map: the
+            // object opens here too, and the map faults on every use, saying why.
+            notes.add((s == null ? spec.name() : s.name()) + ": map '" + spec.name() + "' cannot be created (" + e.getMessage()
+                    + "); the object opens, and any use of the map faults");
+            return new UnmodelledMap(spec, "cannot be created: " + e.getMessage());
         } catch (RuntimeException e) {
             throw Errors.at(elf, s, offset, "cannot create map '" + spec.name() + "': " + e.getMessage());
         }
+    }
+
+    /**
+     * libbpf's {@code .kconfig} map: one read-only, mmapable element holding the kconfig
+     * externs' values; it has no section in the file.
+     */
+    ObjectMap addKconfig(byte[] contents) {
+        MapSpec spec = new MapSpec(internalMapName(objectName, ".kconfig"), MapType.ARRAY, 4, contents.length, 1,
+                MapFlags.BPF_F_MMAPABLE | MapFlags.BPF_F_RDONLY_PROG);
+        BpfMap map = create(null, 0, spec);
+        int rc = map.update(new byte[4], contents, MapFlags.BPF_ANY);
+        if (rc != 0) {
+            throw Errors.at(elf, null, 0, "cannot store the kconfig values in map '" + spec.name() + "': error " + rc);
+        }
+        ObjectMap m = new ObjectMap(".kconfig", ".kconfig", MapKind.GLOBAL_DATA, spec, map, 0, 0, true, Map.of());
+        maps.add(m);
+        return m;
     }
 
     private void readDataMap(ElfSection s) {
@@ -319,9 +488,9 @@ public final class MapReader {
         if (btf != null && btf.find(BtfKind.DATASEC, s.name()) instanceof BtfType.Datasec d) {
             valueType = d.id();
         }
-        if (!elf.relocations(s).isEmpty()) {
+        if (elf.ignoredRelocations(s) > 0) {
             // Pointers stored in data (a table of string pointers) have no address before a program runs.
-            notes.add(s.name() + ": " + elf.relocations(s).size() + " relocation(s) of addresses stored in data are"
+            notes.add(s.name() + ": " + elf.ignoredRelocations(s) + " relocation(s) of addresses stored in data are"
                     + " not applied (as libbpf); such pointers hold section offsets, not addresses");
         }
         ObjectMap m = new ObjectMap(s.name(), s.name(), MapKind.GLOBAL_DATA, spec, map, 0, valueType, readOnly,

@@ -5,6 +5,7 @@ import dev.jvmbpf.runtime.btf.BtfExt;
 import dev.jvmbpf.runtime.elf.ElfFile;
 import dev.jvmbpf.runtime.elf.ElfSection;
 import dev.jvmbpf.runtime.object.BpfObject;
+import dev.jvmbpf.runtime.object.Kconfig;
 import dev.jvmbpf.runtime.object.MapFactory;
 import dev.jvmbpf.runtime.object.ObjectProgram;
 import java.nio.charset.StandardCharsets;
@@ -22,19 +23,21 @@ public final class ObjectLoader {
     private final ElfFile elf;
     private final String objectName;
     private final MapFactory factory;
+    private final Kconfig kconfig;
     private final List<String> notes = new ArrayList<>();
     private Btf btf;
     private BtfExt btfExt = BtfExt.empty();
     private final Map<Integer, CodeSection> code = new LinkedHashMap<>();
 
-    private ObjectLoader(byte[] bytes, String file, MapFactory factory) {
+    private ObjectLoader(byte[] bytes, String file, MapFactory factory, Kconfig kconfig) {
         this.elf = ElfFile.parse(bytes, file);
         this.objectName = objectName(file);
         this.factory = factory;
+        this.kconfig = kconfig;
     }
 
-    public static BpfObject load(byte[] bytes, String file, MapFactory factory) {
-        ObjectLoader loader = new ObjectLoader(bytes, file, factory);
+    public static BpfObject load(byte[] bytes, String file, MapFactory factory, Kconfig kconfig) {
+        ObjectLoader loader = new ObjectLoader(bytes, file, factory, kconfig);
         return loader.load();
     }
 
@@ -44,29 +47,38 @@ public final class ObjectLoader {
         int version = readVersion();
         MapReader maps = new MapReader(elf, objectName, btf, factory, notes);
         maps.read();
+        Externs externs = Externs.collect(elf, btf, kconfig, maps, notes);
         readCode();
         List<ObjectProgram> programs = new ArrayList<>();
+        boolean textOnly = textOnly(elf);
         for (CodeSection section : code.values()) {
-            if (section.section.name().equals(".text")) {
+            boolean text = section.section.name().equals(".text");
+            if (text && !textOnly) {
                 continue;
             }
-            for (CodeFunction f : section.functions) {
-                if (!f.global()) {
-                    notes.add("section " + section.section.name() + ": static function '" + f.name()
-                            + "' is not a program (only global functions are), it can only be called");
-                }
-            }
-            for (CodeFunction f : section.entries()) {
-                programs.add(new ProgramLinker(elf, code, maps, btf, btfExt, notes, f, license).link());
+            // libbpf: every function of a program section is a program, static ones too; with no
+            // program section at all (the ubpf convention) each global function of .text is one.
+            for (CodeFunction f : text ? section.entries() : section.functions) {
+                programs.add(new ProgramLinker(elf, code, maps, externs, btf, btfExt, notes, f, license).link());
             }
         }
-        if (programs.isEmpty() && code.values().stream().anyMatch(c -> c.section.name().equals(".text"))) {
-            notes.add("no program sections: functions in .text are subprograms; give programs a SEC(\"...\")");
+        if (textOnly && !programs.isEmpty()) {
+            notes.add("no program sections: each global function in .text is a RAW program (r1 = input, r2 = length)");
         }
         if (btfExt.coreRelocations() > 0) {
             notes.add(btfExt.coreRelocations() + " CO-RE relocation(s) are not applied: field offsets stay as compiled");
         }
         return new BpfObject(objectName, programs, maps.maps(), btf, btfExt, license, version, notes);
+    }
+
+    /** Whether the object's only code is in {@code .text}: no other executable section holds instructions. */
+    static boolean textOnly(ElfFile elf) {
+        for (ElfSection s : elf.sections()) {
+            if (s.executable() && s.size() > 0 && s.type() == ElfSection.SHT_PROGBITS && !s.name().equals(".text")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** libbpf's object name: the file name without directories, up to its first dot. */
@@ -121,6 +133,11 @@ public final class ObjectLoader {
         }
         for (CodeSection c : code.values()) {
             c.cutCodeFunctions();
+            int ignored = elf.ignoredRelocations(c.section);
+            if (ignored > 0) {
+                notes.add("section " + c.section.name() + ": " + ignored + " RELA relocation(s) ignored as libbpf"
+                        + " ignores them (BPF objects use REL); the instructions stay as compiled");
+            }
         }
     }
 }

@@ -14,6 +14,7 @@ import dev.jvmbpf.runtime.object.ObjectMap;
 import dev.jvmbpf.runtime.object.ObjectProgram;
 import dev.jvmbpf.runtime.object.SectionType;
 import dev.jvmbpf.runtime.program.BpfProgram;
+import dev.jvmbpf.runtime.program.ProgramType;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -29,6 +30,7 @@ final class ProgramLinker {
     private final ElfFile elf;
     private final Map<Integer, CodeSection> code;
     private final MapReader maps;
+    private final Externs externs;
     private final Btf btf;
     private final BtfExt btfExt;
     private final List<String> notes;
@@ -38,11 +40,12 @@ final class ProgramLinker {
     private final Map<CodeFunction, Integer> placed = new LinkedHashMap<>();
     private final List<CodeFunction> pending = new ArrayList<>();
 
-    ProgramLinker(ElfFile elf, Map<Integer, CodeSection> code, MapReader maps, Btf btf, BtfExt btfExt,
-            List<String> notes, CodeFunction entry, String license) {
+    ProgramLinker(ElfFile elf, Map<Integer, CodeSection> code, MapReader maps, Externs externs, Btf btf,
+            BtfExt btfExt, List<String> notes, CodeFunction entry, String license) {
         this.elf = elf;
         this.code = code;
         this.maps = maps;
+        this.externs = externs;
         this.btf = btf;
         this.btfExt = btfExt;
         this.notes = notes;
@@ -55,7 +58,10 @@ final class ProgramLinker {
         while (!pending.isEmpty()) {
             relocate(pending.removeFirst());
         }
-        SectionType st = SectionType.of(entry.section().section.name());
+        SectionType st = entry.section().section.name().equals(".text")
+                ? new SectionType(ProgramType.RAW, "function '" + entry.name() + "' of .text in an object without"
+                        + " program sections; loaded as RAW (r1 = input, r2 = length)")
+                : SectionType.of(entry.section().section.name());
         List<BpfMap> programMaps = new ArrayList<>();
         maps.maps().forEach(m -> programMaps.add(m.map()));
         BpfProgram program = new BpfProgram(entry.name(), entry.section().section.name(), st.type(),
@@ -130,8 +136,8 @@ final class ProgramLinker {
         ElfSymbol sym = r.symbol();
         String what = ElfRelocation.typeName(r.type()) + " against '" + sym.name() + "'";
         if (!sym.isDefined()) {
-            throw Errors.at(elf, cs.section, byteOffset, what + ": symbol is not defined in this object (extern "
-                    + "variables, kfuncs and kconfig values are not supported)");
+            applyExtern(cs, r, insn, pc, byteOffset, what);
+            return;
         }
         if (insn.opcode() == Opcodes.CALL && insn.src() == Opcodes.CALL_LOCAL) {
             if (r.type() != ElfRelocation.R_BPF_64_32) {
@@ -194,6 +200,50 @@ final class ProgramLinker {
         }
         throw Errors.at(elf, cs.section, byteOffset, what + ": symbol lies in section " + target.name()
                 + ", which holds neither maps, global data nor code");
+    }
+
+    /**
+     * A reference to an extern, resolved as libbpf resolves it where this runtime can: a kconfig
+     * value is an address in the {@code .kconfig} map; a weak extern that cannot be resolved is 0;
+     * a kfunc call stays a kfunc call (src 2) whose immediate is the function's id in the running
+     * kernel's BTF (0 when it has none), with a note naming it; the verifier refuses the kfuncs it
+     * does not model. A strong {@code __ksym} variable needs
+     * the kernel's symbol addresses, which the runtime does not have.
+     */
+    private void applyExtern(CodeSection cs, ElfRelocation r, Instruction insn, int pc, long byteOffset, String what) {
+        ElfSymbol sym = r.symbol();
+        Externs.Extern ext = externs.of(sym);
+        if (ext == null) {
+            throw Errors.at(elf, cs.section, byteOffset, what + ": symbol is not defined in this object and is no"
+                    + " extern (it has no name or is local)");
+        }
+        if (insn.opcode() == Opcodes.CALL && (insn.src() == Opcodes.CALL_LOCAL || insn.src() == Opcodes.CALL_KFUNC)) {
+            Externs.Kfunc k = externs.kfunc(ext);
+            out.set(pc, Instruction.of(Opcodes.CALL, 0, Opcodes.CALL_KFUNC, 0, k.btfId()));
+            notes.add("program " + entry.name() + ": call to " + (ext.weak() ? "weak " : "") + "kfunc '" + ext.name()
+                    + "' at pc " + pc + ": " + k.how() + (k.btfId() == 0 ? "; unresolved" : ""));
+            return;
+        }
+        if (insn.opcode() != Opcodes.LDDW) {
+            throw Errors.at(elf, cs.section, byteOffset, what + " on instruction " + insn.hex()
+                    + ", which is neither lddw nor a call");
+        }
+        Instruction next = out.get(pc + 1);
+        if (ext.kind() == Externs.Kind.KCONFIG) {
+            out.set(pc, Instruction.of(insn.opcode(), insn.dst(), Opcodes.PSEUDO_MAP_IDX_VALUE, insn.offset(),
+                    use(externs.kconfigMap())));
+            out.set(pc + 1, withImm(next, ext.offset() + insn.imm()));
+            return;
+        }
+        if (ext.weak()) {
+            out.set(pc, Instruction.of(insn.opcode(), insn.dst(), Opcodes.PSEUDO_NONE, insn.offset(), 0));
+            out.set(pc + 1, withImm(next, 0));
+            notes.add("program " + entry.name() + ": weak extern '" + ext.name() + "' is not resolved; it reads as 0");
+            return;
+        }
+        throw Errors.at(elf, cs.section, byteOffset, what + ": " + (ext.kind() == Externs.Kind.KSYM
+                ? "a __ksym variable needs the kernel's symbol addresses, which this runtime does not have"
+                : "an extern variable that is neither __kconfig nor __ksym (declare it __weak to read 0)"));
     }
 
     private int checkedInsn(CodeSection cs, long insn, long byteOffset) {
