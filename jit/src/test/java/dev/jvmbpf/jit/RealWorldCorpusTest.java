@@ -1,9 +1,5 @@
 package dev.jvmbpf.jit;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.fail;
-
 import dev.jvmbpf.helpers.StandardHelpers;
 import dev.jvmbpf.helpers.context.Contexts;
 import dev.jvmbpf.helpers.context.ProgramContext;
@@ -18,6 +14,7 @@ import dev.jvmbpf.runtime.object.BpfObject;
 import dev.jvmbpf.runtime.object.ObjectProgram;
 import dev.jvmbpf.runtime.verifier.Verifier;
 import dev.jvmbpf.runtime.verifier.VerifierException;
+import dev.jvmbpf.testing.SharedData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,9 +26,11 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The real-world corpus ({@code ../shared/corpora/realworld}, objects of the Linux samples, Cilium,
@@ -54,9 +53,7 @@ class RealWorldCorpusTest {
     private static final AtomicInteger ALL_RAN = new AtomicInteger();
 
     static Path corpus() {
-        String root = System.getProperty("jvmbpf.root");
-        Path base = root == null ? Path.of("..") : Path.of(root).resolve("..");
-        return base.resolve("shared/corpora/realworld").normalize();
+        return SharedData.CORPORA.location().resolve("realworld");
     }
 
     static Stream<String> objects() throws IOException {
@@ -85,8 +82,7 @@ class RealWorldCorpusTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("objects")
     void opensVerifiesAndRuns(String relative) throws IOException {
-        Assumptions.assumeTrue(Files.isDirectory(corpus()), corpus() + " is absent (it comes from the CI machine's"
-                + " shared folder, ../shared/corpora)");
+        SharedData.CORPORA.require("realworld");
         Path file = corpus().resolve(relative);
         OBJECTS.incrementAndGet();
         List<String> wanted = accepted().getOrDefault(relative, List.of());
@@ -145,9 +141,9 @@ class RealWorldCorpusTest {
     private static List<String> run(Engine engine, Path file, String name) throws IOException {
         BpfObject object = BpfObject.open(file);
         HelperTable helpers = StandardHelpers.table();
-        object.fillProgramArrays(p -> engine.load(p, helpers));
+        object.fillProgramArrays(p -> engine.load(Verifier.verifyOrUnverified(p, helpers), helpers));
         ObjectProgram program = object.program(name);
-        Executable exe = engine.load(program.program(), helpers);
+        Executable exe = engine.load(Verifier.verify(program.program(), helpers), helpers);
         List<String> log = new ArrayList<>();
         Machine machine = exe.newMachine(line -> log.add("printed " + line));
         for (int run = 0; run < 3; run++) {

@@ -56,8 +56,7 @@ class UnmodelledMapRunTest {
 
     private static long run(Engine engine, BpfObject object) {
         ObjectProgram p = object.program("count_packets");
-        Verifier.verify(p.program(), StandardHelpers.table());
-        Executable exe = engine.load(p.program(), StandardHelpers.table());
+        Executable exe = engine.load(Verifier.verify(p.program(), StandardHelpers.table()), StandardHelpers.table());
         Machine m = exe.newMachine(Output.discard());
         m.beginRun();
         ProgramContext.Entry entry = Contexts.forType(p.type(), new byte[64]).install(m);

@@ -1,16 +1,15 @@
 package dev.jvmbpf.runtime.object;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.jvmbpf.runtime.maps.MapSpec;
 import dev.jvmbpf.runtime.maps.MapType;
 import dev.jvmbpf.runtime.program.ProgramType;
+import dev.jvmbpf.testing.SharedData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Map definitions of real objects from {@code ../shared/corpora/realworld} (skipped where that
@@ -19,12 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 class CorpusMapDefinitionsTest {
     private static Path object(String relative) {
-        String root = System.getProperty("jvmbpf.root");
-        Path corpus = (root == null ? Path.of("..") : Path.of(root).resolve("..")).resolve("shared/corpora/realworld")
-                .normalize();
-        Assumptions.assumeTrue(Files.isDirectory(corpus), corpus + " is absent (it comes from the CI machine's shared"
-                + " folder, ../shared/corpora)");
-        return corpus.resolve(relative);
+        return SharedData.CORPORA.require("realworld").resolve(relative);
     }
 
     @Test
