@@ -133,15 +133,16 @@ public final class JitRuntime {
 
     /**
      * Invokes a helper. A Java exception from the helper other than a fault or a tail call is the
-     * helper's failure (HELPER), as in the interpreter; C2 inlines this, so the handler is free.
+     * helper's failure (HELPER, with the exception as its cause), as in the interpreter; an Error
+     * is left to {@link #locate} (INTERNAL). C2 inlines this, so the handler is free.
      */
     public static long callHelper(HelperSpec spec, Machine machine, long r1, long r2, long r3, long r4, long r5) {
         try {
             return spec.implementation().call(machine, r1, r2, r3, r4, r5);
         } catch (BpfFault | TailCall f) {
             throw f;
-        } catch (RuntimeException e) {
-            throw BpfFault.of(FaultKind.HELPER, "helper " + spec.name() + " (" + spec.id() + ") failed: " + e);
+        } catch (Exception e) {
+            throw BpfFault.of(FaultKind.HELPER, "helper " + spec.name() + " (" + spec.id() + ") failed: " + e, e);
         }
     }
 
@@ -218,6 +219,6 @@ public final class JitRuntime {
         if (t instanceof TailCall || t instanceof EndOfRun) {
             return (RuntimeException) t;
         }
-        return new BpfFault(FaultKind.INTERNAL, pc, insn, 0, 0, t.toString());
+        return new BpfFault(FaultKind.INTERNAL, pc, insn, 0, 0, t.toString(), t);
     }
 }

@@ -238,7 +238,7 @@ final class Loop {
         } catch (TailCall t) {
             throw t;
         } catch (Throwable t) {
-            throw new BpfFault(FaultKind.INTERNAL, pc, code.instruction(pc), 0, 0, t.toString());
+            throw new BpfFault(FaultKind.INTERNAL, pc, code.instruction(pc), 0, 0, t.toString(), t);
         }
     }
 }
