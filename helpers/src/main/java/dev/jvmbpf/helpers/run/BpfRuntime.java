@@ -21,6 +21,7 @@ import dev.jvmbpf.runtime.verifier.VerifierException;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,9 +45,10 @@ import java.util.function.Consumer;
  * }</pre>
  *
  * <p>Settings apply to programs loaded afterwards (the engine, the helpers) or to every later run
- * (output, ring-buffer and perf handlers, budget). Every program of the object shares its maps;
- * program arrays the object fills declaratively ({@code .values = { [0] = &prog }}) are filled
- * with programs loaded on the same engine when the first program is loaded, so tail calls work.
+ * (output, ring-buffer and perf handlers, budget, deadline). Every program of the object shares
+ * its maps; program arrays the object fills declaratively ({@code .values = { [0] = &prog }})
+ * are filled with programs loaded on the same engine when the first program is loaded, so tail
+ * calls work.
  * Errors in what the caller gives (names, files) are {@link LoadException}s or
  * {@link IllegalArgumentException}s with one line naming what is wrong.
  */
@@ -57,6 +59,7 @@ public final class BpfRuntime {
     private volatile Consumer<String> printk = System.out::println;
     private volatile boolean tracePipe;
     private volatile long budget;
+    private volatile Duration deadline;
     private final Map<String, RingBufferHandler> ringBuffers = new LinkedHashMap<>();
     /** What every run drains, copied on each change so that runs read it without a lock. */
     private volatile List<RingBufferHandler> ringBufferHandlers = List.of();
@@ -129,6 +132,23 @@ public final class BpfRuntime {
 
     long budget() {
         return budget;
+    }
+
+    /**
+     * At most this long per run (null or zero, the default: no limit); a run past it stops with a
+     * {@code DEADLINE_EXCEEDED} fault naming the pc. Interrupting the thread running a program
+     * stops it the same way ({@code INTERRUPTED}), deadline or not.
+     */
+    public BpfRuntime deadline(Duration perRun) {
+        if (perRun != null && perRun.isNegative()) {
+            throw new IllegalArgumentException("the deadline must not be negative, got " + perRun);
+        }
+        this.deadline = perRun;
+        return this;
+    }
+
+    Duration deadline() {
+        return deadline;
     }
 
     /**

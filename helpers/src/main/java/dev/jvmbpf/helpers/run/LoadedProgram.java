@@ -75,6 +75,7 @@ public final class LoadedProgram {
     public long run(ProgramContext context) {
         Machine machine = machines.get();
         machine.setBudget(runtime.budget());
+        machine.setTimeout(runtime.deadline());
         machine.beginRun(verified.readsUnwrittenStack());
         try {
             ProgramContext.Entry entry = context.install(machine);
