@@ -157,13 +157,13 @@ class CancellationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"interpreter"})
+    @ValueSource(strings = {"interpreter", "jit"})
     void interruptStopsABackwardJumpLoop(String engine) {
         assertInterrupted(run(load(engine, BACK_EDGE, HelperTable.empty()), m -> { }, true), 1, 2);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"interpreter"})
+    @ValueSource(strings = {"interpreter", "jit"})
     void deadlineStopsABackwardJumpLoop(String engine) {
         Executable exe = load(engine, BACK_EDGE, HelperTable.empty());
         assertDeadline(run(exe, m -> m.setTimeout(Duration.ofMillis(50)), false), 1, 2);
@@ -171,7 +171,7 @@ class CancellationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"interpreter"})
+    @ValueSource(strings = {"interpreter", "jit"})
     void interruptAndDeadlineStopALoopThroughACall(String engine) {
         Executable exe = load(engine, THROUGH_A_CALL, HelperTable.empty());
         assertInterrupted(run(exe, m -> { }, true), 0, 6);
@@ -179,7 +179,7 @@ class CancellationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"interpreter"})
+    @ValueSource(strings = {"interpreter", "jit"})
     void interruptAndDeadlineStopALoopInACallee(String engine) {
         Executable exe = load(engine, IN_A_CALLEE, HelperTable.empty());
         assertInterrupted(run(exe, m -> { }, true), 2, 3);
@@ -187,7 +187,7 @@ class CancellationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"interpreter"})
+    @ValueSource(strings = {"interpreter", "jit"})
     void interruptAndDeadlineStopNestedBpfLoopCallbacks(String engine) {
         Executable exe = load(engine, NESTED_BPF_LOOP, StandardHelpers.table());
         assertInterrupted(run(exe, m -> { }, true), 0, 17);
@@ -195,7 +195,7 @@ class CancellationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"interpreter"})
+    @ValueSource(strings = {"interpreter", "jit"})
     void interruptStopsCallbacksRunThroughTheHelper(String engine) {
         // The same bpf_loop behind a wrapper, which the JIT cannot recognise and run inline.
         HelperSpec loop = StandardHelpers.table().get(StandardHelpers.LOOP);
@@ -207,7 +207,7 @@ class CancellationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"interpreter"})
+    @ValueSource(strings = {"interpreter", "jit"})
     void theRuntimesDeadlineStopsEachRun(String engine) {
         LoadedProgram p = BpfRuntime.standalone().engine(HelperExceptionTest.engine(engine))
                 .deadline(Duration.ofMillis(50)).load(BpfProgram.raw("t", Assembler.assemble(NESTED_BPF_LOOP)));
@@ -223,7 +223,7 @@ class CancellationTest {
      * (their progress bounds nothing, so they check every iteration) stop all the same.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"interpreter"})
+    @ValueSource(strings = {"interpreter", "jit"})
     void deadlineStopsCountedLoops(String engine) {
         String countDownFromZero = """
                 mov %r2, 0
@@ -260,7 +260,7 @@ class CancellationTest {
 
     /** Loops of many slices give the same results as without slicing (as the interpreter runs them). */
     @ParameterizedTest
-    @ValueSource(strings = {"interpreter"})
+    @ValueSource(strings = {"interpreter", "jit"})
     void slicedLoopsComputeTheSame(String engine) {
         String countDown = """
                 mov %r0, 0
@@ -308,7 +308,7 @@ class CancellationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"interpreter"})
+    @ValueSource(strings = {"interpreter", "jit"})
     void aFiniteLoopIsNotDisturbed(String engine) {
         // 2^20 iterations: several polls on the way, none of which stops the run.
         Executable exe = load(engine, """

@@ -146,6 +146,34 @@ public final class JitRuntime {
         }
     }
 
+    /**
+     * Where a slice of a counted loop's signed copy ends: {@code reach} past {@code counter}, but
+     * not past {@code bound} (both in [0, Long.MAX_VALUE - step], see {@code CountedLoop}).
+     */
+    public static long sliceBound(long counter, long bound, long reach) {
+        long end = counter + reach;
+        return end < counter ? bound : Math.min(bound, end);
+    }
+
+    /**
+     * Where a slice of an equality loop's copy ends: the counter moves by {@code step} (1 or -1)
+     * per iteration until it equals {@code bound} (2^64 iterations when it starts there); the
+     * slice stops at the bound or after {@code iterations}, whichever comes first.
+     */
+    public static long sliceEnd(long counter, long bound, long step, long iterations) {
+        long distance = step > 0 ? bound - counter : counter - bound;
+        return distance != 0 && Long.compareUnsigned(distance, iterations) <= 0 ? bound : counter + step * iterations;
+    }
+
+    /**
+     * The instructions a slice of a counted loop ran (its iterations, from the counter's growth,
+     * times the body's length {@code span}), at most {@link Machine#POLL_INTERVAL}.
+     */
+    public static int sliceCost(long counter, long start, long step, int span) {
+        long iterations = (counter - start) / step + 1;
+        return (int) Math.min(iterations * span, Machine.POLL_INTERVAL);
+    }
+
     /** {@code callx}: the register holds the helper id, resolved at run time. */
     public static long callDynamic(HelperTable helpers, Machine machine, long id, long r1, long r2, long r3,
             long r4, long r5) {
