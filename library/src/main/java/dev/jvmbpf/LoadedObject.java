@@ -16,6 +16,7 @@ import dev.jvmbpf.runtime.program.BpfProgram;
 import dev.jvmbpf.runtime.verifier.VerifiedProgram;
 import dev.jvmbpf.runtime.verifier.Verifier;
 import dev.jvmbpf.runtime.verifier.VerifierException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -168,15 +169,22 @@ public final class LoadedObject implements AutoCloseable {
 
     /** Changes the instruction budget of later runs (0: unlimited). */
     public LoadedObject budget(long instructions) {
-        if (instructions < 0) {
-            throw new IllegalArgumentException("the budget must be >= 0, got " + instructions);
-        }
-        settings.budget = instructions;
+        settings.budget = ObjectSpec.Settings.checkedBudget(instructions);
+        return this;
+    }
+
+    /** Changes the time limit of later runs (null: none); see {@link ObjectSpec#deadline}. */
+    public LoadedObject deadline(Duration perRun) {
+        settings.deadline = ObjectSpec.Settings.checkedDeadline(perRun);
         return this;
     }
 
     long budget() {
         return settings.budget;
+    }
+
+    Duration deadline() {
+        return settings.deadline;
     }
 
     /**

@@ -13,6 +13,7 @@ import dev.jvmbpf.runtime.object.MapKind;
 import dev.jvmbpf.runtime.object.ObjectMap;
 import dev.jvmbpf.runtime.object.ObjectProgram;
 import dev.jvmbpf.runtime.program.BpfProgram;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -33,6 +34,8 @@ import java.util.function.Supplier;
  * <li>{@link #helpers}: the helper functions programs may call (default: the standard ones);
  * <li>{@link #onPrintk}, {@link #tracePipeFormat}: where {@code bpf_printk} lines go and how;
  * <li>{@link #budget}: instructions per run (0, the default: unlimited);
+ * <li>{@link #deadline}: time per run (null, the default: unlimited); interrupting the running
+ *     thread stops a run as well, deadline or not;
  * <li>{@link #verify}/{@link #noVerify}: whether programs pass the verifier before they load
  *     (default on); without it they load as {@code VerifiedProgram.unverified} and run with every
  *     run-time check on.
@@ -56,6 +59,7 @@ public final class ObjectSpec {
     private Consumer<String> printk = System.out::println;
     private boolean tracePipe;
     private long budget;
+    private Duration deadline;
     private boolean verify = true;
 
     ObjectSpec(BpfObject object, Supplier<BpfObject> reopen) {
@@ -179,10 +183,17 @@ public final class ObjectSpec {
 
     /** At most this many instructions per run (0, the default: unlimited); more faults the run. */
     public ObjectSpec budget(long instructions) {
-        if (instructions < 0) {
-            throw new IllegalArgumentException("the budget must be >= 0, got " + instructions);
-        }
-        this.budget = instructions;
+        this.budget = Settings.checkedBudget(instructions);
+        return this;
+    }
+
+    /**
+     * At most this long per run (null, the default: no limit); a run past it stops with a
+     * {@code DEADLINE_EXCEEDED} fault naming the pc. Interrupting the thread that runs a program
+     * stops it the same way ({@code INTERRUPTED}), deadline or not.
+     */
+    public ObjectSpec deadline(Duration perRun) {
+        this.deadline = Settings.checkedDeadline(perRun);
         return this;
     }
 
@@ -226,7 +237,7 @@ public final class ObjectSpec {
 
     private LoadedObject load(List<String> names) {
         Set<String> chosen = new LinkedHashSet<>(names);
-        Settings settings = new Settings(printk, tracePipe, budget);
+        Settings settings = new Settings(printk, tracePipe, budget, deadline);
         if (bare != null) {
             return new LoadedObject(name, null, settings, engine, helpers, verify, List.of(bare), chosen);
         }
@@ -248,16 +259,32 @@ public final class ObjectSpec {
         return new LoadedObject(name, object, settings, engine, helpers, verify, all, chosen);
     }
 
-    /** The settings of runs, shared by a loaded object and its programs; the budget may change after load. */
+    /** The settings of runs, shared by a loaded object and its programs; budget and deadline may change after load. */
     static final class Settings {
         final Consumer<String> printk;
         final boolean tracePipe;
         volatile long budget;
+        volatile Duration deadline;
 
-        Settings(Consumer<String> printk, boolean tracePipe, long budget) {
+        Settings(Consumer<String> printk, boolean tracePipe, long budget, Duration deadline) {
             this.printk = printk;
             this.tracePipe = tracePipe;
             this.budget = budget;
+            this.deadline = deadline;
+        }
+
+        static long checkedBudget(long instructions) {
+            if (instructions < 0) {
+                throw new IllegalArgumentException("the budget must be >= 0, got " + instructions);
+            }
+            return instructions;
+        }
+
+        static Duration checkedDeadline(Duration perRun) {
+            if (perRun != null && perRun.isNegative()) {
+                throw new IllegalArgumentException("the deadline must not be negative, got " + perRun);
+            }
+            return perRun;
         }
     }
 }

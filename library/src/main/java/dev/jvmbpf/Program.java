@@ -93,6 +93,7 @@ public final class Program {
         owner.checkOpen();
         Machine machine = machines.get();
         machine.setBudget(owner.budget());
+        machine.setTimeout(owner.deadline());
         machine.beginRun(verified.readsUnwrittenStack());
         try {
             ProgramContext.Entry entry = context.install(machine);

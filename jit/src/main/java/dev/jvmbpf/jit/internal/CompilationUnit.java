@@ -105,6 +105,8 @@ final class CompilationUnit {
     /** Helper ids called statically, mapped to their field names. */
     private final TreeMap<Integer, String> helperFields = new TreeMap<>();
     private final FunctionPlan[] plans;
+    /** Per function: whether it counts down to the machine's next poll (see {@link #counts}). */
+    private final boolean[] counting;
 
     private CompilationUnit(String internalName, VerifiedProgram checked, HelperTable helpers) {
         this.internalName = internalName;
@@ -123,6 +125,10 @@ final class CompilationUnit {
         this.zeroesFrames = verified == null || verified.readsUnwrittenStack();
         this.verified = verified;
         this.provenPacketAccesses = provenPacketAccesses(verified, layout, helpers);
+        this.counting = new boolean[layout.functionCount()];
+        for (int f = 0; f < counting.length; f++) {
+            counting[f] = loops(layout.functionStart(f), layout.functionEnd(f));
+        }
         this.plans = new FunctionPlan[layout.functionCount()];
         for (int f = 0; f < plans.length; f++) {
             plans[f] = plan(f);
@@ -176,6 +182,31 @@ final class CompilationUnit {
             }
         }
         return true;
+    }
+
+    /**
+     * Whether function {@code f} has a backward jump or runs bpf_loop inline: only such functions
+     * can run longer than their length, so only they count down to the machine's next poll for
+     * an interrupt or a deadline (see {@code MethodEmitter}).
+     */
+    boolean counts(int f) {
+        return counting[f];
+    }
+
+    private boolean loops(int start, int end) {
+        for (int pc = start; pc < end; pc++) {
+            Instruction insn = layout.code[pc];
+            if (layout.wideTail[pc]) {
+                continue;
+            }
+            if (ProgramLayout.isBranch(insn) && ProgramLayout.jumpTarget(pc, insn) <= pc) {
+                return true;
+            }
+            if (insn.opcode() == Opcodes.CALL && insn.src() == Opcodes.CALL_HELPER && inlineLoopCallback(pc, insn.imm()) >= 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

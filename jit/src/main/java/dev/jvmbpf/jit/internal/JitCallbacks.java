@@ -12,6 +12,12 @@ import dev.jvmbpf.runtime.memory.BpfFault;
  * that takes function pointers.
  */
 public final class JitCallbacks implements CallbackInvoker {
+    /**
+     * What a callback costs against the machine's countdown besides its own loops: a callback
+     * without a loop counts nothing itself, and a helper may call it millions of times.
+     */
+    static final int CALLBACK_COST = 64;
+
     final CompiledEntry entry;
     private final boolean zeroesFrames;
     int callerDepth;
@@ -30,6 +36,8 @@ public final class JitCallbacks implements CallbackInvoker {
         if (function < 0 || function > Integer.MAX_VALUE) {
             throw notAFunction(function);
         }
+        int countdown = machine.countdown() - CALLBACK_COST;
+        machine.setCountdown(countdown < 0 ? machine.poll() : countdown);
         if (zeroesFrames) {
             machine.memory().clearFrame(depth);
         }

@@ -56,7 +56,7 @@ public final class JitExecutable implements Executable {
         } catch (Throwable t) {
             // Generated methods locate their own faults; this catches what happens outside them,
             // such as a stack overflow in a dispatcher.
-            throw new BpfFault(FaultKind.INTERNAL, BpfFault.UNKNOWN_PC, null, 0, 0, t.toString());
+            throw new BpfFault(FaultKind.INTERNAL, BpfFault.UNKNOWN_PC, null, 0, 0, t.toString(), t);
         }
     }
 }

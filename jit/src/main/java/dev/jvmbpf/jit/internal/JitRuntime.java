@@ -127,16 +127,45 @@ public final class JitRuntime {
 
     /**
      * Invokes a helper. A Java exception from the helper other than a fault or a tail call is the
-     * helper's failure (HELPER), as in the interpreter; C2 inlines this, so the handler is free.
+     * helper's failure (HELPER, with the exception as its cause), as in the interpreter; an Error
+     * is left to {@link #locate} (INTERNAL). C2 inlines this, so the handler is free.
      */
     public static long callHelper(HelperSpec spec, Machine machine, long r1, long r2, long r3, long r4, long r5) {
         try {
             return spec.implementation().call(machine, r1, r2, r3, r4, r5);
         } catch (BpfFault | TailCall f) {
             throw f;
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             throw BpfFault.helperFailed(spec.name(), spec.id(), e);
         }
+    }
+
+    /**
+     * Where a slice of a counted loop's signed copy ends: {@code reach} past {@code counter}, but
+     * not past {@code bound} (both in [0, Long.MAX_VALUE - step], see {@code CountedLoop}).
+     */
+    public static long sliceBound(long counter, long bound, long reach) {
+        long end = counter + reach;
+        return end < counter ? bound : Math.min(bound, end);
+    }
+
+    /**
+     * Where a slice of an equality loop's copy ends: the counter moves by {@code step} (1 or -1)
+     * per iteration until it equals {@code bound} (2^64 iterations when it starts there); the
+     * slice stops at the bound or after {@code iterations}, whichever comes first.
+     */
+    public static long sliceEnd(long counter, long bound, long step, long iterations) {
+        long distance = step > 0 ? bound - counter : counter - bound;
+        return distance != 0 && Long.compareUnsigned(distance, iterations) <= 0 ? bound : counter + step * iterations;
+    }
+
+    /**
+     * The instructions a slice of a counted loop ran (its iterations, from the counter's growth,
+     * times the body's length {@code span}), at most {@link Machine#POLL_INTERVAL}.
+     */
+    public static int sliceCost(long counter, long start, long step, int span) {
+        long iterations = (counter - start) / step + 1;
+        return (int) Math.min(iterations * span, Machine.POLL_INTERVAL);
     }
 
     /** {@code callx}: the register holds the helper id, resolved at run time. */
@@ -212,6 +241,6 @@ public final class JitRuntime {
         if (t instanceof TailCall || t instanceof EndOfRun) {
             return (RuntimeException) t;
         }
-        return new BpfFault(FaultKind.INTERNAL, pc, insn, 0, 0, t.toString());
+        return new BpfFault(FaultKind.INTERNAL, pc, insn, 0, 0, t.toString(), t);
     }
 }

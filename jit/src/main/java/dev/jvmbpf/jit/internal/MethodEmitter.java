@@ -29,6 +29,7 @@ import static org.objectweb.asm.Opcodes.INVOKESTATIC;
 import static org.objectweb.asm.Opcodes.INVOKEVIRTUAL;
 import static org.objectweb.asm.Opcodes.IRETURN;
 import static org.objectweb.asm.Opcodes.ISTORE;
+import static org.objectweb.asm.Opcodes.ISUB;
 import static org.objectweb.asm.Opcodes.LADD;
 import static org.objectweb.asm.Opcodes.LALOAD;
 import static org.objectweb.asm.Opcodes.LAND;
@@ -65,6 +66,12 @@ import org.objectweb.asm.MethodVisitor;
  * method's first pc, so it fits {@code sipush}) goes into a local, and one handler around the
  * body converts whatever escapes into a located {@code BpfFault}. C2 keeps those stores as debug
  * information only, so they cost nothing on the hot path.
+ *
+ * <p>Cancellation: a function with a backward jump or an inline bpf_loop keeps the machine's
+ * {@linkplain Machine#countdown() countdown} in a local, takes the loop body's length off it at
+ * each backward jump and loop iteration, and calls {@link Machine#poll()} (interrupt, deadline)
+ * when it runs out; the local goes back to the machine around calls to functions that do the same
+ * and before the method returns. Straight-line code never checks: the program's length bounds it.
  */
 final class MethodEmitter {
     /** Registers r0-r10 and the may_goto counter in a chunked function's register file. */
@@ -91,6 +98,9 @@ final class MethodEmitter {
     final int frameTopSlot;
     private final int pcSlot;
     private final int budgetSlot;
+    /** The countdown to the next poll, in functions that count ({@link CompilationUnit#counts}). */
+    private final int tickSlot;
+    private final boolean counts;
     private final int mayGotoSlot;
     private final int codeSlot;
     /** The per-method region cache: id of the cached region (-1: none), the region, and a scratch address. */
@@ -113,6 +123,9 @@ final class MethodEmitter {
     private final int loopCountSlot;
     private final int loopIndexSlot;
     private final int loopContextSlot;
+    /** A sliced counted loop's copy ({@link #emitSignedCopy}): where the slice ends, and where it began. */
+    private final int sliceBoundSlot;
+    private final int sliceStartSlot;
     /** The first local of the promoted stack slots (two per slot), when the plan has them. */
     private final int promotedSlot;
 
@@ -164,6 +177,7 @@ final class MethodEmitter {
         frameTopSlot = next++;
         pcSlot = next++;
         budgetSlot = next++;
+        tickSlot = next++;
         codeSlot = next++;
         cacheRegionSlot = next++;
         cacheDataSlot = next++;
@@ -191,7 +205,10 @@ final class MethodEmitter {
         loopCountSlot = next;
         loopIndexSlot = next + 2;
         loopContextSlot = next + 4;
+        sliceBoundSlot = next + 6;
+        sliceStartSlot = next + 8;
         labels = new Label[to - from];
+        counts = unit.counts(plan.index);
         alu = new AluEmitter(this, mv, imm);
         memory = new MemoryEmitter(this, mv, imm);
     }
@@ -271,6 +288,14 @@ final class MethodEmitter {
      * Emits the loop's head check and its signed copy ({@link CountedLoop}), then leaves the head's
      * label to the original loop, which the check falls back to and whose back edge returns to it
      * without repeating the check. Jumps into the loop from elsewhere keep the original labels.
+     *
+     * <p>In a function that counts down to polls the copy runs in slices of at most
+     * {@link Machine#POLL_INTERVAL} instructions: its back edge compares the counter with the
+     * slice's end ({@link JitRuntime#sliceBound}, {@link JitRuntime#sliceEnd} for an equality
+     * loop, which needs no head check; never past the loop's bound) instead of the bound, so the
+     * loop C2 sees stays a counted loop without a check inside; at the slice's end
+     * the iterations are charged, and the loop's own test goes back through the head check for
+     * the next slice or leaves the loop.
      */
     private Label emitSignedCopy(CountedLoop loop) {
         int head = loop.head();
@@ -278,9 +303,38 @@ final class MethodEmitter {
         Label original = new Label();
         Label entry = label(head);
         mv.visitLabel(entry);
-        headCheck(loop.counter(), loop.limit(), original);
-        if (loop.bound() >= 0) {
-            headCheck(loop.bound(), loop.limit(), original);
+        boolean equality = loop.equality(unit.layout.code);
+        if (!equality) {
+            headCheck(loop.counter(), loop.limit(), original);
+            if (loop.bound() >= 0) {
+                headCheck(loop.bound(), loop.limit(), original);
+            }
+        }
+        Instruction jump = unit.layout.code[tail];
+        int op = jump.opcode() & 0xf0;
+        boolean x = (jump.opcode() & Opcodes.SRC_X) != 0;
+        int span = tail - head + 1;
+        // Without an update of the counter on every iteration, its progress bounds nothing.
+        boolean sliced = counts && loop.stepsEveryIteration(unit.layout);
+        if (sliced) {
+            load(loop.counter());
+            if (loop.bound() >= 0) {
+                load(loop.bound());
+            } else {
+                imm.pushLong(mv, jump.imm());
+            }
+            long iterations = Math.max(1, Machine.POLL_INTERVAL / span);
+            if (equality) {
+                imm.pushLong(mv, loop.step());
+                imm.pushLong(mv, iterations);
+                mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "sliceEnd", "(JJJJ)J", false);
+            } else {
+                imm.pushLong(mv, iterations * loop.step());
+                mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "sliceBound", "(JJJ)J", false);
+            }
+            mv.visitVarInsn(LSTORE, sliceBoundSlot);
+            load(loop.counter());
+            mv.visitVarInsn(LSTORE, sliceStartSlot);
         }
         Label[] saved = Arrays.copyOfRange(labels, head - from, tail + 1 - from);
         Arrays.fill(labels, head - from, tail + 1 - from, null);
@@ -289,12 +343,36 @@ final class MethodEmitter {
                 emitInstruction(pc);
             }
         }
-        Instruction jump = unit.layout.code[tail];
         mv.visitLabel(label(tail));
         if (unit.layout.leader[tail]) {
             emitCharge(tail);
         }
-        compare64(jump.opcode() & 0xf0, jump, (jump.opcode() & Opcodes.SRC_X) != 0, label(head), true);
+        if (sliced) {
+            load(loop.counter());
+            mv.visitVarInsn(LLOAD, sliceBoundSlot);
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(equality ? IFNE : op == Opcodes.JMP_JLT || op == Opcodes.JMP_JGT ? IFLT : IFLE, label(head));
+            Label skip = new Label();
+            mv.visitVarInsn(ILOAD, tickSlot);
+            load(loop.counter());
+            mv.visitVarInsn(LLOAD, sliceStartSlot);
+            imm.pushLong(mv, loop.step());
+            imm.pushInt(mv, span);
+            mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "sliceCost", "(JJJI)I", false);
+            mv.visitInsn(ISUB);
+            mv.visitInsn(DUP);
+            mv.visitVarInsn(ISTORE, tickSlot);
+            mv.visitJumpInsn(IFGE, skip);
+            setPc(tail);
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitMethodInsn(INVOKEVIRTUAL, Names.MACHINE, "poll", "()I", false);
+            mv.visitVarInsn(ISTORE, tickSlot);
+            mv.visitLabel(skip);
+            compare64(op, jump, x, entry, true);
+        } else {
+            emitTick(tail, span);
+            compare64(op, jump, x, label(head), true);
+        }
         mv.visitJumpInsn(GOTO, branchTarget(tail, tail + 1));
         System.arraycopy(saved, 0, labels, head - from, saved.length);
         labels[head - from] = original;
@@ -311,8 +389,12 @@ final class MethodEmitter {
 
     /** Upper bound of the bytes a loop's head check and copied back edge add to its copied body. */
     static long loopCheckCost() {
-        return 2 * (4 + 3 + 3 + 3) + 3 + 3;
+        return 2 * (4 + 3 + 3 + 3) + 3 + 3 + SLICE_COST;
     }
+
+    /** Upper bound of the bytes slicing adds to a loop's copy (set-up, slice test, charge, poll). */
+    static final long SLICE_COST = 120;
+
 
     private static boolean fallsThrough(Instruction insn) {
         return !ProgramLayout.isExit(insn) && !ProgramLayout.isUnconditional(insn);
@@ -393,6 +475,11 @@ final class MethodEmitter {
             int proven = unit.provenPacketAccesses.nextSetBit(from);
             memory.emitInputFill(proven >= 0 && proven < to);
         }
+        if (counts) {
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitMethodInsn(INVOKEVIRTUAL, Names.MACHINE, "countdown", "()I", false);
+            mv.visitVarInsn(ISTORE, tickSlot);
+        }
         mv.visitVarInsn(ALOAD, 0);
         mv.visitMethodInsn(INVOKEVIRTUAL, Names.MACHINE, "budget", "()J", false);
         mv.visitInsn(LCONST_0);
@@ -416,6 +503,7 @@ final class MethodEmitter {
     /** Stores the registers to the register file and returns the dispatch code in codeSlot. */
     private void emitCommonExit() {
         mv.visitLabel(commonExit);
+        saveTick();
         for (int r = 0; r <= 10; r++) {
             mv.visitVarInsn(ALOAD, regsSlot);
             imm.pushInt(mv, r);
@@ -453,7 +541,8 @@ final class MethodEmitter {
     /** Upper bound of the bytes of the shared parts of a method (prologue, switch base, stubs, handler). */
     static long fixedCost(FunctionPlan plan) {
         // 80 of it for the input region's fill, which only methods with input accesses have.
-        return 523 + (plan.slots == null ? 0 : 40L * plan.slots.count());
+        // 12 of it for the countdown's load in the prologue and store at the common exit.
+        return 535 + (plan.slots == null ? 0 : 40L * plan.slots.count());
     }
 
     int promotedLocal(int slot) {
@@ -566,6 +655,48 @@ final class MethodEmitter {
         mv.visitLabel(skip);
     }
 
+    /**
+     * At a backward jump or a loop iteration through a callback: takes {@code span} instructions
+     * (the body's length, which bounds the straight-line work of one iteration) off the countdown
+     * and polls the machine when it runs out. The poll's branch is never taken in runs shorter
+     * than {@link Machine#POLL_INTERVAL}, so C2 leaves only a decrement and a test in the loop.
+     */
+    private void emitTick(int pc, int span) {
+        if (!counts) {
+            return;
+        }
+        Label skip = new Label();
+        mv.visitVarInsn(ILOAD, tickSlot);
+        imm.pushInt(mv, Math.max(1, Math.min(span, Machine.POLL_INTERVAL)));
+        mv.visitInsn(ISUB);
+        mv.visitInsn(DUP);
+        mv.visitVarInsn(ISTORE, tickSlot);
+        mv.visitJumpInsn(IFGE, skip);
+        setPc(pc);
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.MACHINE, "poll", "()I", false);
+        mv.visitVarInsn(ISTORE, tickSlot);
+        mv.visitLabel(skip);
+    }
+
+    /** Hands the countdown to the machine: before a call that may count too, and before returning. */
+    private void saveTick() {
+        if (counts) {
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitVarInsn(ILOAD, tickSlot);
+            mv.visitMethodInsn(INVOKEVIRTUAL, Names.MACHINE, "setCountdown", "(I)V", false);
+        }
+    }
+
+    /** Takes the countdown back from the machine after such a call. */
+    private void reloadTick() {
+        if (counts) {
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitMethodInsn(INVOKEVIRTUAL, Names.MACHINE, "countdown", "()I", false);
+            mv.visitVarInsn(ISTORE, tickSlot);
+        }
+    }
+
     /** Sign-extends the long on the stack from 8, 16 (given conversion) or 32 bits (-1). */
     void signExtend(int conversion) {
         mv.visitInsn(org.objectweb.asm.Opcodes.L2I);
@@ -601,6 +732,7 @@ final class MethodEmitter {
                 if (x) {
                     invalid(pc, "ja with register source");
                 } else {
+                    tickBackward(pc, insn);
                     mv.visitJumpInsn(GOTO, branchTarget(pc, ProgramLayout.jumpTarget(pc, insn)));
                 }
             }
@@ -628,11 +760,13 @@ final class MethodEmitter {
                 if (jmp32 || x) {
                     invalid(pc, "malformed may_goto");
                 } else {
+                    tickBackward(pc, insn);
                     emitMayGoto(pc, insn);
                 }
             }
             case 0xf0 -> invalid(pc, "unknown jump operation");
             default -> {
+                tickBackward(pc, insn);
                 Label target = branchTarget(pc, ProgramLayout.jumpTarget(pc, insn));
                 if (jmp32) {
                     compare32(op, insn, x, target);
@@ -640,6 +774,14 @@ final class MethodEmitter {
                     compare64(op, insn, x, target, false);
                 }
             }
+        }
+    }
+
+    /** Counts a backward jump (taken or not: once per iteration either way) against the countdown. */
+    private void tickBackward(int pc, Instruction insn) {
+        int target = ProgramLayout.jumpTarget(pc, insn);
+        if (target <= pc) {
+            emitTick(pc, pc - target + 1);
         }
     }
 
@@ -721,7 +863,7 @@ final class MethodEmitter {
         }
         int callback = unit.inlineLoopCallback(pc, id);
         if (callback >= 0) {
-            emitLoop(unit.layout.functionAt(callback));
+            emitLoop(pc, unit.layout.functionAt(callback));
             return;
         }
         int indexed = unit.indexedLookup(pc, id);
@@ -741,6 +883,7 @@ final class MethodEmitter {
         pushArguments();
         mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "callHelper", "(L" + Names.HELPER_SPEC + ";" + Names.HELPER_CALL_DESC.substring(1), false);
         store(0);
+        afterCallbacks();
     }
 
     /**
@@ -749,7 +892,7 @@ final class MethodEmitter {
      * {@code StandardHelpers.isBpfLoop} describes, with the same faults (call depth, at this pc) and
      * frame zeroing as a call through the helper.
      */
-    private void emitLoop(int callee) {
+    private void emitLoop(int pc, int callee) {
         Label loop = new Label();
         Label end = new Label();
         Label done = new Label();
@@ -775,7 +918,12 @@ final class MethodEmitter {
         mv.visitVarInsn(LLOAD, loopCountSlot);
         mv.visitInsn(LCMP);
         mv.visitJumpInsn(IFGE, end);
+        emitTick(pc, unit.layout.functionEnd(callee) - unit.layout.functionStart(callee) + 1);
         emitCalleeFrame("callbackDepth");
+        boolean sync = unit.counts(callee);
+        if (sync) {
+            saveTick();
+        }
         mv.visitVarInsn(ALOAD, 0);
         mv.visitVarInsn(LLOAD, loopIndexSlot);
         mv.visitVarInsn(LLOAD, loopContextSlot);
@@ -786,6 +934,9 @@ final class MethodEmitter {
         mv.visitInsn(ICONST_1);
         mv.visitInsn(IADD);
         mv.visitMethodInsn(INVOKESTATIC, unit.internalName, "f" + callee, Names.FUNCTION_DESC, false);
+        if (sync) {
+            reloadTick();
+        }
         mv.visitVarInsn(LLOAD, loopIndexSlot);
         mv.visitInsn(LCONST_1);
         mv.visitInsn(LADD);
@@ -803,9 +954,17 @@ final class MethodEmitter {
     /** A helper may call back into the program one frame deeper; only programs with function pointers need this. */
     private void recordDepthForCallbacks() {
         if (unit.takesFunctionPointers) {
+            saveTick();
             mv.visitVarInsn(ALOAD, 0);
             mv.visitVarInsn(ILOAD, depthSlot);
             mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "enterHelper", "(L" + Names.MACHINE + ";I)V", false);
+        }
+    }
+
+    /** After a helper that may have run callbacks, which counted on the machine's countdown. */
+    private void afterCallbacks() {
+        if (unit.takesFunctionPointers) {
+            reloadTick();
         }
     }
 
@@ -821,6 +980,7 @@ final class MethodEmitter {
         mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "callDynamic",
                 "(L" + Names.HELPER_TABLE + ";L" + Names.MACHINE + ";JJJJJJ)J", false);
         store(0);
+        afterCallbacks();
     }
 
     private void emitCallLocal(int pc, Instruction insn) {
@@ -831,12 +991,19 @@ final class MethodEmitter {
         }
         setPc(pc);
         emitCalleeFrame("callDepth");
+        boolean sync = unit.counts(callee);
+        if (sync) {
+            saveTick();
+        }
         pushArguments();
         mv.visitVarInsn(ILOAD, depthSlot);
         mv.visitInsn(ICONST_1);
         mv.visitInsn(IADD);
         mv.visitMethodInsn(INVOKESTATIC, unit.internalName, "f" + callee, Names.FUNCTION_DESC, false);
         store(0);
+        if (sync) {
+            reloadTick();
+        }
     }
 
     /** With an int on the stack: unless {@code okJump} takes it, r0 = -{@code errno} and on to {@code done}. */
@@ -873,6 +1040,7 @@ final class MethodEmitter {
     }
 
     private void emitExit() {
+        saveTick();
         if (chunked()) {
             mv.visitVarInsn(ALOAD, regsSlot);
             mv.visitInsn(ICONST_0);

@@ -90,9 +90,14 @@ class CountedLoopTest {
         // A call clobbers r1 to r5, the counter among them.
         assertEquals(List.of(), loop(jx(Opcodes.JMP_JLT, 1, 3, -3), inc,
                 Instruction.of(Opcodes.CLASS_JMP | Opcodes.JMP_CALL, 0, 0, 0, 1)));
-        // Signed, equality and negative-constant tests are not the shape.
+        // Signed and negative-constant tests are not the shape.
         assertEquals(List.of(), loop(jx(Opcodes.JMP_JSLT, 1, 3, -3), use, inc));
-        assertEquals(List.of(), loop(jx(Opcodes.JMP_JNE, 1, 3, -3), use, inc));
+        // Equality loops are, when the counter moves by one on every iteration (for slicing).
+        assertEquals(List.of(new CountedLoop(1, 3, 1, 3, 1)), loop(jx(Opcodes.JMP_JNE, 1, 3, -3), use, inc));
+        assertEquals(List.of(new CountedLoop(1, 3, 1, 3, -1)), loop(jx(Opcodes.JMP_JNE, 1, 3, -3), use,
+                alu(Opcodes.ALU_SUB, 1, 1)));
+        assertEquals(List.of(), loop(jx(Opcodes.JMP_JNE, 1, 3, -3), use, alu(Opcodes.ALU_ADD, 1, 2)));
+        assertEquals(List.of(), loop(jx(Opcodes.JMP_JNE, 1, 3, -4), jk(Opcodes.JMP_JEQ, 0, 7, 1), inc, use));
         assertEquals(List.of(), loop(jk(Opcodes.JMP_JLT, 1, -1, -3), use, inc));
         assertEquals(List.of(), loop(jk(Opcodes.JMP_JGT, 1, 5, -3), use, inc));
         // An inner loop could grow the counter between two checks.

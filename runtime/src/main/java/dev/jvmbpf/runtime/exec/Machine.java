@@ -6,6 +6,7 @@ import dev.jvmbpf.runtime.memory.BpfFault;
 import dev.jvmbpf.runtime.memory.FaultKind;
 import dev.jvmbpf.runtime.memory.Region;
 import dev.jvmbpf.runtime.program.BpfProgram;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -18,6 +19,14 @@ public final class Machine {
     private static final long MAP_HANDLE_BASE = 0x7ff0_0000L << 32;
     /** The kernel's limit of tail calls in one run ({@code MAX_TAIL_CALL_CNT}). */
     public static final int MAX_TAIL_CALLS = 33;
+    /**
+     * About how many instructions a run executes between two checks for {@link Thread#interrupt()}
+     * and the deadline ({@link #poll()}): a fraction of a millisecond on the interpreter, less on
+     * the JIT. Engines count them down in {@link #countdown()}: the interpreter one per instruction,
+     * compiled code the length of the loop body at each backward jump and at each loop iteration
+     * through a callback; straight-line code needs no check, its length bounds it.
+     */
+    public static final int POLL_INTERVAL = 1 << 17;
 
     private final BpfProgram program;
     private final HelperTable helpers;
@@ -33,6 +42,10 @@ public final class Machine {
     private CallbackInvoker callbackInvoker;
     private int tailCalls;
     private boolean contextPacket;
+    private int countdown = POLL_INTERVAL;
+    private long timeoutNanos;
+    private boolean hasDeadline;
+    private long deadline;
 
     public Machine(BpfProgram program, HelperTable helpers, Output output) {
         this.program = program;
@@ -90,6 +103,11 @@ public final class Machine {
             memory.clearFrame(0);
         }
         remaining = budget;
+        countdown = POLL_INTERVAL;
+        if (timeoutNanos != 0) {
+            deadline = System.nanoTime() + timeoutNanos;
+            hasDeadline = true;
+        }
         tailCalls = 0;
         packetAddress = 0;
         packetLength = 0;
@@ -188,6 +206,73 @@ public final class Machine {
                 throw BpfFault.of(FaultKind.BUDGET_EXHAUSTED, "more than " + budget + " instructions");
             }
         }
+    }
+
+    /**
+     * Runs from now on stop with a {@code DEADLINE_EXCEEDED} fault once {@link System#nanoTime()}
+     * passes {@code nanoTime}, until {@link #clearDeadline()} (or the next {@link #beginRun} of a
+     * machine with a {@linkplain #setTimeout timeout}, which sets its own).
+     */
+    public void setDeadline(long nanoTime) {
+        this.deadline = nanoTime;
+        this.hasDeadline = true;
+    }
+
+    public void clearDeadline() {
+        this.hasDeadline = false;
+        this.timeoutNanos = 0;
+    }
+
+    /**
+     * Gives every run at most {@code timeout} from its {@link #beginRun}: the run's deadline (see
+     * {@link #setDeadline}). Null or zero: runs have no deadline.
+     */
+    public void setTimeout(Duration timeout) {
+        if (timeout != null && timeout.isNegative()) {
+            throw new IllegalArgumentException("the timeout must not be negative, got " + timeout);
+        }
+        long nanos = timeout == null || timeout.isZero() ? 0 : saturatedNanos(timeout);
+        this.timeoutNanos = nanos;
+        this.hasDeadline = nanos != 0;
+        if (nanos != 0) {
+            this.deadline = System.nanoTime() + nanos;
+        }
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return Math.max(1, d.toNanos());
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE / 2;
+        }
+    }
+
+    /**
+     * Instructions left before the engine must {@link #poll()}; engines keep it in a local while
+     * they run and store it back here before calls that may run program code, and at their end.
+     */
+    public int countdown() {
+        return countdown;
+    }
+
+    public void setCountdown(int countdown) {
+        this.countdown = countdown;
+    }
+
+    /**
+     * The engines' check, once per {@link #POLL_INTERVAL}: faults when the running thread has
+     * been interrupted (leaving its interrupt status set) or the run's deadline has passed;
+     * otherwise returns the next countdown. The engine attaches the pc.
+     */
+    public int poll() {
+        if (Thread.currentThread().isInterrupted()) {
+            throw BpfFault.of(FaultKind.INTERRUPTED, "the thread running the program was interrupted");
+        }
+        if (hasDeadline && System.nanoTime() - deadline >= 0) {
+            throw BpfFault.of(FaultKind.DEADLINE_EXCEEDED, timeoutNanos != 0
+                    ? "the run took longer than " + Duration.ofNanos(timeoutNanos).toMillis() + " ms" : "the run went past its deadline");
+        }
+        return POLL_INTERVAL;
     }
 
     /** The value an {@code lddw} of map {@code index} loads. */

@@ -6,7 +6,9 @@ import dev.jvmbpf.runtime.isa.Instruction;
 /**
  * A run stopped abnormally. This is the only exception that leaves an engine: every other
  * failure inside a run is converted into one of these. Memory faults are raised where the pc is
- * known only by the engine, so the engine attaches pc and instruction with {@link #at}.
+ * known only by the engine, so the engine attaches pc and instruction with {@link #at}. A fault
+ * that stands for a Java exception (a helper that threw, an engine's bug) has it as its cause,
+ * stack trace and all; the fault itself records no stack trace (the pc says where it happened).
  */
 public final class BpfFault extends RuntimeException {
     /** Marks a fault whose pc is not known yet. */
@@ -20,7 +22,13 @@ public final class BpfFault extends RuntimeException {
     private final String detail;
 
     public BpfFault(FaultKind kind, int pc, Instruction instruction, long address, int size, String detail) {
-        super(null, null, false, false);
+        this(kind, pc, instruction, address, size, detail, null);
+    }
+
+    /** As the other constructor, with the Java exception the fault stands for ({@link #getCause()}). */
+    public BpfFault(FaultKind kind, int pc, Instruction instruction, long address, int size, String detail,
+            Throwable cause) {
+        super(null, cause, false, false);
         this.kind = kind;
         this.pc = pc;
         this.instruction = instruction;
@@ -37,6 +45,11 @@ public final class BpfFault extends RuntimeException {
         return new BpfFault(kind, UNKNOWN_PC, null, 0, 0, detail);
     }
 
+    /** A fault without a pc yet that stands for {@code cause}, a Java exception. */
+    public static BpfFault of(FaultKind kind, String detail, Throwable cause) {
+        return new BpfFault(kind, UNKNOWN_PC, null, 0, 0, detail, cause);
+    }
+
     // The faults that more than one engine (or more than one place in an engine) raises: one text
     // each, so that the interpreter and the JIT say the same.
 
@@ -51,8 +64,8 @@ public final class BpfFault extends RuntimeException {
     }
 
     /** Helper {@code name} ({@code id}) threw {@code e}, which is no fault of its own. */
-    public static BpfFault helperFailed(String name, long id, RuntimeException e) {
-        return of(FaultKind.HELPER, "helper " + name + " (" + id + ") failed: " + e);
+    public static BpfFault helperFailed(String name, long id, Exception e) {
+        return of(FaultKind.HELPER, "helper " + name + " (" + id + ") failed: " + e, e);
     }
 
     /** A helper was handed {@code function} as a callback, and no function of the program starts there. */
@@ -75,7 +88,7 @@ public final class BpfFault extends RuntimeException {
         if (this.pc != UNKNOWN_PC) {
             return this;
         }
-        return new BpfFault(kind, pc, instruction, address, size, detail);
+        return new BpfFault(kind, pc, instruction, address, size, detail, getCause());
     }
 
     public FaultKind kind() {

@@ -14,6 +14,10 @@ public enum FaultKind {
     CALL_DEPTH,
     /** The instruction budget of the run ran out. */
     BUDGET_EXHAUSTED,
+    /** The thread running the program was interrupted ({@link Thread#interrupt()}); its status stays set. */
+    INTERRUPTED,
+    /** The run went past its deadline (see {@code Machine.setDeadline}, {@code Machine.setTimeout}). */
+    DEADLINE_EXCEEDED,
     /** A call to a helper that is not in the helper table, or a helper that failed. */
     HELPER,
     /** An instruction the engine cannot execute (reached only when verification was skipped). */

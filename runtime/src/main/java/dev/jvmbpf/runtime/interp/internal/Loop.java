@@ -42,12 +42,18 @@ final class Loop {
         r[10] = AddressSpace.frameTop(base);
         final AddressSpace mem = machine.memory();
         final boolean counting = machine.budget() != 0;
+        // Instructions until the next check for an interrupt or a passed deadline; shared with
+        // callbacks through the machine around helper calls.
+        int tick = machine.countdown();
         Frames frames = null;
         int pc = start;
         try {
             for (;;) {
                 if (counting) {
                     machine.charge(1);
+                }
+                if (--tick < 0) {
+                    tick = machine.poll();
                 }
                 final int word = w[pc << 1];
                 final int imm = w[(pc << 1) | 1];
@@ -170,7 +176,9 @@ final class Loop {
                     case 0x85 -> {
                         if (s == Opcodes.CALL_HELPER) {
                             callbacks.callerDepth = frames == null ? base : frames.depth;
+                            machine.setCountdown(tick);
                             r[0] = Ops.callHelper(helpers, machine, imm, r);
+                            tick = machine.countdown();
                         } else if (s == Opcodes.CALL_LOCAL) {
                             if (frames == null) {
                                 frames = new Frames(base);
@@ -183,10 +191,13 @@ final class Loop {
                     }
                     case 0x8d -> {
                         callbacks.callerDepth = frames == null ? base : frames.depth;
+                        machine.setCountdown(tick);
                         r[0] = Ops.callHelper(helpers, machine, r[d], r);
+                        tick = machine.countdown();
                     }
                     case 0x95 -> {
                         if (frames == null || frames.depth == base) {
+                            machine.setCountdown(tick);
                             return r[0];
                         }
                         pc = frames.leave(r);
@@ -238,7 +249,7 @@ final class Loop {
         } catch (TailCall t) {
             throw t;
         } catch (Throwable t) {
-            throw new BpfFault(FaultKind.INTERNAL, pc, code.instruction(pc), 0, 0, t.toString());
+            throw new BpfFault(FaultKind.INTERNAL, pc, code.instruction(pc), 0, 0, t.toString(), t);
         }
     }
 }

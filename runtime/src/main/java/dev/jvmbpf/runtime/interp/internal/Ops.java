@@ -23,7 +23,9 @@ final class Ops {
             return helper.implementation().call(machine, r[1], r[2], r[3], r[4], r[5]);
         } catch (BpfFault | TailCall f) {
             throw f;
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // Exceptions, checked ones a helper throws sneakily included, are the helper's failure;
+            // Errors (stack overflow, out of memory) are the engine's, as for any instruction.
             throw BpfFault.helperFailed(helper.name(), id, e);
         }
     }

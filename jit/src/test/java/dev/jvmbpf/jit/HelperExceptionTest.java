@@ -1,0 +1,81 @@
+package dev.jvmbpf.jit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jvmbpf.runtime.exec.Engine;
+import dev.jvmbpf.runtime.exec.Executable;
+import dev.jvmbpf.runtime.exec.HelperSpec;
+import dev.jvmbpf.runtime.exec.HelperTable;
+import dev.jvmbpf.runtime.exec.Output;
+import dev.jvmbpf.runtime.interp.Interpreter;
+import dev.jvmbpf.runtime.isa.Assembler;
+import dev.jvmbpf.runtime.memory.BpfFault;
+import dev.jvmbpf.runtime.memory.FaultKind;
+import dev.jvmbpf.runtime.program.BpfProgram;
+import dev.jvmbpf.runtime.verifier.Verifier;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A Java helper that throws: the run stops with a HELPER fault naming the pc and the helper, whose
+ * cause is the helper's own exception, stack trace and all, on both engines. An Error is no
+ * helper's failure but it does not escape either: an INTERNAL fault, with the Error as its cause.
+ */
+class HelperExceptionTest {
+    private static final int ID = 1000;
+
+    static Engine engine(String name) {
+        return name.equals("jit") ? new JitEngine() : new Interpreter();
+    }
+
+    private static BpfFault run(String engine, String asm, Throwable thrown) {
+        HelperSpec throwing = new HelperSpec(ID, "throwing", List.of(), (m, r1, r2, r3, r4, r5) -> {
+            if (thrown instanceof RuntimeException e) {
+                throw e;
+            }
+            throw (Error) thrown;
+        });
+        Executable exe = engine(engine).load(Verifier.verifyOrUnverified(BpfProgram.raw("t", Assembler.assemble(asm)), HelperTable.of(List.of(throwing))), HelperTable.of(List.of(throwing)));
+        var machine = exe.newMachine(Output.discard());
+        machine.beginRun();
+        return assertThrows(BpfFault.class, () -> exe.execute(machine, 0, 0, 0, 0, 0));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"interpreter", "jit"})
+    void theHelpersExceptionIsTheCause(String engine) {
+        NullPointerException npe = new NullPointerException("no value");
+        BpfFault fault = run(engine, "mov %r0, 0\nmov %r1, 1\ncall " + ID + "\nexit\n", npe);
+        assertEquals(FaultKind.HELPER, fault.kind());
+        assertEquals(2, fault.pc());
+        assertSame(npe, fault.getCause());
+        assertTrue(fault.getCause().getStackTrace().length > 0, "the cause keeps its stack trace");
+        assertTrue(fault.getMessage().startsWith("helper at pc 2"), fault.getMessage());
+        assertTrue(fault.getMessage().contains("helper throwing (1000) failed: java.lang.NullPointerException: no value"),
+                fault.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"interpreter", "jit"})
+    void aCallInACalleeKeepsTheCauseAndItsPc(String engine) {
+        NullPointerException npe = new NullPointerException();
+        BpfFault fault = run(engine, "call local f\nexit\nf:\nmov %r1, 1\ncall " + ID + "\nexit\n", npe);
+        assertEquals(FaultKind.HELPER, fault.kind());
+        assertEquals(3, fault.pc());
+        assertSame(npe, fault.getCause());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"interpreter", "jit"})
+    void anErrorInAHelperIsAnInternalFaultWithItsCause(String engine) {
+        StackOverflowError error = new StackOverflowError("deep");
+        BpfFault fault = run(engine, "mov %r0, 0\ncall " + ID + "\nexit\n", error);
+        assertEquals(FaultKind.INTERNAL, fault.kind());
+        assertEquals(1, fault.pc());
+        assertSame(error, fault.getCause());
+    }
+}
