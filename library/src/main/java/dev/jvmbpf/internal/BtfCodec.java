@@ -1,5 +1,6 @@
 package dev.jvmbpf.internal;
 
+import dev.jvmbpf.runtime.btf.BitFields;
 import dev.jvmbpf.runtime.btf.Btf;
 import dev.jvmbpf.runtime.btf.BtfType;
 import java.math.BigInteger;
@@ -59,17 +60,17 @@ public final class BtfCodec {
         }
         BtfType t = btf.resolve(typeId);
         return switch (t) {
-            case BtfType.Int i when i.isBool() && i.bits() <= 64 -> bits(b, bit + i.bitOffset(), i.bits(), false) != 0;
+            case BtfType.Int i when i.isBool() && i.bits() <= 64 -> BitFields.read(b, bit + i.bitOffset(), i.bits(), false) != 0;
             case BtfType.Int i when i.bits() > 64 -> {
                 long start = bit + i.bitOffset();
-                BigInteger high = BigInteger.valueOf(bits(b, start + 64, i.bits() - 64, i.signed()));
-                yield high.shiftLeft(64).add(new BigInteger(Long.toUnsignedString(bits(b, start, 64, false))));
+                BigInteger high = BigInteger.valueOf(BitFields.read(b, start + 64, i.bits() - 64, i.signed()));
+                yield high.shiftLeft(64).add(new BigInteger(Long.toUnsignedString(BitFields.read(b, start, 64, false))));
             }
-            case BtfType.Int i -> bits(b, bit + i.bitOffset(), i.bits(), i.signed());
-            case BtfType.Enum e -> bits(b, bit, e.size() * 8, e.signed());
-            case BtfType.Ptr p -> bits(b, bit, 64, false);
-            case BtfType.Float f when f.size() == 4 -> java.lang.Float.intBitsToFloat((int) bits(b, bit, 32, false));
-            case BtfType.Float f when f.size() == 8 -> Double.longBitsToDouble(bits(b, bit, 64, false));
+            case BtfType.Int i -> BitFields.read(b, bit + i.bitOffset(), i.bits(), i.signed());
+            case BtfType.Enum e -> BitFields.read(b, bit, e.size() * 8, e.signed());
+            case BtfType.Ptr p -> BitFields.read(b, bit, 64, false);
+            case BtfType.Float f when f.size() == 4 -> java.lang.Float.intBitsToFloat((int) BitFields.read(b, bit, 32, false));
+            case BtfType.Float f when f.size() == 8 -> Double.longBitsToDouble(BitFields.read(b, bit, 64, false));
             case BtfType.Array a when isText(a.elementType()) -> {
                 int start = (int) (bit / 8);
                 int end = start;
@@ -115,7 +116,7 @@ public final class BtfCodec {
             }
             if (m.isBitfield()) {
                 boolean signed = mt instanceof BtfType.Int i && i.signed() || mt instanceof BtfType.Enum e && e.signed();
-                long v = bits(b, at, m.bitSize(), signed);
+                long v = BitFields.read(b, at, m.bitSize(), signed);
                 into.put(m.name(), mt instanceof BtfType.Int i && i.isBool() ? (Object) (v != 0) : (Object) v);
             } else {
                 into.put(m.name(), decode(m.type(), b, at, depth + 1));
@@ -156,7 +157,7 @@ public final class BtfCodec {
             case BtfType.Float f when (f.size() == 4 || f.size() == 8) && value instanceof Number n -> {
                 long bits = f.size() == 4 ? java.lang.Float.floatToRawIntBits(n.floatValue())
                         : Double.doubleToRawLongBits(n.doubleValue());
-                put(out, bit, f.size() * 8, bits);
+                BitFields.write(out, bit, f.size() * 8, bits);
             }
             case BtfType.Array a when isText(a.elementType()) && value instanceof CharSequence s -> {
                 byte[] text = s.toString().getBytes(StandardCharsets.UTF_8);
@@ -303,14 +304,14 @@ public final class BtfCodec {
             if (!Numbers.fits(v, bits)) {
                 throw doesNotFit(typeId, bits, value, path);
             }
-            put(out, bit, 64, Numbers.low64(v));
-            put(out, bit + 64, bits - 64, Numbers.low64(v.shiftRight(64)));
+            BitFields.write(out, bit, 64, Numbers.low64(v));
+            BitFields.write(out, bit + 64, bits - 64, Numbers.low64(v.shiftRight(64)));
             return;
         }
         if (!Numbers.fits(v, bits)) {
             throw doesNotFit(typeId, bits, value, path);
         }
-        put(out, bit, bits, Numbers.low64(v));
+        BitFields.write(out, bit, bits, Numbers.low64(v));
     }
 
     private IllegalArgumentException doesNotFit(int typeId, int bits, Object value, String path) {
@@ -339,7 +340,7 @@ public final class BtfCodec {
     /** The Java value of {@code bytes} without a type: a number for 1, 2, 4 and 8 bytes, else a copy of the bytes. */
     public static Object decodeRaw(byte[] bytes, int offset, int size) {
         if (size == 1 || size == 2 || size == 4 || size == 8) {
-            return bits(bytes, offset * 8L, size * 8, false);
+            return BitFields.read(bytes, offset * 8L, size * 8, false);
         }
         return Arrays.copyOfRange(bytes, offset, offset + size);
     }
@@ -367,7 +368,7 @@ public final class BtfCodec {
                     + " does not fit");
         }
         byte[] out = new byte[size];
-        put(out, 0, size * 8, Numbers.low64(v));
+        BitFields.write(out, 0, size * 8, Numbers.low64(v));
         return out;
     }
 
@@ -394,40 +395,4 @@ public final class BtfCodec {
         return String.valueOf(value);
     }
 
-    /** {@code count} (at most 64) bits from bit {@code bit}, little-endian, optionally sign-extended. */
-    private static long bits(byte[] b, long bit, int count, boolean signed) {
-        int n = Math.min(count, 64);
-        long v = 0;
-        if (bit % 8 == 0 && n % 8 == 0) {
-            int at = (int) (bit / 8);
-            for (int k = n / 8 - 1; k >= 0; k--) {
-                v = v << 8 | (b[at + k] & 0xff);
-            }
-        } else {
-            for (int k = 0; k < n; k++) {
-                long at = bit + k;
-                if ((b[(int) (at >>> 3)] >>> (at & 7) & 1) != 0) {
-                    v |= 1L << k;
-                }
-            }
-        }
-        if (signed && n < 64 && n > 0 && (v >>> (n - 1) & 1) != 0) {
-            v |= -1L << n;
-        }
-        return v;
-    }
-
-    /** Writes the low {@code count} (at most 64) bits of {@code v} from bit {@code bit}, little-endian. */
-    private static void put(byte[] b, long bit, int count, long v) {
-        for (int k = 0; k < count; k++) {
-            long at = bit + k;
-            int index = (int) (at >>> 3);
-            int mask = 1 << (at & 7);
-            if ((v >>> k & 1) != 0) {
-                b[index] |= (byte) mask;
-            } else {
-                b[index] &= (byte) ~mask;
-            }
-        }
-    }
 }

@@ -40,34 +40,34 @@ public final class BtfFormatter {
                     out.append("<truncated>");
                 } else if (i.bits() > 64) {
                     long start = byteOffset * 8 + i.bitOffset();
-                    BigInteger v = BigInteger.valueOf(bits(b, start + 64, i.bits() - 64, i.signed())).shiftLeft(64)
-                            .add(new BigInteger(Long.toUnsignedString(bits(b, start, 64, false))));
+                    BigInteger v = BigInteger.valueOf(BitFields.read(b, start + 64, i.bits() - 64, i.signed())).shiftLeft(64)
+                            .add(new BigInteger(Long.toUnsignedString(BitFields.read(b, start, 64, false))));
                     out.append(v);
                 } else {
-                    integer(out, i, bits(b, byteOffset * 8 + i.bitOffset(), i.bits(), i.signed()));
+                    integer(out, i, BitFields.read(b, byteOffset * 8 + i.bitOffset(), i.bits(), i.signed()));
                 }
             }
             case BtfType.Enum e -> {
                 if (!fits(b, byteOffset, e.size())) {
                     out.append("<truncated>");
                 } else {
-                    enumValue(out, e, bits(b, byteOffset * 8, e.size() * 8, e.signed()));
+                    enumValue(out, e, BitFields.read(b, byteOffset * 8, e.size() * 8, e.signed()));
                 }
             }
             case BtfType.Ptr p -> {
                 if (!fits(b, byteOffset, 8)) {
                     out.append("<truncated>");
                 } else {
-                    out.append("0x").append(Long.toHexString(bits(b, byteOffset * 8, 64, false)));
+                    out.append("0x").append(Long.toHexString(BitFields.read(b, byteOffset * 8, 64, false)));
                 }
             }
             case BtfType.Float f -> {
                 if (!fits(b, byteOffset, f.size())) {
                     out.append("<truncated>");
                 } else if (f.size() == 4) {
-                    out.append(java.lang.Float.intBitsToFloat((int) bits(b, byteOffset * 8, 32, false)));
+                    out.append(java.lang.Float.intBitsToFloat((int) BitFields.read(b, byteOffset * 8, 32, false)));
                 } else if (f.size() == 8) {
-                    out.append(Double.longBitsToDouble(bits(b, byteOffset * 8, 64, false)));
+                    out.append(Double.longBitsToDouble(BitFields.read(b, byteOffset * 8, 64, false)));
                 } else {
                     out.append("<float").append(f.size() * 8).append('>');
                 }
@@ -92,7 +92,7 @@ public final class BtfFormatter {
                             BtfType mt = btf.resolve(m.type());
                             boolean signed = mt instanceof BtfType.Int i && i.signed()
                                     || mt instanceof BtfType.Enum e && e.signed();
-                            long v = bits(b, bit, m.bitSize(), signed);
+                            long v = BitFields.read(b, bit, m.bitSize(), signed);
                             if (mt instanceof BtfType.Enum e) {
                                 enumValue(out, e, v);
                             } else {
@@ -214,21 +214,5 @@ public final class BtfFormatter {
 
     private static boolean fits(byte[] b, long offset, long size) {
         return offset >= 0 && size >= 0 && offset <= b.length && size <= b.length - offset;
-    }
-
-    /** {@code count} (at most 64) bits from bit {@code bit}, little-endian, optionally sign-extended. */
-    private static long bits(byte[] b, long bit, int count, boolean signed) {
-        int n = Math.min(count, 64);
-        long v = 0;
-        for (int k = 0; k < n; k++) {
-            long at = bit + k;
-            if ((b[(int) (at >>> 3)] >>> (at & 7) & 1) != 0) {
-                v |= 1L << k;
-            }
-        }
-        if (signed && n < 64 && n > 0 && (v >>> (n - 1) & 1) != 0) {
-            v |= -1L << n;
-        }
-        return v;
     }
 }
