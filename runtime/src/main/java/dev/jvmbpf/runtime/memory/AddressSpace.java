@@ -118,17 +118,38 @@ public final class AddressSpace {
     private Region checked(long address, int width, boolean write) {
         long id = address >>> 32;
         if (id == 0 || id >= count) {
-            throw BpfFault.memory(id == 0 ? FaultKind.NULL_POINTER : FaultKind.OUT_OF_BOUNDS, address, width,
-                    id == 0 ? "null pointer" : "not in any region");
+            throw miss(address, width);
         }
         Region r = regions[(int) id];
         if ((address & 0xffffffffL) + width > r.size) {
-            throw BpfFault.memory(FaultKind.OUT_OF_BOUNDS, address, width, "outside " + r);
+            throw miss(address, width);
         }
         if (write && !r.writable) {
             throw BpfFault.memory(FaultKind.READ_ONLY, address, width, "write to " + r);
         }
         return r;
+    }
+
+    /**
+     * The fault of an access outside every region, naming the region the program most likely
+     * meant: a pointer moved below the start of its region (a stack underflow, a negative offset
+     * from a context or map value) lands in the slot before it, at an offset of 2 GiB or more, and
+     * is reported as before that region, not as a null pointer or an access to its neighbour.
+     */
+    private BpfFault miss(long address, int width) {
+        long id = address >>> 32;
+        long offset = address & 0xffffffffL;
+        if (offset >= 1L << 31 && id + 1 < count && id + 1 >= 1) {
+            return BpfFault.memory(FaultKind.OUT_OF_BOUNDS, address, width,
+                    ((1L << 32) - offset) + " bytes before the start of " + regions[(int) id + 1]);
+        }
+        if (id == 0) {
+            return BpfFault.memory(FaultKind.NULL_POINTER, address, width, "null pointer");
+        }
+        if (id >= count) {
+            return BpfFault.memory(FaultKind.OUT_OF_BOUNDS, address, width, "not in any region");
+        }
+        return BpfFault.memory(FaultKind.OUT_OF_BOUNDS, address, width, "outside " + regions[(int) id]);
     }
 
     /** Zero-extending load of 1, 2, 4 or 8 bytes. */

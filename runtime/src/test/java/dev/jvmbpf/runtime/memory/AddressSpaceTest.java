@@ -4,10 +4,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
 class AddressSpaceTest {
+    @Test
+    void anAccessBelowARegionNamesThatRegion() {
+        AddressSpace space = new AddressSpace();
+        BpfFault underflow = assertThrows(BpfFault.class, () -> space.load(AddressSpace.frameTop(0) - 520, 8));
+        assertEquals(FaultKind.OUT_OF_BOUNDS, underflow.kind(), underflow.getMessage());
+        assertTrue(underflow.getMessage().contains("8 bytes before the start of stack frame 0"), underflow.getMessage());
+        long value = space.register(Region.of("map value", new byte[16], true));
+        BpfFault negative = assertThrows(BpfFault.class, () -> space.store(value - 4, 4, 1));
+        assertTrue(negative.getMessage().contains("4 bytes before the start of map value"), negative.getMessage());
+        BpfFault nul = assertThrows(BpfFault.class, () -> space.load(8, 4));
+        assertEquals(FaultKind.NULL_POINTER, nul.kind());
+        BpfFault past = assertThrows(BpfFault.class, () -> space.load(value + 16, 1));
+        assertTrue(past.getMessage().contains("outside map value"), past.getMessage());
+    }
+
     @Test
     void lookingUpTheSameValuesAgainAddsNoRegions() {
         // A run that looks up 1,000 map values ten thousand times each: each value keeps its address
