@@ -84,15 +84,21 @@ class KernelPrintfDifferentialTest {
                 Case.of("ctl \u0001", 1),
                 Case.of("%\u00e9", 1),
                 Case.of("%-", 1),
-                Case.of("%  +-0 12d|", 5));
+                Case.of("%  +-0 12d|", 5),
+                // more than the 12 arguments (96 bytes) the kernel takes: the error it returns
+                Case.of("%d", 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13));
     }
 
     private static byte[] args(Case c, long pointer) {
-        ByteBuffer b = ByteBuffer.allocate(96).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate(argsSize(c)).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < c.args().length; i++) {
             b.putLong(8 * i, c.args()[i] == PTR ? pointer : c.args()[i]);
         }
         return b.array();
+    }
+
+    private static int argsSize(Case c) {
+        return Math.max(96, 8 * c.args().length);
     }
 
     private static byte[] fmtBytes(Case c) {
@@ -114,7 +120,7 @@ class KernelPrintfDifferentialTest {
             int strFd = BpfSyscall.createArrayMap("str", STRING.length, 1, 0);
             fds.add(strFd);
             BpfSyscall.updateElement(strFd, 0, STRING);
-            int argsFd = BpfSyscall.createArrayMap("args", 96, 1, 0);
+            int argsFd = BpfSyscall.createArrayMap("args", argsSize(c), 1, 0);
             fds.add(argsFd);
             BpfSyscall.updateElement(argsFd, 0, args(c, 0));
             StringBuilder asm = new StringBuilder();

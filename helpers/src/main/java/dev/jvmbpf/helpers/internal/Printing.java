@@ -32,7 +32,8 @@ public final class Printing {
         AddressSpace mem = m.memory();
         long[] args = varargs(mem, data, dataLen);
         if (args == null) {
-            return (dataLen & 7) != 0 ? -Errno.EINVAL : -Errno.E2BIG;
+            // Both a length that is no multiple of 8 and more than 12 arguments: the kernel says EINVAL.
+            return -Errno.EINVAL;
         }
         byte[] f = Bprintf.readString(mem, fmt, 1 << 16);
         if (f == null) {
