@@ -91,6 +91,10 @@ public final class Program {
      */
     public long run(ProgramContext context) {
         owner.checkOpen();
+        if (!context.suits(type())) {
+            throw new IllegalArgumentException("program '" + name() + "' is a " + type() + " program; a "
+                    + context.getClass().getSimpleName() + " is not its context (use context() to build one)");
+        }
         Machine machine = machines.get();
         machine.setBudget(owner.budget());
         machine.setTimeout(owner.deadline());

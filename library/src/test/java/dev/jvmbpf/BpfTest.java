@@ -42,6 +42,16 @@ class BpfTest {
     }
 
     @Test
+    void aContextBuiltForAnotherProgramTypeIsRefused() {
+        Program tracepoint = open("execve_trace", new ArrayList<>()).load().program();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> tracepoint.run(XdpContext.of(new byte[64])));
+        assertTrue(e.getMessage().contains("is a TRACEPOINT program; a XdpContext is not its context"), e.getMessage());
+        Program xdp = Bpf.open(EXAMPLES.resolve("xdp_filter.o")).load().program("xdp_block");
+        assertEquals(2, xdp.run(XdpContext.of(new byte[14])));
+    }
+
+    @Test
     void printkLinesGoToTheCallback() {
         List<String> printed = new ArrayList<>();
         Program p = open("execve_trace", printed).load().program();

@@ -3,6 +3,7 @@ package dev.jvmbpf.helpers.context;
 import dev.jvmbpf.runtime.exec.Machine;
 import dev.jvmbpf.runtime.memory.AddressSpace;
 import dev.jvmbpf.runtime.memory.Region;
+import dev.jvmbpf.runtime.program.ProgramType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -69,6 +70,11 @@ public final class SkBuffContext implements ProgramContext {
     /** The 32-bit field at {@code offset} as the program left it, for example {@link #MARK}. */
     public int field(int offset) {
         return ByteBuffer.wrap(fields).order(ByteOrder.LITTLE_ENDIAN).getInt(offset);
+    }
+
+    @Override
+    public boolean suits(ProgramType type) {
+        return type == ProgramType.SOCKET_FILTER || type == ProgramType.SCHED_CLS || type == ProgramType.SCHED_ACT;
     }
 
     @Override

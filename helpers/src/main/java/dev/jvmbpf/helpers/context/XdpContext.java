@@ -3,6 +3,7 @@ package dev.jvmbpf.helpers.context;
 import dev.jvmbpf.runtime.exec.Machine;
 import dev.jvmbpf.runtime.memory.AddressSpace;
 import dev.jvmbpf.runtime.memory.Region;
+import dev.jvmbpf.runtime.program.ProgramType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -66,6 +67,11 @@ public final class XdpContext implements ProgramContext {
     /** The metadata as the program left it (a copy). */
     public byte[] metadata() {
         return java.util.Arrays.copyOfRange(frame.bytes, frame.meta, frame.data);
+    }
+
+    @Override
+    public boolean suits(ProgramType type) {
+        return type == ProgramType.XDP;
     }
 
     @Override
