@@ -121,7 +121,7 @@ final class BenchCommand implements Callable<Integer> {
         } else {
             Workloads.Workload w = Workloads.named(workload);
             if (w == null) {
-                throw new IllegalArgumentException("unknown workload '" + workload + "' (" + WORKLOAD_NAMES + ", all)");
+                throw new UsageError("unknown workload '" + workload + "' (" + WORKLOAD_NAMES + ", all)");
             }
             chosen.add(w);
         }
@@ -145,10 +145,10 @@ final class BenchCommand implements Callable<Integer> {
         for (String n : engines.split(",", -1)) {
             String name = n.strip();
             if (!name.equals(Interpreter.NAME) && !name.equals(JitEngine.NAME) && !name.equals(KERNEL)) {
-                throw new IllegalArgumentException("unknown engine '" + name + "' for bench (interpreter, jit, kernel)");
+                throw new UsageError("unknown engine '" + name + "' for bench (interpreter, jit, kernel)");
             }
             if (!names.add(name)) {
-                throw new IllegalArgumentException("engine " + name + " is named twice in --engines " + engines);
+                throw new UsageError("engine " + name + " is named twice in --engines " + engines);
             }
         }
         return List.copyOf(names);

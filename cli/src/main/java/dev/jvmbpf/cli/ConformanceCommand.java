@@ -46,21 +46,25 @@ final class ConformanceCommand implements Callable<Integer> {
         List<Engine> engines;
         List<VectorFiles.Entry> entries;
         try {
-            entries = VectorFiles.collect(paths);
             engines = compare != null ? Engines.createAll(compare) : List.of(Engines.create(engine));
-        } catch (IllegalArgumentException | UncheckedIOException e) {
+        } catch (IllegalArgumentException e) {
             err.println("jvmbpf: " + e.getMessage());
-            return 2;
-        }
-        // A run of nothing, or a comparison with nothing, would report success for a mistyped
-        // path or engine list; both are usage errors.
-        if (entries.isEmpty()) {
-            err.println("jvmbpf: no .data vectors in " + String.join(", ", paths.stream().map(Path::toString).toList()));
-            return 2;
+            return UsageError.EXIT;
         }
         if (compare != null && engines.size() < 2) {
             err.println("jvmbpf: --compare needs at least two engines, got '" + compare + "'");
-            return 2;
+            return UsageError.EXIT;
+        }
+        // A run of nothing would report success for a mistyped path: what the files hold is refused.
+        try {
+            entries = VectorFiles.collect(paths);
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            err.println("jvmbpf: " + e.getMessage());
+            return Failure.EXIT;
+        }
+        if (entries.isEmpty()) {
+            err.println("jvmbpf: no .data vectors in " + String.join(", ", paths.stream().map(Path::toString).toList()));
+            return Failure.EXIT;
         }
         if (engines.stream().anyMatch(e -> e instanceof KernelEngine)) {
             out.println("kernel engine: " + KernelBpf.kernelDescription());

@@ -11,7 +11,7 @@ import java.util.function.IntSupplier;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** One line on stderr and exit status 1: how a command reports input it refuses. */
+/** One line on stderr and exit status 1 (2 for a {@link UsageError}): how a command reports what it refuses. */
 final class Failure {
     static final int EXIT = 1;
 
@@ -30,7 +30,8 @@ final class Failure {
             if (spec.root().userObject() instanceof Main m && m.debug) {
                 e.printStackTrace(spec.commandLine().getErr());
             }
-            return report(spec, e.getMessage());
+            report(spec, e.getMessage());
+            return e instanceof UsageError ? UsageError.EXIT : EXIT;
         }
     }
 

@@ -50,14 +50,14 @@ final class FuzzCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         if (count < 0 || first < 0) {
             err.println("jvmbpf: --count and --from must not be negative: " + count + ", " + first);
-            return 2;
+            return UsageError.EXIT;
         }
         List<Engine> list;
         try {
             list = engines != null ? Engines.createAll(engines) : defaultEngines(err);
         } catch (IllegalArgumentException e) {
             err.println("jvmbpf: " + e.getMessage());
-            return 2;
+            return UsageError.EXIT;
         }
         List<String> names = list.stream().map(Engine::name).toList();
         err.println("fuzz: seed " + seed + ", " + count + " programs, engines " + String.join(", ", names)

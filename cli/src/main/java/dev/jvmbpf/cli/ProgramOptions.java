@@ -138,7 +138,7 @@ final class ProgramOptions {
         for (String assignment : ctx) {
             int eq = assignment.indexOf('=');
             if (eq <= 0) {
-                throw new IllegalArgumentException("--ctx " + assignment + ": expected FIELD=VALUE");
+                throw new UsageError("--ctx " + assignment + ": expected FIELD=VALUE");
             }
             context.set(assignment.substring(0, eq), assignment.substring(eq + 1));
         }
@@ -148,17 +148,23 @@ final class ProgramOptions {
     private static void applyUpdate(LoadedObject object, String spec) {
         int colon = spec.indexOf(':');
         if (colon <= 0) {
-            throw new IllegalArgumentException("--map-update " + spec + ": expected MAP:KEYHEX[=VALUEHEX]");
+            throw new UsageError("--map-update " + spec + ": expected MAP:KEYHEX[=VALUEHEX]");
         }
         String map = spec.substring(0, colon);
         String rest = spec.substring(colon + 1);
         int eq = rest.indexOf('=');
         String keyText = eq < 0 ? rest : rest.substring(0, eq);
+        byte[] key;
+        byte[] given;
+        try {
+            key = HexArgument.parse(keyText);
+            given = eq < 0 ? null : HexArgument.parse(rest.substring(eq + 1));
+        } catch (IllegalArgumentException e) {
+            throw new UsageError("--map-update " + spec + ": " + e.getMessage(), e);
+        }
         TypedMap typed = object.map(map);
         try {
-            byte[] key = HexArgument.parse(keyText);
-            byte[] value = eq < 0 ? new byte[typed.valueSize()] : HexArgument.parse(rest.substring(eq + 1));
-            typed.put(key, value);
+            typed.put(key, given == null ? new byte[typed.valueSize()] : given);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--map-update " + spec + ": " + e.getMessage());
         }

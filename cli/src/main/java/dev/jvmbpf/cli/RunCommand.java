@@ -75,7 +75,10 @@ final class RunCommand implements Callable<Integer> {
 
     private int execute(PrintWriter out) {
         if (repeat < 1) {
-            throw new IllegalArgumentException("--repeat must be at least 1, got " + repeat);
+            throw new UsageError("--repeat must be at least 1, got " + repeat);
+        }
+        if (budget < 0) {
+            throw new UsageError("--budget must be at least 0, got " + budget);
         }
         if (engineName.equals(KERNEL) && ProgramOptions.isElf(ProgramOptions.read(file, "program"))) {
             return runInKernel(out);
@@ -124,7 +127,7 @@ final class RunCommand implements Callable<Integer> {
                 requireKernel();
                 yield new KernelEngine();
             }
-            default -> throw new IllegalArgumentException("unknown engine '" + name + "' for run (interpreter, jit, kernel)");
+            default -> throw new UsageError("unknown engine '" + name + "' for run (interpreter, jit, kernel)");
         };
     }
 

@@ -57,9 +57,9 @@ class BenchCommandTest {
     }
 
     @Test
-    void anUnknownWorkloadIsOneErrorAndExitOne() {
+    void anUnknownWorkloadIsOneUsageError() {
         CliRun r = CliRun.of("bench", "--workload", "nope", "--engines", "jit");
-        assertEquals(1, r.status());
+        assertEquals(2, r.status());
         assertTrue(r.err().contains("unknown workload 'nope'"), r.err());
         assertEquals("", r.out());
     }
@@ -75,7 +75,7 @@ class BenchCommandTest {
     @Test
     void anUnknownEngineIsRefused() {
         CliRun r = CliRun.of("bench", "--workload", "compute-loop", "--engines", "jit,warp");
-        assertEquals(1, r.status());
+        assertEquals(2, r.status());
         assertTrue(r.err().contains("warp"), r.err());
     }
 }

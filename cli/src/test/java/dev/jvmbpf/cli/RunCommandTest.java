@@ -25,6 +25,35 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code jvmbpf run} on the examples (committed objects in examples/), on both engines, and its errors. */
 class RunCommandTest {
+    /** One rule for every command: 2 when the command line is wrong, 1 when the files or the program are refused. */
+    @Test
+    void exitStatusTwoIsForTheCommandLineOneForWhatItNames() {
+        String counter = EXAMPLES.resolve("counter.o").toString();
+        for (String[] usage : new String[][] {
+                {"run", counter, "--engine", "bogus"},
+                {"run", counter, "--ctx", "noequals"},
+                {"run", counter, "--budget", "-5"},
+                {"run", counter, "--map-update", "counts:zz"},
+                {"run", counter, "--bogus-option"},
+                {"bench", "--workload", "bogus"},
+                {"conformance", EXAMPLES.toString(), "--engine", "bogus"},
+                {"fuzz", "--count", "-1"}}) {
+            CliRun r = CliRun.of(usage);
+            assertEquals(2, r.status(), String.join(" ", usage) + ": " + r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+        }
+        for (String[] refused : new String[][] {
+                {"run", EXAMPLES.resolve("none.o").toString()},
+                {"run", counter, "--ctx", "nosuch=1"},
+                {"run", counter, "--map-update", "counts:00"},
+                {"conformance", EXAMPLES.resolve("none").toString()},
+                {"conformance", EXAMPLES.toString()}}) {
+            CliRun r = CliRun.of(refused);
+            assertEquals(1, r.status(), String.join(" ", refused) + ": " + r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+        }
+    }
+
     private static final Path EXAMPLES = Path.of(System.getProperty("jvmbpf.root", ".."), "examples").normalize();
     private static final long PID = ProcessHandle.current().pid();
     /** Ethernet + IPv4 header (UDP, 20 bytes, no options) from 10.0.0.1 to 10.0.0.2. */
@@ -70,8 +99,17 @@ class RunCommandTest {
 
     /** One error line naming {@code expected}, exit status 1, no stack trace. */
     private static void refused(String expected, String... args) {
+        oneLine(1, expected, args);
+    }
+
+    /** A command line that is wrong in itself: exit status 2. */
+    private static void misused(String expected, String... args) {
+        oneLine(2, expected, args);
+    }
+
+    private static void oneLine(int status, String expected, String... args) {
         Run r = run(args);
-        assertEquals(1, r.status(), "stdout: " + r.out() + " stderr: " + r.err());
+        assertEquals(status, r.status(), "stdout: " + r.out() + " stderr: " + r.err());
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().startsWith("jvmbpf: "), r.err());
         assertTrue(r.err().contains(expected), "'" + expected + "' not in: " + r.err());
@@ -260,7 +298,7 @@ class RunCommandTest {
         refused("'abc' is not a number", "run", counter, "--ctx", "id=abc");
         refused("field 'ent.type' (unsigned short, 16 bits): 70000 does not fit", "run", counter, "--ctx",
                 "ent.type=70000");
-        refused("expected FIELD=VALUE", "run", counter, "--ctx", "id");
+        misused("expected FIELD=VALUE", "run", counter, "--ctx", "id");
         refused("index 6 is outside", "run", counter, "--ctx", "args[6]=1");
         refused("no program named 'nope'", "run", counter, "--program", "nope");
         refused("has 4 programs [stage0, stage1, stage2, entry]; choose one", "run", example("tail_calls"));
@@ -269,12 +307,12 @@ class RunCommandTest {
                 dir.resolve("nothing.bin").toString());
         refused("takes no packet", "run", counter, "--packet-hex", "00");
         refused("struct xdp_md has no settable field 'mark'", "run", example("xdp_filter"), "--ctx", "mark=1");
-        refused("unknown engine 'warp'", "run", counter, "--engine", "warp");
+        misused("unknown engine 'warp'", "run", counter, "--engine", "warp");
         refused("no map named 'nope'", "run", counter, "--map-update", "nope:00");
         refused("map 'counts' key (__u64, 8 bytes): 4 bytes given", "run", counter, "--map-update", "counts:00000000");
-        refused("is not hex bytes", "run", counter, "--map-update", "counts:zz");
+        misused("is not hex bytes", "run", counter, "--map-update", "counts:zz");
         refused("has no BTF type", "run", example("ringbuf_events"), "--ctx", "id=1");
-        refused("--repeat must be at least 1", "run", counter, "--repeat", "0");
+        misused("--repeat must be at least 1", "run", counter, "--repeat", "0");
         Path junk = Files.writeString(dir.resolve("junk.o"), "\u007fELF this is no object");
         refused("junk.o", "run", junk.toString());
     }
