@@ -5,6 +5,9 @@ import dev.jvmbpf.runtime.exec.Engine;
 import dev.jvmbpf.runtime.exec.LoadException;
 import dev.jvmbpf.runtime.interp.Interpreter;
 import dev.jvmbpf.runtime.object.BpfObject;
+import dev.jvmbpf.runtime.object.CoreTarget;
+import dev.jvmbpf.runtime.object.Kconfig;
+import dev.jvmbpf.runtime.object.MapFactory;
 import dev.jvmbpf.runtime.program.BpfProgram;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,6 +41,18 @@ public final class Bpf {
      * its cause the underlying error.
      */
     public static ObjectSpec open(Path file) {
+        return open(file, CoreTarget.host());
+    }
+
+    /**
+     * Opens an object file whose CO-RE relocations ({@code BPF_CORE_READ} and friends) are
+     * resolved against {@code core}: {@link CoreTarget#host()} (what {@link #open(Path)} uses:
+     * the running kernel's BTF when readable, else the object's own), {@link CoreTarget#file} (a
+     * BTF file, such as another kernel's vmlinux) or {@link CoreTarget#local()} (the object's
+     * own: offsets as compiled).
+     */
+    public static ObjectSpec open(Path file, CoreTarget core) {
+        Objects.requireNonNull(core, "core");
         byte[] elf;
         try {
             elf = Files.readAllBytes(file);
@@ -46,22 +61,22 @@ public final class Bpf {
         } catch (IOException e) {
             throw new LoadException(file + ": cannot read: " + e.getMessage(), e);
         }
-        return open(elf, file.getFileName().toString(), file.toString());
+        return open(elf, file.getFileName().toString(), file.toString(), core);
     }
 
     /** Opens an object from its bytes; {@code fileName} names it (and prefixes its global data maps' names). */
     public static ObjectSpec open(byte[] elf, String fileName) {
-        return open(elf.clone(), fileName, fileName);
+        return open(elf.clone(), fileName, fileName, CoreTarget.host());
     }
 
-    private static ObjectSpec open(byte[] elf, String fileName, String where) {
-        BpfObject object = parse(elf, fileName, where);
-        return new ObjectSpec(object, () -> parse(elf, fileName, where));
+    private static ObjectSpec open(byte[] elf, String fileName, String where, CoreTarget core) {
+        BpfObject object = parse(elf, fileName, where, core);
+        return new ObjectSpec(object, () -> parse(elf, fileName, where, core));
     }
 
-    private static BpfObject parse(byte[] elf, String fileName, String where) {
+    private static BpfObject parse(byte[] elf, String fileName, String where, CoreTarget core) {
         try {
-            return BpfObject.open(elf, fileName);
+            return BpfObject.open(elf, fileName, MapFactory.standard(), Kconfig.host(), core);
         } catch (LoadException e) {
             // The loader's messages name the file by its name; say where it is.
             String message = String.valueOf(e.getMessage());

@@ -28,6 +28,10 @@ final class DisasmCommand implements Callable<Integer> {
     @Option(names = "--program", paramLabel = "NAME", description = "only this program of an ELF object file")
     String program;
 
+    @Option(names = "--btf", paramLabel = "FILE",
+            description = "resolve CO-RE relocations against this BTF instead of /sys/kernel/btf/vmlinux")
+    Path btf;
+
     @Option(names = "--conformance-syntax", description = "print the bpf_conformance assembly syntax instead")
     boolean conformanceSyntax;
 
@@ -38,7 +42,7 @@ final class DisasmCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         try {
-            List<ObjectProgram> programs = ProgramFiles.objectPrograms(file, this.program);
+            List<ObjectProgram> programs = ProgramFiles.objectPrograms(file, this.program, btf);
             if (programs.isEmpty()) {
                 print(out, ProgramFiles.instructions(file));
             }

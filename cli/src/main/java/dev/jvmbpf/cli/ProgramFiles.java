@@ -11,6 +11,8 @@ import dev.jvmbpf.runtime.isa.Assembler;
 import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.isa.InstructionDecoder;
 import dev.jvmbpf.runtime.object.BpfObject;
+import dev.jvmbpf.runtime.object.Kconfig;
+import dev.jvmbpf.runtime.object.MapFactory;
 import dev.jvmbpf.runtime.object.ObjectProgram;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -63,6 +65,11 @@ final class ProgramFiles {
      * list when the file is not an ELF object.
      */
     static List<ObjectProgram> objectPrograms(Path file, String only) {
+        return objectPrograms(file, only, null);
+    }
+
+    /** As {@link #objectPrograms(Path, String)}, CO-RE relocations resolved against {@code btf} when not null. */
+    static List<ObjectProgram> objectPrograms(Path file, String only, Path btf) {
         if (file.toString().endsWith(".data")) {
             return List.of();
         }
@@ -73,7 +80,8 @@ final class ProgramFiles {
             }
             return List.of();
         }
-        BpfObject object = BpfObject.open(bytes, file.getFileName().toString());
+        BpfObject object = BpfObject.open(bytes, file.getFileName().toString(), MapFactory.standard(), Kconfig.host(),
+                ProgramOptions.coreTarget(btf));
         if (only != null) {
             return List.of(object.program(only));
         }

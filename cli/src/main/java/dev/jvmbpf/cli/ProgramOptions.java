@@ -12,6 +12,7 @@ import dev.jvmbpf.runtime.exec.Engine;
 import dev.jvmbpf.runtime.exec.InputFiles;
 import dev.jvmbpf.runtime.exec.LoadException;
 import dev.jvmbpf.runtime.isa.Instruction;
+import dev.jvmbpf.runtime.object.CoreTarget;
 import dev.jvmbpf.runtime.program.BpfProgram;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -46,6 +47,11 @@ final class ProgramOptions {
     @Option(names = "--packet-hex", paramLabel = "HEX", description = "The packet as hex bytes (spaces and colons allowed).")
     String packetHex;
 
+    @Option(names = "--btf", paramLabel = "FILE",
+            description = "Resolves CO-RE relocations against this BTF (raw, such as another kernel's vmlinux, or an"
+                + " object's .BTF) instead of the running kernel's /sys/kernel/btf/vmlinux.")
+    Path btf;
+
     @Option(names = "--map-update", paramLabel = "MAP:KEY[=VALUE]",
             description = "Before the first run, sets an element: key and value as hex bytes of the map's sizes"
                 + " (value omitted: zeros), e.g. blocked:0a000001=0000000000000000.")
@@ -70,7 +76,7 @@ final class ProgramOptions {
         ObjectSpec spec;
         String chosen;
         if (elf) {
-            spec = Bpf.open(file);
+            spec = Bpf.open(file, coreTarget(btf));
             chosen = programName != null ? spec.program(programName).name() : onlyProgram(spec);
             // Only what concerns the chosen program (a section loaded as RAW changes its context).
             String prefix = "program " + chosen + ": ";
@@ -98,6 +104,20 @@ final class ProgramOptions {
         }
         Program loaded = object.program(chosen);
         return new Prepared(object, loaded, context(loaded), elf);
+    }
+
+    /** The CO-RE target {@code --btf} names, or the running kernel's BTF. */
+    static CoreTarget coreTarget(Path btf) {
+        if (btf == null) {
+            return CoreTarget.host();
+        }
+        try {
+            return CoreTarget.file(btf);
+        } catch (NoSuchFileException e) {
+            throw new LoadException(btf + ": no such file (--btf)", e);
+        } catch (IOException e) {
+            throw new LoadException(btf + ": cannot read (--btf): " + e.getMessage(), e);
+        }
     }
 
     /** The object's only program; a {@link LoadException} naming them when it has several. */

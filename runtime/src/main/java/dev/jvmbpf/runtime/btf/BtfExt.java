@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * The {@code .BTF.ext} section: per code section, which BTF FUNC starts at which instruction
  * (func_info) and which source line each instruction came from (line_info). Offsets are kept
- * as instruction indexes within their section. CO-RE relocation records are counted, not applied.
+ * as instruction indexes within their section; and the CO-RE relocation records of each section
+ * ({@link CoreRelo}), which the object loader applies with {@link CoreResolver}.
  */
 public final class BtfExt {
     /** Function {@code typeId} (a FUNC) starts at instruction {@code insn} of its section. */
@@ -27,17 +28,18 @@ public final class BtfExt {
 
     private final Map<String, List<FuncInfo>> funcInfo;
     private final Map<String, List<LineInfo>> lineInfo;
-    private final int coreRelocations;
+    private final Map<String, List<CoreRelo>> coreRelos;
 
-    private BtfExt(Map<String, List<FuncInfo>> funcInfo, Map<String, List<LineInfo>> lineInfo, int coreRelocations) {
+    private BtfExt(Map<String, List<FuncInfo>> funcInfo, Map<String, List<LineInfo>> lineInfo,
+            Map<String, List<CoreRelo>> coreRelos) {
         this.funcInfo = funcInfo;
         this.lineInfo = lineInfo;
-        this.coreRelocations = coreRelocations;
+        this.coreRelos = coreRelos;
     }
 
     /** An empty table, for objects built without {@code -g}. */
     public static BtfExt empty() {
-        return new BtfExt(Map.of(), Map.of(), 0);
+        return new BtfExt(Map.of(), Map.of(), Map.of());
     }
 
     /** Parses {@code data}; names and strings come from {@code btf}'s string section. */
@@ -57,11 +59,22 @@ public final class BtfExt {
                 (off, why) -> new BtfException(where + " func_info offset " + off + ": " + why));
         Window lines = all.sub(headerLength + all.u32(16), all.u32(20),
                 (off, why) -> new BtfException(where + " line_info offset " + off + ": " + why));
-        int core = 0;
+        Map<String, List<CoreRelo>> core = new LinkedHashMap<>();
         if (headerLength >= 32 && all.u32(28) > 0) {
             Window relos = all.sub(headerLength + all.u32(24), all.u32(28),
                     (off, why) -> new BtfException(where + " core_relo offset " + off + ": " + why));
-            core = countRecords(relos, btf);
+            // struct bpf_core_relo { u32 insn_off, type_id, access_str_off; u32 kind; }
+            readBlocks(relos, btf, 16, (section, rec, at) -> {
+                List<CoreRelo> list = core.computeIfAbsent(section, k -> new ArrayList<>());
+                long typeId = rec.u32(at + 4);
+                if (typeId >= btf.size()) {
+                    throw rec.fail(at + 4, "CO-RE relocation names type " + typeId + " but there are only "
+                            + btf.size() + " types");
+                }
+                list.add(new CoreRelo(list.size(), insnIndex(rec, at), (int) typeId, stringOrEmpty(btf, rec, at + 8),
+                        rec.s32(at + 12)));
+            });
+            core.replaceAll((k, v) -> Collections.unmodifiableList(v));
         }
         Map<String, List<FuncInfo>> f = new LinkedHashMap<>();
         readBlocks(funcs, btf, 8, (section, rec, at) -> f.computeIfAbsent(section, k -> new ArrayList<>())
@@ -74,7 +87,8 @@ public final class BtfExt {
         });
         f.replaceAll((k, v) -> Collections.unmodifiableList(v));
         l.replaceAll((k, v) -> Collections.unmodifiableList(v));
-        return new BtfExt(Collections.unmodifiableMap(f), Collections.unmodifiableMap(l), core);
+        return new BtfExt(Collections.unmodifiableMap(f), Collections.unmodifiableMap(l),
+                Collections.unmodifiableMap(core));
     }
 
     /** func_info of code section {@code section} (empty when none). */
@@ -91,9 +105,23 @@ public final class BtfExt {
         return lineInfo;
     }
 
-    /** How many CO-RE relocation records the object carries (they are not applied). */
+    /** How many CO-RE relocation records the object carries, in all sections. */
     public int coreRelocations() {
-        return coreRelocations;
+        int n = 0;
+        for (List<CoreRelo> l : coreRelos.values()) {
+            n += l.size();
+        }
+        return n;
+    }
+
+    /** The CO-RE relocations of code section {@code section}, in record order (empty when none). */
+    public List<CoreRelo> coreRelos(String section) {
+        return coreRelos.getOrDefault(section, List.of());
+    }
+
+    /** The CO-RE relocations of every section that has some, by section name. */
+    public Map<String, List<CoreRelo>> allCoreRelos() {
+        return coreRelos;
     }
 
     @FunctionalInterface
@@ -142,9 +170,4 @@ public final class BtfExt {
         }
     }
 
-    private static int countRecords(Window w, Btf btf) {
-        int[] n = {0};
-        readBlocks(w, btf, 16, (section, rec, at) -> n[0]++);
-        return n[0];
-    }
 }

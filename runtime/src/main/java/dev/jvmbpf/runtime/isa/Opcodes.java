@@ -95,6 +95,11 @@ public final class Opcodes {
     public static final int CALL_HELPER = 0;
     public static final int CALL_LOCAL = 1;
     public static final int CALL_KFUNC = 2;
+    /**
+     * The helper id libbpf calls in place of an instruction whose CO-RE relocation it could not
+     * resolve ({@code call 0xbad2310}, "bad relo"): no kernel has it; dead code may hold it.
+     */
+    public static final int HELPER_CORE_POISON = 0xbad2310;
 
     // Frequently used full opcodes.
     public static final int LDDW = CLASS_LD | SIZE_DW | MODE_IMM; // 0x18

@@ -60,6 +60,10 @@ public final class BpfFault extends RuntimeException {
 
     /** A call of helper {@code id}, which the helper table lacks. */
     public static BpfFault unknownHelper(long id) {
+        if (id == dev.jvmbpf.runtime.isa.Opcodes.HELPER_CORE_POISON) {
+            return of(FaultKind.HELPER, "unknown helper " + id + " (0xbad2310: the instruction was poisoned because"
+                    + " its CO-RE relocation could not be resolved; the object's notes name it)");
+        }
         return of(FaultKind.HELPER, "unknown helper " + id);
     }
 

@@ -59,6 +59,15 @@ public final class BpfObject {
         return open(InputFiles.read(path), path.getFileName().toString(), maps);
     }
 
+    /**
+     * Loads an object whose CO-RE relocations are resolved against {@code core}: the running
+     * kernel's BTF ({@link CoreTarget#host()}, what the other overloads use), a BTF file
+     * ({@link CoreTarget#file}) or the object's own ({@link CoreTarget#local()}).
+     */
+    public static BpfObject open(Path path, CoreTarget core) throws IOException {
+        return open(InputFiles.read(path), path.getFileName().toString(), MapFactory.standard(), Kconfig.host(), core);
+    }
+
     /** Loads an object from memory; {@code name} is its file name (it prefixes global data map names). */
     public static BpfObject open(byte[] elf, String name) {
         return open(elf, name, MapFactory.standard());
@@ -73,7 +82,17 @@ public final class BpfObject {
      * (by default {@link Kconfig#host()}, the running kernel's configuration).
      */
     public static BpfObject open(byte[] elf, String name, MapFactory maps, Kconfig kconfig) {
-        return ObjectLoader.load(elf, name, maps, kconfig);
+        return open(elf, name, maps, kconfig, CoreTarget.host());
+    }
+
+    /**
+     * Loads an object with every choice explicit: its maps from {@code maps}, its {@code __kconfig}
+     * externs from {@code kconfig}, its CO-RE relocations resolved against {@code core} (an
+     * unresolvable one replaces its instruction by libbpf's poison call, {@code call 0xbad2310};
+     * a run that reaches it faults and {@link ObjectProgram#describe} names the relocation).
+     */
+    public static BpfObject open(byte[] elf, String name, MapFactory maps, Kconfig kconfig, CoreTarget core) {
+        return ObjectLoader.load(elf, name, maps, kconfig, core);
     }
 
     /** The object's name: its file name up to the first dot, as libbpf derives it. */

@@ -5,16 +5,19 @@ import dev.jvmbpf.runtime.btf.BtfType;
 import dev.jvmbpf.runtime.program.BpfProgram;
 import dev.jvmbpf.runtime.program.ProgramType;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A program of an object file with what the loader learnt beside its code: the functions that
  * were linked into it and where, its source lines (from {@code .BTF.ext}, by final pc) and the
  * BTF struct its context points to. {@code note} explains a type not chosen by libbpf's current
  * section rules (RAW for an unknown section, a legacy prefix, a {@code .text} function, an
- * override; null otherwise); {@code contextType} is null without BTF.
+ * override; null otherwise); {@code contextType} is null without BTF. {@code unresolved} maps
+ * the pc of each instruction poisoned over a CO-RE relocation that could not be resolved
+ * ({@code call 0xbad2310}, as libbpf writes it) to the relocation's description.
  */
 public record ObjectProgram(BpfProgram program, List<Function> functions, List<BtfExt.LineInfo> lineInfo,
-        BtfType.Composite contextType, String note) {
+        BtfType.Composite contextType, String note, Map<Integer, String> unresolved) {
     /** Function {@code name} from section {@code section} occupies pcs from {@code start}, {@code length} slots. */
     public record Function(String name, String section, int start, int length) {
     }
@@ -22,6 +25,13 @@ public record ObjectProgram(BpfProgram program, List<Function> functions, List<B
     public ObjectProgram {
         functions = List.copyOf(functions);
         lineInfo = List.copyOf(lineInfo);
+        unresolved = Map.copyOf(unresolved);
+    }
+
+    /** A program without poisoned instructions. */
+    public ObjectProgram(BpfProgram program, List<Function> functions, List<BtfExt.LineInfo> lineInfo,
+            BtfType.Composite contextType, String note) {
+        this(program, functions, lineInfo, contextType, note, Map.of());
     }
 
     /**
@@ -35,7 +45,7 @@ public record ObjectProgram(BpfProgram program, List<Function> functions, List<B
         BpfProgram retyped = new BpfProgram(program.name(), program.section(), newType, program.instructionsView(),
                 program.maps(), program.license());
         return new ObjectProgram(retyped, functions, lineInfo, contextType, "type " + newType
-                + " set by the user (the section '" + program.section() + "' gives " + program.type() + ")");
+                + " set by the user (the section '" + program.section() + "' gives " + program.type() + ")", unresolved);
     }
 
     public String name() {
@@ -65,7 +75,10 @@ public record ObjectProgram(BpfProgram program, List<Function> functions, List<B
         return best;
     }
 
-    /** Where {@code pc} is, for messages: {@code square+2 (multi.bpf.c:9:14 return x * x;)}. */
+    /**
+     * Where {@code pc} is, for messages: {@code square+2 (multi.bpf.c:9:14 return x * x;)}; for a
+     * poisoned instruction, followed by the CO-RE relocation that could not be resolved.
+     */
     public String describe(int pc) {
         Function f = functionAt(pc);
         StringBuilder sb = new StringBuilder();
@@ -78,6 +91,10 @@ public record ObjectProgram(BpfProgram program, List<Function> functions, List<B
                 sb.append(' ').append(line.source().strip());
             }
             sb.append(')');
+        }
+        String poisoned = unresolved.get(pc);
+        if (poisoned != null) {
+            sb.append(": ").append(poisoned);
         }
         return sb.toString();
     }

@@ -803,6 +803,7 @@ final class TypeFlow {
             s.frames = longer;
             return pc + 1 + insn.imm();
         }
+        if (insn.imm() == Opcodes.HELPER_CORE_POISON) throw errors.at(pc, "invalid func unknown#195896080 (CO-RE poison)");
         boolean knownLoop = isLoopWithKnownCallback(insn, s);
         AbstractState atCall = knownLoop ? s.copy() : null;
         if ((insn.imm() & U32) == HELPER_LOOP) {

@@ -194,7 +194,7 @@ public final class Verifier {
             if (Opcodes.source(insn.opcode()) == Opcodes.SRC_X) {
                 return;
             }
-            if (insn.src() == Opcodes.CALL_HELPER && helpers.get(insn.imm() & 0xffffffffL) == null) {
+            if (insn.src() == Opcodes.CALL_HELPER && helpers.get(insn.imm() & 0xffffffffL) == null && insn.imm() != Opcodes.HELPER_CORE_POISON) {
                 throw error(pc, "unknown helper id " + Integer.toUnsignedString(insn.imm()));
             }
             if (insn.src() == Opcodes.CALL_KFUNC) {

@@ -110,7 +110,7 @@ class MalformedObjectTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"maps.o", "globals.o", "multi.o", "tailcalls.o"})
+    @ValueSource(strings = {"maps.o", "globals.o", "multi.o", "tailcalls.o", "core.o"})
     void damagedBtfIsALoadExceptionAndFormattingNeverThrows(String fixture) {
         byte[] full = Fixtures.bytes(fixture);
         ElfFile elf = ElfFile.parse(full, fixture);

@@ -18,6 +18,8 @@ final class CodeSection {
     final Instruction[] insns;
     final List<CodeFunction> functions = new ArrayList<>();
     final Map<Integer, ElfRelocation> relocations = new HashMap<>();
+    /** Instructions poisoned over a CO-RE relocation that could not be resolved, with its description. */
+    final Map<Integer, String> unresolved = new HashMap<>();
 
     CodeSection(ElfFile elf, ElfSection section) {
         this.elf = elf;

@@ -8,17 +8,12 @@ import dev.jvmbpf.runtime.elf.ElfFile;
 import dev.jvmbpf.runtime.elf.ElfSymbol;
 import dev.jvmbpf.runtime.object.Kconfig;
 import dev.jvmbpf.runtime.object.ObjectMap;
-import java.io.IOException;
-import java.lang.ref.SoftReference;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The object's extern symbols, classified as libbpf does by the BTF that declares them: a
@@ -203,23 +198,6 @@ final class Externs {
         };
     }
 
-    /** The running kernel's BTF, read once when a kfunc needs it; kept while memory allows. */
-    private static final Path VMLINUX = Path.of("/sys/kernel/btf/vmlinux");
-    private static SoftReference<Optional<Btf>> kernelBtf = new SoftReference<>(null);
-
-    private static synchronized Btf kernelBtf() {
-        Optional<Btf> btf = kernelBtf.get();
-        if (btf == null) {
-            try {
-                btf = Optional.ofNullable(Files.isReadable(VMLINUX) ? Btf.read(VMLINUX) : null);
-            } catch (IOException | RuntimeException e) {
-                btf = Optional.empty();
-            }
-            kernelBtf = new SoftReference<>(btf);
-        }
-        return btf.orElse(null);
-    }
-
     /** What resolving a kfunc against the kernel's BTF gave: its BTF id (0 when unresolved) and how. */
     record Kfunc(int btfId, String how) {
     }
@@ -231,9 +209,9 @@ final class Externs {
      */
     Kfunc kfunc(Extern ext) {
         return kfuncs.computeIfAbsent(ext.name(), name -> {
-            Btf kernel = kernelBtf();
+            Btf kernel = KernelBtf.get();
             if (kernel == null) {
-                return new Kfunc(0, "no kernel BTF (" + VMLINUX + ") to resolve it against");
+                return new Kfunc(0, "no kernel BTF (" + KernelBtf.VMLINUX + ") to resolve it against");
             }
             BtfType f = kernel.find(BtfKind.FUNC, name);
             return f == null ? new Kfunc(0, "not a function of the kernel's BTF")

@@ -4,6 +4,7 @@ import dev.jvmbpf.runtime.btf.Btf;
 import dev.jvmbpf.runtime.btf.BtfExt;
 import dev.jvmbpf.runtime.elf.ElfFile;
 import dev.jvmbpf.runtime.elf.ElfSection;
+import dev.jvmbpf.runtime.object.CoreTarget;
 import dev.jvmbpf.runtime.object.BpfObject;
 import dev.jvmbpf.runtime.object.Kconfig;
 import dev.jvmbpf.runtime.object.MapFactory;
@@ -24,20 +25,22 @@ public final class ObjectLoader {
     private final String objectName;
     private final MapFactory factory;
     private final Kconfig kconfig;
+    private final CoreTarget core;
     private final List<String> notes = new ArrayList<>();
     private Btf btf;
     private BtfExt btfExt = BtfExt.empty();
     private final Map<Integer, CodeSection> code = new LinkedHashMap<>();
 
-    private ObjectLoader(byte[] bytes, String file, MapFactory factory, Kconfig kconfig) {
+    private ObjectLoader(byte[] bytes, String file, MapFactory factory, Kconfig kconfig, CoreTarget core) {
         this.elf = ElfFile.parse(bytes, file);
         this.objectName = objectName(file);
         this.factory = factory;
         this.kconfig = kconfig;
+        this.core = core;
     }
 
-    public static BpfObject load(byte[] bytes, String file, MapFactory factory, Kconfig kconfig) {
-        ObjectLoader loader = new ObjectLoader(bytes, file, factory, kconfig);
+    public static BpfObject load(byte[] bytes, String file, MapFactory factory, Kconfig kconfig, CoreTarget core) {
+        ObjectLoader loader = new ObjectLoader(bytes, file, factory, kconfig, core);
         return loader.load();
     }
 
@@ -49,6 +52,9 @@ public final class ObjectLoader {
         maps.read();
         Externs externs = Externs.collect(elf, btf, kconfig, maps, notes);
         readCode();
+        if (btf != null && btfExt.coreRelocations() > 0) {
+            new CoreRelocations(elf, btf, btfExt, code, core, notes).apply();
+        }
         List<ObjectProgram> programs = new ArrayList<>();
         boolean textOnly = textOnly(elf);
         for (CodeSection section : code.values()) {
@@ -64,9 +70,6 @@ public final class ObjectLoader {
         }
         if (textOnly && !programs.isEmpty()) {
             notes.add("no program sections: each global function in .text is a RAW program (r1 = input, r2 = length)");
-        }
-        if (btfExt.coreRelocations() > 0) {
-            notes.add(btfExt.coreRelocations() + " CO-RE relocation(s) are not applied: field offsets stay as compiled");
         }
         return new BpfObject(objectName, programs, maps.maps(), btf, btfExt, license, version, notes);
     }

@@ -68,11 +68,17 @@ final class ProgramLinker {
                 out.toArray(Instruction[]::new), programMaps, license);
         List<ObjectProgram.Function> functions = new ArrayList<>();
         List<BtfExt.LineInfo> lines = new ArrayList<>();
+        Map<Integer, String> unresolved = new java.util.TreeMap<>();
         for (Map.Entry<CodeFunction, Integer> e : placed.entrySet()) {
             CodeFunction f = e.getKey();
             int at = e.getValue();
             String sectionName = f.section().section.name();
             functions.add(new ObjectProgram.Function(f.name(), sectionName, at, f.length()));
+            f.section().unresolved.forEach((insn, why) -> {
+                if (f.contains(insn)) {
+                    unresolved.put(insn - f.start() + at, why);
+                }
+            });
             for (BtfExt.LineInfo l : btfExt.lineInfo(sectionName)) {
                 if (f.contains(l.insn())) {
                     lines.add(new BtfExt.LineInfo(l.insn() - f.start() + at, l.file(), l.source(), l.line(),
@@ -85,7 +91,7 @@ final class ProgramLinker {
         if (st.note() != null) {
             notes.add("program " + entry.name() + ": " + st.note());
         }
-        return new ObjectProgram(program, functions, lines, ctx, st.note());
+        return new ObjectProgram(program, functions, lines, ctx, st.note(), unresolved);
     }
 
     private int place(CodeFunction f) {
