@@ -28,6 +28,10 @@ final class DisasmCommand implements Callable<Integer> {
     @Option(names = "--program", paramLabel = "NAME", description = "only this program of an ELF object file")
     String program;
 
+    @Option(names = "--type", paramLabel = "TYPE", description = "the type of the --program named (without it:"
+            + " of every program whose section names no type): xdp, socket, tc, kprobe, tracepoint, raw_tp, ...")
+    String type;
+
     @Option(names = "--conformance-syntax", description = "print the bpf_conformance assembly syntax instead")
     boolean conformanceSyntax;
 
@@ -38,7 +42,7 @@ final class DisasmCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         try {
-            List<ObjectProgram> programs = ProgramFiles.objectPrograms(file, this.program);
+            List<ObjectProgram> programs = ProgramFiles.objectPrograms(file, this.program, this.type);
             if (programs.isEmpty()) {
                 print(out, ProgramFiles.instructions(file));
             }

@@ -31,6 +31,10 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--program", paramLabel = "NAME", description = "only this program of an ELF object file")
     String program;
 
+    @Option(names = "--type", paramLabel = "TYPE", description = "the type of the --program named (without it:"
+            + " of every program whose section names no type): xdp, socket, tc, kprobe, tracepoint, raw_tp, ...")
+    String type;
+
     @Spec
     CommandSpec spec;
 
@@ -38,7 +42,7 @@ final class VerifyCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         try {
-            List<ObjectProgram> programs = ProgramFiles.objectPrograms(file, this.program);
+            List<ObjectProgram> programs = ProgramFiles.objectPrograms(file, this.program, this.type);
             if (programs.isEmpty()) {
                 Instruction[] instructions = ProgramFiles.instructions(file);
                 String name = file.getFileName().toString();
