@@ -74,6 +74,6 @@
  * </table>
  *
  * <p>Not modelled yet: get_local_storage (cgroup storage maps), d_path, the bpf_timer family,
- * dynptrs and user_ringbuf_drain; a program calling them is refused with the helper's name.
+ * dynptrs and user_ringbuf_drain; the verifier refuses a program calling them (unknown helper).
  */
 package dev.jvmbpf.helpers;
