@@ -88,4 +88,30 @@ int packet_type(struct __sk_buff *skb)
     return (a & 0xff) | (b & 0xff) << 8 | skb->pkt_type << 16;
 }
 
+SEC("tc")
+int tunnel_key(struct __sk_buff *skb)
+{
+    struct bpf_tunnel_key key = {};
+    long before = bpf_skb_get_tunnel_key(skb, &key, sizeof(key), 0);
+    key.tunnel_id = 42;
+    key.remote_ipv4 = 0x0a000002;
+    key.local_ipv4 = 0x0a000001;
+    key.tunnel_tos = 1;
+    key.tunnel_ttl = 64;
+    long set = bpf_skb_set_tunnel_key(skb, &key, sizeof(key), BPF_F_DONT_FRAGMENT | BPF_F_SEQ_NUMBER);
+    struct bpf_tunnel_key got = {};
+    long get = bpf_skb_get_tunnel_key(skb, &got, sizeof(got), BPF_F_TUNINFO_FLAGS);
+    __u8 opt[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+    long set_opt = bpf_skb_set_tunnel_opt(skb, opt, sizeof(opt));
+    __u8 got_opt[12] = {};
+    long get_opt = bpf_skb_get_tunnel_opt(skb, got_opt, sizeof(got_opt));
+    long v6 = bpf_skb_get_tunnel_key(skb, &key, sizeof(key), BPF_F_TUNINFO_IPV6);
+    long flags = bpf_skb_get_tunnel_key(skb, &got, sizeof(got), BPF_F_TUNINFO_FLAGS);
+    __u8 rc[2] = {get_opt, v6};
+    bpf_skb_store_bytes(skb, 0, &got, 32, 0);
+    bpf_skb_store_bytes(skb, 32, got_opt, 8, 0);
+    bpf_skb_store_bytes(skb, 40, rc, 2, 0);
+    return (before & 0xff) | (set & 0xff) << 8 | (get & 0xff) << 16 | (set_opt & 0xff) << 24 | (flags & 0xff);
+}
+
 char _license[] SEC("license") = "GPL";

@@ -22,7 +22,8 @@
  *     {@code vlan_present/vlan_tci/vlan_proto}, further tags in the packet after the MAC addresses</td></tr>
  * <tr><td>20, 21</td><td>skb_get_tunnel_key, skb_set_tunnel_key</td><td>get: the key the packet arrived with
  *     (settable: {@code SkBuffContext.Builder.tunnelKey}), else -EINVAL; set: kept as the packet's
- *     {@code txTunnelKey}, recorded</td></tr>
+ *     {@code txTunnelKey}, recorded, and read by later gets as the kernel's do (remote and local swapped,
+ *     tunnel flags with BPF_F_TUNINFO_FLAGS)</td></tr>
  * <tr><td>29, 30</td><td>skb_get_tunnel_opt, skb_set_tunnel_opt</td><td>likewise for options (settable:
  *     {@code tunnelOptions}); -ENOENT without; set needs a key set first</td></tr>
  * <tr><td>22, 55</td><td>perf_event_read, perf_event_read_value</td><td>the slot's counter, enabled and running

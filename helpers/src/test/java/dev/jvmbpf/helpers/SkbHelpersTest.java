@@ -221,9 +221,18 @@ class SkbHelpersTest {
         assertEquals(-22, h.call(30, ctx, h.readOnly(new byte[4]), 4), "options before a key");
         assertEquals(0, h.call(21, ctx, h.readOnly(tunnelKey(9, 0x0a000002)), 44, 2));
         assertArrayEquals(tunnelKey(9, 0x0a000002), plain.skb().txTunnelKey());
+        byte[] back = new byte[44];
+        assertEquals(0, h.call(20, ctx, h.mem(back), 44, 0), "a get after the set reads the key set");
+        assertEquals(9, ByteBuffer.wrap(back).order(ByteOrder.LITTLE_ENDIAN).getInt(0));
+        assertEquals(0, ByteBuffer.wrap(back).order(ByteOrder.LITTLE_ENDIAN).getInt(4), "remote: the local address");
+        assertEquals(0x0a000002, ByteBuffer.wrap(back).order(ByteOrder.LITTLE_ENDIAN).getInt(28),
+                "local: the remote address, as the kernel's info holds source and destination");
+        assertEquals(0, h.call(20, ctx, h.mem(back), 44, 1L << 4));
+        assertEquals(0x2004, (back[22] & 0xff) << 8 | back[23] & 0xff, "BPF_F_TUNINFO_FLAGS: KEY | NOCACHE");
         assertEquals(-22, h.call(30, ctx, h.readOnly(new byte[3]), 3), "not a multiple of 4");
         assertEquals(0, h.call(30, ctx, h.readOnly(new byte[] {5, 6, 7, 8}), 4));
         assertArrayEquals(new byte[] {5, 6, 7, 8}, plain.skb().txTunnelOptions());
+        assertEquals(4, h.call(29, ctx, h.mem(opt), 8), "options set are read back");
         assertEquals(-22, h.call(21, ctx, h.readOnly(new byte[44]), 44, 1L << 5), "unknown flag");
         assertEquals("skb_set_tunnel_key: tunnel_id 9 flags 0x2", model.effects().get(0).toString());
     }

@@ -53,9 +53,10 @@ public final class SkBuffContext implements ProgramContext {
     private final Skb skb;
     private final byte[] fields;
 
-    private SkBuffContext(byte[] packet, byte[] fields, long socketCookie, byte[] tunnelKey, byte[] tunnelOptions) {
+    private SkBuffContext(byte[] packet, byte[] fields, long socketCookie, byte[] tunnelKey, boolean tunnelIpv6,
+            byte[] tunnelOptions) {
         this.fields = fields;
-        this.skb = new Skb(packet, fields, socketCookie, tunnelKey, tunnelOptions);
+        this.skb = new Skb(packet, fields, socketCookie, tunnelKey, tunnelIpv6, tunnelOptions);
     }
 
     public static SkBuffContext of(byte[] packet) {
@@ -110,13 +111,37 @@ public final class SkBuffContext implements ProgramContext {
         private long data;
         private byte[] txTunnelKey;
         private byte[] txTunnelOptions;
+        private Tunnel tunnel;
 
-        Skb(byte[] packet, byte[] fields, long socketCookie, byte[] tunnelKey, byte[] tunnelOptions) {
+        Skb(byte[] packet, byte[] fields, long socketCookie, byte[] tunnelKey, boolean tunnelIpv6,
+                byte[] tunnelOptions) {
             this.packet = packet;
             this.fields = fields;
             this.socketCookie = socketCookie;
             this.tunnelKey = tunnelKey;
             this.tunnelOptions = tunnelOptions;
+            this.tunnel = tunnelKey == null ? null : new Tunnel(tunnelKey.clone(), tunnelIpv6, 0,
+                    tunnelOptions == null ? null : tunnelOptions.clone());
+        }
+
+        /**
+         * The kernel's {@code ip_tunnel_info} of the packet as bpf_skb_get_tunnel_key reads it:
+         * {@code key} is the {@code struct bpf_tunnel_key} it fills (44 bytes, tunnel_ext 0),
+         * {@code flags} the tunnel flags as {@code BPF_F_TUNINFO_FLAGS} gives them (host order),
+         * {@code options} null when none are present. The key the packet arrived with, or after
+         * bpf_skb_set_tunnel_key the one set (whose remote and local addresses a get then
+         * returns swapped, as the kernel's does: its info holds source and destination).
+         */
+        public record Tunnel(byte[] key, boolean ipv6, int flags, byte[] options) {
+        }
+
+        /** The packet's tunnel metadata now, or null. */
+        public Tunnel tunnel() {
+            return tunnel;
+        }
+
+        public void setTunnel(Tunnel t) {
+            this.tunnel = t;
         }
 
         /** The socket buffer behind an {@code __sk_buff} region, or null when the region is none. */
@@ -204,6 +229,7 @@ public final class SkBuffContext implements ProgramContext {
         private boolean protocolSet;
         private long socketCookie;
         private byte[] tunnelKey;
+        private boolean tunnelIpv6;
         private byte[] tunnelOptions;
 
         private Builder() {
@@ -246,10 +272,24 @@ public final class SkBuffContext implements ProgramContext {
          * tunnel_label, local_ipv4 or local_ipv6[4]), read by bpf_skb_get_tunnel_key.
          */
         public Builder tunnelKey(byte[] key) {
+            return tunnelKey(key, false);
+        }
+
+        /** As {@link #tunnelKey(byte[])}, of an IPv6 tunnel ({@code ipv6}: remote_ipv6, local_ipv6, tunnel_label). */
+        public Builder tunnelKey(byte[] key, boolean ipv6) {
             if (key.length != 44) {
                 throw new IllegalArgumentException("a struct bpf_tunnel_key has 44 bytes, got " + key.length);
             }
-            this.tunnelKey = key.clone();
+            byte[] k = key.clone();
+            k[22] = 0;
+            k[23] = 0;
+            if (!ipv6) {
+                java.util.Arrays.fill(k, 8, 20, (byte) 0);
+                java.util.Arrays.fill(k, 24, 28, (byte) 0);
+                java.util.Arrays.fill(k, 32, 44, (byte) 0);
+            }
+            this.tunnelKey = k;
+            this.tunnelIpv6 = ipv6;
             return this;
         }
 
@@ -266,7 +306,8 @@ public final class SkBuffContext implements ProgramContext {
                 // Like the kernel's eth_type_trans: the EtherType of the Ethernet header, as stored.
                 f.putInt(PROTOCOL, (packet[12] & 0xff) | (packet[13] & 0xff) << 8);
             }
-            return new SkBuffContext(packet.clone(), f.array().clone(), socketCookie, tunnelKey, tunnelOptions);
+            return new SkBuffContext(packet.clone(), f.array().clone(), socketCookie, tunnelKey, tunnelIpv6,
+                    tunnelOptions);
         }
     }
 }

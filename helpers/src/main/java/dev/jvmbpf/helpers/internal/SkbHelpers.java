@@ -359,55 +359,112 @@ public final class SkbHelpers {
         return s != null ? s.socketCookie() : k.socketCookie();
     }
 
+    /** The sizes of {@code struct bpf_tunnel_key} the kernel accepts: whole, and its older layouts. */
+    private static boolean tunnelKeySize(long n) {
+        return n == BPF_TUNNEL_KEY_SIZE || n == TUNNEL_KEY_SIZE_NO_LOCAL || n == TUNNEL_KEY_SIZE_OLD
+                || n == TUNNEL_KEY_SIZE_NO_LABEL || n == TUNNEL_KEY_SIZE_IPV4_ONLY;
+    }
+
     /**
-     * bpf_skb_get_tunnel_key (20): the key the packet arrived with (the context's tunnelKey), cut to
-     * the size asked (44, or the older 28 and 24); -EINVAL and a zeroed buffer for a packet without
-     * tunnel metadata, unknown flags or another size, -EPROTO when BPF_F_TUNINFO_IPV6 is not the
-     * key's family (taken to be IPv6 when remote_ipv6[1..3] are not all zero).
+     * bpf_skb_get_tunnel_key (20): the packet's tunnel key ({@link SkBuffContext.Skb#tunnel()}: the
+     * one it arrived with, settable with {@code SkBuffContext.Builder.tunnelKey}, or the one a
+     * program set), cut to the size asked (44, or the older 28, 24, 22, and 8 for IPv4);
+     * with BPF_F_TUNINFO_FLAGS the tunnel flags in tunnel_ext. -EINVAL and a zeroed buffer for a
+     * packet without tunnel metadata, unknown flags or sizes; -EPROTO when BPF_F_TUNINFO_IPV6 is
+     * not the tunnel's family.
      */
     public static long getTunnelKey(Machine m, long ctx, long to, long size, long flags, long r5) {
         long n = Mem.u32(size);
         Mem.require(m.memory(), to, n, true, "skb_get_tunnel_key");
         SkBuffContext.Skb s = skb(m, ctx);
-        byte[] key = s == null ? null : s.tunnelKey();
+        SkBuffContext.Skb.Tunnel t = s == null ? null : s.tunnel();
         int err = 0;
-        if (key == null || (flags & ~(TUNINFO_IPV6 | TUNINFO_FLAGS)) != 0
-                || n != BPF_TUNNEL_KEY_SIZE && n != TUNNEL_KEY_SIZE_NO_LOCAL && n != TUNNEL_KEY_SIZE_OLD) {
+        if (t == null || (flags & ~(TUNINFO_IPV6 | TUNINFO_FLAGS)) != 0) {
             err = -Errno.EINVAL;
-        } else if (((flags & TUNINFO_IPV6) != 0) != isIpv6(key)) {
+        } else if (((flags & TUNINFO_IPV6) != 0) != t.ipv6()) {
             err = -EPROTO;
+        } else if (!tunnelKeySize(n) || n == TUNNEL_KEY_SIZE_IPV4_ONLY && t.ipv6()) {
+            err = -Errno.EINVAL;
         }
-        byte[] out = err == 0 ? Arrays.copyOf(key, (int) n) : new byte[(int) n];
+        byte[] out = new byte[(int) n];
+        if (err == 0) {
+            byte[] key = t.key().clone();
+            if ((flags & TUNINFO_FLAGS) != 0) {
+                key[22] = (byte) (t.flags() >> 8);
+                key[23] = (byte) t.flags();
+            }
+            System.arraycopy(key, 0, out, 0, (int) n);
+        }
         m.memory().write(to, out, 0, out.length);
         return err;
     }
 
     private static final int EPROTO = 71;
-
-    private static boolean isIpv6(byte[] key) {
-        for (int i = 8; i < 20; i++) {
-            if (key[i] != 0) {
-                return true;
-            }
-        }
-        return false;
-    }
+    private static final int TUNNEL_KEY_SIZE_NO_LABEL = 22;
+    private static final int TUNNEL_KEY_SIZE_IPV4_ONLY = 8;
+    /** The tunnel flags bpf_skb_set_tunnel_key sets (TUNNEL_CSUM, TUNNEL_KEY, TUNNEL_NOCACHE) and the others. */
+    private static final int TUNNEL_CSUM = 0x01;
+    private static final int TUNNEL_KEY = 0x04;
+    private static final int TUNNEL_SEQ = 0x08;
+    private static final int TUNNEL_DONT_FRAGMENT = 0x100;
+    private static final int TUNNEL_NOCACHE = 0x2000;
+    /** TUNNEL_GENEVE_OPT, _VXLAN_OPT, _ERSPAN_OPT, _GTP_OPT: "options present". */
+    private static final int TUNNEL_OPTIONS_PRESENT = 0x0800 | 0x1000 | 0x4000 | 0x8000;
+    private static final long ZERO_CSUM_TX = 1 << 1;
+    private static final long DONT_FRAGMENT = 1 << 2;
+    private static final long SEQ_NUMBER = 1 << 3;
+    private static final long NO_TUNNEL_KEY = 1 << 4;
 
     /**
-     * bpf_skb_set_tunnel_key (21): keeps the key (padded to 44 bytes) as the packet's transmit
-     * tunnel metadata ({@code SkBuffContext.Skb.txTunnelKey}) and records the effect; -EINVAL
-     * for unknown flags or sizes.
+     * bpf_skb_set_tunnel_key (21): the key becomes the packet's transmit tunnel metadata (kept
+     * as {@code SkBuffContext.Skb.txTunnelKey}, recorded as an effect) and what later gets read, as
+     * the kernel's info holds it: remote and local addresses as destination and source, an IPv4
+     * tunnel without label, an IPv6 label cut to 20 bits. -EINVAL for unknown flags or sizes, a
+     * tunnel_ext other than 0, or a label on an IPv4 tunnel.
      */
     public static long setTunnelKey(KernelModel k, Machine m, long ctx, long from, long size, long flags, long r5) {
         long n = Mem.u32(size);
         byte[] key = Mem.read(m.memory(), from, n, "skb_set_tunnel_key");
         SkBuffContext.Skb s = skb(m, ctx);
-        if (s == null || (flags & ~SET_TUNNEL_FLAGS) != 0
-                || n != BPF_TUNNEL_KEY_SIZE && n != TUNNEL_KEY_SIZE_NO_LOCAL && n != TUNNEL_KEY_SIZE_OLD) {
+        if (s == null || (flags & ~SET_TUNNEL_FLAGS) != 0 || !tunnelKeySize(n)) {
             return -Errno.EINVAL;
         }
         byte[] full = Arrays.copyOf(key, BPF_TUNNEL_KEY_SIZE);
+        boolean ipv6 = (flags & TUNINFO_IPV6) != 0;
+        int label = le32(full, 24);
+        if (!ipv6 && label != 0 || full[22] != 0 || full[23] != 0) {
+            return -Errno.EINVAL;
+        }
+        byte[] view = new byte[BPF_TUNNEL_KEY_SIZE];
+        System.arraycopy(full, 0, view, 0, 4);
+        view[20] = full[20];
+        view[21] = full[21];
+        if (ipv6) {
+            System.arraycopy(full, 28, view, 4, 16);
+            System.arraycopy(full, 4, view, 28, 16);
+            int l = label & 0xfffff;
+            view[24] = (byte) l;
+            view[25] = (byte) (l >> 8);
+            view[26] = (byte) (l >> 16);
+        } else {
+            System.arraycopy(full, 28, view, 4, 4);
+            System.arraycopy(full, 4, view, 28, 4);
+        }
+        int tunFlags = TUNNEL_KEY | TUNNEL_CSUM | TUNNEL_NOCACHE;
+        if ((flags & DONT_FRAGMENT) != 0) {
+            tunFlags |= TUNNEL_DONT_FRAGMENT;
+        }
+        if ((flags & ZERO_CSUM_TX) != 0) {
+            tunFlags &= ~TUNNEL_CSUM;
+        }
+        if ((flags & SEQ_NUMBER) != 0) {
+            tunFlags |= TUNNEL_SEQ;
+        }
+        if ((flags & NO_TUNNEL_KEY) != 0) {
+            tunFlags &= ~TUNNEL_KEY;
+        }
         s.setTxTunnelKey(full);
+        s.setTunnel(new SkBuffContext.Skb.Tunnel(view, ipv6, tunFlags, null));
         k.record("skb_set_tunnel_key", "tunnel_id " + Integer.toUnsignedString(le32(full, 0)) + " flags 0x"
                 + Long.toHexString(flags));
         return 0;
@@ -418,14 +475,16 @@ public final class SkbHelpers {
     }
 
     /**
-     * bpf_skb_get_tunnel_opt (29): copies the packet's tunnel options (the context's
-     * tunnelOptions) and returns their length; -ENOENT without, -ENOMEM when they do not fit.
+     * bpf_skb_get_tunnel_opt (29): copies the packet's tunnel options (those it arrived with,
+     * settable with {@code SkBuffContext.Builder.tunnelOptions}, or those a program set) and
+     * returns their length; -ENOENT without, -ENOMEM when they do not fit; the rest zeroed.
      */
     public static long getTunnelOpt(Machine m, long ctx, long to, long size, long r4, long r5) {
         long n = Mem.u32(size);
         Mem.require(m.memory(), to, n, true, "skb_get_tunnel_opt");
         SkBuffContext.Skb s = skb(m, ctx);
-        byte[] opt = s == null || s.tunnelKey() == null ? null : s.tunnelOptions();
+        SkBuffContext.Skb.Tunnel t = s == null ? null : s.tunnel();
+        byte[] opt = t == null ? null : t.options();
         int err = opt == null ? -Errno.ENOENT : opt.length > n ? -Errno.ENOMEM : 0;
         byte[] out = new byte[(int) n];
         if (err == 0) {
@@ -436,8 +495,8 @@ public final class SkbHelpers {
     }
 
     /**
-     * bpf_skb_set_tunnel_opt (30): sets transmit tunnel options, after set_tunnel_key; -EINVAL
-     * before it or for a size not a multiple of 4, -ENOMEM over 255 bytes.
+     * bpf_skb_set_tunnel_opt (30): sets transmit tunnel options, after set_tunnel_key in the same
+     * run; -EINVAL before it or for a size not a multiple of 4, -ENOMEM over 255 bytes.
      */
     public static long setTunnelOpt(KernelModel k, Machine m, long ctx, long from, long size, long r4, long r5) {
         long n = Mem.u32(size);
@@ -450,6 +509,8 @@ public final class SkbHelpers {
             return -Errno.ENOMEM;
         }
         s.setTxTunnelOptions(opt);
+        SkBuffContext.Skb.Tunnel t = s.tunnel();
+        s.setTunnel(new SkBuffContext.Skb.Tunnel(t.key(), t.ipv6(), t.flags() | TUNNEL_OPTIONS_PRESENT, opt));
         k.record("skb_set_tunnel_opt", n + " bytes");
         return 0;
     }
