@@ -13,6 +13,7 @@ import dev.jvmbpf.runtime.object.MapKind;
 import dev.jvmbpf.runtime.object.ObjectMap;
 import dev.jvmbpf.runtime.object.ObjectProgram;
 import dev.jvmbpf.runtime.program.BpfProgram;
+import dev.jvmbpf.runtime.program.ProgramType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,7 +39,9 @@ import java.util.function.Supplier;
  *     thread stops a run as well, deadline or not;
  * <li>{@link #verify}/{@link #noVerify}: whether programs pass the verifier before they load
  *     (default on); without it they load as {@code VerifiedProgram.unverified} and run with every
- *     run-time check on.
+ *     run-time check on;
+ * <li>{@link #programType}: a program's type whatever its section says (libbpf's
+ *     {@code bpf_program__set_type}).
  * </ul>
  * {@link #load()} verifies and loads every program into a {@link LoadedObject} with maps of its
  * own; {@link #load(String, String...)} only the named ones (libbpf's autoload). A spec may be
@@ -53,6 +56,7 @@ public final class ObjectSpec {
     private final List<ProgramSpec> programs = new ArrayList<>();
     private final List<MapDeclaration> maps = new ArrayList<>();
     private final Map<String, VariableSpec> variables = new LinkedHashMap<>();
+    private final Map<String, ProgramType> types = new LinkedHashMap<>();
     private final List<String> notes;
     private Engine engine = new Interpreter();
     private HelperTable helpers = StandardHelpers.table();
@@ -213,6 +217,24 @@ public final class ObjectSpec {
     }
 
     /**
+     * Loads program {@code programName} as a program of {@code type}, whatever its section says
+     * (libbpf's {@code bpf_program__set_type}): for sections named by another loader's convention
+     * ({@code tc filter ... sec from-netdev}), or to run a program as another type. Its context
+     * and helpers are then those of {@code type}. A {@link LoadException} listing the programs
+     * when there is none of that name.
+     */
+    public ObjectSpec programType(String programName, ProgramType type) {
+        Objects.requireNonNull(type, "program type");
+        ProgramSpec p = program(programName);
+        if (bare != null && type != p.type()) {
+            throw new LoadException(name + " is a bare program; its type is " + p.type() + " and cannot change");
+        }
+        types.put(programName, type);
+        programs.set(programs.indexOf(p), new ProgramSpec(p.name(), p.section(), type, p.instructionCount()));
+        return this;
+    }
+
+    /**
      * Verifies and loads every program (cilium/ebpf's {@code NewCollection}). A program the
      * verifier refuses is a {@link LoadException} naming it and, when known, its source line, with
      * the verifier's exception as its cause.
@@ -248,6 +270,7 @@ public final class ObjectSpec {
         } else {
             object = reopen.get();
         }
+        types.forEach(object::setProgramType);
         for (VariableSpec v : variables.values()) {
             byte[] value = v.pending();
             if (value != null) {

@@ -110,9 +110,9 @@ final class BenchCommand implements Callable<Integer> {
         if (workload == null) {
             return bench(out, file.getFileName().toString(), null, names);
         }
-        if (input.programName != null || !input.ctx.isEmpty() || input.mem != null || input.packet != null
-                || input.packetHex != null || !input.mapUpdates.isEmpty()) {
-            throw new IllegalArgumentException("--workload programs take no input options (--program, --ctx, --mem,"
+        if (input.programName != null || input.type != null || !input.ctx.isEmpty() || input.mem != null
+                || input.packet != null || input.packetHex != null || !input.mapUpdates.isEmpty()) {
+            throw new IllegalArgumentException("--workload programs take no input options (--program, --type, --ctx, --mem,"
                     + " --packet, --packet-hex, --map-update)");
         }
         List<Workloads.Workload> chosen = new ArrayList<>();

@@ -32,6 +32,10 @@ final class DisasmCommand implements Callable<Integer> {
             description = "resolve CO-RE relocations against this BTF instead of /sys/kernel/btf/vmlinux")
     Path btf;
 
+    @Option(names = "--type", paramLabel = "TYPE", description = "the type of the --program named (without it:"
+            + " of every program whose section names no type): xdp, socket, tc, kprobe, tracepoint, raw_tp, ...")
+    String type;
+
     @Option(names = "--conformance-syntax", description = "print the bpf_conformance assembly syntax instead")
     boolean conformanceSyntax;
 
@@ -42,7 +46,7 @@ final class DisasmCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         try {
-            List<ObjectProgram> programs = ProgramFiles.objectPrograms(file, this.program, btf);
+            List<ObjectProgram> programs = ProgramFiles.objectPrograms(file, this.program, btf, this.type);
             if (programs.isEmpty()) {
                 print(out, ProgramFiles.instructions(file));
             }

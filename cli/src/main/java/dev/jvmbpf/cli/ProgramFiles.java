@@ -65,16 +65,24 @@ final class ProgramFiles {
      * list when the file is not an ELF object.
      */
     static List<ObjectProgram> objectPrograms(Path file, String only) {
-        return objectPrograms(file, only, null);
+        return objectPrograms(file, only, null, null);
     }
 
-    /** As {@link #objectPrograms(Path, String)}, CO-RE relocations resolved against {@code btf} when not null. */
-    static List<ObjectProgram> objectPrograms(Path file, String only, Path btf) {
+    /**
+     * As {@link #objectPrograms(Path, String)}, CO-RE relocations resolved against {@code btf} when
+     * not null, and {@code type} (a {@code --type} name, or null) given to the program {@code only}
+     * names, or without it to every program whose section names no type (as iproute2 types every
+     * program of an object).
+     */
+    static List<ObjectProgram> objectPrograms(Path file, String only, Path btf, String type) {
         if (file.toString().endsWith(".data")) {
             return List.of();
         }
         byte[] bytes = read(file);
         if (!isElf(bytes)) {
+            if (type != null) {
+                throw new LoadException("--type sets the type of a program of an ELF object file; this is not one");
+            }
             if (only != null) {
                 throw new LoadException("--program names a program of an ELF object file; this is not one");
             }
@@ -82,6 +90,19 @@ final class ProgramFiles {
         }
         BpfObject object = BpfObject.open(bytes, file.getFileName().toString(), MapFactory.standard(), Kconfig.host(),
                 ProgramOptions.coreTarget(btf));
+        if (type != null) {
+            dev.jvmbpf.runtime.program.ProgramType t;
+            try {
+                t = ProgramTypes.parse(type);
+            } catch (IllegalArgumentException e) {
+                throw new UsageError(e.getMessage(), e);
+            }
+            if (only != null) {
+                object.setProgramType(only, t);
+            } else {
+                object.setTypeOfUntypedPrograms(t);
+            }
+        }
         if (only != null) {
             return List.of(object.program(only));
         }

@@ -13,7 +13,9 @@ import dev.jvmbpf.runtime.exec.InputFiles;
 import dev.jvmbpf.runtime.exec.LoadException;
 import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.object.CoreTarget;
+import dev.jvmbpf.runtime.object.SectionType;
 import dev.jvmbpf.runtime.program.BpfProgram;
+import dev.jvmbpf.runtime.program.ProgramType;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
@@ -31,6 +33,11 @@ final class ProgramOptions {
     @Option(names = {"-p", "--program"}, paramLabel = "NAME",
             description = "Program of the object to run (needed when it has several).")
     String programName;
+
+    @Option(names = "--type", paramLabel = "TYPE",
+            description = "Runs the program as this type whatever its section says (libbpf's names: xdp, socket, tc,"
+                + " kprobe, tracepoint, raw_tp, perf_event, ...; or sched_cls, raw).")
+    String type;
 
     @Option(names = "--ctx", paramLabel = "FIELD=VALUE",
             description = "Sets a context field: by BTF name for tracepoints, kprobes... (id=59, args[0]=0x1234);"
@@ -78,10 +85,15 @@ final class ProgramOptions {
         if (elf) {
             spec = Bpf.open(file, coreTarget(btf));
             chosen = programName != null ? spec.program(programName).name() : onlyProgram(spec);
-            // Only what concerns the chosen program (a section loaded as RAW changes its context).
+            if (type != null) {
+                spec.programType(chosen, parsedType());
+            }
+            // Only what concerns the chosen program (a section loaded as RAW changes its context),
+            // and not what its section implies when --type overrides that.
             String prefix = "program " + chosen + ": ";
+            String sectionNote = prefix + SectionType.of(spec.program(chosen).section()).note();
             for (String note : spec.notes()) {
-                if (note.startsWith(prefix)) {
+                if (note.startsWith(prefix) && !(type != null && note.equals(sectionNote))) {
                     err.println("jvmbpf: note: " + note);
                 }
             }
@@ -91,6 +103,9 @@ final class ProgramOptions {
             }
             if (!mapUpdates.isEmpty()) {
                 throw new IllegalArgumentException(file + " is no object file; it has no maps");
+            }
+            if (type != null && parsedType() != ProgramType.RAW) {
+                throw new IllegalArgumentException(file + " is no object file; its program is raw, --type does not apply");
             }
             Instruction[] insns = ProgramFiles.instructions(file);
             spec = Bpf.of(BpfProgram.raw(file.getFileName().toString(), insns));
@@ -187,6 +202,15 @@ final class ProgramOptions {
             typed.put(key, given == null ? new byte[typed.valueSize()] : given);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--map-update " + spec + ": " + e.getMessage());
+        }
+    }
+
+    /** The {@code --type} given; a name no program type has is a usage error. */
+    private ProgramType parsedType() {
+        try {
+            return ProgramTypes.parse(type);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage(), e);
         }
     }
 

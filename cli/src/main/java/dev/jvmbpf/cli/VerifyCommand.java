@@ -35,6 +35,10 @@ final class VerifyCommand implements Callable<Integer> {
             description = "resolve CO-RE relocations against this BTF instead of /sys/kernel/btf/vmlinux")
     Path btf;
 
+    @Option(names = "--type", paramLabel = "TYPE", description = "the type of the --program named (without it:"
+            + " of every program whose section names no type): xdp, socket, tc, kprobe, tracepoint, raw_tp, ...")
+    String type;
+
     @Spec
     CommandSpec spec;
 
@@ -42,7 +46,7 @@ final class VerifyCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         try {
-            List<ObjectProgram> programs = ProgramFiles.objectPrograms(file, this.program, btf);
+            List<ObjectProgram> programs = ProgramFiles.objectPrograms(file, this.program, btf, this.type);
             if (programs.isEmpty()) {
                 Instruction[] instructions = ProgramFiles.instructions(file);
                 String name = file.getFileName().toString();

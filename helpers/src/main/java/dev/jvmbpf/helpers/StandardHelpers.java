@@ -17,11 +17,14 @@ import dev.jvmbpf.helpers.internal.Buffers;
 import dev.jvmbpf.helpers.internal.Control;
 import dev.jvmbpf.helpers.internal.Locks;
 import dev.jvmbpf.helpers.internal.Maps;
+import dev.jvmbpf.helpers.internal.Net;
 import dev.jvmbpf.helpers.internal.Packets;
 import dev.jvmbpf.helpers.internal.Printing;
 import dev.jvmbpf.helpers.internal.Probe;
+import dev.jvmbpf.helpers.internal.SkbHelpers;
 import dev.jvmbpf.helpers.internal.Strings;
 import dev.jvmbpf.helpers.internal.Task;
+import dev.jvmbpf.helpers.internal.Tracing;
 import dev.jvmbpf.helpers.internal.Xdp;
 import dev.jvmbpf.runtime.exec.ArgType;
 import dev.jvmbpf.runtime.exec.Helper;
@@ -58,12 +61,12 @@ public final class StandardHelpers {
     /** The most iterations bpf_loop runs; more gives -E2BIG: the kernel's BPF_MAX_LOOPS, {@link Alu#MAX_LOOPS}. */
     public static final long LOOP_MAX_ITERATIONS = Alu.MAX_LOOPS;
 
+    private static final KernelModel DEFAULT_MODEL = KernelModel.defaults();
     private static final HelperTable TABLE = HelperTable.of(specs());
 
     private StandardHelpers() {
     }
 
-    /** Every standard helper; immutable and shared. */
     /**
      * Whether {@code spec} is this runtime's bpf_loop ({@link Control#loop}), whose behaviour an
      * engine may then reproduce inline: flags other than 0 give -EINVAL, more than
@@ -84,8 +87,17 @@ public final class StandardHelpers {
         return spec != null && spec.implementation() == MAP_LOOKUP;
     }
 
+    /** Every standard helper, on the default {@link KernelModel}; immutable and shared. */
     public static HelperTable table() {
         return TABLE;
+    }
+
+    /**
+     * Every standard helper, those whose effect lives in the kernel working on {@code model}: its
+     * routes, counters, stacks and cookies are their inputs, and their effects are recorded there.
+     */
+    public static HelperTable table(KernelModel model) {
+        return HelperTable.of(specs(model));
     }
 
     /**
@@ -96,6 +108,15 @@ public final class StandardHelpers {
      * {@code gpl_only = true}.
      */
     public static List<HelperSpec> specs() {
+        return specs(DEFAULT_MODEL);
+    }
+
+    /**
+     * {@link #specs()} with the helpers whose effect lives in the kernel working on {@code model}
+     * (see the table in the package documentation).
+     */
+    public static List<HelperSpec> specs(KernelModel model) {
+        KernelModel k = java.util.Objects.requireNonNull(model, "kernel model");
         List<HelperSpec> l = new ArrayList<>();
         add(l, MAP_LOOKUP_ELEM, MAP_LOOKUP, CONST_MAP_PTR, PTR_TO_MAP_KEY);
         add(l, 2, Maps::update, CONST_MAP_PTR, PTR_TO_MAP_KEY, PTR_TO_MAP_VALUE, ANYTHING);
@@ -157,6 +178,77 @@ public final class StandardHelpers {
         add(l, 190, Packets::xdpStoreBytes, PTR_TO_CTX, ANYTHING, PTR_TO_MEM, CONST_SIZE);
         add(l, 195, Maps::lookupPercpu, CONST_MAP_PTR, PTR_TO_MAP_KEY, ANYTHING);
         add(l, 208, Task::ktimeTaiNs);
+        l.add(spec(13, (m, a, b, c, d, e) -> SkbHelpers.cloneRedirect(k, m, a, b, c, d, e), PTR_TO_CTX, ANYTHING,
+                ANYTHING).withChangesPacket());
+        l.add(spec(18, SkbHelpers::vlanPush, PTR_TO_CTX, ANYTHING, ANYTHING).withChangesPacket());
+        l.add(spec(19, SkbHelpers::vlanPop, PTR_TO_CTX).withChangesPacket());
+        add(l, 20, SkbHelpers::getTunnelKey, PTR_TO_CTX, PTR_TO_UNINIT_MEM, CONST_SIZE, ANYTHING);
+        add(l, 21, (m, a, b, c, d, e) -> SkbHelpers.setTunnelKey(k, m, a, b, c, d, e), PTR_TO_CTX, PTR_TO_MEM,
+                CONST_SIZE, ANYTHING);
+        l.add(spec(22, (m, a, b, c, d, e) -> Tracing.perfEventRead(k, m, a, b, c, d, e), CONST_MAP_PTR, ANYTHING)
+                .withGplOnly());
+        l.add(spec(27, (m, a, b, c, d, e) -> Tracing.getStackid(k, m, a, b, c, d, e), PTR_TO_CTX, CONST_MAP_PTR,
+                ANYTHING).withGplOnly());
+        add(l, 29, SkbHelpers::getTunnelOpt, PTR_TO_CTX, PTR_TO_UNINIT_MEM, CONST_SIZE);
+        add(l, 30, (m, a, b, c, d, e) -> SkbHelpers.setTunnelOpt(k, m, a, b, c, d, e), PTR_TO_CTX, PTR_TO_MEM,
+                CONST_SIZE);
+        l.add(spec(31, SkbHelpers::changeProto, PTR_TO_CTX, ANYTHING, ANYTHING).withChangesPacket());
+        add(l, 32, SkbHelpers::changeType, PTR_TO_CTX, ANYTHING);
+        add(l, 33, Net::skbUnderCgroup, PTR_TO_CTX, CONST_MAP_PTR, ANYTHING);
+        add(l, 34, SkbHelpers::hashRecalc, PTR_TO_CTX);
+        add(l, 37, Net::currentTaskUnderCgroup, CONST_MAP_PTR, ANYTHING);
+        l.add(spec(38, SkbHelpers::changeTail, PTR_TO_CTX, ANYTHING, ANYTHING).withChangesPacket());
+        l.add(spec(39, SkbHelpers::pullData, PTR_TO_CTX, ANYTHING).withChangesPacket());
+        add(l, 40, SkbHelpers::csumUpdate, PTR_TO_CTX, ANYTHING);
+        add(l, 41, SkbHelpers::setHashInvalid, PTR_TO_CTX);
+        l.add(spec(43, SkbHelpers::changeHead, PTR_TO_CTX, ANYTHING, ANYTHING).withChangesPacket());
+        add(l, 46, (m, a, b, c, d, e) -> SkbHelpers.socketCookie(k, m, a, b, c, d, e), PTR_TO_CTX);
+        add(l, 48, SkbHelpers::setHash, PTR_TO_CTX, ANYTHING);
+        add(l, 49, (m, a, b, c, d, e) -> Net.setsockopt(k, m, a, b, c, d, e), PTR_TO_CTX, ANYTHING, ANYTHING,
+                PTR_TO_MEM, CONST_SIZE);
+        l.add(spec(50, SkbHelpers::adjustRoom, PTR_TO_CTX, ANYTHING, ANYTHING, ANYTHING).withChangesPacket());
+        add(l, 51, (m, a, b, c, d, e) -> Net.redirectMap(k, m, a, b, c, d, e), CONST_MAP_PTR, ANYTHING, ANYTHING);
+        add(l, 53, (m, a, b, c, d, e) -> Net.sockMapUpdate(k, m, a, b, c, d, e), PTR_TO_CTX, CONST_MAP_PTR,
+                PTR_TO_MAP_KEY, ANYTHING);
+        l.add(spec(55, (m, a, b, c, d, e) -> Tracing.perfEventReadValue(k, m, a, b, c, d, e), CONST_MAP_PTR,
+                ANYTHING, PTR_TO_UNINIT_MEM, CONST_SIZE).withGplOnly());
+        l.add(spec(56, (m, a, b, c, d, e) -> Tracing.perfProgReadValue(k, m, a, b, c, d, e), PTR_TO_CTX,
+                PTR_TO_UNINIT_MEM, CONST_SIZE).withGplOnly());
+        add(l, 57, (m, a, b, c, d, e) -> Net.getsockopt(k, m, a, b, c, d, e), PTR_TO_CTX, ANYTHING, ANYTHING,
+                PTR_TO_UNINIT_MEM, CONST_SIZE);
+        l.add(spec(58, (m, a, b, c, d, e) -> Tracing.overrideReturn(k, m, a, b, c, d, e), PTR_TO_CTX, ANYTHING)
+                .withGplOnly());
+        add(l, 59, (m, a, b, c, d, e) -> Net.sockOpsCbFlagsSet(k, m, a, b, c, d, e), PTR_TO_CTX, ANYTHING);
+        l.add(spec(67, (m, a, b, c, d, e) -> Tracing.getStack(k, m, a, b, c, d, e), PTR_TO_CTX, PTR_TO_UNINIT_MEM,
+                CONST_SIZE_OR_ZERO, ANYTHING).withGplOnly());
+        // params is read and written: ANYTHING, so that the verifier forgets what the stack held.
+        add(l, 69, (m, a, b, c, d, e) -> Net.fibLookup(k, m, a, b, c, d, e), PTR_TO_CTX, ANYTHING, ANYTHING, ANYTHING);
+        add(l, 70, (m, a, b, c, d, e) -> Net.sockMapUpdate(k, m, a, b, c, d, e), PTR_TO_CTX, CONST_MAP_PTR,
+                PTR_TO_MAP_KEY, ANYTHING);
+        add(l, 82, (m, a, b, c, d, e) -> Net.selectReuseport(k, m, a, b, c, d, e), PTR_TO_CTX, CONST_MAP_PTR,
+                PTR_TO_MAP_KEY, ANYTHING);
+        add(l, 84, Net::noSocket, PTR_TO_CTX, PTR_TO_MEM, CONST_SIZE, ANYTHING, ANYTHING);
+        add(l, 85, Net::noSocket, PTR_TO_CTX, PTR_TO_MEM, CONST_SIZE, ANYTHING, ANYTHING);
+        add(l, 86, Net::release, ANYTHING);
+        add(l, 95, Net::noSocket, ANYTHING);
+        add(l, 96, Net::noSocket, ANYTHING);
+        add(l, 99, Net::noSocket, PTR_TO_CTX, PTR_TO_MEM, CONST_SIZE, ANYTHING, ANYTHING);
+        add(l, 107, Net::noSocket, CONST_MAP_PTR, ANYTHING, ANYTHING, ANYTHING);
+        add(l, 122, (m, a, b, c, d, e) -> Net.netnsCookie(k, m, a, b, c, d, e), ANYTHING);
+        add(l, 124, (m, a, b, c, d, e) -> Net.skAssign(k, m, a, b, c, d, e), PTR_TO_CTX, ANYTHING, ANYTHING);
+        add(l, 137, Net::noSocket, ANYTHING);
+        add(l, 139, Net::noSocket, ANYTHING);
+        add(l, 152, (m, a, b, c, d, e) -> Net.redirectNeigh(k, m, a, b, c, d, e), ANYTHING, PTR_TO_MEM,
+                CONST_SIZE_OR_ZERO, ANYTHING);
+        add(l, 155, (m, a, b, c, d, e) -> Net.redirectPeer(k, m, a, b, c, d, e), ANYTHING, ANYTHING);
+        l.add(spec(158, Task::currentTask).withGplOnly());
+        add(l, 163, (m, a, b, c, d, e) -> Net.checkMtu(k, m, a, b, c, d, e), PTR_TO_CTX, ANYTHING, ANYTHING,
+                ANYTHING, ANYTHING);
+        l.add(spec(173, (m, a, b, c, d, e) -> Tracing.funcIp(k, m, a, b, c, d, e), PTR_TO_CTX).withGplOnly());
+        add(l, 180, Tracing::findVma, ANYTHING, ANYTHING, PTR_TO_FUNC, ANYTHING, ANYTHING);
+        l.add(spec(191, Tracing::copyFromUserTask, PTR_TO_UNINIT_MEM, CONST_SIZE_OR_ZERO, ANYTHING, ANYTHING,
+                ANYTHING).withGplOnly());
+        l.sort(java.util.Comparator.comparingInt(HelperSpec::id));
         return List.copyOf(l);
     }
 

@@ -15,10 +15,16 @@ import java.util.List;
 final class Harness {
     final List<String> lines = new ArrayList<>();
     final Machine machine;
-    final HelperTable table = StandardHelpers.table();
+    final HelperTable table;
 
     Harness(BpfMap... maps) {
-        BpfProgram p = new BpfProgram("test", "test", ProgramType.RAW, new Instruction[0], List.of(maps), "GPL");
+        this(ProgramType.RAW, StandardHelpers.table(), maps);
+    }
+
+    /** A program of {@code type} whose helpers are {@code table}. */
+    Harness(ProgramType type, HelperTable table, BpfMap... maps) {
+        this.table = table;
+        BpfProgram p = new BpfProgram("test", "test", type, new Instruction[0], List.of(maps), "GPL");
         machine = new Machine(p, table, lines::add);
         machine.beginRun();
     }

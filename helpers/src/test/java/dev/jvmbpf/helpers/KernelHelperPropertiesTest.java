@@ -28,7 +28,9 @@ class KernelHelperPropertiesTest {
      */
     private static final Set<String> GPL_ONLY = Set.of("probe_read", "probe_read_str", "probe_read_user",
             "probe_read_kernel", "probe_read_user_str", "probe_read_kernel_str", "probe_write_user",
-            "trace_printk", "trace_vprintk", "snprintf", "perf_event_output", "get_current_task");
+            "trace_printk", "trace_vprintk", "snprintf", "perf_event_output", "get_current_task",
+            "get_current_task_btf", "perf_event_read", "perf_event_read_value", "perf_prog_read_value", "get_stackid",
+            "get_stack", "override_return", "get_func_ip", "copy_from_user_task");
 
     @Test
     void theKernelsNamesAreHelperNames() {
@@ -68,6 +70,6 @@ class KernelHelperPropertiesTest {
 
     @Test
     void callbacksAreTheHelpersThatTakeAFunction() {
-        assertEquals(Set.of("for_each_map_elem", "loop"), standard(HelperSpec::takesCallback));
+        assertEquals(Set.of("find_vma", "for_each_map_elem", "loop"), standard(HelperSpec::takesCallback));
     }
 }
