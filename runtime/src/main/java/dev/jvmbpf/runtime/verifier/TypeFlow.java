@@ -47,6 +47,8 @@ final class TypeFlow {
     private final BpfProgram program;
     private final HelperTable helpers;
     private final boolean uninitializedReads;
+    /** See {@link #rawSection(BpfProgram)}. */
+    private final String rawSection;
     private final BitSet prunePoints;
     private final Verifier.Errors errors;
     private final List<List<AbstractState>> seen = new ArrayList<>();
@@ -98,6 +100,7 @@ final class TypeFlow {
         this.insns = insns;
         this.uninitializedReads = options.uninitializedStackReads();
         this.program = program;
+        this.rawSection = rawSection(program);
         this.helpers = helpers;
         this.errors = errors;
         this.proofs = new ProvenAccess[insns.length];
@@ -260,6 +263,10 @@ final class TypeFlow {
     private int step(int pc, AbstractState s, ArrayDeque<Work> work) {
         Instruction insn = insns[pc];
         int cls = insn.instructionClass();
+        if (Effects.writtenRegister(insn) == 10) {
+            // As the kernel, only where a path reaches: a write to r10 on a dead path is accepted.
+            throw errors.at(pc, "frame pointer is read only");
+        }
         switch (cls) {
             case Opcodes.CLASS_ALU, Opcodes.CLASS_ALU64 -> alu(pc, insn, s);
             case Opcodes.CLASS_LDX -> {
@@ -497,8 +504,14 @@ final class TypeFlow {
             }
             case STACK -> loaded = stack(pc, s, base, p, off, size, isRead, isWrite, stored);
             case MAP_VALUE -> proof = mapValue(pc, base, p, off, size);
-            case PACKET -> proof = packet(pc, base, p, off, size);
-            case MEM -> proof = memory(pc, base, p, off, size);
+            case PACKET -> proof = packet(pc, base, p, off, size, isWrite);
+            case MEM -> {
+                proof = memory(pc, base, p, off, size);
+                if (isRead && p.aux() == RegValue.INPUT && p.fixedOffset()) {
+                    RegValue field = rawContextField(p.off() + off, size);
+                    loaded = field != null ? field : loaded;
+                }
+            }
             default -> {
                 // map pointers and packet metadata pointers: accepted, not followed
             }
@@ -507,7 +520,7 @@ final class TypeFlow {
         frameAccesses.record(pc, p.kind() == Kind.STACK && p.fixedOffset() && p.aux() < s.frames.length
                 ? VerifiedProgram.frameAccess(s.frames.length - 1 - p.aux(), (int) (p.off() + off))
                 : VerifiedProgram.NO_FRAME_ACCESS);
-        boolean input = p.kind() == Kind.PACKET || p.kind() == Kind.MEM && p.aux() == RegValue.INPUT;
+        boolean input = p.kind() == Kind.PACKET && rawSection == null || p.kind() == Kind.MEM && p.aux() == RegValue.INPUT;
         (input ? inputSeen : otherSeen).set(pc);
         (p.kind() == Kind.CTX ? contextSeen : notContextSeen).set(pc);
         return loaded;
@@ -567,6 +580,46 @@ final class TypeFlow {
 
     private static RegValue sizedScalar(long size) {
         return size >= 8 ? RegValue.ANY_SCALAR : RegValue.scalar(0, (1L << (8 * size)) - 1);
+    }
+
+    /**
+     * The kernel's program type of a RAW program whose section names a type this runtime does
+     * not model but whose context has packet pointers (libbpf's section prefixes), else null.
+     */
+    private static String rawSection(BpfProgram program) {
+        if (program.type() != ProgramType.RAW || program.section() == null) {
+            return null;
+        }
+        String sec = program.section().startsWith("?") ? program.section().substring(1) : program.section();
+        int slash = sec.indexOf('/');
+        String head = slash >= 0 ? sec.substring(0, slash) : sec;
+        if (sec.startsWith("cgroup/skb") || head.equals("cgroup_skb")) {
+            return "cgroup_skb";
+        }
+        return Set.of("lwt_in", "lwt_out", "lwt_xmit", "lwt_seg6local", "sk_skb", "sk_msg", "flow_dissector")
+                .contains(head) ? head : null;
+    }
+
+    /** Program types whose packet the kernel lets programs read but not write (may_access_direct_pkt_data). */
+    private static final Set<String> READ_ONLY_PACKET = Set.of("cgroup_skb", "lwt_in", "lwt_out", "lwt_seg6local",
+            "flow_dissector");
+
+    /**
+     * For a RAW program of a kernel type with packet pointers in its context ({@link #rawSection}):
+     * what its r1 holds at {@code off} as the kernel sees it (the packet pointers), null elsewhere.
+     */
+    private RegValue rawContextField(long off, int size) {
+        if (rawSection == null) {
+            return null;
+        }
+        if (rawSection.equals("sk_msg")) {
+            // struct sk_msg_md: __bpf_md_ptr data at 0, data_end at 8
+            return size == 8 && off == 0 ? RegValue.pointer(Kind.PACKET, 0, 0)
+                    : size == 8 && off == 8 ? RegValue.pointer(Kind.PACKET_END, 0, 0) : null;
+        }
+        // struct __sk_buff: data at 76, data_end at 80
+        return size == 4 && off == 76 ? RegValue.pointer(Kind.PACKET, 0, 0)
+                : size == 4 && off == 80 ? RegValue.pointer(Kind.PACKET_END, 0, 0) : null;
     }
 
     /** What a load from the context at {@code off} gives: packet pointers, else a scalar. */
@@ -673,13 +726,17 @@ final class TypeFlow {
         return null;
     }
 
-    private ProvenAccess packet(int pc, int base, RegValue p, long off, long size) {
+    private ProvenAccess packet(int pc, int base, RegValue p, long off, long size, boolean isWrite) {
+        if (isWrite && READ_ONLY_PACKET.contains(rawSection)) {
+            throw errors.at(pc, "cannot write into packet");
+        }
         long at = p.off() + off;
         if (at < 0 || at + size > p.range()) {
             throw errors.at(pc, "invalid access to packet, off=" + at + " size=" + size + ", R" + base + "(id=" + p.id()
                     + ",off=" + p.off() + ",r=" + p.range() + ")");
         }
-        return p.smallVariable() ? new ProvenAccess(ProvenAccess.Region.PACKET, -1, at + p.min(), -1) : null;
+        // A RAW program runs with r1 = input memory: its "packet" is not the run's packet, so nothing is proven.
+        return p.smallVariable() && rawSection == null ? new ProvenAccess(ProvenAccess.Region.PACKET, -1, at + p.min(), -1) : null;
     }
 
     private ProvenAccess memory(int pc, int base, RegValue p, long off, long size) {
@@ -989,7 +1046,7 @@ final class TypeFlow {
             }
             case PACKET -> {
                 if (exact > 0) {
-                    packet(pc, r, v, 0, exact);
+                    packet(pc, r, v, 0, exact, false);
                 }
             }
             case MEM -> {

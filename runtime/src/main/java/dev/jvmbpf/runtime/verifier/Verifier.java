@@ -164,18 +164,6 @@ public final class Verifier {
         if (cls == Opcodes.CLASS_JMP || cls == Opcodes.CLASS_JMP32) {
             checkJump(pc, insn, start, end, targets);
         }
-        int written = Effects.writtenRegister(insn);
-        if (written == 10) {
-            throw error(pc, "r10 is read-only (frame pointer)");
-        }
-        if (Opcodes.isAlu(insn.opcode()) && Opcodes.source(insn.opcode()) == Opcodes.SRC_X && insn.src() == 10
-                && Opcodes.aluOp(insn.opcode()) != Opcodes.ALU_END) {
-            boolean allowed = cls == Opcodes.CLASS_ALU64 && insn.offset() == 0
-                    && (Opcodes.aluOp(insn.opcode()) == Opcodes.ALU_MOV || Opcodes.aluOp(insn.opcode()) == Opcodes.ALU_ADD);
-            if (!allowed) {
-                throw error(pc, "Invalid use of the frame pointer r10: only a 64-bit mov or add may read it");
-            }
-        }
         int base = Effects.addressRegister(insn);
         if (base == 10) {
             int size = Opcodes.sizeBytes(insn.opcode());

@@ -113,8 +113,8 @@ class VerifierTest {
                 rejection("ja +1\nlddw %r0, 1\nexit"));
         assertEquals("pc 0 (r0 = 1): the last instruction of the main program must be exit or an unconditional jump"
                 + " (execution would fall off its end)", rejection("mov %r0, 1"));
-        assertEquals("pc 0 (r10 = 1): r10 is read-only (frame pointer)", rejection("mov %r10, 1\nexit"));
-        assertEquals("pc 0 (r10 = *(u64 *)(r1 + 0)): r10 is read-only (frame pointer)", rejection("ldxdw %r10, [%r1]\nexit"));
+        assertEquals("pc 0 (r10 = 1): frame pointer is read only", rejection("mov %r10, 1\nexit"));
+        assertEquals("pc 0 (r10 = *(u64 *)(r1 + 0)): frame pointer is read only", rejection("ldxdw %r10, [%r1]\nexit"));
         assertEquals("pc 0 (call 6): unknown helper id 6", rejection("call 6\nexit"));
         assertEquals("pc 0 (call kfunc 3): kfunc calls are not supported (kfunc id 3)", rejection("call kfunc 3\nexit"));
         assertEquals("pc 0 (call pc+5): call target 6 is outside the program (0 to 1)", rejection("call local +5\nexit"));
@@ -134,8 +134,9 @@ class VerifierTest {
 
     @Test
     void refusesFramePointerArithmetic() {
-        assertEquals("pc 0 (r0 |= r10): Invalid use of the frame pointer r10: only a 64-bit mov or add may read it",
-                rejection("or %r0, %r10\nexit"));
+        assertEquals("pc 0 (r0 |= r10): R0 !read_ok", rejection("or %r0, %r10\nexit"));
+        assertEquals("pc 1 (r0 |= r10): R0 bitwise operator |= on pointer prohibited",
+                rejection("mov %r0, 0\nor %r0, %r10\nexit"));
         assertEquals("pc 1 (r1 += r10): R1 pointer += pointer prohibited", rejection("mov %r1, %r10\nadd %r1, %r10\nexit"));
         verify("mov %r1, %r10\nadd %r1, -8\nmov %r0, 0\nexit");
     }

@@ -1,0 +1,77 @@
+package dev.jvmbpf.runtime.verifier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.jvmbpf.runtime.isa.Assembler;
+import dev.jvmbpf.runtime.program.BpfProgram;
+import dev.jvmbpf.runtime.program.ProgramType;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Rules taken from the kernel's verifier as its selftests exercise them: each has a program the
+ * kernel accepts and a close one it refuses, with the kernel's reason.
+ */
+class KernelRulesTest {
+    static BpfProgram program(String section, ProgramType type, String asm) {
+        return new BpfProgram("t", section, type, Assembler.assemble(asm), List.of(), "GPL");
+    }
+
+    static VerifiedProgram accept(String section, ProgramType type, String asm) {
+        return Verifier.verify(program(section, type, asm), TypeCheckTest.HELPERS);
+    }
+
+    static String reject(String section, ProgramType type, String asm) {
+        return assertThrows(VerifierException.class, () -> accept(section, type, asm)).getMessage();
+    }
+
+    static VerifiedProgram accept(String asm) {
+        return accept("socket", ProgramType.SOCKET_FILTER, asm);
+    }
+
+    static String reject(String asm) {
+        return reject("socket", ProgramType.SOCKET_FILTER, asm);
+    }
+
+    @Test
+    void framePointerWritesAreRefusedOnlyWhereAPathReaches() {
+        accept("mov %r0, 0\njeq %r0, 0, +1\nmov %r10, 1\nexit");
+        assertEquals("pc 2 (r10 = 1): frame pointer is read only", reject("mov %r0, 0\njne %r0, 0, +1\nmov %r10, 1\nexit"));
+    }
+
+    @Test
+    void aThirtyTwoBitCopyOfTheFramePointerIsAScalarForRoot() {
+        accept("mov32 %r1, %r10\nmov %r0, %r1\nexit");
+    }
+
+    private static final String SKB_PACKET = """
+            ldxw %r2, [%r1+76]
+            ldxw %r3, [%r1+80]
+            mov %r4, %r2
+            add %r4, 8
+            jgt %r4, %r3, +1
+            """;
+
+    @Test
+    void packetPointersOfSkbContextsOfTypesNotModelled() {
+        for (String section : List.of("lwt_in", "lwt_out", "lwt_xmit", "cgroup/skb", "sk_skb")) {
+            accept(section, ProgramType.RAW, SKB_PACKET + "ldxb %r0, [%r2]\nmov %r0, 0\nexit");
+            assertEquals("pc 5 (r0 = *(u8 *)(r2 + 8)): invalid access to packet, off=8 size=1, R2(id=0,off=0,r=8)",
+                    reject(section, ProgramType.RAW, SKB_PACKET + "ldxb %r0, [%r2+8]\nmov %r0, 0\nexit"));
+        }
+        assertEquals("pc 5 (*(u8 *)(r2 + 0) = r2): cannot write into packet",
+                reject("lwt_in", ProgramType.RAW, SKB_PACKET + "stxb [%r2], %r2\nmov %r0, 0\nexit"));
+        accept("lwt_xmit", ProgramType.RAW, SKB_PACKET + "stxb [%r2], %r2\nmov %r0, 0\nexit");
+        accept("sk_msg", ProgramType.RAW, """
+                ldxdw %r2, [%r1+0]
+                ldxdw %r3, [%r1+8]
+                mov %r4, %r2
+                add %r4, 8
+                jgt %r4, %r3, +1
+                ldxb %r0, [%r2]
+                mov %r0, 0
+                exit
+                """);
+    }
+}
