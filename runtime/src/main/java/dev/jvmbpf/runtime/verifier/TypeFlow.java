@@ -271,8 +271,9 @@ final class TypeFlow {
             case Opcodes.CLASS_ALU, Opcodes.CLASS_ALU64 -> alu(pc, insn, s);
             case Opcodes.CLASS_LDX -> {
                 RegValue v = access(pc, insn, s, insn.src(), Opcodes.sizeBytes(insn.opcode()), true, false, null);
-                if (Opcodes.mode(insn.opcode()) == Opcodes.MODE_MEMSX) {
-                    v = v.kind() == Kind.SCALAR ? RegValue.ANY_SCALAR : v;
+                if (Opcodes.mode(insn.opcode()) == Opcodes.MODE_MEMSX && v.kind() == Kind.SCALAR) {
+                    int bits = 8 * Opcodes.sizeBytes(insn.opcode());
+                    v = bits == 64 ? v : RegValue.scalar(v.bounds().signExtend(bits, true));
                 }
                 s.set(insn.dst(), v);
             }
@@ -379,6 +380,9 @@ final class TypeFlow {
             if (sv.isConstant()) {
                 return RegValue.constant(Scalars.signExtend(sv.min(), insn.offset(), is64));
             }
+            if (sv.kind() == Kind.SCALAR) {
+                return RegValue.scalar(sv.bounds().signExtend(insn.offset(), is64));
+            }
             return sv.kind() == Kind.UNKNOWN ? RegValue.UNKNOWN : is64 ? RegValue.ANY_SCALAR : RegValue.scalar(0, U32);
         }
         if (is64) {
@@ -465,6 +469,10 @@ final class TypeFlow {
         if (imm == Opcodes.ATOMIC_STORE_REL) {
             access(pc, insn, s, insn.dst(), size, false, true, v);
             return;
+        }
+        Kind target = read(pc, s, insn.dst()).kind();
+        if (target == Kind.CTX || target == Kind.PACKET || target == Kind.PACKET_META) {
+            throw errors.at(pc, "BPF_ATOMIC stores into R" + insn.dst() + " " + target.label + " is not allowed");
         }
         if (imm == Opcodes.ATOMIC_CMPXCHG) {
             read(pc, s, 0);
@@ -727,7 +735,7 @@ final class TypeFlow {
     }
 
     private ProvenAccess packet(int pc, int base, RegValue p, long off, long size, boolean isWrite) {
-        if (isWrite && READ_ONLY_PACKET.contains(rawSection)) {
+        if (isWrite && rawSection != null && READ_ONLY_PACKET.contains(rawSection)) {
             throw errors.at(pc, "cannot write into packet");
         }
         long at = p.off() + off;
@@ -788,10 +796,10 @@ final class TypeFlow {
             return taken ? target : pc + 1;
         }
         AbstractState other = s.copy();
-        Branches.refine(other, op, is32, insn.dst(), x ? insn.src() : -1, d, v, true);
-        Branches.refine(s, op, is32, insn.dst(), x ? insn.src() : -1, d, v, false);
-        work.push(new Work(target, other));
-        return pc + 1;
+        if (Branches.refine(other, op, is32, insn.dst(), x ? insn.src() : -1, d, v, true)) {
+            work.push(new Work(target, other));
+        }
+        return Branches.refine(s, op, is32, insn.dst(), x ? insn.src() : -1, d, v, false) ? pc + 1 : -1;
     }
 
     private int exit(int pc, AbstractState s, ArrayDeque<Work> work) {

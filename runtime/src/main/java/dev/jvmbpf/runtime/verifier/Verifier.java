@@ -164,6 +164,16 @@ public final class Verifier {
         if (cls == Opcodes.CLASS_JMP || cls == Opcodes.CLASS_JMP32) {
             checkJump(pc, insn, start, end, targets);
         }
+        if (Opcodes.isAlu(insn.opcode()) && Opcodes.source(insn.opcode()) == Opcodes.SRC_X && insn.src() == 10
+                && Opcodes.aluOp(insn.opcode()) != Opcodes.ALU_END) {
+            // A mov (of 64 bits, or of 32 for root: a scalar) or an add; the bpf_conformance suite
+            // expects "Invalid" for the others wherever they are.
+            boolean allowed = insn.offset() == 0 && (Opcodes.aluOp(insn.opcode()) == Opcodes.ALU_MOV
+                    || cls == Opcodes.CLASS_ALU64 && Opcodes.aluOp(insn.opcode()) == Opcodes.ALU_ADD);
+            if (!allowed) {
+                throw error(pc, "Invalid use of the frame pointer r10: only a mov or a 64-bit add may read it");
+            }
+        }
         int base = Effects.addressRegister(insn);
         if (base == 10) {
             int size = Opcodes.sizeBytes(insn.opcode());

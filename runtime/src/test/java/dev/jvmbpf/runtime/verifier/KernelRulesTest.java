@@ -74,4 +74,22 @@ class KernelRulesTest {
                 exit
                 """);
     }
+
+    @Test
+    void deadBranchesByThirtyTwoBitAndSignedBounds() {
+        // After w0 >= 4, w0 == w2 (w2 = 3) is never taken: the read of r1 there is on a dead path.
+        String prefix = "call 14\njlt32 %r0, 4, +2\nmov32 %r2, 3\n";
+        accept(prefix + "jeq32 %r0, %r2, +2\nmov %r0, 0\nexit\nsub %r0, %r1\nexit");
+        assertEquals("pc 6 (r0 -= r1): R1 !read_ok", reject(prefix.replace("jlt32 %r0, 4", "jlt32 %r0, 3")
+                + "jeq32 %r0, %r2, +2\nmov %r0, 0\nexit\nsub %r0, %r1\nexit"));
+        // (s8) of [0x80, 0x8f] is negative
+        accept("call 14\nmov %r3, %r0\nand %r3, 15\nor %r3, 128\nmovsx832 %r7, %r3\njsge32 %r7, -5, +2\n"
+                + "mov32 %r0, 0\nexit\nmov %r10, 1\nexit");
+    }
+
+    @Test
+    void atomicsOnTheContextOrThePacketAreRefused() {
+        assertEquals("pc 1 (lock *(u32 *)(r1 + 0) += w0): BPF_ATOMIC stores into R1 ctx is not allowed",
+                reject("mov %r0, 1\nlock add32 [%r1], %r0\nexit"));
+    }
 }
