@@ -142,11 +142,14 @@ final class Branches {
             }
         }
         if (!is32 && src >= 0) {
-            if (d.kind() == Kind.PACKET && v.kind() == Kind.PACKET_END) {
+            // data' against data_end, or data_meta' against data: the pointers sharing the base gain a range
+            if (d.kind() == Kind.PACKET && v.kind() == Kind.PACKET_END || d.kind() == Kind.PACKET_META
+                    && v.kind() == Kind.PACKET) {
                 packetBound(s, d, holds);
                 return true;
             }
-            if (d.kind() == Kind.PACKET_END && v.kind() == Kind.PACKET) {
+            if (d.kind() == Kind.PACKET_END && v.kind() == Kind.PACKET || d.kind() == Kind.PACKET
+                    && v.kind() == Kind.PACKET_META) {
                 packetBound(s, v, swap(holds));
                 return true;
             }
@@ -177,6 +180,6 @@ final class Branches {
         if (p.off() < 0 || proven <= 0) {
             return;
         }
-        s.mapAll(x -> x.kind() == Kind.PACKET && x.id() == p.id() && x.range() < proven ? x.withRange(proven) : x);
+        s.mapAll(x -> x.kind() == p.kind() && x.id() == p.id() && x.range() < proven ? x.withRange(proven) : x);
     }
 }

@@ -80,6 +80,10 @@ final class TypeFlow {
     /** Per pc of a helper call: the map its map argument names, -1 if none or unknown. */
     private final SamePerPath mapArguments;
     private long processed;
+    /** Whether the paths followed start at the program's entry (not at a callback followed alone). */
+    private boolean exploringMain;
+    /** The return values the kernel allows at the program's exit for its type, null when any. */
+    private final long[] returnRange;
     private int joinAfter = JOIN_AFTER;
 
     /** The first pass processed more than {@link #MAX_PROCESSED} instructions. */
@@ -101,6 +105,7 @@ final class TypeFlow {
         this.uninitializedReads = options.uninitializedStackReads();
         this.program = program;
         this.rawSection = rawSection(program);
+        this.returnRange = returnRange(program);
         this.helpers = helpers;
         this.errors = errors;
         this.proofs = new ProvenAccess[insns.length];
@@ -159,7 +164,9 @@ final class TypeFlow {
     }
 
     private ProvenAccess[] pass() {
+        exploringMain = true;
         explore(0, initial());
+        exploringMain = false;
         // A callback followed alone may itself let a function pointer escape: repeat until no
         // function is left that needs following alone.
         BitSet alone = new BitSet();
@@ -441,11 +448,11 @@ final class TypeFlow {
         } else {
             moved = ptr.withVariable(ptr.min() + scalar.min(), ptr.max() + scalar.max());
         }
-        if (k == Kind.PACKET) {
+        if (k == Kind.PACKET || k == Kind.PACKET_META) {
             // A new variable part: a fresh identity with nothing proven yet (older pointers made
             // at this pc on an earlier loop iteration are no longer followed).
             int id = pc + 1;
-            s.mapAll(v -> v.kind() == Kind.PACKET && v.id() == id ? RegValue.UNKNOWN : v);
+            s.mapAll(v -> v.kind() == k && v.id() == id ? RegValue.UNKNOWN : v);
             moved = moved.withId(id).withRange(0);
         }
         return moved;
@@ -513,6 +520,7 @@ final class TypeFlow {
             case STACK -> loaded = stack(pc, s, base, p, off, size, isRead, isWrite, stored);
             case MAP_VALUE -> proof = mapValue(pc, base, p, off, size);
             case PACKET -> proof = packet(pc, base, p, off, size, isWrite);
+            case PACKET_META -> packet(pc, base, p, off, size, isWrite); // checked as the packet, not proven
             case MEM -> {
                 proof = memory(pc, base, p, off, size);
                 if (isRead && p.aux() == RegValue.INPUT && p.fixedOffset()) {
@@ -588,6 +596,70 @@ final class TypeFlow {
 
     private static RegValue sizedScalar(long size) {
         return size >= 8 ? RegValue.ANY_SCALAR : RegValue.scalar(0, (1L << (8 * size)) - 1);
+    }
+
+    /**
+     * The range the kernel's check_return_code wants r0 in at the exit of a program of this type
+     * (by its section, as libbpf names attach types), or null where any value is allowed.
+     */
+    private static long[] returnRange(BpfProgram program) {
+        String section = program.section() == null ? "" : program.section();
+        String sec = section.startsWith("?") ? section.substring(1) : section;
+        int slash = sec.indexOf('/');
+        String head = slash >= 0 ? sec.substring(0, slash) : sec;
+        String sub = slash >= 0 ? sec.substring(slash + 1) : "";
+        if (program.type() == ProgramType.TRACING) {
+            return head.equals("fentry") || head.equals("fexit") || head.equals("fentry.s") || head.equals("fexit.s")
+                    ? new long[] {0, 0} : null;
+        }
+        if (program.type() != ProgramType.RAW) {
+            return null;
+        }
+        if (head.equals("cgroup")) {
+            int attach = sub.indexOf('/');
+            String type = attach >= 0 ? sub.substring(0, attach) : sub;
+            if (Set.of("recvmsg4", "recvmsg6", "recvmsg_unix", "getpeername4", "getpeername6", "getpeername_unix",
+                    "getsockname4", "getsockname6", "getsockname_unix").contains(type)) {
+                return new long[] {1, 1};
+            }
+            if (type.equals("bind4") || type.equals("bind6")) {
+                return new long[] {0, 3};
+            }
+            if (Set.of("connect4", "connect6", "connect_unix", "sendmsg4", "sendmsg6", "sendmsg_unix", "post_bind4",
+                    "post_bind6", "sock_create", "sock_release", "sock", "dev", "sysctl", "getsockopt", "setsockopt",
+                    "skb").contains(type)) {
+                return new long[] {0, 1};
+            }
+            return null;
+        }
+        if (head.equals("cgroup_skb")) {
+            return sub.equals("egress") ? new long[] {0, 3} : new long[] {0, 1};
+        }
+        return Set.of("sockops", "sk_lookup", "netfilter").contains(head) ? new long[] {0, 1} : null;
+    }
+
+    private void checkReturn(int pc, RegValue r0) {
+        if (r0.kind() == Kind.UNKNOWN) {
+            return;
+        }
+        if (r0.kind() != Kind.SCALAR) {
+            throw errors.at(pc, "At program exit the register R0 is not a known value (" + r0.describe() + ")");
+        }
+        Bounds b = r0.bounds();
+        if (b.smin() >= returnRange[0] && b.smax() <= returnRange[1]) {
+            return;
+        }
+        StringBuilder m = new StringBuilder("At program exit the register R0 has");
+        if (b.smin() > Long.MIN_VALUE) {
+            m.append(" smin=").append(b.smin());
+        }
+        if (b.smax() < Long.MAX_VALUE) {
+            m.append(" smax=").append(b.smax());
+        }
+        if (b.smin() == Long.MIN_VALUE && b.smax() == Long.MAX_VALUE) {
+            m.append(" unknown scalar value");
+        }
+        throw errors.at(pc, m + " should have been in [" + returnRange[0] + ", " + returnRange[1] + "]");
     }
 
     /**
@@ -741,7 +813,10 @@ final class TypeFlow {
         long at = p.off() + off;
         if (at < 0 || at + size > p.range()) {
             throw errors.at(pc, "invalid access to packet, off=" + at + " size=" + size + ", R" + base + "(id=" + p.id()
-                    + ",off=" + p.off() + ",r=" + p.range() + ")");
+                    + ",off=" + p.off() + ",r=" + p.range() + "); R" + base + " offset is outside of the packet");
+        }
+        if (p.kind() == Kind.PACKET_META) {
+            return null;
         }
         // A RAW program runs with r1 = input memory: its "packet" is not the run's packet, so nothing is proven.
         return p.smallVariable() && rawSection == null ? new ProvenAccess(ProvenAccess.Region.PACKET, -1, at + p.min(), -1) : null;
@@ -804,7 +879,10 @@ final class TypeFlow {
 
     private int exit(int pc, AbstractState s, ArrayDeque<Work> work) {
         if (s.frames.length == 1) {
-            read(pc, s, 0);
+            RegValue r0 = read(pc, s, 0);
+            if (exploringMain && returnRange != null && joinAfter != JOIN_AFTER_COARSE) {
+                checkReturn(pc, r0);
+            }
             return -1;
         }
         if (s.top().returnPc <= CALLBACK_RETURN) {

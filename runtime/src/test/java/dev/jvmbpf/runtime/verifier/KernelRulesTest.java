@@ -57,7 +57,7 @@ class KernelRulesTest {
     void packetPointersOfSkbContextsOfTypesNotModelled() {
         for (String section : List.of("lwt_in", "lwt_out", "lwt_xmit", "cgroup/skb", "sk_skb")) {
             accept(section, ProgramType.RAW, SKB_PACKET + "ldxb %r0, [%r2]\nmov %r0, 0\nexit");
-            assertEquals("pc 5 (r0 = *(u8 *)(r2 + 8)): invalid access to packet, off=8 size=1, R2(id=0,off=0,r=8)",
+            assertEquals("pc 5 (r0 = *(u8 *)(r2 + 8)): invalid access to packet, off=8 size=1, R2(id=0,off=0,r=8); R2 offset is outside of the packet",
                     reject(section, ProgramType.RAW, SKB_PACKET + "ldxb %r0, [%r2+8]\nmov %r0, 0\nexit"));
         }
         assertEquals("pc 5 (*(u8 *)(r2 + 0) = r2): cannot write into packet",
@@ -91,5 +91,32 @@ class KernelRulesTest {
     void atomicsOnTheContextOrThePacketAreRefused() {
         assertEquals("pc 1 (lock *(u32 *)(r1 + 0) += w0): BPF_ATOMIC stores into R1 ctx is not allowed",
                 reject("mov %r0, 1\nlock add32 [%r1], %r0\nexit"));
+    }
+
+    @Test
+    void packetMetadataIsCheckedAgainstData() {
+        String meta = "ldxw %r2, [%r1+8]\nldxw %r3, [%r1+0]\nmov %r4, %r2\nadd %r4, 8\n";
+        accept("xdp", ProgramType.XDP, meta + "jgt %r4, %r3, +1\nldxdw %r0, [%r2]\nmov %r0, 0\nexit");
+        assertEquals("pc 5 (r0 = *(u64 *)(r2 + 4)): invalid access to packet, off=4 size=8, R2(id=0,off=0,r=8);"
+                + " R2 offset is outside of the packet",
+                reject("xdp", ProgramType.XDP, meta + "jgt %r4, %r3, +1\nldxdw %r0, [%r2+4]\nmov %r0, 0\nexit"));
+        assertEquals("pc 4 (r0 = *(u8 *)(r2 + 0)): invalid access to packet, off=0 size=1, R2(id=0,off=0,r=0);"
+                + " R2 offset is outside of the packet",
+                reject("xdp", ProgramType.XDP, meta + "ldxb %r0, [%r2]\nmov %r0, 0\nexit"));
+    }
+
+    @Test
+    void returnValueRangesPerProgramType() {
+        assertEquals("pc 1 (exit): At program exit the register R0 has smin=0 smax=0 should have been in [1, 1]",
+                reject("cgroup/recvmsg4", ProgramType.RAW, "mov %r0, 0\nexit"));
+        accept("cgroup/recvmsg4", ProgramType.RAW, "mov %r0, 1\nexit");
+        assertEquals("pc 1 (exit): At program exit the register R0 has smin=4 smax=4 should have been in [0, 3]",
+                reject("cgroup/bind4", ProgramType.RAW, "mov %r0, 4\nexit"));
+        accept("cgroup/bind4", ProgramType.RAW, "mov %r0, 3\nexit");
+        // a range proven by a comparison is enough
+        accept("cgroup/connect4", ProgramType.RAW, "call 14\njgt %r0, 1, +1\nexit\nmov %r0, 0\nexit");
+        assertEquals("pc 1 (exit): At program exit the register R0 has unknown scalar value should have been in [0, 1]",
+                reject("cgroup/connect4", ProgramType.RAW, "call 14\nexit"));
+        accept("xdp", ProgramType.XDP, "mov %r0, 7\nexit");
     }
 }

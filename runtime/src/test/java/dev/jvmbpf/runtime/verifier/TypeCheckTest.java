@@ -610,16 +610,16 @@ class TypeCheckTest {
 
     @Test
     void packetAccessNeedsABoundCheck() {
-        assertEquals("pc 5 (r0 = *(u32 *)(r2 + 0)): invalid access to packet, off=0 size=4, R2(id=0,off=0,r=0)",
+        assertEquals("pc 5 (r0 = *(u32 *)(r2 + 0)): invalid access to packet, off=0 size=4, R2(id=0,off=0,r=0); R2 offset is outside of the packet",
                 reject(ProgramType.XDP, XDP_PACKET + "ldxw %r0, [%r2]\nexit"));
         VerifiedProgram v = accept(ProgramType.XDP, XDP_PACKET + "jgt %r4, %r3, +1\nldxw %r0, [%r2+10]\nexit");
         assertEquals(new ProvenAccess(ProvenAccess.Region.PACKET, -1, 10, -1), v.provenAccess(6));
-        assertEquals("pc 6 (r0 = *(u32 *)(r2 + 12)): invalid access to packet, off=12 size=4, R2(id=0,off=0,r=14)",
+        assertEquals("pc 6 (r0 = *(u32 *)(r2 + 12)): invalid access to packet, off=12 size=4, R2(id=0,off=0,r=14); R2 offset is outside of the packet",
                 reject(ProgramType.XDP, XDP_PACKET + "jgt %r4, %r3, +1\nldxw %r0, [%r2+12]\nexit"));
         // The other orientations of the comparison.
         accept(ProgramType.XDP, XDP_PACKET + "jle %r4, %r3, +1\nexit\nldxw %r0, [%r2+10]\nexit");
         accept(ProgramType.XDP, XDP_PACKET + "jlt %r3, %r4, +1\nldxh %r0, [%r4-2]\nexit");
-        assertEquals("pc 6 (r0 = *(u32 *)(r2 + 0)): invalid access to packet, off=0 size=4, R2(id=0,off=0,r=0)",
+        assertEquals("pc 6 (r0 = *(u32 *)(r2 + 0)): invalid access to packet, off=0 size=4, R2(id=0,off=0,r=0); R2 offset is outside of the packet",
                 reject(ProgramType.XDP, XDP_PACKET + "jle %r4, %r3, +1\nldxw %r0, [%r2]\nexit"));
         // A variable offset gets a new identity: its own comparison is needed.
         String variable = XDP_PACKET + """
@@ -632,7 +632,7 @@ class TypeCheckTest {
                 ldxw %r0, [%r2]
                 exit
                 """;
-        assertEquals("pc 11 (r0 = *(u32 *)(r2 + 0)): invalid access to packet, off=0 size=4, R2(id=9,off=0,r=0)",
+        assertEquals("pc 11 (r0 = *(u32 *)(r2 + 0)): invalid access to packet, off=0 size=4, R2(id=9,off=0,r=0); R2 offset is outside of the packet",
                 reject(ProgramType.XDP, variable));
         v = accept(ProgramType.XDP, variable.replace("ldxw %r0, [%r2]\nexit", "jgt %r6, %r3, +1\nldxw %r0, [%r2]\nexit")
                 .replace("+6", "+7"));
@@ -640,7 +640,7 @@ class TypeCheckTest {
         // __sk_buff: data at 76, data_end at 80.
         accept(ProgramType.SCHED_CLS, "ldxw %r2, [%r1+76]\nldxw %r3, [%r1+80]\nmov %r0, 0\nmov %r4, %r2\nadd %r4, 1\n"
                 + "jgt %r4, %r3, +1\nldxb %r0, [%r2]\nexit");
-        assertEquals("pc 6 (r0 = *(u8 *)(r2 + 0)): invalid access to packet, off=0 size=1, R2(id=0,off=0,r=0)",
+        assertEquals("pc 6 (r0 = *(u8 *)(r2 + 0)): invalid access to packet, off=0 size=1, R2(id=0,off=0,r=0); R2 offset is outside of the packet",
                 reject(ProgramType.SCHED_CLS, "ldxw %r2, [%r1+76]\nldxw %r3, [%r1+80]\nmov %r0, 0\nmov %r4, %r2\n"
                         + "add %r4, 1\njgt %r3, %r4, +1\nldxb %r0, [%r2]\nexit"));
         assertEquals("pc 3 (r0 = *(u8 *)(r3 + 0)): R3 invalid mem access 'pkt_end'",
