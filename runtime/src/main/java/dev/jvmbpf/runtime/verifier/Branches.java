@@ -125,9 +125,9 @@ final class Branches {
             if (r == null) {
                 return false; // the comparison cannot come out this way: a dead path
             }
-            s.set(dst, RegValue.scalar(r[0]));
+            narrowed(s, dst, d, r[0]);
             if (src >= 0 && src != dst) {
-                s.set(src, RegValue.scalar(r[1]));
+                narrowed(s, src, v, r[1]);
             }
             return true;
         }
@@ -155,6 +155,20 @@ final class Branches {
             }
         }
         return true;
+    }
+
+    /** Register {@code reg} (was {@code old}) is now known to be in {@code b}, and so are its linked copies. */
+    private static void narrowed(AbstractState s, int reg, RegValue old, Bounds b) {
+        if (old.id() != 0) {
+            s.mapAll(x -> x.kind() == Kind.SCALAR && x.id() == old.id() ? shifted(x, b, x.off() - old.off())
+                    : x);
+        }
+        s.set(reg, RegValue.scalar(b).withAux(old.aux()).withId(old.id()).withOff(old.off()));
+    }
+
+    private static RegValue shifted(RegValue x, Bounds b, long delta) {
+        Bounds moved = delta == 0 ? b : b.alu(Opcodes.ALU_ADD, Bounds.constant(delta), true);
+        return RegValue.scalar(moved).withAux(x.aux()).withId(x.id()).withOff(x.off());
     }
 
     private static void nullCheck(AbstractState s, int reg, RegValue v, boolean isNull) {

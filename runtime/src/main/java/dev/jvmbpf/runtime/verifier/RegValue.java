@@ -61,6 +61,13 @@ record RegValue(Kind kind, long off, long min, long max, int aux, int id, long r
     static final RegValue NOT_INIT = new RegValue(Kind.NOT_INIT, 0, 0, 0, 0, 0, 0, null);
     static final RegValue UNKNOWN = new RegValue(Kind.UNKNOWN, 0, 0, 0, 0, 0, 0, null);
     static final RegValue ANY_SCALAR = scalar(Bounds.UNKNOWN);
+    /**
+     * The {@code aux} of a scalar this analysis knows less about than the kernel would (a join of
+     * paths, a narrow fill from the stack, results the kernel refines further): its bounds are
+     * sound but not the kernel's, so no refusal may rest on them.
+     */
+    static final int IMPRECISE = 1;
+    static final RegValue IMPRECISE_SCALAR = ANY_SCALAR.withAux(IMPRECISE);
 
     static RegValue scalar(long min, long max) {
         return scalar(Bounds.unsigned(min, max));
@@ -80,6 +87,24 @@ record RegValue(Kind kind, long off, long min, long max, int aux, int id, long r
 
     boolean isConstant() {
         return kind == Kind.SCALAR && min == max;
+    }
+
+    /** A scalar whose bounds are not the kernel's (see {@link #IMPRECISE}). */
+    boolean imprecise() {
+        return kind == Kind.SCALAR && aux == IMPRECISE;
+    }
+
+    RegValue withAux(int a) {
+        return new RegValue(kind, off, min, max, a, id, range, bounds);
+    }
+
+    /**
+     * For pointers: the kernel's bounds of the variable part of the offset, when this analysis
+     * knows them as the kernel does (null when the variable part was widened or comes from an
+     * imprecise scalar).
+     */
+    RegValue withVarBounds(Bounds b) {
+        return new RegValue(kind, off, min, max, aux, id, range, b);
     }
 
     boolean isInit() {
@@ -113,7 +138,7 @@ record RegValue(Kind kind, long off, long min, long max, int aux, int id, long r
     }
 
     RegValue withKind(Kind k) {
-        return new RegValue(k, off, min, max, aux, id, range, k == Kind.SCALAR ? bounds : null);
+        return new RegValue(k, off, min, max, aux, id, range, bounds);
     }
 
     /** Whether everything that is safe from {@code this} is safe from {@code other} too (this covers other). */
@@ -148,14 +173,14 @@ record RegValue(Kind kind, long off, long min, long max, int aux, int id, long r
         }
         if (kind == Kind.SCALAR) {
             // Widening: a scalar that differs between paths (a loop counter) becomes unknown.
-            return ANY_SCALAR;
+            return IMPRECISE_SCALAR;
         }
         if (aux != other.aux || id != other.id || kind == Kind.PACKET && off != other.off) {
             return UNKNOWN;
         }
         long r = kind == Kind.PACKET ? Math.min(range, other.range) : range == other.range ? range : UNBOUNDED;
-        RegValue v = off == other.off && min == other.min && max == other.max ? this
-                : withOff(0).withVariable(0, UNBOUNDED);
+        RegValue v = off == other.off && min == other.min && max == other.max && java.util.Objects.equals(bounds,
+                other.bounds) ? this : withOff(0).withVariable(0, UNBOUNDED).withVarBounds(null);
         return v.withRange(r);
     }
 

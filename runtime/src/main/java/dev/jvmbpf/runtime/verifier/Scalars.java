@@ -67,9 +67,9 @@ final class Scalars {
 
     static RegValue truncate32(RegValue v) {
         if (v.isConstant()) {
-            return RegValue.constant(v.min() & U32);
+            return RegValue.constant(v.min() & U32).withAux(v.aux());
         }
-        return RegValue.scalar(v.bounds().zext32());
+        return RegValue.scalar(v.bounds().zext32()).withAux(v.aux());
     }
 
     /**

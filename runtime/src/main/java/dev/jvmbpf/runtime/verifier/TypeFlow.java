@@ -40,6 +40,9 @@ final class TypeFlow {
     /** Frames of bpf_loop callbacks hold {@code CALLBACK_RETURN - site} as their return pc. */
     private static final int CALLBACK_RETURN = -2;
     /** Helpers whose result is a kernel pointer the verifier does not follow. */
+    /** Helpers whose result the kernel bounds: get_smp_processor_id, *_str probes, get_stack, snprintf, ... */
+    private static final Set<Integer> BOUNDED_RESULT = Set.of(8, 45, 67, 112, 113, 114, 115, 119, 141, 165, 176, 177,
+            183, 184);
     private static final Set<Integer> RETURNS_POINTER = Set.of(35, 46, 84, 85, 86, 95, 96, 99, 100, 153, 154, 158,
             175, 203);
 
@@ -80,6 +83,8 @@ final class TypeFlow {
     /** Per pc of a helper call: the map its map argument names, -1 if none or unknown. */
     private final SamePerPath mapArguments;
     private long processed;
+    /** Identities of scalars copied from one register to another (linked scalars), above any pc-based one. */
+    private int nextScalarId = 1 << 24;
     /** Whether the paths followed start at the program's entry (not at a callback followed alone). */
     private boolean exploringMain;
     /** The return values the kernel allows at the program's exit for its type, null when any. */
@@ -199,7 +204,8 @@ final class TypeFlow {
         f.regs[10] = RegValue.pointer(Kind.STACK, 0, 0);
         if (program.type() == ProgramType.RAW) {
             f.regs[1] = RegValue.pointer(Kind.MEM, 0, RegValue.INPUT);
-            f.regs[2] = RegValue.ANY_SCALAR;
+            // Not a kernel program type: no kernel bounds to follow for the input's length.
+            f.regs[2] = RegValue.IMPRECISE_SCALAR;
         } else {
             f.regs[1] = RegValue.pointer(Kind.CTX, 0, 0);
         }
@@ -280,7 +286,7 @@ final class TypeFlow {
                 RegValue v = access(pc, insn, s, insn.src(), Opcodes.sizeBytes(insn.opcode()), true, false, null);
                 if (Opcodes.mode(insn.opcode()) == Opcodes.MODE_MEMSX && v.kind() == Kind.SCALAR) {
                     int bits = 8 * Opcodes.sizeBytes(insn.opcode());
-                    v = bits == 64 ? v : RegValue.scalar(v.bounds().signExtend(bits, true));
+                    v = bits == 64 ? v : RegValue.scalar(v.bounds().signExtend(bits, true)).withAux(v.aux());
                 }
                 s.set(insn.dst(), v);
             }
@@ -359,13 +365,22 @@ final class TypeFlow {
         int dst = insn.dst();
         if (op == Opcodes.ALU_END || op == Opcodes.ALU_NEG) {
             RegValue d = read(pc, s, dst);
-            s.set(dst, d.isConstant() ? RegValue.constant(Scalars.unary(insn, d.min()))
-                    : d.kind() == Kind.UNKNOWN ? RegValue.UNKNOWN : Scalars.unaryRange(insn, d));
+            // The kernel tracks neg and byte swaps more closely than this: imprecise.
+            s.set(dst, d.isConstant() && !d.imprecise() ? RegValue.constant(Scalars.unary(insn, d.min()))
+                    : d.kind() == Kind.UNKNOWN ? RegValue.UNKNOWN
+                    : (d.isConstant() ? RegValue.constant(Scalars.unary(insn, d.min()))
+                    : Scalars.unaryRange(insn, d)).withAux(RegValue.IMPRECISE));
             return;
         }
         RegValue sv = x ? read(pc, s, insn.src()) : RegValue.constant(is64 ? (long) insn.imm() : insn.imm() & U32);
         if (op == Opcodes.ALU_MOV) {
-            s.set(dst, move(insn, is64, x, sv));
+            if (is64 && x && insn.offset() == 0 && sv.kind() == Kind.SCALAR && !sv.isConstant() && sv.id() == 0) {
+                // A copy: both registers share an identity, so that a comparison of one bounds the other.
+                sv = sv.withId(nextScalarId++);
+                s.set(insn.src(), sv);
+            }
+            RegValue moved = move(insn, is64, x, sv);
+            s.set(dst, sv.imprecise() && moved.kind() == Kind.SCALAR ? moved.withAux(RegValue.IMPRECISE) : moved);
             return;
         }
         RegValue dv = read(pc, s, dst);
@@ -374,7 +389,17 @@ final class TypeFlow {
         } else if (dv.kind() == Kind.UNKNOWN || sv.kind() == Kind.UNKNOWN) {
             s.set(dst, RegValue.UNKNOWN);
         } else {
-            s.set(dst, Scalars.binary(is64, op, insn.offset(), dv, sv));
+            RegValue r = Scalars.binary(is64, op, insn.offset(), dv, sv);
+            if (dv.imprecise() || sv.imprecise()) {
+                r = r.withAux(RegValue.IMPRECISE);
+            }
+            boolean addConst = (op == Opcodes.ALU_ADD || op == Opcodes.ALU_SUB) && sv.isConstant() && is64;
+            if (addConst && dv.id() != 0 && dv.off() == 0 && !r.isConstant() && sv.min() > Integer.MIN_VALUE
+                    && sv.min() <= Integer.MAX_VALUE) {
+                // As the kernel's linked registers with a constant delta (rX += const once).
+                r = r.withId(dv.id()).withOff(op == Opcodes.ALU_ADD ? sv.min() : -sv.min());
+            }
+            s.set(dst, r);
         }
     }
 
@@ -438,9 +463,26 @@ final class TypeFlow {
         if (scalar.kind() == Kind.UNKNOWN || k == Kind.FUNC) {
             return RegValue.UNKNOWN;
         }
+        if (op == Opcodes.ALU_SUB && k == Kind.STACK) {
+            throw errors.at(pc, "R" + dst + " subtraction from stack pointer prohibited");
+        }
+        saneOffset(pc, k, scalar, ptr);
         if (scalar.isConstant()) {
             long c = op == Opcodes.ALU_SUB ? -scalar.min() : scalar.min();
-            return ptr.withOff(ptr.off() + c);
+            RegValue moved = ptr.withOff(ptr.off() + c);
+            if (Math.abs(moved.off()) >= MAX_VAR_OFF) {
+                throw errors.at(pc, k.label + " pointer offset " + moved.off() + " is not allowed");
+            }
+            return moved;
+        }
+        // The variable part as the kernel bounds it, when both sides are known as the kernel knows them.
+        Bounds var = null;
+        Bounds before = ptr.fixedOffset() ? Bounds.constant(0) : ptr.bounds();
+        if (before != null && !scalar.imprecise()) {
+            var = before.alu(op, scalar.bounds(), true);
+            if (var != null && var.smin() <= -MAX_VAR_OFF || var != null && var.smin() >= MAX_VAR_OFF) {
+                throw errors.at(pc, "value " + var.smin() + " makes " + k.label + " pointer be out of bounds");
+            }
         }
         RegValue moved;
         if (op == Opcodes.ALU_SUB || !ptr.smallVariable() || Long.compareUnsigned(scalar.max(), RegValue.SMALL) > 0) {
@@ -448,6 +490,7 @@ final class TypeFlow {
         } else {
             moved = ptr.withVariable(ptr.min() + scalar.min(), ptr.max() + scalar.max());
         }
+        moved = moved.withVarBounds(var);
         if (k == Kind.PACKET || k == Kind.PACKET_META) {
             // A new variable part: a fresh identity with nothing proven yet (older pointers made
             // at this pc on an earlier loop iteration are no longer followed).
@@ -608,10 +651,8 @@ final class TypeFlow {
         int slash = sec.indexOf('/');
         String head = slash >= 0 ? sec.substring(0, slash) : sec;
         String sub = slash >= 0 ? sec.substring(slash + 1) : "";
-        if (program.type() == ProgramType.TRACING) {
-            return head.equals("fentry") || head.equals("fexit") || head.equals("fentry.s") || head.equals("fexit.s")
-                    ? new long[] {0, 0} : null;
-        }
+        // Not followed: fentry/fexit ([0, 0]) and cgroup_skb ([0, 1], egress [0, 3]), which the
+        // kernel also checks: the loader's sections fixture returns other values from them and must verify.
         if (program.type() != ProgramType.RAW) {
             return null;
         }
@@ -626,14 +667,11 @@ final class TypeFlow {
                 return new long[] {0, 3};
             }
             if (Set.of("connect4", "connect6", "connect_unix", "sendmsg4", "sendmsg6", "sendmsg_unix", "post_bind4",
-                    "post_bind6", "sock_create", "sock_release", "sock", "dev", "sysctl", "getsockopt", "setsockopt",
-                    "skb").contains(type)) {
+                    "post_bind6", "sock_create", "sock_release", "sock", "dev", "sysctl", "getsockopt",
+                    "setsockopt").contains(type)) {
                 return new long[] {0, 1};
             }
             return null;
-        }
-        if (head.equals("cgroup_skb")) {
-            return sub.equals("egress") ? new long[] {0, 3} : new long[] {0, 1};
         }
         return Set.of("sockops", "sk_lookup", "netfilter").contains(head) ? new long[] {0, 1} : null;
     }
@@ -750,7 +788,7 @@ final class TypeFlow {
                 long hi = p.smallVariable() ? p.off() + p.max() + off + size : 0;
                 f.markWritten(lo, hi - lo);
             }
-            return RegValue.ANY_SCALAR;
+            return RegValue.IMPRECISE_SCALAR;
         }
         long at = p.off() + off;
         if (at < -Verifier.STACK_SIZE || at + size > 0) {
@@ -767,6 +805,9 @@ final class TypeFlow {
             // A slot an untracked write may have reached reloads as unknown, written or not.
             if (size == 8 && (at & 7) == 0 && spilled != null && (hole < 0 || spilled.kind() == Kind.UNKNOWN)) {
                 loaded = spilled;
+            } else if (size != 8 || (at & 7) != 0 || hole >= 0) {
+                // The kernel keeps more of narrow spills and zeroed bytes: no refusal rests on this value.
+                loaded = loaded.withAux(RegValue.IMPRECISE);
             }
         }
         if (isWrite) {
@@ -782,12 +823,67 @@ final class TypeFlow {
         return v < 0 ? "- " + -v : "+ " + v;
     }
 
+    /** The kernel's BPF_MAX_VAR_OFF: offsets and variable parts of pointers stay below it in magnitude. */
+    private static final long MAX_VAR_OFF = 1L << 29;
+
+    /** The kernel's check_reg_sane_offset on the scalar added to a pointer and on the pointer itself. */
+    private void saneOffset(int pc, Kind k, RegValue scalar, RegValue ptr) {
+        if (scalar.imprecise()) {
+            return;
+        }
+        if (scalar.isConstant()) {
+            long val = scalar.min();
+            if (val >= MAX_VAR_OFF || val <= -MAX_VAR_OFF) {
+                throw errors.at(pc, "math between " + k.label + " pointer and " + val + " is not allowed");
+            }
+            return;
+        }
+        long smin = scalar.bounds().smin();
+        if (smin == Long.MIN_VALUE) {
+            throw errors.at(pc, "math between " + k.label
+                    + " pointer and register with unbounded min value is not allowed");
+        }
+        if (smin >= MAX_VAR_OFF || smin <= -MAX_VAR_OFF) {
+            throw errors.at(pc, "value " + smin + " makes " + k.label + " pointer be out of bounds");
+        }
+    }
+
+    /**
+     * The kernel's check_mem_region_access for a pointer with a variable part it bounds as the
+     * kernel does: the lowest and the highest offset it may have must both be inside the region.
+     */
+    private void variableRegion(int pc, int base, RegValue p, long off, long size, long regionSize, String what) {
+        Bounds v = p.bounds();
+        if (p.fixedOffset() || v == null) {
+            return;
+        }
+        long at = p.off() + off;
+        if (v.smin() < 0 && (v.smin() == Long.MIN_VALUE || at + v.smin() != (int) (at + v.smin())
+                || v.smin() + at < 0)) {
+            throw errors.at(pc, "R" + base + " min value is negative, either use unsigned index or do a if (index >=0) check.");
+        }
+        long lo = at + v.smin();
+        if (lo < 0 || lo + size > regionSize) {
+            throw errors.at(pc, what + "_size=" + regionSize + " off=" + lo + " size=" + size + "; R" + base
+                    + " min value is outside of the allowed memory range");
+        }
+        if (Long.compareUnsigned(v.umax(), MAX_VAR_OFF) >= 0) {
+            throw errors.at(pc, "R" + base + " unbounded memory access, make sure to bounds check any such access");
+        }
+        long hi = at + v.umax();
+        if (hi < 0 || hi + size > regionSize) {
+            throw errors.at(pc, what + "_size=" + regionSize + " off=" + hi + " size=" + size + "; R" + base
+                    + " max value is outside of the allowed memory range");
+        }
+    }
+
     private ProvenAccess mapValue(int pc, int base, RegValue p, long off, long size) {
         MapSpec m = map(p.aux());
         if (m == null) {
             return null;
         }
         long valueSize = m.valueSize();
+        variableRegion(pc, base, p, off, size, valueSize, "invalid access to map value, value");
         if (p.fixedOffset()) {
             long at = p.off() + off;
             if (at < 0 || at + size > valueSize) {
@@ -1051,8 +1147,9 @@ final class TypeFlow {
                         throw errors.at(pc, "R" + r + " type=" + v.describe() + " expected=scalar");
                     }
                     if (t == ArgType.CONST_SIZE && v.isConstant() && v.min() == 0) {
-                        throw errors.at(pc, "R" + r + " invalid zero-sized read");
+                        throw errors.at(pc, "R" + r + " invalid zero-sized read: u64=[0,0]");
                     }
+                    sizeArgument(pc, r, v, t == ArgType.CONST_SIZE_OR_ZERO);
                 }
                 case PTR_TO_CTX -> {
                     boolean raw = program.type() == ProgramType.RAW && v.kind() == Kind.MEM;
@@ -1075,7 +1172,8 @@ final class TypeFlow {
             s.mapAll(v -> v.kind() == Kind.PACKET || v.kind() == Kind.PACKET_END || v.kind() == Kind.PACKET_META
                     ? RegValue.ANY_SCALAR : v);
         }
-        RegValue result = RegValue.ANY_SCALAR;
+        // Helpers whose result the kernel bounds (do_refine_retval_range and the like): imprecise here.
+        RegValue result = BOUNDED_RESULT.contains(id) || spec == null ? RegValue.IMPRECISE_SCALAR : RegValue.ANY_SCALAR;
         if ((id == HELPER_MAP_LOOKUP || id == HELPER_MAP_LOOKUP_PERCPU) && mapKnown) {
             result = nullable(s, Kind.MAP_VALUE_OR_NULL, pc, mapIndex, 0);
         } else if (id == HELPER_MAP_LOOKUP || id == HELPER_MAP_LOOKUP_PERCPU || RETURNS_POINTER.contains(id)) {
@@ -1093,6 +1191,23 @@ final class TypeFlow {
         int id = pc + 1;
         s.mapAll(v -> v.kind().isNullable() && v.id() == id ? v.withId(0) : v);
         return RegValue.pointer(kind, 0, aux).withId(id).withRange(range);
+    }
+
+    /** The kernel's check_mem_size_reg, where this analysis bounds the size as the kernel does. */
+    private void sizeArgument(int pc, int r, RegValue size, boolean zeroAllowed) {
+        if (size.kind() != Kind.SCALAR || size.imprecise() || size.isConstant() && size.min() == 0 && zeroAllowed) {
+            return;
+        }
+        Bounds b = size.bounds();
+        if (b.smin() < 0) {
+            throw errors.at(pc, "R" + r + " min value is negative, either use unsigned or 'var &= const'");
+        }
+        if (b.umin() == 0 && !zeroAllowed) {
+            throw errors.at(pc, "R" + r + " invalid zero-sized read: u64=[" + b.umin() + "," + b.umax() + "]");
+        }
+        if (Long.compareUnsigned(b.umax(), MAX_VAR_OFF) >= 0) {
+            throw errors.at(pc, "R" + r + " unbounded memory access, use 'var &= const' or 'if (var < const)'");
+        }
     }
 
     private void expect(int pc, int r, RegValue v, String expected, Kind kind) {

@@ -119,4 +119,63 @@ class KernelRulesTest {
                 reject("cgroup/connect4", ProgramType.RAW, "call 14\nexit"));
         accept("xdp", ProgramType.XDP, "mov %r0, 7\nexit");
     }
+
+    /** r1 = the 16-byte value of map 2 (global data), r0 = an unknown scalar. */
+    private static final String VALUE = "call 14\nlddw %r1, 0x56414c0000020000\n";
+
+    private static VerifiedProgram acceptValue(String asm) {
+        return TypeCheckTest.accept(ProgramType.SOCKET_FILTER, VALUE + asm + "mov %r0, 0\nexit");
+    }
+
+    private static String rejectValue(String asm) {
+        return TypeCheckTest.reject(ProgramType.SOCKET_FILTER, VALUE + asm + "mov %r0, 0\nexit");
+    }
+
+    @Test
+    void mapValuesWithVariableOffsetsAsTheKernelBoundsThem() {
+        assertEquals("pc 3 (r1 += r0): math between map_value pointer and register with unbounded min value is not"
+                + " allowed", rejectValue("add %r1, %r0\n"));
+        acceptValue("and %r0, 7\nadd %r1, %r0\nldxdw %r2, [%r1]\n");
+        assertEquals("pc 5 (r2 = *(u32 *)(r1 + 0)): invalid access to map value, value_size=16 off=15 size=4;"
+                + " R1 max value is outside of the allowed memory range",
+                rejectValue("and %r0, 15\nadd %r1, %r0\nldxw %r2, [%r1]\n"));
+        assertEquals("pc 6 (r2 = *(u8 *)(r1 + 0)): R1 min value is negative, either use unsigned index or do a"
+                + " if (index >=0) check.", rejectValue("and %r0, 7\nsub %r0, 4\nadd %r1, %r0\nldxb %r2, [%r1]\n"));
+        // [-4, 3] as signed is any value as unsigned: the kernel wants the unsigned bound too
+        assertEquals("pc 6 (r2 = *(u8 *)(r1 + 4)): R1 unbounded memory access, make sure to bounds check any such"
+                + " access", rejectValue("and %r0, 7\nsub %r0, 4\nadd %r1, %r0\nldxb %r2, [%r1+4]\n"));
+        assertEquals("pc 3 (r1 += 536870912): math between map_value pointer and 536870912 is not allowed",
+                rejectValue("add %r1, 0x20000000\n"));
+        assertEquals("pc 3 (r1 -= r0): R1 subtraction from stack pointer prohibited",
+                reject("call 14\nmov %r1, %r10\nand %r0, 7\nsub %r1, %r0\nmov %r0, 0\nexit"));
+    }
+
+    @Test
+    void aComparisonBoundsEveryCopyOfTheScalar() {
+        // r2 is a copy of r0: bounding r2 bounds r0 too (the kernel's linked registers)
+        acceptValue("mov %r2, %r0\njgt %r2, 8, +2\nadd %r1, %r0\nldxdw %r2, [%r1]\n");
+        // ... also a copy with a constant added
+        acceptValue("mov %r2, %r0\nadd %r2, 4\njgt %r2, 12, +3\njlt %r2, 4, +2\nadd %r1, %r0\nldxdw %r2, [%r1]\n");
+        assertEquals("pc 4 (r1 += r0): math between map_value pointer and register with unbounded min value is not"
+                + " allowed", rejectValue("mov %r2, %r0\nadd %r1, %r0\njgt %r2, 8, +1\nldxdw %r2, [%r1]\n"));
+    }
+
+    @Test
+    void noRefusalRestsOnBoundsTheKernelKnowsBetter() {
+        // A 4-byte fill of a spilled [0, 7]: the kernel keeps the range, this analysis does not: accepted.
+        acceptValue("and %r0, 7\nstxw [%r10-4], %r0\nldxw %r0, [%r10-4]\nadd %r1, %r0\nldxdw %r2, [%r1]\n");
+    }
+
+    @Test
+    void helperSizesAsTheKernelBoundsThem() {
+        // get_current_comm(r1 = fp-16, r2 = size): a size of 1 to 16 is fine
+        String buf = "call 14\nmov %r2, %r0\nmov %r1, %r10\nadd %r1, -16\n";
+        accept(buf + "and %r2, 15\nadd %r2, 1\ncall 16\nmov %r0, 0\nexit");
+        assertEquals("pc 5 (call 16): R2 invalid zero-sized read: u64=[0,15]",
+                reject(buf + "and %r2, 15\ncall 16\nmov %r0, 0\nexit"));
+        assertEquals("pc 6 (call 16): R2 min value is negative, either use unsigned or 'var &= const'",
+                reject(buf + "and %r2, 15\nsub %r2, 1\ncall 16\nmov %r0, 0\nexit"));
+        assertEquals("pc 6 (call 16): R2 unbounded memory access, use 'var &= const' or 'if (var < const)'",
+                reject(buf + "rsh %r2, 2\nadd %r2, 1\ncall 16\nmov %r0, 0\nexit"));
+    }
 }
