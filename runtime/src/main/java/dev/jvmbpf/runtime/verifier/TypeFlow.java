@@ -791,8 +791,13 @@ final class TypeFlow {
             return RegValue.IMPRECISE_SCALAR;
         }
         long at = p.off() + off;
+        String misaligned = StackFlow.misaligned(p.off(), off, (int) size);
+        if (misaligned != null) {
+            throw errors.at(pc, misaligned);
+        }
         if (at < -Verifier.STACK_SIZE || at + size > 0) {
-            throw errors.at(pc, StackFlow.outOfFrame(at, (int) size) + " (R" + base + " = r10 " + signed(p.off()) + ")");
+            throw errors.at(pc, StackFlow.outOfFrame(insns[pc], base, at, (int) size) + " (R" + base + " = r10 "
+                    + signed(p.off()) + ")");
         }
         RegValue loaded = sizedScalar(size);
         if (isRead) {

@@ -177,8 +177,12 @@ public final class Verifier {
         int base = Effects.addressRegister(insn);
         if (base == 10) {
             int size = Opcodes.sizeBytes(insn.opcode());
+            String misaligned = StackFlow.misaligned(0, insn.offset(), size);
+            if (misaligned != null) {
+                throw error(pc, misaligned);
+            }
             if (insn.offset() < -STACK_SIZE || insn.offset() + size > 0) {
-                throw error(pc, StackFlow.outOfFrame(insn.offset(), size));
+                throw error(pc, StackFlow.outOfFrame(insn, 10, insn.offset(), size));
             }
         }
     }
@@ -202,8 +206,9 @@ public final class Verifier {
         }
         long target = Effects.jumpTarget(pc, insn);
         if (target < start || target >= end) {
-            throw error(pc, "jump target " + target + " is outside " + subprogramName(Arrays.binarySearch(entries, start))
-                    + " (pcs " + start + " to " + (end - 1) + ")");
+            throw error(pc, "jump out of range from insn " + pc + " to " + target + ": jump target " + target
+                    + " is outside " + subprogramName(Arrays.binarySearch(entries, start)) + " (pcs " + start + " to "
+                    + (end - 1) + ")");
         }
         if (secondSlots.get((int) target)) {
             throw error(pc, "jump target " + target + " is the second slot of a lddw");

@@ -448,7 +448,7 @@ class TypeCheckTest {
                 ldxdw %r0, [%r2+8]
                 exit
                 """));
-        assertEquals("pc 10 (r0 = *(u64 *)(r2 + 8)): 8-byte stack access at r10 + 0 is outside the frame "
+        assertEquals("pc 10 (r0 = *(u64 *)(r2 + 8)): invalid read from stack R2 off=0 size=8; 8-byte stack access at r10 + 0 is outside the frame "
                 + "[-512, 0) (R2 = r10 - 8)", beyond.getMessage());
         // Reading a caller byte nobody wrote is found.
         assertEquals(true, loopProgram(LOOP_OVER_CONTEXT.replace("stdw [%r10-8], 7", "stw [%r10-8], 7"), """

@@ -108,7 +108,7 @@ class VerifierTest {
 
     @Test
     void refusesStructuralErrors() {
-        assertEquals("pc 0 (goto +5): jump target 6 is outside the main program (pcs 0 to 1)", rejection("ja +5\nexit"));
+        assertEquals("pc 0 (goto +5): jump out of range from insn 0 to 6: jump target 6 is outside the main program (pcs 0 to 1)", rejection("ja +5\nexit"));
         assertEquals("pc 0 (goto +1): jump target 2 is the second slot of a lddw",
                 rejection("ja +1\nlddw %r0, 1\nexit"));
         assertEquals("pc 0 (r0 = 1): the last instruction of the main program must be exit or an unconditional jump"
@@ -118,18 +118,19 @@ class VerifierTest {
         assertEquals("pc 0 (call 6): unknown helper id 6", rejection("call 6\nexit"));
         assertEquals("pc 0 (call kfunc 3): kfunc calls are not supported (kfunc id 3)", rejection("call kfunc 3\nexit"));
         assertEquals("pc 0 (call pc+5): call target 6 is outside the program (0 to 1)", rejection("call local +5\nexit"));
-        assertEquals("pc 2 (goto -3): jump target 0 is outside the function at pc 2 (pcs 2 to 3)",
+        assertEquals("pc 2 (goto -3): jump out of range from insn 2 to 0: jump target 0 is outside the function at pc 2 (pcs 2 to 3)",
                 rejection("call local +1\nexit\nja -3\nexit"));
     }
 
     @Test
     void refusesBadStackAccesses() {
-        assertEquals("pc 0 (*(u64 *)(r10 - 520) = r1): 8-byte stack access at r10 - 520 is outside the frame [-512, 0)",
+        assertEquals("pc 0 (*(u64 *)(r10 - 520) = r1): invalid write to stack R10 off=-520 size=8;"
+                + " 8-byte stack access at r10 - 520 is outside the frame [-512, 0)",
                 rejection("stxdw [%r10-520], %r1\nexit"));
-        assertEquals("pc 0 (r0 = *(u32 *)(r10 - 2)): 4-byte stack access at r10 - 2 is outside the frame [-512, 0)",
+        assertEquals("pc 0 (r0 = *(u32 *)(r10 - 2)): misaligned stack access off 0+0+-2 size 4",
                 rejection("ldxw %r0, [%r10-2]\nexit"));
-        assertEquals("pc 2 (*(u8 *)(r1 + 0) = 1): 1-byte stack access at r10 + 0 is outside the frame [-512, 0)"
-                + " (r1 = r10 + 0)", rejection("mov %r1, %r10\nja +0\nstb [%r1], 1\nexit"));
+        assertEquals("pc 2 (*(u8 *)(r1 + 0) = 1): invalid write to stack R1 off=0 size=1;"
+                + " 1-byte stack access at r10 + 0 is outside the frame [-512, 0) (r1 = r10 + 0)", rejection("mov %r1, %r10\nja +0\nstb [%r1], 1\nexit"));
     }
 
     @Test
