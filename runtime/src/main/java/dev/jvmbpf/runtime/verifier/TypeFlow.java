@@ -37,6 +37,9 @@ final class TypeFlow {
     private static final int HELPER_MAP_POP = 88;
     private static final int HELPER_MAP_PEEK = 89;
     private static final int HELPER_LOOP = 181;
+    private static final int HELPER_SPIN_LOCK = 93;
+    private static final int HELPER_SPIN_UNLOCK = 94;
+    private static final int HELPER_KTIME_GET_COARSE_NS = 160;
     /** Frames of bpf_loop callbacks hold {@code CALLBACK_RETURN - site} as their return pc. */
     private static final int CALLBACK_RETURN = -2;
     /** Helpers whose result is a kernel pointer the verifier does not follow. */
@@ -556,6 +559,15 @@ final class TypeFlow {
                 }
             }
             case CTX -> {
+                if (p.off() < 0) {
+                    throw errors.at(pc, "negative offset ctx ptr R" + base + " off=" + p.off() + " disallowed");
+                }
+                if (p.off() != 0) {
+                    throw errors.at(pc, "dereference of modified ctx ptr R" + base + " off=" + p.off() + " disallowed");
+                }
+                if (p.fixedOffset()) {
+                    checkSkbContext(pc, skbType(), off, size, isWrite);
+                }
                 if (isRead) {
                     loaded = p.fixedOffset() ? contextField(p.off() + off, size) : RegValue.UNKNOWN;
                 }
@@ -566,6 +578,13 @@ final class TypeFlow {
             case PACKET_META -> packet(pc, base, p, off, size, isWrite); // checked as the packet, not proven
             case MEM -> {
                 proof = memory(pc, base, p, off, size);
+                if (p.aux() == RegValue.INPUT && p.fixedOffset() && rawSection != null) {
+                    SkbContext.Type t = rawSection.equals("cgroup_skb") ? SkbContext.Type.CGROUP_SKB
+                            : rawSection.startsWith("lwt_") ? SkbContext.Type.LWT : null;
+                    if (t != null) {
+                        checkSkbContext(pc, t, p.off() + off, size, isWrite);
+                    }
+                }
                 if (isRead && p.aux() == RegValue.INPUT && p.fixedOffset()) {
                     RegValue field = rawContextField(p.off() + off, size);
                     loaded = field != null ? field : loaded;
@@ -826,6 +845,21 @@ final class TypeFlow {
 
     private static String signed(long v) {
         return v < 0 ? "- " + -v : "+ " + v;
+    }
+
+    /** The __sk_buff rules of this program's type, null when its context is not a __sk_buff. */
+    private SkbContext.Type skbType() {
+        return switch (program.type()) {
+            case SCHED_CLS, SCHED_ACT -> SkbContext.Type.TC;
+            case SOCKET_FILTER -> SkbContext.Type.OTHER;
+            default -> null;
+        };
+    }
+
+    private void checkSkbContext(int pc, SkbContext.Type type, long off, long size, boolean write) {
+        if (type != null && !SkbContext.allowed(type, off, (int) size, write)) {
+            throw errors.at(pc, "invalid bpf_context access off=" + off + " size=" + size);
+        }
     }
 
     /** The kernel's BPF_MAX_VAR_OFF: offsets and variable parts of pointers stay below it in magnitude. */
@@ -1092,6 +1126,17 @@ final class TypeFlow {
     /** {@code loopContext}: a bpf_loop whose callback is followed, so its context goes only there. */
     private void helper(int pc, Instruction insn, AbstractState s, boolean loopContext) {
         HelperSpec spec = helpers.get(insn.imm() & U32);
+        ProgramType type = program.type();
+        boolean tracing = type == ProgramType.KPROBE || type == ProgramType.TRACEPOINT || type == ProgramType.PERF_EVENT
+                || type == ProgramType.RAW_TRACEPOINT;
+        if (tracing && (insn.imm() == HELPER_SPIN_LOCK || insn.imm() == HELPER_SPIN_UNLOCK)) {
+            // The kernel refuses the map with a lock already (check_map_prog_compatibility).
+            throw errors.at(pc, "tracing progs cannot use bpf_spin_lock yet");
+        }
+        if (tracing && insn.imm() == HELPER_KTIME_GET_COARSE_NS) {
+            throw errors.at(pc, "program of this type cannot use helper bpf_ktime_get_coarse_ns#"
+                    + HELPER_KTIME_GET_COARSE_NS);
+        }
         List<ArgType> args = spec == null ? List.of() : spec.args();
         unwrittenStackRead |= spec == null;
         functionsEscape |= spec != null && spec.takesCallback() && !loopContext;

@@ -188,4 +188,42 @@ class KernelRulesTest {
                 reject("mov %r1, 0\nstxdw [%r10+8], %r1\nmov %r0, 0\nexit"));
         accept("mov %r2, %r10\nstw [%r2-4], 0\nldxw %r0, [%r2-4]\nexit");
     }
+
+    @Test
+    void helpersTracingProgramsMayNotCall() {
+        var helpers = dev.jvmbpf.runtime.exec.HelperTable.of(List.of(
+                new dev.jvmbpf.runtime.exec.HelperSpec(93, "spin_lock", List.of(dev.jvmbpf.runtime.exec.ArgType.ANYTHING),
+                        (m, a, b, c, d, e) -> 0),
+                new dev.jvmbpf.runtime.exec.HelperSpec(160, "ktime_get_coarse_ns", List.of(), (m, a, b, c, d, e) -> 0)));
+        String coarse = "call 160\nmov %r0, 0\nexit";
+        assertEquals("pc 0 (call 160): program of this type cannot use helper bpf_ktime_get_coarse_ns#160",
+                assertThrows(VerifierException.class, () -> Verifier.verify(program("kprobe/f", ProgramType.KPROBE,
+                        coarse), helpers)).getMessage());
+        Verifier.verify(program("xdp", ProgramType.XDP, coarse), helpers);
+        String lock = "mov %r1, 0\ncall 93\nmov %r0, 0\nexit";
+        assertEquals("pc 1 (call 93): tracing progs cannot use bpf_spin_lock yet",
+                assertThrows(VerifierException.class, () -> Verifier.verify(program("tracepoint/a/b",
+                        ProgramType.TRACEPOINT, lock), helpers)).getMessage());
+    }
+
+    @Test
+    void skbContextAccessesAsTheKernelAllowsThem() {
+        // a narrow load of the sk pointer, a load past the end, flow_keys: refused for tc
+        assertEquals("pc 0 (r1 = *(u32 *)(r1 + 168)): invalid bpf_context access off=168 size=4",
+                reject("tc", ProgramType.SCHED_CLS, "ldxw %r1, [%r1+168]\nmov %r0, 0\nexit"));
+        assertEquals("pc 0 (r1 = *(u32 *)(r1 + 192)): invalid bpf_context access off=192 size=4",
+                reject("tc", ProgramType.SCHED_CLS, "ldxw %r1, [%r1+192]\nmov %r0, 0\nexit"));
+        accept("tc", ProgramType.SCHED_CLS, "ldxdw %r2, [%r1+168]\nldxb %r3, [%r1+0]\nstw [%r1+8], 1\nmov %r0, 0\nexit");
+        // tc_classid: not for cgroup_skb or lwt
+        assertEquals("pc 0 (r0 = *(u32 *)(r1 + 72)): invalid bpf_context access off=72 size=4",
+                reject("cgroup/skb", ProgramType.RAW, "ldxw %r0, [%r1+72]\nmov %r0, 0\nexit"));
+        assertEquals("pc 0 (r0 = *(u16 *)(r1 + 72)): invalid bpf_context access off=72 size=2",
+                reject("lwt_in", ProgramType.RAW, "ldxh %r0, [%r1+72]\nmov %r0, 0\nexit"));
+        accept("tc", ProgramType.SCHED_CLS, "ldxw %r0, [%r1+72]\nmov %r0, 0\nexit");
+        // only the pointer the kernel gave may be dereferenced
+        assertEquals("pc 1 (r0 = *(u32 *)(r1 + 0)): dereference of modified ctx ptr R1 off=8 disallowed",
+                reject("tc", ProgramType.SCHED_CLS, "add %r1, 8\nldxw %r0, [%r1]\nexit"));
+        assertEquals("pc 1 (r0 = *(u32 *)(r1 + 8)): negative offset ctx ptr R1 off=-8 disallowed",
+                reject("xdp", ProgramType.XDP, "add %r1, -8\nldxw %r0, [%r1+8]\nexit"));
+    }
 }
