@@ -83,7 +83,8 @@
  * rules are applied in its words: pointer arithmetic with unbounded or out-of-range scalars
  * (check_reg_sane_offset), map value accesses with variable offsets (min value negative, min/max
  * value outside the allowed memory range, unbounded memory access), helper size arguments
- * (check_mem_size_reg), data_meta accesses against data, stack alignment, __sk_buff context
+ * (check_mem_size_reg), data_meta accesses against data, stack alignment (of r10 and pointers
+ * derived from it in the same function), __sk_buff context
  * fields for tc, socket, cgroup_skb and lwt programs, dereference of a modified context pointer,
  * atomics on the context or the packet, r0's range at the exit of cgroup sock_addr, sock,
  * sockopt, sysctl, dev, sockops, sk_lookup and netfilter programs. A scalar this analysis knows
