@@ -182,7 +182,8 @@ public final class Verifier {
                 throw error(pc, misaligned);
             }
             if (insn.offset() < -STACK_SIZE || insn.offset() + size > 0) {
-                throw error(pc, StackFlow.outOfFrame(insn, 10, insn.offset(), size));
+                // The CLI's users see this line as it is (the kernel's words come on derived pointers).
+                throw error(pc, StackFlow.outOfFrame(insn.offset(), size));
             }
         }
     }

@@ -183,9 +183,9 @@ class KernelRulesTest {
     void stackAccessesAreAlignedAndInsideTheFrameInTheKernelsWords() {
         assertEquals("pc 1 (r0 = *(u64 *)(r2 - 4)): misaligned stack access off 0+0+-4 size 8",
                 reject("mov %r2, %r10\nldxdw %r0, [%r2-4]\nexit"));
-        assertEquals("pc 1 (*(u64 *)(r10 + 8) = r1): invalid write to stack R10 off=8 size=8;"
-                + " 8-byte stack access at r10 + 8 is outside the frame [-512, 0)",
-                reject("mov %r1, 0\nstxdw [%r10+8], %r1\nmov %r0, 0\nexit"));
+        assertEquals("pc 2 (*(u64 *)(r2 + 8) = r1): invalid write to stack R2 off=8 size=8;"
+                + " 8-byte stack access at r10 + 8 is outside the frame [-512, 0) (r2 = r10 + 0)",
+                reject("mov %r1, 0\nmov %r2, %r10\nstxdw [%r2+8], %r1\nmov %r0, 0\nexit"));
         accept("mov %r2, %r10\nstw [%r2-4], 0\nldxw %r0, [%r2-4]\nexit");
     }
 
