@@ -29,7 +29,7 @@ final class SkbContext {
     private static final int PADDING = 181;
     private static final int HWTSTAMP = 184;
 
-    enum Type { TC, CGROUP_SKB, LWT, OTHER }
+    enum Type { TC, SOCKET, CGROUP_SKB, LWT, OTHER }
 
     private SkbContext() {
     }
@@ -56,6 +56,17 @@ final class SkbContext {
                     return false;
                 }
                 if (write && !(in(off, MARK, MARK + 4) || in(off, PRIORITY, PRIORITY + 4) || in(off, CB, CB_END))) {
+                    return false;
+                }
+            }
+            case SOCKET -> {
+                // sk_filter_is_valid_access (data, data_meta and data_end are left to the packet
+                // analysis here, which follows them as tc's)
+                if (in(off, TC_CLASSID, TC_CLASSID + 4) || in(off, FAMILY, LOCAL_PORT_END) || in(off, TSTAMP, TSTAMP + 8)
+                        || in(off, WIRE_LEN, WIRE_LEN + 4) || in(off, HWTSTAMP, SIZE)) {
+                    return false;
+                }
+                if (write && !in(off, CB, CB_END)) {
                     return false;
                 }
             }

@@ -850,7 +850,7 @@ final class TypeFlow {
     private SkbContext.Type skbType() {
         return switch (program.type()) {
             case SCHED_CLS, SCHED_ACT -> SkbContext.Type.TC;
-            case SOCKET_FILTER -> SkbContext.Type.OTHER;
+            case SOCKET_FILTER -> SkbContext.Type.SOCKET;
             default -> null;
         };
     }

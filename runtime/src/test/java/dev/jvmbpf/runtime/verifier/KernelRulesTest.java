@@ -226,4 +226,13 @@ class KernelRulesTest {
         assertEquals("pc 1 (r0 = *(u32 *)(r1 + 8)): negative offset ctx ptr R1 off=-8 disallowed",
                 reject("xdp", ProgramType.XDP, "add %r1, -8\nldxw %r0, [%r1+8]\nexit"));
     }
+
+    @Test
+    void socketFiltersSeeLessOfTheSkBuff() {
+        assertEquals("pc 0 (r0 = *(u32 *)(r1 + 72)): invalid bpf_context access off=72 size=4",
+                reject("ldxw %r0, [%r1+72]\nexit"));
+        assertEquals("pc 0 (*(u32 *)(r1 + 8) = 1): invalid bpf_context access off=8 size=4",
+                reject("stw [%r1+8], 1\nmov %r0, 0\nexit"));
+        accept("ldxw %r0, [%r1+8]\nldxw %r2, [%r1+0]\nstw [%r1+48], 1\nexit");
+    }
 }
