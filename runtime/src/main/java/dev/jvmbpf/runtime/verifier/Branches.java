@@ -27,38 +27,7 @@ final class Branches {
         if (d.kind() != Kind.SCALAR || v.kind() != Kind.SCALAR) {
             return null;
         }
-        long limit = is32 ? U32 : -1L;
-        if (Long.compareUnsigned(d.max(), limit) > 0 || Long.compareUnsigned(v.max(), limit) > 0) {
-            return null;
-        }
-        long signedMax = is32 ? Integer.MAX_VALUE : Long.MAX_VALUE;
-        boolean dNonNeg = Long.compareUnsigned(d.max(), signedMax) <= 0;
-        boolean vNonNeg = Long.compareUnsigned(v.max(), signedMax) <= 0;
-        if (isSigned(op)) {
-            if (dNonNeg && vNonNeg) {
-                op = unsignedOf(op);
-            } else if (dNonNeg && v.isConstant()) {
-                // v is negative, d is not
-                return op == Opcodes.JMP_JSGT || op == Opcodes.JMP_JSGE;
-            } else if (vNonNeg && d.isConstant()) {
-                return op == Opcodes.JMP_JSLT || op == Opcodes.JMP_JSLE;
-            } else {
-                return null;
-            }
-        }
-        long dmin = d.min();
-        long dmax = d.max();
-        long vmin = v.min();
-        long vmax = v.max();
-        return switch (op) {
-            case Opcodes.JMP_JEQ -> lt(dmax, vmin) || lt(vmax, dmin) ? Boolean.FALSE : null;
-            case Opcodes.JMP_JNE -> lt(dmax, vmin) || lt(vmax, dmin) ? Boolean.TRUE : null;
-            case Opcodes.JMP_JGT -> lt(vmax, dmin) ? Boolean.TRUE : !lt(vmin, dmax) ? Boolean.FALSE : null;
-            case Opcodes.JMP_JGE -> !lt(dmin, vmax) ? Boolean.TRUE : lt(dmax, vmin) ? Boolean.FALSE : null;
-            case Opcodes.JMP_JLT -> lt(dmax, vmin) ? Boolean.TRUE : !lt(dmin, vmax) ? Boolean.FALSE : null;
-            case Opcodes.JMP_JLE -> !lt(vmin, dmax) ? Boolean.TRUE : lt(vmax, dmin) ? Boolean.FALSE : null;
-            default -> null;
-        };
+        return d.bounds().decide(op, v.bounds(), is32);
     }
 
     private static boolean lt(long a, long b) {
@@ -145,37 +114,61 @@ final class Branches {
      * Narrows {@code s} to the side of the jump where it is ({@code taken}) or is not taken.
      * {@code src} is the source register, or -1 for an immediate.
      */
-    static void refine(AbstractState s, int op, boolean is32, int dst, int src, RegValue d, RegValue v,
+    static boolean refine(AbstractState s, int op, boolean is32, int dst, int src, RegValue d, RegValue v,
             boolean taken) {
-        int holds = taken ? op : negate(op);
-        if (holds < 0) {
-            return;
+        int holds = taken ? op : op == Opcodes.JMP_JSET ? Bounds.JSET_FALSE : negate(op);
+        if (holds == -1) {
+            return true;
+        }
+        if (d.kind() == Kind.SCALAR && v.kind() == Kind.SCALAR) {
+            Bounds[] r = d.bounds().refine(holds, v.bounds(), is32);
+            if (r == null) {
+                return false; // the comparison cannot come out this way: a dead path
+            }
+            narrowed(s, dst, d, r[0]);
+            if (src >= 0 && src != dst) {
+                narrowed(s, src, v, r[1]);
+            }
+            return true;
         }
         if (!is32 && (holds == Opcodes.JMP_JEQ || holds == Opcodes.JMP_JNE)) {
             if (d.kind().isNullable() && isZero(v)) {
                 nullCheck(s, dst, d, holds == Opcodes.JMP_JEQ);
-                return;
+                return true;
             }
             if (src >= 0 && v.kind().isNullable() && isZero(d)) {
                 nullCheck(s, src, v, holds == Opcodes.JMP_JEQ);
-                return;
+                return true;
             }
         }
         if (!is32 && src >= 0) {
-            if (d.kind() == Kind.PACKET && v.kind() == Kind.PACKET_END) {
+            // data' against data_end, or data_meta' against data: the pointers sharing the base gain a range
+            if (d.kind() == Kind.PACKET && v.kind() == Kind.PACKET_END || d.kind() == Kind.PACKET_META
+                    && v.kind() == Kind.PACKET) {
                 packetBound(s, d, holds);
-                return;
+                return true;
             }
-            if (d.kind() == Kind.PACKET_END && v.kind() == Kind.PACKET) {
+            if (d.kind() == Kind.PACKET_END && v.kind() == Kind.PACKET || d.kind() == Kind.PACKET
+                    && v.kind() == Kind.PACKET_META) {
                 packetBound(s, v, swap(holds));
-                return;
+                return true;
             }
         }
-        if (d.kind() == Kind.SCALAR && v.isConstant()) {
-            narrow(s, dst, d, holds, v.min(), is32);
-        } else if (src >= 0 && v.kind() == Kind.SCALAR && d.isConstant()) {
-            narrow(s, src, v, swap(holds), d.min(), is32);
+        return true;
+    }
+
+    /** Register {@code reg} (was {@code old}) is now known to be in {@code b}, and so are its linked copies. */
+    private static void narrowed(AbstractState s, int reg, RegValue old, Bounds b) {
+        if (old.id() != 0) {
+            s.mapAll(x -> x.kind() == Kind.SCALAR && x.id() == old.id() ? shifted(x, b, x.off() - old.off())
+                    : x);
         }
+        s.set(reg, RegValue.scalar(b).withAux(old.aux()).withId(old.id()).withOff(old.off()));
+    }
+
+    private static RegValue shifted(RegValue x, Bounds b, long delta) {
+        Bounds moved = delta == 0 ? b : b.alu(Opcodes.ALU_ADD, Bounds.constant(delta), true);
+        return RegValue.scalar(moved).withAux(x.aux()).withId(x.id()).withOff(x.off());
     }
 
     private static void nullCheck(AbstractState s, int reg, RegValue v, boolean isNull) {
@@ -201,58 +194,6 @@ final class Branches {
         if (p.off() < 0 || proven <= 0) {
             return;
         }
-        s.mapAll(x -> x.kind() == Kind.PACKET && x.id() == p.id() && x.range() < proven ? x.withRange(proven) : x);
-    }
-
-    private static void narrow(AbstractState s, int reg, RegValue x, int holds, long c, boolean is32) {
-        long limit = is32 ? U32 : -1L;
-        if (Long.compareUnsigned(x.max(), limit) > 0) {
-            return;
-        }
-        if (is32) {
-            c &= U32;
-        }
-        if (isSigned(holds)) {
-            long signedMax = is32 ? Integer.MAX_VALUE : Long.MAX_VALUE;
-            if (Long.compareUnsigned(x.max(), signedMax) > 0 || Long.compareUnsigned(c, signedMax) > 0) {
-                return;
-            }
-            holds = unsignedOf(holds);
-        }
-        long lo = x.min();
-        long hi = x.max();
-        switch (holds) {
-            case Opcodes.JMP_JEQ -> {
-                lo = c;
-                hi = c;
-            }
-            case Opcodes.JMP_JNE -> {
-                if (lo == c && lo != hi) {
-                    lo++;
-                } else if (hi == c && lo != hi) {
-                    hi--;
-                }
-            }
-            case Opcodes.JMP_JGT -> {
-                if (c == -1L) {
-                    return;
-                }
-                lo = lt(lo, c + 1) ? c + 1 : lo;
-            }
-            case Opcodes.JMP_JGE -> lo = lt(lo, c) ? c : lo;
-            case Opcodes.JMP_JLT -> {
-                if (c == 0) {
-                    return;
-                }
-                hi = lt(c - 1, hi) ? c - 1 : hi;
-            }
-            case Opcodes.JMP_JLE -> hi = lt(c, hi) ? c : hi;
-            default -> {
-                return;
-            }
-        }
-        if (!lt(hi, lo)) {
-            s.set(reg, RegValue.scalar(lo, hi));
-        }
+        s.mapAll(x -> x.kind() == p.kind() && x.id() == p.id() && x.range() < proven ? x.withRange(proven) : x);
     }
 }

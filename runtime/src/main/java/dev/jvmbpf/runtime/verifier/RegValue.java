@@ -16,8 +16,10 @@ package dev.jvmbpf.runtime.verifier;
  * @param range for packet pointers, how many bytes after the pointer's base (its packet start
  *     plus variable part) are proven to lie before {@code data_end}; for {@link Kind#MEM}, the
  *     size of the memory (-1 unknown)
+ * @param bounds for scalars, everything known of the value (known bits, signed and unsigned 64- and
+ *     32-bit ranges; {@code min} and {@code max} are its unsigned 64-bit range); null for others
  */
-record RegValue(Kind kind, long off, long min, long max, int aux, int id, long range) {
+record RegValue(Kind kind, long off, long min, long max, int aux, int id, long range, Bounds bounds) {
     static final long UNBOUNDED = -1L;
     /** Variable offsets up to this are small enough that address arithmetic cannot wrap. */
     static final long SMALL = 1L << 30;
@@ -56,24 +58,53 @@ record RegValue(Kind kind, long off, long min, long max, int aux, int id, long r
         }
     }
 
-    static final RegValue NOT_INIT = new RegValue(Kind.NOT_INIT, 0, 0, 0, 0, 0, 0);
-    static final RegValue UNKNOWN = new RegValue(Kind.UNKNOWN, 0, 0, 0, 0, 0, 0);
-    static final RegValue ANY_SCALAR = scalar(0, UNBOUNDED);
+    static final RegValue NOT_INIT = new RegValue(Kind.NOT_INIT, 0, 0, 0, 0, 0, 0, null);
+    static final RegValue UNKNOWN = new RegValue(Kind.UNKNOWN, 0, 0, 0, 0, 0, 0, null);
+    static final RegValue ANY_SCALAR = scalar(Bounds.UNKNOWN);
+    /**
+     * The {@code aux} of a scalar this analysis knows less about than the kernel would (a join of
+     * paths, a narrow fill from the stack, results the kernel refines further): its bounds are
+     * sound but not the kernel's, so no refusal may rest on them.
+     */
+    static final int IMPRECISE = 1;
+    static final RegValue IMPRECISE_SCALAR = ANY_SCALAR.withAux(IMPRECISE);
 
     static RegValue scalar(long min, long max) {
-        return new RegValue(Kind.SCALAR, 0, min, max, 0, 0, 0);
+        return scalar(Bounds.unsigned(min, max));
+    }
+
+    static RegValue scalar(Bounds b) {
+        return new RegValue(Kind.SCALAR, 0, b.umin(), b.umax(), 0, 0, 0, b);
     }
 
     static RegValue constant(long v) {
-        return scalar(v, v);
+        return scalar(Bounds.constant(v));
     }
 
     static RegValue pointer(Kind kind, long off, int aux) {
-        return new RegValue(kind, off, 0, 0, aux, 0, kind == Kind.MEM ? UNBOUNDED : 0);
+        return new RegValue(kind, off, 0, 0, aux, 0, kind == Kind.MEM ? UNBOUNDED : 0, null);
     }
 
     boolean isConstant() {
         return kind == Kind.SCALAR && min == max;
+    }
+
+    /** A scalar whose bounds are not the kernel's (see {@link #IMPRECISE}). */
+    boolean imprecise() {
+        return kind == Kind.SCALAR && aux == IMPRECISE;
+    }
+
+    RegValue withAux(int a) {
+        return new RegValue(kind, off, min, max, a, id, range, bounds);
+    }
+
+    /**
+     * For pointers: the kernel's bounds of the variable part of the offset, when this analysis
+     * knows them as the kernel does (null when the variable part was widened or comes from an
+     * imprecise scalar).
+     */
+    RegValue withVarBounds(Bounds b) {
+        return new RegValue(kind, off, min, max, aux, id, range, b);
     }
 
     boolean isInit() {
@@ -91,23 +122,23 @@ record RegValue(Kind kind, long off, long min, long max, int aux, int id, long r
     }
 
     RegValue withOff(long o) {
-        return new RegValue(kind, o, min, max, aux, id, range);
+        return new RegValue(kind, o, min, max, aux, id, range, bounds);
     }
 
     RegValue withVariable(long lo, long hi) {
-        return new RegValue(kind, off, lo, hi, aux, id, range);
+        return new RegValue(kind, off, lo, hi, aux, id, range, bounds);
     }
 
     RegValue withId(int i) {
-        return new RegValue(kind, off, min, max, aux, i, range);
+        return new RegValue(kind, off, min, max, aux, i, range, bounds);
     }
 
     RegValue withRange(long r) {
-        return new RegValue(kind, off, min, max, aux, id, r);
+        return new RegValue(kind, off, min, max, aux, id, r, bounds);
     }
 
     RegValue withKind(Kind k) {
-        return new RegValue(k, off, min, max, aux, id, range);
+        return new RegValue(k, off, min, max, aux, id, range, bounds);
     }
 
     /** Whether everything that is safe from {@code this} is safe from {@code other} too (this covers other). */
@@ -119,7 +150,7 @@ record RegValue(Kind kind, long off, long min, long max, int aux, int id, long r
             return false;
         }
         if (kind == Kind.SCALAR) {
-            return Long.compareUnsigned(min, other.min) <= 0 && Long.compareUnsigned(max, other.max) >= 0;
+            return bounds.covers(other.bounds);
         }
         if (aux != other.aux || id != other.id) {
             return false;
@@ -142,14 +173,14 @@ record RegValue(Kind kind, long off, long min, long max, int aux, int id, long r
         }
         if (kind == Kind.SCALAR) {
             // Widening: a scalar that differs between paths (a loop counter) becomes unknown.
-            return ANY_SCALAR;
+            return IMPRECISE_SCALAR;
         }
         if (aux != other.aux || id != other.id || kind == Kind.PACKET && off != other.off) {
             return UNKNOWN;
         }
         long r = kind == Kind.PACKET ? Math.min(range, other.range) : range == other.range ? range : UNBOUNDED;
-        RegValue v = off == other.off && min == other.min && max == other.max ? this
-                : withOff(0).withVariable(0, UNBOUNDED);
+        RegValue v = off == other.off && min == other.min && max == other.max && java.util.Objects.equals(bounds,
+                other.bounds) ? this : withOff(0).withVariable(0, UNBOUNDED).withVarBounds(null);
         return v.withRange(r);
     }
 

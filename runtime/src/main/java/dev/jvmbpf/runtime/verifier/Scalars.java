@@ -67,15 +67,22 @@ final class Scalars {
 
     static RegValue truncate32(RegValue v) {
         if (v.isConstant()) {
-            return RegValue.constant(v.min() & U32);
+            return RegValue.constant(v.min() & U32).withAux(v.aux());
         }
-        return Long.compareUnsigned(v.max(), U32) <= 0 ? v : RegValue.scalar(0, U32);
+        return RegValue.scalar(v.bounds().zext32()).withAux(v.aux());
     }
 
-    /** {@code d op s} on scalars (32-bit results are zero-extended). */
+    /**
+     * {@code d op s} on scalars (32-bit results are zero-extended): the kernel's transfer functions on
+     * known bits and ranges where it has them, unsigned ranges for division and modulo.
+     */
     static RegValue binary(boolean is64, int op, int offset, RegValue d, RegValue s) {
         if (d.isConstant() && s.isConstant()) {
             return RegValue.constant(is64 ? eval64(op, offset, d.min(), s.min()) : eval32(op, offset, d.min(), s.min()));
+        }
+        Bounds b = d.bounds().alu(op, s.bounds(), is64);
+        if (b != null) {
+            return RegValue.scalar(b);
         }
         if (is64) {
             return range(op, offset, d, s);

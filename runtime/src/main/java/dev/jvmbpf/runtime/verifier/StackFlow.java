@@ -151,11 +151,32 @@ final class StackFlow {
         }
         long offset = s.value[base] + insn.offset();
         int size = Opcodes.sizeBytes(insn.opcode());
+        String misaligned = misaligned(s.value[base], insn.offset(), size);
+        if (misaligned != null) {
+            throw errors.at(pc, misaligned);
+        }
         if (offset < -Verifier.STACK_SIZE || offset + size > 0) {
-            throw errors.at(pc, outOfFrame(offset, size) + " (r" + base + " = r10 " + signed(s.value[base]) + ")");
+            throw errors.at(pc, outOfFrame(insn, base, offset, size) + " (r" + base + " = r10 " + signed(s.value[base])
+                    + ")");
         }
         stackOffsets[pc] = (int) offset;
         depth = Math.max(depth, (int) -offset);
+    }
+
+    /**
+     * The kernel's refusal of a constant stack access outside the frame, then this project's
+     * explanation: {@code base} accesses {@code offset} from r10.
+     */
+    static String outOfFrame(Instruction insn, int base, long offset, int size) {
+        boolean read = insn.instructionClass() == Opcodes.CLASS_LDX || Opcodes.mode(insn.opcode()) == Opcodes.MODE_ATOMIC;
+        return "invalid " + (read ? "read from" : "write to") + " stack R" + base + " off=" + offset + " size=" + size
+                + "; " + outOfFrame(offset, size);
+    }
+
+    /** The kernel's refusal of a stack access not aligned to its size (the kernel is strict for the stack), or null. */
+    static String misaligned(long regOff, long insnOff, int size) {
+        return size > 1 && (regOff + insnOff) % size != 0
+                ? "misaligned stack access off 0+" + regOff + "+" + insnOff + " size " + size : null;
     }
 
     static String outOfFrame(long offset, int size) {

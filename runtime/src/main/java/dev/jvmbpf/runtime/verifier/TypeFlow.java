@@ -37,9 +37,15 @@ final class TypeFlow {
     private static final int HELPER_MAP_POP = 88;
     private static final int HELPER_MAP_PEEK = 89;
     private static final int HELPER_LOOP = 181;
+    private static final int HELPER_SPIN_LOCK = 93;
+    private static final int HELPER_SPIN_UNLOCK = 94;
+    private static final int HELPER_KTIME_GET_COARSE_NS = 160;
     /** Frames of bpf_loop callbacks hold {@code CALLBACK_RETURN - site} as their return pc. */
     private static final int CALLBACK_RETURN = -2;
     /** Helpers whose result is a kernel pointer the verifier does not follow. */
+    /** Helpers whose result the kernel bounds: get_smp_processor_id, *_str probes, get_stack, snprintf, ... */
+    private static final Set<Integer> BOUNDED_RESULT = Set.of(8, 45, 67, 112, 113, 114, 115, 119, 141, 165, 176, 177,
+            183, 184);
     private static final Set<Integer> RETURNS_POINTER = Set.of(35, 46, 84, 85, 86, 95, 96, 99, 100, 153, 154, 158,
             175, 203);
 
@@ -47,6 +53,8 @@ final class TypeFlow {
     private final BpfProgram program;
     private final HelperTable helpers;
     private final boolean uninitializedReads;
+    /** See {@link #rawSection(BpfProgram)}. */
+    private final String rawSection;
     private final BitSet prunePoints;
     private final Verifier.Errors errors;
     private final List<List<AbstractState>> seen = new ArrayList<>();
@@ -78,6 +86,12 @@ final class TypeFlow {
     /** Per pc of a helper call: the map its map argument names, -1 if none or unknown. */
     private final SamePerPath mapArguments;
     private long processed;
+    /** Identities of scalars copied from one register to another (linked scalars), above any pc-based one. */
+    private int nextScalarId = 1 << 24;
+    /** Whether the paths followed start at the program's entry (not at a callback followed alone). */
+    private boolean exploringMain;
+    /** The return values the kernel allows at the program's exit for its type, null when any. */
+    private final long[] returnRange;
     private int joinAfter = JOIN_AFTER;
 
     /** The first pass processed more than {@link #MAX_PROCESSED} instructions. */
@@ -98,6 +112,8 @@ final class TypeFlow {
         this.insns = insns;
         this.uninitializedReads = options.uninitializedStackReads();
         this.program = program;
+        this.rawSection = rawSection(program);
+        this.returnRange = returnRange(program);
         this.helpers = helpers;
         this.errors = errors;
         this.proofs = new ProvenAccess[insns.length];
@@ -156,7 +172,9 @@ final class TypeFlow {
     }
 
     private ProvenAccess[] pass() {
+        exploringMain = true;
         explore(0, initial());
+        exploringMain = false;
         // A callback followed alone may itself let a function pointer escape: repeat until no
         // function is left that needs following alone.
         BitSet alone = new BitSet();
@@ -189,7 +207,8 @@ final class TypeFlow {
         f.regs[10] = RegValue.pointer(Kind.STACK, 0, 0);
         if (program.type() == ProgramType.RAW) {
             f.regs[1] = RegValue.pointer(Kind.MEM, 0, RegValue.INPUT);
-            f.regs[2] = RegValue.ANY_SCALAR;
+            // Not a kernel program type: no kernel bounds to follow for the input's length.
+            f.regs[2] = RegValue.IMPRECISE_SCALAR;
         } else {
             f.regs[1] = RegValue.pointer(Kind.CTX, 0, 0);
         }
@@ -260,12 +279,17 @@ final class TypeFlow {
     private int step(int pc, AbstractState s, ArrayDeque<Work> work) {
         Instruction insn = insns[pc];
         int cls = insn.instructionClass();
+        if (Effects.writtenRegister(insn) == 10) {
+            // As the kernel, only where a path reaches: a write to r10 on a dead path is accepted.
+            throw errors.at(pc, "frame pointer is read only");
+        }
         switch (cls) {
             case Opcodes.CLASS_ALU, Opcodes.CLASS_ALU64 -> alu(pc, insn, s);
             case Opcodes.CLASS_LDX -> {
                 RegValue v = access(pc, insn, s, insn.src(), Opcodes.sizeBytes(insn.opcode()), true, false, null);
-                if (Opcodes.mode(insn.opcode()) == Opcodes.MODE_MEMSX) {
-                    v = v.kind() == Kind.SCALAR ? RegValue.ANY_SCALAR : v;
+                if (Opcodes.mode(insn.opcode()) == Opcodes.MODE_MEMSX && v.kind() == Kind.SCALAR) {
+                    int bits = 8 * Opcodes.sizeBytes(insn.opcode());
+                    v = bits == 64 ? v : RegValue.scalar(v.bounds().signExtend(bits, true)).withAux(v.aux());
                 }
                 s.set(insn.dst(), v);
             }
@@ -344,13 +368,22 @@ final class TypeFlow {
         int dst = insn.dst();
         if (op == Opcodes.ALU_END || op == Opcodes.ALU_NEG) {
             RegValue d = read(pc, s, dst);
-            s.set(dst, d.isConstant() ? RegValue.constant(Scalars.unary(insn, d.min()))
-                    : d.kind() == Kind.UNKNOWN ? RegValue.UNKNOWN : Scalars.unaryRange(insn, d));
+            // The kernel tracks neg and byte swaps more closely than this: imprecise.
+            s.set(dst, d.isConstant() && !d.imprecise() ? RegValue.constant(Scalars.unary(insn, d.min()))
+                    : d.kind() == Kind.UNKNOWN ? RegValue.UNKNOWN
+                    : (d.isConstant() ? RegValue.constant(Scalars.unary(insn, d.min()))
+                    : Scalars.unaryRange(insn, d)).withAux(RegValue.IMPRECISE));
             return;
         }
         RegValue sv = x ? read(pc, s, insn.src()) : RegValue.constant(is64 ? (long) insn.imm() : insn.imm() & U32);
         if (op == Opcodes.ALU_MOV) {
-            s.set(dst, move(insn, is64, x, sv));
+            if (is64 && x && insn.offset() == 0 && sv.kind() == Kind.SCALAR && !sv.isConstant() && sv.id() == 0) {
+                // A copy: both registers share an identity, so that a comparison of one bounds the other.
+                sv = sv.withId(nextScalarId++);
+                s.set(insn.src(), sv);
+            }
+            RegValue moved = move(insn, is64, x, sv);
+            s.set(dst, sv.imprecise() && moved.kind() == Kind.SCALAR ? moved.withAux(RegValue.IMPRECISE) : moved);
             return;
         }
         RegValue dv = read(pc, s, dst);
@@ -359,7 +392,17 @@ final class TypeFlow {
         } else if (dv.kind() == Kind.UNKNOWN || sv.kind() == Kind.UNKNOWN) {
             s.set(dst, RegValue.UNKNOWN);
         } else {
-            s.set(dst, Scalars.binary(is64, op, insn.offset(), dv, sv));
+            RegValue r = Scalars.binary(is64, op, insn.offset(), dv, sv);
+            if (dv.imprecise() || sv.imprecise()) {
+                r = r.withAux(RegValue.IMPRECISE);
+            }
+            boolean addConst = (op == Opcodes.ALU_ADD || op == Opcodes.ALU_SUB) && sv.isConstant() && is64;
+            if (addConst && dv.id() != 0 && dv.off() == 0 && !r.isConstant() && sv.min() > Integer.MIN_VALUE
+                    && sv.min() <= Integer.MAX_VALUE) {
+                // As the kernel's linked registers with a constant delta (rX += const once).
+                r = r.withId(dv.id()).withOff(op == Opcodes.ALU_ADD ? sv.min() : -sv.min());
+            }
+            s.set(dst, r);
         }
     }
 
@@ -371,6 +414,9 @@ final class TypeFlow {
             // Sign-extending moves: exact on constants, otherwise any scalar.
             if (sv.isConstant()) {
                 return RegValue.constant(Scalars.signExtend(sv.min(), insn.offset(), is64));
+            }
+            if (sv.kind() == Kind.SCALAR) {
+                return RegValue.scalar(sv.bounds().signExtend(insn.offset(), is64));
             }
             return sv.kind() == Kind.UNKNOWN ? RegValue.UNKNOWN : is64 ? RegValue.ANY_SCALAR : RegValue.scalar(0, U32);
         }
@@ -420,9 +466,26 @@ final class TypeFlow {
         if (scalar.kind() == Kind.UNKNOWN || k == Kind.FUNC) {
             return RegValue.UNKNOWN;
         }
+        if (op == Opcodes.ALU_SUB && k == Kind.STACK) {
+            throw errors.at(pc, "R" + dst + " subtraction from stack pointer prohibited");
+        }
+        saneOffset(pc, k, scalar, ptr);
         if (scalar.isConstant()) {
             long c = op == Opcodes.ALU_SUB ? -scalar.min() : scalar.min();
-            return ptr.withOff(ptr.off() + c);
+            RegValue moved = ptr.withOff(ptr.off() + c);
+            if (Math.abs(moved.off()) >= MAX_VAR_OFF) {
+                throw errors.at(pc, k.label + " pointer offset " + moved.off() + " is not allowed");
+            }
+            return moved;
+        }
+        // The variable part as the kernel bounds it, when both sides are known as the kernel knows them.
+        Bounds var = null;
+        Bounds before = ptr.fixedOffset() ? Bounds.constant(0) : ptr.bounds();
+        if (before != null && !scalar.imprecise()) {
+            var = before.alu(op, scalar.bounds(), true);
+            if (var != null && var.smin() <= -MAX_VAR_OFF || var != null && var.smin() >= MAX_VAR_OFF) {
+                throw errors.at(pc, "value " + var.smin() + " makes " + k.label + " pointer be out of bounds");
+            }
         }
         RegValue moved;
         if (op == Opcodes.ALU_SUB || !ptr.smallVariable() || Long.compareUnsigned(scalar.max(), RegValue.SMALL) > 0) {
@@ -430,11 +493,12 @@ final class TypeFlow {
         } else {
             moved = ptr.withVariable(ptr.min() + scalar.min(), ptr.max() + scalar.max());
         }
-        if (k == Kind.PACKET) {
+        moved = moved.withVarBounds(var);
+        if (k == Kind.PACKET || k == Kind.PACKET_META) {
             // A new variable part: a fresh identity with nothing proven yet (older pointers made
             // at this pc on an earlier loop iteration are no longer followed).
             int id = pc + 1;
-            s.mapAll(v -> v.kind() == Kind.PACKET && v.id() == id ? RegValue.UNKNOWN : v);
+            s.mapAll(v -> v.kind() == k && v.id() == id ? RegValue.UNKNOWN : v);
             moved = moved.withId(id).withRange(0);
         }
         return moved;
@@ -458,6 +522,10 @@ final class TypeFlow {
         if (imm == Opcodes.ATOMIC_STORE_REL) {
             access(pc, insn, s, insn.dst(), size, false, true, v);
             return;
+        }
+        Kind target = read(pc, s, insn.dst()).kind();
+        if (target == Kind.CTX || target == Kind.PACKET || target == Kind.PACKET_META) {
+            throw errors.at(pc, "BPF_ATOMIC stores into R" + insn.dst() + " " + target.label + " is not allowed");
         }
         if (imm == Opcodes.ATOMIC_CMPXCHG) {
             read(pc, s, 0);
@@ -491,14 +559,37 @@ final class TypeFlow {
                 }
             }
             case CTX -> {
+                if (p.off() < 0) {
+                    throw errors.at(pc, "negative offset ctx ptr R" + base + " off=" + p.off() + " disallowed");
+                }
+                if (p.off() != 0) {
+                    throw errors.at(pc, "dereference of modified ctx ptr R" + base + " off=" + p.off() + " disallowed");
+                }
+                if (p.fixedOffset()) {
+                    checkSkbContext(pc, skbType(), off, size, isWrite);
+                }
                 if (isRead) {
                     loaded = p.fixedOffset() ? contextField(p.off() + off, size) : RegValue.UNKNOWN;
                 }
             }
             case STACK -> loaded = stack(pc, s, base, p, off, size, isRead, isWrite, stored);
             case MAP_VALUE -> proof = mapValue(pc, base, p, off, size);
-            case PACKET -> proof = packet(pc, base, p, off, size);
-            case MEM -> proof = memory(pc, base, p, off, size);
+            case PACKET -> proof = packet(pc, base, p, off, size, isWrite);
+            case PACKET_META -> packet(pc, base, p, off, size, isWrite); // checked as the packet, not proven
+            case MEM -> {
+                proof = memory(pc, base, p, off, size);
+                if (p.aux() == RegValue.INPUT && p.fixedOffset() && rawSection != null) {
+                    SkbContext.Type t = rawSection.equals("cgroup_skb") ? SkbContext.Type.CGROUP_SKB
+                            : rawSection.startsWith("lwt_") ? SkbContext.Type.LWT : null;
+                    if (t != null) {
+                        checkSkbContext(pc, t, p.off() + off, size, isWrite);
+                    }
+                }
+                if (isRead && p.aux() == RegValue.INPUT && p.fixedOffset()) {
+                    RegValue field = rawContextField(p.off() + off, size);
+                    loaded = field != null ? field : loaded;
+                }
+            }
             default -> {
                 // map pointers and packet metadata pointers: accepted, not followed
             }
@@ -507,7 +598,7 @@ final class TypeFlow {
         frameAccesses.record(pc, p.kind() == Kind.STACK && p.fixedOffset() && p.aux() < s.frames.length
                 ? VerifiedProgram.frameAccess(s.frames.length - 1 - p.aux(), (int) (p.off() + off))
                 : VerifiedProgram.NO_FRAME_ACCESS);
-        boolean input = p.kind() == Kind.PACKET || p.kind() == Kind.MEM && p.aux() == RegValue.INPUT;
+        boolean input = p.kind() == Kind.PACKET && rawSection == null || p.kind() == Kind.MEM && p.aux() == RegValue.INPUT;
         (input ? inputSeen : otherSeen).set(pc);
         (p.kind() == Kind.CTX ? contextSeen : notContextSeen).set(pc);
         return loaded;
@@ -569,6 +660,105 @@ final class TypeFlow {
         return size >= 8 ? RegValue.ANY_SCALAR : RegValue.scalar(0, (1L << (8 * size)) - 1);
     }
 
+    /**
+     * The range the kernel's check_return_code wants r0 in at the exit of a program of this type
+     * (by its section, as libbpf names attach types), or null where any value is allowed.
+     */
+    private static long[] returnRange(BpfProgram program) {
+        String section = program.section() == null ? "" : program.section();
+        String sec = section.startsWith("?") ? section.substring(1) : section;
+        int slash = sec.indexOf('/');
+        String head = slash >= 0 ? sec.substring(0, slash) : sec;
+        String sub = slash >= 0 ? sec.substring(slash + 1) : "";
+        // Not followed: fentry/fexit ([0, 0]) and cgroup_skb ([0, 1], egress [0, 3]), which the
+        // kernel also checks: the loader's sections fixture returns other values from them and must verify.
+        if (program.type() != ProgramType.RAW) {
+            return null;
+        }
+        if (head.equals("cgroup")) {
+            int attach = sub.indexOf('/');
+            String type = attach >= 0 ? sub.substring(0, attach) : sub;
+            if (Set.of("recvmsg4", "recvmsg6", "recvmsg_unix", "getpeername4", "getpeername6", "getpeername_unix",
+                    "getsockname4", "getsockname6", "getsockname_unix").contains(type)) {
+                return new long[] {1, 1};
+            }
+            if (type.equals("bind4") || type.equals("bind6")) {
+                return new long[] {0, 3};
+            }
+            if (Set.of("connect4", "connect6", "connect_unix", "sendmsg4", "sendmsg6", "sendmsg_unix", "post_bind4",
+                    "post_bind6", "sock_create", "sock_release", "sock", "dev", "sysctl", "getsockopt",
+                    "setsockopt").contains(type)) {
+                return new long[] {0, 1};
+            }
+            return null;
+        }
+        return Set.of("sockops", "sk_lookup", "netfilter").contains(head) ? new long[] {0, 1} : null;
+    }
+
+    private void checkReturn(int pc, RegValue r0) {
+        if (r0.kind() == Kind.UNKNOWN) {
+            return;
+        }
+        if (r0.kind() != Kind.SCALAR) {
+            throw errors.at(pc, "At program exit the register R0 is not a known value (" + r0.describe() + ")");
+        }
+        Bounds b = r0.bounds();
+        if (b.smin() >= returnRange[0] && b.smax() <= returnRange[1]) {
+            return;
+        }
+        StringBuilder m = new StringBuilder("At program exit the register R0 has");
+        if (b.smin() > Long.MIN_VALUE) {
+            m.append(" smin=").append(b.smin());
+        }
+        if (b.smax() < Long.MAX_VALUE) {
+            m.append(" smax=").append(b.smax());
+        }
+        if (b.smin() == Long.MIN_VALUE && b.smax() == Long.MAX_VALUE) {
+            m.append(" unknown scalar value");
+        }
+        throw errors.at(pc, m + " should have been in [" + returnRange[0] + ", " + returnRange[1] + "]");
+    }
+
+    /**
+     * The kernel's program type of a RAW program whose section names a type this runtime does
+     * not model but whose context has packet pointers (libbpf's section prefixes), else null.
+     */
+    private static String rawSection(BpfProgram program) {
+        if (program.type() != ProgramType.RAW || program.section() == null) {
+            return null;
+        }
+        String sec = program.section().startsWith("?") ? program.section().substring(1) : program.section();
+        int slash = sec.indexOf('/');
+        String head = slash >= 0 ? sec.substring(0, slash) : sec;
+        if (sec.startsWith("cgroup/skb") || head.equals("cgroup_skb")) {
+            return "cgroup_skb";
+        }
+        return Set.of("lwt_in", "lwt_out", "lwt_xmit", "lwt_seg6local", "sk_skb", "sk_msg", "flow_dissector")
+                .contains(head) ? head : null;
+    }
+
+    /** Program types whose packet the kernel lets programs read but not write (may_access_direct_pkt_data). */
+    private static final Set<String> READ_ONLY_PACKET = Set.of("cgroup_skb", "lwt_in", "lwt_out", "lwt_seg6local",
+            "flow_dissector");
+
+    /**
+     * For a RAW program of a kernel type with packet pointers in its context ({@link #rawSection}):
+     * what its r1 holds at {@code off} as the kernel sees it (the packet pointers), null elsewhere.
+     */
+    private RegValue rawContextField(long off, int size) {
+        if (rawSection == null) {
+            return null;
+        }
+        if (rawSection.equals("sk_msg")) {
+            // struct sk_msg_md: __bpf_md_ptr data at 0, data_end at 8
+            return size == 8 && off == 0 ? RegValue.pointer(Kind.PACKET, 0, 0)
+                    : size == 8 && off == 8 ? RegValue.pointer(Kind.PACKET_END, 0, 0) : null;
+        }
+        // struct __sk_buff: data at 76, data_end at 80
+        return size == 4 && off == 76 ? RegValue.pointer(Kind.PACKET, 0, 0)
+                : size == 4 && off == 80 ? RegValue.pointer(Kind.PACKET_END, 0, 0) : null;
+    }
+
     /** What a load from the context at {@code off} gives: packet pointers, else a scalar. */
     private RegValue contextField(long off, int size) {
         ProgramType t = program.type();
@@ -617,11 +807,15 @@ final class TypeFlow {
                 long hi = p.smallVariable() ? p.off() + p.max() + off + size : 0;
                 f.markWritten(lo, hi - lo);
             }
-            return RegValue.ANY_SCALAR;
+            return RegValue.IMPRECISE_SCALAR;
         }
         long at = p.off() + off;
+        // Alignment is checked (as the kernel does) only for r10 and pointers derived from it in the
+        // same function (Verifier, StackFlow): the library's engine tests run misaligned accesses
+        // through pointers into a caller's frame and must verify.
         if (at < -Verifier.STACK_SIZE || at + size > 0) {
-            throw errors.at(pc, StackFlow.outOfFrame(at, (int) size) + " (R" + base + " = r10 " + signed(p.off()) + ")");
+            throw errors.at(pc, StackFlow.outOfFrame(insns[pc], base, at, (int) size) + " (R" + base + " = r10 "
+                    + signed(p.off()) + ")");
         }
         RegValue loaded = sizedScalar(size);
         if (isRead) {
@@ -634,6 +828,9 @@ final class TypeFlow {
             // A slot an untracked write may have reached reloads as unknown, written or not.
             if (size == 8 && (at & 7) == 0 && spilled != null && (hole < 0 || spilled.kind() == Kind.UNKNOWN)) {
                 loaded = spilled;
+            } else if (size != 8 || (at & 7) != 0 || hole >= 0) {
+                // The kernel keeps more of narrow spills and zeroed bytes: no refusal rests on this value.
+                loaded = loaded.withAux(RegValue.IMPRECISE);
             }
         }
         if (isWrite) {
@@ -649,12 +846,82 @@ final class TypeFlow {
         return v < 0 ? "- " + -v : "+ " + v;
     }
 
+    /** The __sk_buff rules of this program's type, null when its context is not a __sk_buff. */
+    private SkbContext.Type skbType() {
+        return switch (program.type()) {
+            case SCHED_CLS, SCHED_ACT -> SkbContext.Type.TC;
+            case SOCKET_FILTER -> SkbContext.Type.SOCKET;
+            default -> null;
+        };
+    }
+
+    private void checkSkbContext(int pc, SkbContext.Type type, long off, long size, boolean write) {
+        if (type != null && !SkbContext.allowed(type, off, (int) size, write)) {
+            throw errors.at(pc, "invalid bpf_context access off=" + off + " size=" + size);
+        }
+    }
+
+    /** The kernel's BPF_MAX_VAR_OFF: offsets and variable parts of pointers stay below it in magnitude. */
+    private static final long MAX_VAR_OFF = 1L << 29;
+
+    /** The kernel's check_reg_sane_offset on the scalar added to a pointer and on the pointer itself. */
+    private void saneOffset(int pc, Kind k, RegValue scalar, RegValue ptr) {
+        if (scalar.imprecise()) {
+            return;
+        }
+        if (scalar.isConstant()) {
+            long val = scalar.min();
+            if (val >= MAX_VAR_OFF || val <= -MAX_VAR_OFF) {
+                throw errors.at(pc, "math between " + k.label + " pointer and " + val + " is not allowed");
+            }
+            return;
+        }
+        long smin = scalar.bounds().smin();
+        if (smin == Long.MIN_VALUE) {
+            throw errors.at(pc, "math between " + k.label
+                    + " pointer and register with unbounded min value is not allowed");
+        }
+        if (smin >= MAX_VAR_OFF || smin <= -MAX_VAR_OFF) {
+            throw errors.at(pc, "value " + smin + " makes " + k.label + " pointer be out of bounds");
+        }
+    }
+
+    /**
+     * The kernel's check_mem_region_access for a pointer with a variable part it bounds as the
+     * kernel does: the lowest and the highest offset it may have must both be inside the region.
+     */
+    private void variableRegion(int pc, int base, RegValue p, long off, long size, long regionSize, String what) {
+        Bounds v = p.bounds();
+        if (p.fixedOffset() || v == null) {
+            return;
+        }
+        long at = p.off() + off;
+        if (v.smin() < 0 && (v.smin() == Long.MIN_VALUE || at + v.smin() != (int) (at + v.smin())
+                || v.smin() + at < 0)) {
+            throw errors.at(pc, "R" + base + " min value is negative, either use unsigned index or do a if (index >=0) check.");
+        }
+        long lo = at + v.smin();
+        if (lo < 0 || lo + size > regionSize) {
+            throw errors.at(pc, what + "_size=" + regionSize + " off=" + lo + " size=" + size + "; R" + base
+                    + " min value is outside of the allowed memory range");
+        }
+        if (Long.compareUnsigned(v.umax(), MAX_VAR_OFF) >= 0) {
+            throw errors.at(pc, "R" + base + " unbounded memory access, make sure to bounds check any such access");
+        }
+        long hi = at + v.umax();
+        if (hi < 0 || hi + size > regionSize) {
+            throw errors.at(pc, what + "_size=" + regionSize + " off=" + hi + " size=" + size + "; R" + base
+                    + " max value is outside of the allowed memory range");
+        }
+    }
+
     private ProvenAccess mapValue(int pc, int base, RegValue p, long off, long size) {
         MapSpec m = map(p.aux());
         if (m == null) {
             return null;
         }
         long valueSize = m.valueSize();
+        variableRegion(pc, base, p, off, size, valueSize, "invalid access to map value, value");
         if (p.fixedOffset()) {
             long at = p.off() + off;
             if (at < 0 || at + size > valueSize) {
@@ -673,13 +940,20 @@ final class TypeFlow {
         return null;
     }
 
-    private ProvenAccess packet(int pc, int base, RegValue p, long off, long size) {
+    private ProvenAccess packet(int pc, int base, RegValue p, long off, long size, boolean isWrite) {
+        if (isWrite && rawSection != null && READ_ONLY_PACKET.contains(rawSection)) {
+            throw errors.at(pc, "cannot write into packet");
+        }
         long at = p.off() + off;
         if (at < 0 || at + size > p.range()) {
             throw errors.at(pc, "invalid access to packet, off=" + at + " size=" + size + ", R" + base + "(id=" + p.id()
-                    + ",off=" + p.off() + ",r=" + p.range() + ")");
+                    + ",off=" + p.off() + ",r=" + p.range() + "); R" + base + " offset is outside of the packet");
         }
-        return p.smallVariable() ? new ProvenAccess(ProvenAccess.Region.PACKET, -1, at + p.min(), -1) : null;
+        if (p.kind() == Kind.PACKET_META) {
+            return null;
+        }
+        // A RAW program runs with r1 = input memory: its "packet" is not the run's packet, so nothing is proven.
+        return p.smallVariable() && rawSection == null ? new ProvenAccess(ProvenAccess.Region.PACKET, -1, at + p.min(), -1) : null;
     }
 
     private ProvenAccess memory(int pc, int base, RegValue p, long off, long size) {
@@ -731,15 +1005,18 @@ final class TypeFlow {
             return taken ? target : pc + 1;
         }
         AbstractState other = s.copy();
-        Branches.refine(other, op, is32, insn.dst(), x ? insn.src() : -1, d, v, true);
-        Branches.refine(s, op, is32, insn.dst(), x ? insn.src() : -1, d, v, false);
-        work.push(new Work(target, other));
-        return pc + 1;
+        if (Branches.refine(other, op, is32, insn.dst(), x ? insn.src() : -1, d, v, true)) {
+            work.push(new Work(target, other));
+        }
+        return Branches.refine(s, op, is32, insn.dst(), x ? insn.src() : -1, d, v, false) ? pc + 1 : -1;
     }
 
     private int exit(int pc, AbstractState s, ArrayDeque<Work> work) {
         if (s.frames.length == 1) {
-            read(pc, s, 0);
+            RegValue r0 = read(pc, s, 0);
+            if (exploringMain && returnRange != null && joinAfter != JOIN_AFTER_COARSE) {
+                checkReturn(pc, r0);
+            }
             return -1;
         }
         if (s.top().returnPc <= CALLBACK_RETURN) {
@@ -849,6 +1126,17 @@ final class TypeFlow {
     /** {@code loopContext}: a bpf_loop whose callback is followed, so its context goes only there. */
     private void helper(int pc, Instruction insn, AbstractState s, boolean loopContext) {
         HelperSpec spec = helpers.get(insn.imm() & U32);
+        ProgramType type = program.type();
+        boolean tracing = type == ProgramType.KPROBE || type == ProgramType.TRACEPOINT || type == ProgramType.PERF_EVENT
+                || type == ProgramType.RAW_TRACEPOINT;
+        if (tracing && (insn.imm() == HELPER_SPIN_LOCK || insn.imm() == HELPER_SPIN_UNLOCK)) {
+            // The kernel refuses the map with a lock already (check_map_prog_compatibility).
+            throw errors.at(pc, "tracing progs cannot use bpf_spin_lock yet");
+        }
+        if (tracing && insn.imm() == HELPER_KTIME_GET_COARSE_NS) {
+            throw errors.at(pc, "program of this type cannot use helper bpf_ktime_get_coarse_ns#"
+                    + HELPER_KTIME_GET_COARSE_NS);
+        }
         List<ArgType> args = spec == null ? List.of() : spec.args();
         unwrittenStackRead |= spec == null;
         functionsEscape |= spec != null && spec.takesCallback() && !loopContext;
@@ -909,8 +1197,9 @@ final class TypeFlow {
                         throw errors.at(pc, "R" + r + " type=" + v.describe() + " expected=scalar");
                     }
                     if (t == ArgType.CONST_SIZE && v.isConstant() && v.min() == 0) {
-                        throw errors.at(pc, "R" + r + " invalid zero-sized read");
+                        throw errors.at(pc, "R" + r + " invalid zero-sized read: u64=[0,0]");
                     }
+                    sizeArgument(pc, r, v, t == ArgType.CONST_SIZE_OR_ZERO);
                 }
                 case PTR_TO_CTX -> {
                     boolean raw = program.type() == ProgramType.RAW && v.kind() == Kind.MEM;
@@ -933,7 +1222,8 @@ final class TypeFlow {
             s.mapAll(v -> v.kind() == Kind.PACKET || v.kind() == Kind.PACKET_END || v.kind() == Kind.PACKET_META
                     ? RegValue.ANY_SCALAR : v);
         }
-        RegValue result = RegValue.ANY_SCALAR;
+        // Helpers whose result the kernel bounds (do_refine_retval_range and the like): imprecise here.
+        RegValue result = BOUNDED_RESULT.contains(id) || spec == null ? RegValue.IMPRECISE_SCALAR : RegValue.ANY_SCALAR;
         if ((id == HELPER_MAP_LOOKUP || id == HELPER_MAP_LOOKUP_PERCPU) && mapKnown) {
             result = nullable(s, Kind.MAP_VALUE_OR_NULL, pc, mapIndex, 0);
         } else if (id == HELPER_MAP_LOOKUP || id == HELPER_MAP_LOOKUP_PERCPU || RETURNS_POINTER.contains(id)) {
@@ -951,6 +1241,23 @@ final class TypeFlow {
         int id = pc + 1;
         s.mapAll(v -> v.kind().isNullable() && v.id() == id ? v.withId(0) : v);
         return RegValue.pointer(kind, 0, aux).withId(id).withRange(range);
+    }
+
+    /** The kernel's check_mem_size_reg, where this analysis bounds the size as the kernel does. */
+    private void sizeArgument(int pc, int r, RegValue size, boolean zeroAllowed) {
+        if (size.kind() != Kind.SCALAR || size.imprecise() || size.isConstant() && size.min() == 0 && zeroAllowed) {
+            return;
+        }
+        Bounds b = size.bounds();
+        if (b.smin() < 0) {
+            throw errors.at(pc, "R" + r + " min value is negative, either use unsigned or 'var &= const'");
+        }
+        if (b.umin() == 0 && !zeroAllowed) {
+            throw errors.at(pc, "R" + r + " invalid zero-sized read: u64=[" + b.umin() + "," + b.umax() + "]");
+        }
+        if (Long.compareUnsigned(b.umax(), MAX_VAR_OFF) >= 0) {
+            throw errors.at(pc, "R" + r + " unbounded memory access, use 'var &= const' or 'if (var < const)'");
+        }
     }
 
     private void expect(int pc, int r, RegValue v, String expected, Kind kind) {
@@ -990,7 +1297,7 @@ final class TypeFlow {
             }
             case PACKET -> {
                 if (exact > 0) {
-                    packet(pc, r, v, 0, exact);
+                    packet(pc, r, v, 0, exact, false);
                 }
             }
             case MEM -> {

@@ -73,21 +73,35 @@
  * stack bytes no path wrote ("invalid read from stack"), directly or by a helper; the kernel
  * allows those reads to root since Linux 6.3, so the default ({@code PRIVILEGED}) allows them.
  *
+ * <h2>Scalars and the kernel's rules on them</h2>
+ * Scalars carry what the kernel's verifier tracks ({@code Bounds}): known bits and signed and
+ * unsigned 64- and 32-bit ranges, with the kernel's ALU transfer functions, bounds
+ * synchronisation and branch refinement of both registers on every comparison; a side of a
+ * branch the bounds rule out is not explored, so dead code is not checked (writes to r10
+ * included: "frame pointer is read only" only where a path reaches). Copies of a scalar (also
+ * with one constant added) are linked: a comparison bounds them all. With these the kernel's
+ * rules are applied in its words: pointer arithmetic with unbounded or out-of-range scalars
+ * (check_reg_sane_offset), map value accesses with variable offsets (min value negative, min/max
+ * value outside the allowed memory range, unbounded memory access), helper size arguments
+ * (check_mem_size_reg), data_meta accesses against data, stack alignment (of r10 and pointers
+ * derived from it in the same function), __sk_buff context
+ * fields for tc, socket, cgroup_skb and lwt programs, dereference of a modified context pointer,
+ * atomics on the context or the packet, r0's range at the exit of cgroup sock_addr, sock,
+ * sockopt, sysctl, dev, sockops, sk_lookup and netfilter programs. A scalar this analysis knows
+ * less well than the kernel (a join of paths, a narrow stack fill, neg or a byte swap, a helper
+ * result the kernel bounds) is marked imprecise and no refusal rests on it.
+ *
  * <h2>Not checked (accepted), unlike the kernel</h2>
  * Termination (loops are joined, not unrolled to the end; engines bound execution instead);
- * unreachable code; alignment; context field sizes, offsets and write permissions (no
- * per-program-type context description), variable context offsets; accesses through
- * packet-metadata pointers; reference tracking (a reserved ring-buffer record that is never
+ * unreachable code; alignment other than the stack's; context rules of other program types,
+ * variable context offsets; reference tracking (a reserved ring-buffer record that is never
  * submitted, locks); the combined stack size of a call chain; variable-offset stack accesses
- * (bytes in the range are taken as written) and variable-size helper memory; map value,
- * memory and stack accesses with a variable offset the ranges cannot bound (accepted unproven);
- * pointer leaks and other unprivileged-only rules; helper return-value ranges and callback
- * return values (the kernel's [0, 1] for bpf_loop: this analysis, blind to signed ranges, reaches
- * paths the kernel proves dead); kernel pointer ({@code PTR_TO_BTF_ID}) types; which helpers a program type may
- * call; scalar precision beyond constants and unsigned ranges (the kernel also tracks signed and
- * 32-bit ranges and known bits, so on rare paths it proves more; where that would make this
- * verifier refuse, the check is left out, which is why bounds are refused only for constant
- * offsets).
+ * (bytes in the range are taken as written); map value, memory and stack accesses with a
+ * variable offset from an imprecise scalar (accepted unproven); pointer leaks and other
+ * unprivileged-only rules; callback return values (the kernel's [0, 1] for bpf_loop); return
+ * ranges of fentry/fexit and cgroup_skb programs (the loader's sections fixture returns other
+ * values); kernel pointer ({@code PTR_TO_BTF_ID}) types; which helpers a program type may call
+ * (but for bpf_spin_lock and bpf_ktime_get_coarse_ns in tracing programs); GPL-only helpers.
  *
  * <h2>Facts for the engines</h2>
  * {@link dev.jvmbpf.runtime.verifier.VerifiedProgram#stackOffsets()} (frame accesses with a

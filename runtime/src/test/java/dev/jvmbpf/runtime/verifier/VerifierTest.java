@@ -108,17 +108,17 @@ class VerifierTest {
 
     @Test
     void refusesStructuralErrors() {
-        assertEquals("pc 0 (goto +5): jump target 6 is outside the main program (pcs 0 to 1)", rejection("ja +5\nexit"));
+        assertEquals("pc 0 (goto +5): jump out of range from insn 0 to 6: jump target 6 is outside the main program (pcs 0 to 1)", rejection("ja +5\nexit"));
         assertEquals("pc 0 (goto +1): jump target 2 is the second slot of a lddw",
                 rejection("ja +1\nlddw %r0, 1\nexit"));
         assertEquals("pc 0 (r0 = 1): the last instruction of the main program must be exit or an unconditional jump"
                 + " (execution would fall off its end)", rejection("mov %r0, 1"));
-        assertEquals("pc 0 (r10 = 1): r10 is read-only (frame pointer)", rejection("mov %r10, 1\nexit"));
-        assertEquals("pc 0 (r10 = *(u64 *)(r1 + 0)): r10 is read-only (frame pointer)", rejection("ldxdw %r10, [%r1]\nexit"));
+        assertEquals("pc 0 (r10 = 1): frame pointer is read only", rejection("mov %r10, 1\nexit"));
+        assertEquals("pc 0 (r10 = *(u64 *)(r1 + 0)): frame pointer is read only", rejection("ldxdw %r10, [%r1]\nexit"));
         assertEquals("pc 0 (call 6): unknown helper id 6", rejection("call 6\nexit"));
         assertEquals("pc 0 (call kfunc 3): kfunc calls are not supported (kfunc id 3)", rejection("call kfunc 3\nexit"));
         assertEquals("pc 0 (call pc+5): call target 6 is outside the program (0 to 1)", rejection("call local +5\nexit"));
-        assertEquals("pc 2 (goto -3): jump target 0 is outside the function at pc 2 (pcs 2 to 3)",
+        assertEquals("pc 2 (goto -3): jump out of range from insn 2 to 0: jump target 0 is outside the function at pc 2 (pcs 2 to 3)",
                 rejection("call local +1\nexit\nja -3\nexit"));
     }
 
@@ -126,15 +126,15 @@ class VerifierTest {
     void refusesBadStackAccesses() {
         assertEquals("pc 0 (*(u64 *)(r10 - 520) = r1): 8-byte stack access at r10 - 520 is outside the frame [-512, 0)",
                 rejection("stxdw [%r10-520], %r1\nexit"));
-        assertEquals("pc 0 (r0 = *(u32 *)(r10 - 2)): 4-byte stack access at r10 - 2 is outside the frame [-512, 0)",
+        assertEquals("pc 0 (r0 = *(u32 *)(r10 - 2)): misaligned stack access off 0+0+-2 size 4",
                 rejection("ldxw %r0, [%r10-2]\nexit"));
-        assertEquals("pc 2 (*(u8 *)(r1 + 0) = 1): 1-byte stack access at r10 + 0 is outside the frame [-512, 0)"
-                + " (r1 = r10 + 0)", rejection("mov %r1, %r10\nja +0\nstb [%r1], 1\nexit"));
+        assertEquals("pc 2 (*(u8 *)(r1 + 0) = 1): invalid write to stack R1 off=0 size=1;"
+                + " 1-byte stack access at r10 + 0 is outside the frame [-512, 0) (r1 = r10 + 0)", rejection("mov %r1, %r10\nja +0\nstb [%r1], 1\nexit"));
     }
 
     @Test
     void refusesFramePointerArithmetic() {
-        assertEquals("pc 0 (r0 |= r10): Invalid use of the frame pointer r10: only a 64-bit mov or add may read it",
+        assertEquals("pc 0 (r0 |= r10): Invalid use of the frame pointer r10: only a mov or a 64-bit add may read it",
                 rejection("or %r0, %r10\nexit"));
         assertEquals("pc 1 (r1 += r10): R1 pointer += pointer prohibited", rejection("mov %r1, %r10\nadd %r1, %r10\nexit"));
         verify("mov %r1, %r10\nadd %r1, -8\nmov %r0, 0\nexit");

@@ -1,0 +1,116 @@
+package dev.jvmbpf.runtime.verifier;
+
+/**
+ * Which accesses to a {@code struct __sk_buff} context the kernel allows (its
+ * bpf_skb_is_valid_access and the per-type rules of tc, cgroup_skb and lwt programs). Only what
+ * is certain is refused; fields are named by their offsets in the kernel's uapi layout.
+ */
+final class SkbContext {
+    static final int SIZE = 192;
+    private static final int MARK = 8;
+    private static final int QUEUE_MAPPING = 12;
+    private static final int PRIORITY = 32;
+    private static final int CB = 48;
+    private static final int CB_END = 68;
+    private static final int TC_INDEX = 44;
+    private static final int TC_CLASSID = 72;
+    private static final int DATA = 76;
+    private static final int DATA_END = 80;
+    private static final int FAMILY = 88;
+    private static final int REMOTE_IP4 = 92;
+    private static final int LOCAL_IP4 = 96;
+    private static final int REMOTE_IP6 = 100;
+    private static final int LOCAL_PORT_END = 140;
+    private static final int DATA_META = 140;
+    private static final int FLOW_KEYS = 144;
+    private static final int TSTAMP = 152;
+    private static final int WIRE_LEN = 160;
+    private static final int SK = 168;
+    private static final int PADDING = 181;
+    private static final int HWTSTAMP = 184;
+
+    enum Type { TC, SOCKET, CGROUP_SKB, LWT, OTHER }
+
+    private SkbContext() {
+    }
+
+    private static boolean in(long off, int start, int end) {
+        return off >= start && off < end;
+    }
+
+    /** Whether the kernel allows an access of {@code size} bytes at {@code off}. */
+    static boolean allowed(Type type, long off, int size, boolean write) {
+        switch (type) {
+            case CGROUP_SKB -> {
+                if (in(off, TC_CLASSID, TC_CLASSID + 4) || in(off, DATA_META, DATA_META + 4) || in(off, WIRE_LEN, WIRE_LEN + 4)) {
+                    return false;
+                }
+                if (write && !(in(off, MARK, MARK + 4) || in(off, PRIORITY, PRIORITY + 4) || in(off, CB, CB_END)
+                        || in(off, TSTAMP, TSTAMP + 8))) {
+                    return false;
+                }
+            }
+            case LWT -> {
+                if (in(off, TC_CLASSID, TC_CLASSID + 4) || in(off, FAMILY, LOCAL_PORT_END) || in(off, DATA_META, DATA_META + 4)
+                        || in(off, TSTAMP, TSTAMP + 8) || in(off, WIRE_LEN, WIRE_LEN + 4) || in(off, HWTSTAMP, SIZE)) {
+                    return false;
+                }
+                if (write && !(in(off, MARK, MARK + 4) || in(off, PRIORITY, PRIORITY + 4) || in(off, CB, CB_END))) {
+                    return false;
+                }
+            }
+            case SOCKET -> {
+                // sk_filter_is_valid_access (data, data_meta and data_end are left to the packet
+                // analysis here, which follows them as tc's)
+                if (in(off, TC_CLASSID, TC_CLASSID + 4) || in(off, FAMILY, LOCAL_PORT_END) || in(off, TSTAMP, TSTAMP + 8)
+                        || in(off, WIRE_LEN, WIRE_LEN + 4) || in(off, HWTSTAMP, SIZE)) {
+                    return false;
+                }
+                if (write && !in(off, CB, CB_END)) {
+                    return false;
+                }
+            }
+            case TC -> {
+                if (write && !(in(off, MARK, MARK + 4) || in(off, TC_INDEX, TC_INDEX + 4) || in(off, PRIORITY, PRIORITY + 4)
+                        || in(off, TC_CLASSID, TC_CLASSID + 4) || in(off, CB, CB_END) || in(off, TSTAMP, TSTAMP + 8)
+                        || in(off, QUEUE_MAPPING, QUEUE_MAPPING + 4))) {
+                    return false;
+                }
+            }
+            default -> {
+            }
+        }
+        return generic(off, size, write);
+    }
+
+    /** bpf_skb_is_valid_access. */
+    private static boolean generic(long off, int size, boolean write) {
+        if (off < 0 || off >= SIZE || off % size != 0) {
+            return false;
+        }
+        if (in(off, CB, CB_END)) {
+            return off + size <= CB_END;
+        }
+        if (off == REMOTE_IP4 || off == LOCAL_IP4 || in(off, REMOTE_IP6, LOCAL_PORT_END - 8) || off == DATA
+                || off == DATA_END || off == DATA_META) {
+            return size == 4;
+        }
+        if (in(off, FLOW_KEYS, FLOW_KEYS + 8)) {
+            return false;
+        }
+        if (in(off, HWTSTAMP, SIZE)) {
+            return !write && size == 8;
+        }
+        if (in(off, TSTAMP, TSTAMP + 8)) {
+            return size == 8;
+        }
+        if (off == SK) {
+            return !write && size == 8;
+        }
+        if (in(off, PADDING, HWTSTAMP)) {
+            return false;
+        }
+        // the other fields are 32 bits: full writes, narrow reads
+        return size <= 4;
+    }
+}
