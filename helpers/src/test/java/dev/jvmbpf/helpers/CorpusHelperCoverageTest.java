@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.jvmbpf.runtime.exec.HelperTable;
 import dev.jvmbpf.runtime.isa.Instruction;
+import dev.jvmbpf.runtime.isa.Opcodes;
 import dev.jvmbpf.runtime.object.BpfObject;
 import dev.jvmbpf.runtime.object.ObjectProgram;
 import dev.jvmbpf.testing.SharedData;
@@ -64,7 +65,8 @@ class CorpusHelperCoverageTest {
                 for (Instruction insn : p.program().instructionsView()) {
                     if (insn.opcode() == CALL && insn.src() == 0) {
                         long id = insn.imm() & 0xffff_ffffL;
-                        if (table.get(id) == null && !UNMODELLED.containsKey(id)) {
+                        // A CO-RE relocation the target BTF cannot satisfy leaves libbpf's poison call: no helper.
+                        if (table.get(id) == null && !UNMODELLED.containsKey(id) && id != Opcodes.HELPER_CORE_POISON) {
                             missing.computeIfAbsent(id, k -> new TreeSet<>())
                                     .add(corpora.relativize(o) + ":" + p.name());
                         }

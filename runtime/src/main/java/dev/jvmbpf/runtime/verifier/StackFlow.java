@@ -57,11 +57,17 @@ final class StackFlow {
     private final int[] stackOffsets;
     private final BitSet reachable;
     private final Verifier.Errors errors;
+    /**
+     * Refusals that hold only where a path reaches the access (misaligned stack accesses): this
+     * pass walks dead branches too (a CO-RE switch over a field's size keeps every width's load),
+     * so the verifier raises them only for pcs the path-sensitive {@link TypeFlow} reached.
+     */
+    private final Map<Integer, String> whereReached;
     private final BitSet starts = new BitSet();
     private int depth;
 
     StackFlow(Instruction[] insns, int entry, int end, BitSet targets, int[] stackOffsets, BitSet reachable,
-            Verifier.Errors errors) {
+            Verifier.Errors errors, Map<Integer, String> whereReached) {
         this.insns = insns;
         this.entry = entry;
         this.end = end;
@@ -69,6 +75,7 @@ final class StackFlow {
         this.stackOffsets = stackOffsets;
         this.reachable = reachable;
         this.errors = errors;
+        this.whereReached = whereReached;
     }
 
     /** Runs the analysis, records the facts and returns the subprogram's proven stack depth. */
@@ -153,7 +160,8 @@ final class StackFlow {
         int size = Opcodes.sizeBytes(insn.opcode());
         String misaligned = misaligned(s.value[base], insn.offset(), size);
         if (misaligned != null) {
-            throw errors.at(pc, misaligned);
+            whereReached.putIfAbsent(pc, misaligned);
+            return;
         }
         if (offset < -Verifier.STACK_SIZE || offset + size > 0) {
             throw errors.at(pc, outOfFrame(insn, base, offset, size) + " (r" + base + " = r10 " + signed(s.value[base])

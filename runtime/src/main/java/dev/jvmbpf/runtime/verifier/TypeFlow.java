@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -58,6 +59,8 @@ final class TypeFlow {
     private final BitSet prunePoints;
     private final Verifier.Errors errors;
     private final List<List<AbstractState>> seen = new ArrayList<>();
+    /** Refusals the structural pass found that hold where a path reaches them (see StackFlow). */
+    private final Map<Integer, String> whereReached;
     private final ProvenAccess[] proofs;
     private final BitSet unproven = new BitSet();
     /** Accesses seen through a pointer into the run's packet or input memory, and through any other. */
@@ -108,8 +111,9 @@ final class TypeFlow {
     }
 
     TypeFlow(Instruction[] insns, BpfProgram program, HelperTable helpers, Verifier.Options options,
-            BitSet branchTargets, Verifier.Errors errors) {
+            BitSet branchTargets, Verifier.Errors errors, Map<Integer, String> whereReached) {
         this.insns = insns;
+        this.whereReached = whereReached;
         this.uninitializedReads = options.uninitializedStackReads();
         this.program = program;
         this.rawSection = rawSection(program);
@@ -277,6 +281,10 @@ final class TypeFlow {
 
     /** Interprets the instruction at {@code pc}; returns the next pc, or -1 when the path ends. */
     private int step(int pc, AbstractState s, ArrayDeque<Work> work) {
+        String refused = whereReached.get(pc);
+        if (refused != null) {
+            throw errors.at(pc, refused);
+        }
         Instruction insn = insns[pc];
         int cls = insn.instructionClass();
         if (Effects.writtenRegister(insn) == 10) {

@@ -10,6 +10,8 @@ import dev.jvmbpf.runtime.memory.AddressSpace;
 import dev.jvmbpf.runtime.program.BpfProgram;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -125,10 +127,12 @@ public final class Verifier {
         Arrays.fill(stackOffsets, VerifiedProgram.NO_STACK_OFFSET);
         int[] depths = new int[entries.length];
         BitSet reachable = new BitSet(insns.length);
+        Map<Integer, String> whereReached = new TreeMap<>();
         for (int s = 0; s < entries.length; s++) {
-            depths[s] = new StackFlow(insns, entries[s], end(s), targets, stackOffsets, reachable, this::error).run();
+            depths[s] = new StackFlow(insns, entries[s], end(s), targets, stackOffsets, reachable, this::error,
+                    whereReached).run();
         }
-        TypeFlow types = new TypeFlow(insns, program, helpers, options, targets, this::error);
+        TypeFlow types = new TypeFlow(insns, program, helpers, options, targets, this::error, whereReached);
         ProvenAccess[] proofs = types.run();
         return new VerifiedProgram(program, true, entries, stackOffsets, targets, reachable, depths, proofs,
                 types.inputAccesses(), types.contextAccesses(), types.readsUnwrittenStack(), types.loopCallbacks(),
