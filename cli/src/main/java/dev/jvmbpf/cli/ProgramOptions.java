@@ -54,6 +54,10 @@ final class ProgramOptions {
     @Option(names = "--packet-hex", paramLabel = "HEX", description = "The packet as hex bytes (spaces and colons allowed).")
     String packetHex;
 
+    @Option(names = "--no-verify", description = "Runs the program without the verifier, every check at run time"
+            + " instead (as ubpf does): for programs the verifier refuses. Faults stay faults; the JVM stays safe.")
+    boolean noVerify;
+
     @Option(names = "--btf", paramLabel = "FILE",
             description = "Resolves CO-RE relocations against this BTF (raw, such as another kernel's vmlinux, or an"
                 + " object's .BTF) instead of the running kernel's /sys/kernel/btf/vmlinux.")
@@ -111,7 +115,7 @@ final class ProgramOptions {
             spec = Bpf.of(BpfProgram.raw(file.getFileName().toString(), insns));
             chosen = spec.programs().getFirst().name();
         }
-        spec.engine(engine).budget(budget);
+        spec.engine(engine).budget(budget).verify(!noVerify);
         configure.accept(spec);
         LoadedObject object = spec.load(chosen);
         for (String u : mapUpdates) {

@@ -25,6 +25,22 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code jvmbpf run} on the examples (committed objects in examples/), on both engines, and its errors. */
 class RunCommandTest {
+    @Test
+    void noVerifyRunsWhatTheVerifierRefusesWithEveryCheckOn() throws IOException {
+        // r2 = r1 & -1 is still the input pointer at run time; the verifier refuses the pointer arithmetic.
+        Path prog = Files.writeString(dir.resolve("laundered.s"), "mov %r2, %r1\nand %r2, -1\nldxb %r0, [%r2+5]\nexit\n");
+        Path mem = Files.write(dir.resolve("mem.bin"), new byte[] {0, 1, 2, 3, 4, 42, 6, 7});
+        refused("&= on pointer prohibited", "run", prog.toString(), "--mem", mem.toString());
+        for (String engine : new String[] {"interpreter", "jit"}) {
+            Run r = run("run", prog.toString(), "--mem", mem.toString(), "--no-verify", "--engine", engine);
+            assertEquals(0, r.status(), r.err());
+            assertTrue(r.out().contains("return value: 42"), r.out());
+            // and an access outside the memory still faults, as the checks stay on
+            Path past = Files.writeString(dir.resolve("past.s"), "mov %r2, %r1\nand %r2, -1\nldxb %r0, [%r2+64]\nexit\n");
+            refused("faulted", "run", past.toString(), "--mem", mem.toString(), "--no-verify", "--engine", engine);
+        }
+    }
+
     /** One rule for every command: 2 when the command line is wrong, 1 when the files or the program are refused. */
     @Test
     void exitStatusTwoIsForTheCommandLineOneForWhatItNames() {
