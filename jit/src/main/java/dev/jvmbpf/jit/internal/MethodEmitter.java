@@ -352,7 +352,6 @@ final class MethodEmitter {
             mv.visitVarInsn(LLOAD, sliceBoundSlot);
             mv.visitInsn(LCMP);
             mv.visitJumpInsn(equality ? IFNE : op == Opcodes.JMP_JLT || op == Opcodes.JMP_JGT ? IFLT : IFLE, label(head));
-            Label skip = new Label();
             mv.visitVarInsn(ILOAD, tickSlot);
             load(loop.counter());
             mv.visitVarInsn(LLOAD, sliceStartSlot);
@@ -360,14 +359,7 @@ final class MethodEmitter {
             imm.pushInt(mv, span);
             mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "sliceCost", "(JJJI)I", false);
             mv.visitInsn(ISUB);
-            mv.visitInsn(DUP);
-            mv.visitVarInsn(ISTORE, tickSlot);
-            mv.visitJumpInsn(IFGE, skip);
-            setPc(tail);
-            mv.visitVarInsn(ALOAD, 0);
-            mv.visitMethodInsn(INVOKEVIRTUAL, Names.MACHINE, "poll", "()I", false);
-            mv.visitVarInsn(ISTORE, tickSlot);
-            mv.visitLabel(skip);
+            emitPollWhenSpent(tail);
             compare64(op, jump, x, entry, true);
         } else {
             emitTick(tail, span);
@@ -665,10 +657,18 @@ final class MethodEmitter {
         if (!counts) {
             return;
         }
-        Label skip = new Label();
         mv.visitVarInsn(ILOAD, tickSlot);
         imm.pushInt(mv, Math.max(1, Math.min(span, Machine.POLL_INTERVAL)));
         mv.visitInsn(ISUB);
+        emitPollWhenSpent(pc);
+    }
+
+    /**
+     * Stores the countdown on the operand stack and, when it went negative, polls the machine at
+     * {@code pc} (interrupt, deadline, budget), which refills it.
+     */
+    private void emitPollWhenSpent(int pc) {
+        Label skip = new Label();
         mv.visitInsn(DUP);
         mv.visitVarInsn(ISTORE, tickSlot);
         mv.visitJumpInsn(IFGE, skip);

@@ -78,7 +78,11 @@ final class Branches {
         };
     }
 
-    /** The condition that holds when the jump is not taken, or -1 when it says nothing useful. */
+    /** The condition that holds when jump {@code op} is not taken, or -1 when it says nothing useful. */
+    static int notTaken(int op) {
+        return op == Opcodes.JMP_JSET ? Bounds.JSET_FALSE : negate(op);
+    }
+
     private static int negate(int op) {
         return switch (op) {
             case Opcodes.JMP_JEQ -> Opcodes.JMP_JNE;
@@ -116,7 +120,7 @@ final class Branches {
      */
     static boolean refine(AbstractState s, int op, boolean is32, int dst, int src, RegValue d, RegValue v,
             boolean taken) {
-        int holds = taken ? op : op == Opcodes.JMP_JSET ? Bounds.JSET_FALSE : negate(op);
+        int holds = taken ? op : notTaken(op);
         if (holds == -1) {
             return true;
         }

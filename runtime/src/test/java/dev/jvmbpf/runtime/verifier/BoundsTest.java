@@ -83,7 +83,7 @@ class BoundsTest {
             if (!(decided == null || decided == holds)) {
                 fail("decide " + j + " " + a + " " + c + " " + ba + bc);
             }
-            int cond = holds ? j : negated(j);
+            int cond = holds ? j : Branches.notTaken(j);
             Bounds[] refined = ba.refine(cond, bc, is32);
             if (refined == null) {
                 fail("refine " + cond + " " + a + " " + c + " " + ba + bc);
@@ -101,22 +101,6 @@ class BoundsTest {
                 fail("sext " + bits + " " + a + " " + ba + " -> " + sx);
             }
         }
-    }
-
-    private static int negated(int j) {
-        return switch (j) {
-            case Opcodes.JMP_JEQ -> Opcodes.JMP_JNE;
-            case Opcodes.JMP_JNE -> Opcodes.JMP_JEQ;
-            case Opcodes.JMP_JGT -> Opcodes.JMP_JLE;
-            case Opcodes.JMP_JLE -> Opcodes.JMP_JGT;
-            case Opcodes.JMP_JGE -> Opcodes.JMP_JLT;
-            case Opcodes.JMP_JLT -> Opcodes.JMP_JGE;
-            case Opcodes.JMP_JSGT -> Opcodes.JMP_JSLE;
-            case Opcodes.JMP_JSLE -> Opcodes.JMP_JSGT;
-            case Opcodes.JMP_JSGE -> Opcodes.JMP_JSLT;
-            case Opcodes.JMP_JSLT -> Opcodes.JMP_JSGE;
-            default -> Bounds.JSET_FALSE;
-        };
     }
 
     @Test
