@@ -91,12 +91,7 @@ final class ProgramFiles {
         BpfObject object = BpfObject.open(bytes, file.getFileName().toString(), MapFactory.standard(), Kconfig.host(),
                 ProgramOptions.coreTarget(btf));
         if (type != null) {
-            dev.jvmbpf.runtime.program.ProgramType t;
-            try {
-                t = ProgramTypes.parse(type);
-            } catch (IllegalArgumentException e) {
-                throw new UsageError(e.getMessage(), e);
-            }
+            dev.jvmbpf.runtime.program.ProgramType t = ProgramTypes.parse(type);
             if (only != null) {
                 object.setProgramType(only, t);
             } else {

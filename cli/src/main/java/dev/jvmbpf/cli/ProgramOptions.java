@@ -90,7 +90,7 @@ final class ProgramOptions {
             spec = Bpf.open(file, coreTarget(btf));
             chosen = programName != null ? spec.program(programName).name() : onlyProgram(spec);
             if (type != null) {
-                spec.programType(chosen, parsedType());
+                spec.programType(chosen, ProgramTypes.parse(type));
             }
             // Only what concerns the chosen program (a section loaded as RAW changes its context),
             // and not what its section implies when --type overrides that.
@@ -108,7 +108,7 @@ final class ProgramOptions {
             if (!mapUpdates.isEmpty()) {
                 throw new IllegalArgumentException(file + " is no object file; it has no maps");
             }
-            if (type != null && parsedType() != ProgramType.RAW) {
+            if (type != null && ProgramTypes.parse(type) != ProgramType.RAW) {
                 throw new IllegalArgumentException(file + " is no object file; its program is raw, --type does not apply");
             }
             Instruction[] insns = ProgramFiles.instructions(file);
@@ -206,15 +206,6 @@ final class ProgramOptions {
             typed.put(key, given == null ? new byte[typed.valueSize()] : given);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--map-update " + spec + ": " + e.getMessage());
-        }
-    }
-
-    /** The {@code --type} given; a name no program type has is a usage error. */
-    private ProgramType parsedType() {
-        try {
-            return ProgramTypes.parse(type);
-        } catch (IllegalArgumentException e) {
-            throw new UsageError(e.getMessage(), e);
         }
     }
 

@@ -18,6 +18,7 @@ final class ProgramTypes {
     private ProgramTypes() {
     }
 
+    /** The program type {@code name} names; an unknown name is a {@link UsageError} (the command line is wrong). */
     static ProgramType parse(String name) {
         String n = name.strip().toLowerCase(Locale.ROOT);
         if (n.equals("raw")) {
@@ -34,6 +35,6 @@ final class ProgramTypes {
                 return s.type();
             }
         }
-        throw new IllegalArgumentException("--type " + name + ": not a program type; use one of " + NAMES);
+        throw new UsageError("--type " + name + ": not a program type; use one of " + NAMES);
     }
 }

@@ -192,38 +192,59 @@ class KernelObjectDifferentialTest {
         System.out.println("kernel object differential: " + cases.size() + " programs " + cases
                 + "; left out: " + excluded);
         assertTrue(cases.size() >= 8, "programs found: " + cases);
-        List<String> mismatches = new ArrayList<>();
+        Comparison c = compare(cases, false);
+        System.out.println("kernel object differential: " + c.compared() + " compared; the kernel refused "
+                + c.refused() + "; return values only (they read stack they did not write): " + c.r0Only());
+        assertEquals(List.of(), c.refused(), "the kernel must load every program");
+        assertTrue(c.compared() >= 29, "compared only " + c.compared());
+        assertEquals(List.of(), c.mismatches());
+    }
+
+    /** What comparing programs with the kernel found. */
+    private record Comparison(int compared, List<String> refused, List<String> r0Only, List<String> randomR0,
+            List<String> mismatches) {
+    }
+
+    /**
+     * Runs each case on the kernel, the interpreter and the JIT and compares their accounts. A
+     * program that reads stack it never wrote has only its return values compared (it may store
+     * whatever the kernel's stack held; the engines give zeros); with {@code packetsOnlyWhenRandom},
+     * one whose r0 may come from a random number or the clock has only its packets and maps compared.
+     */
+    private static Comparison compare(List<Case> cases, boolean packetsOnlyWhenRandom) {
         List<String> refused = new ArrayList<>();
         List<String> r0Only = new ArrayList<>();
+        List<String> randomR0 = new ArrayList<>();
+        List<String> mismatches = new ArrayList<>();
         int compared = 0;
         for (Case c : cases) {
             List<String> kernel;
             try {
                 kernel = onKernel(c);
-            } catch (LoadException e) {
+            } catch (RuntimeException e) {
                 refused.add(c + ": " + e.getMessage());
                 continue;
             }
             compared++;
-            // What a program stores from stack it never wrote is whatever the kernel's stack held
-            // (the engines give zeros): of those programs only the return values are compared.
-            boolean undefinedBytes = Bpf.open(c.file()).load(c.program()).program(c.program()).verified().readsUnwrittenStack();
+            Program loaded = Bpf.open(c.file()).load(c.program()).program(c.program());
+            boolean undefinedBytes = loaded.verified().readsUnwrittenStack();
             if (undefinedBytes) {
                 r0Only.add(c.toString());
-                kernel = returnValues(kernel);
             }
+            boolean random = packetsOnlyWhenRandom && Arrays.stream(loaded.bpfProgram().instructionsView())
+                    .anyMatch(i -> i.opcode() == 0x85 && i.src() == 0 && NONDETERMINISTIC.contains(i.imm()));
+            if (random) {
+                randomR0.add(c.toString());
+            }
+            List<String> want = comparable(kernel, undefinedBytes, random);
             for (Engine e : List.of(new Interpreter(), new JitEngine())) {
-                List<String> engine = undefinedBytes ? returnValues(onEngine(c, e)) : onEngine(c, e);
-                if (!engine.equals(kernel)) {
-                    mismatches.add(c + " on the " + e.name() + ": " + firstDifference(engine, kernel));
+                List<String> engine = comparable(onEngine(c, e), undefinedBytes, random);
+                if (!engine.equals(want)) {
+                    mismatches.add(c + " on the " + e.name() + ": " + firstDifference(engine, want));
                 }
             }
         }
-        System.out.println("kernel object differential: " + compared + " compared; the kernel refused " + refused
-                + "; return values only (they read stack they did not write): " + r0Only);
-        assertEquals(List.of(), refused, "the kernel must load every program");
-        assertTrue(compared >= 29, "compared only " + compared);
-        assertEquals(List.of(), mismatches);
+        return new Comparison(compared, refused, r0Only, randomR0, mismatches);
     }
 
     /** The first line where the engine's account differs from the kernel's, both sides. */
@@ -268,41 +289,13 @@ class KernelObjectDifferentialTest {
         }
         List<String> excluded = new ArrayList<>();
         List<Case> cases = cases(new ArrayList<>(accepted.keySet()), accepted, excluded);
-        List<String> mismatches = new ArrayList<>();
-        List<String> notMirrored = new ArrayList<>();
-        List<String> randomR0 = new ArrayList<>();
-        int compared = 0;
-        for (Case c : cases) {
-            List<String> kernel;
-            try {
-                kernel = onKernel(c);
-            } catch (RuntimeException e) {
-                notMirrored.add(c + ": " + e.getMessage());
-                continue;
-            }
-            compared++;
-            Program loaded = Bpf.open(c.file()).load(c.program()).program(c.program());
-            boolean undefinedBytes = loaded.verified().readsUnwrittenStack();
-            // A random number or the clock in r0 differs from run to run anywhere: only the packets count.
-            boolean random = Arrays.stream(loaded.bpfProgram().instructionsView()).anyMatch(i -> i.opcode() == 0x85
-                    && i.src() == 0 && NONDETERMINISTIC.contains(i.imm()));
-            if (random) {
-                randomR0.add(c.toString());
-            }
-            List<String> want = comparable(kernel, undefinedBytes, random);
-            for (Engine e : List.of(new Interpreter(), new JitEngine())) {
-                List<String> engine = comparable(onEngine(c, e), undefinedBytes, random);
-                if (!engine.equals(want)) {
-                    mismatches.add(c + " on the " + e.name() + ": " + firstDifference(engine, want));
-                }
-            }
-        }
+        Comparison c = compare(cases, true);
         System.out.println("real-world kernel differential: " + cases.size() + " packet programs the kernel accepts, "
-                + compared + " compared with the kernel, " + mismatches.size() + " differ; packets only (r0 from"
-                + " prandom or the clock): " + randomR0 + "; not mirrored into the kernel: " + notMirrored
+                + c.compared() + " compared with the kernel, " + c.mismatches().size() + " differ; packets only (r0"
+                + " from prandom or the clock): " + c.randomR0() + "; not mirrored into the kernel: " + c.refused()
                 + "; left out: " + excluded);
-        mismatches.forEach(m -> System.out.println("  differs: " + m));
-        assertEquals(List.of(), mismatches);
+        c.mismatches().forEach(m -> System.out.println("  differs: " + m));
+        assertEquals(List.of(), c.mismatches());
     }
 
     @Test
