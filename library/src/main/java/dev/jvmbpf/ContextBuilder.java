@@ -5,6 +5,7 @@ import dev.jvmbpf.helpers.context.RawContext;
 import dev.jvmbpf.helpers.context.SkBuffContext;
 import dev.jvmbpf.helpers.context.TracepointContext;
 import dev.jvmbpf.helpers.context.XdpContext;
+import dev.jvmbpf.internal.BtfCodec;
 import dev.jvmbpf.internal.Numbers;
 import dev.jvmbpf.internal.SkBuffFields;
 import dev.jvmbpf.internal.StructWriter;
@@ -191,6 +192,74 @@ public final class ContextBuilder {
             return Numbers.parseBig(text);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("field '" + name + "': " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * What a run left of the data it was given: the packet of an XDP, socket filter or tc context
+     * (as bpftool's {@code data_out}), the memory of a raw one; null for contexts without data.
+     */
+    public byte[] dataOf(ProgramContext context) {
+        return switch (context) {
+            case XdpContext x -> x.packet();
+            case SkBuffContext s -> s.packet().clone();
+            case RawContext r -> r.memory().clone();
+            default -> null;
+        };
+    }
+
+    /**
+     * The context record itself as a run left it (as bpftool's {@code ctx_out}): the
+     * {@code xdp_md}, the {@code __sk_buff} (packet pointers zero, as the kernel gives them back),
+     * a tracepoint's record; null for a raw program, whose context is its memory.
+     */
+    public byte[] contextBytesOf(ProgramContext context) {
+        return switch (context) {
+            case XdpContext x -> x.contextBytes();
+            case SkBuffContext s -> s.contextBytes();
+            case TracepointContext t -> t.bytes().clone();
+            default -> null;
+        };
+    }
+
+    /**
+     * The named fields of {@code context} and their values now, in layout order: the fields of
+     * {@code xdp_md} and {@code __sk_buff} (32-bit, unsigned), or the members of the BTF struct of
+     * a record ({@code ent.type}, {@code args[0]}); empty without names. Compare the fields of a
+     * freshly built context with those after its run to see what the program changed.
+     */
+    public Map<String, Object> fieldsOf(ProgramContext context) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        switch (context) {
+            case XdpContext x -> {
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(x.contextBytes()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                String[] names = {"data", "data_end", "data_meta", "ingress_ifindex", "rx_queue_index", "egress_ifindex"};
+                for (int i = 0; i < names.length; i++) {
+                    out.put(names[i], Integer.toUnsignedLong(b.getInt(4 * i)));
+                }
+            }
+            case SkBuffContext s -> {
+                out.put("len", Integer.toUnsignedLong(s.field(SkBuffContext.LEN)));
+                out.put("protocol", Integer.toUnsignedLong(s.field(SkBuffContext.PROTOCOL)));
+                SkBuffFields.all().forEach((name, offset) -> out.put(name, Integer.toUnsignedLong(s.field(offset))));
+            }
+            case TracepointContext t when struct != null && t.bytes().length >= struct.size() ->
+                    flatten("", new BtfCodec(btf).decode(struct.id(), t.bytes(), 0), out);
+            default -> {
+            }
+        }
+        return out;
+    }
+
+    private static void flatten(String prefix, Object value, Map<String, Object> out) {
+        switch (value) {
+            case Map<?, ?> m -> m.forEach((k, v) -> flatten(prefix.isEmpty() ? k.toString() : prefix + "." + k, v, out));
+            case java.util.List<?> l -> {
+                for (int i = 0; i < l.size(); i++) {
+                    flatten(prefix + "[" + i + "]", l.get(i), out);
+                }
+            }
+            default -> out.put(prefix, value);
         }
     }
 

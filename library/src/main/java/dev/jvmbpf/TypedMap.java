@@ -255,6 +255,19 @@ public final class TypedMap {
         }
     }
 
+    /** {@code bytes}, a key as the raw map holds it, as a Java value (as {@link #entries()} gives keys). */
+    public Object keyOf(byte[] bytes) {
+        return decodeKey(bytes);
+    }
+
+    /**
+     * {@code bytes}, a value as the raw map holds it, as a Java value: for a per-CPU map the list
+     * of each CPU's value (as {@link #entries()} gives values).
+     */
+    public Object valueOf(byte[] bytes) {
+        return perCpu() ? perCpuValues(bytes) : decodeValue(bytes, 0);
+    }
+
     private Object decodeKey(byte[] key) {
         if (codec != null && declared.keyType() != 0) {
             return codec.decode(declared.keyType(), key, 0);

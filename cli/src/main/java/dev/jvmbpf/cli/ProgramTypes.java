@@ -18,6 +18,19 @@ final class ProgramTypes {
     private ProgramTypes() {
     }
 
+    /** The name {@code --type} takes for {@code type}: libbpf's section name where it has one, else the enum's. */
+    static String name(ProgramType type) {
+        return switch (type) {
+            case RAW -> "raw";
+            case SOCKET_FILTER -> "socket";
+            case SCHED_CLS -> "tc";
+            case SCHED_ACT -> "action";
+            case TRACEPOINT -> "tracepoint";
+            case RAW_TRACEPOINT -> "raw_tp";
+            default -> type.name().toLowerCase(Locale.ROOT);
+        };
+    }
+
     /** The program type {@code name} names; an unknown name is a {@link UsageError} (the command line is wrong). */
     static ProgramType parse(String name) {
         String n = name.strip().toLowerCase(Locale.ROOT);

@@ -19,8 +19,13 @@ import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.isa.Opcodes;
 import dev.jvmbpf.runtime.maps.MapType;
 import dev.jvmbpf.runtime.memory.BpfFault;
+import dev.jvmbpf.helpers.context.ProgramContext;
+import dev.jvmbpf.runtime.program.ProgramType;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -61,6 +66,24 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--dump-maps", description = "After the runs, prints every map's entries (typed by BTF when known).")
     boolean dumpMaps;
 
+    @Option(names = "--all", description = "With --dump-maps: arrays' all-zero entries too (left out by default).")
+    boolean allEntries;
+
+    @Option(names = "--data-out", paramLabel = "FILE",
+            description = "Writes the packet (raw programs: the memory) as the last run left it, as bpftool's data_out.")
+    Path dataOut;
+
+    @Option(names = "--ctx-out", paramLabel = "FILE",
+            description = "Writes the context as the last run left it (xdp_md, __sk_buff, the tracepoint record),"
+                + " as bpftool's ctx_out.")
+    Path ctxOut;
+
+    @Option(names = {"-j", "--json"}, description = "Prints one JSON object instead of text (schema in the README).")
+    boolean json;
+
+    @Option(names = "--pretty", description = "With --json: indented JSON (bpftool's -p; here -p is --program).")
+    boolean pretty;
+
     @Option(names = "--budget", defaultValue = "" + DEFAULT_BUDGET, paramLabel = "N",
             description = "Instructions one run may execute (0: unlimited; default: ${DEFAULT-VALUE}).")
     long budget;
@@ -84,7 +107,7 @@ final class RunCommand implements Callable<Integer> {
             return runInKernel(out);
         }
         Engine engine = engine(engineName);
-        RunReport report = new RunReport(out);
+        RunReport report = new RunReport(out, json || pretty, pretty);
         ProgramOptions.Prepared prepared = input.prepare(file, engine, budget,
                 objectSpec -> objectSpec.tracePipeFormat(tracePipe).onPrintk(report::printk), spec.commandLine().getErr());
         if (!prepared.fromObject() && dumpMaps) {
@@ -99,25 +122,56 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         Program loaded = prepared.program();
+        report.program(loaded.name(), ProgramTypes.name(loaded.type()), engine.name());
         ContextBuilder context = prepared.context();
+        ProgramContext ctx = null;
+        byte[] dataBefore = null;
+        Map<String, Object> fieldsBefore = null;
         for (long run = 1; run <= repeat; run++) {
             long r0;
+            ctx = context.build();
+            if (run == repeat) {
+                dataBefore = context.dataOf(ctx);
+                fieldsBefore = context.fieldsOf(ctx);
+            }
             try {
-                r0 = loaded.run(context.build());
+                r0 = loaded.run(ctx);
             } catch (BpfFault f) {
                 out.flush();
                 String where = f.pc() >= 0 && loaded.objectProgram() != null ? ", in " + loaded.describe(f.pc()) : "";
                 return Failure.report(spec, loaded.name() + " faulted" + (repeat > 1 ? " in run " + run : "") + ": "
                         + f.getMessage() + where);
             }
-            report.result(r0, loaded.type());
+            report.result(r0, loaded.type(), dataBefore == null ? 0 : dataBefore.length);
         }
         report.returnValue(repeat);
-        if (dumpMaps) {
-            report.maps(object);
+        byte[] dataAfter = context.dataOf(ctx);
+        if (dataAfter != null) {
+            report.data(loaded.type() == ProgramType.RAW ? "memory" : "packet", dataBefore, dataAfter);
         }
-        out.flush();
+        report.context(fieldsBefore, context.fieldsOf(ctx));
+        writeOut(dataOut, dataAfter, "--data-out", "it has no packet or memory");
+        writeOut(ctxOut, context.contextBytesOf(ctx), "--ctx-out", "its context is its memory (use --data-out)");
+        if (dumpMaps) {
+            report.maps(object, allEntries);
+        }
+        report.finish();
         return 0;
+    }
+
+    private void writeOut(Path path, byte[] bytes, String option, String whyNot) {
+        if (path == null) {
+            return;
+        }
+        if (bytes == null) {
+            throw new IllegalArgumentException(option + ": " + file.getFileName() + "'s program has nothing to write: "
+                    + whyNot);
+        }
+        try {
+            Files.write(path, bytes);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(path + ": cannot write (" + option + "): " + Failure.reason(e));
+        }
     }
 
     private static Engine engine(String name) {
@@ -161,28 +215,38 @@ final class RunCommand implements Callable<Integer> {
         if (refusal != null) {
             throw new IllegalArgumentException("kernel: " + refusal);
         }
-        RunReport report = new RunReport(out);
+        if (ctxOut != null) {
+            throw new IllegalArgumentException("kernel: --ctx-out is not read back from the kernel's test run here;"
+                    + " use --engine interpreter or jit");
+        }
+        RunReport report = new RunReport(out, json || pretty, pretty);
         ProgramOptions.Prepared prepared = input.prepare(file, Bpf.interpreter(), 0,
                 objectSpec -> objectSpec.onPrintk(report::printk), spec.commandLine().getErr());
         Program loaded = prepared.program();
+        report.program(loaded.name(), ProgramTypes.name(loaded.type()), KERNEL);
         byte[] packet = input.packetBytes();
         try (KernelObjectProgram k = KernelObjectProgram.load(loaded.bpfProgram())) {
             if (printsToTracePipe(loaded.bpfProgram().instructionsView())) {
                 spec.commandLine().getErr().println("jvmbpf: note: in the kernel, bpf_printk writes to"
                         + " /sys/kernel/tracing/trace_pipe");
             }
+            byte[] after = packet;
             for (long run = 1; run <= repeat; run++) {
-                report.result(k.run(packet, 1).r0(), loaded.type());
+                KernelObjectProgram.Result r = k.run(packet, 1);
+                report.result(r.r0(), loaded.type(), packet.length);
+                after = r.packet();
             }
             report.returnValue(repeat);
+            report.data("packet", packet, after);
+            writeOut(dataOut, after, "--data-out", "");
             if (dumpMaps) {
                 k.copyMapsBack();
-                report.maps(prepared.object());
+                report.maps(prepared.object(), allEntries);
             }
         } catch (LoadException e) {
             throw new IllegalArgumentException(e.getMessage());
         }
-        out.flush();
+        report.finish();
         return 0;
     }
 }

@@ -237,7 +237,7 @@ class RunCommandTest {
                 stage 0
                 stage 1
                 stage 2
-                return value: 3
+                return value: 3 (accept)
                 map stages (prog_array):
                   key: 0 value: stage0
                   key: 1 value: stage1
@@ -248,7 +248,7 @@ class RunCommandTest {
                   key: 00 00 00 00 value: { .stage.____fmt = "stage %d" }
                 """, r.out());
         Run last = ok("run", example("tail_calls"), "--engine", engine, "--program", "stage2");
-        assertEquals("stage 2\nreturn value: 2\n", last.out());
+        assertEquals("stage 2\nreturn value: 2 (accept)\n", last.out());
     }
 
     @Test

@@ -42,6 +42,11 @@ public final class SkBuffFields {
         return FIELDS.getOrDefault(name.replace(" ", ""), -1);
     }
 
+    /** Every settable field by name, in layout order, with its offset. */
+    public static Map<String, Integer> all() {
+        return java.util.Collections.unmodifiableMap(FIELDS);
+    }
+
     public static String names() {
         return String.join(", ", FIELDS.keySet()) + ", protocol";
     }

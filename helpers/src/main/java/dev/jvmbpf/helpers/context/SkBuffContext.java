@@ -82,6 +82,17 @@ public final class SkBuffContext implements ProgramContext {
         return ByteBuffer.wrap(fields).order(ByteOrder.LITTLE_ENDIAN).getInt(offset);
     }
 
+    /**
+     * The {@code struct __sk_buff} (192 bytes) as the program left it, its packet pointers
+     * ({@code data}, {@code data_end}, {@code data_meta}) zero as in the kernel's test-run output:
+     * they are addresses of this run only.
+     */
+    public byte[] contextBytes() {
+        byte[] out = fields.clone();
+        ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN).putInt(DATA, 0).putInt(DATA_END, 0).putInt(DATA_META, 0);
+        return out;
+    }
+
     /** The socket buffer behind the context, as the packet helpers see it. */
     public Skb skb() {
         return skb;

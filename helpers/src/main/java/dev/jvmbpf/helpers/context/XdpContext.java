@@ -40,10 +40,11 @@ public final class XdpContext implements ProgramContext {
     // Built once: a context is run many times, and regions hold no address (install gives them one).
     private final Region frameRegion;
     private final Region mdRegion;
+    private final byte[] md;
 
     private XdpContext(Frame frame, int ingressIfindex, int rxQueueIndex, int egressIfindex) {
         this.frame = frame;
-        byte[] md = new byte[SIZE];
+        this.md = new byte[SIZE];
         ByteBuffer.wrap(md).order(ByteOrder.LITTLE_ENDIAN)
                 .putInt(INGRESS_IFINDEX, ingressIfindex).putInt(RX_QUEUE_INDEX, rxQueueIndex)
                 .putInt(EGRESS_IFINDEX, egressIfindex);
@@ -67,6 +68,19 @@ public final class XdpContext implements ProgramContext {
     /** The metadata as the program left it (a copy). */
     public byte[] metadata() {
         return java.util.Arrays.copyOfRange(frame.bytes, frame.meta, frame.data);
+    }
+
+    /**
+     * The {@code struct xdp_md} as the kernel's test run copies it out after a run: {@code data}
+     * and {@code data_end} as offsets from the start of the metadata ({@code data_meta} 0), the
+     * other fields as given (a program cannot write them).
+     */
+    public byte[] contextBytes() {
+        byte[] out = md.clone();
+        int metaLength = frame.data - frame.meta;
+        ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN).putInt(DATA, metaLength)
+                .putInt(DATA_END, metaLength + frame.end - frame.data).putInt(DATA_META, 0);
+        return out;
     }
 
     @Override
