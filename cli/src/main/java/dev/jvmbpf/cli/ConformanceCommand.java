@@ -1,5 +1,6 @@
 package dev.jvmbpf.cli;
 
+import dev.jvmbpf.cli.internal.Json;
 import dev.jvmbpf.conformance.ConformanceRunner;
 import dev.jvmbpf.conformance.Engines;
 import dev.jvmbpf.conformance.Summary;
@@ -12,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,6 +37,13 @@ final class ConformanceCommand implements Callable<Integer> {
     @Option(names = "--compare", paramLabel = "A,B,...",
             description = "Run every vector on each of these engines; any difference fails the vector.")
     String compare;
+
+    @Option(names = {"-j", "--json"}, description = "Prints one JSON object: every vector's result and the totals"
+            + " (schema in the README).")
+    boolean json;
+
+    @Option(names = "--pretty", description = "With --json: indented JSON.")
+    boolean pretty;
 
     @Spec
     CommandSpec spec;
@@ -66,15 +75,38 @@ final class ConformanceCommand implements Callable<Integer> {
             err.println("jvmbpf: no .data vectors in " + String.join(", ", paths.stream().map(Path::toString).toList()));
             return Failure.EXIT;
         }
-        if (engines.stream().anyMatch(e -> e instanceof KernelEngine)) {
+        boolean asJson = json || pretty;
+        boolean kernel = engines.stream().anyMatch(e -> e instanceof KernelEngine);
+        if (kernel && !asJson) {
             out.println("kernel engine: " + KernelBpf.kernelDescription());
         }
         try {
+            List<Object> vectors = Json.array();
             Summary summary = new ConformanceRunner(engines).run(entries, o -> {
+                if (asJson) {
+                    Map<String, Object> v = Json.object();
+                    v.put("name", o.name());
+                    v.put("status", o.status().name());
+                    v.put("detail", o.detail().isEmpty() ? null : o.detail());
+                    vectors.add(v);
+                    return;
+                }
                 out.println(o.line());
                 out.flush();
             });
-            out.println(summary.line());
+            if (asJson) {
+                Map<String, Object> result = Json.object();
+                result.put("engines", engines.stream().map(Engine::name).toList());
+                result.put("kernel", kernel ? KernelBpf.kernelDescription() : null);
+                result.put("vectors", vectors);
+                result.put("passed", summary.passed());
+                result.put("failed", summary.failed());
+                result.put("skipped", summary.skipped());
+                out.println(pretty ? Json.pretty(result) : Json.write(result));
+                out.flush();
+            } else {
+                out.println(summary.line());
+            }
             return summary.failed() > 0 ? 1 : 0;
         } finally {
             for (Engine e : engines) {

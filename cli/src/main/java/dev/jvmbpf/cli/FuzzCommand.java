@@ -1,5 +1,6 @@
 package dev.jvmbpf.cli;
 
+import dev.jvmbpf.cli.internal.Json;
 import dev.jvmbpf.conformance.Engines;
 import dev.jvmbpf.conformance.fuzz.Fuzzer;
 import dev.jvmbpf.kernel.KernelAvailability;
@@ -41,6 +42,12 @@ final class FuzzCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Directory for the minimized vectors of mismatches.")
     Path out;
 
+    @Option(names = {"-j", "--json"}, description = "Prints the summary as one JSON object (schema in the README).")
+    boolean json;
+
+    @Option(names = "--pretty", description = "With --json: indented JSON.")
+    boolean pretty;
+
     @Spec
     CommandSpec spec;
 
@@ -79,6 +86,12 @@ final class FuzzCommand implements Callable<Integer> {
             }
         }
         double seconds = report.elapsedNanos() / 1e9;
+        if (json || pretty) {
+            Object o = json(report, names);
+            outWriter.println(pretty ? Json.pretty(o) : Json.write(o));
+            outWriter.flush();
+            return report.mismatches().isEmpty() ? 0 : 1;
+        }
         outWriter.printf("%.1f s, %.0f programs/s%n", seconds, report.programs() / Math.max(seconds, 1e-9));
         report.engines().forEach((name, c) -> outWriter.println(name + ": " + c));
         if (!report.rejectionReasons().isEmpty()) {
@@ -92,6 +105,56 @@ final class FuzzCommand implements Callable<Integer> {
         outWriter.println(report.summary());
         outWriter.flush();
         return report.mismatches().isEmpty() ? 0 : 1;
+    }
+
+    /**
+     * {@code {"seed", "from", "programs", "rejected_by_kernel", "seconds", "engines": {NAME:
+     * {"returned", "faulted", "rejected", "crashed", "disagreed"}}, "kernel_rejections": {REASON: N},
+     * "instructions_compared", "forms_per_class": {CLASS: N}, "mismatches": [{"index",
+     * "program_seed", "vector", "outcomes": {ENGINE: TEXT}}]}}.
+     */
+    private Object json(Fuzzer.Report report, List<String> names) {
+        Map<String, Object> o = Json.object();
+        o.put("seed", seed);
+        o.put("from", first);
+        o.put("programs", report.programs());
+        o.put("rejected_by_kernel", report.rejectedByKernel());
+        o.put("seconds", report.elapsedNanos() / 1e9);
+        Map<String, Object> engines = Json.object();
+        for (String name : names) {
+            Fuzzer.EngineCounts c = report.engines().get(name);
+            if (c == null) {
+                continue;
+            }
+            Map<String, Object> e = Json.object();
+            e.put("returned", c.returned());
+            e.put("faulted", c.faulted());
+            e.put("rejected", c.rejected());
+            e.put("crashed", c.crashed());
+            e.put("disagreed", c.disagreed());
+            engines.put(name, e);
+        }
+        o.put("engines", engines);
+        Map<String, Object> reasons = Json.object();
+        report.rejectionReasons().entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> reasons.put(e.getKey(), e.getValue()));
+        o.put("kernel_rejections", reasons);
+        o.put("instructions_compared", report.coverage().instructions());
+        o.put("forms_per_class", new java.util.TreeMap<>(report.coverage().formsPerClass()));
+        List<Object> mismatches = Json.array();
+        for (Fuzzer.Mismatch m : report.mismatches()) {
+            Map<String, Object> x = Json.object();
+            x.put("index", m.index());
+            x.put("program_seed", Json.unsigned(m.programSeed()));
+            x.put("vector", m.vector() == null ? null : m.vector().toString());
+            Map<String, Object> outcomes = Json.object();
+            m.outcomes().forEach((engine, outcome) -> outcomes.put(engine, String.valueOf(outcome)));
+            x.put("outcomes", outcomes);
+            mismatches.add(x);
+        }
+        o.put("mismatches", mismatches);
+        return o;
     }
 
     private static List<Engine> defaultEngines(PrintWriter err) {

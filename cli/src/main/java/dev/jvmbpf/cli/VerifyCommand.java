@@ -1,5 +1,6 @@
 package dev.jvmbpf.cli;
 
+import dev.jvmbpf.cli.internal.Json;
 import dev.jvmbpf.conformance.ConformanceHelpers;
 import dev.jvmbpf.helpers.StandardHelpers;
 import dev.jvmbpf.runtime.exec.LoadException;
@@ -11,6 +12,7 @@ import dev.jvmbpf.runtime.verifier.Verifier;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,19 +41,32 @@ final class VerifyCommand implements Callable<Integer> {
             + " of every program whose section names no type): xdp, socket, tc, kprobe, tracepoint, raw_tp, ...")
     String type;
 
+    @Option(names = {"-j", "--json"}, description = "Prints a JSON array, one object per program (schema in the README).")
+    boolean json;
+
+    @Option(names = "--pretty", description = "With --json: indented JSON.")
+    boolean pretty;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        List<Object> results = Json.array();
         try {
             List<ObjectProgram> programs = ProgramFiles.objectPrograms(file, this.program, btf, this.type);
             if (programs.isEmpty()) {
                 Instruction[] instructions = ProgramFiles.instructions(file);
                 String name = file.getFileName().toString();
                 BpfProgram raw = BpfProgram.raw(name, instructions);
-                out.println(verdict(raw, Verifier.verify(raw, ConformanceHelpers.table())));
+                VerifiedProgram verified = Verifier.verify(raw, ConformanceHelpers.table());
+                if (json || pretty) {
+                    results.add(result(name, raw, verified, null));
+                    print(out, results);
+                } else {
+                    out.println(verdict(raw, verified));
+                }
                 out.flush();
                 return 0;
             }
@@ -59,16 +74,41 @@ final class VerifyCommand implements Callable<Integer> {
             int status = 0;
             for (ObjectProgram p : programs) {
                 try {
-                    out.println(p.name() + ": " + verdict(p.program(), Verifier.verify(p.program(), StandardHelpers.table())));
-                    out.flush();
+                    VerifiedProgram verified = Verifier.verify(p.program(), StandardHelpers.table());
+                    if (json || pretty) {
+                        results.add(result(p.name(), p.program(), verified, null));
+                    } else {
+                        out.println(p.name() + ": " + verdict(p.program(), verified));
+                        out.flush();
+                    }
                 } catch (LoadException e) {
+                    results.add(result(p.name(), p.program(), null, e.getMessage()));
                     status = Failure.report(spec, file + ": " + p.name() + ": " + e.getMessage());
                 }
+            }
+            if (json || pretty) {
+                print(out, results);
             }
             return status;
         } catch (LoadException e) {
             return Failure.report(spec, Failure.about(file, e.getMessage()));
         }
+    }
+
+    private void print(PrintWriter out, List<Object> results) {
+        out.println(pretty ? Json.pretty(results) : Json.write(results));
+        out.flush();
+    }
+
+    /** {@code {"program", "ok", "instructions", "functions", "error"}}: counts null when refused, error null when accepted. */
+    private static Object result(String name, BpfProgram program, VerifiedProgram verified, String error) {
+        Map<String, Object> o = Json.object();
+        o.put("program", name);
+        o.put("ok", error == null);
+        o.put("instructions", count(program.instructionsView()));
+        o.put("functions", verified == null ? null : verified.subprogramCount());
+        o.put("error", error);
+        return o;
     }
 
     private static String verdict(BpfProgram program, VerifiedProgram verified) {
