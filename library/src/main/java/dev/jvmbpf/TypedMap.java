@@ -1,6 +1,7 @@
 package dev.jvmbpf;
 
 import dev.jvmbpf.internal.BtfCodec;
+import dev.jvmbpf.internal.ValueText;
 import dev.jvmbpf.runtime.btf.Btf;
 import dev.jvmbpf.runtime.maps.BpfMap;
 import dev.jvmbpf.runtime.maps.Cpus;
@@ -143,6 +144,25 @@ public final class TypedMap {
             System.arraycopy(one, 0, all, cpu * stride, one.length);
         }
         update(key, all);
+    }
+
+    /**
+     * {@link #put} with key and value as text, read by their BTF types (numbers, strings, structs
+     * as {@code {port=80, proto=6}}, arrays as {@code [1, 2]}) or as hex bytes of their sizes
+     * ({@code 0a000001}); a null {@code value} is zeros.
+     */
+    public void putText(String key, String value) {
+        Object k = parseText(declared.keyType(), keySize(), key, "key");
+        Object v = value == null ? new byte[valueSize()] : parseText(declared.valueType(), valueSize(), value, "value");
+        put(k, v);
+    }
+
+    private Object parseText(int type, int size, String text, String what) {
+        try {
+            return ValueText.parse(codec, type, size, text, what);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("map '" + name + "' " + e.getMessage(), e);
+        }
     }
 
     /** Sets each CPU's value of {@code key} in a per-CPU map: one value per CPU, CPU 0 first. */

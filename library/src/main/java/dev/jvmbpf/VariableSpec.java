@@ -1,6 +1,7 @@
 package dev.jvmbpf;
 
 import dev.jvmbpf.internal.BtfCodec;
+import dev.jvmbpf.internal.ValueText;
 
 /**
  * A global variable of an {@link ObjectSpec}, before load: its name, its section
@@ -79,6 +80,21 @@ public final class VariableSpec {
             throw new IllegalArgumentException("variable " + e.getMessage(), e);
         }
         return this;
+    }
+
+    /**
+     * {@link #set} from text as a command line gives it, read by the variable's type:
+     * {@code 42}, {@code "eth0"}, {@code {port=80, proto=6}}, {@code [1, 2]}, an enumerator's
+     * name, or the variable's bytes in hex ({@code 2a000000}). See the README's syntax.
+     */
+    public VariableSpec setText(String text) {
+        Object value;
+        try {
+            value = ValueText.parse(codec, typeId, size, text, name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("variable " + e.getMessage(), e);
+        }
+        return set(value);
     }
 
     /** What {@link #set} gave, or null. */

@@ -64,9 +64,15 @@ final class ProgramOptions {
     Path btf;
 
     @Option(names = "--map-update", paramLabel = "MAP:KEY[=VALUE]",
-            description = "Before the first run, sets an element: key and value as hex bytes of the map's sizes"
-                + " (value omitted: zeros), e.g. blocked:0a000001=0000000000000000.")
+            description = "Before the first run, sets an element (value omitted: zeros). Key and value typed by BTF:"
+                + " numbers, strings, structs {port=53,proto=17}, arrays [1,2]; or hex bytes of their sizes,"
+                + " e.g. blocked:0a000001=5, rules:{port=53,proto=17}={mark=7,drop=1}.")
     List<String> mapUpdates = new ArrayList<>();
+
+    @Option(names = "--set", paramLabel = "NAME=VALUE",
+            description = "Sets a global variable (.rodata, .data, .bss, custom sections) before load, typed by BTF"
+                + " as --map-update values are, e.g. --set default_mark=7 --set label=eth0.")
+    List<String> sets = new ArrayList<>();
 
     /** A loaded program with its object and the builder of its context, as the options set it. */
     record Prepared(LoadedObject object, Program program, ContextBuilder context, boolean fromObject) {
@@ -108,6 +114,9 @@ final class ProgramOptions {
             if (!mapUpdates.isEmpty()) {
                 throw new IllegalArgumentException(file + " is no object file; it has no maps");
             }
+            if (!sets.isEmpty()) {
+                throw new IllegalArgumentException(file + " is no object file; it has no global variables");
+            }
             if (type != null && ProgramTypes.parse(type) != ProgramType.RAW) {
                 throw new IllegalArgumentException(file + " is no object file; its program is raw, --type does not apply");
             }
@@ -117,6 +126,17 @@ final class ProgramOptions {
         }
         spec.engine(engine).budget(budget).verify(!noVerify);
         configure.accept(spec);
+        for (String assignment : sets) {
+            int eq = assignment.indexOf('=');
+            if (eq <= 0) {
+                throw new UsageError("--set " + assignment + ": expected NAME=VALUE");
+            }
+            try {
+                spec.variable(assignment.substring(0, eq).strip()).setText(assignment.substring(eq + 1));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--set " + assignment + ": " + e.getMessage(), e);
+            }
+        }
         LoadedObject object = spec.load(chosen);
         for (String u : mapUpdates) {
             applyUpdate(object, u);
@@ -187,26 +207,42 @@ final class ProgramOptions {
     private static void applyUpdate(LoadedObject object, String spec) {
         int colon = spec.indexOf(':');
         if (colon <= 0) {
-            throw new UsageError("--map-update " + spec + ": expected MAP:KEYHEX[=VALUEHEX]");
+            throw new UsageError("--map-update " + spec + ": expected MAP:KEY[=VALUE]");
         }
         String map = spec.substring(0, colon);
         String rest = spec.substring(colon + 1);
-        int eq = rest.indexOf('=');
-        String keyText = eq < 0 ? rest : rest.substring(0, eq);
-        byte[] key;
-        byte[] given;
-        try {
-            key = HexArgument.parse(keyText);
-            given = eq < 0 ? null : HexArgument.parse(rest.substring(eq + 1));
-        } catch (IllegalArgumentException e) {
-            throw new UsageError("--map-update " + spec + ": " + e.getMessage(), e);
-        }
+        int eq = topLevelEquals(rest);
         TypedMap typed = object.map(map);
         try {
-            typed.put(key, given == null ? new byte[typed.valueSize()] : given);
+            typed.putText(eq < 0 ? rest : rest.substring(0, eq), eq < 0 ? null : rest.substring(eq + 1));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--map-update " + spec + ": " + e.getMessage());
+            throw new IllegalArgumentException("--map-update " + spec + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The first '=' outside braces, brackets and quotes: the one between key and value; -1 when none. */
+    static int topLevelEquals(String text) {
+        int depth = 0;
+        boolean quoted = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (quoted) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    quoted = false;
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == '{' || c == '[') {
+                depth++;
+            } else if (c == '}' || c == ']') {
+                depth--;
+            } else if (c == '=' && depth == 0) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** True for an ELF file's bytes (an object clang wrote), false for a bare program's. */

@@ -49,7 +49,7 @@ class RunCommandTest {
                 {"run", counter, "--engine", "bogus"},
                 {"run", counter, "--ctx", "noequals"},
                 {"run", counter, "--budget", "-5"},
-                {"run", counter, "--map-update", "counts:zz"},
+                {"run", counter, "--map-update", "counts"},
                 {"run", counter, "--bogus-option"},
                 {"bench", "--workload", "bogus"},
                 {"conformance", EXAMPLES.toString(), "--engine", "bogus"},
@@ -61,7 +61,8 @@ class RunCommandTest {
         for (String[] refused : new String[][] {
                 {"run", EXAMPLES.resolve("none.o").toString()},
                 {"run", counter, "--ctx", "nosuch=1"},
-                {"run", counter, "--map-update", "counts:00"},
+                {"run", counter, "--map-update", "counts:0x1ffffffffffffffff"},
+                {"run", counter, "--map-update", "counts:zz"},
                 {"conformance", EXAMPLES.resolve("none").toString()},
                 {"conformance", EXAMPLES.toString()}}) {
             CliRun r = CliRun.of(refused);
@@ -325,8 +326,10 @@ class RunCommandTest {
         refused("struct xdp_md has no settable field 'mark'", "run", example("xdp_filter"), "--ctx", "mark=1");
         misused("unknown engine 'warp'", "run", counter, "--engine", "warp");
         refused("no map named 'nope'", "run", counter, "--map-update", "nope:00");
-        refused("map 'counts' key (__u64, 8 bytes): 4 bytes given", "run", counter, "--map-update", "counts:00000000");
-        misused("is not hex bytes", "run", counter, "--map-update", "counts:zz");
+        refused("map 'counts' key: '0a000001' is not a number; as hex bytes it would need 16 digits, not 8", "run",
+                counter, "--map-update", "counts:0a000001");
+        refused("map 'counts' key: 'zz' is not a number", "run", counter, "--map-update", "counts:zz");
+        misused("expected MAP:KEY[=VALUE]", "run", counter, "--map-update", "counts");
         refused("has no BTF type", "run", example("ringbuf_events"), "--ctx", "id=1");
         misused("--repeat must be at least 1", "run", counter, "--repeat", "0");
         Path junk = Files.writeString(dir.resolve("junk.o"), "\u007fELF this is no object");

@@ -44,6 +44,16 @@ public final class BtfCodec {
         this.btf = btf;
     }
 
+    /** The type information this codec reads. */
+    public Btf btf() {
+        return btf;
+    }
+
+    /** Whether {@code typeId} is an array of {@code char}, which decodes to and encodes from a string. */
+    public boolean isTextArray(int typeId) {
+        return btf.resolve(typeId) instanceof BtfType.Array a && isText(a.elementType());
+    }
+
     /** The size in bytes of a value of {@code typeId}. */
     public int sizeOf(int typeId) {
         return (int) btf.sizeOf(typeId);
