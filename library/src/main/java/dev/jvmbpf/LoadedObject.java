@@ -6,6 +6,7 @@ import dev.jvmbpf.runtime.exec.Executable;
 import dev.jvmbpf.runtime.exec.HelperTable;
 import dev.jvmbpf.runtime.exec.LoadException;
 import dev.jvmbpf.runtime.exec.Output;
+import dev.jvmbpf.runtime.exec.TaskSettings;
 import dev.jvmbpf.runtime.maps.BpfMap;
 import dev.jvmbpf.runtime.maps.PerfEventArrayMap;
 import dev.jvmbpf.runtime.maps.RingBufferMap;
@@ -177,6 +178,17 @@ public final class LoadedObject implements AutoCloseable {
     public LoadedObject deadline(Duration perRun) {
         settings.deadline = ObjectSpec.Settings.checkedDeadline(perRun);
         return this;
+    }
+
+    /** Changes what the task and clock helpers report in later runs; see {@link ObjectSpec#task}. */
+    public LoadedObject task(TaskSettings task) {
+        settings.task = ObjectSpec.Settings.checkedTask(task);
+        return this;
+    }
+
+    /** What the task and clock helpers report. */
+    public TaskSettings task() {
+        return settings.task;
     }
 
     long budget() {

@@ -7,6 +7,8 @@ import dev.jvmbpf.runtime.btf.BtfType;
 import dev.jvmbpf.runtime.exec.Engine;
 import dev.jvmbpf.runtime.exec.HelperTable;
 import dev.jvmbpf.runtime.exec.LoadException;
+import dev.jvmbpf.runtime.exec.TaskSettings;
+import dev.jvmbpf.runtime.maps.Cpus;
 import dev.jvmbpf.runtime.interp.Interpreter;
 import dev.jvmbpf.runtime.object.BpfObject;
 import dev.jvmbpf.runtime.object.MapKind;
@@ -64,6 +66,7 @@ public final class ObjectSpec {
     private boolean tracePipe;
     private long budget;
     private Duration deadline;
+    private TaskSettings task = TaskSettings.HOST;
     private boolean verify = true;
 
     ObjectSpec(BpfObject object, Supplier<BpfObject> reopen) {
@@ -202,6 +205,18 @@ public final class ObjectSpec {
     }
 
     /**
+     * What the task and clock helpers report to the programs (default {@link TaskSettings#HOST}:
+     * the JVM's own pid, uid, comm, CPU and clock): {@code bpf_get_current_pid_tgid},
+     * {@code bpf_get_current_uid_gid}, {@code bpf_get_current_comm}, {@code bpf_get_smp_processor_id}
+     * (and the slot of per-CPU maps, as the run happens on that CPU), {@code bpf_ktime_get_*ns}.
+     * A CPU outside the machine's ({@code Cpus.count()}) is an {@link IllegalArgumentException}.
+     */
+    public ObjectSpec task(TaskSettings settings) {
+        this.task = Settings.checkedTask(settings);
+        return this;
+    }
+
+    /**
      * Whether programs pass the verifier before they load (default true). False loads them as
      * {@code VerifiedProgram.unverified}: nothing is proven, so the engines check every access,
      * zero every frame and count every instruction as reachable at run time.
@@ -259,7 +274,7 @@ public final class ObjectSpec {
 
     private LoadedObject load(List<String> names) {
         Set<String> chosen = new LinkedHashSet<>(names);
-        Settings settings = new Settings(printk, tracePipe, budget, deadline);
+        Settings settings = new Settings(printk, tracePipe, budget, deadline, task);
         if (bare != null) {
             return new LoadedObject(name, null, settings, engine, helpers, verify, List.of(bare), chosen);
         }
@@ -288,12 +303,23 @@ public final class ObjectSpec {
         final boolean tracePipe;
         volatile long budget;
         volatile Duration deadline;
+        volatile TaskSettings task;
 
-        Settings(Consumer<String> printk, boolean tracePipe, long budget, Duration deadline) {
+        Settings(Consumer<String> printk, boolean tracePipe, long budget, Duration deadline, TaskSettings task) {
             this.printk = printk;
             this.tracePipe = tracePipe;
             this.budget = budget;
             this.deadline = deadline;
+            this.task = task;
+        }
+
+        static TaskSettings checkedTask(TaskSettings task) {
+            TaskSettings t = Objects.requireNonNull(task, "task settings");
+            if (t.cpu() != null && t.cpu() >= Cpus.count()) {
+                throw new IllegalArgumentException("cpu " + t.cpu() + " is not one of this machine's " + Cpus.count()
+                        + " CPUs (0 to " + (Cpus.count() - 1) + ")");
+            }
+            return t;
         }
 
         static long checkedBudget(long instructions) {

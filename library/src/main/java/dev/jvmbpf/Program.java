@@ -3,6 +3,8 @@ package dev.jvmbpf;
 import dev.jvmbpf.helpers.context.ProgramContext;
 import dev.jvmbpf.runtime.exec.Executable;
 import dev.jvmbpf.runtime.exec.Machine;
+import dev.jvmbpf.runtime.exec.TaskSettings;
+import dev.jvmbpf.runtime.maps.Cpus;
 import dev.jvmbpf.runtime.memory.BpfFault;
 import dev.jvmbpf.runtime.object.ObjectProgram;
 import dev.jvmbpf.runtime.program.BpfProgram;
@@ -98,11 +100,21 @@ public final class Program {
         Machine machine = machines.get();
         machine.setBudget(owner.budget());
         machine.setTimeout(owner.deadline());
+        TaskSettings task = owner.task();
+        machine.setTask(task);
+        // Per-CPU maps pick their slot by the thread's CPU: the run moves to the CPU it is told of.
+        int homeCpu = Cpus.current();
+        if (task.cpu() != null) {
+            Cpus.pin(task.cpu());
+        }
         machine.beginRun(verified.readsUnwrittenStack());
         try {
             ProgramContext.Entry entry = context.install(machine);
             return executable.execute(machine, entry.r1(), entry.r2(), 0, 0, 0);
         } finally {
+            if (task.cpu() != null) {
+                Cpus.pin(homeCpu);
+            }
             owner.drainRingBuffers();
         }
     }

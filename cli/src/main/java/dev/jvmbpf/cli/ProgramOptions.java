@@ -11,6 +11,7 @@ import dev.jvmbpf.cli.internal.HexArgument;
 import dev.jvmbpf.runtime.exec.Engine;
 import dev.jvmbpf.runtime.exec.InputFiles;
 import dev.jvmbpf.runtime.exec.LoadException;
+import dev.jvmbpf.runtime.exec.TaskSettings;
 import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.object.CoreTarget;
 import dev.jvmbpf.runtime.object.SectionType;
@@ -74,6 +75,31 @@ final class ProgramOptions {
                 + " as --map-update values are, e.g. --set default_mark=7 --set label=eth0.")
     List<String> sets = new ArrayList<>();
 
+    @Option(names = "--pid", paramLabel = "N", description = "What bpf_get_current_pid_tgid reports as the thread id"
+            + " (low half; default: the JVM thread's). Alone it sets the tgid too, as for a main thread.")
+    Long pid;
+
+    @Option(names = "--tgid", paramLabel = "N", description = "The process id (tgid, upper half of"
+            + " bpf_get_current_pid_tgid; default: the JVM's). Alone it sets the pid too.")
+    Long tgid;
+
+    @Option(names = "--uid", paramLabel = "N", description = "What bpf_get_current_uid_gid reports as the uid.")
+    Long uid;
+
+    @Option(names = "--gid", paramLabel = "N", description = "What bpf_get_current_uid_gid reports as the gid.")
+    Long gid;
+
+    @Option(names = "--comm", paramLabel = "NAME", description = "What bpf_get_current_comm copies (at most 15 bytes).")
+    String comm;
+
+    @Option(names = "--cpu", paramLabel = "N", description = "The CPU the program runs on: bpf_get_smp_processor_id"
+            + " and the slot of per-CPU maps.")
+    Integer cpu;
+
+    @Option(names = "--time", paramLabel = "NS", description = "A clock standing still at NS nanoseconds for"
+            + " bpf_ktime_get_ns, _boot_ns, _coarse_ns and _tai_ns.")
+    Long time;
+
     /** A loaded program with its object and the builder of its context, as the options set it. */
     record Prepared(LoadedObject object, Program program, ContextBuilder context, boolean fromObject) {
     }
@@ -124,7 +150,7 @@ final class ProgramOptions {
             spec = Bpf.of(BpfProgram.raw(file.getFileName().toString(), insns));
             chosen = spec.programs().getFirst().name();
         }
-        spec.engine(engine).budget(budget).verify(!noVerify);
+        spec.engine(engine).budget(budget).verify(!noVerify).task(task());
         configure.accept(spec);
         for (String assignment : sets) {
             int eq = assignment.indexOf('=');
@@ -172,8 +198,53 @@ final class ProgramOptions {
 
     /** Why the kernel's test run cannot take these options (it takes a packet only), or null. */
     String kernelRefusal() {
+        if (!task().isHost()) {
+            return "the kernel's test run reports its own task, CPU and clock; --pid, --tgid, --uid, --gid, --comm,"
+                    + " --cpu and --time apply to the interpreter and the JIT";
+        }
         return ctx.isEmpty() && mem == null ? null
                 : "the kernel's test run takes a packet only; --ctx and --mem are not passed to it";
+    }
+
+    /** The task and clock the options give the helpers (none given: the JVM's own). */
+    TaskSettings task() {
+        TaskSettings t = TaskSettings.HOST;
+        if (pid != null) {
+            t = t.withPid(u32("--pid", pid));
+        }
+        if (tgid != null) {
+            t = t.withTgid(u32("--tgid", tgid));
+        }
+        if (uid != null) {
+            t = t.withUid(u32("--uid", uid));
+        }
+        if (gid != null) {
+            t = t.withGid(u32("--gid", gid));
+        }
+        if (comm != null) {
+            try {
+                t = t.withComm(comm);
+            } catch (IllegalArgumentException e) {
+                throw new UsageError("--comm: " + e.getMessage(), e);
+            }
+        }
+        if (cpu != null) {
+            if (cpu < 0) {
+                throw new UsageError("--cpu must not be negative, got " + cpu);
+            }
+            t = t.withCpu(cpu);
+        }
+        if (time != null) {
+            t = t.withTimeNanos(time);
+        }
+        return t;
+    }
+
+    private static int u32(String option, long value) {
+        if (value < 0 || value > 0xffff_ffffL) {
+            throw new UsageError(option + " must be in [0, 4294967295], got " + value);
+        }
+        return (int) value;
     }
 
     /** The packet --packet or --packet-hex gives, or no bytes. */

@@ -1,6 +1,7 @@
 package dev.jvmbpf.helpers.internal;
 
 import dev.jvmbpf.runtime.exec.Machine;
+import dev.jvmbpf.runtime.exec.TaskSettings;
 import dev.jvmbpf.runtime.maps.Cpus;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,11 +39,17 @@ public final class Task {
     }
 
     public static long pidTgid(Machine m, long r1, long r2, long r3, long r4, long r5) {
-        return PID << 32 | (Native.currentTid() & 0xffffffffL);
+        TaskSettings t = m.task();
+        long tgid = t.effectiveTgid() != null ? t.effectiveTgid() & 0xffffffffL : PID;
+        long pid = t.effectivePid() != null ? t.effectivePid() : Native.currentTid();
+        return tgid << 32 | (pid & 0xffffffffL);
     }
 
     public static long uidGid(Machine m, long r1, long r2, long r3, long r4, long r5) {
-        return (Native.gid() & 0xffffffffL) << 32 | (Native.uid() & 0xffffffffL);
+        TaskSettings t = m.task();
+        long uid = t.uid() != null ? t.uid() : Native.uid();
+        long gid = t.gid() != null ? t.gid() : Native.gid();
+        return (gid & 0xffffffffL) << 32 | (uid & 0xffffffffL);
     }
 
     /** Copies the comm, cut to {@code size - 1} bytes, NUL-padded to {@code size}. */
@@ -54,25 +61,31 @@ public final class Task {
             return 0;
         }
         byte[] out = new byte[n];
-        System.arraycopy(COMM, 0, out, 0, Math.min(COMM.length, n - 1));
+        String given = m.task().comm();
+        byte[] comm = given != null ? given.getBytes(StandardCharsets.UTF_8) : COMM;
+        System.arraycopy(comm, 0, out, 0, Math.min(comm.length, n - 1));
         m.memory().write(buf, out, 0, n);
         return 0;
     }
 
     public static long ktimeNs(Machine m, long r1, long r2, long r3, long r4, long r5) {
-        return System.nanoTime();
+        Long fixed = m.task().timeNanos();
+        return fixed != null ? fixed : System.nanoTime();
     }
 
     public static long ktimeBootNs(Machine m, long r1, long r2, long r3, long r4, long r5) {
-        return Native.clockNanos(Native.CLOCK_BOOTTIME);
+        Long fixed = m.task().timeNanos();
+        return fixed != null ? fixed : Native.clockNanos(Native.CLOCK_BOOTTIME);
     }
 
     public static long ktimeCoarseNs(Machine m, long r1, long r2, long r3, long r4, long r5) {
-        return Native.clockNanos(Native.CLOCK_MONOTONIC_COARSE);
+        Long fixed = m.task().timeNanos();
+        return fixed != null ? fixed : Native.clockNanos(Native.CLOCK_MONOTONIC_COARSE);
     }
 
     public static long ktimeTaiNs(Machine m, long r1, long r2, long r3, long r4, long r5) {
-        return Native.clockNanos(Native.CLOCK_TAI);
+        Long fixed = m.task().timeNanos();
+        return fixed != null ? fixed : Native.clockNanos(Native.CLOCK_TAI);
     }
 
     public static long jiffies64(Machine m, long r1, long r2, long r3, long r4, long r5) {
@@ -83,9 +96,10 @@ public final class Task {
         return ThreadLocalRandom.current().nextInt() & 0xffffffffL;
     }
 
-    /** The calling thread's CPU as per-CPU maps see it ({@link Cpus}). */
+    /** The calling thread's CPU as per-CPU maps see it ({@link Cpus}), or the one the run's task settings name. */
     public static long smpProcessorId(Machine m, long r1, long r2, long r3, long r4, long r5) {
-        return Cpus.current();
+        Integer cpu = m.task().cpu();
+        return cpu != null ? cpu : Cpus.current();
     }
 
     /** No kernel task exists to point at: the helper reports NULL, which programs must handle. */

@@ -36,6 +36,7 @@ public final class Machine {
     private long budget;
     private long remaining;
     private Object attachment;
+    private TaskSettings task = TaskSettings.HOST;
     private long packetAddress;
     private long packetLength;
     private long entryR1;
@@ -295,6 +296,15 @@ public final class Machine {
                     + " has no directly addressable value");
         }
         return a;
+    }
+
+    /** What the task and clock helpers report instead of the JVM's own task and clock; never null. */
+    public TaskSettings task() {
+        return task;
+    }
+
+    public void setTask(TaskSettings task) {
+        this.task = task == null ? TaskSettings.HOST : task;
     }
 
     /** Lets an embedding application pass its own state to its helpers. */
