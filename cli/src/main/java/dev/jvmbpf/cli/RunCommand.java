@@ -238,6 +238,8 @@ final class RunCommand implements Callable<Integer> {
             }
             report.returnValue(repeat);
             report.data("packet", packet, after);
+            // The test run here passes no context in or out: no field is known to have changed.
+            report.context(Map.of(), Map.of());
             writeOut(dataOut, after, "--data-out", "");
             if (dumpMaps) {
                 k.copyMapsBack();
