@@ -35,10 +35,6 @@ public final class RunReport {
         this.pretty = pretty;
     }
 
-    public RunReport(PrintWriter out) {
-        this(out, false, false);
-    }
-
     /** Names the program in the JSON output. */
     public void program(String name, String typeName, String engine) {
         if (json != null) {
