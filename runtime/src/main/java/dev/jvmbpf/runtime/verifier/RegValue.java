@@ -41,7 +41,13 @@ record RegValue(Kind kind, long off, long min, long max, int aux, int id, long r
         PACKET_END("pkt_end"),
         MEM("mem"),
         MEM_OR_NULL("ringbuf_mem_or_null"),
-        FUNC("func");
+        FUNC("func"),
+        /**
+         * A stack slot holding an open-coded iterator (only ever a spilled value): {@code aux}
+         * names the iterator type, {@code off} its first byte, {@code id} the pc of its
+         * {@code _new} call plus one, {@code range} its size (see KfuncCalls).
+         */
+        ITER("iter");
 
         final String label;
 
