@@ -12,6 +12,7 @@ import dev.jvmbpf.runtime.program.BpfProgram;
 import dev.jvmbpf.runtime.verifier.AbstractState.Frame;
 import dev.jvmbpf.runtime.verifier.RegValue.Kind;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -29,10 +30,12 @@ import java.util.List;
  *     at its head; an iterator still on the stack at {@code exit} is an unreleased reference.
  * <li>RCU read sections: {@code bpf_rcu_read_lock} does not nest, {@code bpf_rcu_read_unlock}
  *     needs one open, and the program does not exit inside one.
+ * <li>Kernel references ({@code KF_ACQUIRE}, {@code KF_RELEASE}): an acquired object is a
+ *     pointer of kind {@link Kind#KPTR_OR_NULL} (or {@link Kind#KPTR}) whose id is held in the
+ *     state's references until a release function gets it, or a null check shows it NULL; a
+ *     release of anything else is refused ("expects refcounted PTR_TO_BTF_ID"), as is a maybe-null
+ *     pointer passed to a trusted argument, and an exit with a reference held.
  * </ul>
- * Functions that acquire or release kernel references ({@code KF_ACQUIRE}, {@code KF_RELEASE})
- * are refused: this verifier does not track kernel object references, and accepting them
- * unchecked would accept leaks the kernel refuses.
  *
  * <p>Where this analysis has lost track of a slot (it holds an unknown value after an untracked
  * write), an iterator argument is accepted unchecked: no refusal rests on what is not known.
@@ -67,11 +70,9 @@ final class KfuncCalls {
     /** Checks the kfunc call at {@code pc} and applies its effect to {@code s}. */
     void call(int pc, Instruction insn, AbstractState s) {
         KfuncSpec spec = resolve(pc, insn.imm());
-        if (spec.has(Flag.ACQUIRE) || spec.has(Flag.RELEASE)) {
-            throw errors.at(pc, "kernel function " + spec.name() + " acquires or releases a kernel reference"
-                    + " (KF_ACQUIRE/KF_RELEASE), which this verifier does not track");
-        }
         List<Arg> args = spec.args();
+        boolean trusted = spec.has(Flag.RELEASE) || spec.has(Flag.RCU) || spec.has(Flag.TRUSTED_ARGS);
+        boolean released = false;
         for (int i = 0; i < args.size(); i++) {
             int r = i + 1;
             RegValue v = s.reg(r);
@@ -87,7 +88,17 @@ final class KfuncCalls {
                 }
                 case MEMORY -> written(v, s);
                 case IGNORED -> readsUnwrittenStack |= v.kind() == Kind.STACK || v.kind() == Kind.UNKNOWN;
-                case SCALAR, KERNEL_POINTER -> {
+                case KERNEL_POINTER -> {
+                    boolean maybeNull = v.kind() == Kind.KPTR_OR_NULL || v.isConstant() && v.min() == 0;
+                    if (trusted && maybeNull) {
+                        throw errors.at(pc, "Possibly NULL pointer passed to trusted arg" + i);
+                    }
+                    if (spec.has(Flag.RELEASE) && !released) {
+                        release(pc, spec, v, s);
+                        released = true;
+                    }
+                }
+                case SCALAR -> {
                 }
             }
         }
@@ -108,7 +119,7 @@ final class KfuncCalls {
         s.set(0, switch (spec.ret()) {
             case VOID -> RegValue.NOT_INIT;
             case SCALAR -> RegValue.ANY_SCALAR;
-            case KERNEL_POINTER -> RegValue.UNKNOWN;
+            case KERNEL_POINTER -> spec.has(Flag.ACQUIRE) ? acquire(pc, spec, s) : RegValue.UNKNOWN;
             case ITER_ELEMENT -> {
                 int id = pc + 1;
                 s.mapAll(x -> x.kind().isNullable() && x.id() == id ? x.withId(0) : x);
@@ -133,8 +144,63 @@ final class KfuncCalls {
                         + (main ? "main prog" : "a function") + " would lead to reference leak");
             }
         }
+        if (main && s.kernelRefs.length > 0) {
+            throw errors.at(pc, "Unreleased reference alloc_insn=" + (s.kernelRefs[0] - 1)
+                    + ": BPF_EXIT instruction in main prog would lead to reference leak");
+        }
         if (main && s.rcuLocked) {
             throw errors.at(pc, "BPF_EXIT instruction in main prog cannot be used inside bpf_rcu_read_lock-ed region");
+        }
+    }
+
+    /** A new reference: the object, maybe null when the function may fail ({@code KF_RET_NULL}). */
+    private static RegValue acquire(int pc, KfuncSpec spec, AbstractState s) {
+        int id = pc + 1;
+        int[] refs = s.kernelRefs;
+        if (Arrays.binarySearch(refs, id) < 0) {
+            int[] more = Arrays.copyOf(refs, refs.length + 1);
+            more[refs.length] = id;
+            Arrays.sort(more);
+            s.kernelRefs = more;
+        }
+        return RegValue.pointer(spec.has(Flag.RET_NULL) ? Kind.KPTR_OR_NULL : Kind.KPTR, 0, 0).withId(id);
+    }
+
+    /**
+     * The release of {@code v}'s reference: every copy of the pointer becomes a scalar, as the
+     * kernel's release_reference leaves them to a privileged program. A value this analysis lost
+     * track of may be any reference held: on that path no reference is checked any more.
+     */
+    private void release(int pc, KfuncSpec spec, RegValue v, AbstractState s) {
+        if (v.kind() == Kind.UNKNOWN && s.kernelRefs.length > 0) {
+            s.kernelRefs = AbstractState.NO_REFS;
+            return;
+        }
+        if (v.kind() != Kind.KPTR || Arrays.binarySearch(s.kernelRefs, v.id()) < 0) {
+            throw errors.at(pc, "release kernel function " + spec.name() + " expects refcounted PTR_TO_BTF_ID");
+        }
+        drop(s, v.id());
+        s.mapAll(x -> (x.kind() == Kind.KPTR || x.kind() == Kind.KPTR_OR_NULL) && x.id() == v.id()
+                ? RegValue.ANY_SCALAR : x);
+    }
+
+    private static void drop(AbstractState s, int id) {
+        int[] refs = s.kernelRefs;
+        int at = Arrays.binarySearch(refs, id);
+        if (at >= 0) {
+            int[] fewer = new int[refs.length - 1];
+            System.arraycopy(refs, 0, fewer, 0, at);
+            System.arraycopy(refs, at + 1, fewer, at, refs.length - at - 1);
+            s.kernelRefs = fewer;
+        }
+    }
+
+    /** A null check of an acquired pointer: NULL holds no reference; otherwise the object is there. */
+    static void nullChecked(AbstractState s, RegValue v, boolean isNull) {
+        s.mapAll(x -> x.kind() == Kind.KPTR_OR_NULL && x.id() == v.id()
+                ? isNull ? RegValue.constant(0) : x.withKind(Kind.KPTR) : x);
+        if (isNull) {
+            drop(s, v.id());
         }
     }
 

@@ -47,7 +47,14 @@ record RegValue(Kind kind, long off, long min, long max, int aux, int id, long r
          * names the iterator type, {@code off} its first byte, {@code id} the pc of its
          * {@code _new} call plus one, {@code range} its size (see KfuncCalls).
          */
-        ITER("iter");
+        ITER("iter"),
+        /**
+         * A kernel object pointer a {@code KF_ACQUIRE} kfunc returned, maybe null: {@code id} is
+         * the reference (the pc of the call plus one), released by a {@code KF_RELEASE} kfunc.
+         */
+        KPTR_OR_NULL("ptr_or_null_"),
+        /** The same after a null check: a referenced kernel object pointer, not followed further. */
+        KPTR("ptr_");
 
         final String label;
 
@@ -60,7 +67,7 @@ record RegValue(Kind kind, long off, long min, long max, int aux, int id, long r
         }
 
         boolean isNullable() {
-            return this == MAP_VALUE_OR_NULL || this == MEM_OR_NULL;
+            return this == MAP_VALUE_OR_NULL || this == MEM_OR_NULL || this == KPTR_OR_NULL;
         }
     }
 

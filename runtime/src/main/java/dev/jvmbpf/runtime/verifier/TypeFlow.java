@@ -557,8 +557,9 @@ final class TypeFlow {
         RegValue loaded = sizedScalar(size);
         ProvenAccess proof = null;
         switch (p.kind()) {
-            case SCALAR, MAP_VALUE_OR_NULL, MEM_OR_NULL, PACKET_END, FUNC ->
+            case SCALAR, MAP_VALUE_OR_NULL, MEM_OR_NULL, KPTR_OR_NULL, PACKET_END, FUNC ->
                 throw errors.at(pc, "R" + base + " invalid mem access '" + p.describe() + "'");
+            case KPTR -> loaded = RegValue.UNKNOWN; // a kernel object's field: not followed
             case UNKNOWN -> {
                 loaded = RegValue.UNKNOWN;
                 unwrittenStackRead |= isRead;
