@@ -81,6 +81,14 @@ class KfuncJitTest {
     }
 
     @Test
+    void anUnresolvedWeakKfuncBehindACheckLoadsAndRuns() {
+        VerifiedProgram v = Verifier.verify(program("mov %r0, 0\njeq %r0, 0, +1\ncall kfunc 0\nmov %r0, 5\nexit"),
+                HelperTable.empty());
+        assertEquals(5, run(new JitEngine().load(v, HelperTable.empty())));
+        assertEquals(5, run(new Interpreter().load(v, HelperTable.empty())));
+    }
+
+    @Test
     void kfuncsWithoutAUserspaceModelAreRefusedAtLoad() {
         VerifiedProgram v = Verifier.verify(program("call kfunc 6\nmov %r0, 0\nexit"), HelperTable.empty());
         LoadException e = assertThrows(LoadException.class, () -> new JitEngine().load(v, HelperTable.empty()));

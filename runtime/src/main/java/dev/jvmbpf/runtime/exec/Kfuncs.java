@@ -114,7 +114,7 @@ public final class Kfuncs {
 
     /**
      * {@code program} as the engines run it: each kfunc call on a reachable instruction becomes a
-     * call of a helper added to {@code helpers}. Throws {@link LoadException} naming the call when
+     * call of a helper added to {@code helpers} (but unresolved weak ones, immediate 0). Throws {@link LoadException} naming the call when
      * a reachable kfunc has no userspace model. Programs without kfunc calls come back as they are.
      */
     public static Bound bind(VerifiedProgram program, HelperTable helpers) {
@@ -129,7 +129,10 @@ public final class Kfuncs {
         List<HelperSpec> added = new ArrayList<>();
         for (int pc = 0; pc < insns.length; pc++) {
             Instruction insn = insns[pc];
-            if (insn.opcode() != Opcodes.CALL || insn.src() != Opcodes.CALL_KFUNC || !program.isReachable(pc)) {
+            if (insn.opcode() != Opcodes.CALL || insn.src() != Opcodes.CALL_KFUNC || !program.isReachable(pc)
+                    || insn.imm() == 0) {
+                // Immediate 0: libbpf's weak kfunc the kernel lacks, behind a bpf_ksym_exists()
+                // check; the verifier refuses it where a path reaches it, and it faults if run.
                 continue;
             }
             String name = p.kfuncs().get(insn.imm());
