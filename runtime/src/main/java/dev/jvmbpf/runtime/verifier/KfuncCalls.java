@@ -123,7 +123,8 @@ final class KfuncCalls {
             case ITER_ELEMENT -> {
                 int id = pc + 1;
                 s.mapAll(x -> x.kind().isNullable() && x.id() == id ? x.withId(0) : x);
-                yield RegValue.pointer(Kind.MEM_OR_NULL, 0, 0).withId(id).withRange(spec.elementSize());
+                yield RegValue.pointer(Kind.MEM_OR_NULL, 0, RegValue.READ_ONLY).withId(id)
+                        .withRange(spec.elementSize());
             }
         });
     }

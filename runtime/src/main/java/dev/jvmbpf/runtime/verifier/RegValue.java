@@ -25,6 +25,8 @@ record RegValue(Kind kind, long off, long min, long max, int aux, int id, long r
     static final long SMALL = 1L << 30;
     /** The {@code aux} of a {@link Kind#MEM} pointer into the input memory of a RAW program (r1 at entry). */
     static final int INPUT = 1;
+    /** The {@code aux} of a read-only {@link Kind#MEM} pointer (the kernel's MEM_RDONLY: an iterator's element). */
+    static final int READ_ONLY = 2;
 
     enum Kind {
         NOT_INIT("!read_ok"),

@@ -586,6 +586,9 @@ final class TypeFlow {
             case PACKET -> proof = packet(pc, base, p, off, size, isWrite);
             case PACKET_META -> packet(pc, base, p, off, size, isWrite); // checked as the packet, not proven
             case MEM -> {
+                if (isWrite && p.aux() == RegValue.READ_ONLY) {
+                    throw errors.at(pc, "R" + base + " cannot write into rdonly_mem");
+                }
                 proof = memory(pc, base, p, off, size);
                 if (p.aux() == RegValue.INPUT && p.fixedOffset() && rawSection != null) {
                     SkbContext.Type t = rawSection.equals("cgroup_skb") ? SkbContext.Type.CGROUP_SKB

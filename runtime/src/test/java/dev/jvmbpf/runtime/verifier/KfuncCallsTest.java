@@ -108,6 +108,8 @@ class KfuncCallsTest {
     void theElementPointerIsNullWhenTheIteratorIsDone() {
         String unchecked = SUM.replace("jeq %r0, 0, +3", "ja +0");
         assertTrue(reject(unchecked).contains("R0 invalid mem access"), reject(unchecked));
+        assertEquals("pc 10 (*(u32 *)(r0 + 0) = r6): R0 cannot write into rdonly_mem",
+                reject(SUM.replace("ldxw %r1, [%r0]", "stxw [%r0], %r6")));
         // Four bytes: the element is an int.
         assertTrue(reject(SUM.replace("ldxw %r1, [%r0]", "ldxw %r1, [%r0+4]")).contains("invalid access to memory"),
                 reject(SUM.replace("ldxw %r1, [%r0]", "ldxw %r1, [%r0+4]")));
