@@ -20,7 +20,7 @@ compile() { # compile CLANG OUTPUT SOURCE FLAGS...
     echo "built $out with $cc $*"
 }
 
-for f in seed maps globals multi legacy sections tailcalls samesection textonly datasec voidcall bytearrays rewrite loops core; do
+for f in seed maps globals multi legacy sections tailcalls samesection textonly datasec voidcall bytearrays rewrite loops core iter; do
     compile clang-19 "$f.o" "$f.bpf.c" -O2 -g
 done
 for f in seed legacy multi maps voidcall; do

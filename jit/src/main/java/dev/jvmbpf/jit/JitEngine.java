@@ -4,6 +4,7 @@ import dev.jvmbpf.jit.internal.ClassDefiner;
 import dev.jvmbpf.runtime.exec.Engine;
 import dev.jvmbpf.runtime.exec.Executable;
 import dev.jvmbpf.runtime.exec.HelperTable;
+import dev.jvmbpf.runtime.exec.Kfuncs;
 import dev.jvmbpf.runtime.verifier.VerifiedProgram;
 
 /**
@@ -20,6 +21,8 @@ public final class JitEngine implements Engine {
 
     @Override
     public Executable load(VerifiedProgram program, HelperTable helpers) {
-        return ClassDefiner.load(program, helpers);
+        // Kfunc calls run as helper calls (a kfunc without a userspace model is refused here).
+        Kfuncs.Bound bound = Kfuncs.bind(program, helpers);
+        return ClassDefiner.load(bound.program(), bound.helpers());
     }
 }

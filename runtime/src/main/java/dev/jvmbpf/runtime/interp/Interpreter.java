@@ -3,6 +3,7 @@ package dev.jvmbpf.runtime.interp;
 import dev.jvmbpf.runtime.exec.Engine;
 import dev.jvmbpf.runtime.exec.Executable;
 import dev.jvmbpf.runtime.exec.HelperTable;
+import dev.jvmbpf.runtime.exec.Kfuncs;
 import dev.jvmbpf.runtime.interp.internal.Code;
 import dev.jvmbpf.runtime.interp.internal.InterpretedProgram;
 import dev.jvmbpf.runtime.verifier.VerifiedProgram;
@@ -27,6 +28,9 @@ public final class Interpreter implements Engine {
 
     @Override
     public Executable load(VerifiedProgram program, HelperTable helpers) {
-        return new InterpretedProgram(program.program(), helpers, Code.decode(program.program()));
+        // Kfunc calls run as helper calls (a kfunc without a userspace model is refused here).
+        Kfuncs.Bound bound = Kfuncs.bind(program, helpers);
+        return new InterpretedProgram(bound.program().program(), bound.helpers(),
+                Code.decode(bound.program().program()));
     }
 }

@@ -43,7 +43,7 @@ public record ObjectProgram(BpfProgram program, List<Function> functions, List<B
             return this;
         }
         BpfProgram retyped = new BpfProgram(program.name(), program.section(), newType, program.instructionsView(),
-                program.maps(), program.license());
+                program.maps(), program.license(), program.kfuncs());
         return new ObjectProgram(retyped, functions, lineInfo, contextType, "type " + newType
                 + " set by the user (the section '" + program.section() + "' gives " + program.type() + ")", unresolved);
     }

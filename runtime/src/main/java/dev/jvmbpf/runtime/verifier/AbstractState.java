@@ -103,6 +103,11 @@ final class AbstractState {
     }
 
     Frame[] frames;
+    /** Inside a bpf_rcu_read_lock section (KfuncCalls). */
+    boolean rcuLocked;
+    /** The kernel references held (ids of KPTR values, sorted; KfuncCalls); never modified in place. */
+    int[] kernelRefs = NO_REFS;
+    static final int[] NO_REFS = new int[0];
 
     AbstractState(Frame[] frames) {
         this.frames = frames;
@@ -113,7 +118,10 @@ final class AbstractState {
         for (int i = 0; i < f.length; i++) {
             f[i] = frames[i].copy();
         }
-        return new AbstractState(f);
+        AbstractState c = new AbstractState(f);
+        c.rcuLocked = rcuLocked;
+        c.kernelRefs = kernelRefs;
+        return c;
     }
 
     Frame top() {
@@ -143,7 +151,8 @@ final class AbstractState {
     }
 
     boolean covers(AbstractState o) {
-        if (frames.length != o.frames.length) {
+        if (frames.length != o.frames.length || rcuLocked != o.rcuLocked
+                || !Arrays.equals(kernelRefs, o.kernelRefs)) {
             return false;
         }
         for (int i = 0; i < frames.length; i++) {
@@ -156,7 +165,8 @@ final class AbstractState {
 
     /** Whether {@code o} has the same call stack, so that it can be joined into this state. */
     boolean sameShape(AbstractState o) {
-        if (frames.length != o.frames.length) {
+        if (frames.length != o.frames.length || rcuLocked != o.rcuLocked
+                || !Arrays.equals(kernelRefs, o.kernelRefs)) {
             return false;
         }
         for (int i = 0; i < frames.length; i++) {

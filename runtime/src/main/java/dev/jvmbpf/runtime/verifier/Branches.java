@@ -176,6 +176,10 @@ final class Branches {
     }
 
     private static void nullCheck(AbstractState s, int reg, RegValue v, boolean isNull) {
+        if (v.kind() == Kind.KPTR_OR_NULL) {
+            KfuncCalls.nullChecked(s, v, isNull);
+            return;
+        }
         Kind nonNull = v.kind() == Kind.MAP_VALUE_OR_NULL ? Kind.MAP_VALUE : Kind.MEM;
         if (v.id() == 0) {
             s.set(reg, isNull ? RegValue.constant(0) : v.withKind(nonNull));

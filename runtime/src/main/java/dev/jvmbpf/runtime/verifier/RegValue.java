@@ -25,6 +25,8 @@ record RegValue(Kind kind, long off, long min, long max, int aux, int id, long r
     static final long SMALL = 1L << 30;
     /** The {@code aux} of a {@link Kind#MEM} pointer into the input memory of a RAW program (r1 at entry). */
     static final int INPUT = 1;
+    /** The {@code aux} of a read-only {@link Kind#MEM} pointer (the kernel's MEM_RDONLY: an iterator's element). */
+    static final int READ_ONLY = 2;
 
     enum Kind {
         NOT_INIT("!read_ok"),
@@ -41,7 +43,20 @@ record RegValue(Kind kind, long off, long min, long max, int aux, int id, long r
         PACKET_END("pkt_end"),
         MEM("mem"),
         MEM_OR_NULL("ringbuf_mem_or_null"),
-        FUNC("func");
+        FUNC("func"),
+        /**
+         * A stack slot holding an open-coded iterator (only ever a spilled value): {@code aux}
+         * names the iterator type, {@code off} its first byte, {@code id} the pc of its
+         * {@code _new} call plus one, {@code range} its size (see KfuncCalls).
+         */
+        ITER("iter"),
+        /**
+         * A kernel object pointer a {@code KF_ACQUIRE} kfunc returned, maybe null: {@code id} is
+         * the reference (the pc of the call plus one), released by a {@code KF_RELEASE} kfunc.
+         */
+        KPTR_OR_NULL("ptr_or_null_"),
+        /** The same after a null check: a referenced kernel object pointer, not followed further. */
+        KPTR("ptr_");
 
         final String label;
 
@@ -54,7 +69,7 @@ record RegValue(Kind kind, long off, long min, long max, int aux, int id, long r
         }
 
         boolean isNullable() {
-            return this == MAP_VALUE_OR_NULL || this == MEM_OR_NULL;
+            return this == MAP_VALUE_OR_NULL || this == MEM_OR_NULL || this == KPTR_OR_NULL;
         }
     }
 

@@ -43,11 +43,11 @@ final class TypeFlow {
     private static final int HELPER_KTIME_GET_COARSE_NS = 160;
     /** Frames of bpf_loop callbacks hold {@code CALLBACK_RETURN - site} as their return pc. */
     private static final int CALLBACK_RETURN = -2;
-    /** Helpers whose result is a kernel pointer the verifier does not follow. */
     /** Helpers whose result the kernel bounds: get_smp_processor_id, *_str probes, get_stack, snprintf, ... */
     private static final Set<Integer> BOUNDED_RESULT = Set.of(8, 45, 67, 112, 113, 114, 115, 119, 141, 165, 176, 177,
             183, 184);
-    private static final Set<Integer> RETURNS_POINTER = Set.of(35, 46, 84, 85, 86, 95, 96, 99, 100, 153, 154, 158,
+    /** Helpers whose result is a kernel pointer the verifier does not follow. */
+    private static final Set<Integer> RETURNS_POINTER = Set.of(35, 84, 85, 86, 95, 96, 99, 100, 153, 154, 158,
             175, 203);
 
     private final Instruction[] insns;
@@ -58,6 +58,7 @@ final class TypeFlow {
     private final String rawSection;
     private final BitSet prunePoints;
     private final Verifier.Errors errors;
+    private final KfuncCalls kfuncs;
     private final List<List<AbstractState>> seen = new ArrayList<>();
     /** Refusals the structural pass found that hold where a path reaches them (see StackFlow). */
     private final Map<Integer, String> whereReached;
@@ -120,6 +121,7 @@ final class TypeFlow {
         this.returnRange = returnRange(program);
         this.helpers = helpers;
         this.errors = errors;
+        this.kfuncs = new KfuncCalls(program, errors);
         this.proofs = new ProvenAccess[insns.length];
         this.loopCallbacks = new SamePerPath(insns.length, -1);
         this.frameAccesses = new SamePerPath(insns.length, VerifiedProgram.NO_FRAME_ACCESS);
@@ -336,9 +338,7 @@ final class TypeFlow {
      * included, so it reloads as unknown (smaller loads stay sized scalars, which is true of any bytes).
      */
     private static void forgetSpills(AbstractState s) {
-        for (Frame f : s.frames) {
-            Arrays.fill(f.spills, RegValue.UNKNOWN);
-        }
+        KfuncCalls.forgetSpills(s);
     }
 
     private static void clobberArguments(AbstractState s) {
@@ -557,8 +557,9 @@ final class TypeFlow {
         RegValue loaded = sizedScalar(size);
         ProvenAccess proof = null;
         switch (p.kind()) {
-            case SCALAR, MAP_VALUE_OR_NULL, MEM_OR_NULL, PACKET_END, FUNC ->
+            case SCALAR, MAP_VALUE_OR_NULL, MEM_OR_NULL, KPTR_OR_NULL, PACKET_END, FUNC ->
                 throw errors.at(pc, "R" + base + " invalid mem access '" + p.describe() + "'");
+            case KPTR -> loaded = RegValue.UNKNOWN; // a kernel object's field: not followed
             case UNKNOWN -> {
                 loaded = RegValue.UNKNOWN;
                 unwrittenStackRead |= isRead;
@@ -585,6 +586,9 @@ final class TypeFlow {
             case PACKET -> proof = packet(pc, base, p, off, size, isWrite);
             case PACKET_META -> packet(pc, base, p, off, size, isWrite); // checked as the packet, not proven
             case MEM -> {
+                if (isWrite && p.aux() == RegValue.READ_ONLY) {
+                    throw errors.at(pc, "R" + base + " cannot write into rdonly_mem");
+                }
                 proof = memory(pc, base, p, off, size);
                 if (p.aux() == RegValue.INPUT && p.fixedOffset() && rawSection != null) {
                     SkbContext.Type t = rawSection.equals("cgroup_skb") ? SkbContext.Type.CGROUP_SKB
@@ -840,7 +844,9 @@ final class TypeFlow {
             }
             RegValue spilled = f.spill(at);
             // A slot an untracked write may have reached reloads as unknown, written or not.
-            if (size == 8 && (at & 7) == 0 && spilled != null && (hole < 0 || spilled.kind() == Kind.UNKNOWN)) {
+            if (spilled != null && spilled.kind() == Kind.ITER) {
+                loaded = loaded.withAux(RegValue.IMPRECISE); // an iterator's bytes: not a register
+            } else if (size == 8 && (at & 7) == 0 && spilled != null && (hole < 0 || spilled.kind() == Kind.UNKNOWN)) {
                 loaded = spilled;
             } else if (size != 8 || (at & 7) != 0 || hole >= 0) {
                 // The kernel keeps more of narrow spills and zeroed bytes: no refusal rests on this value.
@@ -1026,6 +1032,9 @@ final class TypeFlow {
     }
 
     private int exit(int pc, AbstractState s, ArrayDeque<Work> work) {
+        if (s.top().returnPc > CALLBACK_RETURN) {
+            kfuncs.exit(pc, s);
+        }
         if (s.frames.length == 1) {
             RegValue r0 = read(pc, s, 0);
             if (exploringMain && returnRange != null && joinAfter != JOIN_AFTER_COARSE) {
@@ -1093,6 +1102,11 @@ final class TypeFlow {
             longer[s.frames.length] = callee;
             s.frames = longer;
             return pc + 1 + insn.imm();
+        }
+        if (insn.src() == Opcodes.CALL_KFUNC) {
+            kfuncs.call(pc, insn, s);
+            unwrittenStackRead |= kfuncs.readsUnwrittenStack();
+            return pc + 1;
         }
         if (insn.imm() == Opcodes.HELPER_CORE_POISON) throw errors.at(pc, "invalid func unknown#195896080 (CO-RE poison)");
         boolean knownLoop = isLoopWithKnownCallback(insn, s);

@@ -204,9 +204,6 @@ public final class Verifier {
             if (insn.src() == Opcodes.CALL_HELPER && helpers.get(insn.imm() & 0xffffffffL) == null && insn.imm() != Opcodes.HELPER_CORE_POISON) {
                 throw error(pc, "unknown helper id " + Integer.toUnsignedString(insn.imm()));
             }
-            if (insn.src() == Opcodes.CALL_KFUNC) {
-                throw error(pc, "kfunc calls are not supported (kfunc id " + insn.imm() + ")");
-            }
             return;
         }
         long target = Effects.jumpTarget(pc, insn);

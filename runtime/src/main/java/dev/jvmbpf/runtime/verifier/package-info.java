@@ -11,7 +11,7 @@
  * delimit subprograms; jumps stay in their subprogram and never land in the second slot of a
  * {@code lddw}; no subprogram falls off its end; nothing writes r10 and ALU operations read it
  * only as the source of a 64-bit {@code mov} or {@code add}; helper ids exist in the
- * {@code HelperTable}; kfunc calls are refused; no recursion and at most 8 frames in a static
+ * {@code HelperTable}; no recursion and at most 8 frames in a static
  * call chain; constant r10-relative accesses stay in [-512, 0).
  *
  * <h2>Type analysis</h2>
@@ -72,6 +72,12 @@
  * <p>{@link dev.jvmbpf.runtime.verifier.Verifier.Options#UNPRIVILEGED} also refuses reads of
  * stack bytes no path wrote ("invalid read from stack"), directly or by a helper; the kernel
  * allows those reads to root since Linux 6.3, so the default ({@code PRIVILEGED}) allows them.
+ *
+ * <p>Kfunc calls ({@code KfuncCalls}, for the functions of {@code Kfuncs}): unknown functions
+ * and reachable unresolved weak ones are refused in the kernel's words; open-coded iterators live
+ * in their stack slots from {@code _new} to {@code _destroy} ({@code _next} returns the element
+ * or NULL, and the loop is verified as any loop, by state equivalence); RCU read sections pair;
+ * references acquired by KF_ACQUIRE functions are released on every path.
  *
  * <h2>Scalars and the kernel's rules on them</h2>
  * Scalars carry what the kernel's verifier tracks ({@code Bounds}): known bits and signed and

@@ -116,7 +116,8 @@ class VerifierTest {
         assertEquals("pc 0 (r10 = 1): frame pointer is read only", rejection("mov %r10, 1\nexit"));
         assertEquals("pc 0 (r10 = *(u64 *)(r1 + 0)): frame pointer is read only", rejection("ldxdw %r10, [%r1]\nexit"));
         assertEquals("pc 0 (call 6): unknown helper id 6", rejection("call 6\nexit"));
-        assertEquals("pc 0 (call kfunc 3): kfunc calls are not supported (kfunc id 3)", rejection("call kfunc 3\nexit"));
+        assertEquals("pc 0 (call kfunc 0): invalid kernel function call not eliminated in verifier pass",
+                rejection("call kfunc 0\nexit"));
         assertEquals("pc 0 (call pc+5): call target 6 is outside the program (0 to 1)", rejection("call local +5\nexit"));
         assertEquals("pc 2 (goto -3): jump out of range from insn 2 to 0: jump target 0 is outside the function at pc 2 (pcs 2 to 3)",
                 rejection("call local +1\nexit\nja -3\nexit"));

@@ -29,6 +29,7 @@ import java.util.Map;
 final class Externs {
     enum Kind { KCONFIG, KSYM, KFUNC, UNTYPED }
 
+    /** {@code offset}: a kconfig value's offset in {@code .kconfig}; a kfunc's id in the object's BTF. */
     record Extern(String name, Kind kind, boolean weak, int offset) {
     }
 
@@ -58,6 +59,7 @@ final class Externs {
                 for (BtfType t : btf.findByName(sym.name())) {
                     if (t instanceof BtfType.Func) {
                         kind = Kind.KFUNC;
+                        type = t.id();
                     } else if (t instanceof BtfType.Var v && v.linkage() == VAR_GLOBAL_EXTERN) {
                         String section = datasecOf(btf, v.id());
                         kind = ".kconfig".equals(section) ? Kind.KCONFIG : ".ksyms".equals(section) ? Kind.KSYM : kind;
@@ -81,7 +83,8 @@ final class Externs {
                 }
                 kcfg.add(new Pending(sym, type, size, align));
             } else {
-                out.byName.put(sym.name(), new Extern(sym.name(), kind, weak, 0));
+                // A kfunc keeps its id in the object's BTF: its stand-in where there is no kernel BTF.
+                out.byName.put(sym.name(), new Extern(sym.name(), kind, weak, kind == Kind.KFUNC ? type : 0));
             }
         }
         if (!kcfg.isEmpty()) {
@@ -204,14 +207,16 @@ final class Externs {
 
     /**
      * libbpf's resolution of a kfunc: the id of the FUNC of that name in the kernel's BTF
-     * ({@code /sys/kernel/btf/vmlinux}), the call's immediate; 0 when it is not there or there is
-     * no kernel BTF to read.
+     * ({@code /sys/kernel/btf/vmlinux}), the call's immediate; 0 when it is not there. Without a
+     * kernel BTF (no kernel could load the program then), the extern's id in the object's own BTF,
+     * so that the engines still know which function a call names.
      */
     Kfunc kfunc(Extern ext) {
         return kfuncs.computeIfAbsent(ext.name(), name -> {
             Btf kernel = KernelBtf.get();
             if (kernel == null) {
-                return new Kfunc(0, "no kernel BTF (" + KernelBtf.VMLINUX + ") to resolve it against");
+                return new Kfunc(ext.offset(), "no kernel BTF (" + KernelBtf.VMLINUX
+                        + ") to resolve it against; the object's BTF id " + ext.offset() + " stands in");
             }
             BtfType f = kernel.find(BtfKind.FUNC, name);
             return f == null ? new Kfunc(0, "not a function of the kernel's BTF")

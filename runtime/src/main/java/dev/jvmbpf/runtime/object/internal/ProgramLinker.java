@@ -39,6 +39,8 @@ final class ProgramLinker {
     private final List<Instruction> out = new ArrayList<>();
     private final Map<CodeFunction, Integer> placed = new LinkedHashMap<>();
     private final List<CodeFunction> pending = new ArrayList<>();
+    /** The kfunc each resolved kfunc call's immediate names ({@link BpfProgram#kfuncs()}). */
+    private final Map<Integer, String> kfuncNames = new java.util.TreeMap<>();
 
     ProgramLinker(ElfFile elf, Map<Integer, CodeSection> code, MapReader maps, Externs externs, Btf btf,
             BtfExt btfExt, List<String> notes, CodeFunction entry, String license) {
@@ -65,7 +67,7 @@ final class ProgramLinker {
         List<BpfMap> programMaps = new ArrayList<>();
         maps.maps().forEach(m -> programMaps.add(m.map()));
         BpfProgram program = new BpfProgram(entry.name(), entry.section().section.name(), st.type(),
-                out.toArray(Instruction[]::new), programMaps, license);
+                out.toArray(Instruction[]::new), programMaps, license, kfuncNames);
         List<ObjectProgram.Function> functions = new ArrayList<>();
         List<BtfExt.LineInfo> lines = new ArrayList<>();
         Map<Integer, String> unresolved = new java.util.TreeMap<>();
@@ -212,8 +214,8 @@ final class ProgramLinker {
      * A reference to an extern, resolved as libbpf resolves it where this runtime can: a kconfig
      * value is an address in the {@code .kconfig} map; a weak extern that cannot be resolved is 0;
      * a kfunc call stays a kfunc call (src 2) whose immediate is the function's id in the running
-     * kernel's BTF (0 when it has none), with a note naming it; the verifier refuses the kfuncs it
-     * does not model. A strong {@code __ksym} variable needs
+     * kernel's BTF (see {@code Externs.kfunc}), with a note naming it; the verifier refuses the kfuncs
+     * it does not model. A strong {@code __ksym} variable needs
      * the kernel's symbol addresses, which the runtime does not have.
      */
     private void applyExtern(CodeSection cs, ElfRelocation r, Instruction insn, int pc, long byteOffset, String what) {
@@ -226,6 +228,9 @@ final class ProgramLinker {
         if (insn.opcode() == Opcodes.CALL && (insn.src() == Opcodes.CALL_LOCAL || insn.src() == Opcodes.CALL_KFUNC)) {
             Externs.Kfunc k = externs.kfunc(ext);
             out.set(pc, Instruction.of(Opcodes.CALL, 0, Opcodes.CALL_KFUNC, 0, k.btfId()));
+            if (k.btfId() != 0) {
+                kfuncNames.put(k.btfId(), ext.name());
+            }
             notes.add("program " + entry.name() + ": call to " + (ext.weak() ? "weak " : "") + "kfunc '" + ext.name()
                     + "' at pc " + pc + ": " + k.how() + (k.btfId() == 0 ? "; unresolved" : ""));
             return;
