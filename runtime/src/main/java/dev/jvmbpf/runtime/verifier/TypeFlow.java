@@ -96,6 +96,7 @@ final class TypeFlow {
     /** The return values the kernel allows at the program's exit for its type, null when any. */
     private final long[] returnRange;
     private int joinAfter = JOIN_AFTER;
+    private VerifierObserver observer = VerifierObserver.NONE;
 
     /** The first pass processed more than {@link #MAX_PROCESSED} instructions. */
     private static final class TooComplex extends RuntimeException {
@@ -148,7 +149,32 @@ final class TypeFlow {
      * precision (accepting more, proving less) but ends quickly; only when that one is also too
      * long is the program refused.
      */
+    /** Reports the walk to {@code o} (the verifier log); call before {@link #run}. */
+    void observe(VerifierObserver o) {
+        observer = o;
+    }
+
     ProvenAccess[] run() {
+        try {
+            return passes();
+        } finally {
+            observer.finished(statistics());
+        }
+    }
+
+    private VerifierStatistics statistics() {
+        int most = 0;
+        long total = 0;
+        for (List<AbstractState> l : seen) {
+            if (l != null) {
+                most = Math.max(most, l.size());
+                total += l.size();
+            }
+        }
+        return new VerifierStatistics(processed, most, total, total, 0);
+    }
+
+    private ProvenAccess[] passes() {
         try {
             return pass();
         } catch (TooComplex first) {
@@ -236,6 +262,9 @@ final class TypeFlow {
             Work w = work.pop();
             int pc = w.pc();
             AbstractState s = w.state();
+            if (observer != VerifierObserver.NONE) {
+                observer.pathStart(pc, new VerifierState(s, program));
+            }
             while (pc >= 0) {
                 if (prunePoints.get(pc)) {
                     s = admit(pc, s);
@@ -246,7 +275,11 @@ final class TypeFlow {
                 if (++processed > MAX_PROCESSED) {
                     throw new TooComplex(pc);
                 }
-                pc = step(pc, s, work);
+                int next = step(pc, s, work);
+                if (observer != VerifierObserver.NONE) {
+                    observer.executed(pc, new VerifierState(s, program));
+                }
+                pc = next;
             }
         }
     }

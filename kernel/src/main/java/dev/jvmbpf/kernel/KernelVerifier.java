@@ -1,0 +1,157 @@
+package dev.jvmbpf.kernel;
+
+import dev.jvmbpf.kernel.internal.BpfSyscall;
+import dev.jvmbpf.kernel.internal.FunctionBtf;
+import dev.jvmbpf.kernel.internal.SyscallException;
+import dev.jvmbpf.runtime.exec.LoadException;
+import dev.jvmbpf.runtime.isa.Instruction;
+import dev.jvmbpf.runtime.maps.BpfMap;
+import dev.jvmbpf.runtime.maps.Errno;
+import dev.jvmbpf.runtime.program.BpfProgram;
+import dev.jvmbpf.runtime.program.ProgramType;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The running kernel's verdict on a program: the program is loaded with {@code BPF_PROG_LOAD}
+ * at the log level asked for, as its own program type, with its maps created in the kernel as
+ * {@link KernelObjectProgram} creates them, and closed again at once. A RAW program (conformance
+ * vectors, assembly) is loaded as the kernel engine loads it: a socket filter whose prologue
+ * passes a {@value #RAW_MEMORY}-byte map value in r1 and its length in r2, so the kernel's pcs
+ * are {@link Verdict#pcShift} higher than the program's.
+ */
+public final class KernelVerifier {
+    /** The input memory a RAW program is given in the kernel. */
+    public static final int RAW_MEMORY = 4096;
+
+    private KernelVerifier() {
+    }
+
+    /**
+     * What the kernel said.
+     *
+     * @param accepted whether the program loaded
+     * @param errno the errno name of the refusal ("" when accepted)
+     * @param log the verifier log, as the kernel wrote it
+     * @param pcShift how much higher the kernel's pcs are than the program's (RAW programs' prologue)
+     */
+    public record Verdict(boolean accepted, String errno, String log, int pcShift) {
+        /** The reason line of a refusal (the last line before the statistics), or the errno; "" when accepted. */
+        public String reason() {
+            if (accepted) {
+                return "";
+            }
+            String last = KernelRejectedException.lastLine(log);
+            return last.isEmpty() ? errno : last;
+        }
+
+        /** The kernel's {@code processed N insns ...} line, or "" when the log has none. */
+        public String summary() {
+            for (String line : log.split("\n")) {
+                if (line.startsWith("processed ")) {
+                    return line.strip();
+                }
+            }
+            return "";
+        }
+    }
+
+    /** The kernel's number for {@code type}, or -1 when this class cannot load that type (it needs an attach target). */
+    public static int kernelType(ProgramType type) {
+        return switch (type) {
+            case RAW, SOCKET_FILTER -> 1;
+            case KPROBE -> 2;
+            case SCHED_CLS -> 3;
+            case SCHED_ACT -> 4;
+            case TRACEPOINT -> 5;
+            case XDP -> 6;
+            case PERF_EVENT -> 7;
+            case RAW_TRACEPOINT -> 17;
+            case SYSCALL -> 31;
+            case TRACING -> -1;
+        };
+    }
+
+    /**
+     * Loads {@code program} with the verifier's log at {@code logLevel} (1 or 2) and returns the
+     * verdict. Throws {@link LoadException}, saying why, when the kernel cannot be asked: no
+     * bpf(2) or no permission, a program type that needs an attach target, maps that cannot be
+     * mirrored, or a map the kernel would not create.
+     */
+    public static Verdict verify(BpfProgram program, int logLevel) {
+        KernelAvailability a = KernelBpf.availability();
+        if (!a.available()) {
+            throw new LoadException(a.refusal());
+        }
+        int type = kernelType(program.type());
+        if (type < 0) {
+            throw new LoadException("kernel: a " + program.type() + " program needs an attach target (BTF id),"
+                    + " which this comparison does not give");
+        }
+        if (program.type() == ProgramType.RAW) {
+            return raw(program, logLevel);
+        }
+        List<BpfMap> maps = program.maps();
+        for (BpfMap m : maps) {
+            KernelObjectProgram.refuseUnmirrored(m);
+        }
+        int[] fds = new int[maps.size()];
+        Arrays.fill(fds, -1);
+        try {
+            for (int i = 0; i < maps.size(); i++) {
+                fds[i] = KernelObjectProgram.create(maps.get(i));
+            }
+            byte[] code = Instruction.encode(KernelObjectProgram.withMapFds(program.instructionsView(), fds));
+            int flags = program.type() == ProgramType.SYSCALL ? BpfSyscall.BPF_F_SLEEPABLE : 0;
+            return load(type, flags, program, code, 0, logLevel,
+                    KernelObjectProgram.functionEntries(program.instructionsView()));
+        } catch (SyscallException e) {
+            throw new LoadException("kernel: creating the maps of " + program.name() + ": " + e.getMessage());
+        } finally {
+            KernelObjectProgram.closeAll(fds);
+        }
+    }
+
+    private static Verdict raw(BpfProgram program, int logLevel) {
+        try (KernelEngine engine = new KernelEngine()) {
+            KernelEngine.Maps maps = engine.maps(RAW_MEMORY, true);
+            Instruction[] wrapped = KernelExecutable.wrap(program.instructionsView(), maps, RAW_MEMORY, RAW_MEMORY,
+                    null);
+            String fallsOff = KernelExecutable.fallsOffEntryFunction(program.instructionsView());
+            if (fallsOff != null) {
+                // The epilogue follows the entry function, so the kernel would not see this itself.
+                return new Verdict(false, "EINVAL", fallsOff + "\n", 0);
+            }
+            int shift = wrapped.length - program.instructionsView().length - 5;
+            // Callbacks are out of the kernel engine's scope: no function information.
+            return load(1, 0, program, Instruction.encode(wrapped), shift, logLevel, null);
+        }
+    }
+
+    /** {@code entries}: the functions' first pcs when the kernel needs function information (callbacks), else null. */
+    private static Verdict load(int type, int flags, BpfProgram program, byte[] code, int shift, int logLevel,
+            int[] entries) {
+        int btf = -1;
+        try {
+            BpfSyscall.FuncInfo funcs = null;
+            if (entries != null) {
+                btf = BpfSyscall.loadBtf(FunctionBtf.of(entries));
+                funcs = new BpfSyscall.FuncInfo(btf, entries, FunctionBtf.typeIds(entries.length));
+            }
+            BpfSyscall.Loaded l = BpfSyscall.load(type, flags, KernelExecutable.objectName(program.name()), code, funcs,
+                    logLevel);
+            if (l.fd() >= 0) {
+                BpfSyscall.close(l.fd());
+                return new Verdict(true, "", l.log(), shift);
+            }
+            if (l.errno() == Errno.EPERM && l.log().isBlank()) {
+                throw new LoadException("kernel: loading " + program.name() + " is not permitted (EPERM)");
+            }
+            return new Verdict(false, Errno.name(l.errno()), l.log(), shift);
+        } finally {
+            if (btf >= 0) {
+                BpfSyscall.close(btf);
+            }
+        }
+    }
+}
