@@ -141,7 +141,6 @@ final class VerifyCommand implements Callable<Integer> {
         j.put("processed", ours.statistics().processed());
         j.put("summary", ours.statistics().kernelSummary());
         p.put("jvmbpf", j);
-        p.put("log", logLevel == null ? null : ours.text());
         KernelVerifier.Verdict kernel = null;
         String kernelSkipped = null;
         if (withKernel) {
@@ -164,6 +163,7 @@ final class VerifyCommand implements Callable<Integer> {
         p.put("kernel", k);
         p.put("kernel_skipped", kernelSkipped);
         p.put("agree", kernel == null ? null : kernel.accepted() == ours.accepted());
+        p.put("log", logLevel == null ? null : ours.text());
         if (json) {
             return p;
         }

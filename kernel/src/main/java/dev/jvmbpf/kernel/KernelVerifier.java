@@ -23,6 +23,11 @@ import java.util.List;
 public final class KernelVerifier {
     /** The input memory a RAW program is given in the kernel. */
     public static final int RAW_MEMORY = 4096;
+    /**
+     * The kernel's BPF_LOG_STATS: a log with the refusal's reason and the statistics, without
+     * the walk (levels 1 and 2), which costs the kernel most of its time on long programs.
+     */
+    public static final int LOG_STATS = 4;
 
     private KernelVerifier() {
     }
@@ -73,7 +78,7 @@ public final class KernelVerifier {
     }
 
     /**
-     * Loads {@code program} with the verifier's log at {@code logLevel} (1 or 2) and returns the
+     * Loads {@code program} with the verifier's log at {@code logLevel} (0: none, 1, 2 or {@link #LOG_STATS}) and returns the
      * verdict. Throws {@link LoadException}, saying why, when the kernel cannot be asked: no
      * bpf(2) or no permission, a program type that needs an attach target, maps that cannot be
      * mirrored, or a map the kernel would not create.
@@ -138,8 +143,14 @@ public final class KernelVerifier {
                 btf = BpfSyscall.loadBtf(FunctionBtf.of(entries));
                 funcs = new BpfSyscall.FuncInfo(btf, entries, FunctionBtf.typeIds(entries.length));
             }
-            BpfSyscall.Loaded l = BpfSyscall.load(type, flags, KernelExecutable.objectName(program.name()), code, funcs,
-                    logLevel);
+            String name = KernelExecutable.objectName(program.name());
+            BpfSyscall.Loaded l = BpfSyscall.load(type, flags, name, code, funcs, logLevel);
+            if (l.errno() == Errno.ENOSPC && logLevel > 0) {
+                // The log overflowed its buffer (it keeps its tail, with the reason), and ENOSPC
+                // then hides the verdict: ask again without a log.
+                BpfSyscall.Loaded plain = BpfSyscall.load(type, flags, name, code, funcs, 0);
+                l = new BpfSyscall.Loaded(plain.fd(), plain.errno(), l.log());
+            }
             if (l.fd() >= 0) {
                 BpfSyscall.close(l.fd());
                 return new Verdict(true, "", l.log(), shift);
