@@ -147,7 +147,7 @@ final class VerifyCommand implements Callable<Integer> {
             try {
                 kernel = KernelVerifier.verify(t.program(), level);
             } catch (LoadException e) {
-                kernelSkipped = e.getMessage();
+                kernelSkipped = e.getMessage().startsWith("kernel: ") ? e.getMessage().substring(8) : e.getMessage();
             }
         }
         Map<String, Object> k = null;

@@ -7,6 +7,8 @@ import dev.jvmbpf.runtime.exec.LoadException;
 import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.maps.BpfMap;
 import dev.jvmbpf.runtime.maps.Errno;
+import dev.jvmbpf.runtime.maps.MapSpec;
+import dev.jvmbpf.runtime.maps.MapType;
 import dev.jvmbpf.runtime.program.BpfProgram;
 import dev.jvmbpf.runtime.program.ProgramType;
 import java.util.Arrays;
@@ -47,6 +49,11 @@ public final class KernelVerifier {
                 return "";
             }
             String last = KernelRejectedException.lastLine(log);
+            // Some reasons lack their newline, and the summary follows on the same line.
+            int glued = last.indexOf("processed ");
+            if (glued > 0 && last.substring(glued).matches("processed \\d+ insns \\(limit.*")) {
+                last = last.substring(0, glued);
+            }
             return last.isEmpty() ? errno : last;
         }
 
@@ -94,17 +101,28 @@ public final class KernelVerifier {
                     + " which this comparison does not give");
         }
         if (program.type() == ProgramType.RAW) {
+            if (!program.section().isEmpty()) {
+                throw new LoadException("kernel: section '" + program.section() + "' of " + program.name()
+                        + " names a program type jvmbpf does not model (give one with --type)");
+            }
+            if (!program.maps().isEmpty()) {
+                throw new LoadException("kernel: a bare program with maps cannot be loaded as the kernel engine"
+                        + " loads bare programs");
+            }
             return raw(program, logLevel);
         }
         List<BpfMap> maps = program.maps();
         for (BpfMap m : maps) {
-            KernelObjectProgram.refuseUnmirrored(m);
+            if (!holdsKernelObjects(m.spec())) {
+                KernelObjectProgram.refuseUnmirrored(m);
+            }
         }
         int[] fds = new int[maps.size()];
         Arrays.fill(fds, -1);
         try {
             for (int i = 0; i < maps.size(); i++) {
-                fds[i] = KernelObjectProgram.create(maps.get(i));
+                fds[i] = holdsKernelObjects(maps.get(i).spec()) ? createEmpty(maps.get(i).spec())
+                        : KernelObjectProgram.create(maps.get(i));
             }
             byte[] code = Instruction.encode(KernelObjectProgram.withMapFds(program.instructionsView(), fds));
             int flags = program.type() == ProgramType.SYSCALL ? BpfSyscall.BPF_F_SLEEPABLE : 0;
@@ -115,6 +133,22 @@ public final class KernelVerifier {
         } finally {
             KernelObjectProgram.closeAll(fds);
         }
+    }
+
+    /**
+     * Program and perf event arrays hold programs and perf events, which a run needs and a
+     * verdict does not: for the verifier an empty one of the same sizes is the same map.
+     */
+    private static boolean holdsKernelObjects(MapSpec spec) {
+        return spec.type() == MapType.PROG_ARRAY || spec.type() == MapType.PERF_EVENT_ARRAY;
+    }
+
+    private static int createEmpty(MapSpec spec) {
+        // libbpf sizes a perf event array without max_entries to the possible CPUs.
+        int entries = spec.maxEntries() == 0 && spec.type() == MapType.PERF_EVENT_ARRAY ? BpfSyscall.possibleCpus()
+                : spec.maxEntries();
+        return BpfSyscall.createMap(spec.type().id(), KernelObjectProgram.kernelName(spec.name()), spec.keySize(),
+                spec.valueSize(), entries, spec.flags(), spec.mapExtra());
     }
 
     private static Verdict raw(BpfProgram program, int logLevel) {

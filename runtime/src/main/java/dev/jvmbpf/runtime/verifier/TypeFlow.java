@@ -501,7 +501,8 @@ final class TypeFlow {
             throw errors.at(pc, "R" + dst + " pointer arithmetic on " + k.label + " prohibited, null-check it first");
         }
         boolean zero = scalar.isConstant() && scalar.min() == 0;
-        if ((k == Kind.MAP_PTR || k == Kind.PACKET_END) && !zero) {
+        // As the kernel: a map pointer takes only "+= 0", the packet's end nothing at all.
+        if (k == Kind.PACKET_END || k == Kind.MAP_PTR && !(zero && op == Opcodes.ALU_ADD)) {
             throw errors.at(pc, "R" + dst + " pointer arithmetic on " + k.label + " prohibited");
         }
         if (scalar.kind() == Kind.UNKNOWN || k == Kind.FUNC) {
