@@ -5,6 +5,7 @@ import dev.jvmbpf.kernel.internal.FunctionBtf;
 import dev.jvmbpf.kernel.internal.SyscallException;
 import dev.jvmbpf.runtime.exec.LoadException;
 import dev.jvmbpf.runtime.isa.Instruction;
+import dev.jvmbpf.runtime.isa.Opcodes;
 import dev.jvmbpf.runtime.maps.BpfMap;
 import dev.jvmbpf.runtime.maps.Errno;
 import dev.jvmbpf.runtime.maps.MapSpec;
@@ -12,6 +13,7 @@ import dev.jvmbpf.runtime.maps.MapType;
 import dev.jvmbpf.runtime.program.BpfProgram;
 import dev.jvmbpf.runtime.program.ProgramType;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -112,15 +114,18 @@ public final class KernelVerifier {
             return raw(program, logLevel);
         }
         List<BpfMap> maps = program.maps();
-        for (BpfMap m : maps) {
-            if (!holdsKernelObjects(m.spec())) {
-                KernelObjectProgram.refuseUnmirrored(m);
+        // Only the maps the program names: an object's other maps may be ones the kernel creates
+        // only with BTF, which would refuse a program that never touches them.
+        BitSet used = usedMaps(program);
+        for (int i = used.nextSetBit(0); i >= 0; i = used.nextSetBit(i + 1)) {
+            if (!holdsKernelObjects(maps.get(i).spec())) {
+                KernelObjectProgram.refuseUnmirrored(maps.get(i));
             }
         }
         int[] fds = new int[maps.size()];
         Arrays.fill(fds, -1);
         try {
-            for (int i = 0; i < maps.size(); i++) {
+            for (int i = used.nextSetBit(0); i >= 0; i = used.nextSetBit(i + 1)) {
                 fds[i] = holdsKernelObjects(maps.get(i).spec()) ? createEmpty(maps.get(i).spec())
                         : KernelObjectProgram.create(maps.get(i));
             }
@@ -133,6 +138,24 @@ public final class KernelVerifier {
         } finally {
             KernelObjectProgram.closeAll(fds);
         }
+    }
+
+    /** The indexes of the maps a {@code lddw} of the program names. */
+    private static BitSet usedMaps(BpfProgram program) {
+        BitSet used = new BitSet();
+        Instruction[] code = program.instructionsView();
+        for (int pc = 0; pc < code.length; pc++) {
+            Instruction i = code[pc];
+            if (i.opcode() != Opcodes.LDDW) {
+                continue;
+            }
+            boolean map = i.src() == Opcodes.PSEUDO_MAP_IDX || i.src() == Opcodes.PSEUDO_MAP_IDX_VALUE;
+            if (map && i.imm() >= 0 && i.imm() < program.maps().size()) {
+                used.set(i.imm());
+            }
+            pc++;
+        }
+        return used;
     }
 
     /**
