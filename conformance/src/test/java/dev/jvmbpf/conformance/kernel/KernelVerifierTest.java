@@ -85,4 +85,14 @@ class KernelVerifierTest {
         assertTrue(v.accepted(), v.errno() + " " + v.reason());
         assertTrue(v.summary().startsWith("processed "), v.summary());
     }
+
+    @Test
+    void aMapTheProgramDoesNotNameIsNotCreated() {
+        // The kernel creates socket storage only with BTF: if it were created, the load would fail.
+        BpfProgram p = new BpfProgram("unused", "xdp", ProgramType.XDP,
+                new Instruction[] {i(0xb7, 0, 0, 0, 2), i(0x95, 0, 0, 0, 0)},
+                List.of(Maps.create(new MapSpec("sk", MapType.SK_STORAGE, 4, 8, 0, 1))), "GPL");
+        KernelVerifier.Verdict v = KernelVerifier.verify(p, 1);
+        assertTrue(v.accepted(), v.reason());
+    }
 }
