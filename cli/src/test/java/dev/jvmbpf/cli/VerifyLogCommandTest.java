@@ -127,4 +127,20 @@ class VerifyLogCommandTest {
         assertEquals(jvmbpfAccepts ? 1 : 0, r.status(), r.out());
         assertEquals(jvmbpfAccepts ? "DISAGREE: jvmbpf accepts, the kernel refuses" : "agree", r.lines().get(2));
     }
+
+    @Test
+    void fuzzInVerdictModeEndsWithItsCountsAndRefusesForeignOptions() {
+        CliRun wrong = CliRun.of("fuzz", "--mode", "verdicts");
+        assertEquals(2, wrong.status());
+        assertTrue(wrong.err().contains("--mode must be engines or verdict"), wrong.err());
+        CliRun engines = CliRun.of("fuzz", "--mode", "verdict", "--engines", "interpreter");
+        assertEquals(2, engines.status());
+        assumeKernel();
+        CliRun r = CliRun.of("fuzz", "--mode", "verdict", "--seed", "11", "--count", "40", "--examples", "1");
+        String last = r.lines().getLast();
+        assertTrue(last.matches("40 programs, \\d+ disagreements \\(\\d+ false accepts, \\d+ false refusals\\)"), last);
+        boolean none = last.startsWith("40 programs, 0 disagreements");
+        assertEquals(none ? 0 : 1, r.status(), r.out());
+        assertEquals(none, !r.out().contains(" --from "), r.out());
+    }
 }
