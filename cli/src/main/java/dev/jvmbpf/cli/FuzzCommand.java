@@ -3,6 +3,7 @@ package dev.jvmbpf.cli;
 import dev.jvmbpf.cli.internal.Json;
 import dev.jvmbpf.conformance.Engines;
 import dev.jvmbpf.conformance.fuzz.Fuzzer;
+import dev.jvmbpf.conformance.fuzz.VerdictFuzzer;
 import dev.jvmbpf.kernel.KernelAvailability;
 import dev.jvmbpf.kernel.KernelBpf;
 import dev.jvmbpf.runtime.exec.Engine;
@@ -18,11 +19,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code jvmbpf fuzz --seed S --count N [--engines A,B,...] [--out DIR]}. */
+/** {@code jvmbpf fuzz --seed S --count N [--mode engines|verdict] [--engines A,B,...] [--out DIR]}. */
 @Command(name = "fuzz", mixinStandardHelpOptions = true,
         description = {"Differential fuzzing: runs random programs the kernel verifier accepts on every engine",
             "and writes each disagreement, minimized, as a .data vector. Progress goes to stderr;",
             "the last line is 'N programs, N rejected by the kernel, N mismatches'.",
+            "--mode verdict instead generates programs the kernel may refuse and compares the verdicts of",
+            "jvmbpf's verifier and the kernel's; the last line is 'N programs, N disagreements'.",
             "Exits with 1 when a mismatch was found, 2 on a usage error."})
 final class FuzzCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Campaign seed (default: ${DEFAULT-VALUE}).")
@@ -47,6 +50,14 @@ final class FuzzCommand implements Callable<Integer> {
 
     @Option(names = "--pretty", description = "With --json: indented JSON.")
     boolean pretty;
+    @Option(names = "--mode", defaultValue = "engines", paramLabel = "MODE", description = "engines: compare the"
+            + " engines' results (default); verdict: compare jvmbpf's verifier with the kernel's on programs the"
+            + " kernel may refuse.")
+    String mode;
+
+    @Option(names = "--examples", defaultValue = "3", paramLabel = "N",
+            description = "--mode verdict: disagreements of each kind to minimize and print (default: ${DEFAULT-VALUE}).")
+    int examples;
 
     @Spec
     CommandSpec spec;
@@ -57,6 +68,13 @@ final class FuzzCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         if (count < 0 || first < 0) {
             err.println("jvmbpf: --count and --from must not be negative: " + count + ", " + first);
+            return UsageError.EXIT;
+        }
+        if (mode.equals("verdict")) {
+            return verdicts(outWriter, err);
+        }
+        if (!mode.equals("engines")) {
+            err.println("jvmbpf: --mode must be engines or verdict: " + mode);
             return UsageError.EXIT;
         }
         List<Engine> list;
@@ -155,6 +173,41 @@ final class FuzzCommand implements Callable<Integer> {
         }
         o.put("mismatches", mismatches);
         return o;
+    }
+
+    private int verdicts(PrintWriter outWriter, PrintWriter err) {
+        if (engines != null || out != null || json || pretty) {
+            err.println("jvmbpf: --engines, --out and --json do not apply to --mode verdict");
+            return UsageError.EXIT;
+        }
+        KernelAvailability a = KernelBpf.availability();
+        if (!a.available()) {
+            err.println("jvmbpf: fuzz --mode verdict needs the kernel's verifier: " + a.reason());
+            return Failure.EXIT;
+        }
+        err.println("fuzz: verdicts, seed " + seed + ", " + count + " programs (kernel: "
+                + KernelBpf.kernelDescription() + ")");
+        err.flush();
+        VerdictFuzzer.Report r = VerdictFuzzer.run(new VerdictFuzzer.Options(seed, count, first,
+                new PrintStream(System.err, true), 2000, Math.max(0, examples)));
+        double seconds = r.elapsedNanos() / 1e9;
+        outWriter.printf("%.1f s, %.0f programs/s%n", seconds, r.programs() / Math.max(seconds, 1e-9));
+        outWriter.println("refused by the kernel: " + r.kernelRefused() + ", by jvmbpf: " + r.jvmbpfRefused());
+        outWriter.println("disagreements by kind (false accept: jvmbpf accepts what the kernel refuses):");
+        r.byKind().entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> outWriter.println("  " + e.getValue() + "  " + e.getKey()));
+        for (VerdictFuzzer.Disagreement d : r.examples()) {
+            outWriter.println("program " + d.index() + " (--seed " + seed + " --from " + d.index()
+                    + " --count 1), " + d.kind() + ", minimized:");
+            outWriter.println("  jvmbpf: " + (d.jvmbpf().accepted() ? "accepts" : "refuses: " + d.jvmbpf().reason()));
+            outWriter.println("  kernel: " + (d.kernel().accepted() ? "accepts" : "refuses: " + d.kernel().reason()));
+            d.listing().forEach(line -> outWriter.println("    " + line));
+        }
+        outWriter.println(r.programs() + " programs, " + r.disagreements() + " disagreements (" + r.falseAccepts()
+                + " false accepts, " + r.falseRefusals() + " false refusals)");
+        outWriter.flush();
+        return r.disagreements() == 0 ? 0 : 1;
+>>>>>>> vlog
     }
 
     private static List<Engine> defaultEngines(PrintWriter err) {

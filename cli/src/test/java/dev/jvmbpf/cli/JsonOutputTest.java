@@ -26,31 +26,39 @@ class JsonOutputTest {
     void verifyGivesOneObjectPerProgram() {
         CliRun r = CliRun.of("verify", EXAMPLES.resolve("tail_calls.o").toString(), "--json");
         assertEquals(0, r.status(), r.err());
-        JsonArray programs = JsonParser.parseString(r.out()).getAsJsonArray();
+        assertEquals(1, r.out().strip().lines().count(), "compact: " + r.out());
+        JsonObject report = JsonParser.parseString(r.out()).getAsJsonObject();
+        assertTrue(report.get("kernel").isJsonNull(), "no --compare: " + report);
+        JsonArray programs = report.getAsJsonArray("programs");
         assertEquals(List.of("stage0", "stage1", "stage2", "entry"),
-                programs.asList().stream().map(p -> p.getAsJsonObject().get("program").getAsString()).toList());
+                programs.asList().stream().map(p -> p.getAsJsonObject().get("name").getAsString()).toList());
         for (JsonElement p : programs) {
             JsonObject o = p.getAsJsonObject();
-            assertTrue(o.get("ok").getAsBoolean(), o.toString());
+            JsonObject verdict = o.getAsJsonObject("jvmbpf");
+            assertTrue(verdict.get("accepted").getAsBoolean(), o.toString());
             assertTrue(o.get("instructions").getAsInt() > 0, o.toString());
-            assertTrue(o.get("error").isJsonNull(), o.toString());
+            assertTrue(verdict.get("reason").isJsonNull(), o.toString());
         }
     }
 
     @Test
-    void verifyReportsARefusalInTheArrayAndTheExitStatus() throws IOException {
+    void verifyReportsARefusalInTheObjectAndTheExitStatus() throws IOException {
         Path bad = Files.writeString(dir.resolve("r10.s"), "or %r0, %r10\nexit\n");
         CliRun r = CliRun.of("verify", bad.toString(), "--json", "--pretty");
         assertEquals(1, r.status());
         assertTrue(r.err().contains("pc 0"), r.err());
+        JsonObject refused = JsonParser.parseString(r.out()).getAsJsonObject().getAsJsonArray("programs").get(0)
+                .getAsJsonObject().getAsJsonObject("jvmbpf");
+        assertFalse(refused.get("accepted").getAsBoolean());
+        assertEquals(0, refused.get("pc").getAsInt());
         Path good = Files.writeString(dir.resolve("ok.s"), "mov %r0, 1\nexit\n");
         CliRun ok = CliRun.of("verify", good.toString(), "--json", "--pretty");
         assertEquals(0, ok.status(), ok.err());
         assertTrue(ok.out().lines().count() > 3, "indented: " + ok.out());
-        JsonObject o = JsonParser.parseString(ok.out()).getAsJsonArray().get(0).getAsJsonObject();
-        assertEquals("ok.s", o.get("program").getAsString());
+        JsonObject o = JsonParser.parseString(ok.out()).getAsJsonObject().getAsJsonArray("programs").get(0)
+                .getAsJsonObject();
+        assertEquals("ok.s", o.get("name").getAsString());
         assertEquals(2, o.get("instructions").getAsInt());
-        assertEquals(1, o.get("functions").getAsInt());
     }
 
     @Test

@@ -146,7 +146,7 @@ public final class KernelObjectProgram implements AutoCloseable {
         return callbacks ? entries.stream().mapToInt(Integer::intValue).toArray() : null;
     }
 
-    private static void refuseUnmirrored(BpfMap m) {
+    static void refuseUnmirrored(BpfMap m) {
         MapSpec spec = m.spec();
         if (spec.type() == MapType.PROG_ARRAY || spec.type() == MapType.PERF_EVENT_ARRAY) {
             throw new LoadException("kernel: map " + spec.name() + " is a " + spec.type()
@@ -178,7 +178,7 @@ public final class KernelObjectProgram implements AutoCloseable {
     }
 
     /** Creates {@code map} in the kernel and copies its elements; read-only data is frozen, as libbpf does. */
-    private static int create(BpfMap map) {
+    static int create(BpfMap map) {
         MapSpec spec = map.spec();
         int fd = BpfSyscall.createMap(spec.type().id(), kernelName(spec.name()), spec.keySize(), spec.valueSize(),
                 spec.maxEntries(), spec.flags(), spec.mapExtra());
@@ -338,7 +338,7 @@ public final class KernelObjectProgram implements AutoCloseable {
         closeAll(mapFds);
     }
 
-    private static void closeAll(int[] fds) {
+    static void closeAll(int[] fds) {
         for (int fd : fds) {
             if (fd >= 0) {
                 BpfSyscall.close(fd);

@@ -21,13 +21,15 @@ public final class KernelRejectedException extends LoadException {
         return last.isEmpty() ? "" : ": " + last;
     }
 
-    /** The last non-empty line of the log: usually the reason (the lines before trace the walk). */
+    /** The last non-empty line of the log but statistics and states: the reason (the lines before trace the walk). */
     static String lastLine(String log) {
         String[] lines = log.strip().split("\n");
         for (int i = lines.length - 1; i >= 0; i--) {
             String line = lines[i].strip();
+            // An infinite loop's reason is followed by the two states that showed it.
             if (!line.isEmpty() && !line.startsWith("processed ") && !line.startsWith("verification time")
-                    && !line.startsWith("stack depth")) {
+                    && !line.startsWith("stack depth") && !line.startsWith("cur state:")
+                    && !line.startsWith("old state:")) {
                 return line;
             }
         }

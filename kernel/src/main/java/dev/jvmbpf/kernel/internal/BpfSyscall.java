@@ -261,21 +261,45 @@ public final class BpfSyscall {
     }
 
     private static int loadProgram(int progType, String name, byte[] instructions, FuncInfo funcs, boolean withLog) {
+        Loaded l = load(progType, 0, name, instructions, funcs, withLog ? 1 : 0);
+        if (l.fd() >= 0) {
+            return l.fd();
+        }
+        if (!withLog) {
+            throw new SyscallException("BPF_PROG_LOAD", l.errno());
+        }
+        throw new VerifierRejection(l.errno(), l.log());
+    }
+
+    /** What one BPF_PROG_LOAD did: the program's fd (-1 when refused), the errno (0 when loaded) and the log. */
+    public record Loaded(int fd, int errno, String log) {
+    }
+
+    /** BPF_F_SLEEPABLE: the program may sleep (syscall programs must). */
+    public static final int BPF_F_SLEEPABLE = 1 << 4;
+
+    /**
+     * One BPF_PROG_LOAD with the verifier's log at {@code logLevel} (0: none, 1, 2) and
+     * {@code flags} as prog_flags; the caller closes the fd of a program that loaded.
+     */
+    public static Loaded load(int progType, int flags, String name, byte[] instructions, FuncInfo funcs,
+            int logLevel) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment insns = arena.allocate(Math.max(8, instructions.length), 8);
             MemorySegment.copy(instructions, 0, insns, ValueLayout.JAVA_BYTE, 0, instructions.length);
             MemorySegment license = arena.allocateFrom("GPL");
-            MemorySegment log = withLog ? arena.allocate(LOG_SIZE) : MemorySegment.NULL;
+            MemorySegment log = logLevel > 0 ? arena.allocate(LOG_SIZE) : MemorySegment.NULL;
             MemorySegment attr = arena.allocate(ATTR_SIZE, 8);
             attr.set(ValueLayout.JAVA_INT, 0, progType);
             attr.set(ValueLayout.JAVA_INT, 4, instructions.length / 8);
             attr.set(ValueLayout.JAVA_LONG, 8, insns.address());
             attr.set(ValueLayout.JAVA_LONG, 16, license.address());
-            if (withLog) {
-                attr.set(ValueLayout.JAVA_INT, 24, 1);
+            if (logLevel > 0) {
+                attr.set(ValueLayout.JAVA_INT, 24, logLevel);
                 attr.set(ValueLayout.JAVA_INT, 28, LOG_SIZE);
                 attr.set(ValueLayout.JAVA_LONG, 32, log.address());
             }
+            attr.set(ValueLayout.JAVA_INT, 44, flags);
             putName(attr, 48, name);
             if (funcs != null) {
                 MemorySegment records = arena.allocate(8L * funcs.insns().length, 8);
@@ -288,13 +312,15 @@ public final class BpfSyscall {
                 attr.set(ValueLayout.JAVA_LONG, 80, records.address());
                 attr.set(ValueLayout.JAVA_INT, 88, funcs.insns().length);
             }
+            String text = "";
             try {
-                return (int) bpf("BPF_PROG_LOAD", BPF_PROG_LOAD, attr);
+                int fd = (int) bpf("BPF_PROG_LOAD", BPF_PROG_LOAD, attr);
+                return new Loaded(fd, 0, logLevel > 0 ? log.getString(0, StandardCharsets.UTF_8) : "");
             } catch (SyscallException e) {
-                if (!withLog) {
-                    throw e;
+                if (logLevel > 0) {
+                    text = log.getString(0, StandardCharsets.UTF_8);
                 }
-                throw new VerifierRejection(e.errno(), log.getString(0, StandardCharsets.UTF_8));
+                return new Loaded(-1, e.errno(), text);
             }
         }
     }

@@ -97,6 +97,7 @@ final class TypeFlow {
     /** The return values the kernel allows at the program's exit for its type, null when any. */
     private final long[] returnRange;
     private int joinAfter = JOIN_AFTER;
+    private VerifierObserver observer = VerifierObserver.NONE;
 
     /** The first pass processed more than {@link #MAX_PROCESSED} instructions. */
     private static final class TooComplex extends RuntimeException {
@@ -150,7 +151,32 @@ final class TypeFlow {
      * precision (accepting more, proving less) but ends quickly; only when that one is also too
      * long is the program refused.
      */
+    /** Reports the walk to {@code o} (the verifier log); call before {@link #run}. */
+    void observe(VerifierObserver o) {
+        observer = o;
+    }
+
     ProvenAccess[] run() {
+        try {
+            return passes();
+        } finally {
+            observer.finished(statistics());
+        }
+    }
+
+    private VerifierStatistics statistics() {
+        int most = 0;
+        long total = 0;
+        for (List<AbstractState> l : seen) {
+            if (l != null) {
+                most = Math.max(most, l.size());
+                total += l.size();
+            }
+        }
+        return new VerifierStatistics(processed, most, total, total, 0);
+    }
+
+    private ProvenAccess[] passes() {
         try {
             return pass();
         } catch (TooComplex first) {
@@ -238,6 +264,9 @@ final class TypeFlow {
             Work w = work.pop();
             int pc = w.pc();
             AbstractState s = w.state();
+            if (observer != VerifierObserver.NONE) {
+                observer.pathStart(pc, new VerifierState(s, program));
+            }
             while (pc >= 0) {
                 if (prunePoints.get(pc)) {
                     s = admit(pc, s);
@@ -248,7 +277,11 @@ final class TypeFlow {
                 if (++processed > MAX_PROCESSED) {
                     throw new TooComplex(pc);
                 }
-                pc = step(pc, s, work);
+                int next = step(pc, s, work);
+                if (observer != VerifierObserver.NONE) {
+                    observer.executed(pc, new VerifierState(s, program));
+                }
+                pc = next;
             }
         }
     }
@@ -468,7 +501,8 @@ final class TypeFlow {
             throw errors.at(pc, "R" + dst + " pointer arithmetic on " + k.label + " prohibited, null-check it first");
         }
         boolean zero = scalar.isConstant() && scalar.min() == 0;
-        if ((k == Kind.MAP_PTR || k == Kind.PACKET_END) && !zero) {
+        // As the kernel: a map pointer takes only "+= 0", the packet's end nothing at all.
+        if (k == Kind.PACKET_END || k == Kind.MAP_PTR && !(zero && op == Opcodes.ALU_ADD)) {
             throw errors.at(pc, "R" + dst + " pointer arithmetic on " + k.label + " prohibited");
         }
         if (scalar.kind() == Kind.UNKNOWN || k == Kind.FUNC) {

@@ -37,11 +37,13 @@ public final class Verifier {
     private int[] entries;
 
     private final Options options;
+    private final VerifierObserver observer;
 
-    private Verifier(Instruction[] insns, HelperTable helpers, Options options) {
+    private Verifier(Instruction[] insns, HelperTable helpers, Options options, VerifierObserver observer) {
         this.insns = insns;
         this.helpers = helpers;
         this.options = options;
+        this.observer = observer;
     }
 
     /**
@@ -79,6 +81,16 @@ public final class Verifier {
     }
 
     public static VerifiedProgram verify(BpfProgram program, HelperTable helpers, Options options) {
+        return verify(program, helpers, options, VerifierObserver.NONE);
+    }
+
+    /**
+     * As {@link #verify(BpfProgram, HelperTable, Options)}, reporting the type analysis' walk to
+     * {@code observer} (its {@code finished} is not called when a structural check refuses the
+     * program before any path is walked).
+     */
+    public static VerifiedProgram verify(BpfProgram program, HelperTable helpers, Options options,
+            VerifierObserver observer) {
         Instruction[] insns = program.instructionsView();
         if (insns.length == 0) {
             throw new VerifierException(VerifierException.NO_PC, null, "program has no instructions");
@@ -92,7 +104,7 @@ public final class Verifier {
         } catch (InvalidInstructionException e) {
             throw new VerifierException(e.index(), text(insns, e.index()), e.reason());
         }
-        Verifier v = new Verifier(insns, helpers, options);
+        Verifier v = new Verifier(insns, helpers, options, observer);
         return v.run(program);
     }
 
@@ -133,6 +145,7 @@ public final class Verifier {
                     whereReached).run();
         }
         TypeFlow types = new TypeFlow(insns, program, helpers, options, targets, this::error, whereReached);
+        types.observe(observer);
         ProvenAccess[] proofs = types.run();
         return new VerifiedProgram(program, true, entries, stackOffsets, targets, reachable, depths, proofs,
                 types.inputAccesses(), types.contextAccesses(), types.readsUnwrittenStack(), types.loopCallbacks(),

@@ -1,0 +1,89 @@
+package dev.jvmbpf.conformance.fuzz;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jvmbpf.kernel.KernelAvailability;
+import dev.jvmbpf.kernel.KernelBpf;
+import dev.jvmbpf.runtime.isa.Instruction;
+import dev.jvmbpf.runtime.isa.Opcodes;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** A small seeded verdict campaign against the running kernel's verifier. */
+class VerdictFuzzerTest {
+    @BeforeAll
+    static void kernelAvailable() {
+        KernelAvailability a = KernelBpf.availability();
+        if (!a.available()) {
+            System.out.println("SKIPPED verdict fuzzing against the kernel: " + a.reason());
+        }
+        Assumptions.assumeTrue(a.available(), a.reason());
+    }
+
+    @Test
+    void aProgramBothRefuseForAnUninitialisedRegisterIsAnAgreement() {
+        // r0 += r3 with r3 never written: the kernel's "R3 !read_ok".
+        FuzzProgram p = new FuzzProgram(new Instruction[] {
+            Instruction.of(Opcodes.CLASS_ALU64 | Opcodes.ALU_MOV | Opcodes.SRC_K, 0, 0, 0, 0),
+            Instruction.of(Opcodes.CLASS_ALU64 | Opcodes.ALU_ADD | Opcodes.SRC_X, 0, 3, 0, 0),
+            Instruction.of(Opcodes.EXIT, 0, 0, 0, 0)}, new byte[0]);
+        VerdictFuzzer.Verdict kernel = VerdictFuzzer.kernel(p);
+        VerdictFuzzer.Verdict ours = VerdictFuzzer.jvmbpf(p);
+        assertFalse(kernel.accepted());
+        assertEquals("R3 !read_ok", kernel.reason());
+        assertFalse(ours.accepted());
+        assertNull(VerdictFuzzer.kind(ours, kernel));
+    }
+
+    @Test
+    void aProgramBothAcceptIsAnAgreement() {
+        FuzzProgram p = new FuzzProgram(new Instruction[] {
+            Instruction.of(Opcodes.CLASS_ALU64 | Opcodes.ALU_MOV | Opcodes.SRC_K, 0, 0, 0, 2),
+            Instruction.of(Opcodes.EXIT, 0, 0, 0, 0)}, new byte[0]);
+        assertTrue(VerdictFuzzer.kernel(p).accepted());
+        assertNull(VerdictFuzzer.kind(VerdictFuzzer.jvmbpf(p), VerdictFuzzer.kernel(p)));
+    }
+
+    @Test
+    void kindsNameTheRefusingSideAndItsReasonWithoutNumbers() {
+        VerdictFuzzer.Verdict accepts = new VerdictFuzzer.Verdict(true, "");
+        VerdictFuzzer.Verdict refuses = new VerdictFuzzer.Verdict(false, "R4 invalid mem access 'scalar' off=-8");
+        assertEquals("false accept: R# invalid mem access 'scalar' off=N", VerdictFuzzer.kind(accepts, refuses));
+        assertEquals("false refuse: R# invalid mem access 'scalar' off=N", VerdictFuzzer.kind(refuses, accepts));
+        assertEquals("crash: java.lang.IllegalStateException: N",
+                VerdictFuzzer.kind(new VerdictFuzzer.Verdict(false, "crash: java.lang.IllegalStateException: 7"),
+                        refuses));
+    }
+
+    @Test
+    void aSeededCampaignCountsEveryProgramAndMinimisesWhileTheDisagreementPersists() {
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        VerdictFuzzer.Report r = VerdictFuzzer.run(new VerdictFuzzer.Options(7, 120, 0,
+                new PrintStream(progress, true, StandardCharsets.UTF_8), 400, 1));
+        assertEquals(120, r.programs());
+        // The generator makes programs the kernel refuses and programs it accepts.
+        assertTrue(r.kernelRefused() > 0 && r.kernelRefused() < 120, "kernel refused " + r.kernelRefused());
+        assertEquals(r.falseAccepts() + r.falseRefusals() + r.byKind().entrySet().stream()
+                .filter(e -> e.getKey().startsWith("crash")).mapToLong(e -> e.getValue()).sum(), r.disagreements());
+        Assumptions.assumeFalse(r.examples().isEmpty(), "no disagreement in this campaign to minimise");
+        assertEquals(r.byKind().size(), r.examples().size());
+        for (VerdictFuzzer.Disagreement d : r.examples()) {
+            assertEquals(d.kind(), VerdictFuzzer.kind(d.jvmbpf(), d.kernel()), d.listing().toString());
+            // Checked again from scratch: the minimised program still disagrees the same way.
+            assertEquals(d.kind(), VerdictFuzzer.kind(VerdictFuzzer.jvmbpf(d.minimized()),
+                    VerdictFuzzer.kernel(d.minimized())));
+            assertTrue(d.minimized().length() <= d.original().length());
+            assertEquals(d.original().length(), VerdictGenerator.generate(d.programSeed()).length());
+        }
+        assertTrue(r.examples().stream().anyMatch(d -> d.minimized().length() < d.original().length()),
+                "minimisation removed nothing");
+        assertTrue(progress.toString(StandardCharsets.UTF_8).contains("--from "), progress.toString());
+    }
+}
