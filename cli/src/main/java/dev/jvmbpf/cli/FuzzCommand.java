@@ -207,7 +207,6 @@ final class FuzzCommand implements Callable<Integer> {
                 + " false accepts, " + r.falseRefusals() + " false refusals)");
         outWriter.flush();
         return r.disagreements() == 0 ? 0 : 1;
->>>>>>> vlog
     }
 
     private static List<Engine> defaultEngines(PrintWriter err) {
