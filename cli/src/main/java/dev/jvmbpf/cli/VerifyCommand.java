@@ -28,7 +28,7 @@ final class VerifyCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "raw bytes, hex text, .s/.asm, .data vector or ELF .o")
     Path file;
 
-    @Option(names = "--program", paramLabel = "NAME", description = "only this program of an ELF object file")
+    @Option(names = {"-p", "--program"}, paramLabel = "NAME", description = "only this program of an ELF object file")
     String program;
 
     @Option(names = "--btf", paramLabel = "FILE",
