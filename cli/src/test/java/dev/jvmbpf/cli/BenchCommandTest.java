@@ -104,6 +104,7 @@ class BenchCommandTest {
         JsonObject root = JsonParser.parseString(r.out()).getAsJsonObject();
         assertTrue(root.getAsJsonObject("machine").get("cores").getAsInt() >= 1, r.out());
         assertEquals(5, root.get("rounds").getAsInt());
+        assertEquals("cpu", root.get("clock").getAsString());
         JsonObject program = root.getAsJsonArray("programs").get(0).getAsJsonObject();
         assertEquals("compute-loop", program.get("name").getAsString());
         JsonArray engines = program.getAsJsonArray("engines");
@@ -165,5 +166,15 @@ class BenchCommandTest {
         CliRun r = CliRun.of("bench", "--workload", "compute-loop", "--json", "--csv");
         assertEquals(2, r.status());
         assertEquals("", r.out());
+    }
+
+    @Test
+    void theWallClockOnRequestAndAnUnknownClockIsAUsageError() {
+        CliRun r = CliRun.of(with(new String[] {"bench", "--workload", "compute-loop", "--clock", "wall"}, QUICK));
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.lines().getFirst().endsWith("engines interleaved, timed by wall clock"), r.out());
+        CliRun bad = CliRun.of("bench", "--workload", "compute-loop", "--clock", "sundial");
+        assertEquals(2, bad.status());
+        assertTrue(bad.err().contains("unknown --clock 'sundial'"), bad.err());
     }
 }
