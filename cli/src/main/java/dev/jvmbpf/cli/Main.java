@@ -4,6 +4,7 @@ import dev.jvmbpf.cli.internal.SafeText;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,8 +43,15 @@ public final class Main implements Runnable {
     /** Runs the command line and returns the exit status (tests call this). */
     public static int execute(String... args) {
         CommandLine cl = new CommandLine(new Main());
-        for (Object sub : Subcommands.all()) {
-            cl.addSubcommand(sub);
+        // picocli builds a command's model by reflection when it is added; that is most of the
+        // start-up time, so only the subcommand named is added (all of them for help or a typo).
+        String named = commandWord(args);
+        List<Object> subcommands = Subcommands.all();
+        boolean known = subcommands.stream().anyMatch(sub -> nameOf(sub).equals(named));
+        for (Object sub : subcommands) {
+            if (!known || nameOf(sub).equals(named)) {
+                cl.addSubcommand(sub);
+            }
         }
         // Errors quote user input; the terminal shows its control characters instead of obeying them.
         // Set after the subcommands are added: picocli hands the writer to those it already has.
@@ -65,5 +73,19 @@ public final class Main implements Runnable {
             return 2;
         });
         return cl.execute(args);
+    }
+
+    /** The first word that is not an option: the subcommand (the root's options take no values). */
+    private static String commandWord(String[] args) {
+        for (String arg : args) {
+            if (!arg.startsWith("-")) {
+                return arg;
+            }
+        }
+        return "";
+    }
+
+    private static String nameOf(Object subcommand) {
+        return subcommand.getClass().getAnnotation(Command.class).name();
     }
 }

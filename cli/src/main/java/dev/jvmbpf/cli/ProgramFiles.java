@@ -75,8 +75,17 @@ final class ProgramFiles {
      * program of an object).
      */
     static List<ObjectProgram> objectPrograms(Path file, String only, Path btf, String type) {
+        return open(file, only, btf, type).programs();
+    }
+
+    /** The object (null when the file is not an ELF object) and its programs as {@link #objectPrograms} chooses them. */
+    record Opened(BpfObject object, List<ObjectProgram> programs) {
+    }
+
+    /** As {@link #objectPrograms(Path, String, Path, String)}, with the object they are from. */
+    static Opened open(Path file, String only, Path btf, String type) {
         if (file.toString().endsWith(".data")) {
-            return List.of();
+            return new Opened(null, List.of());
         }
         byte[] bytes = read(file);
         if (!isElf(bytes)) {
@@ -86,7 +95,7 @@ final class ProgramFiles {
             if (only != null) {
                 throw new LoadException("--program names a program of an ELF object file; this is not one");
             }
-            return List.of();
+            return new Opened(null, List.of());
         }
         BpfObject object = BpfObject.open(bytes, file.getFileName().toString(), MapFactory.standard(), Kconfig.host(),
                 ProgramOptions.coreTarget(btf));
@@ -99,12 +108,12 @@ final class ProgramFiles {
             }
         }
         if (only != null) {
-            return List.of(object.program(only));
+            return new Opened(object, List.of(object.program(only)));
         }
         if (object.programs().isEmpty()) {
             throw new LoadException("the object file has no programs");
         }
-        return object.programs();
+        return new Opened(object, object.programs());
     }
 
     private static boolean isElf(byte[] bytes) {

@@ -1,11 +1,20 @@
 package dev.jvmbpf.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jvmbpf.kernel.KernelAvailability;
 import dev.jvmbpf.kernel.KernelBpf;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.nio.file.Path;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import org.w3c.dom.NodeList;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -77,5 +86,95 @@ class BenchCommandTest {
         CliRun r = CliRun.of("bench", "--workload", "compute-loop", "--engines", "jit,warp");
         assertEquals(2, r.status());
         assertTrue(r.err().contains("warp"), r.err());
+    }
+
+    private static final String[] QUICK = {"--engines", "interpreter,jit", "--warmup-ms", "20", "--time-ms", "40",
+        "--rounds", "5"};
+
+    private static String[] with(String[] head, String... tail) {
+        String[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, all, head.length, tail.length);
+        return all;
+    }
+
+    @Test
+    void jsonGivesEachEnginesMedianWithItsSpreadAndTheMachine() {
+        CliRun r = CliRun.of(with(new String[] {"bench", "--workload", "compute-loop", "--json"}, QUICK));
+        assertEquals(0, r.status(), r.err());
+        JsonObject root = JsonParser.parseString(r.out()).getAsJsonObject();
+        assertTrue(root.getAsJsonObject("machine").get("cores").getAsInt() >= 1, r.out());
+        assertEquals(5, root.get("rounds").getAsInt());
+        assertEquals("cpu", root.get("clock").getAsString());
+        JsonObject program = root.getAsJsonArray("programs").get(0).getAsJsonObject();
+        assertEquals("compute-loop", program.get("name").getAsString());
+        JsonArray engines = program.getAsJsonArray("engines");
+        assertEquals(2, engines.size());
+        for (JsonElement e : engines) {
+            JsonObject o = e.getAsJsonObject();
+            assertTrue(o.get("ran").getAsBoolean());
+            double median = o.get("median_ns").getAsDouble();
+            assertTrue(o.get("min_ns").getAsDouble() <= o.get("p10_ns").getAsDouble(), o.toString());
+            assertTrue(o.get("p10_ns").getAsDouble() <= median && median <= o.get("p90_ns").getAsDouble(), o.toString());
+            assertTrue(o.get("ci_low_ns").getAsDouble() <= median && median <= o.get("ci_high_ns").getAsDouble());
+            // Both engines compute the same value of the workload.
+            assertEquals(engines.get(0).getAsJsonObject().get("r0").getAsBigInteger(), o.get("r0").getAsBigInteger());
+        }
+        assertEquals(1.0, engines.get(0).getAsJsonObject().get("speedup").getAsDouble(), 1e-9);
+        assertFalse(program.get("results_differ").getAsBoolean());
+    }
+
+    @Test
+    void csvHasAHeaderAndOneLinePerEngine() {
+        CliRun r = CliRun.of(with(new String[] {"bench", "--workload", "memory-index", "--csv"}, QUICK));
+        assertEquals(0, r.status(), r.err());
+        List<String> lines = r.lines();
+        assertEquals(3, lines.size(), r.out());
+        List<String> header = List.of(lines.get(0).split(","));
+        assertEquals("program", header.get(0));
+        for (String line : lines.subList(1, 3)) {
+            String[] cells = line.split(",", -1);
+            assertEquals(header.size(), cells.length, line);
+            assertEquals("memory-index", cells[0]);
+            assertTrue(Double.parseDouble(cells[header.indexOf("median_ns")]) > 0, line);
+            assertEquals("5", cells[header.indexOf("rounds")]);
+        }
+        assertEquals("\"a,\"\"b\"\"\"", BenchCommand.csvCell("a,\"b\""));
+    }
+
+    @Test
+    void chartIsWellFormedSvgWithABarPerEngineAndTheMachine(@TempDir Path dir) throws Exception {
+        Path svg = dir.resolve("out.svg");
+        CliRun r = CliRun.of(with(new String[] {"bench", "--workload", "compute-lanes", "--chart", svg.toString()},
+                QUICK));
+        assertEquals(0, r.status(), r.err());
+        Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(svg.toFile());
+        assertEquals("svg", doc.getDocumentElement().getNodeName());
+        NodeList titles = doc.getElementsByTagName("title");
+        assertEquals(2, titles.getLength());
+        assertTrue(titles.item(0).getTextContent().startsWith("interpreter: median "), titles.item(0).getTextContent());
+        assertTrue(titles.item(1).getTextContent().startsWith("jit: median "), titles.item(1).getTextContent());
+        String text = doc.getDocumentElement().getTextContent();
+        assertTrue(text.contains("compute-lanes"), text);
+        assertTrue(text.contains("measured on ") && text.contains(" cores"), text);
+        assertTrue(text.contains("median time per run (log scale)"), text);
+        // The table is still printed, with the machine.
+        assertTrue(r.out().contains("machine: "), r.out());
+    }
+
+    @Test
+    void jsonAndCsvTogetherAreOneUsageError() {
+        CliRun r = CliRun.of("bench", "--workload", "compute-loop", "--json", "--csv");
+        assertEquals(2, r.status());
+        assertEquals("", r.out());
+    }
+
+    @Test
+    void theWallClockOnRequestAndAnUnknownClockIsAUsageError() {
+        CliRun r = CliRun.of(with(new String[] {"bench", "--workload", "compute-loop", "--clock", "wall"}, QUICK));
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.lines().getFirst().endsWith("engines interleaved, timed by wall clock"), r.out());
+        CliRun bad = CliRun.of("bench", "--workload", "compute-loop", "--clock", "sundial");
+        assertEquals(2, bad.status());
+        assertTrue(bad.err().contains("unknown --clock 'sundial'"), bad.err());
     }
 }

@@ -73,4 +73,19 @@ class ConformanceCommandTest {
         assertEquals(2, one.status(), one.out());
         assertEquals("jvmbpf: --compare needs at least two engines, got 'interpreter'", one.err().strip());
     }
+
+    /** ubpf's dialect: memory as tcpdump -x prints a packet, and an error given as a pattern. */
+    @Test
+    void readsUbpfStyleVectors() throws IOException {
+        write("tcpdump_mem.data", "-- asm\nldxb %r0, [%r1+16]\nexit\n-- mem\n"
+                + "\t0x0000:  4500 0054 1e4b 4000 4001 d83a c0a8 0101\n\t0x0010:  c0a8 0102\n-- result\n0xc0\n");
+        write("bad_jump.data", "-- asm\nja +5\nexit\n-- error pattern\njump .* (out of|outside)\n-- reload\n");
+        CliRun r = CliRun.of("conformance", dir.toString(), "--engine", "interpreter");
+        assertEquals(0, r.status(), r.out() + r.err());
+        assertEquals("PASS bad_jump\nPASS tcpdump_mem\n2 passed, 0 failed, 0 skipped\n", r.out().replace("\r\n", "\n"));
+        write("bad_jump.data", "-- asm\nja +5\nexit\n-- error pattern\ninvalid opcode\n");
+        CliRun miss = CliRun.of("conformance", dir.resolve("bad_jump.data").toString(), "--engine", "jit");
+        assertEquals(1, miss.status());
+        assertTrue(miss.out().contains("FAIL bad_jump: expected an error matching /invalid opcode/ got"), miss.out());
+    }
 }

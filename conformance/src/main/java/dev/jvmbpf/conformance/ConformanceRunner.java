@@ -235,6 +235,9 @@ public final class ConformanceRunner {
                 yield "expected an error" + (x.text().isEmpty() ? "" : " containing \"" + String.join(" ", x.text()) + "\"")
                         + " got " + r;
             }
+            case Expectation.RejectedMatching x -> r instanceof EngineResult.Rejected y
+                    && x.pattern().matcher(y.message()).find() ? null
+                    : "expected an error matching /" + x.pattern().pattern() + "/ got " + r;
             case Expectation.Faults x -> {
                 if (r instanceof EngineResult.Rejected y && y.whenRun()) {
                     yield null;

@@ -38,7 +38,7 @@ class RunTimerTest {
         // 5 ms per batch at 2 us a run is 2,500 runs; overheads only make runs look slower.
         assertTrue(measured <= 2_500, "measured batches of " + measured + " runs");
         assertTrue(t.medianNanos() >= 2_000, "median " + t.medianNanos());
-        assertEquals(t.runs(), sizes.stream().mapToLong(Integer::longValue).sum());
+        assertEquals(4L * measured, t.runs());
     }
 
     @Test
@@ -59,5 +59,29 @@ class RunTimerTest {
     @Test
     void refusesZeroBatches() {
         assertThrows(IllegalArgumentException.class, () -> RunTimer.timeBatches(n -> 1, 0, 1, 0));
+    }
+
+    @Test
+    void theThreadCpuClockLeavesOutTimeSpentWaiting() throws InterruptedException {
+        java.util.function.LongSupplier cpu = RunTimer.threadCpuClock();
+        org.junit.jupiter.api.Assumptions.assumeTrue(cpu != null, "this JVM cannot measure a thread's CPU time");
+        // A run that sleeps 20 ms takes 20 ms of wall time and almost no CPU time.
+        java.util.function.IntToLongFunction sleeping = RunTimer.runner(() -> {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return 0;
+        }, cpu);
+        assertTrue(sleeping.applyAsLong(2) < 10_000_000, "CPU time of two sleeps");
+        // A run that burns 3 ms of CPU is timed as at least that, however long the machine keeps it waiting.
+        assertTrue(RunTimer.runner(() -> {
+            long end = cpu.getAsLong() + 3_000_000;
+            while (cpu.getAsLong() < end) {
+                Thread.onSpinWait();
+            }
+            return 0;
+        }, cpu).applyAsLong(1) >= 3_000_000, "CPU time of a 3 ms spin");
     }
 }

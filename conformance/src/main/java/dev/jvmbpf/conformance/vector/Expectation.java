@@ -2,6 +2,7 @@ package dev.jvmbpf.conformance.vector;
 
 import dev.jvmbpf.runtime.memory.FaultKind;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /** What must happen when a vector runs. */
 public sealed interface Expectation {
@@ -17,6 +18,13 @@ public sealed interface Expectation {
         public Rejected {
             text = List.copyOf(text);
         }
+    }
+
+    /**
+     * {@code -- error pattern} (ubpf's dialect): assembling, decoding or loading fails with a
+     * message in which {@code pattern} finds a match.
+     */
+    record RejectedMatching(Pattern pattern) implements Expectation {
     }
 
     /**

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * Reads {@code .data} conformance vectors: the format of the public bpf_conformance suite plus
@@ -30,11 +31,19 @@ import java.util.regex.Pattern;
  *       ({@code 0x5566778800000018}), as the public suite writes it. When both {@code asm} and
  *       {@code raw} are present, {@code raw} is the program (as in the public suite's runner).</li>
  *   <li>{@code -- mem}: input memory as hex bytes, over any number of lines. {@code -- mem readonly}
- *       gives memory the program may only read (this project's addition).</li>
+ *       gives memory the program may only read (this project's addition). As ubpf's suite and
+ *       packet captures write memory, a line may also be a hex dump: an offset ending with a colon
+ *       ({@code 0x0010:  4500 0034}, as {@code tcpdump -x} prints; {@code 10: 45 00}), or
+ *       {@code hexdump -C}'s offset and {@code |text|} column ({@code 00000010  45 00 ... |E.|}),
+ *       and bytes grouped two or more to a token ({@code 4500} is 45 00). An offset must be the
+ *       number of bytes before it, so a dump with a line missing is an error, not a shifted
+ *       packet.</li>
  *   <li>{@code -- result}: the expected r0, {@code 0x} hex or decimal (a leading {@code -} is
  *       allowed and means two's complement).</li>
  *   <li>{@code -- error}: the program must fail to assemble, decode or load, with a message that
  *       contains each line of the section; an empty section accepts any such failure.</li>
+ *   <li>{@code -- error pattern} (ubpf's dialect): the same failure, with a message in which the
+ *       section's regular expression (its lines joined by line breaks) finds a match.</li>
  *   <li>{@code -- fault} (this project's addition): one line {@code KIND} or
  *       {@code KIND at pc N}, where KIND names a {@link FaultKind} in any case with spaces,
  *       underscores or hyphens ({@code out of bounds}, {@code NULL_POINTER}, {@code read-only},
@@ -42,11 +51,13 @@ import java.util.regex.Pattern;
  *   <li>{@code -- unverified} (this project's addition, no content): the engines run the program
  *       without the verifier, for vectors that test the engines' own run-time checks (call depth,
  *       stack bounds, unknown helpers) with programs the verifier would refuse.</li>
- *   <li>{@code -- c} (the C source of a program) and {@code -- no register offset} (a marker of
- *       the public suite): ignored with their contents, as the public suite's runner does.</li>
+ *   <li>{@code -- c} (the C source of a program), {@code -- no register offset} (a marker of
+ *       the public suite), {@code -- reload} and {@code -- unload} (ubpf's test runner reloads or
+ *       unloads its code first): ignored with their contents, as those runners' own readers do
+ *       where the runtime has no such step.</li>
  * </ul>
  * A vector has exactly one program section kind in use and exactly one of {@code result},
- * {@code error} and {@code fault}. A section this parser does not know makes the whole vector
+ * {@code error}, {@code error pattern} and {@code fault}. A section this parser does not know makes the whole vector
  * {@linkplain SkippedVector skipped} with the reason. Anything else malformed (text before the
  * first section, a repeated section, a bad number or byte, a missing program or expectation)
  * raises a {@link VectorFormatException} naming the file and the line.
@@ -139,7 +150,7 @@ public final class VectorParser {
                 if (current == null) {
                     throw error(lineNo, "text before the first section: '" + trimmed + "'");
                 }
-                String content = current.name.equals("error") ? trimmed : stripComment(trimmed);
+                String content = current.name.startsWith("error") ? trimmed : stripComment(trimmed);
                 if (!content.isEmpty()) {
                     current.lines.add(content);
                     current.numbers.add(lineNo);
@@ -150,8 +161,8 @@ public final class VectorParser {
 
         private static boolean isKnown(String key) {
             return switch (key) {
-                case "asm", "raw", "mem", "mem readonly", "result", "error", "fault", "unverified", "c",
-                        "no register offset" -> true;
+                case "asm", "raw", "mem", "mem readonly", "result", "error", "error pattern", "fault", "unverified",
+                        "c", "no register offset", "reload", "unload" -> true;
                 default -> false;
             };
         }
@@ -181,20 +192,30 @@ public final class VectorParser {
 
             Section result = sections.get("result");
             Section err = sections.get("error");
+            Section pattern = sections.get("error pattern");
             Section fault = sections.get("fault");
-            int count = (result != null ? 1 : 0) + (err != null ? 1 : 0) + (fault != null ? 1 : 0);
-            if (count == 0) {
-                throw error(0, "no expectation: the vector needs a -- result, -- error or -- fault section");
+            List<Section> given = new ArrayList<>();
+            for (Section x : new Section[] {result, err, pattern, fault}) {
+                if (x != null) {
+                    given.add(x);
+                }
             }
-            if (count > 1) {
-                Section second = result != null && err != null ? err : fault;
-                throw error(second.line, "a vector has exactly one of -- result, -- error and -- fault");
+            if (given.isEmpty()) {
+                throw error(0, "no expectation: the vector needs a -- result, -- error, -- error pattern or -- fault"
+                        + " section");
+            }
+            if (given.size() > 1) {
+                given.sort((a, b) -> Integer.compare(a.line, b.line));
+                throw error(given.get(1).line, "a vector has exactly one of -- result, -- error, -- error pattern and"
+                        + " -- fault");
             }
             Expectation expected;
             if (result != null) {
                 expected = new Expectation.Returns(resultValue(result));
             } else if (err != null) {
                 expected = new Expectation.Rejected(err.lines);
+            } else if (pattern != null) {
+                expected = errorPattern(pattern);
             } else {
                 expected = faultExpectation(fault);
             }
@@ -243,15 +264,69 @@ public final class VectorParser {
         private byte[] memoryBytes(Section mem) {
             ByteSink out = new ByteSink();
             for (int k = 0; k < mem.lines.size(); k++) {
-                for (String t : mem.lines.get(k).split("\\s+")) {
-                    String digits = t.startsWith("0x") || t.startsWith("0X") ? t.substring(2) : t;
-                    if (digits.isEmpty() || digits.length() > 2 || !digits.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
-                        throw error(mem.numbers.get(k), "memory byte '" + t + "' is not one or two hex digits");
+                int lineNo = mem.numbers.get(k);
+                String line = mem.lines.get(k);
+                // hexdump -C ends a line with the bytes as text between bars (a '#' in it may have
+                // been taken for a comment already, so the closing bar is not required).
+                int bar = line.indexOf('|');
+                if (bar > 0) {
+                    line = line.substring(0, bar).strip();
+                }
+                List<String> tokens = new ArrayList<>(List.of(line.split("\\s+")));
+                String offset = null;
+                if (tokens.getFirst().endsWith(":")) {
+                    String t = tokens.removeFirst();
+                    offset = t.substring(0, t.length() - 1);
+                } else if (tokens.size() > 1 && tokens.getFirst().length() >= 6 && isHex(tokens.getFirst())
+                        && tokens.subList(1, tokens.size()).stream().allMatch(t -> t.length() == 2 && isHex(t))) {
+                    // hexdump -C or od -A x: a long offset without a colon before single bytes.
+                    offset = tokens.removeFirst();
+                }
+                if (offset != null) {
+                    String digits = offset.startsWith("0x") || offset.startsWith("0X") ? offset.substring(2) : offset;
+                    if (digits.isEmpty() || digits.length() > 15 || !isHex(digits)) {
+                        throw error(lineNo, "memory offset '" + offset + "' is not a hex number");
                     }
-                    out.add(Integer.parseInt(digits, 16));
+                    long at = Long.parseLong(digits, 16);
+                    if (at != out.size()) {
+                        throw error(lineNo, "memory offset 0x" + Long.toHexString(at) + " does not follow the "
+                                + out.size() + " bytes before it (0x" + Integer.toHexString(out.size()) + ")");
+                    }
+                }
+                for (String t : tokens) {
+                    if (t.isEmpty()) {
+                        continue;
+                    }
+                    boolean prefixed = t.startsWith("0x") || t.startsWith("0X");
+                    String digits = prefixed ? t.substring(2) : t;
+                    boolean one = !digits.isEmpty() && digits.length() <= 2;
+                    boolean group = !prefixed && digits.length() > 2 && digits.length() % 2 == 0;
+                    if (!(one || group) || !isHex(digits)) {
+                        throw error(lineNo, "memory byte '" + t + "' is not one or two hex digits (or an even"
+                                + " number of them: 4500 is 45 00)");
+                    }
+                    for (int d = 0; d < digits.length(); d += 2) {
+                        out.add(Integer.parseInt(digits.substring(d, Math.min(digits.length(), d + 2)), 16));
+                    }
                 }
             }
             return out.toArray();
+        }
+
+        private static boolean isHex(String s) {
+            return s.chars().allMatch(c -> Character.digit(c, 16) >= 0);
+        }
+
+        private Expectation errorPattern(Section pattern) {
+            if (pattern.lines.isEmpty()) {
+                throw error(pattern.line, "-- error pattern needs a regular expression");
+            }
+            try {
+                return new Expectation.RejectedMatching(Pattern.compile(String.join("\n", pattern.lines)));
+            } catch (PatternSyntaxException e) {
+                throw error(pattern.numbers.getFirst(), "-- error pattern is not a regular expression: "
+                        + e.getDescription());
+            }
         }
 
         private long resultValue(Section result) {

@@ -141,4 +141,45 @@ class VectorParserTest {
         assertTrue(noExpectation.getMessage().contains("no expectation"), noExpectation.getMessage());
         assertTrue(malformed("-- asm\n# only a comment\n-- result\n0\n").getMessage().contains("empty"));
     }
+
+    @Test
+    void memoryMayBeAHexDumpAsTcpdumpOrHexdumpPrintsIt() {
+        byte[] packet = {0x45, 0x00, 0x00, 0x54, 0x1e, 0x4b, 0x40, 0x00, 0x40, 0x01, (byte) 0xd8, 0x3a, (byte) 0xc0,
+            (byte) 0xa8, 0x01, 0x01, (byte) 0xc0, (byte) 0xa8, 0x01, 0x02};
+        // tcpdump -x: a tab, an offset with a colon, 16-bit groups.
+        Vector tcpdump = vector("-- asm\nexit\n-- mem\n\t0x0000:  4500 0054 1e4b 4000 4001 d83a c0a8 0101\n"
+                + "\t0x0010:  c0a8 0102\n-- result\n0\n");
+        assertArrayEquals(packet, tcpdump.memory());
+        // ubpf's suite: any offset before a colon, then bytes.
+        Vector ubpf = vector("-- asm\nexit\n-- mem\n00: 45 00 00 54 1e 4b 40 00 40 01 d8 3a c0 a8 01 01\n"
+                + "10: c0 a8 01 02\n-- result\n0\n");
+        assertArrayEquals(packet, ubpf.memory());
+        // hexdump -C: a long offset without a colon, and the bytes as text between bars.
+        Vector hexdump = vector("-- asm\nexit\n-- mem\n"
+                + "00000000  45 00 00 54 1e 4b 40 00  40 01 d8 3a c0 a8 01 01  |E..T.K@.@..:....|\n"
+                + "00000010  c0 a8 01 02                                       |....|\n-- result\n0\n");
+        assertArrayEquals(packet, hexdump.memory());
+    }
+
+    @Test
+    void aHexDumpWithALineMissingIsAnErrorNotAShiftedPacket() {
+        VectorFormatException e = malformed("-- asm\nexit\n-- mem\n0x0000:  4500 0054\n0x0020:  c0a8 0102\n"
+                + "-- result\n0\n");
+        assertTrue(e.getMessage().contains("v.data:5:"), e.getMessage());
+        assertTrue(e.getMessage().contains("offset 0x20 does not follow the 4 bytes before it"), e.getMessage());
+        VectorFormatException odd = malformed("-- asm\nexit\n-- mem\n450\n-- result\n0\n");
+        assertTrue(odd.getMessage().contains("memory byte '450'"), odd.getMessage());
+    }
+
+    @Test
+    void ubpfsErrorPatternAndRunnerFlags() {
+        Vector v = vector("-- asm\nja +0\n-- error pattern\n(jump|offset) .* out of (range|bounds)\n-- reload\n");
+        Expectation.RejectedMatching m = assertInstanceOf(Expectation.RejectedMatching.class, v.expected());
+        assertTrue(m.pattern().matcher("error: jump offset 5 out of range").find());
+        assertFalse(m.pattern().matcher("invalid opcode").find());
+        VectorFormatException both = malformed("-- asm\nexit\n-- error pattern\nx\n-- result\n0\n");
+        assertTrue(both.getMessage().contains("exactly one of"), both.getMessage());
+        VectorFormatException bad = malformed("-- asm\nexit\n-- error pattern\n(unclosed\n");
+        assertTrue(bad.getMessage().contains("not a regular expression"), bad.getMessage());
+    }
 }

@@ -4,10 +4,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.util.Optional;
 
 /**
  * The few libc calls the task and time helpers need, through FFM. Every call has a pure-Java
@@ -18,46 +16,44 @@ public final class Native {
     private static final long SYS_GETTID_X86_64 = 186;
     private static final long SYS_GETTID_AARCH64 = 178;
 
-    private static final MethodHandle GETTID;
-    private static final MethodHandle SYSCALL;
-    private static final MethodHandle GETUID;
-    private static final MethodHandle GETGID;
-    private static final MethodHandle CLOCK_GETTIME;
+    // One holder class per call: a downcall handle costs tens of milliseconds to make, and a
+    // command that runs one program needs one or two of them, so each is made on first use.
+    private static final class Gettid {
+        static final MethodHandle H = downcall("gettid", FunctionDescriptor.of(ValueLayout.JAVA_INT));
+    }
 
-    static {
-        MethodHandle gettid = null;
-        MethodHandle syscall = null;
-        MethodHandle getuid = null;
-        MethodHandle getgid = null;
-        MethodHandle clock = null;
+    private static final class Syscall {
+        static final MethodHandle H = downcall("syscall",
+                FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
+    }
+
+    private static final class Getuid {
+        static final MethodHandle H = downcall("getuid", FunctionDescriptor.of(ValueLayout.JAVA_INT));
+    }
+
+    private static final class Getgid {
+        static final MethodHandle H = downcall("getgid", FunctionDescriptor.of(ValueLayout.JAVA_INT));
+    }
+
+    private static final class ClockGettime {
+        static final MethodHandle H = downcall("clock_gettime",
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+    }
+
+    /** The libc function as a method handle, or null where it or native access is missing. */
+    private static MethodHandle downcall(String name, FunctionDescriptor type) {
         try {
             Linker linker = Linker.nativeLinker();
-            SymbolLookup libc = linker.defaultLookup();
-            FunctionDescriptor intVoid = FunctionDescriptor.of(ValueLayout.JAVA_INT);
-            gettid = find(libc, "gettid").map(s -> linker.downcallHandle(s, intVoid)).orElse(null);
-            syscall = find(libc, "syscall").map(s -> linker.downcallHandle(s,
-                    FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG))).orElse(null);
-            getuid = find(libc, "getuid").map(s -> linker.downcallHandle(s, intVoid)).orElse(null);
-            getgid = find(libc, "getgid").map(s -> linker.downcallHandle(s, intVoid)).orElse(null);
-            clock = find(libc, "clock_gettime").map(s -> linker.downcallHandle(s,
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS))).orElse(null);
+            return linker.defaultLookup().find(name).map(s -> linker.downcallHandle(s, type)).orElse(null);
         } catch (RuntimeException | Error e) {
-            // Native access denied or no libc: the fallbacks below apply.
+            // Native access denied or no libc: the callers' fallbacks apply.
+            return null;
         }
-        GETTID = gettid;
-        SYSCALL = syscall;
-        GETUID = getuid;
-        GETGID = getgid;
-        CLOCK_GETTIME = clock;
     }
 
     private static final ThreadLocal<long[]> CACHED_TID = ThreadLocal.withInitial(() -> new long[] {-1});
 
     private Native() {
-    }
-
-    private static Optional<MemorySegment> find(SymbolLookup lookup, String name) {
-        return lookup.find(name);
     }
 
     /** The OS thread id of the calling thread (cached per platform thread), or -1 when unknown. */
@@ -76,13 +72,15 @@ public final class Native {
 
     private static long queryTid() {
         try {
-            if (GETTID != null) {
-                return (int) GETTID.invokeExact();
+            MethodHandle gettid = Gettid.H;
+            if (gettid != null) {
+                return (int) gettid.invokeExact();
             }
-            if (SYSCALL != null) {
+            MethodHandle syscall = Syscall.H;
+            if (syscall != null) {
                 String arch = System.getProperty("os.arch", "");
                 long nr = arch.equals("aarch64") ? SYS_GETTID_AARCH64 : SYS_GETTID_X86_64;
-                return (long) SYSCALL.invokeExact(nr);
+                return (long) syscall.invokeExact(nr);
             }
         } catch (Throwable e) {
             // fall through to the Java id
@@ -92,12 +90,12 @@ public final class Native {
 
     /** The real user id, or -1 when it cannot be asked. */
     public static long uid() {
-        return callInt(GETUID);
+        return callInt(Getuid.H);
     }
 
     /** The real group id, or -1 when it cannot be asked. */
     public static long gid() {
-        return callInt(GETGID);
+        return callInt(Getgid.H);
     }
 
     private static long callInt(MethodHandle h) {
@@ -117,10 +115,11 @@ public final class Native {
 
     /** {@code clock_gettime(clock)} in nanoseconds, or {@link System#nanoTime()} when unavailable. */
     public static long clockNanos(int clock) {
-        if (CLOCK_GETTIME != null) {
+        MethodHandle clockGettime = ClockGettime.H;
+        if (clockGettime != null) {
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment ts = arena.allocate(16, 8);
-                int rc = (int) CLOCK_GETTIME.invokeExact(clock, ts);
+                int rc = (int) clockGettime.invokeExact(clock, ts);
                 if (rc == 0) {
                     return ts.get(ValueLayout.JAVA_LONG, 0) * 1_000_000_000L + ts.get(ValueLayout.JAVA_LONG, 8);
                 }

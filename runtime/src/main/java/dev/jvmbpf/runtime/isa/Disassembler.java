@@ -18,6 +18,10 @@ import java.util.List;
  * {@code r1 = map_fd(N) ll}, {@code r1 = map_value(N) + M ll}, {@code r1 = btf_id(N) ll},
  * {@code r1 = func(pc+N) ll}, {@code r1 = map_idx(N) ll}, {@code r1 = map_idx_value(N) + M ll}.
  * Invalid slots print as {@code <invalid: bytes>}; this class never throws on bad input.
+ *
+ * <p>Given {@link Symbols}, a listing names what the numbers stand for, as {@code bpftool prog dump
+ * xlated} does: {@code call bpf_map_lookup_elem#1}, {@code r1 = map[counts] ll},
+ * {@code r1 = map[.bss][0]+4 ll}, {@code call pc+3 <square>}.
  */
 public final class Disassembler {
     private static final String[] ALU_OPS = {"+=", "-=", "*=", "/=", "|=", "&=", "<<=", ">>=", null, "%=", "^=",
@@ -26,6 +30,31 @@ public final class Disassembler {
         "s<", "s<="};
 
     private Disassembler() {
+    }
+
+    /**
+     * Names for the numbers of a program (this module does not know helper names or map names).
+     * Each method returns null for a number it has no name for, and the number is printed.
+     */
+    public interface Symbols {
+        /** No names: the plain LLVM syntax. */
+        Symbols NONE = new Symbols() {
+        };
+
+        /** The name of helper {@code id}, as the kernel's {@code enum bpf_func_id} spells it without BPF_FUNC_. */
+        default String helper(int id) {
+            return null;
+        }
+
+        /** The name of the map an {@code lddw} of source {@code map_idx} or {@code map_idx_value} indexes. */
+        default String map(int index) {
+            return null;
+        }
+
+        /** The name of the function that starts at {@code pc}. */
+        default String function(int pc) {
+            return null;
+        }
     }
 
     /** One line per instruction (the second slot of {@code lddw} gets none), each {@code "pc: text"}. */
@@ -43,22 +72,32 @@ public final class Disassembler {
 
     /** The instruction at {@code pc}, reading the second slot of a {@code lddw} when present. */
     public static String disassemble(Instruction[] program, int pc) {
+        return disassemble(program, pc, Symbols.NONE);
+    }
+
+    /** As {@link #disassemble(Instruction[], int)}, naming what {@code symbols} knows. */
+    public static String disassemble(Instruction[] program, int pc, Symbols symbols) {
         Instruction insn = program[pc];
         if (insn.isWide() && pc + 1 < program.length) {
-            return wide(insn, Instruction.wideImmediate(program, pc), program[pc + 1].imm());
+            return wide(insn, Instruction.wideImmediate(program, pc), program[pc + 1].imm(), pc, symbols);
         }
-        return format(insn);
+        return format(insn, pc, symbols);
     }
 
     /** One slot on its own; a {@code lddw} shows only the low half of its constant. */
     public static String format(Instruction insn) {
+        return format(insn, 0, Symbols.NONE);
+    }
+
+    private static String format(Instruction insn, int pc, Symbols symbols) {
         if (InstructionRules.check(insn) != null) {
             return "<invalid: " + insn.hex() + ">";
         }
         return switch (insn.instructionClass()) {
             case Opcodes.CLASS_ALU, Opcodes.CLASS_ALU64 -> alu(insn);
-            case Opcodes.CLASS_JMP, Opcodes.CLASS_JMP32 -> jump(insn);
-            case Opcodes.CLASS_LD -> insn.isWide() ? wide(insn, insn.imm() & 0xffffffffL, 0) : legacyLoad(insn);
+            case Opcodes.CLASS_JMP, Opcodes.CLASS_JMP32 -> jump(insn, pc, symbols);
+            case Opcodes.CLASS_LD -> insn.isWide() ? wide(insn, insn.imm() & 0xffffffffL, 0, pc, symbols)
+                    : legacyLoad(insn);
             case Opcodes.CLASS_LDX -> reg(insn.dst(), true) + " = " + memory(insn, insn.src(),
                     Opcodes.mode(insn.opcode()) == Opcodes.MODE_MEMSX);
             case Opcodes.CLASS_ST -> memory(insn, insn.dst(), false) + " = " + insn.imm();
@@ -90,14 +129,14 @@ public final class Disassembler {
         return dst + " " + operator + " " + src;
     }
 
-    private static String jump(Instruction insn) {
+    private static String jump(Instruction insn, int pc, Symbols symbols) {
         boolean jmp32 = insn.instructionClass() == Opcodes.CLASS_JMP32;
         int op = Opcodes.aluOp(insn.opcode());
         return switch (op) {
             case Opcodes.JMP_JA -> jmp32 ? "gotol " + signed(insn.imm()) : "goto " + signed(insn.offset());
             case Opcodes.JMP_EXIT -> "exit";
             case Opcodes.JMP_JCOND -> "may_goto " + signed(insn.offset());
-            case Opcodes.JMP_CALL -> call(insn);
+            case Opcodes.JMP_CALL -> call(insn, pc, symbols);
             default -> {
                 String src = Opcodes.source(insn.opcode()) == Opcodes.SRC_X ? reg(insn.src(), !jmp32) : hex(insn.imm());
                 yield "if " + reg(insn.dst(), !jmp32) + " " + JMP_OPS[op >> 4] + " " + src + " goto "
@@ -106,27 +145,38 @@ public final class Disassembler {
         };
     }
 
-    private static String call(Instruction insn) {
+    private static String call(Instruction insn, int pc, Symbols symbols) {
         if (Opcodes.source(insn.opcode()) == Opcodes.SRC_X) {
             return "callx " + reg(insn.dst(), true);
         }
         return switch (insn.src()) {
-            case Opcodes.CALL_LOCAL -> "call pc" + signed(insn.imm());
+            case Opcodes.CALL_LOCAL -> "call pc" + signed(insn.imm()) + function(symbols, pc + 1 + insn.imm());
             case Opcodes.CALL_KFUNC -> "call kfunc " + insn.imm();
-            default -> "call " + insn.imm();
+            default -> {
+                String name = symbols.helper(insn.imm());
+                yield name == null ? "call " + insn.imm() : "call bpf_" + name + "#" + insn.imm();
+            }
         };
     }
 
-    private static String wide(Instruction insn, long value, int high) {
+    private static String function(Symbols symbols, long target) {
+        String name = target >= 0 && target <= Integer.MAX_VALUE ? symbols.function((int) target) : null;
+        return name == null ? "" : " <" + name + ">";
+    }
+
+    private static String wide(Instruction insn, long value, int high, int pc, Symbols symbols) {
         String dst = reg(insn.dst(), true) + " = ";
         int low = insn.imm();
+        String map = insn.src() == Opcodes.PSEUDO_MAP_IDX || insn.src() == Opcodes.PSEUDO_MAP_IDX_VALUE
+                ? symbols.map(low) : null;
         return switch (insn.src()) {
             case Opcodes.PSEUDO_MAP_FD -> dst + "map_fd(" + low + ") ll";
             case Opcodes.PSEUDO_MAP_VALUE -> dst + "map_value(" + low + ") + " + high + " ll";
             case Opcodes.PSEUDO_BTF_ID -> dst + "btf_id(" + low + ") ll";
-            case Opcodes.PSEUDO_FUNC -> dst + "func(pc" + signed(low) + ") ll";
-            case Opcodes.PSEUDO_MAP_IDX -> dst + "map_idx(" + low + ") ll";
-            case Opcodes.PSEUDO_MAP_IDX_VALUE -> dst + "map_idx_value(" + low + ") + " + high + " ll";
+            case Opcodes.PSEUDO_FUNC -> dst + "func(pc" + signed(low) + ") ll" + function(symbols, pc + 1L + low);
+            case Opcodes.PSEUDO_MAP_IDX -> map != null ? dst + "map[" + map + "] ll" : dst + "map_idx(" + low + ") ll";
+            case Opcodes.PSEUDO_MAP_IDX_VALUE -> map != null ? dst + "map[" + map + "][0]+" + high + " ll"
+                    : dst + "map_idx_value(" + low + ") + " + high + " ll";
             default -> dst + "0x" + Long.toHexString(value) + " ll";
         };
     }

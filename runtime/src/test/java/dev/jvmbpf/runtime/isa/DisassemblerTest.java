@@ -101,4 +101,41 @@ class DisassemblerTest {
         BpfFault fault = BpfFault.memory(FaultKind.values()[0], 0x1000, 8, "").at(3, insn);
         assertEquals(true, fault.getMessage().contains("at pc 3 (r0 = *(u64 *)(r1 + 8))"), fault.getMessage());
     }
+
+    @Test
+    void symbolsNameHelpersMapsAndFunctionsAndUnknownNumbersStayNumbers() {
+        Instruction[] program = {
+            Instruction.of(Opcodes.LDDW, 1, Opcodes.PSEUDO_MAP_IDX, 0, 1), Instruction.of(0, 0, 0, 0, 0),
+            Instruction.of(Opcodes.LDDW, 2, Opcodes.PSEUDO_MAP_IDX_VALUE, 0, 0), Instruction.of(0, 0, 0, 0, 8),
+            Instruction.of(Opcodes.CLASS_JMP | Opcodes.JMP_CALL, 0, 0, 0, 1),
+            Instruction.of(Opcodes.CLASS_JMP | Opcodes.JMP_CALL, 0, 0, 0, 999),
+            Instruction.of(Opcodes.CLASS_JMP | Opcodes.JMP_CALL, 0, Opcodes.CALL_LOCAL, 0, 1),
+            Instruction.of(Opcodes.CLASS_JMP | Opcodes.JMP_EXIT, 0, 0, 0, 0),
+            Instruction.of(Opcodes.CLASS_JMP | Opcodes.JMP_EXIT, 0, 0, 0, 0),
+        };
+        Disassembler.Symbols symbols = new Disassembler.Symbols() {
+            @Override
+            public String helper(int id) {
+                return id == 1 ? "map_lookup_elem" : null;
+            }
+
+            @Override
+            public String map(int index) {
+                return index == 1 ? "counts" : null;
+            }
+
+            @Override
+            public String function(int pc) {
+                return pc == 8 ? "helper_fn" : null;
+            }
+        };
+        assertEquals("r1 = map[counts] ll", Disassembler.disassemble(program, 0, symbols));
+        assertEquals("r2 = map_idx_value(0) + 8 ll", Disassembler.disassemble(program, 2, symbols));
+        assertEquals("call bpf_map_lookup_elem#1", Disassembler.disassemble(program, 4, symbols));
+        assertEquals("call 999", Disassembler.disassemble(program, 5, symbols));
+        assertEquals("call pc+1 <helper_fn>", Disassembler.disassemble(program, 6, symbols));
+        // Without symbols, the plain LLVM syntax the assembler reads back.
+        assertEquals("call 1", Disassembler.disassemble(program, 4));
+        assertEquals("r1 = map_idx(1) ll", Disassembler.disassemble(program, 0));
+    }
 }
