@@ -190,6 +190,12 @@ public final class Maps {
                 || t == MapType.CGRP_STORAGE || t == MapType.CGROUP_STORAGE || t == MapType.PERCPU_CGROUP_STORAGE;
     }
 
+    /**
+     * BPF_LOCAL_STORAGE_MAX_VALUE_SIZE: U16_MAX less the kernel's struct bpf_local_storage_elem
+     * (128 bytes on x86-64 Linux 6.18, where 65407 is the largest value size map_create takes).
+     */
+    static final int LOCAL_STORAGE_MAX_VALUE = 0xffff - 128;
+
     /** struct bpf_cgroup_storage_key: the cgroup's inode id (u64) and the attach type (u32), padded. */
     static final int CGROUP_STORAGE_KEY_SIZE = 16;
 
@@ -204,7 +210,8 @@ public final class Maps {
             throw invalid(s, "key_size must be " + CGROUP_STORAGE_KEY_SIZE + " (struct bpf_cgroup_storage_key) or 8, got "
                     + s.keySize());
         }
-        int max = s.type() == MapType.PERCPU_CGROUP_STORAGE ? Math.min(PAGE_SIZE, PCPU_MIN_UNIT_SIZE) : PAGE_SIZE;
+        int max = s.type() == MapType.PERCPU_CGROUP_STORAGE ? Math.min(LOCAL_STORAGE_MAX_VALUE, PCPU_MIN_UNIT_SIZE)
+                : LOCAL_STORAGE_MAX_VALUE;
         if (s.valueSize() == 0) {
             throw invalid(s, "value_size must be > 0");
         }
