@@ -8,8 +8,10 @@ import dev.jvmbpf.runtime.exec.LoadException;
 import dev.jvmbpf.runtime.exec.Output;
 import dev.jvmbpf.runtime.exec.TaskSettings;
 import dev.jvmbpf.runtime.maps.BpfMap;
+import dev.jvmbpf.runtime.maps.Errno;
 import dev.jvmbpf.runtime.maps.PerfEventArrayMap;
 import dev.jvmbpf.runtime.maps.RingBufferMap;
+import dev.jvmbpf.runtime.maps.UserRingBufferMap;
 import dev.jvmbpf.runtime.object.BpfObject;
 import dev.jvmbpf.runtime.object.ObjectMap;
 import dev.jvmbpf.runtime.object.ObjectProgram;
@@ -211,6 +213,28 @@ public final class LoadedObject implements AutoCloseable {
         }
         ringBuffers.put(mapName, new RingBufferHandler(rb, Objects.requireNonNull(handler)));
         ringBufferHandlers = List.copyOf(ringBuffers.values());
+        return this;
+    }
+
+    /**
+     * Submits {@code sample} to user ring buffer {@code mapName}, as libbpf's
+     * {@code user_ring_buffer__reserve} and {@code __submit} do, for programs to drain with
+     * {@code bpf_user_ringbuf_drain}, each sample once, oldest first. Throws
+     * {@link IllegalStateException} when the ring has no room left (drain it by running a
+     * program) or the sample can never fit it.
+     */
+    public LoadedObject submitUserSample(String mapName, byte[] sample) {
+        BpfMap map = map(mapName).raw();
+        if (!(map instanceof UserRingBufferMap ring)) {
+            throw new IllegalArgumentException("map '" + mapName + "' is a " + map.spec().type()
+                    + " map, not a user ring buffer");
+        }
+        int rc = ring.submit(Objects.requireNonNull(sample));
+        if (rc != 0) {
+            throw new IllegalStateException("user ring buffer '" + mapName + "' (" + ring.spec().maxEntries()
+                    + " bytes): " + (rc == -Errno.E2BIG ? "a sample of " + sample.length + " bytes never fits"
+                    : "no room for " + sample.length + " more bytes until programs drain it"));
+        }
         return this;
     }
 

@@ -70,6 +70,12 @@ final class ProgramOptions {
                 + " e.g. blocked:0a000001=5, rules:{port=53,proto=17}={mark=7,drop=1}.")
     List<String> mapUpdates = new ArrayList<>();
 
+    @Option(names = "--user-ringbuf", paramLabel = "MAP=HEX",
+            description = "Before the first run, submits a sample (hex bytes) to user ring buffer MAP, for"
+                + " bpf_user_ringbuf_drain; repeat for more samples, drained oldest first, e.g."
+                + " --user-ringbuf samples=0500000000000000.")
+    List<String> userSamples = new ArrayList<>();
+
     @Option(names = "--set", paramLabel = "NAME=VALUE",
             description = "Sets a global variable (.rodata, .data, .bss, custom sections) before load, typed by BTF"
                 + " as --map-update values are, e.g. --set default_mark=7 --set label=eth0.")
@@ -143,6 +149,9 @@ final class ProgramOptions {
             if (!sets.isEmpty()) {
                 throw new IllegalArgumentException(file + " is no object file; it has no global variables");
             }
+            if (!userSamples.isEmpty()) {
+                throw new IllegalArgumentException(file + " is no object file; it has no maps");
+            }
             if (type != null && ProgramTypes.parse(type) != ProgramType.RAW) {
                 throw new IllegalArgumentException(file + " is no object file; its program is raw, --type does not apply");
             }
@@ -166,6 +175,9 @@ final class ProgramOptions {
         LoadedObject object = spec.load(chosen);
         for (String u : mapUpdates) {
             applyUpdate(object, u);
+        }
+        for (String sample : userSamples) {
+            submitSample(object, sample);
         }
         Program loaded = object.program(chosen);
         return new Prepared(object, loaded, context(loaded), elf);
@@ -273,6 +285,24 @@ final class ProgramOptions {
             context.set(assignment.substring(0, eq), assignment.substring(eq + 1));
         }
         return context;
+    }
+
+    private static void submitSample(LoadedObject object, String spec) {
+        int eq = spec.indexOf('=');
+        if (eq <= 0) {
+            throw new UsageError("--user-ringbuf " + spec + ": expected MAP=HEX");
+        }
+        byte[] sample;
+        try {
+            sample = HexArgument.parse(spec.substring(eq + 1));
+        } catch (IllegalArgumentException e) {
+            throw new UsageError("--user-ringbuf " + spec + ": " + e.getMessage());
+        }
+        try {
+            object.submitUserSample(spec.substring(0, eq).strip(), sample);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new IllegalArgumentException("--user-ringbuf " + spec + ": " + e.getMessage(), e);
+        }
     }
 
     private static void applyUpdate(LoadedObject object, String spec) {

@@ -40,6 +40,7 @@ public final class KernelModel {
     private volatile int mtu = 1500;
     private volatile long[] attachedPerfValue = {0, 0, 0};
     private volatile long funcIp;
+    private volatile String path;
 
     /** A model with the defaults that records the effects of helpers. */
     public KernelModel() {
@@ -221,6 +222,20 @@ public final class KernelModel {
 
     public long funcIp() {
         return funcIp;
+    }
+
+    /**
+     * The path bpf_d_path writes for any {@code struct path} it is given (a userspace run has no
+     * dentries to walk); null, the default, makes it fail with -EFAULT as the kernel does for a
+     * path it cannot read.
+     */
+    public KernelModel path(String path) {
+        settable().path = path;
+        return this;
+    }
+
+    public String path() {
+        return path;
     }
 
     /** A socket option bpf_getsockopt reads (and bpf_setsockopt sets), by level and name. */

@@ -15,6 +15,7 @@ import static dev.jvmbpf.runtime.exec.ArgType.PTR_TO_UNINIT_MEM;
 
 import dev.jvmbpf.helpers.internal.Buffers;
 import dev.jvmbpf.helpers.internal.Control;
+import dev.jvmbpf.helpers.internal.Dynptrs;
 import dev.jvmbpf.helpers.internal.Locks;
 import dev.jvmbpf.helpers.internal.Maps;
 import dev.jvmbpf.helpers.internal.Net;
@@ -24,6 +25,7 @@ import dev.jvmbpf.helpers.internal.Probe;
 import dev.jvmbpf.helpers.internal.SkbHelpers;
 import dev.jvmbpf.helpers.internal.Strings;
 import dev.jvmbpf.helpers.internal.Task;
+import dev.jvmbpf.helpers.internal.Timers;
 import dev.jvmbpf.helpers.internal.Tracing;
 import dev.jvmbpf.helpers.internal.Xdp;
 import dev.jvmbpf.runtime.exec.ArgType;
@@ -54,6 +56,7 @@ public final class StandardHelpers {
     public static final int FOR_EACH_MAP_ELEM = 164;
     public static final int TRACE_VPRINTK = 177;
     public static final int LOOP = 181;
+    public static final int USER_RINGBUF_DRAIN = 209;
     /** bpf_loop's implementation in {@link #table()}: engines that run such loops themselves look for it. */
     private static final Helper BPF_LOOP = Control::loop;
     /** map_lookup_elem's implementation in {@link #table()}. */
@@ -248,6 +251,24 @@ public final class StandardHelpers {
         add(l, 180, Tracing::findVma, ANYTHING, ANYTHING, PTR_TO_FUNC, ANYTHING, ANYTHING);
         l.add(spec(191, Tracing::copyFromUserTask, PTR_TO_UNINIT_MEM, CONST_SIZE_OR_ZERO, ANYTHING, ANYTHING,
                 ANYTHING).withGplOnly());
+        add(l, 81, Maps::localStorage, CONST_MAP_PTR, ANYTHING);
+        add(l, 147, (m, a, b, c, d, e) -> Tracing.dPath(k, m, a, b, c, d, e), ANYTHING, PTR_TO_UNINIT_MEM,
+                CONST_SIZE_OR_ZERO);
+        // A bpf_timer or a dynptr is a pointer into a map value or the stack that the helper
+        // reads and writes as a whole: ANYTHING, checked at run time (the kernel's ARG_PTR_TO_TIMER
+        // and ARG_PTR_TO_DYNPTR have no counterpart in this verifier).
+        l.add(spec(169, Timers::init, ANYTHING, CONST_MAP_PTR, ANYTHING).withGplOnly());
+        l.add(spec(170, Timers::setCallback, ANYTHING, PTR_TO_FUNC).withGplOnly());
+        l.add(spec(171, Timers::start, ANYTHING, ANYTHING, ANYTHING).withGplOnly());
+        l.add(spec(172, Timers::cancel, ANYTHING).withGplOnly());
+        add(l, 197, Dynptrs::fromMem, PTR_TO_UNINIT_MEM, CONST_SIZE_OR_ZERO, ANYTHING, ANYTHING);
+        add(l, 198, Dynptrs::ringbufReserve, CONST_MAP_PTR, ANYTHING, ANYTHING, ANYTHING);
+        add(l, 199, Dynptrs::ringbufSubmit, ANYTHING, ANYTHING);
+        add(l, 200, Dynptrs::ringbufDiscard, ANYTHING, ANYTHING);
+        add(l, 201, Dynptrs::read, PTR_TO_UNINIT_MEM, CONST_SIZE_OR_ZERO, ANYTHING, ANYTHING, ANYTHING);
+        add(l, 202, Dynptrs::write, ANYTHING, ANYTHING, PTR_TO_MEM, CONST_SIZE_OR_ZERO, ANYTHING);
+        add(l, 203, Dynptrs::data, ANYTHING, ANYTHING, ANYTHING);
+        add(l, USER_RINGBUF_DRAIN, Dynptrs::userRingbufDrain, CONST_MAP_PTR, PTR_TO_FUNC, ANYTHING, ANYTHING);
         l.sort(java.util.Comparator.comparingInt(HelperSpec::id));
         return List.copyOf(l);
     }

@@ -72,9 +72,18 @@
  * <tr><td>173</td><td>get_func_ip</td><td>the model's {@code funcIp} (default 0)</td></tr>
  * <tr><td>180</td><td>find_vma</td><td>no memory mappings: -ENOENT, the callback never runs</td></tr>
  * <tr><td>191</td><td>copy_from_user_task</td><td>reads as probe_read_user (memory the program can reach)</td></tr>
+ * <tr><td>81</td><td>get_local_storage</td><td>the one storage of the run's attachment in a cgroup storage map
+ *     (this CPU's for the per-CPU type)</td></tr>
+ * <tr><td>147</td><td>d_path</td><td>the model's {@code path} and its NUL for any path (settable); -EFAULT
+ *     without one, -ENAMETOOLONG for a short buffer</td></tr>
+ * <tr><td>169-172</td><td>timer_init, set_callback, start, cancel</td><td>callbacks fire after the program
+ *     returns, in the same run, earliest expiry first (at most 1024 firings a run); cancel returns 1 for an
+ *     armed timer and forgets the callback, as Linux 6.18 does</td></tr>
+ * <tr><td>209</td><td>user_ringbuf_drain</td><td>samples Java submitted
+ *     ({@code LoadedObject.submitUserSample}), each handed once as a local dynptr, oldest first</td></tr>
  * </table>
  *
- * <p>Not modelled yet: get_local_storage (cgroup storage maps), d_path, the bpf_timer family,
- * dynptrs and user_ringbuf_drain; the verifier refuses a program calling them (unknown helper).
+ * <p>The dynptr helpers (197-203) keep the kernel's 16-byte {@code bpf_dynptr_kern} layout in program
+ * memory (local dynptrs over map values, ring-buffer dynptrs) and its return codes.
  */
 package dev.jvmbpf.helpers;

@@ -29,12 +29,7 @@ import org.junit.jupiter.api.Test;
 class CorpusHelperCoverageTest {
     private static final int CALL = 0x85;
     /** Helpers the corpora call that wait for something else than a helper (the map or the verifier). */
-    private static final Map<Long, String> UNMODELLED = Map.of(
-            81L, "get_local_storage: cgroup storage maps are not modelled yet",
-            147L, "d_path: no kernel paths; its programs are fentry programs on kernel functions",
-            169L, "timer_init: bpf_timer needs timers that fire after the run",
-            203L, "dynptr_data: the verifier does not track dynptrs yet",
-            209L, "user_ringbuf_drain: user ring buffers are not modelled yet");
+    private static final Map<Long, String> UNMODELLED = Map.of();
 
     @Test
     void everyHelperTheCorporaCallIsStandard() throws IOException {

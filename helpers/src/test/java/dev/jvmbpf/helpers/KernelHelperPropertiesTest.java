@@ -24,13 +24,17 @@ class KernelHelperPropertiesTest {
     /**
      * Of the helpers jvmbpf implements, those whose {@code bpf_func_proto} says
      * {@code .gpl_only = true} (kernel/trace/bpf_trace.c, kernel/bpf/helpers.c, net/core/filter.c).
-     * ktime_get_ns was GPL-only before Linux 5.8; copy_from_user is not.
+     * ktime_get_ns was GPL-only before Linux 5.8; copy_from_user is not. The timer helpers'
+     * flags and the dynptr and user_ringbuf_drain helpers' lack of one were also seen on 6.18: an
+     * MIT-licensed program calling each timer helper is refused "cannot call GPL-restricted
+     * function", one calling the others loads.
      */
     private static final Set<String> GPL_ONLY = Set.of("probe_read", "probe_read_str", "probe_read_user",
             "probe_read_kernel", "probe_read_user_str", "probe_read_kernel_str", "probe_write_user",
             "trace_printk", "trace_vprintk", "snprintf", "perf_event_output", "get_current_task",
             "get_current_task_btf", "perf_event_read", "perf_event_read_value", "perf_prog_read_value", "get_stackid",
-            "get_stack", "override_return", "get_func_ip", "copy_from_user_task");
+            "get_stack", "override_return", "get_func_ip", "copy_from_user_task", "timer_init", "timer_set_callback",
+            "timer_start", "timer_cancel");
 
     @Test
     void theKernelsNamesAreHelperNames() {
@@ -70,6 +74,7 @@ class KernelHelperPropertiesTest {
 
     @Test
     void callbacksAreTheHelpersThatTakeAFunction() {
-        assertEquals(Set.of("find_vma", "for_each_map_elem", "loop"), standard(HelperSpec::takesCallback));
+        assertEquals(Set.of("find_vma", "for_each_map_elem", "loop", "timer_set_callback", "user_ringbuf_drain"),
+                standard(HelperSpec::takesCallback));
     }
 }

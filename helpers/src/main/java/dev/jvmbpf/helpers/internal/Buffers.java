@@ -86,7 +86,7 @@ public final class Buffers {
     }
 
     /** A record does not know its ring buffer, so every ring buffer of the program is asked. */
-    private static void commit(Machine m, long data, boolean discard, long flags) {
+    static void commit(Machine m, long data, boolean discard, long flags) {
         Region record = m.memory().regionOf(data);
         if (record != null && (data & 0xffffffffL) == 0) {
             for (BpfMap map : m.program().maps()) {

@@ -96,4 +96,17 @@ public final class Maps {
         }
         return rc;
     }
+
+    /**
+     * bpf_get_local_storage (81): the storage of the run's attachment in a cgroup storage map (this
+     * CPU's for the per-CPU type). The verifier admits no other map and only flags 0.
+     */
+    public static long localStorage(Machine m, long r1, long flags, long r3, long r4, long r5) {
+        BpfMap map = map(m, r1, "get_local_storage");
+        if (map.spec().type() != MapType.CGROUP_STORAGE && map.spec().type() != MapType.PERCPU_CGROUP_STORAGE) {
+            throw BpfFault.of(FaultKind.HELPER, "get_local_storage: map '" + map.spec().name() + "' is "
+                    + map.spec().type() + ", not a cgroup storage map");
+        }
+        return m.memory().register(map.lookup(new byte[map.spec().keySize()]));
+    }
 }

@@ -189,6 +189,29 @@ public final class Tracing {
         return k.funcIp();
     }
 
+    /**
+     * bpf_d_path (147): the model's {@link KernelModel#path} and its NUL, returning the bytes
+     * written with the NUL; 0 for a zero-sized buffer; -ENAMETOOLONG when the buffer is too small
+     * (nothing written); -EFAULT without a path, as for a path the kernel cannot read.
+     */
+    public static long dPath(KernelModel k, Machine m, long pathPtr, long buf, long size, long r4, long r5) {
+        long n = Mem.u32(size);
+        if (n == 0) {
+            return 0;
+        }
+        String path = k.path();
+        if (path == null) {
+            return -Errno.EFAULT;
+        }
+        byte[] text = (path + "\0").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (text.length > n) {
+            return -Errno.ENAMETOOLONG;
+        }
+        Mem.require(m.memory(), buf, text.length, true, "d_path");
+        m.memory().write(buf, text, 0, text.length);
+        return text.length;
+    }
+
     /** bpf_find_vma (180): no task has memory mappings here: -ENOENT (-EINVAL for flags); the callback never runs. */
     public static long findVma(Machine m, long task, long addr, long callback, long ctx, long flags) {
         return flags != 0 ? -Errno.EINVAL : -Errno.ENOENT;

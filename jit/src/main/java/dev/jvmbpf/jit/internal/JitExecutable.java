@@ -46,7 +46,15 @@ public final class JitExecutable implements Executable {
         }
         machine.setEntryR1(r1);
         try {
-            return entry.run(machine, r1, r2, r3, r4, r5);
+            long r0 = entry.run(machine, r1, r2, r3, r4, r5);
+            if (machine.hasDeferred()) {
+                // bpf_timer callbacks fire once the program returned, from an empty call stack
+                if (machine.callbackInvoker() instanceof JitCallbacks c) {
+                    c.callerDepth = 0;
+                }
+                machine.runDeferred();
+            }
+            return r0;
         } catch (BpfFault f) {
             throw f;
         } catch (TailCall t) {

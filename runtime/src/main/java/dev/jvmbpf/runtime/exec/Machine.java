@@ -41,6 +41,7 @@ public final class Machine {
     private long packetLength;
     private long entryR1;
     private CallbackInvoker callbackInvoker;
+    private final java.util.ArrayList<Deferred> deferred = new java.util.ArrayList<>();
     private int tailCalls;
     private boolean contextPacket;
     private int countdown = POLL_INTERVAL;
@@ -110,6 +111,7 @@ public final class Machine {
             hasDeadline = true;
         }
         tailCalls = 0;
+        deferred.clear();
         packetAddress = 0;
         packetLength = 0;
         contextPacket = false;
@@ -317,6 +319,45 @@ public final class Machine {
     }
 
     /** How helpers call back into the running program; the engine installs it (see {@link CallbackInvoker}). */
+    /** The most deferred callbacks one run fires (a timer that re-arms itself would never stop). */
+    public static final int MAX_DEFERRED = 1024;
+
+    /**
+     * Work a helper leaves for after the program returns, in the same run: a bpf_timer's
+     * callback. {@link #runDeferred} runs the earliest {@link #when()} first, ties in the order
+     * they were deferred.
+     */
+    public interface Deferred {
+        long when();
+
+        void run(Machine machine);
+    }
+
+    public void defer(Deferred d) {
+        deferred.add(java.util.Objects.requireNonNull(d));
+    }
+
+    /**
+     * Runs what helpers deferred during the run, earliest first, including what those runs defer,
+     * up to {@link #MAX_DEFERRED}; the rest is dropped. Engines call it once the program returned.
+     */
+    public void runDeferred() {
+        for (int fired = 0; fired < MAX_DEFERRED && !deferred.isEmpty(); fired++) {
+            int first = 0;
+            for (int i = 1; i < deferred.size(); i++) {
+                if (deferred.get(i).when() < deferred.get(first).when()) {
+                    first = i;
+                }
+            }
+            deferred.remove(first).run(this);
+        }
+        deferred.clear();
+    }
+
+    public boolean hasDeferred() {
+        return !deferred.isEmpty();
+    }
+
     public CallbackInvoker callbackInvoker() {
         return callbackInvoker;
     }

@@ -25,6 +25,8 @@ public final class Errno {
     public static final int EINVAL = 22;
     public static final int ENOSPC = 28;
     public static final int ERANGE = 34;
+    public static final int EDEADLK = 35;
+    public static final int ENAMETOOLONG = 36;
     public static final int ENOSYS = 38;
     public static final int EOPNOTSUPP = 95;
     /** The kernel-internal "operation not supported" that bpf(2) still returns for some map types. */

@@ -16,6 +16,7 @@ import static dev.jvmbpf.runtime.maps.MapFlags.BPF_F_ZERO_SEED;
 
 import dev.jvmbpf.runtime.maps.internal.ArrayMap;
 import dev.jvmbpf.runtime.maps.internal.BloomFilterMapImpl;
+import dev.jvmbpf.runtime.maps.internal.CgroupStorageMap;
 import dev.jvmbpf.runtime.maps.internal.HashTableMap;
 import dev.jvmbpf.runtime.maps.internal.KernelObjectMap;
 import dev.jvmbpf.runtime.maps.internal.LpmTrieMap;
@@ -24,6 +25,7 @@ import dev.jvmbpf.runtime.maps.internal.ProgArrayImpl;
 import dev.jvmbpf.runtime.maps.internal.QueueStackMap;
 import dev.jvmbpf.runtime.maps.internal.RingBufImpl;
 import dev.jvmbpf.runtime.maps.internal.UnmodelledMap;
+import dev.jvmbpf.runtime.maps.internal.UserRingBufImpl;
 
 /**
  * Creates maps from specs, refusing what the kernel's map_create refuses, with the errno it would
@@ -34,8 +36,9 @@ import dev.jvmbpf.runtime.maps.internal.UnmodelledMap;
  * <p>How far each type is modelled: STACK_TRACE is a hash of stack id to u64 address arrays;
  * maps whose values name kernel objects (devmaps, cpumap, xskmap, sockmap/sockhash, cgroup
  * array, array/hash of maps) hold those values for user space and give programs NULL for absent
- * elements ({@code KernelObjectMap}); the remaining types (storage maps, struct_ops, arena, user
- * ring buffers, reuseport arrays) are created so that their objects open, and fault on any use.
+ * elements ({@code KernelObjectMap}); cgroup storage holds the one storage of the run's
+ * attachment; user ring buffers queue samples a Java producer submits; the remaining types
+ * (sk/inode/task/cgrp storage, struct_ops, arena, reuseport arrays) are created so that their objects open, and fault on any use.
  */
 public final class Maps {
     /** The kernel's largest single allocation, which bounds value sizes. */
@@ -93,8 +96,9 @@ public final class Maps {
             case STACK_TRACE -> new HashTableMap(s);
             case CGROUP_ARRAY, DEVMAP, DEVMAP_HASH, CPUMAP, XSKMAP, SOCKMAP, SOCKHASH, ARRAY_OF_MAPS, HASH_OF_MAPS ->
                 new KernelObjectMap(s);
-            case CGROUP_STORAGE, PERCPU_CGROUP_STORAGE, SK_STORAGE, INODE_STORAGE, TASK_STORAGE, CGRP_STORAGE,
-                STRUCT_OPS, ARENA, USER_RINGBUF, REUSEPORT_SOCKARRAY ->
+            case USER_RINGBUF -> new UserRingBufImpl(s);
+            case CGROUP_STORAGE, PERCPU_CGROUP_STORAGE -> new CgroupStorageMap(s);
+            case SK_STORAGE, INODE_STORAGE, TASK_STORAGE, CGRP_STORAGE, STRUCT_OPS, ARENA, REUSEPORT_SOCKARRAY ->
                 new UnmodelledMap(s, "this runtime does not model " + s.type() + " maps yet");
         };
     }
@@ -160,11 +164,11 @@ public final class Maps {
             case STACK_TRACE -> validateStackTrace(s);
             case CGROUP_ARRAY, DEVMAP, DEVMAP_HASH, CPUMAP, XSKMAP, SOCKMAP, SOCKHASH, ARRAY_OF_MAPS, HASH_OF_MAPS ->
                 validateKernelObjects(s);
-            case CGROUP_STORAGE, PERCPU_CGROUP_STORAGE, SK_STORAGE, INODE_STORAGE, TASK_STORAGE, CGRP_STORAGE,
-                STRUCT_OPS, ARENA, USER_RINGBUF, REUSEPORT_SOCKARRAY -> {
+            case SK_STORAGE, INODE_STORAGE, TASK_STORAGE, CGRP_STORAGE, STRUCT_OPS, ARENA, REUSEPORT_SOCKARRAY -> {
                 // created unmodelled: any use faults, so nothing is allocated to check
             }
-            case RINGBUF -> {
+            case CGROUP_STORAGE, PERCPU_CGROUP_STORAGE -> validateCgroupStorage(s);
+            case RINGBUF, USER_RINGBUF -> {
                 requireFlags(s, BPF_F_NUMA_NODE);
                 if (s.keySize() != 0 || s.valueSize() != 0) {
                     throw invalid(s, "key_size and value_size must be 0, got " + s.keySize() + " and " + s.valueSize());
@@ -184,6 +188,36 @@ public final class Maps {
     private static boolean localStorage(MapType t) {
         return t == MapType.SK_STORAGE || t == MapType.INODE_STORAGE || t == MapType.TASK_STORAGE
                 || t == MapType.CGRP_STORAGE || t == MapType.CGROUP_STORAGE || t == MapType.PERCPU_CGROUP_STORAGE;
+    }
+
+    /**
+     * BPF_LOCAL_STORAGE_MAX_VALUE_SIZE: U16_MAX less the kernel's struct bpf_local_storage_elem
+     * (128 bytes on x86-64 Linux 6.18, where 65407 is the largest value size map_create takes).
+     */
+    static final int LOCAL_STORAGE_MAX_VALUE = 0xffff - 128;
+
+    /** struct bpf_cgroup_storage_key: the cgroup's inode id (u64) and the attach type (u32), padded. */
+    static final int CGROUP_STORAGE_KEY_SIZE = 16;
+
+    /** The kernel's cgroup_storage_map_alloc. */
+    private static void validateCgroupStorage(MapSpec s) {
+        requireFlags(s, BPF_F_NUMA_NODE | ACCESS_MASK);
+        if (s.maxEntries() != 0) {
+            throw invalid(s, "max_entries must be 0 (one storage per attachment), got "
+                    + Integer.toUnsignedString(s.maxEntries()));
+        }
+        if (s.keySize() != CGROUP_STORAGE_KEY_SIZE && s.keySize() != Long.BYTES) {
+            throw invalid(s, "key_size must be " + CGROUP_STORAGE_KEY_SIZE + " (struct bpf_cgroup_storage_key) or 8, got "
+                    + s.keySize());
+        }
+        int max = s.type() == MapType.PERCPU_CGROUP_STORAGE ? Math.min(LOCAL_STORAGE_MAX_VALUE, PCPU_MIN_UNIT_SIZE)
+                : LOCAL_STORAGE_MAX_VALUE;
+        if (s.valueSize() == 0) {
+            throw invalid(s, "value_size must be > 0");
+        }
+        if (s.valueSize() > max) {
+            throw tooBig(s, "value_size " + s.valueSize() + " exceeds " + max);
+        }
     }
 
     /** The kernel's perf_event_max_stack default: the deepest stack a stack trace map stores. */

@@ -1158,8 +1158,13 @@ final class TypeFlow {
 
     private boolean isLoopWithKnownCallback(Instruction insn, AbstractState s) {
         HelperSpec spec = helpers.get(insn.imm() & U32);
-        return (insn.imm() & U32) == HELPER_LOOP && spec != null
+        // user_ringbuf_drain calls back as bpf_loop does: callback(dynptr, ctx), ctx from r3
+        boolean drain = (insn.imm() & U32) == HelperMapRules.USER_RINGBUF_DRAIN && spec != null
+                && spec.args().equals(List.of(ArgType.CONST_MAP_PTR, ArgType.PTR_TO_FUNC, ArgType.ANYTHING,
+                        ArgType.ANYTHING));
+        return ((insn.imm() & U32) == HELPER_LOOP && spec != null
                 && spec.args().equals(List.of(ArgType.ANYTHING, ArgType.PTR_TO_FUNC, ArgType.ANYTHING, ArgType.ANYTHING))
+                || drain)
                 && s.reg(2).kind() == Kind.FUNC && s.reg(2).fixedOffset() && s.reg(2).off() == 0;
     }
 
@@ -1176,7 +1181,8 @@ final class TypeFlow {
         int entry = s.reg(2).aux();
         loopCallbackEntries.set(entry);
         Frame callee = new Frame(CALLBACK_RETURN - site);
-        callee.regs[1] = RegValue.ANY_SCALAR;
+        boolean drain = (insns[site].imm() & U32) == HelperMapRules.USER_RINGBUF_DRAIN;
+        callee.regs[1] = drain ? RegValue.UNKNOWN : RegValue.ANY_SCALAR; // the sample's dynptr
         callee.regs[2] = s.reg(3);
         callee.regs[10] = RegValue.pointer(Kind.STACK, 0, s.frames.length);
         Frame[] longer = Arrays.copyOf(s.frames, s.frames.length + 1);
@@ -1199,6 +1205,7 @@ final class TypeFlow {
             throw errors.at(pc, "program of this type cannot use helper bpf_ktime_get_coarse_ns#"
                     + HELPER_KTIME_GET_COARSE_NS);
         }
+        HelperMapRules.checkProgramType(pc, (int) (insn.imm() & U32), type, errors);
         List<ArgType> args = spec == null ? List.of() : spec.args();
         unwrittenStackRead |= spec == null;
         functionsEscape |= spec != null && spec.takesCallback() && !loopContext;
@@ -1280,6 +1287,9 @@ final class TypeFlow {
         }
         mapArguments.record(pc, mapKnown ? mapIndex : -1);
         int id = (int) (insn.imm() & U32);
+        if (spec != null) {
+            HelperMapRules.check(pc, id, spec.name(), mapArg, s.reg(1), s.reg(2), errors);
+        }
         if (spec != null && spec.changesPacket()) { // every packet pointer is invalid after it
             s.mapAll(v -> v.kind() == Kind.PACKET || v.kind() == Kind.PACKET_END || v.kind() == Kind.PACKET_META
                     ? RegValue.ANY_SCALAR : v);
@@ -1289,6 +1299,10 @@ final class TypeFlow {
         if ((id == HELPER_MAP_LOOKUP || id == HELPER_MAP_LOOKUP_PERCPU) && mapKnown) {
             result = nullable(s, Kind.MAP_VALUE_OR_NULL, pc, mapIndex, 0);
         } else if (id == HELPER_MAP_LOOKUP || id == HELPER_MAP_LOOKUP_PERCPU || RETURNS_POINTER.contains(id)) {
+            result = RegValue.UNKNOWN;
+        } else if (id == HelperMapRules.GET_LOCAL_STORAGE && mapKnown) {
+            result = RegValue.pointer(Kind.MAP_VALUE, 0, mapIndex); // never NULL
+        } else if (id == HelperMapRules.GET_LOCAL_STORAGE) {
             result = RegValue.UNKNOWN;
         } else if (id == HELPER_RINGBUF_RESERVE) {
             RegValue size = s.reg(2);

@@ -89,7 +89,17 @@ class KernelDifferentialTest {
                 new MapSpec("d_hash", MapType.HASH, 4, 4, 16, 0, 1),
                 s(MapType.RINGBUF, 0, 0, 4096, 0), s(MapType.RINGBUF, 0, 0, 8192, 0), s(MapType.RINGBUF, 0, 0, 4096 * 3, 0),
                 s(MapType.RINGBUF, 0, 0, 2048, 0), s(MapType.RINGBUF, 4, 0, 4096, 0), s(MapType.RINGBUF, 0, 4, 4096, 0),
-                s(MapType.RINGBUF, 0, 0, 4096, MapFlags.BPF_F_RDONLY_PROG));
+                s(MapType.RINGBUF, 0, 0, 4096, MapFlags.BPF_F_RDONLY_PROG),
+                s(MapType.USER_RINGBUF, 0, 0, 4096, 0), s(MapType.USER_RINGBUF, 0, 0, 2048, 0),
+                s(MapType.USER_RINGBUF, 4, 0, 4096, 0), s(MapType.USER_RINGBUF, 0, 0, 4096, np),
+                s(MapType.CGROUP_STORAGE, 16, 8, 0, 0), s(MapType.CGROUP_STORAGE, 8, 8, 0, 0),
+                s(MapType.CGROUP_STORAGE, 12, 8, 0, 0), s(MapType.CGROUP_STORAGE, 16, 8, 1, 0),
+                s(MapType.CGROUP_STORAGE, 16, 0, 0, 0), s(MapType.CGROUP_STORAGE, 16, 4096, 0, 0),
+                s(MapType.CGROUP_STORAGE, 16, 4097, 0, 0), s(MapType.CGROUP_STORAGE, 16, 8, 0, np),
+                s(MapType.CGROUP_STORAGE, 16, 8, 0, MapFlags.BPF_F_RDONLY_PROG),
+                s(MapType.CGROUP_STORAGE, 16, 65407, 0, 0), s(MapType.CGROUP_STORAGE, 16, 65408, 0, 0),
+                s(MapType.PERCPU_CGROUP_STORAGE, 16, 8, 0, 0), s(MapType.PERCPU_CGROUP_STORAGE, 16, 32768, 0, 0),
+                s(MapType.PERCPU_CGROUP_STORAGE, 16, 32769, 0, 0));
         List<String> differences = new ArrayList<>();
         for (MapSpec spec : specs) {
             int kernel = kernelCreate(spec);

@@ -35,10 +35,17 @@ public final class InterpretedProgram implements Executable {
             callbacks = new Callbacks(code, helpers);
             machine.setCallbackInvoker(callbacks);
         }
+        long r0;
         try {
-            return Loop.run(code, callbacks, machine, 0, 0, r1, r2, r3, r4, r5);
+            r0 = Loop.run(code, callbacks, machine, 0, 0, r1, r2, r3, r4, r5);
         } catch (TailCall t) {
             return t.target().execute(machine, t.context(), 0, 0, 0, 0);
         }
+        if (machine.hasDeferred()) {
+            // bpf_timer callbacks fire once the program returned, from an empty call stack
+            callbacks.callerDepth = 0;
+            machine.runDeferred();
+        }
+        return r0;
     }
 }

@@ -228,7 +228,7 @@ public final class MapReader {
     /**
      * What loaders change in a definition before the kernel sees it. libbpf sizes a
      * PERF_EVENT_ARRAY without max_entries to the CPUs (done by {@code Maps.create}) and rounds a
-     * ring buffer's max_entries up to a power-of-2 number of pages. cilium/ebpf, which the
+     * ring buffer's (also a user ring buffer's) max_entries up to a power-of-2 number of pages. cilium/ebpf, which the
      * objects that annotate them were written for, treats the key and value types of perf event
      * arrays and ring buffers as documentation: a perf event array's key and value are then 4
      * bytes (also when left 0), a ring buffer's 0. Explicit sizes that differ stay, for the
@@ -241,7 +241,7 @@ public final class MapReader {
         if (spec.type() == MapType.PERF_EVENT_ARRAY) {
             key = key == 0 || keyTyped ? 4 : key;
             value = value == 0 || valueTyped ? 4 : value;
-        } else if (spec.type() == MapType.RINGBUF) {
+        } else if (spec.type() == MapType.RINGBUF || spec.type() == MapType.USER_RINGBUF) {
             key = keyTyped ? 0 : key;
             value = valueTyped ? 0 : value;
             if (max > 0 && (Integer.bitCount(max) != 1 || max % PAGE_SIZE != 0)) {
