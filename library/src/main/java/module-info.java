@@ -3,6 +3,7 @@ module dev.jvmbpf {
     requires transitive dev.jvmbpf.runtime;
     requires transitive dev.jvmbpf.helpers;
     requires transitive dev.jvmbpf.jit;
+    requires dev.jvmbpf.kernel;
 
     exports dev.jvmbpf;
 }
