@@ -4,6 +4,7 @@ module dev.jvmbpf {
     requires transitive dev.jvmbpf.helpers;
     requires transitive dev.jvmbpf.jit;
     requires dev.jvmbpf.kernel;
+    requires java.management;
 
     exports dev.jvmbpf;
 }

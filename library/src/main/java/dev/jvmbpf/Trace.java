@@ -9,6 +9,8 @@ import dev.jvmbpf.kernel.TraceTarget;
 import dev.jvmbpf.runtime.exec.HelperTable;
 import dev.jvmbpf.runtime.maps.Cpus;
 import dev.jvmbpf.runtime.memory.BpfFault;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -49,6 +51,7 @@ public final class Trace implements AutoCloseable {
     private volatile long seen;
     private volatile long run;
     private volatile long faults;
+    private volatile long cpuNanos;
     private volatile Throwable failure;
     private KernelEvent current;
 
@@ -140,13 +143,23 @@ public final class Trace implements AutoCloseable {
     private void loop() {
         try {
             while (!stopping) {
-                tracer.poll(POLL_MILLIS, BATCH, this::dispatch);
+                if (tracer.await(POLL_MILLIS)) {
+                    tracer.drain(BATCH, this::dispatch);
+                }
             }
         } catch (Throwable t) {
             failure = t;
         } finally {
+            cpuNanos = threadCpuNanos();
             tracer.close();
         }
+    }
+
+    /** The CPU time of the trace's thread so far (0 where the JVM does not measure it). */
+    private long threadCpuNanos() {
+        ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        long t = bean.isThreadCpuTimeSupported() ? bean.getThreadCpuTime(worker.threadId()) : -1;
+        return t < 0 ? cpuNanos : t;
     }
 
     private void dispatch(KernelEvent e) {
@@ -182,7 +195,8 @@ public final class Trace implements AutoCloseable {
 
     /** Counts so far. */
     public TraceStats stats() {
-        return new TraceStats(seen, run, tracer.dropped(), faults, helpers.failedReads());
+        return new TraceStats(seen, run, tracer.dropped(), faults, helpers.failedReads(),
+                worker.isAlive() ? threadCpuNanos() : cpuNanos);
     }
 
     /** Asks the trace to stop after the current event (callable from {@code onEvent}); {@link #close()} still releases. */

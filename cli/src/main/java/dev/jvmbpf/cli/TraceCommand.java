@@ -216,7 +216,7 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
     static String summary(TraceStats s, long nanos) {
         double seconds = Math.max(1e-9, nanos / 1e9);
         return String.format(Locale.ROOT, "%d events seen, %d run, %d dropped, %d faults, %d failed probe reads;"
-                + " %.0f events/s over %.1f s", s.seen(), s.run(), s.dropped(), s.faults(), s.failedReads(),
-                s.seen() / seconds, seconds);
+                + " %.0f events/s over %.1f s, %.0f events/s per CPU second", s.seen(), s.run(), s.dropped(),
+                s.faults(), s.failedReads(), s.seen() / seconds, seconds, s.capacity());
     }
 }

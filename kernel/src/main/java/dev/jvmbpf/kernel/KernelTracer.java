@@ -170,13 +170,17 @@ public final class KernelTracer implements AutoCloseable {
      * {@code limit} of them to {@code sink}; returns how many. 0 once closed.
      */
     public synchronized int poll(int timeoutMillis, int limit, Consumer<KernelEvent> sink) {
-        if (closed) {
-            return 0;
-        }
-        if (!reader.hasRecords() && !reader.await(timeoutMillis)) {
-            return 0;
-        }
-        return reader.drain(record -> sink.accept(KernelEvent.decode(record)), limit);
+        return await(timeoutMillis) ? drain(limit, sink) : 0;
+    }
+
+    /** Returns at once when events wait, else waits up to {@code timeoutMillis} for some; true when some wait. */
+    public synchronized boolean await(int timeoutMillis) {
+        return !closed && (reader.hasRecords() || reader.await(timeoutMillis));
+    }
+
+    /** Hands at most {@code limit} waiting events to {@code sink} without waiting; returns how many. */
+    public synchronized int drain(int limit, Consumer<KernelEvent> sink) {
+        return closed ? 0 : reader.drain(record -> sink.accept(KernelEvent.decode(record)), limit);
     }
 
     /** Events the kernel could not forward because the ring buffer was full. */
