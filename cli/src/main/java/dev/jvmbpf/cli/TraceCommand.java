@@ -1,19 +1,29 @@
 package dev.jvmbpf.cli;
 
 import dev.jvmbpf.Bpf;
+import dev.jvmbpf.LoadedObject;
 import dev.jvmbpf.ObjectSpec;
+import dev.jvmbpf.Program;
+import dev.jvmbpf.ProgramSpec;
 import dev.jvmbpf.Trace;
 import dev.jvmbpf.TraceEvent;
 import dev.jvmbpf.TraceStats;
 import dev.jvmbpf.TypedMap;
 import dev.jvmbpf.cli.internal.RunReport;
 import dev.jvmbpf.jit.JitEngine;
+import dev.jvmbpf.kernel.KernelAvailability;
+import dev.jvmbpf.kernel.KernelBpf;
+import dev.jvmbpf.kernel.KernelObjectProgram;
+import dev.jvmbpf.kernel.KernelTracer;
+import dev.jvmbpf.kernel.TraceTarget;
 import dev.jvmbpf.runtime.exec.Engine;
+import dev.jvmbpf.runtime.exec.LoadException;
 import dev.jvmbpf.runtime.interp.Interpreter;
 import dev.jvmbpf.runtime.maps.MapType;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
@@ -61,7 +71,8 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
     boolean dumpMaps;
 
     @Option(names = "--engine", defaultValue = JitEngine.NAME, paramLabel = "NAME",
-            description = "interpreter or jit (default: ${DEFAULT-VALUE}).")
+            description = "interpreter, jit or kernel (default: ${DEFAULT-VALUE}). The kernel runs the programs"
+                    + " themselves in the kernel on the same events, with their maps there, read back at the end.")
     String engineName;
 
     @Option(names = "--budget", defaultValue = "" + RunCommand.DEFAULT_BUDGET, paramLabel = "N",
@@ -106,13 +117,20 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
             throw new UsageError("--budget must be at least 0, got " + budget);
         }
         Duration limit = duration == null ? null : parseDuration(duration);
-        Engine engine = switch (engineName) {
-            case Interpreter.NAME, JitEngine.NAME -> Bpf.engine(engineName);
-            default -> throw new UsageError("unknown engine '" + engineName + "' for trace (interpreter, jit)");
-        };
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         RunReport report = new RunReport(out);
+        if (engineName.equals(KERNEL)) {
+            if (count > 0) {
+                throw new UsageError("--count needs an engine in the JVM, which sees each event; the kernel engine"
+                        + " stops on --duration or Ctrl-C");
+            }
+            return traceInKernel(limit, report, err);
+        }
+        Engine engine = switch (engineName) {
+            case Interpreter.NAME, JitEngine.NAME -> Bpf.engine(engineName);
+            default -> throw new UsageError("unknown engine '" + engineName + "' for trace (interpreter, jit, kernel)");
+        };
         ObjectSpec objectSpec = Bpf.open(file).engine(engine).budget(budget).onPrintk(report::printk);
         AtomicLong events = new AtomicLong();
         CountDownLatch enough = new CountDownLatch(1);
@@ -130,15 +148,7 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
         });
         handle[0] = trace;
         CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            // Ctrl-C: let the main thread stop the trace, dump the maps and release the kernel objects.
-            enough.countDown();
-            try {
-                finished.await(5, TimeUnit.SECONDS);
-            } catch (InterruptedException ignored) {
-                Thread.currentThread().interrupt();
-            }
-        }, "jvmbpf-trace-stop");
+        Thread hook = stopHook(enough, finished);
         boolean hooked = addHook(hook);
         try {
             for (TypedMap m : trace.object().maps()) {
@@ -194,12 +204,118 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
         } finally {
             trace.close();
             finished.countDown();
-            if (hooked) {
+            removeHook(hook, hooked);
+        }
+    }
+
+    private static final String KERNEL = "kernel";
+
+    /**
+     * The programs themselves in the kernel, attached to their events, their maps created there:
+     * what the JVM's results are compared with. Ring-buffer records are read as they come; the
+     * maps are read back at the end for --dump-maps.
+     */
+    private int traceInKernel(Duration limit, RunReport report, PrintWriter err) {
+        KernelAvailability a = KernelBpf.availability();
+        if (!a.available()) {
+            throw new IllegalStateException("trace: " + a.refusal());
+        }
+        ObjectSpec objectSpec = Bpf.open(file).engine(Bpf.interpreter());
+        List<String> names = programs.isEmpty() ? objectSpec.programs().stream().filter(p -> traceable(p))
+                .map(ProgramSpec::name).toList() : programs;
+        if (names.isEmpty()) {
+            throw new IllegalArgumentException(file + ": no tracepoint or raw tracepoint program to trace");
+        }
+        LoadedObject object = objectSpec.load(names.getFirst(), names.subList(1, names.size()).toArray(String[]::new));
+        List<KernelObjectProgram> loaded = new ArrayList<>();
+        List<KernelTracer.Attachment> attached = new ArrayList<>();
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = stopHook(stop, finished);
+        boolean hooked = addHook(hook);
+        try {
+            for (String n : names) {
+                Program p = object.program(n);
+                TraceTarget target;
                 try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // the hook is running: Ctrl-C
+                    target = TraceTarget.of(p.type(), p.section());
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("program '" + n + "': " + e.getMessage(), e);
                 }
+                KernelObjectProgram k = KernelObjectProgram.loadForTracing(p.bpfProgram());
+                loaded.add(k);
+                attached.add(KernelTracer.attachProgram(k, target));
+            }
+            err.println("jvmbpf: tracing " + String.join(", ", names) + " in the kernel; Ctrl-C to stop"
+                    + (loaded.size() > 1 ? " (each program has maps of its own there)" : ""));
+            err.flush();
+            long start = System.nanoTime();
+            while (true) {
+                long waitMillis = 200;
+                if (limit != null) {
+                    long left = limit.toMillis() - (System.nanoTime() - start) / 1_000_000;
+                    if (left <= 0) {
+                        break;
+                    }
+                    waitMillis = Math.min(waitMillis, left);
+                }
+                if (stop.await(waitMillis, TimeUnit.MILLISECONDS)) {
+                    break;
+                }
+                loaded.forEach(k -> k.drainRingBuffers(report::record));
+            }
+            attached.forEach(KernelTracer.Attachment::close);
+            attached.clear();
+            loaded.forEach(k -> k.drainRingBuffers(report::record));
+            err.println(String.format(Locale.ROOT, "jvmbpf: ran in the kernel for %.1f s",
+                    (System.nanoTime() - start) / 1e9));
+            err.flush();
+            if (dumpMaps) {
+                loaded.forEach(KernelObjectProgram::copyMapsBack);
+                report.maps(object);
+            }
+            spec.commandLine().getOut().flush();
+            return 0;
+        } catch (LoadException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Failure.report(spec, "trace interrupted");
+        } finally {
+            attached.forEach(KernelTracer.Attachment::close);
+            loaded.forEach(KernelObjectProgram::close);
+            finished.countDown();
+            removeHook(hook, hooked);
+        }
+    }
+
+    private static boolean traceable(ProgramSpec p) {
+        try {
+            TraceTarget.of(p.type(), p.section());
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** On Ctrl-C: tells the main thread to stop, then gives it time to print and release the kernel objects. */
+    private static Thread stopHook(CountDownLatch stop, CountDownLatch finished) {
+        return new Thread(() -> {
+            stop.countDown();
+            try {
+                finished.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }, "jvmbpf-trace-stop");
+    }
+
+    private static void removeHook(Thread hook, boolean hooked) {
+        if (hooked) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: Ctrl-C
             }
         }
     }

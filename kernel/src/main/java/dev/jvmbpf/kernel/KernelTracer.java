@@ -156,6 +156,31 @@ public final class KernelTracer implements AutoCloseable {
         }
     }
 
+    /**
+     * Attaches {@code program} (loaded with {@link KernelObjectProgram#loadForTracing}) to
+     * {@code target}, so that it runs in the kernel on the real events; closing the result
+     * detaches it. An {@link IllegalStateException} with one line when the kernel cannot.
+     */
+    public static Attachment attachProgram(KernelObjectProgram program, TraceTarget target) {
+        try {
+            int fd = target.type() == ProgramType.TRACEPOINT
+                    ? attachTracepoint(Tracefs.open().tracepoint(target.category(), target.name()).id(),
+                            program.programFd())
+                    : BpfSyscall.rawTracepointOpen(target.name(), program.programFd());
+            return () -> BpfSyscall.close(fd);
+        } catch (SyscallException e) {
+            throw new IllegalStateException("trace: " + explain(e));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new IllegalStateException("trace: " + e.getMessage(), e);
+        }
+    }
+
+    /** A program attached to an event; closing detaches it. */
+    public interface Attachment extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     public List<TraceTarget> targets() {
         return targets;
     }
