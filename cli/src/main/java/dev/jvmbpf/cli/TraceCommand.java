@@ -111,7 +111,7 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
 
     private int execute() {
         if (count < 0) {
-            throw new UsageError("--count must be at least 1, got " + count);
+            throw new UsageError("--count must be at least 1 (0: no limit), got " + count);
         }
         if (budget < 0) {
             throw new UsageError("--budget must be at least 0, got " + budget);
@@ -138,8 +138,12 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
         Trace trace = Trace.attach(objectSpec, programs, e -> {
             long n = events.incrementAndGet();
             if (e.fault() != null) {
-                report.printk("jvmbpf: " + e.program() + " faulted on an event of " + e.comm() + "-" + e.tid() + ": "
-                        + e.fault().getMessage());
+                // The trace goes on: one event's fault is reported, counted, and the next event runs.
+                synchronized (err) {
+                    err.println("jvmbpf: " + e.program() + " faulted on an event of " + e.comm() + "-" + e.tid()
+                            + ": " + e.fault().getMessage());
+                    err.flush();
+                }
             }
             if (count > 0 && n >= count) {
                 handle[0].stop();
@@ -163,7 +167,7 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
                     .collect(Collectors.joining(", ")) + " on the " + engine.name() + "; Ctrl-C to stop");
             err.flush();
             long start = System.nanoTime();
-            boolean live = !quiet && System.console() != null;
+            boolean live = !quiet && System.console() != null && System.console().isTerminal();
             while (true) {
                 long waitMillis = 1000;
                 if (limit != null) {
