@@ -155,4 +155,22 @@ class TraceCommandTest {
         assertTrue(a.run().out().strip().endsWith("bpf_trace_printk: read -14"), a.run().out());
         assertTrue(err.contains("1 events seen, 1 run, 0 dropped, 0 faults, 1 failed probe reads"), err);
     }
+
+    @Test
+    void aRawTracepointProgramSeesTheSyscallArgumentsOfRealEvents() throws Exception {
+        Path prog = Path.of(System.getProperty("jvmbpf.root", ".."), "cli/src/test/resources/bpf/raw_execve.o")
+                .normalize();
+        Attempt a = traceWhile("read go; /bin/true & echo $!; wait", "trace", prog.toString(), "--duration", "4s",
+                "--engine", "interpreter");
+        String err = a.run().err();
+        if (a.run().status() != 0 && err.contains("jvmbpf: trace: ")) {
+            System.out.println("SKIPPED trace test: " + err.strip());
+            Assumptions.abort(err.strip());
+        }
+        assertEquals(0, a.run().status(), err);
+        long pid = a.spawned().iterator().next();
+        assertTrue(a.run().lines().stream().anyMatch(l -> l.endsWith("bpf_trace_printk: raw execve by " + pid)),
+                a.run().out());
+        assertTrue(err.contains(" 0 faults"), err);
+    }
 }
