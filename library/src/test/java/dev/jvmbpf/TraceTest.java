@@ -138,4 +138,24 @@ class TraceTest {
                 Bpf.open(EXAMPLES.resolve("xdp_filter.o")), e2 -> { }));
         assertTrue(e.getMessage().contains("no tracepoint or raw tracepoint program"), e.getMessage());
     }
+
+    @Test
+    void theCallbackMayCloseTheTraceItRunsIn() throws Exception {
+        java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+        Trace[] self = new Trace[1];
+        ObjectSpec spec = Bpf.open(EXAMPLES.resolve("pid_counter.o")).engine(Bpf.interpreter());
+        Trace trace = attachOrSkip(spec, e -> {
+            while (self[0] == null) {
+                Thread.onSpinWait();
+            }
+            self[0].close();
+            closed.countDown();
+        });
+        self[0] = trace;
+        assertTrue(closed.await(10, java.util.concurrent.TimeUnit.SECONDS), "no event within 10 s");
+        assertTrue(trace.await(5000));
+        assertEquals(null, trace.failure());
+        assertEquals(1, trace.stats().seen());
+        assertTrue(trace.object().isClosed());
+    }
 }

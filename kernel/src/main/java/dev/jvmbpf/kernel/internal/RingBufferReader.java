@@ -83,6 +83,10 @@ public final class RingBufferReader implements AutoCloseable {
             if ((header & DISCARD_BIT) == 0) {
                 sink.accept(producerAndData.asSlice(at + RECORD_HEADER, length).toArray(ValueLayout.JAVA_BYTE));
                 read++;
+                if (closed) {
+                    // The sink closed this reader: the mappings are gone, so touch nothing more.
+                    return read;
+                }
             }
             // Free the space at once, so that the kernel can reuse it while the sink works.
             LONG.setRelease(consumer, 0L, cons);
