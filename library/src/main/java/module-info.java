@@ -3,6 +3,8 @@ module dev.jvmbpf {
     requires transitive dev.jvmbpf.runtime;
     requires transitive dev.jvmbpf.helpers;
     requires transitive dev.jvmbpf.jit;
+    requires dev.jvmbpf.kernel;
+    requires java.management;
 
     exports dev.jvmbpf;
 }

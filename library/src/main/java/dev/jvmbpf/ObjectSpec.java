@@ -176,6 +176,18 @@ public final class ObjectSpec {
         return this;
     }
 
+    HelperTable helperTable() {
+        return helpers;
+    }
+
+    Consumer<String> printkSink() {
+        return printk;
+    }
+
+    boolean tracePipe() {
+        return tracePipe;
+    }
+
     /** Where {@code bpf_printk} lines go, one call per line; default {@code System.out.println}. */
     public ObjectSpec onPrintk(Consumer<String> sink) {
         this.printk = Objects.requireNonNull(sink);

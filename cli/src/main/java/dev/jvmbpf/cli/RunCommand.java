@@ -235,6 +235,8 @@ final class RunCommand implements Callable<Integer> {
                 KernelObjectProgram.Result r = k.run(packet, 1);
                 report.result(r.r0(), loaded.type(), packet.length);
                 after = r.packet();
+                // Records the run committed, as the engines deliver them after each run.
+                k.drainRingBuffers(report::record);
             }
             report.returnValue(repeat);
             report.data("packet", packet, after);

@@ -14,6 +14,7 @@ final class Subcommands {
                 new DisasmCommand(),
                 new VerifyCommand(),
                 new FuzzCommand(),
-                new BenchCommand());
+                new BenchCommand(),
+                new TraceCommand());
     }
 }

@@ -2,6 +2,7 @@ package dev.jvmbpf.kernel;
 
 import dev.jvmbpf.kernel.internal.BpfSyscall;
 import dev.jvmbpf.kernel.internal.FunctionBtf;
+import dev.jvmbpf.kernel.internal.RingBufferReader;
 import dev.jvmbpf.kernel.internal.SyscallException;
 import dev.jvmbpf.kernel.internal.VerifierRejection;
 import dev.jvmbpf.runtime.exec.LoadException;
@@ -17,11 +18,13 @@ import dev.jvmbpf.runtime.program.BpfProgram;
 import dev.jvmbpf.runtime.program.ProgramType;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
 
 /**
  * A program of an object file loaded into the running kernel, so that it can be timed and
@@ -43,6 +46,7 @@ public final class KernelObjectProgram implements AutoCloseable {
     private final List<BpfMap> maps;
     private final int[] mapFds;
     private final int programFd;
+    private final Map<Integer, RingBufferReader> readers = new HashMap<>();
 
     private KernelObjectProgram(String name, ProgramType type, List<BpfMap> maps, int[] mapFds, int programFd) {
         this.name = name;
@@ -81,6 +85,28 @@ public final class KernelObjectProgram implements AutoCloseable {
             throw new LoadException("kernel: cannot test-run " + program.type() + " program " + program.name()
                     + " with a packet (XDP, socket filter and tc programs only)");
         }
+        return load(program, type);
+    }
+
+    /**
+     * Creates the maps and loads a tracepoint or raw tracepoint program, to attach to its event
+     * with {@link KernelTracer#attachProgram}; the caller closes it.
+     */
+    public static KernelObjectProgram loadForTracing(BpfProgram program) {
+        KernelAvailability a = KernelBpf.availability();
+        if (!a.available()) {
+            throw new LoadException(a.refusal());
+        }
+        int type = switch (program.type()) {
+            case TRACEPOINT -> BpfSyscall.PROG_TYPE_TRACEPOINT;
+            case RAW_TRACEPOINT -> BpfSyscall.PROG_TYPE_RAW_TRACEPOINT;
+            default -> throw new LoadException("kernel: " + program.type() + " program " + program.name()
+                    + " is no tracepoint or raw tracepoint program");
+        };
+        return load(program, type);
+    }
+
+    private static KernelObjectProgram load(BpfProgram program, int type) {
         List<BpfMap> maps = program.maps();
         for (BpfMap m : maps) {
             refuseUnmirrored(m);
@@ -113,17 +139,27 @@ public final class KernelObjectProgram implements AutoCloseable {
      */
     private static int loadWithFunctions(int type, BpfProgram program, byte[] code) {
         int[] entries = functionEntries(program.instructionsView());
+        String license = license(program);
         if (entries == null) {
-            return BpfSyscall.loadProgram(type, program.name(), code);
+            return BpfSyscall.loadProgram(type, program.name(), code, null, license);
         }
         int btf = BpfSyscall.loadBtf(FunctionBtf.of(entries));
         try {
             return BpfSyscall.loadProgram(type, program.name(), code,
-                    new BpfSyscall.FuncInfo(btf, entries, FunctionBtf.typeIds(entries.length)));
+                    new BpfSyscall.FuncInfo(btf, entries, FunctionBtf.typeIds(entries.length)), license);
         } finally {
             // The program keeps its own reference to the BTF.
             BpfSyscall.close(btf);
         }
+    }
+
+    /**
+     * The licence the program declares (its object's {@code license} section, as libbpf passes
+     * it), so that the kernel refuses GPL-only helpers to a proprietary program as it would for
+     * bpftool; a program with no object behind it is declared GPL.
+     */
+    static String license(BpfProgram program) {
+        return program.license() == null ? BpfSyscall.DEFAULT_LICENSE : program.license();
     }
 
     /** The first pcs of the program's functions when it takes the address of one (a callback), else null. */
@@ -332,8 +368,36 @@ public final class KernelObjectProgram implements AutoCloseable {
         }
     }
 
+    int programFd() {
+        return programFd;
+    }
+
+    /**
+     * Hands the records the program committed to its ring buffers so far to {@code sink}, with
+     * the map's name, oldest first, reading the kernel's ring buffers memory-mapped.
+     */
+    public void drainRingBuffers(BiConsumer<String, byte[]> sink) {
+        for (int i = 0; i < maps.size(); i++) {
+            MapSpec spec = maps.get(i).spec();
+            if (spec.type() != MapType.RINGBUF) {
+                continue;
+            }
+            RingBufferReader reader = readers.get(i);
+            if (reader == null) {
+                reader = new RingBufferReader(mapFds[i], spec.maxEntries());
+                readers.put(i, reader);
+            }
+            String name = spec.name();
+            while (reader.drain(data -> sink.accept(name, data), Integer.MAX_VALUE) > 0) {
+                // until the ring buffer is empty
+            }
+        }
+    }
+
     @Override
     public void close() {
+        readers.values().forEach(RingBufferReader::close);
+        readers.clear();
         BpfSyscall.close(programFd);
         closeAll(mapFds);
     }

@@ -30,12 +30,18 @@ public final class BpfSyscall {
     private static final int BPF_BTF_LOAD = 18;
     private static final int BPF_PROG_LOAD = 5;
     private static final int BPF_PROG_TEST_RUN = 10;
+    private static final int BPF_RAW_TRACEPOINT_OPEN = 17;
 
     public static final int MAP_TYPE_ARRAY = 2;
     /** map_flags: programs may only read the map. */
     public static final int BPF_F_RDONLY_PROG = 1 << 7;
     private static final int BPF_MAP_FREEZE = 22;
     public static final int PROG_TYPE_SOCKET_FILTER = 1;
+    public static final int PROG_TYPE_KPROBE = 2;
+    public static final int PROG_TYPE_TRACEPOINT = 5;
+    public static final int PROG_TYPE_RAW_TRACEPOINT = 17;
+    /** The licence the kernel engine declares when the caller names none. */
+    public static final String DEFAULT_LICENSE = "GPL";
 
     /** Large enough for every command used here; the kernel checks that the tail it ignores is zero. */
     private static final int ATTR_SIZE = 128;
@@ -242,14 +248,23 @@ public final class BpfSyscall {
 
     /** As {@link #loadProgram(int, String, byte[])}, with BTF function information when not null. */
     public static int loadProgram(int progType, String name, byte[] instructions, FuncInfo funcs) {
+        return loadProgram(progType, name, instructions, funcs, DEFAULT_LICENSE);
+    }
+
+    /**
+     * As {@link #loadProgram(int, String, byte[], FuncInfo)}, declaring {@code license} (the
+     * object's {@code license} section): the kernel refuses GPL-only helpers to programs whose
+     * licence is not GPL-compatible.
+     */
+    public static int loadProgram(int progType, String name, byte[] instructions, FuncInfo funcs, String license) {
         try {
-            return loadProgram(progType, name, instructions, funcs, false);
+            return loadProgram(progType, name, instructions, funcs, license, false);
         } catch (SyscallException first) {
             if (first.errno() == Errno.EPERM) {
                 throw first;
             }
             try {
-                int fd = loadProgram(progType, name, instructions, funcs, true);
+                int fd = loadProgram(progType, name, instructions, funcs, license, true);
                 // Accepted when logging: never seen, but the program is loaded, so use it.
                 return fd;
             } catch (VerifierRejection rejection) {
@@ -260,8 +275,9 @@ public final class BpfSyscall {
         }
     }
 
-    private static int loadProgram(int progType, String name, byte[] instructions, FuncInfo funcs, boolean withLog) {
-        Loaded l = load(progType, 0, name, instructions, funcs, withLog ? 1 : 0);
+    private static int loadProgram(int progType, String name, byte[] instructions, FuncInfo funcs, String license,
+            boolean withLog) {
+        Loaded l = load(progType, 0, name, instructions, funcs, license, withLog ? 1 : 0);
         if (l.fd() >= 0) {
             return l.fd();
         }
@@ -278,22 +294,28 @@ public final class BpfSyscall {
     /** BPF_F_SLEEPABLE: the program may sleep (syscall programs must). */
     public static final int BPF_F_SLEEPABLE = 1 << 4;
 
-    /**
-     * One BPF_PROG_LOAD with the verifier's log at {@code logLevel} (0: none, 1, 2) and
-     * {@code flags} as prog_flags; the caller closes the fd of a program that loaded.
-     */
+    /** As {@link #load(int, int, String, byte[], FuncInfo, String, int)} under the default licence. */
     public static Loaded load(int progType, int flags, String name, byte[] instructions, FuncInfo funcs,
             int logLevel) {
+        return load(progType, flags, name, instructions, funcs, DEFAULT_LICENSE, logLevel);
+    }
+
+    /**
+     * One BPF_PROG_LOAD declaring {@code license}, with the verifier's log at {@code logLevel}
+     * (0: none, 1, 2) and {@code flags} as prog_flags; the caller closes the fd of a program that loaded.
+     */
+    public static Loaded load(int progType, int flags, String name, byte[] instructions, FuncInfo funcs,
+            String license, int logLevel) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment insns = arena.allocate(Math.max(8, instructions.length), 8);
             MemorySegment.copy(instructions, 0, insns, ValueLayout.JAVA_BYTE, 0, instructions.length);
-            MemorySegment license = arena.allocateFrom("GPL");
+            MemorySegment licenseText = arena.allocateFrom(license);
             MemorySegment log = logLevel > 0 ? arena.allocate(LOG_SIZE) : MemorySegment.NULL;
             MemorySegment attr = arena.allocate(ATTR_SIZE, 8);
             attr.set(ValueLayout.JAVA_INT, 0, progType);
             attr.set(ValueLayout.JAVA_INT, 4, instructions.length / 8);
             attr.set(ValueLayout.JAVA_LONG, 8, insns.address());
-            attr.set(ValueLayout.JAVA_LONG, 16, license.address());
+            attr.set(ValueLayout.JAVA_LONG, 16, licenseText.address());
             if (logLevel > 0) {
                 attr.set(ValueLayout.JAVA_INT, 24, logLevel);
                 attr.set(ValueLayout.JAVA_INT, 28, LOG_SIZE);
@@ -322,6 +344,20 @@ public final class BpfSyscall {
                 }
                 return new Loaded(-1, e.errno(), text);
             }
+        }
+    }
+
+    /**
+     * BPF_RAW_TRACEPOINT_OPEN: attaches raw tracepoint program {@code progFd} to tracepoint
+     * {@code name}; returns the attachment's fd, closing it detaches.
+     */
+    public static int rawTracepointOpen(String name, int progFd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment text = arena.allocateFrom(name);
+            MemorySegment attr = arena.allocate(ATTR_SIZE, 8);
+            attr.set(ValueLayout.JAVA_LONG, 0, text.address());
+            attr.set(ValueLayout.JAVA_INT, 8, progFd);
+            return (int) bpf("BPF_RAW_TRACEPOINT_OPEN", BPF_RAW_TRACEPOINT_OPEN, attr);
         }
     }
 
