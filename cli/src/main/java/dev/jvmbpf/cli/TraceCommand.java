@@ -70,6 +70,9 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--dump-maps", description = "At the end, prints every map's entries (typed by BTF when known).")
     boolean dumpMaps;
 
+    @Option(names = "--all", description = "With --dump-maps: arrays' all-zero entries too (left out by default).")
+    boolean allEntries;
+
     @Option(names = "--engine", defaultValue = JitEngine.NAME, paramLabel = "NAME",
             description = "interpreter, jit or kernel (default: ${DEFAULT-VALUE}). The kernel runs the programs"
                     + " themselves in the kernel on the same events, with their maps there, read back at the end.")
@@ -119,7 +122,7 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
         Duration limit = duration == null ? null : parseDuration(duration);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        RunReport report = new RunReport(out);
+        RunReport report = new RunReport(out, false, false);
         if (engineName.equals(KERNEL)) {
             if (count > 0) {
                 throw new UsageError("--count needs an engine in the JVM, which sees each event; the kernel engine"
@@ -194,7 +197,7 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
             err.println("jvmbpf: " + summary(trace.stats(), elapsed));
             err.flush();
             if (dumpMaps) {
-                report.maps(trace.object());
+                report.maps(trace.object(), allEntries);
             }
             out.flush();
             Throwable failure = trace.failure();
@@ -276,7 +279,7 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
             err.flush();
             if (dumpMaps) {
                 loaded.forEach(KernelObjectProgram::copyMapsBack);
-                report.maps(object);
+                report.maps(object, allEntries);
             }
             spec.commandLine().getOut().flush();
             return 0;
