@@ -103,6 +103,13 @@ final class AbstractState {
     }
 
     Frame[] frames;
+    /**
+     * The references the path holds and must release before the program exits (the kernel's
+     * acquired references): pairs of reference id and the pc of the call that acquired it, never
+     * modified in place, so that copies share it.
+     */
+    private int[] refs = NO_REFS;
+    private static final int[] NO_REFS = new int[0];
 
     AbstractState(Frame[] frames) {
         this.frames = frames;
@@ -113,7 +120,42 @@ final class AbstractState {
         for (int i = 0; i < f.length; i++) {
             f[i] = frames[i].copy();
         }
-        return new AbstractState(f);
+        AbstractState c = new AbstractState(f);
+        c.refs = refs;
+        return c;
+    }
+
+    /** Records reference {@code id}, acquired by the call at {@code pc}. */
+    void acquire(int id, int pc) {
+        release(id);
+        int[] r = Arrays.copyOf(refs, refs.length + 2);
+        r[refs.length] = id;
+        r[refs.length + 1] = pc;
+        refs = r;
+    }
+
+    /** Drops reference {@code id}; whether the path held it. */
+    boolean release(int id) {
+        for (int i = 0; i < refs.length; i += 2) {
+            if (refs[i] == id) {
+                int[] r = new int[refs.length - 2];
+                System.arraycopy(refs, 0, r, 0, i);
+                System.arraycopy(refs, i + 2, r, i, refs.length - i - 2);
+                refs = r;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Forgets every reference (where the analysis cannot tell which one a release drops). */
+    void releaseAll() {
+        refs = NO_REFS;
+    }
+
+    /** The first reference still held as {id, pc of its acquisition}, or null. */
+    int[] heldReference() {
+        return refs.length == 0 ? null : new int[] {refs[0], refs[1]};
     }
 
     Frame top() {
@@ -143,7 +185,7 @@ final class AbstractState {
     }
 
     boolean covers(AbstractState o) {
-        if (frames.length != o.frames.length) {
+        if (frames.length != o.frames.length || !Arrays.equals(refs, o.refs)) {
             return false;
         }
         for (int i = 0; i < frames.length; i++) {
@@ -156,7 +198,7 @@ final class AbstractState {
 
     /** Whether {@code o} has the same call stack, so that it can be joined into this state. */
     boolean sameShape(AbstractState o) {
-        if (frames.length != o.frames.length) {
+        if (frames.length != o.frames.length || !Arrays.equals(refs, o.refs)) {
             return false;
         }
         for (int i = 0; i < frames.length; i++) {

@@ -34,8 +34,16 @@ final class Branches {
         return Long.compareUnsigned(a, b) < 0;
     }
 
+    /**
+     * The kernel's reg_not_null: the pointers a comparison with 0 is decided for. Others (the
+     * context, the stack, packet pointers) are compared as if they might be 0, so both sides are
+     * followed, as the kernel follows them.
+     */
     private static boolean nonNull(RegValue v) {
-        return v.kind().isPointer() && !v.kind().isNullable();
+        return switch (v.kind()) {
+            case SOCK, TCP_SOCK, MAP_VALUE, SOCK_COMMON, MEM -> true;
+            default -> false;
+        };
     }
 
     private static boolean isZero(RegValue v) {
@@ -144,6 +152,14 @@ final class Branches {
                 nullCheck(s, src, v, holds == Opcodes.JMP_JEQ);
                 return true;
             }
+            if (src >= 0 && holds == Opcodes.JMP_JEQ && d.kind().isPointer() && v.kind().isPointer()
+                    && d.kind().isNullable() != v.kind().isNullable()) {
+                // Equal to a pointer that cannot be null: not null either (only this register).
+                int reg = d.kind().isNullable() ? dst : src;
+                RegValue maybe = d.kind().isNullable() ? d : v;
+                s.set(reg, maybe.withKind(maybe.kind().nonNull()).withId(0));
+                return true;
+            }
         }
         if (!is32 && src >= 0) {
             // data' against data_end, or data_meta' against data: the pointers sharing the base gain a range
@@ -176,7 +192,10 @@ final class Branches {
     }
 
     private static void nullCheck(AbstractState s, int reg, RegValue v, boolean isNull) {
-        Kind nonNull = v.kind() == Kind.MAP_VALUE_OR_NULL ? Kind.MAP_VALUE : Kind.MEM;
+        Kind nonNull = v.kind().nonNull();
+        if (isNull && v.ref() != 0 && v.ref() == v.id()) {
+            s.release(v.ref()); // nothing was acquired on this side
+        }
         if (v.id() == 0) {
             s.set(reg, isNull ? RegValue.constant(0) : v.withKind(nonNull));
             return;

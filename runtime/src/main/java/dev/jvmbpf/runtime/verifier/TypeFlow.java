@@ -6,6 +6,7 @@ import dev.jvmbpf.runtime.exec.HelperTable;
 import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.isa.Opcodes;
 import dev.jvmbpf.runtime.maps.MapSpec;
+import dev.jvmbpf.runtime.maps.MapType;
 import dev.jvmbpf.runtime.program.BpfProgram;
 import dev.jvmbpf.runtime.program.ProgramType;
 import dev.jvmbpf.runtime.verifier.AbstractState.Frame;
@@ -63,6 +64,8 @@ final class TypeFlow {
     private final Map<Integer, String> whereReached;
     private final ProvenAccess[] proofs;
     private final BitSet unproven = new BitSet();
+    /** Per pc of a load or store: the pointer type its base had on the first path that reached it. */
+    private final Kind[] accessBaseKinds;
     /** Accesses seen through a pointer into the run's packet or input memory, and through any other. */
     private final BitSet inputSeen = new BitSet();
     private final BitSet otherSeen = new BitSet();
@@ -121,6 +124,7 @@ final class TypeFlow {
         this.helpers = helpers;
         this.errors = errors;
         this.proofs = new ProvenAccess[insns.length];
+        this.accessBaseKinds = new Kind[insns.length];
         this.loopCallbacks = new SamePerPath(insns.length, -1);
         this.frameAccesses = new SamePerPath(insns.length, VerifiedProgram.NO_FRAME_ACCESS);
         this.mapArguments = new SamePerPath(insns.length, -1);
@@ -160,6 +164,7 @@ final class TypeFlow {
             contextSeen.clear();
             notContextSeen.clear();
             Arrays.fill(proofs, null);
+            Arrays.fill(accessBaseKinds, null);
             loopCallbacks.clear();
             frameAccesses.clear();
             mapArguments.clear();
@@ -294,6 +299,7 @@ final class TypeFlow {
         switch (cls) {
             case Opcodes.CLASS_ALU, Opcodes.CLASS_ALU64 -> alu(pc, insn, s);
             case Opcodes.CLASS_LDX -> {
+                samePointerType(pc, s.reg(insn.src()));
                 RegValue v = access(pc, insn, s, insn.src(), Opcodes.sizeBytes(insn.opcode()), true, false, null);
                 if (Opcodes.mode(insn.opcode()) == Opcodes.MODE_MEMSX && v.kind() == Kind.SCALAR) {
                     int bits = 8 * Opcodes.sizeBytes(insn.opcode());
@@ -301,9 +307,17 @@ final class TypeFlow {
                 }
                 s.set(insn.dst(), v);
             }
-            case Opcodes.CLASS_ST -> access(pc, insn, s, insn.dst(), Opcodes.sizeBytes(insn.opcode()), false, true,
-                    RegValue.constant(insn.imm()));
-            case Opcodes.CLASS_STX -> store(pc, insn, s);
+            case Opcodes.CLASS_ST -> {
+                samePointerType(pc, s.reg(insn.dst()));
+                access(pc, insn, s, insn.dst(), Opcodes.sizeBytes(insn.opcode()), false, true,
+                        RegValue.constant(insn.imm()));
+            }
+            case Opcodes.CLASS_STX -> {
+                if (Opcodes.mode(insn.opcode()) != Opcodes.MODE_ATOMIC) {
+                    samePointerType(pc, s.reg(insn.dst()));
+                }
+                store(pc, insn, s);
+            }
             case Opcodes.CLASS_LD -> {
                 if (insn.isWide()) {
                     s.set(insn.dst(), wide(pc, insn));
@@ -467,6 +481,9 @@ final class TypeFlow {
         if (k.isNullable()) {
             throw errors.at(pc, "R" + dst + " pointer arithmetic on " + k.label + " prohibited, null-check it first");
         }
+        if (k.isSocket()) {
+            throw errors.at(pc, "R" + dst + " pointer arithmetic on " + k.label + " prohibited");
+        }
         boolean zero = scalar.isConstant() && scalar.min() == 0;
         if ((k == Kind.MAP_PTR || k == Kind.PACKET_END) && !zero) {
             throw errors.at(pc, "R" + dst + " pointer arithmetic on " + k.label + " prohibited");
@@ -556,9 +573,13 @@ final class TypeFlow {
         long off = insn.offset();
         RegValue loaded = sizedScalar(size);
         ProvenAccess proof = null;
+        if (p.kind().isNullable()) {
+            throw errors.at(pc, "R" + base + " invalid mem access '" + p.describe() + "'");
+        }
         switch (p.kind()) {
-            case SCALAR, MAP_VALUE_OR_NULL, MEM_OR_NULL, PACKET_END, FUNC ->
+            case SCALAR, PACKET_END, FUNC ->
                 throw errors.at(pc, "R" + base + " invalid mem access '" + p.describe() + "'");
+            case SOCK_COMMON, SOCK, TCP_SOCK, XDP_SOCK -> socketAccess(pc, base, p, off, size, isWrite);
             case UNKNOWN -> {
                 loaded = RegValue.UNKNOWN;
                 unwrittenStackRead |= isRead;
@@ -578,6 +599,7 @@ final class TypeFlow {
                 }
                 if (isRead) {
                     loaded = p.fixedOffset() ? contextField(p.off() + off, size) : RegValue.UNKNOWN;
+                    loaded = skbSocket(pc, s, loaded);
                 }
             }
             case STACK -> loaded = stack(pc, s, base, p, off, size, isRead, isWrite, stored);
@@ -595,7 +617,7 @@ final class TypeFlow {
                 }
                 if (isRead && p.aux() == RegValue.INPUT && p.fixedOffset()) {
                     RegValue field = rawContextField(p.off() + off, size);
-                    loaded = field != null ? field : loaded;
+                    loaded = skbSocket(pc, s, field != null ? field : loaded);
                 }
             }
             default -> {
@@ -768,6 +790,9 @@ final class TypeFlow {
             return size == 8 && off == 0 ? RegValue.pointer(Kind.PACKET, 0, 0)
                     : size == 8 && off == 8 ? RegValue.pointer(Kind.PACKET_END, 0, 0) : null;
         }
+        if (rawSection.equals("cgroup_skb") && off == SKB_SK && size == 8) {
+            return SKB_SK_PLACEHOLDER;
+        }
         // struct __sk_buff: data at 76, data_end at 80
         return size == 4 && off == 76 ? RegValue.pointer(Kind.PACKET, 0, 0)
                 : size == 4 && off == 80 ? RegValue.pointer(Kind.PACKET_END, 0, 0) : null;
@@ -798,8 +823,11 @@ final class TypeFlow {
             if (off == 140 && size == 4) {
                 return RegValue.pointer(Kind.PACKET_META, 0, 0);
             }
+            if (off == SKB_SK && size == 8) {
+                return SKB_SK_PLACEHOLDER;
+            }
             if (off == 144 || off == 168 || off == 76 || off == 80 || off == 140) {
-                return RegValue.UNKNOWN; // flow_keys and sk are kernel pointers
+                return RegValue.UNKNOWN; // flow_keys is a kernel pointer
             }
         }
         boolean scalars = skb || t == ProgramType.XDP || t == ProgramType.KPROBE || t == ProgramType.TRACEPOINT
@@ -833,6 +861,11 @@ final class TypeFlow {
         }
         RegValue loaded = sizedScalar(size);
         if (isRead) {
+            RegValue slot = f.spill(at);
+            if ((size != 8 || (at & 7) != 0) && slot != null && slot.kind().isPointer()) {
+                // The kernel keeps a spilled pointer whole: a part of it is not a value.
+                throw errors.at(pc, "invalid size of register fill");
+            }
             int hole = f.firstUnwritten(at, (int) size);
             unwrittenStackRead |= hole >= 0;
             if (hole >= 0 && !uninitializedReads) {
@@ -1028,6 +1061,9 @@ final class TypeFlow {
     private int exit(int pc, AbstractState s, ArrayDeque<Work> work) {
         if (s.frames.length == 1) {
             RegValue r0 = read(pc, s, 0);
+            if (exploringMain && joinAfter != JOIN_AFTER_COARSE) {
+                checkReferences(pc, s);
+            }
             if (exploringMain && returnRange != null && joinAfter != JOIN_AFTER_COARSE) {
                 checkReturn(pc, r0);
             }
@@ -1194,7 +1230,12 @@ final class TypeFlow {
                     long size = mapArg == null ? -1 : key ? mapArg.keySize() : mapArg.valueSize();
                     int id = (int) (insn.imm() & U32);
                     boolean writes = !key && (id == HELPER_MAP_POP || id == HELPER_MAP_PEEK);
-                    memoryArgument(pc, s, r, v, size, !writes, writes, false);
+                    if (!key && mapArg != null && (mapArg.type() == MapType.SOCKMAP
+                            || mapArg.type() == MapType.SOCKHASH)) {
+                        sockmapValue(pc, r, v);
+                    } else {
+                        memoryArgument(pc, s, r, v, size, !writes, writes, false);
+                    }
                 }
                 case PTR_TO_MEM, PTR_TO_UNINIT_MEM -> {
                     boolean orZero = next == ArgType.CONST_SIZE_OR_ZERO;
@@ -1232,6 +1273,10 @@ final class TypeFlow {
         }
         mapArguments.record(pc, mapKnown ? mapIndex : -1);
         int id = (int) (insn.imm() & U32);
+        String incompatible = spec == null ? null : MapRules.refusal(program, id, spec.name(), mapArg);
+        if (incompatible != null) {
+            throw errors.at(pc, incompatible);
+        }
         if (spec != null && spec.changesPacket()) { // every packet pointer is invalid after it
             s.mapAll(v -> v.kind() == Kind.PACKET || v.kind() == Kind.PACKET_END || v.kind() == Kind.PACKET_META
                     ? RegValue.ANY_SCALAR : v);
@@ -1246,6 +1291,7 @@ final class TypeFlow {
             RegValue size = s.reg(2);
             result = nullable(s, Kind.MEM_OR_NULL, pc, 0, size.isConstant() ? size.min() : RegValue.UNBOUNDED);
         }
+        result = references(pc, id, s, result, mapArg, mapIndex);
         clobberArguments(s);
         s.set(0, result);
     }
@@ -1255,6 +1301,195 @@ final class TypeFlow {
         int id = pc + 1;
         s.mapAll(v -> v.kind().isNullable() && v.id() == id ? v.withId(0) : v);
         return RegValue.pointer(kind, 0, aux).withId(id).withRange(range);
+    }
+
+    // ---------------------------------------------------------------- sockets and references
+
+    private static final int HELPER_TAIL_CALL = 12;
+    private static final int HELPER_SK_LOOKUP_TCP = 84;
+    private static final int HELPER_SK_LOOKUP_UDP = 85;
+    private static final int HELPER_SK_RELEASE = 86;
+    private static final int HELPER_SK_FULLSOCK = 95;
+    private static final int HELPER_TCP_SOCK = 96;
+    private static final int HELPER_GET_LISTENER_SOCK = 98;
+    private static final int HELPER_SKC_LOOKUP_TCP = 99;
+    private static final int HELPER_SK_STORAGE_GET = 107;
+    private static final int HELPER_RINGBUF_SUBMIT = 132;
+    private static final int HELPER_RINGBUF_DISCARD = 133;
+    /** The offset of {@code sk} in {@code struct __sk_buff}. */
+    private static final int SKB_SK = 168;
+    /** What {@link #contextField} gives for {@code __sk_buff->sk}; {@link #skbSocket} gives it its identity. */
+    private static final RegValue SKB_SK_PLACEHOLDER = RegValue.pointer(Kind.SOCK_COMMON_OR_NULL, 0, 0);
+
+    /** A load of {@code __sk_buff->sk}: a socket that may be null, with an identity for its null check. */
+    private static RegValue skbSocket(int pc, AbstractState s, RegValue loaded) {
+        return loaded == SKB_SK_PLACEHOLDER ? nullable(s, Kind.SOCK_COMMON_OR_NULL, pc, 0, 0) : loaded;
+    }
+
+    /** The kernel's check_sock_access: read-only, the uapi struct's fields at their sizes. */
+    private void socketAccess(int pc, int base, RegValue p, long off, int size, boolean isWrite) {
+        if (isWrite) {
+            throw errors.at(pc, "R" + base + " cannot write into " + p.describe());
+        }
+        if (!p.fixedOffset()) {
+            throw errors.at(pc, "R" + base + " invalid variable offset access to " + p.describe());
+        }
+        long at = p.off() + off;
+        if (!Sockets.readable(p.kind(), at, size)) {
+            throw errors.at(pc, "R" + base + " invalid " + p.describe() + " access off=" + at + " size=" + size);
+        }
+    }
+
+    /**
+     * The kernel's reference tracking at a helper call: what acquires a reference (socket lookups,
+     * socket map lookups, ring-buffer reservations), what casts a socket and keeps its reference
+     * (sk_fullsock, tcp_sock), what releases one (sk_release, ringbuf_submit/discard, after which
+     * every copy of the pointer is a scalar), and the socket-typed arguments these take. Returns
+     * r0 after the call ({@code result} where none of this applies).
+     */
+    private RegValue references(int pc, int helper, AbstractState s, RegValue result, MapSpec mapArg, int mapIndex) {
+        switch (helper) {
+            case HELPER_SK_LOOKUP_TCP, HELPER_SK_LOOKUP_UDP, HELPER_SKC_LOOKUP_TCP -> {
+                Kind k = helper == HELPER_SKC_LOOKUP_TCP ? Kind.SOCK_COMMON_OR_NULL : Kind.SOCK_OR_NULL;
+                return acquired(pc, s, nullable(s, k, pc, 0, 0));
+            }
+            case HELPER_MAP_LOOKUP -> {
+                MapType t = mapArg == null ? null : mapArg.type();
+                if (t == MapType.SOCKMAP || t == MapType.SOCKHASH) {
+                    return acquired(pc, s, nullable(s, Kind.SOCK_OR_NULL, pc, 0, 0));
+                }
+                if (t == MapType.XSKMAP) {
+                    return nullable(s, Kind.XDP_SOCK_OR_NULL, pc, 0, 0);
+                }
+                return result;
+            }
+            case HELPER_RINGBUF_RESERVE -> {
+                return result.kind() == Kind.MEM_OR_NULL ? acquired(pc, s, result) : result;
+            }
+            case HELPER_SK_FULLSOCK, HELPER_TCP_SOCK, HELPER_GET_LISTENER_SOCK -> {
+                RegValue sk = s.reg(1);
+                if (!sk.kind().isSocket()) {
+                    if (sk.kind() != Kind.UNKNOWN) {
+                        throw errors.at(pc, "R1 type=" + sk.describe() + " expected=" + Sockets.SOCK_COMMON_ARG);
+                    }
+                    return result;
+                }
+                if (sk.kind().isNullable()) {
+                    throw errors.at(pc, "R1 type=" + sk.describe() + " expected=" + Sockets.SOCK_COMMON_ARG);
+                }
+                Kind k = helper == HELPER_TCP_SOCK ? Kind.TCP_SOCK_OR_NULL : Kind.SOCK_OR_NULL;
+                // A cast keeps the reference of the socket it comes from; the listener is not referenced.
+                return nullable(s, k, pc, 0, 0).withRef(helper == HELPER_GET_LISTENER_SOCK ? 0 : sk.ref());
+            }
+            case HELPER_SK_STORAGE_GET -> {
+                socketBtfArgument(pc, 2, s.reg(2));
+                RegValue value = s.reg(3);
+                if (value.kind() == Kind.SCALAR && !(value.isConstant() && value.min() == 0) && !value.imprecise()) {
+                    throw errors.at(pc, "R3 type=scalar expected=fp, pkt, pkt_meta, map_key, map_value, mem, "
+                            + "ringbuf_mem, buf, trusted_ptr_");
+                }
+                if (value.kind().isPointer() && mapArg != null) {
+                    memoryArgument(pc, s, 3, value, mapArg.valueSize(), true, false, false);
+                }
+                return mapArg != null ? nullable(s, Kind.MAP_VALUE_OR_NULL, pc, mapIndex, 0) : RegValue.UNKNOWN;
+            }
+            case HELPER_SK_RELEASE -> {
+                RegValue sk = s.reg(1);
+                socketBtfArgument(pc, 1, sk);
+                release(pc, s, sk);
+                return result;
+            }
+            case HELPER_RINGBUF_SUBMIT, HELPER_RINGBUF_DISCARD -> {
+                release(pc, s, s.reg(1));
+                return result;
+            }
+            case HELPER_TAIL_CALL -> {
+                int[] held = s.heldReference();
+                if (held != null && joinAfter != JOIN_AFTER_COARSE) {
+                    throw errors.at(pc, "tail_call would lead to reference leak");
+                }
+                return result;
+            }
+            default -> {
+                return result;
+            }
+        }
+    }
+
+    /**
+     * The value a program stores in a sockmap or sockhash: a socket (the kernel types it
+     * ARG_PTR_TO_BTF_ID_SOCK_COMMON for these maps). Values this analysis does not follow as
+     * sockets (kernel pointers read from contexts it does not model) are let through.
+     */
+    private void sockmapValue(int pc, int r, RegValue v) {
+        if (v.kind().isSocket() || v.kind().isNullable() || v.kind() == Kind.CTX || v.kind() == Kind.STACK
+                || v.kind() == Kind.MAP_VALUE) {
+            socketBtfArgument(pc, r, v);
+        }
+    }
+
+    /** An argument the kernel types as a socket given by BTF id (ARG_PTR_TO_BTF_ID_SOCK_COMMON). */
+    private void socketBtfArgument(int pc, int r, RegValue v) {
+        if (v.kind() != Kind.UNKNOWN && (!v.kind().isSocket() || v.kind().isNullable())) {
+            throw errors.at(pc, "R" + r + " type=" + v.describe() + " expected=" + Sockets.SOCK_COMMON_BTF_ARG);
+        }
+    }
+
+    private static RegValue acquired(int pc, AbstractState s, RegValue v) {
+        s.acquire(v.id(), pc);
+        return v.withRef(v.id());
+    }
+
+    /** A release function's argument (r1): the referenced pointer itself, after which no copy is usable. */
+    private void release(int pc, AbstractState s, RegValue v) {
+        if (v.kind() == Kind.UNKNOWN) {
+            s.releaseAll(); // which reference goes is not known here: none may be reported as leaked
+            return;
+        }
+        if (!v.kind().isPointer()) {
+            return; // the helper's argument types refuse it
+        }
+        if (v.off() != 0 || !v.fixedOffset()) {
+            throw errors.at(pc, "R1 must have zero offset when passed to release func or trusted arg to kfunc");
+        }
+        if (v.ref() == 0) {
+            throw errors.at(pc, "R1 must be referenced when passed to release function");
+        }
+        int ref = v.ref();
+        s.release(ref);
+        s.mapAll(x -> x.ref() == ref && x.kind().isPointer() ? RegValue.ANY_SCALAR : x);
+    }
+
+    /**
+     * The kernel's save_aux_ptr_type: one load or store instruction may not be reached with a
+     * context or socket pointer on one path and another pointer type on another (the kernel
+     * rewrites context and socket accesses per instruction). Values this analysis does not follow
+     * are not compared.
+     */
+    private void samePointerType(int pc, RegValue base) {
+        Kind k = base.kind();
+        if (!k.isPointer()) {
+            return;
+        }
+        Kind before = accessBaseKinds[pc];
+        if (before == null) {
+            accessBaseKinds[pc] = k;
+        } else if (before != k && (strictBase(before) || strictBase(k))) {
+            throw errors.at(pc, "same insn cannot be used with different pointers");
+        }
+    }
+
+    private static boolean strictBase(Kind k) {
+        return k == Kind.CTX || k.isSocket();
+    }
+
+    /** At the main program's exit, every reference must have been released (the kernel's check_reference_leak). */
+    private void checkReferences(int pc, AbstractState s) {
+        int[] held = s.heldReference();
+        if (held != null) {
+            throw errors.at(pc, "Unreleased reference id=" + held[0] + " alloc_insn=" + held[1]
+                    + "; BPF_EXIT instruction in main prog would lead to reference leak");
+        }
     }
 
     /** The kernel's check_mem_size_reg, where this analysis bounds the size as the kernel does. */
