@@ -115,6 +115,15 @@ final class AbstractState {
         this.frames = frames;
     }
 
+    /** A state this path had at a loop head (a back-edge target), for the kernel's infinite-loop check. */
+    record Checkpoint(int pc, AbstractState state, Checkpoint parent) {
+    }
+
+    /** The loop-head states of this path, latest first (shared by copies, never modified). */
+    Checkpoint path;
+    /** Set once the path went through a join of states: its values are no longer what runs. */
+    boolean widened;
+
     AbstractState copy() {
         Frame[] f = new Frame[frames.length];
         for (int i = 0; i < f.length; i++) {
@@ -122,7 +131,48 @@ final class AbstractState {
         }
         AbstractState c = new AbstractState(f);
         c.refs = refs;
+        c.path = path;
+        c.widened = widened;
         return c;
+    }
+
+    /** Whether both states are the same in every register, stack byte, spill and reference. */
+    boolean sameAs(AbstractState o) {
+        if (frames.length != o.frames.length || !Arrays.equals(refs, o.refs)) {
+            return false;
+        }
+        for (int i = 0; i < frames.length; i++) {
+            Frame a = frames[i];
+            Frame b = o.frames[i];
+            if (a.returnPc != b.returnPc || !Arrays.equals(a.regs, b.regs) || !Arrays.equals(a.written, b.written)
+                    || !Arrays.equals(a.spills, b.spills)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether every value of this state is one the kernel would hold too: no imprecise scalar, no
+     * value of a type not followed, no written stack byte whose content is not known (stores other
+     * than 8-byte spills are tracked only as written).
+     */
+    boolean exact() {
+        for (Frame f : frames) {
+            for (RegValue r : f.regs) {
+                if (r.kind() == RegValue.Kind.UNKNOWN || r.imprecise()) {
+                    return false;
+                }
+            }
+            for (int slot = 0; slot < SLOTS; slot++) {
+                RegValue v = f.spills[slot];
+                long bits = f.written[slot >>> 3] >>> ((slot & 7) * 8) & 0xff;
+                if (v == null ? bits != 0 : v.kind() == RegValue.Kind.UNKNOWN || v.imprecise()) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Records reference {@code id}, acquired by the call at {@code pc}. */

@@ -144,12 +144,9 @@ final class Branches {
             return true;
         }
         if (!is32 && (holds == Opcodes.JMP_JEQ || holds == Opcodes.JMP_JNE)) {
-            if (d.kind().isNullable() && isZero(v)) {
+            // As the kernel: only a comparison with the immediate 0 is a null check.
+            if (src < 0 && d.kind().isNullable() && isZero(v)) {
                 nullCheck(s, dst, d, holds == Opcodes.JMP_JEQ);
-                return true;
-            }
-            if (src >= 0 && v.kind().isNullable() && isZero(d)) {
-                nullCheck(s, src, v, holds == Opcodes.JMP_JEQ);
                 return true;
             }
             if (src >= 0 && holds == Opcodes.JMP_JEQ && d.kind().isPointer() && v.kind().isPointer()

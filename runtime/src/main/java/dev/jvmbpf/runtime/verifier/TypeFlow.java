@@ -57,7 +57,15 @@ final class TypeFlow {
     private final boolean uninitializedReads;
     /** See {@link #rawSection(BpfProgram)}. */
     private final String rawSection;
+    /** The context rules of a RAW program's section, null where none apply (see {@link RawContext}). */
+    private final RawContext rawContext;
     private final BitSet prunePoints;
+    /** Targets of backward jumps, where the infinite-loop check applies. */
+    private final BitSet loopHeads = new BitSet();
+    /** False when the program has may_goto or kfunc calls (loops the kernel bounds by other means). */
+    private final boolean loopChecks;
+    /** Instructions from which no path of the control flow graph leads to an exit. */
+    private final BitSet trapped;
     private final Verifier.Errors errors;
     private final List<List<AbstractState>> seen = new ArrayList<>();
     /** Refusals the structural pass found that hold where a path reaches them (see StackFlow). */
@@ -120,6 +128,7 @@ final class TypeFlow {
         this.uninitializedReads = options.uninitializedStackReads();
         this.program = program;
         this.rawSection = rawSection(program);
+        this.rawContext = RawContext.of(program);
         this.returnRange = returnRange(program);
         this.helpers = helpers;
         this.errors = errors;
@@ -129,6 +138,23 @@ final class TypeFlow {
         this.frameAccesses = new SamePerPath(insns.length, VerifiedProgram.NO_FRAME_ACCESS);
         this.mapArguments = new SamePerPath(insns.length, -1);
         this.prunePoints = (BitSet) branchTargets.clone();
+        boolean checks = true;
+        for (int pc = 0; pc < insns.length; pc++) {
+            Instruction in = insns[pc];
+            if (Effects.isBranch(in) && Effects.jumpTarget(pc, in) <= pc) {
+                loopHeads.set((int) Effects.jumpTarget(pc, in));
+            }
+            boolean call = in.instructionClass() == Opcodes.CLASS_JMP && Opcodes.aluOp(in.opcode()) == Opcodes.JMP_CALL;
+            if (call && in.src() == Opcodes.CALL_KFUNC || Effects.isBranch(in) && Opcodes.aluOp(in.opcode())
+                    == Opcodes.JMP_JCOND) {
+                checks = false;
+            }
+            if (in.isWide()) {
+                pc++;
+            }
+        }
+        this.loopChecks = checks;
+        this.trapped = checks ? trapped(insns) : new BitSet();
         for (int pc = 0; pc < insns.length; pc++) {
             seen.add(null);
             if (Effects.isBranch(insns[pc]) && pc + 1 < insns.length) {
@@ -258,6 +284,14 @@ final class TypeFlow {
 
     /** Null when a state seen at {@code pc} covers {@code s}; otherwise the state to continue with. */
     private AbstractState admit(int pc, AbstractState s) {
+        boolean loopHead = loopHeads.get(pc) && joinAfter != JOIN_AFTER_COARSE && !s.widened;
+        boolean compared = loopHead && infiniteLoop(pc, s);
+        if (trapped.get(pc) && loopHeads.get(pc) && !compared) {
+            // A loop no path leaves, whose states this analysis cannot follow to a repeat: the
+            // kernel follows it until its budget is spent.
+            throw errors.at(pc, "BPF program is too large: no path from insn " + pc
+                    + " reaches an exit (an infinite loop)");
+        }
         List<AbstractState> list = seen.get(pc);
         if (list == null) {
             list = new ArrayList<>();
@@ -279,9 +313,91 @@ final class TypeFlow {
                 }
             }
             list.removeIf(old -> old.sameShape(s));
+            s.widened = true;
         }
-        list.add(s.copy());
+        AbstractState snapshot = s.copy();
+        list.add(snapshot);
+        if (loopHead && !s.widened) {
+            s.path = new AbstractState.Checkpoint(pc, snapshot, s.path);
+        }
         return s;
+    }
+
+    /**
+     * The instructions no path of the control flow graph leads from to an exit (calls return):
+     * a path that reaches one runs forever, and the kernel, which follows a loop until its state
+     * repeats or its instruction budget is spent, refuses it either way.
+     */
+    private static BitSet trapped(Instruction[] insns) {
+        List<List<Integer>> preds = new ArrayList<>();
+        for (int pc = 0; pc < insns.length; pc++) {
+            preds.add(new ArrayList<>(2));
+        }
+        ArrayDeque<Integer> work = new ArrayDeque<>();
+        for (int pc = 0; pc < insns.length; pc++) {
+            Instruction in = insns[pc];
+            if (in.isWide()) {
+                if (pc + 2 < insns.length) {
+                    preds.get(pc + 2).add(pc);
+                }
+                pc++;
+                continue;
+            }
+            if (in.opcode() == Opcodes.EXIT) {
+                work.push(pc);
+                continue;
+            }
+            if (Effects.isBranch(in)) {
+                long t = Effects.jumpTarget(pc, in);
+                if (t >= 0 && t < insns.length) {
+                    preds.get((int) t).add(pc);
+                }
+            }
+            if (!Effects.isUnconditional(in) && pc + 1 < insns.length) {
+                preds.get(pc + 1).add(pc);
+            }
+        }
+        BitSet exits = new BitSet(insns.length);
+        while (!work.isEmpty()) {
+            int pc = work.pop();
+            if (!exits.get(pc)) {
+                exits.set(pc);
+                preds.get(pc).forEach(work::push);
+            }
+        }
+        BitSet out = new BitSet(insns.length);
+        out.set(0, insns.length);
+        out.andNot(exits);
+        for (int pc = 0; pc < insns.length; pc++) {
+            if (insns[pc].isWide() && pc + 1 < insns.length) {
+                out.clear(++pc);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The kernel's infinite-loop check (is_state_visited): a path that comes back to a loop head
+     * in exactly the state it had there before would run forever. Only states whose every value
+     * is the kernel's are compared (see {@link AbstractState#exact}); callbacks, may_goto and
+     * iterator kfuncs, which the kernel bounds otherwise, are left alone. Returns whether the
+     * state was compared.
+     */
+    private boolean infiniteLoop(int pc, AbstractState s) {
+        if (!loopChecks || !s.exact()) {
+            return false;
+        }
+        for (Frame f : s.frames) {
+            if (f.returnPc <= CALLBACK_RETURN) {
+                return false;
+            }
+        }
+        for (AbstractState.Checkpoint c = s.path; c != null; c = c.parent()) {
+            if (c.pc() == pc && c.state().sameAs(s)) {
+                throw errors.at(pc, "infinite loop detected at insn " + pc);
+            }
+        }
+        return true;
     }
 
     /** Interprets the instruction at {@code pc}; returns the next pc, or -1 when the path ends. */
@@ -552,6 +668,7 @@ final class TypeFlow {
         if (target == Kind.CTX || target == Kind.PACKET || target == Kind.PACKET_META) {
             throw errors.at(pc, "BPF_ATOMIC stores into R" + insn.dst() + " " + target.label + " is not allowed");
         }
+        atomicAlignment(pc, s.reg(insn.dst()), insn.offset(), size);
         if (imm == Opcodes.ATOMIC_CMPXCHG) {
             read(pc, s, 0);
         }
@@ -560,6 +677,22 @@ final class TypeFlow {
             s.set(0, old);
         } else if ((imm & Opcodes.ATOMIC_FETCH) != 0) {
             s.set(insn.src(), old);
+        }
+    }
+
+    /**
+     * The kernel checks atomics for alignment whatever the program's flags (strict_alignment_once):
+     * a fixed-offset map value, stack or memory address must be a multiple of the size.
+     */
+    private void atomicAlignment(int pc, RegValue base, long off, int size) {
+        String what = switch (base.kind()) {
+            case MAP_VALUE -> "value ";
+            case STACK -> "stack ";
+            case MEM -> base.aux() == RegValue.INPUT ? null : ""; // a RAW program's input is no kernel memory
+            default -> null;
+        };
+        if (what != null && base.fixedOffset() && Math.floorMod(base.off() + off, size) != 0) {
+            throw errors.at(pc, "misaligned " + what + "access off 0+" + base.off() + "+" + off + " size " + size);
         }
     }
 
@@ -614,6 +747,10 @@ final class TypeFlow {
                     if (t != null) {
                         checkSkbContext(pc, t, p.off() + off, size, isWrite);
                     }
+                }
+                if (p.aux() == RegValue.INPUT && p.fixedOffset() && rawContext != null
+                        && !rawContext.allowed(p.off() + off, size)) {
+                    throw errors.at(pc, "invalid bpf_context access off=" + (p.off() + off) + " size=" + size);
                 }
                 if (isRead && p.aux() == RegValue.INPUT && p.fixedOffset()) {
                     RegValue field = rawContextField(p.off() + off, size);
@@ -1187,6 +1324,12 @@ final class TypeFlow {
             throw errors.at(pc, "program of this type cannot use helper bpf_ktime_get_coarse_ns#"
                     + HELPER_KTIME_GET_COARSE_NS);
         }
+        boolean flowDissector = rawSection != null && rawSection.equals("flow_dissector");
+        if ((tracing || flowDissector) && SOCKET_LOOKUPS.contains(insn.imm()) && spec != null) {
+            // Socket lookups and releases are networking helpers: tracing programs and the flow
+            // dissector (load_bytes and the base helpers only) do not have them.
+            throw errors.at(pc, "program of this type cannot use helper bpf_" + spec.name() + "#" + insn.imm());
+        }
         List<ArgType> args = spec == null ? List.of() : spec.args();
         unwrittenStackRead |= spec == null;
         functionsEscape |= spec != null && spec.takesCallback() && !loopContext;
@@ -1291,6 +1434,7 @@ final class TypeFlow {
             RegValue size = s.reg(2);
             result = nullable(s, Kind.MEM_OR_NULL, pc, 0, size.isConstant() ? size.min() : RegValue.UNBOUNDED);
         }
+        longResult(pc, id, s);
         result = references(pc, id, s, result, mapArg, mapIndex);
         clobberArguments(s);
         s.set(0, result);
@@ -1306,6 +1450,11 @@ final class TypeFlow {
     // ---------------------------------------------------------------- sockets and references
 
     private static final int HELPER_TAIL_CALL = 12;
+    /** sk_lookup_tcp, sk_lookup_udp, sk_release, skc_lookup_tcp. */
+    private static final Set<Integer> SOCKET_LOOKUPS = Set.of(84, 85, 86, 99);
+    private static final int HELPER_GET_NETNS_COOKIE = 122;
+    private static final int HELPER_STRTOL = 105;
+    private static final int HELPER_STRTOUL = 106;
     private static final int HELPER_SK_LOOKUP_TCP = 84;
     private static final int HELPER_SK_LOOKUP_UDP = 85;
     private static final int HELPER_SK_RELEASE = 86;
@@ -1403,6 +1552,10 @@ final class TypeFlow {
                 release(pc, s, s.reg(1));
                 return result;
             }
+            case HELPER_GET_NETNS_COOKIE -> {
+                contextOrNull(pc, s.reg(1));
+                return result;
+            }
             case HELPER_TAIL_CALL -> {
                 int[] held = s.heldReference();
                 if (held != null && joinAfter != JOIN_AFTER_COARSE) {
@@ -1425,6 +1578,41 @@ final class TypeFlow {
         if (v.kind().isSocket() || v.kind().isNullable() || v.kind() == Kind.CTX || v.kind() == Kind.STACK
                 || v.kind() == Kind.MAP_VALUE) {
             socketBtfArgument(pc, r, v);
+        }
+    }
+
+    /**
+     * strtol and strtoul write their result through r4, which the kernel types as 8 bytes of
+     * aligned memory the helper writes (ARG_PTR_TO_FIXED_SIZE_MEM, MEM_UNINIT, MEM_ALIGNED).
+     */
+    private void longResult(int pc, int helper, AbstractState s) {
+        if (helper != HELPER_STRTOL && helper != HELPER_STRTOUL) {
+            return;
+        }
+        RegValue v = s.reg(4);
+        // As the kernel: the region first, then the alignment.
+        if (v.kind() == Kind.STACK && v.fixedOffset()) {
+            stackArgument(pc, s, 4, v, 8, 8, false, true);
+            if (Math.floorMod(v.off(), 8) != 0) {
+                throw errors.at(pc, "misaligned stack access off 0+" + v.off() + "+0 size 8");
+            }
+        } else if (v.kind() == Kind.MAP_VALUE && v.fixedOffset()) {
+            mapValue(pc, 4, v, 0, 8);
+            if (Math.floorMod(v.off(), 8) != 0) {
+                throw errors.at(pc, "misaligned value access off 0+" + v.off() + "+0 size 8");
+            }
+        }
+    }
+
+    /** The kernel's ARG_PTR_TO_CTX_OR_NULL in r1: the unmodified context, or the constant 0. */
+    private void contextOrNull(int pc, RegValue v) {
+        boolean context = v.kind() == Kind.CTX || v.kind() == Kind.MEM && v.aux() == RegValue.INPUT
+                && program.type() == ProgramType.RAW;
+        if (v.kind() == Kind.SCALAR && !v.imprecise() && !(v.isConstant() && v.min() == 0)) {
+            throw errors.at(pc, "R1 type=scalar expected=ctx");
+        }
+        if (context && v.fixedOffset() && v.off() < 0) {
+            throw errors.at(pc, "negative offset ctx ptr R1 off=" + v.off() + " disallowed");
         }
     }
 

@@ -91,6 +91,10 @@
  * less well than the kernel (a join of paths, a narrow stack fill, neg or a byte swap, a helper
  * result the kernel bounds) is marked imprecise and no refusal rests on it.
  *
+ * <h2>Control flow</h2>
+ * As the kernel's check_cfg, every instruction of a subprogram must be reached from its entry by
+ * the control flow graph ("unreachable insn N"), whatever the values.
+ *
  * <h2>Sockets and references</h2>
  * {@code __sk_buff->sk} is a socket that may be null; {@code sk_fullsock} and {@code tcp_sock}
  * cast a checked one into another that may be null, socket lookups (and sockmap or sockhash
@@ -105,8 +109,11 @@
  * in the program types the kernel refuses them in ({@code MapRules}).
  *
  * <h2>Not checked (accepted), unlike the kernel</h2>
- * Termination (loops are joined, not unrolled to the end; engines bound execution instead);
- * unreachable code; alignment other than the stack's; context rules of other program types,
+ * Termination beyond two cases (loops are joined, not unrolled to the end; engines bound
+ * execution instead): a path back at a loop head in exactly the state it had there ("infinite
+ * loop detected", where every value is known as the kernel knows it) and a loop no path of the
+ * control flow graph leaves ("BPF program is too large") are refused where a path reaches them;
+ * alignment other than the stack's and atomics'; context rules of other program types,
  * variable context offsets; locks; the combined stack size of a call chain; variable-offset stack accesses
  * (bytes in the range are taken as written); map value, memory and stack accesses with a
  * variable offset from an imprecise scalar (accepted unproven); pointer leaks and other

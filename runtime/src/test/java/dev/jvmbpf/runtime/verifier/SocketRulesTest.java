@@ -194,6 +194,14 @@ class SocketRulesTest {
     }
 
     @Test
+    void socketLookupsAreNetworkingHelpers() {
+        assertEquals("pc 1 (call 86): program of this type cannot use helper bpf_sk_release#86",
+                reject("flow_dissector", ProgramType.RAW, "mov %r1, 0\ncall 86\nmov %r0, 0\nexit"));
+        assertEquals("pc 6 (call 84): program of this type cannot use helper bpf_sk_lookup_tcp#84",
+                reject("kprobe/f", ProgramType.KPROBE, LOOKUP + "mov %r0, 0\nexit"));
+    }
+
+    @Test
     void oneInstructionDoesNotTakeTheContextAndAnotherPointer() {
         // The context compared with 0 is not decided (it is not one of the kernel's non-null types):
         // the store at pc 8 is reached with the context on one path and a stack pointer on another.
