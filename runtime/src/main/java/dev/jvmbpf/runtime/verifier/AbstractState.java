@@ -123,6 +123,8 @@ final class AbstractState {
     Checkpoint path;
     /** Set once the path went through a join of states: its values are no longer what runs. */
     boolean widened;
+    /** How many times the path went on past a may_goto (the kernel's may_goto_depth). */
+    int mayGotoDepth;
 
     AbstractState copy() {
         Frame[] f = new Frame[frames.length];
@@ -133,12 +135,13 @@ final class AbstractState {
         c.refs = refs;
         c.path = path;
         c.widened = widened;
+        c.mayGotoDepth = mayGotoDepth;
         return c;
     }
 
     /** Whether both states are the same in every register, stack byte, spill and reference. */
     boolean sameAs(AbstractState o) {
-        if (frames.length != o.frames.length || !Arrays.equals(refs, o.refs)) {
+        if (frames.length != o.frames.length || !Arrays.equals(refs, o.refs) || mayGotoDepth != o.mayGotoDepth) {
             return false;
         }
         for (int i = 0; i < frames.length; i++) {

@@ -15,6 +15,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -62,7 +64,7 @@ final class TypeFlow {
     private final BitSet prunePoints;
     /** Targets of backward jumps, where the infinite-loop check applies. */
     private final BitSet loopHeads = new BitSet();
-    /** False when the program has may_goto or kfunc calls (loops the kernel bounds by other means). */
+    /** False when the program calls kfuncs (iterators: loops the kernel bounds by other means). */
     private final boolean loopChecks;
     /** Instructions from which no path of the control flow graph leads to an exit. */
     private final BitSet trapped;
@@ -145,9 +147,12 @@ final class TypeFlow {
                 loopHeads.set((int) Effects.jumpTarget(pc, in));
             }
             boolean call = in.instructionClass() == Opcodes.CLASS_JMP && Opcodes.aluOp(in.opcode()) == Opcodes.JMP_CALL;
-            if (call && in.src() == Opcodes.CALL_KFUNC || Effects.isBranch(in) && Opcodes.aluOp(in.opcode())
-                    == Opcodes.JMP_JCOND) {
+            if (call && in.src() == Opcodes.CALL_KFUNC) {
                 checks = false;
+            }
+            if (Effects.isBranch(in) && Opcodes.aluOp(in.opcode()) == Opcodes.JMP_JCOND) {
+                loopHeads.set(pc); // the kernel checks every may_goto for a repeated state
+                prunePoints.set(pc);
             }
             if (in.isWide()) {
                 pc++;
@@ -285,8 +290,8 @@ final class TypeFlow {
     /** Null when a state seen at {@code pc} covers {@code s}; otherwise the state to continue with. */
     private AbstractState admit(int pc, AbstractState s) {
         boolean loopHead = loopHeads.get(pc) && joinAfter != JOIN_AFTER_COARSE && !s.widened;
-        boolean compared = loopHead && infiniteLoop(pc, s);
-        if (trapped.get(pc) && loopHeads.get(pc) && !compared) {
+        Set<AbstractState> ancestors = loopHead ? infiniteLoop(pc, s) : null;
+        if (trapped.get(pc) && loopHeads.get(pc) && ancestors == null) {
             // A loop no path leaves, whose states this analysis cannot follow to a repeat: the
             // kernel follows it until its budget is spent.
             throw errors.at(pc, "BPF program is too large: no path from insn " + pc
@@ -299,7 +304,9 @@ final class TypeFlow {
         }
         int same = 0;
         for (AbstractState old : list) {
-            if (old.covers(s)) {
+            // As the kernel, a state of the path's own loop does not end it (it would hide a
+            // loop that never ends); the join below still bounds how often the loop is followed.
+            if (old.covers(s) && (ancestors == null || !ancestors.contains(old))) {
                 return null;
             }
             if (old.sameShape(s)) {
@@ -379,25 +386,29 @@ final class TypeFlow {
     /**
      * The kernel's infinite-loop check (is_state_visited): a path that comes back to a loop head
      * in exactly the state it had there before would run forever. Only states whose every value
-     * is the kernel's are compared (see {@link AbstractState#exact}); callbacks, may_goto and
-     * iterator kfuncs, which the kernel bounds otherwise, are left alone. Returns whether the
-     * state was compared.
+     * is the kernel's are compared (see {@link AbstractState#exact}), with their may_goto depth;
+     * callbacks and iterator kfuncs, which the kernel bounds otherwise, are left alone. Returns
+     * the path's own states at {@code pc}, or null when the state was not compared.
      */
-    private boolean infiniteLoop(int pc, AbstractState s) {
+    private Set<AbstractState> infiniteLoop(int pc, AbstractState s) {
         if (!loopChecks || !s.exact()) {
-            return false;
+            return null;
         }
         for (Frame f : s.frames) {
             if (f.returnPc <= CALLBACK_RETURN) {
-                return false;
+                return null;
             }
         }
+        Set<AbstractState> ancestors = Collections.newSetFromMap(new IdentityHashMap<>());
         for (AbstractState.Checkpoint c = s.path; c != null; c = c.parent()) {
-            if (c.pc() == pc && c.state().sameAs(s)) {
-                throw errors.at(pc, "infinite loop detected at insn " + pc);
+            if (c.pc() == pc) {
+                if (c.state().sameAs(s)) {
+                    throw errors.at(pc, "infinite loop detected at insn " + pc);
+                }
+                ancestors.add(c.state());
             }
         }
-        return true;
+        return ancestors;
     }
 
     /** Interprets the instruction at {@code pc}; returns the next pc, or -1 when the path ends. */
@@ -1177,8 +1188,12 @@ final class TypeFlow {
         }
         int target = (int) Effects.jumpTarget(pc, insn);
         if (op == Opcodes.JMP_JCOND) {
-            work.push(new Work(target, s.copy()));
-            return pc + 1;
+            // may_goto: as the kernel, the path where the budget is spent (the jump) goes first;
+            // the one that goes on is one level deeper, so that a loop through it is no repeat.
+            AbstractState on = s.copy();
+            on.mayGotoDepth++;
+            work.push(new Work(pc + 1, on));
+            return target;
         }
         boolean is32 = insn.instructionClass() == Opcodes.CLASS_JMP32;
         boolean x = Opcodes.source(insn.opcode()) == Opcodes.SRC_X;

@@ -111,8 +111,10 @@
  * <h2>Not checked (accepted), unlike the kernel</h2>
  * Termination beyond two cases (loops are joined, not unrolled to the end; engines bound
  * execution instead): a path back at a loop head in exactly the state it had there ("infinite
- * loop detected", where every value is known as the kernel knows it) and a loop no path of the
- * control flow graph leaves ("BPF program is too large") are refused where a path reaches them;
+ * loop detected", where every value is known as the kernel knows it; such a path is not ended by
+ * its own earlier states there, and may_goto's budget path must not loop either) and a loop no
+ * path of the control flow graph leaves ("BPF program is too large") are refused where a path
+ * reaches them;
  * alignment other than the stack's and atomics'; context rules of other program types,
  * variable context offsets; locks; the combined stack size of a call chain; variable-offset stack accesses
  * (bytes in the range are taken as written); map value, memory and stack accesses with a
