@@ -19,6 +19,7 @@ import dev.jvmbpf.runtime.memory.FaultKind;
 import dev.jvmbpf.runtime.object.BpfObject;
 import dev.jvmbpf.runtime.object.ObjectProgram;
 import dev.jvmbpf.runtime.verifier.Verifier;
+import dev.jvmbpf.runtime.verifier.VerifierException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -56,7 +57,10 @@ class UnmodelledMapRunTest {
 
     private static long run(Engine engine, BpfObject object) {
         ObjectProgram p = object.program("count_packets");
-        Executable exe = engine.load(Verifier.verify(p.program(), StandardHelpers.table()), StandardHelpers.table());
+        // verifyOrUnverified: the kernel (and the verifier) refuse a generic lookup in a storage
+        // map; run without verification (--no-verify), the engines must still fault cleanly.
+        Executable exe = engine.load(Verifier.verifyOrUnverified(p.program(), StandardHelpers.table()),
+                StandardHelpers.table());
         Machine m = exe.newMachine(Output.discard());
         m.beginRun();
         ProgramContext.Entry entry = Contexts.forType(p.type(), new byte[64]).install(m);
@@ -66,6 +70,11 @@ class UnmodelledMapRunTest {
     @Test
     void aStorageMapFaultsNamingItsTypeOnBothEngines() throws IOException {
         byte[] b = legacyWith(MapType.SK_STORAGE.id(), 4, 8, 0, MapFlags.BPF_F_NO_PREALLOC);
+        ObjectProgram p = BpfObject.open(b, "legacy.o").program("count_packets");
+        VerifierException refused = assertThrows(VerifierException.class,
+                () -> Verifier.verify(p.program(), StandardHelpers.table()));
+        assertTrue(refused.getMessage().contains("cannot pass map_type 24 into func bpf_map_lookup_elem#1"),
+                refused.getMessage());
         for (Engine engine : List.of(new Interpreter(), new JitEngine())) {
             BpfFault f = assertThrows(BpfFault.class, () -> run(engine, BpfObject.open(b, "legacy.o")));
             assertEquals(FaultKind.HELPER, f.kind(), engine.name());

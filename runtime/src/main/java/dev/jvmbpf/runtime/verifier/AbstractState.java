@@ -108,10 +108,27 @@ final class AbstractState {
     /** The kernel references held (ids of KPTR values, sorted; KfuncCalls); never modified in place. */
     int[] kernelRefs = NO_REFS;
     static final int[] NO_REFS = new int[0];
+    /**
+     * The references the path holds and must release before the program exits (the kernel's
+     * acquired references): pairs of reference id and the pc of the call that acquired it, never
+     * modified in place, so that copies share it.
+     */
+    private int[] refs = NO_REFS;
 
     AbstractState(Frame[] frames) {
         this.frames = frames;
     }
+
+    /** A state this path had at a loop head (a back-edge target), for the kernel's infinite-loop check. */
+    record Checkpoint(int pc, AbstractState state, Checkpoint parent) {
+    }
+
+    /** The loop-head states of this path, latest first (shared by copies, never modified). */
+    Checkpoint path;
+    /** Set once the path went through a join of states: its values are no longer what runs. */
+    boolean widened;
+    /** How many times the path went on past a may_goto (the kernel's may_goto_depth). */
+    int mayGotoDepth;
 
     AbstractState copy() {
         Frame[] f = new Frame[frames.length];
@@ -121,7 +138,84 @@ final class AbstractState {
         AbstractState c = new AbstractState(f);
         c.rcuLocked = rcuLocked;
         c.kernelRefs = kernelRefs;
+        c.refs = refs;
+        c.path = path;
+        c.widened = widened;
+        c.mayGotoDepth = mayGotoDepth;
         return c;
+    }
+
+    /** Whether both states are the same in every register, stack byte, spill and reference. */
+    boolean sameAs(AbstractState o) {
+        if (frames.length != o.frames.length || !Arrays.equals(refs, o.refs) || mayGotoDepth != o.mayGotoDepth
+                || rcuLocked != o.rcuLocked || !Arrays.equals(kernelRefs, o.kernelRefs)) {
+            return false;
+        }
+        for (int i = 0; i < frames.length; i++) {
+            Frame a = frames[i];
+            Frame b = o.frames[i];
+            if (a.returnPc != b.returnPc || !Arrays.equals(a.regs, b.regs) || !Arrays.equals(a.written, b.written)
+                    || !Arrays.equals(a.spills, b.spills)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether every value of this state is one the kernel would hold too: no imprecise scalar, no
+     * value of a type not followed, no written stack byte whose content is not known (stores other
+     * than 8-byte spills are tracked only as written).
+     */
+    boolean exact() {
+        for (Frame f : frames) {
+            for (RegValue r : f.regs) {
+                if (r.kind() == RegValue.Kind.UNKNOWN || r.imprecise()) {
+                    return false;
+                }
+            }
+            for (int slot = 0; slot < SLOTS; slot++) {
+                RegValue v = f.spills[slot];
+                long bits = f.written[slot >>> 3] >>> ((slot & 7) * 8) & 0xff;
+                if (v == null ? bits != 0 : v.kind() == RegValue.Kind.UNKNOWN || v.imprecise()) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Records reference {@code id}, acquired by the call at {@code pc}. */
+    void acquire(int id, int pc) {
+        release(id);
+        int[] r = Arrays.copyOf(refs, refs.length + 2);
+        r[refs.length] = id;
+        r[refs.length + 1] = pc;
+        refs = r;
+    }
+
+    /** Drops reference {@code id}; whether the path held it. */
+    boolean release(int id) {
+        for (int i = 0; i < refs.length; i += 2) {
+            if (refs[i] == id) {
+                int[] r = new int[refs.length - 2];
+                System.arraycopy(refs, 0, r, 0, i);
+                System.arraycopy(refs, i + 2, r, i, refs.length - i - 2);
+                refs = r;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Forgets every reference (where the analysis cannot tell which one a release drops). */
+    void releaseAll() {
+        refs = NO_REFS;
+    }
+
+    /** The first reference still held as {id, pc of its acquisition}, or null. */
+    int[] heldReference() {
+        return refs.length == 0 ? null : new int[] {refs[0], refs[1]};
     }
 
     Frame top() {
@@ -152,7 +246,7 @@ final class AbstractState {
 
     boolean covers(AbstractState o) {
         if (frames.length != o.frames.length || rcuLocked != o.rcuLocked
-                || !Arrays.equals(kernelRefs, o.kernelRefs)) {
+                || !Arrays.equals(kernelRefs, o.kernelRefs) || !Arrays.equals(refs, o.refs)) {
             return false;
         }
         for (int i = 0; i < frames.length; i++) {
@@ -166,7 +260,7 @@ final class AbstractState {
     /** Whether {@code o} has the same call stack, so that it can be joined into this state. */
     boolean sameShape(AbstractState o) {
         if (frames.length != o.frames.length || rcuLocked != o.rcuLocked
-                || !Arrays.equals(kernelRefs, o.kernelRefs)) {
+                || !Arrays.equals(kernelRefs, o.kernelRefs) || !Arrays.equals(refs, o.refs)) {
             return false;
         }
         for (int i = 0; i < frames.length; i++) {

@@ -34,8 +34,16 @@ final class Branches {
         return Long.compareUnsigned(a, b) < 0;
     }
 
+    /**
+     * The kernel's reg_not_null: the pointers a comparison with 0 is decided for. Others (the
+     * context, the stack, packet pointers) are compared as if they might be 0, so both sides are
+     * followed, as the kernel follows them.
+     */
     private static boolean nonNull(RegValue v) {
-        return v.kind().isPointer() && !v.kind().isNullable();
+        return switch (v.kind()) {
+            case SOCK, TCP_SOCK, MAP_VALUE, SOCK_COMMON, MEM -> true;
+            default -> false;
+        };
     }
 
     private static boolean isZero(RegValue v) {
@@ -136,12 +144,17 @@ final class Branches {
             return true;
         }
         if (!is32 && (holds == Opcodes.JMP_JEQ || holds == Opcodes.JMP_JNE)) {
-            if (d.kind().isNullable() && isZero(v)) {
+            // As the kernel: only a comparison with the immediate 0 is a null check.
+            if (src < 0 && d.kind().isNullable() && isZero(v)) {
                 nullCheck(s, dst, d, holds == Opcodes.JMP_JEQ);
                 return true;
             }
-            if (src >= 0 && v.kind().isNullable() && isZero(d)) {
-                nullCheck(s, src, v, holds == Opcodes.JMP_JEQ);
+            if (src >= 0 && holds == Opcodes.JMP_JEQ && d.kind().isPointer() && v.kind().isPointer()
+                    && d.kind().isNullable() != v.kind().isNullable()) {
+                // Equal to a pointer that cannot be null: not null either (only this register).
+                int reg = d.kind().isNullable() ? dst : src;
+                RegValue maybe = d.kind().isNullable() ? d : v;
+                s.set(reg, maybe.withKind(maybe.kind().nonNull()).withId(0));
                 return true;
             }
         }
@@ -180,7 +193,10 @@ final class Branches {
             KfuncCalls.nullChecked(s, v, isNull);
             return;
         }
-        Kind nonNull = v.kind() == Kind.MAP_VALUE_OR_NULL ? Kind.MAP_VALUE : Kind.MEM;
+        Kind nonNull = v.kind().nonNull();
+        if (isNull && v.ref() != 0 && v.ref() == v.id()) {
+            s.release(v.ref()); // nothing was acquired on this side
+        }
         if (v.id() == 0) {
             s.set(reg, isNull ? RegValue.constant(0) : v.withKind(nonNull));
             return;

@@ -260,7 +260,7 @@ final class KfuncCalls {
                 }
             }
             f.markWritten(off, size);
-            RegValue it = new RegValue(Kind.ITER, off, 0, 0, type, pc + 1, size, null);
+            RegValue it = new RegValue(Kind.ITER, off, 0, 0, type, pc + 1, size, null, 0);
             for (long b = off; aligned && b < off + size; b += 8) {
                 f.setSpill(b, it);
             }

@@ -18,8 +18,11 @@ package dev.jvmbpf.runtime.verifier;
  *     size of the memory (-1 unknown)
  * @param bounds for scalars, everything known of the value (known bits, signed and unsigned 64- and
  *     32-bit ranges; {@code min} and {@code max} are its unsigned 64-bit range); null for others
+ * @param ref for pointers to an object the program holds a reference on (a socket from a lookup, a
+ *     reserved ring-buffer record, and pointers cast from them), the reference it must release
+ *     (the kernel's ref_obj_id); 0 for none
  */
-record RegValue(Kind kind, long off, long min, long max, int aux, int id, long range, Bounds bounds) {
+record RegValue(Kind kind, long off, long min, long max, int aux, int id, long range, Bounds bounds, int ref) {
     static final long UNBOUNDED = -1L;
     /** Variable offsets up to this are small enough that address arithmetic cannot wrap. */
     static final long SMALL = 1L << 30;
@@ -56,7 +59,16 @@ record RegValue(Kind kind, long off, long min, long max, int aux, int id, long r
          */
         KPTR_OR_NULL("ptr_or_null_"),
         /** The same after a null check: a referenced kernel object pointer, not followed further. */
-        KPTR("ptr_");
+        KPTR("ptr_"),
+        /** Kernel sockets, read through their uapi mirrors (struct bpf_sock, bpf_tcp_sock, bpf_xdp_sock). */
+        SOCK_COMMON("sock_common"),
+        SOCK("sock"),
+        TCP_SOCK("tcp_sock"),
+        XDP_SOCK("xdp_sock"),
+        SOCK_COMMON_OR_NULL("sock_common_or_null"),
+        SOCK_OR_NULL("sock_or_null"),
+        TCP_SOCK_OR_NULL("tcp_sock_or_null"),
+        XDP_SOCK_OR_NULL("xdp_sock_or_null");
 
         final String label;
 
@@ -69,12 +81,36 @@ record RegValue(Kind kind, long off, long min, long max, int aux, int id, long r
         }
 
         boolean isNullable() {
-            return this == MAP_VALUE_OR_NULL || this == MEM_OR_NULL || this == KPTR_OR_NULL;
+            return this == MAP_VALUE_OR_NULL || this == MEM_OR_NULL || this == KPTR_OR_NULL
+                    || this == SOCK_COMMON_OR_NULL || this == SOCK_OR_NULL || this == TCP_SOCK_OR_NULL
+                    || this == XDP_SOCK_OR_NULL;
+        }
+
+        /** What a maybe-null kind becomes once checked against NULL (itself for the others). */
+        Kind nonNull() {
+            return switch (this) {
+                case MAP_VALUE_OR_NULL -> MAP_VALUE;
+                case MEM_OR_NULL -> MEM;
+                case KPTR_OR_NULL -> KPTR;
+                case SOCK_COMMON_OR_NULL -> SOCK_COMMON;
+                case SOCK_OR_NULL -> SOCK;
+                case TCP_SOCK_OR_NULL -> TCP_SOCK;
+                case XDP_SOCK_OR_NULL -> XDP_SOCK;
+                default -> this;
+            };
+        }
+
+        /** A socket, checked against NULL or not. */
+        boolean isSocket() {
+            return switch (nonNull()) {
+                case SOCK_COMMON, SOCK, TCP_SOCK, XDP_SOCK -> true;
+                default -> false;
+            };
         }
     }
 
-    static final RegValue NOT_INIT = new RegValue(Kind.NOT_INIT, 0, 0, 0, 0, 0, 0, null);
-    static final RegValue UNKNOWN = new RegValue(Kind.UNKNOWN, 0, 0, 0, 0, 0, 0, null);
+    static final RegValue NOT_INIT = new RegValue(Kind.NOT_INIT, 0, 0, 0, 0, 0, 0, null, 0);
+    static final RegValue UNKNOWN = new RegValue(Kind.UNKNOWN, 0, 0, 0, 0, 0, 0, null, 0);
     static final RegValue ANY_SCALAR = scalar(Bounds.UNKNOWN);
     /**
      * The {@code aux} of a scalar this analysis knows less about than the kernel would (a join of
@@ -89,7 +125,7 @@ record RegValue(Kind kind, long off, long min, long max, int aux, int id, long r
     }
 
     static RegValue scalar(Bounds b) {
-        return new RegValue(Kind.SCALAR, 0, b.umin(), b.umax(), 0, 0, 0, b);
+        return new RegValue(Kind.SCALAR, 0, b.umin(), b.umax(), 0, 0, 0, b, 0);
     }
 
     static RegValue constant(long v) {
@@ -97,7 +133,7 @@ record RegValue(Kind kind, long off, long min, long max, int aux, int id, long r
     }
 
     static RegValue pointer(Kind kind, long off, int aux) {
-        return new RegValue(kind, off, 0, 0, aux, 0, kind == Kind.MEM ? UNBOUNDED : 0, null);
+        return new RegValue(kind, off, 0, 0, aux, 0, kind == Kind.MEM ? UNBOUNDED : 0, null, 0);
     }
 
     boolean isConstant() {
@@ -110,7 +146,7 @@ record RegValue(Kind kind, long off, long min, long max, int aux, int id, long r
     }
 
     RegValue withAux(int a) {
-        return new RegValue(kind, off, min, max, a, id, range, bounds);
+        return new RegValue(kind, off, min, max, a, id, range, bounds, ref);
     }
 
     /**
@@ -119,7 +155,7 @@ record RegValue(Kind kind, long off, long min, long max, int aux, int id, long r
      * imprecise scalar).
      */
     RegValue withVarBounds(Bounds b) {
-        return new RegValue(kind, off, min, max, aux, id, range, b);
+        return new RegValue(kind, off, min, max, aux, id, range, b, ref);
     }
 
     boolean isInit() {
@@ -137,23 +173,27 @@ record RegValue(Kind kind, long off, long min, long max, int aux, int id, long r
     }
 
     RegValue withOff(long o) {
-        return new RegValue(kind, o, min, max, aux, id, range, bounds);
+        return new RegValue(kind, o, min, max, aux, id, range, bounds, ref);
     }
 
     RegValue withVariable(long lo, long hi) {
-        return new RegValue(kind, off, lo, hi, aux, id, range, bounds);
+        return new RegValue(kind, off, lo, hi, aux, id, range, bounds, ref);
     }
 
     RegValue withId(int i) {
-        return new RegValue(kind, off, min, max, aux, i, range, bounds);
+        return new RegValue(kind, off, min, max, aux, i, range, bounds, ref);
     }
 
     RegValue withRange(long r) {
-        return new RegValue(kind, off, min, max, aux, id, r, bounds);
+        return new RegValue(kind, off, min, max, aux, id, r, bounds, ref);
+    }
+
+    RegValue withRef(int r) {
+        return new RegValue(kind, off, min, max, aux, id, range, bounds, r);
     }
 
     RegValue withKind(Kind k) {
-        return new RegValue(k, off, min, max, aux, id, range, bounds);
+        return new RegValue(k, off, min, max, aux, id, range, bounds, ref);
     }
 
     /** Whether everything that is safe from {@code this} is safe from {@code other} too (this covers other). */
@@ -167,7 +207,7 @@ record RegValue(Kind kind, long off, long min, long max, int aux, int id, long r
         if (kind == Kind.SCALAR) {
             return bounds.covers(other.bounds);
         }
-        if (aux != other.aux || id != other.id) {
+        if (aux != other.aux || id != other.id || ref != other.ref) {
             return false;
         }
         boolean anyOffset = min == 0 && max == UNBOUNDED && kind != Kind.PACKET;
@@ -190,7 +230,7 @@ record RegValue(Kind kind, long off, long min, long max, int aux, int id, long r
             // Widening: a scalar that differs between paths (a loop counter) becomes unknown.
             return IMPRECISE_SCALAR;
         }
-        if (aux != other.aux || id != other.id || kind == Kind.PACKET && off != other.off) {
+        if (aux != other.aux || id != other.id || ref != other.ref || kind == Kind.PACKET && off != other.off) {
             return UNKNOWN;
         }
         long r = kind == Kind.PACKET ? Math.min(range, other.range) : range == other.range ? range : UNBOUNDED;

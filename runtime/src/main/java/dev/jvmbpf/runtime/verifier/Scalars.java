@@ -77,6 +77,12 @@ final class Scalars {
      * known bits and ranges where it has them, unsigned ranges for division and modulo.
      */
     static RegValue binary(boolean is64, int op, int offset, RegValue d, RegValue s) {
+        boolean shift = op == Opcodes.ALU_LSH || op == Opcodes.ALU_RSH || op == Opcodes.ALU_ARSH;
+        long shiftBy = is64 ? s.min() : s.min() & U32;
+        if (shift && s.isConstant() && Long.compareUnsigned(shiftBy, is64 ? 64 : 32) >= 0) {
+            // The kernel does not compute shifts by the operand's width or more: any value.
+            return is64 ? RegValue.ANY_SCALAR : RegValue.scalar(0, U32);
+        }
         if (d.isConstant() && s.isConstant()) {
             return RegValue.constant(is64 ? eval64(op, offset, d.min(), s.min()) : eval32(op, offset, d.min(), s.min()));
         }

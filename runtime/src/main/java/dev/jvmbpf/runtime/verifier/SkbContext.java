@@ -104,8 +104,9 @@ final class SkbContext {
         if (in(off, TSTAMP, TSTAMP + 8)) {
             return size == 8;
         }
-        if (off == SK) {
-            return !write && size == 8;
+        if (in(off, SK, SK + 8)) {
+            // a pointer: read whole, never in part (the kernel's bpf_ctx_range_ptr)
+            return !write && size == 8 && off == SK;
         }
         if (in(off, PADDING, HWTSTAMP)) {
             return false;

@@ -6,6 +6,7 @@ import dev.jvmbpf.runtime.exec.HelperTable;
 import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.isa.Opcodes;
 import dev.jvmbpf.runtime.maps.MapSpec;
+import dev.jvmbpf.runtime.maps.MapType;
 import dev.jvmbpf.runtime.program.BpfProgram;
 import dev.jvmbpf.runtime.program.ProgramType;
 import dev.jvmbpf.runtime.verifier.AbstractState.Frame;
@@ -14,6 +15,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -56,7 +59,15 @@ final class TypeFlow {
     private final boolean uninitializedReads;
     /** See {@link #rawSection(BpfProgram)}. */
     private final String rawSection;
+    /** The context rules of a RAW program's section, null where none apply (see {@link RawContext}). */
+    private final RawContext rawContext;
     private final BitSet prunePoints;
+    /** Targets of backward jumps, where the infinite-loop check applies. */
+    private final BitSet loopHeads = new BitSet();
+    /** False when the program calls kfuncs (iterators: loops the kernel bounds by other means). */
+    private final boolean loopChecks;
+    /** Instructions from which no path of the control flow graph leads to an exit. */
+    private final BitSet trapped;
     private final Verifier.Errors errors;
     private final KfuncCalls kfuncs;
     private final List<List<AbstractState>> seen = new ArrayList<>();
@@ -64,6 +75,8 @@ final class TypeFlow {
     private final Map<Integer, String> whereReached;
     private final ProvenAccess[] proofs;
     private final BitSet unproven = new BitSet();
+    /** Per pc of a load or store: the pointer type its base had on the first path that reached it. */
+    private final Kind[] accessBaseKinds;
     /** Accesses seen through a pointer into the run's packet or input memory, and through any other. */
     private final BitSet inputSeen = new BitSet();
     private final BitSet otherSeen = new BitSet();
@@ -119,15 +132,37 @@ final class TypeFlow {
         this.uninitializedReads = options.uninitializedStackReads();
         this.program = program;
         this.rawSection = rawSection(program);
+        this.rawContext = RawContext.of(program);
         this.returnRange = returnRange(program);
         this.helpers = helpers;
         this.errors = errors;
         this.kfuncs = new KfuncCalls(program, errors);
         this.proofs = new ProvenAccess[insns.length];
+        this.accessBaseKinds = new Kind[insns.length];
         this.loopCallbacks = new SamePerPath(insns.length, -1);
         this.frameAccesses = new SamePerPath(insns.length, VerifiedProgram.NO_FRAME_ACCESS);
         this.mapArguments = new SamePerPath(insns.length, -1);
         this.prunePoints = (BitSet) branchTargets.clone();
+        boolean checks = true;
+        for (int pc = 0; pc < insns.length; pc++) {
+            Instruction in = insns[pc];
+            if (Effects.isBranch(in) && Effects.jumpTarget(pc, in) <= pc) {
+                loopHeads.set((int) Effects.jumpTarget(pc, in));
+            }
+            boolean call = in.instructionClass() == Opcodes.CLASS_JMP && Opcodes.aluOp(in.opcode()) == Opcodes.JMP_CALL;
+            if (call && in.src() == Opcodes.CALL_KFUNC) {
+                checks = false;
+            }
+            if (Effects.isBranch(in) && Opcodes.aluOp(in.opcode()) == Opcodes.JMP_JCOND) {
+                loopHeads.set(pc); // the kernel checks every may_goto for a repeated state
+                prunePoints.set(pc);
+            }
+            if (in.isWide()) {
+                pc++;
+            }
+        }
+        this.loopChecks = checks;
+        this.trapped = checks ? trapped(insns) : new BitSet();
         for (int pc = 0; pc < insns.length; pc++) {
             seen.add(null);
             if (Effects.isBranch(insns[pc]) && pc + 1 < insns.length) {
@@ -188,6 +223,7 @@ final class TypeFlow {
             contextSeen.clear();
             notContextSeen.clear();
             Arrays.fill(proofs, null);
+            Arrays.fill(accessBaseKinds, null);
             loopCallbacks.clear();
             frameAccesses.clear();
             mapArguments.clear();
@@ -288,6 +324,14 @@ final class TypeFlow {
 
     /** Null when a state seen at {@code pc} covers {@code s}; otherwise the state to continue with. */
     private AbstractState admit(int pc, AbstractState s) {
+        boolean loopHead = loopHeads.get(pc) && joinAfter != JOIN_AFTER_COARSE && !s.widened;
+        Set<AbstractState> ancestors = loopHead ? infiniteLoop(pc, s) : null;
+        if (trapped.get(pc) && loopHeads.get(pc) && ancestors == null) {
+            // A loop no path leaves, whose states this analysis cannot follow to a repeat: the
+            // kernel follows it until its budget is spent.
+            throw errors.at(pc, "BPF program is too large: no path from insn " + pc
+                    + " reaches an exit (an infinite loop)");
+        }
         List<AbstractState> list = seen.get(pc);
         if (list == null) {
             list = new ArrayList<>();
@@ -295,7 +339,9 @@ final class TypeFlow {
         }
         int same = 0;
         for (AbstractState old : list) {
-            if (old.covers(s)) {
+            // As the kernel, a state of the path's own loop does not end it (it would hide a
+            // loop that never ends); the join below still bounds how often the loop is followed.
+            if (old.covers(s) && (ancestors == null || !ancestors.contains(old))) {
                 return null;
             }
             if (old.sameShape(s)) {
@@ -309,9 +355,95 @@ final class TypeFlow {
                 }
             }
             list.removeIf(old -> old.sameShape(s));
+            s.widened = true;
         }
-        list.add(s.copy());
+        AbstractState snapshot = s.copy();
+        list.add(snapshot);
+        if (loopHead && !s.widened) {
+            s.path = new AbstractState.Checkpoint(pc, snapshot, s.path);
+        }
         return s;
+    }
+
+    /**
+     * The instructions no path of the control flow graph leads from to an exit (calls return):
+     * a path that reaches one runs forever, and the kernel, which follows a loop until its state
+     * repeats or its instruction budget is spent, refuses it either way.
+     */
+    private static BitSet trapped(Instruction[] insns) {
+        List<List<Integer>> preds = new ArrayList<>();
+        for (int pc = 0; pc < insns.length; pc++) {
+            preds.add(new ArrayList<>(2));
+        }
+        ArrayDeque<Integer> work = new ArrayDeque<>();
+        for (int pc = 0; pc < insns.length; pc++) {
+            Instruction in = insns[pc];
+            if (in.isWide()) {
+                if (pc + 2 < insns.length) {
+                    preds.get(pc + 2).add(pc);
+                }
+                pc++;
+                continue;
+            }
+            if (in.opcode() == Opcodes.EXIT) {
+                work.push(pc);
+                continue;
+            }
+            if (Effects.isBranch(in)) {
+                long t = Effects.jumpTarget(pc, in);
+                if (t >= 0 && t < insns.length) {
+                    preds.get((int) t).add(pc);
+                }
+            }
+            if (!Effects.isUnconditional(in) && pc + 1 < insns.length) {
+                preds.get(pc + 1).add(pc);
+            }
+        }
+        BitSet exits = new BitSet(insns.length);
+        while (!work.isEmpty()) {
+            int pc = work.pop();
+            if (!exits.get(pc)) {
+                exits.set(pc);
+                preds.get(pc).forEach(work::push);
+            }
+        }
+        BitSet out = new BitSet(insns.length);
+        out.set(0, insns.length);
+        out.andNot(exits);
+        for (int pc = 0; pc < insns.length; pc++) {
+            if (insns[pc].isWide() && pc + 1 < insns.length) {
+                out.clear(++pc);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The kernel's infinite-loop check (is_state_visited): a path that comes back to a loop head
+     * in exactly the state it had there before would run forever. Only states whose every value
+     * is the kernel's are compared (see {@link AbstractState#exact}), with their may_goto depth;
+     * callbacks and iterator kfuncs, which the kernel bounds otherwise, are left alone. Returns
+     * the path's own states at {@code pc}, or null when the state was not compared.
+     */
+    private Set<AbstractState> infiniteLoop(int pc, AbstractState s) {
+        if (!loopChecks || !s.exact()) {
+            return null;
+        }
+        for (Frame f : s.frames) {
+            if (f.returnPc <= CALLBACK_RETURN) {
+                return null;
+            }
+        }
+        Set<AbstractState> ancestors = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (AbstractState.Checkpoint c = s.path; c != null; c = c.parent()) {
+            if (c.pc() == pc) {
+                if (c.state().sameAs(s)) {
+                    throw errors.at(pc, "infinite loop detected at insn " + pc);
+                }
+                ancestors.add(c.state());
+            }
+        }
+        return ancestors;
     }
 
     /** Interprets the instruction at {@code pc}; returns the next pc, or -1 when the path ends. */
@@ -329,6 +461,7 @@ final class TypeFlow {
         switch (cls) {
             case Opcodes.CLASS_ALU, Opcodes.CLASS_ALU64 -> alu(pc, insn, s);
             case Opcodes.CLASS_LDX -> {
+                samePointerType(pc, s.reg(insn.src()));
                 RegValue v = access(pc, insn, s, insn.src(), Opcodes.sizeBytes(insn.opcode()), true, false, null);
                 if (Opcodes.mode(insn.opcode()) == Opcodes.MODE_MEMSX && v.kind() == Kind.SCALAR) {
                     int bits = 8 * Opcodes.sizeBytes(insn.opcode());
@@ -336,9 +469,17 @@ final class TypeFlow {
                 }
                 s.set(insn.dst(), v);
             }
-            case Opcodes.CLASS_ST -> access(pc, insn, s, insn.dst(), Opcodes.sizeBytes(insn.opcode()), false, true,
-                    RegValue.constant(insn.imm()));
-            case Opcodes.CLASS_STX -> store(pc, insn, s);
+            case Opcodes.CLASS_ST -> {
+                samePointerType(pc, s.reg(insn.dst()));
+                access(pc, insn, s, insn.dst(), Opcodes.sizeBytes(insn.opcode()), false, true,
+                        RegValue.constant(insn.imm()));
+            }
+            case Opcodes.CLASS_STX -> {
+                if (Opcodes.mode(insn.opcode()) != Opcodes.MODE_ATOMIC) {
+                    samePointerType(pc, s.reg(insn.dst()));
+                }
+                store(pc, insn, s);
+            }
             case Opcodes.CLASS_LD -> {
                 if (insn.isWide()) {
                     s.set(insn.dst(), wide(pc, insn));
@@ -500,6 +641,9 @@ final class TypeFlow {
         if (k.isNullable()) {
             throw errors.at(pc, "R" + dst + " pointer arithmetic on " + k.label + " prohibited, null-check it first");
         }
+        if (k.isSocket()) {
+            throw errors.at(pc, "R" + dst + " pointer arithmetic on " + k.label + " prohibited");
+        }
         boolean zero = scalar.isConstant() && scalar.min() == 0;
         // As the kernel: a map pointer takes only "+= 0", the packet's end nothing at all.
         if (k == Kind.PACKET_END || k == Kind.MAP_PTR && !(zero && op == Opcodes.ALU_ADD)) {
@@ -569,6 +713,7 @@ final class TypeFlow {
         if (target == Kind.CTX || target == Kind.PACKET || target == Kind.PACKET_META) {
             throw errors.at(pc, "BPF_ATOMIC stores into R" + insn.dst() + " " + target.label + " is not allowed");
         }
+        atomicAlignment(pc, s.reg(insn.dst()), insn.offset(), size);
         if (imm == Opcodes.ATOMIC_CMPXCHG) {
             read(pc, s, 0);
         }
@@ -577,6 +722,22 @@ final class TypeFlow {
             s.set(0, old);
         } else if ((imm & Opcodes.ATOMIC_FETCH) != 0) {
             s.set(insn.src(), old);
+        }
+    }
+
+    /**
+     * The kernel checks atomics for alignment whatever the program's flags (strict_alignment_once):
+     * a fixed-offset map value, stack or memory address must be a multiple of the size.
+     */
+    private void atomicAlignment(int pc, RegValue base, long off, int size) {
+        String what = switch (base.kind()) {
+            case MAP_VALUE -> "value ";
+            case STACK -> "stack ";
+            case MEM -> base.aux() == RegValue.INPUT ? null : ""; // a RAW program's input is no kernel memory
+            default -> null;
+        };
+        if (what != null && base.fixedOffset() && Math.floorMod(base.off() + off, size) != 0) {
+            throw errors.at(pc, "misaligned " + what + "access off 0+" + base.off() + "+" + off + " size " + size);
         }
     }
 
@@ -590,10 +751,14 @@ final class TypeFlow {
         long off = insn.offset();
         RegValue loaded = sizedScalar(size);
         ProvenAccess proof = null;
+        if (p.kind().isNullable()) {
+            throw errors.at(pc, "R" + base + " invalid mem access '" + p.describe() + "'");
+        }
         switch (p.kind()) {
-            case SCALAR, MAP_VALUE_OR_NULL, MEM_OR_NULL, KPTR_OR_NULL, PACKET_END, FUNC ->
+            case SCALAR, PACKET_END, FUNC ->
                 throw errors.at(pc, "R" + base + " invalid mem access '" + p.describe() + "'");
             case KPTR -> loaded = RegValue.UNKNOWN; // a kernel object's field: not followed
+            case SOCK_COMMON, SOCK, TCP_SOCK, XDP_SOCK -> socketAccess(pc, base, p, off, size, isWrite);
             case UNKNOWN -> {
                 loaded = RegValue.UNKNOWN;
                 unwrittenStackRead |= isRead;
@@ -613,6 +778,7 @@ final class TypeFlow {
                 }
                 if (isRead) {
                     loaded = p.fixedOffset() ? contextField(p.off() + off, size) : RegValue.UNKNOWN;
+                    loaded = skbSocket(pc, s, loaded);
                 }
             }
             case STACK -> loaded = stack(pc, s, base, p, off, size, isRead, isWrite, stored);
@@ -631,9 +797,13 @@ final class TypeFlow {
                         checkSkbContext(pc, t, p.off() + off, size, isWrite);
                     }
                 }
+                if (p.aux() == RegValue.INPUT && p.fixedOffset() && rawContext != null
+                        && !rawContext.allowed(p.off() + off, size)) {
+                    throw errors.at(pc, "invalid bpf_context access off=" + (p.off() + off) + " size=" + size);
+                }
                 if (isRead && p.aux() == RegValue.INPUT && p.fixedOffset()) {
                     RegValue field = rawContextField(p.off() + off, size);
-                    loaded = field != null ? field : loaded;
+                    loaded = skbSocket(pc, s, field != null ? field : loaded);
                 }
             }
             default -> {
@@ -806,6 +976,9 @@ final class TypeFlow {
             return size == 8 && off == 0 ? RegValue.pointer(Kind.PACKET, 0, 0)
                     : size == 8 && off == 8 ? RegValue.pointer(Kind.PACKET_END, 0, 0) : null;
         }
+        if (rawSection.equals("cgroup_skb") && off == SKB_SK && size == 8) {
+            return SKB_SK_PLACEHOLDER;
+        }
         // struct __sk_buff: data at 76, data_end at 80
         return size == 4 && off == 76 ? RegValue.pointer(Kind.PACKET, 0, 0)
                 : size == 4 && off == 80 ? RegValue.pointer(Kind.PACKET_END, 0, 0) : null;
@@ -836,8 +1009,11 @@ final class TypeFlow {
             if (off == 140 && size == 4) {
                 return RegValue.pointer(Kind.PACKET_META, 0, 0);
             }
+            if (off == SKB_SK && size == 8) {
+                return SKB_SK_PLACEHOLDER;
+            }
             if (off == 144 || off == 168 || off == 76 || off == 80 || off == 140) {
-                return RegValue.UNKNOWN; // flow_keys and sk are kernel pointers
+                return RegValue.UNKNOWN; // flow_keys is a kernel pointer
             }
         }
         boolean scalars = skb || t == ProgramType.XDP || t == ProgramType.KPROBE || t == ProgramType.TRACEPOINT
@@ -871,6 +1047,11 @@ final class TypeFlow {
         }
         RegValue loaded = sizedScalar(size);
         if (isRead) {
+            RegValue slot = f.spill(at);
+            if ((size != 8 || (at & 7) != 0) && slot != null && slot.kind().isPointer()) {
+                // The kernel keeps a spilled pointer whole: a part of it is not a value.
+                throw errors.at(pc, "invalid size of register fill");
+            }
             int hole = f.firstUnwritten(at, (int) size);
             unwrittenStackRead |= hole >= 0;
             if (hole >= 0 && !uninitializedReads) {
@@ -1047,8 +1228,12 @@ final class TypeFlow {
         }
         int target = (int) Effects.jumpTarget(pc, insn);
         if (op == Opcodes.JMP_JCOND) {
-            work.push(new Work(target, s.copy()));
-            return pc + 1;
+            // may_goto: as the kernel, the path where the budget is spent (the jump) goes first;
+            // the one that goes on is one level deeper, so that a loop through it is no repeat.
+            AbstractState on = s.copy();
+            on.mayGotoDepth++;
+            work.push(new Work(pc + 1, on));
+            return target;
         }
         boolean is32 = insn.instructionClass() == Opcodes.CLASS_JMP32;
         boolean x = Opcodes.source(insn.opcode()) == Opcodes.SRC_X;
@@ -1071,6 +1256,9 @@ final class TypeFlow {
         }
         if (s.frames.length == 1) {
             RegValue r0 = read(pc, s, 0);
+            if (exploringMain && joinAfter != JOIN_AFTER_COARSE) {
+                checkReferences(pc, s);
+            }
             if (exploringMain && returnRange != null && joinAfter != JOIN_AFTER_COARSE) {
                 checkReturn(pc, r0);
             }
@@ -1206,6 +1394,12 @@ final class TypeFlow {
                     + HELPER_KTIME_GET_COARSE_NS);
         }
         HelperMapRules.checkProgramType(pc, (int) (insn.imm() & U32), type, errors);
+        boolean flowDissector = rawSection != null && rawSection.equals("flow_dissector");
+        if ((tracing || flowDissector) && SOCKET_LOOKUPS.contains(insn.imm()) && spec != null) {
+            // Socket lookups and releases are networking helpers: tracing programs and the flow
+            // dissector (load_bytes and the base helpers only) do not have them.
+            throw errors.at(pc, "program of this type cannot use helper bpf_" + spec.name() + "#" + insn.imm());
+        }
         List<ArgType> args = spec == null ? List.of() : spec.args();
         unwrittenStackRead |= spec == null;
         functionsEscape |= spec != null && spec.takesCallback() && !loopContext;
@@ -1249,7 +1443,12 @@ final class TypeFlow {
                     long size = mapArg == null ? -1 : key ? mapArg.keySize() : mapArg.valueSize();
                     int id = (int) (insn.imm() & U32);
                     boolean writes = !key && (id == HELPER_MAP_POP || id == HELPER_MAP_PEEK);
-                    memoryArgument(pc, s, r, v, size, !writes, writes, false);
+                    if (!key && mapArg != null && (mapArg.type() == MapType.SOCKMAP
+                            || mapArg.type() == MapType.SOCKHASH)) {
+                        sockmapValue(pc, r, v);
+                    } else {
+                        memoryArgument(pc, s, r, v, size, !writes, writes, false);
+                    }
                 }
                 case PTR_TO_MEM, PTR_TO_UNINIT_MEM -> {
                     boolean orZero = next == ArgType.CONST_SIZE_OR_ZERO;
@@ -1290,6 +1489,10 @@ final class TypeFlow {
         if (spec != null) {
             HelperMapRules.check(pc, id, spec.name(), mapArg, s.reg(1), s.reg(2), errors);
         }
+        String incompatible = spec == null ? null : MapRules.refusal(program, id, spec.name(), mapArg);
+        if (incompatible != null) {
+            throw errors.at(pc, incompatible);
+        }
         if (spec != null && spec.changesPacket()) { // every packet pointer is invalid after it
             s.mapAll(v -> v.kind() == Kind.PACKET || v.kind() == Kind.PACKET_END || v.kind() == Kind.PACKET_META
                     ? RegValue.ANY_SCALAR : v);
@@ -1308,6 +1511,8 @@ final class TypeFlow {
             RegValue size = s.reg(2);
             result = nullable(s, Kind.MEM_OR_NULL, pc, 0, size.isConstant() ? size.min() : RegValue.UNBOUNDED);
         }
+        longResult(pc, id, s);
+        result = references(pc, id, s, result, mapArg, mapIndex);
         clobberArguments(s);
         s.set(0, result);
     }
@@ -1317,6 +1522,239 @@ final class TypeFlow {
         int id = pc + 1;
         s.mapAll(v -> v.kind().isNullable() && v.id() == id ? v.withId(0) : v);
         return RegValue.pointer(kind, 0, aux).withId(id).withRange(range);
+    }
+
+    // ---------------------------------------------------------------- sockets and references
+
+    private static final int HELPER_TAIL_CALL = 12;
+    /** sk_lookup_tcp, sk_lookup_udp, sk_release, skc_lookup_tcp. */
+    private static final Set<Integer> SOCKET_LOOKUPS = Set.of(84, 85, 86, 99);
+    private static final int HELPER_GET_NETNS_COOKIE = 122;
+    private static final int HELPER_STRTOL = 105;
+    private static final int HELPER_STRTOUL = 106;
+    private static final int HELPER_SK_LOOKUP_TCP = 84;
+    private static final int HELPER_SK_LOOKUP_UDP = 85;
+    private static final int HELPER_SK_RELEASE = 86;
+    private static final int HELPER_SK_FULLSOCK = 95;
+    private static final int HELPER_TCP_SOCK = 96;
+    private static final int HELPER_GET_LISTENER_SOCK = 98;
+    private static final int HELPER_SKC_LOOKUP_TCP = 99;
+    private static final int HELPER_SK_STORAGE_GET = 107;
+    private static final int HELPER_RINGBUF_SUBMIT = 132;
+    private static final int HELPER_RINGBUF_DISCARD = 133;
+    /** The offset of {@code sk} in {@code struct __sk_buff}. */
+    private static final int SKB_SK = 168;
+    /** What {@link #contextField} gives for {@code __sk_buff->sk}; {@link #skbSocket} gives it its identity. */
+    private static final RegValue SKB_SK_PLACEHOLDER = RegValue.pointer(Kind.SOCK_COMMON_OR_NULL, 0, 0);
+
+    /** A load of {@code __sk_buff->sk}: a socket that may be null, with an identity for its null check. */
+    private static RegValue skbSocket(int pc, AbstractState s, RegValue loaded) {
+        return loaded == SKB_SK_PLACEHOLDER ? nullable(s, Kind.SOCK_COMMON_OR_NULL, pc, 0, 0) : loaded;
+    }
+
+    /** The kernel's check_sock_access: read-only, the uapi struct's fields at their sizes. */
+    private void socketAccess(int pc, int base, RegValue p, long off, int size, boolean isWrite) {
+        if (isWrite) {
+            throw errors.at(pc, "R" + base + " cannot write into " + p.describe());
+        }
+        if (!p.fixedOffset()) {
+            throw errors.at(pc, "R" + base + " invalid variable offset access to " + p.describe());
+        }
+        long at = p.off() + off;
+        if (!Sockets.readable(p.kind(), at, size)) {
+            throw errors.at(pc, "R" + base + " invalid " + p.describe() + " access off=" + at + " size=" + size);
+        }
+    }
+
+    /**
+     * The kernel's reference tracking at a helper call: what acquires a reference (socket lookups,
+     * socket map lookups, ring-buffer reservations), what casts a socket and keeps its reference
+     * (sk_fullsock, tcp_sock), what releases one (sk_release, ringbuf_submit/discard, after which
+     * every copy of the pointer is a scalar), and the socket-typed arguments these take. Returns
+     * r0 after the call ({@code result} where none of this applies).
+     */
+    private RegValue references(int pc, int helper, AbstractState s, RegValue result, MapSpec mapArg, int mapIndex) {
+        switch (helper) {
+            case HELPER_SK_LOOKUP_TCP, HELPER_SK_LOOKUP_UDP, HELPER_SKC_LOOKUP_TCP -> {
+                Kind k = helper == HELPER_SKC_LOOKUP_TCP ? Kind.SOCK_COMMON_OR_NULL : Kind.SOCK_OR_NULL;
+                return acquired(pc, s, nullable(s, k, pc, 0, 0));
+            }
+            case HELPER_MAP_LOOKUP -> {
+                MapType t = mapArg == null ? null : mapArg.type();
+                if (t == MapType.SOCKMAP || t == MapType.SOCKHASH) {
+                    return acquired(pc, s, nullable(s, Kind.SOCK_OR_NULL, pc, 0, 0));
+                }
+                if (t == MapType.XSKMAP) {
+                    return nullable(s, Kind.XDP_SOCK_OR_NULL, pc, 0, 0);
+                }
+                return result;
+            }
+            case HELPER_RINGBUF_RESERVE -> {
+                return result.kind() == Kind.MEM_OR_NULL ? acquired(pc, s, result) : result;
+            }
+            case HELPER_SK_FULLSOCK, HELPER_TCP_SOCK, HELPER_GET_LISTENER_SOCK -> {
+                RegValue sk = s.reg(1);
+                if (!sk.kind().isSocket()) {
+                    if (sk.kind() != Kind.UNKNOWN) {
+                        throw errors.at(pc, "R1 type=" + sk.describe() + " expected=" + Sockets.SOCK_COMMON_ARG);
+                    }
+                    return result;
+                }
+                if (sk.kind().isNullable()) {
+                    throw errors.at(pc, "R1 type=" + sk.describe() + " expected=" + Sockets.SOCK_COMMON_ARG);
+                }
+                Kind k = helper == HELPER_TCP_SOCK ? Kind.TCP_SOCK_OR_NULL : Kind.SOCK_OR_NULL;
+                // A cast keeps the reference of the socket it comes from; the listener is not referenced.
+                return nullable(s, k, pc, 0, 0).withRef(helper == HELPER_GET_LISTENER_SOCK ? 0 : sk.ref());
+            }
+            case HELPER_SK_STORAGE_GET -> {
+                socketBtfArgument(pc, 2, s.reg(2));
+                RegValue value = s.reg(3);
+                if (value.kind() == Kind.SCALAR && !(value.isConstant() && value.min() == 0) && !value.imprecise()) {
+                    throw errors.at(pc, "R3 type=scalar expected=fp, pkt, pkt_meta, map_key, map_value, mem, "
+                            + "ringbuf_mem, buf, trusted_ptr_");
+                }
+                if (value.kind().isPointer() && mapArg != null) {
+                    memoryArgument(pc, s, 3, value, mapArg.valueSize(), true, false, false);
+                }
+                return mapArg != null ? nullable(s, Kind.MAP_VALUE_OR_NULL, pc, mapIndex, 0) : RegValue.UNKNOWN;
+            }
+            case HELPER_SK_RELEASE -> {
+                RegValue sk = s.reg(1);
+                socketBtfArgument(pc, 1, sk);
+                release(pc, s, sk);
+                return result;
+            }
+            case HELPER_RINGBUF_SUBMIT, HELPER_RINGBUF_DISCARD -> {
+                release(pc, s, s.reg(1));
+                return result;
+            }
+            case HELPER_GET_NETNS_COOKIE -> {
+                contextOrNull(pc, s.reg(1));
+                return result;
+            }
+            case HELPER_TAIL_CALL -> {
+                int[] held = s.heldReference();
+                if (held != null && joinAfter != JOIN_AFTER_COARSE) {
+                    throw errors.at(pc, "tail_call would lead to reference leak");
+                }
+                return result;
+            }
+            default -> {
+                return result;
+            }
+        }
+    }
+
+    /**
+     * The value a program stores in a sockmap or sockhash: a socket (the kernel types it
+     * ARG_PTR_TO_BTF_ID_SOCK_COMMON for these maps). Values this analysis does not follow as
+     * sockets (kernel pointers read from contexts it does not model) are let through.
+     */
+    private void sockmapValue(int pc, int r, RegValue v) {
+        if (v.kind().isSocket() || v.kind().isNullable() || v.kind() == Kind.CTX || v.kind() == Kind.STACK
+                || v.kind() == Kind.MAP_VALUE) {
+            socketBtfArgument(pc, r, v);
+        }
+    }
+
+    /**
+     * strtol and strtoul write their result through r4, which the kernel types as 8 bytes of
+     * aligned memory the helper writes (ARG_PTR_TO_FIXED_SIZE_MEM, MEM_UNINIT, MEM_ALIGNED).
+     */
+    private void longResult(int pc, int helper, AbstractState s) {
+        if (helper != HELPER_STRTOL && helper != HELPER_STRTOUL) {
+            return;
+        }
+        RegValue v = s.reg(4);
+        // As the kernel: the region first, then the alignment.
+        if (v.kind() == Kind.STACK && v.fixedOffset()) {
+            stackArgument(pc, s, 4, v, 8, 8, false, true);
+            if (Math.floorMod(v.off(), 8) != 0) {
+                throw errors.at(pc, "misaligned stack access off 0+" + v.off() + "+0 size 8");
+            }
+        } else if (v.kind() == Kind.MAP_VALUE && v.fixedOffset()) {
+            mapValue(pc, 4, v, 0, 8);
+            if (Math.floorMod(v.off(), 8) != 0) {
+                throw errors.at(pc, "misaligned value access off 0+" + v.off() + "+0 size 8");
+            }
+        }
+    }
+
+    /** The kernel's ARG_PTR_TO_CTX_OR_NULL in r1: the unmodified context, or the constant 0. */
+    private void contextOrNull(int pc, RegValue v) {
+        boolean context = v.kind() == Kind.CTX || v.kind() == Kind.MEM && v.aux() == RegValue.INPUT
+                && program.type() == ProgramType.RAW;
+        if (v.kind() == Kind.SCALAR && !v.imprecise() && !(v.isConstant() && v.min() == 0)) {
+            throw errors.at(pc, "R1 type=scalar expected=ctx");
+        }
+        if (context && v.fixedOffset() && v.off() < 0) {
+            throw errors.at(pc, "negative offset ctx ptr R1 off=" + v.off() + " disallowed");
+        }
+    }
+
+    /** An argument the kernel types as a socket given by BTF id (ARG_PTR_TO_BTF_ID_SOCK_COMMON). */
+    private void socketBtfArgument(int pc, int r, RegValue v) {
+        if (v.kind() != Kind.UNKNOWN && (!v.kind().isSocket() || v.kind().isNullable())) {
+            throw errors.at(pc, "R" + r + " type=" + v.describe() + " expected=" + Sockets.SOCK_COMMON_BTF_ARG);
+        }
+    }
+
+    private static RegValue acquired(int pc, AbstractState s, RegValue v) {
+        s.acquire(v.id(), pc);
+        return v.withRef(v.id());
+    }
+
+    /** A release function's argument (r1): the referenced pointer itself, after which no copy is usable. */
+    private void release(int pc, AbstractState s, RegValue v) {
+        if (v.kind() == Kind.UNKNOWN) {
+            s.releaseAll(); // which reference goes is not known here: none may be reported as leaked
+            return;
+        }
+        if (!v.kind().isPointer()) {
+            return; // the helper's argument types refuse it
+        }
+        if (v.off() != 0 || !v.fixedOffset()) {
+            throw errors.at(pc, "R1 must have zero offset when passed to release func or trusted arg to kfunc");
+        }
+        if (v.ref() == 0) {
+            throw errors.at(pc, "R1 must be referenced when passed to release function");
+        }
+        int ref = v.ref();
+        s.release(ref);
+        s.mapAll(x -> x.ref() == ref && x.kind().isPointer() ? RegValue.ANY_SCALAR : x);
+    }
+
+    /**
+     * The kernel's save_aux_ptr_type: one load or store instruction may not be reached with a
+     * context or socket pointer on one path and another pointer type on another (the kernel
+     * rewrites context and socket accesses per instruction). Values this analysis does not follow
+     * are not compared.
+     */
+    private void samePointerType(int pc, RegValue base) {
+        Kind k = base.kind();
+        if (!k.isPointer()) {
+            return;
+        }
+        Kind before = accessBaseKinds[pc];
+        if (before == null) {
+            accessBaseKinds[pc] = k;
+        } else if (before != k && (strictBase(before) || strictBase(k))) {
+            throw errors.at(pc, "same insn cannot be used with different pointers");
+        }
+    }
+
+    private static boolean strictBase(Kind k) {
+        return k == Kind.CTX || k.isSocket();
+    }
+
+    /** At the main program's exit, every reference must have been released (the kernel's check_reference_leak). */
+    private void checkReferences(int pc, AbstractState s) {
+        int[] held = s.heldReference();
+        if (held != null) {
+            throw errors.at(pc, "Unreleased reference id=" + held[0] + " alloc_insn=" + held[1]
+                    + "; BPF_EXIT instruction in main prog would lead to reference leak");
+        }
     }
 
     /** The kernel's check_mem_size_reg, where this analysis bounds the size as the kernel does. */

@@ -8,6 +8,7 @@ import dev.jvmbpf.runtime.isa.InvalidInstructionException;
 import dev.jvmbpf.runtime.isa.Opcodes;
 import dev.jvmbpf.runtime.memory.AddressSpace;
 import dev.jvmbpf.runtime.program.BpfProgram;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Map;
@@ -134,6 +135,12 @@ public final class Verifier {
                         + " must be exit or an unconditional jump (execution would fall off its end)");
             }
         }
+        for (int s = 0; s < entries.length; s++) {
+            int unreachable = firstUnreachable(entries[s], end(s));
+            if (unreachable >= 0) {
+                throw error(unreachable, "unreachable insn " + unreachable);
+            }
+        }
         new CallGraph(insns, entries, this::error).checkDepth();
         int[] stackOffsets = new int[insns.length];
         Arrays.fill(stackOffsets, VerifiedProgram.NO_STACK_OFFSET);
@@ -150,6 +157,41 @@ public final class Verifier {
         return new VerifiedProgram(program, true, entries, stackOffsets, targets, reachable, depths, proofs,
                 types.inputAccesses(), types.contextAccesses(), types.readsUnwrittenStack(), types.loopCallbacks(),
                 types.frameAccesses(), types.mapArguments());
+    }
+
+    /**
+     * The kernel's check_cfg: every instruction of a subprogram is reached from its entry by the
+     * control flow graph (both edges of a conditional jump), whatever the values; the first one
+     * that is not, or -1. Each subprogram is a root here (the loader links only those called).
+     */
+    private int firstUnreachable(int from, int to) {
+        BitSet seen = new BitSet(insns.length);
+        ArrayDeque<Integer> work = new ArrayDeque<>();
+        work.push(from);
+        while (!work.isEmpty()) {
+            int pc = work.pop();
+            if (pc < from || pc >= to || seen.get(pc)) {
+                continue;
+            }
+            seen.set(pc);
+            Instruction insn = insns[pc];
+            if (insn.isWide()) {
+                work.push(pc + 2);
+                continue;
+            }
+            if (Effects.isBranch(insn)) {
+                work.push((int) Effects.jumpTarget(pc, insn));
+            }
+            if (!Effects.isUnconditional(insn)) {
+                work.push(pc + 1);
+            }
+        }
+        for (int pc = from; pc < to; pc++) {
+            if (!seen.get(pc) && !secondSlots.get(pc)) {
+                return pc;
+            }
+        }
+        return -1;
     }
 
     private int[] findSubprograms() {

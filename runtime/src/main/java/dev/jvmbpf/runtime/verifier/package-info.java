@@ -97,11 +97,32 @@
  * less well than the kernel (a join of paths, a narrow stack fill, neg or a byte swap, a helper
  * result the kernel bounds) is marked imprecise and no refusal rests on it.
  *
+ * <h2>Control flow</h2>
+ * As the kernel's check_cfg, every instruction of a subprogram must be reached from its entry by
+ * the control flow graph ("unreachable insn N"), whatever the values.
+ *
+ * <h2>Sockets and references</h2>
+ * {@code __sk_buff->sk} is a socket that may be null; {@code sk_fullsock} and {@code tcp_sock}
+ * cast a checked one into another that may be null, socket lookups (and sockmap or sockhash
+ * lookups) return one the program holds a reference on, as {@code ringbuf_reserve} does for its
+ * record. Loads through sockets follow the uapi structs' rules ({@code Sockets}); a reference
+ * must be released ({@code sk_release}, {@code ringbuf_submit}/{@code discard}, the pointer itself
+ * at offset 0) before the main program exits or tail-calls, and nothing else may be released;
+ * after the release no copy of the pointer is usable. A comparison of the context, the stack or a
+ * packet pointer with 0 is not decided (they are not among the kernel's non-null types), and one
+ * load or store may not be reached with the context or a socket on one path and another pointer
+ * on another. Generic element helpers refuse local-storage maps, and sockmap updates are refused
+ * in the program types the kernel refuses them in ({@code MapRules}).
+ *
  * <h2>Not checked (accepted), unlike the kernel</h2>
- * Termination (loops are joined, not unrolled to the end; engines bound execution instead);
- * unreachable code; alignment other than the stack's; context rules of other program types,
- * variable context offsets; reference tracking (a reserved ring-buffer record that is never
- * submitted, locks); the combined stack size of a call chain; variable-offset stack accesses
+ * Termination beyond two cases (loops are joined, not unrolled to the end; engines bound
+ * execution instead): a path back at a loop head in exactly the state it had there ("infinite
+ * loop detected", where every value is known as the kernel knows it; such a path is not ended by
+ * its own earlier states there, and may_goto's budget path must not loop either) and a loop no
+ * path of the control flow graph leaves ("BPF program is too large") are refused where a path
+ * reaches them;
+ * alignment other than the stack's and atomics'; context rules of other program types,
+ * variable context offsets; locks; the combined stack size of a call chain; variable-offset stack accesses
  * (bytes in the range are taken as written); map value, memory and stack accesses with a
  * variable offset from an imprecise scalar (accepted unproven); pointer leaks and other
  * unprivileged-only rules; callback return values (the kernel's [0, 1] for bpf_loop); return

@@ -43,18 +43,19 @@ class VerifierTest {
     }
 
     @Test
-    void marksUnreachableInstructions() {
+    void refusesUnreachableInstructionsAndMarksTheReachable() {
+        // As the kernel's check_cfg: an instruction no edge of the graph leads to is refused.
+        assertEquals("pc 1 (r0 = 1): unreachable insn 1", assertThrows(VerifierException.class,
+                () -> verify("ja +1\nmov %r0, 1\nlddw %r0, 5\nexit")).getMessage());
         VerifiedProgram v = verify("""
-                ja +1
-                mov %r0, 1
+                ja +0
                 lddw %r0, 5
                 exit
                 """);
         assertTrue(v.isReachable(0));
-        assertFalse(v.isReachable(1));
-        assertTrue(v.isReachable(2));
-        assertFalse(v.isReachable(3), "second slot of lddw");
-        assertTrue(v.isReachable(4));
+        assertTrue(v.isReachable(1));
+        assertFalse(v.isReachable(2), "second slot of lddw");
+        assertTrue(v.isReachable(3));
     }
 
     @Test

@@ -1,0 +1,70 @@
+package dev.jvmbpf.runtime.verifier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.jvmbpf.runtime.exec.ArgType;
+import dev.jvmbpf.runtime.exec.HelperSpec;
+import dev.jvmbpf.runtime.exec.HelperTable;
+import dev.jvmbpf.runtime.isa.Assembler;
+import dev.jvmbpf.runtime.program.BpfProgram;
+import dev.jvmbpf.runtime.program.ProgramType;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Argument and alignment rules of the kernel the helper table does not spell out (verifier_ctx,
+ * verifier_int_ptr, verifier_xadd): each with a program the kernel accepts and one it refuses.
+ */
+class HelperArgumentRulesTest {
+    private static final HelperTable HELPERS = HelperTable.of(List.of(
+            new HelperSpec(106, "strtoul", List.of(ArgType.PTR_TO_MEM, ArgType.CONST_SIZE, ArgType.ANYTHING,
+                    ArgType.ANYTHING), (m, a, b, c, d, e) -> 0),
+            new HelperSpec(122, "get_netns_cookie", List.of(ArgType.ANYTHING), (m, a, b, c, d, e) -> 0)));
+
+    private static void accept(String section, String asm) {
+        Verifier.verify(new BpfProgram("t", section, ProgramType.RAW, Assembler.assemble(asm), List.of(), "GPL"),
+                HELPERS);
+    }
+
+    private static String reject(String section, String asm) {
+        return assertThrows(VerifierException.class, () -> accept(section, asm)).getMessage();
+    }
+
+    @Test
+    void netnsCookieTakesTheContextOrNull() {
+        accept("cgroup/sendmsg6", "call 122\nmov %r0, 0\nexit");
+        accept("cgroup/sendmsg6", "mov %r1, 0\ncall 122\nmov %r0, 0\nexit");
+        assertEquals("pc 1 (call 122): R1 type=scalar expected=ctx",
+                reject("cgroup/sendmsg6", "mov %r1, 1\ncall 122\nmov %r0, 0\nexit"));
+        assertEquals("pc 1 (call 122): negative offset ctx ptr R1 off=-612 disallowed",
+                reject("cgroup/sendmsg6", "add %r1, -612\ncall 122\nmov %r0, 0\nexit"));
+    }
+
+    /** strtoul(buf = "600" at r10 - 16, 4, 0, res = r4). */
+    private static final String STRTOUL = """
+            mov %r1, %r10
+            add %r1, -16
+            stdw [%r1], 0
+            mov %r2, 4
+            mov %r3, 0
+            """;
+
+    @Test
+    void strtoulWritesAnAlignedLong() {
+        accept("cgroup/sysctl", STRTOUL + "mov %r4, %r10\nadd %r4, -8\ncall 106\nmov %r0, 1\nexit");
+        assertEquals("pc 7 (call 106): misaligned stack access off 0+-20+0 size 8",
+                reject("cgroup/sysctl", STRTOUL + "mov %r4, %r10\nadd %r4, -20\ncall 106\nmov %r0, 1\nexit"));
+        assertEquals("pc 7 (call 106): invalid indirect access to stack R4 off=-4 size=8",
+                reject("cgroup/sysctl", STRTOUL + "mov %r4, %r10\nadd %r4, -4\ncall 106\nmov %r0, 1\nexit"));
+    }
+
+    @Test
+    void atomicsAreAligned() {
+        TypeCheckTest.accept(ProgramType.XDP, "lddw %r1, 0x56414c0000020000\nmov %r2, 1\nlock add32 [%r1+4], %r2\n"
+                + "mov %r0, 0\nexit");
+        assertEquals("pc 3 (lock *(u32 *)(r1 + 3) += w2): misaligned value access off 0+0+3 size 4",
+                TypeCheckTest.reject(ProgramType.XDP, "lddw %r1, 0x56414c0000020000\nmov %r2, 1\n"
+                        + "lock add32 [%r1+3], %r2\nmov %r0, 0\nexit"));
+    }
+}

@@ -1,0 +1,46 @@
+package dev.jvmbpf.runtime.verifier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+/** The kernel's rules on control flow: unreachable code and loops that never end (verifier_cfg, verifier_loops1). */
+class LoopRulesTest {
+    @Test
+    void everyInstructionIsReachableInTheGraph() {
+        assertEquals("pc 2 (exit): unreachable insn 2", KernelRulesTest.reject("mov %r0, 0\nexit\nexit"));
+        // reachable by the graph, though no path takes it: the kernel's check_cfg is not path-sensitive
+        KernelRulesTest.accept("mov %r0, 0\njeq %r0, 0, +1\nmov %r0, 1\nexit");
+    }
+
+    @Test
+    void aLoopBackToTheSameStateIsInfinite() {
+        assertEquals("pc 1 (goto +0): infinite loop detected at insn 1",
+                KernelRulesTest.reject("mov %r0, 0\nja +0\njlt %r0, 4, -2\nexit"));
+        // the same loop that counts to 4 ends
+        KernelRulesTest.accept("mov %r0, 0\nadd %r0, 1\njlt %r0, 4, -2\nexit");
+    }
+
+    @Test
+    void aStateOfThePathsOwnLoopDoesNotEndIt() {
+        // r2 and r3 are not set at the first visit of pc 1, which would cover every later one: the
+        // kernel follows the loop on to the repeat (the context is never proven non-null).
+        assertEquals("pc 1 (r2 = r0): infinite loop detected at insn 1",
+                KernelRulesTest.reject("mov %r0, %r1\nmov %r2, %r0\nmov %r3, %r0\njeq %r1, 0, -3\nexit"));
+    }
+
+    @Test
+    void mayGotoLoopsEndButItsBudgetPathMustNotLoop() {
+        KernelRulesTest.accept("mov %r0, 0\nmay_goto +2\nadd %r0, 1\nja -3\nexit");
+        String message = TypeCheckTest.reject(dev.jvmbpf.runtime.program.ProgramType.SOCKET_FILTER,
+                "lddw %r0, 0x56414c0000020000\nmay_goto -3\njgt %r0, 10, -2\nmov %r0, 0\nexit");
+        assertEquals("infinite loop detected at insn 2", message.substring(message.indexOf("): ") + 3));
+    }
+
+    @Test
+    void aLoopNoPathLeavesIsRefusedWhereAPathReachesIt() {
+        assertEquals("pc 2 (r0 += 1): BPF program is too large: no path from insn 2 reaches an exit (an infinite loop)",
+                KernelRulesTest.reject("mov %r0, 5\njlt %r0, 4, +2\nadd %r0, 1\nja -2\nexit"));
+        KernelRulesTest.accept("mov %r0, 5\njlt %r0, 4, +1\nexit\nja -1");
+    }
+}
