@@ -46,6 +46,8 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
@@ -107,6 +109,8 @@ final class CompilationUnit {
     private final FunctionPlan[] plans;
     /** Per function: whether it counts down to the machine's next poll (see {@link #counts}). */
     private final boolean[] counting;
+    /** Whether {@link #emit} computes stack-map frames (false only to report a generator bug). */
+    private boolean computeFrames;
 
     private CompilationUnit(String internalName, VerifiedProgram checked, HelperTable helpers) {
         this.internalName = internalName;
@@ -430,14 +434,9 @@ final class CompilationUnit {
     // Emission
 
     private byte[] emit(boolean computeFrames) {
-        ClassWriter cw = new ClassWriter(computeFrames ? ClassWriter.COMPUTE_FRAMES : ClassWriter.COMPUTE_MAXS) {
-            @Override
-            protected String getCommonSuperClass(String type1, String type2) {
-                // Only JDK and runtime types meet in generated frames; Object is always a sound answer
-                // here because merged reference locals are never used after the merge point.
-                return "java/lang/Object";
-            }
-        };
+        this.computeFrames = computeFrames;
+        // With frames, each method computes them in a class of its own and is copied in (see method()).
+        ClassWriter cw = writer(computeFrames ? 0 : ClassWriter.COMPUTE_MAXS);
         cw.visit(V21, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, internalName, null, "java/lang/Object",
                 new String[] {Names.ENTRY});
         cw.visitField(ACC_PRIVATE | ACC_STATIC | ACC_FINAL, PROGRAM_FIELD, Names.INSTRUCTION_ARRAY, null, null)
@@ -452,7 +451,7 @@ final class CompilationUnit {
             if (plan.chunked()) {
                 emitChunked(cw, imm, plan);
             } else {
-                MethodVisitor mv = cw.visitMethod(ACC_STATIC, plan.methodName(), Names.FUNCTION_DESC, null, null);
+                MethodVisitor mv = method(cw, ACC_STATIC, plan.methodName(), Names.FUNCTION_DESC, null, null);
                 new MethodEmitter(this, mv, imm, plan, -1, false).emitMethod();
             }
         }
@@ -469,8 +468,49 @@ final class CompilationUnit {
         return cw.toByteArray();
     }
 
+    private static ClassWriter writer(int flags) {
+        return new ClassWriter(flags) {
+            @Override
+            protected String getCommonSuperClass(String type1, String type2) {
+                // Only JDK and runtime types meet in generated frames; Object is always a sound answer
+                // here because merged reference locals are never used after the merge point.
+                return "java/lang/Object";
+            }
+        };
+    }
+
+    /**
+     * A method of the class. With frames, it is written into a class of its own whose writer
+     * computes them, and copied into {@code cw} (frames included) when it ends: ASM keeps a
+     * method's whole analysis (a label, frame and edges per block) until its class is written,
+     * which for a million-instruction program is over a gigabyte; this way only one method's is
+     * alive at a time.
+     */
+    private MethodVisitor method(ClassWriter cw, int access, String name, String descriptor, String signature,
+            String[] exceptions) {
+        if (!computeFrames) {
+            return cw.visitMethod(access, name, descriptor, signature, exceptions);
+        }
+        ClassWriter alone = writer(ClassWriter.COMPUTE_FRAMES);
+        alone.visit(V21, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, internalName, null, "java/lang/Object", null);
+        return new MethodVisitor(org.objectweb.asm.Opcodes.ASM9,
+                alone.visitMethod(access, name, descriptor, signature, exceptions)) {
+            @Override
+            public void visitEnd() {
+                super.visitEnd();
+                alone.visitEnd();
+                new ClassReader(alone.toByteArray()).accept(new ClassVisitor(org.objectweb.asm.Opcodes.ASM9) {
+                    @Override
+                    public MethodVisitor visitMethod(int a, String n, String d, String sig, String[] ex) {
+                        return cw.visitMethod(a, n, d, sig, ex);
+                    }
+                }, 0);
+            }
+        };
+    }
+
     private void emitConstructor(ClassWriter cw) {
-        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "<init>", "()V", null, null);
+        MethodVisitor mv = method(cw, ACC_PUBLIC, "<init>", "()V", null, null);
         mv.visitCode();
         mv.visitVarInsn(ALOAD, 0);
         mv.visitMethodInsn(INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
@@ -480,7 +520,7 @@ final class CompilationUnit {
     }
 
     private void emitRun(ClassWriter cw) {
-        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "run", "(L" + Names.MACHINE + ";JJJJJ)J", null, null);
+        MethodVisitor mv = method(cw, ACC_PUBLIC | ACC_FINAL, "run", "(L" + Names.MACHINE + ";JJJJJ)J", null, null);
         mv.visitCode();
         mv.visitVarInsn(ALOAD, 1);
         for (int r = 0; r < 5; r++) {
@@ -495,7 +535,7 @@ final class CompilationUnit {
 
     /** Dispatches a callback to the function starting at the given pc; only function-pointer targets qualify. */
     private void emitCallback(ClassWriter cw) {
-        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "callback", "(L" + Names.MACHINE + ";IIJJJJJ)J",
+        MethodVisitor mv = method(cw, ACC_PUBLIC | ACC_FINAL, "callback", "(L" + Names.MACHINE + ";IIJJJJJ)J",
                 null, null);
         mv.visitCode();
         TreeSet<Integer> targets = new TreeSet<>();
@@ -533,7 +573,7 @@ final class CompilationUnit {
     }
 
     private void emitClassInit(ClassWriter cw) {
-        MethodVisitor mv = cw.visitMethod(ACC_STATIC, "<clinit>", "()V", null, null);
+        MethodVisitor mv = method(cw, ACC_STATIC, "<clinit>", "()V", null, null);
         mv.visitCode();
         mv.visitMethodInsn(INVOKESTATIC, "java/lang/invoke/MethodHandles", "lookup",
                 "()Ljava/lang/invoke/MethodHandles$Lookup;", false);
@@ -573,12 +613,12 @@ final class CompilationUnit {
      */
     private void emitChunked(ClassWriter cw, Immediates imm, FunctionPlan plan) {
         for (int c = 0; c < plan.chunkCount(); c++) {
-            MethodVisitor mv = cw.visitMethod(ACC_STATIC, plan.chunkName(c), Names.CHUNK_DESC, null, null);
+            MethodVisitor mv = method(cw, ACC_STATIC, plan.chunkName(c), Names.CHUNK_DESC, null, null);
             new MethodEmitter(this, mv, imm, plan, c, false).emitMethod();
         }
         int groups = (plan.chunkCount() + GROUP - 1) / GROUP;
         for (int g = 0; g < groups; g++) {
-            MethodVisitor mv = cw.visitMethod(ACC_STATIC, plan.methodName() + "_g" + g, Names.CHUNK_DESC, null, null);
+            MethodVisitor mv = method(cw, ACC_STATIC, plan.methodName() + "_g" + g, Names.CHUNK_DESC, null, null);
             mv.visitCode();
             int first = g * GROUP;
             int last = Math.min(plan.chunkCount(), first + GROUP) - 1;
@@ -608,7 +648,7 @@ final class CompilationUnit {
             mv.visitEnd();
         }
         // The function method: (Machine, r1..r5, depth) -> r0.
-        MethodVisitor mv = cw.visitMethod(ACC_STATIC, plan.methodName(), Names.FUNCTION_DESC, null, null);
+        MethodVisitor mv = method(cw, ACC_STATIC, plan.methodName(), Names.FUNCTION_DESC, null, null);
         mv.visitCode();
         int regs = 12;
         int code = 13;
