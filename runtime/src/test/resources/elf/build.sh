@@ -20,13 +20,15 @@ compile() { # compile CLANG OUTPUT SOURCE FLAGS...
     echo "built $out with $cc $*"
 }
 
-for f in seed maps globals multi legacy sections tailcalls samesection textonly datasec voidcall bytearrays rewrite loops core iter; do
+for f in seed maps globals multi legacy sections tailcalls samesection textonly datasec voidcall bytearrays rewrite loops core iter huge; do
     compile clang-19 "$f.o" "$f.bpf.c" -O2 -g
 done
 for f in seed legacy multi maps voidcall; do
     compile clang-19 "$f-nog.o" "$f.bpf.c" -O2
 done
 compile clang-19 multi-v4.o multi.bpf.c -O2 -g -mcpu=v4
+compile clang-19 huge-hash2g.o huge.bpf.c -O2 -g -DHASH_2G
+compile clang-19 huge-array2g.o huge.bpf.c -O2 -g -DARRAY_2G
 for v in 14 16; do
     if command -v clang-$v >/dev/null 2>&1; then
         for f in seed maps globals multi; do

@@ -9,8 +9,9 @@ import dev.jvmbpf.runtime.maps.MapType;
  * {@code valueType} are the C spellings of the BTF types ({@code __u64}, {@code struct event}),
  * null when the object has no BTF for them (legacy maps, {@code key_size} declarations): such
  * maps take numbers of 1, 2, 4 or 8 bytes and {@code byte[]}. {@code readOnly}: {@code .rodata},
- * frozen at load as the kernel freezes it.
+ * frozen at load as the kernel freezes it. {@code maxEntries} is the kernel's unsigned 32-bit
+ * {@code max_entries} (up to 2^32 - 1).
  */
-public record MapDeclaration(String name, String section, MapType type, int keySize, int valueSize, int maxEntries,
+public record MapDeclaration(String name, String section, MapType type, int keySize, int valueSize, long maxEntries,
         int flags, String keyType, String valueType, boolean readOnly) {
 }

@@ -81,7 +81,7 @@ public final class ObjectSpec {
         Btf btf = object.btf();
         for (ObjectMap m : object.maps()) {
             maps.add(new MapDeclaration(m.name(), m.section(), m.spec().type(), m.spec().keySize(),
-                    m.spec().valueSize(), m.spec().maxEntries(), m.spec().flags(), describe(btf, m.keyType()),
+                    m.spec().valueSize(), m.spec().maxEntriesUnsigned(), m.spec().flags(), describe(btf, m.keyType()),
                     describe(btf, m.valueType()), m.readOnly()));
             if (m.kind() == MapKind.GLOBAL_DATA && btf != null && m.valueType() != 0
                     && btf.type(m.valueType()) instanceof BtfType.Datasec d) {

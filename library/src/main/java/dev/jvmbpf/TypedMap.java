@@ -70,8 +70,9 @@ public final class TypedMap {
         return map.spec().valueSize();
     }
 
-    public int maxEntries() {
-        return map.spec().maxEntries();
+    /** The kernel's {@code max_entries}, an unsigned 32-bit count (up to 2^32 - 1). */
+    public long maxEntries() {
+        return map.spec().maxEntriesUnsigned();
     }
 
     /** The C spelling of the key's BTF type, or null without one. */

@@ -18,8 +18,9 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * Load time: JIT compilation (bytecode generation and hidden-class definition) against the
- * interpreter's decoding, for programs of 1k and 10k instructions. Divide by {@code size} for
- * the cost per instruction.
+ * interpreter's decoding, for programs of 1k to 1M instructions (the verifier's limit). Divide by
+ * {@code size} for the cost per instruction. A load of 1M takes seconds: measure the large sizes
+ * in single-shot mode, e.g. {@code -bm ss -wi 1 -i 3 -p size=1000000 -jvmArgs -Xmx512m}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -28,7 +29,7 @@ public class CompileBenchmarks {
     @Param({"interpreter", "jit"})
     public String engine;
 
-    @Param({"1000", "10000"})
+    @Param({"1000", "10000", "100000", "1000000"})
     public int size;
 
     private Engine loader;

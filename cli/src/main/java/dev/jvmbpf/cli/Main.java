@@ -4,6 +4,8 @@ import dev.jvmbpf.cli.internal.SafeText;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -40,6 +42,14 @@ public final class Main implements Runnable {
         System.exit(status);
     }
 
+    private static Path path(String text) {
+        try {
+            return Path.of(text);
+        } catch (InvalidPathException e) {
+            throw new CommandLine.TypeConversionException("'" + text + "' is not a file name here (" + e.getReason() + ")");
+        }
+    }
+
     /** Runs the command line and returns the exit status (tests call this). */
     public static int execute(String... args) {
         CommandLine cl = new CommandLine(new Main());
@@ -56,6 +66,8 @@ public final class Main implements Runnable {
         // Errors quote user input; the terminal shows its control characters instead of obeying them.
         // Set after the subcommands are added: picocli hands the writer to those it already has.
         cl.setErr(new PrintWriter(new SafeText(new OutputStreamWriter(System.err, StandardCharsets.UTF_8)), true));
+        // picocli's own Path conversion quotes the JDK's exception (InvalidPathException) in its line.
+        cl.registerConverter(Path.class, Main::path);
         // Usage errors are one line too, pointing at the help rather than printing it.
         cl.setParameterExceptionHandler((ex, ignored) -> {
             CommandLine line = ex.getCommandLine();

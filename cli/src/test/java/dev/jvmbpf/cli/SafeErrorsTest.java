@@ -24,6 +24,18 @@ class SafeErrorsTest {
     }
 
     @Test
+    void aFileNameNoPathCanHoldIsOneCleanLine() {
+        // Found by HostileInputCampaignTest: picocli's conversion quoted java.nio.file.InvalidPathException.
+        for (String command : new String[] {"run", "verify", "disasm", "asm"}) {
+            CliRun r = CliRun.of(command, "a\0b");
+            assertEquals(2, r.status(), r.err());
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertFalse(r.err().contains("Exception"), r.err());
+            assertTrue(r.err().contains("is not a file name here"), r.err());
+        }
+    }
+
+    @Test
     void quotingKeepsLineBreaksAndTabsAndPlainText() {
         assertEquals("a\tb\nc", SafeText.quote("a\tb\nc"));
         assertEquals("bell \\x07 del \\x7f c1 \\x9b é", SafeText.quote("bell \u0007 del \u007f c1 \u009b é"));

@@ -91,8 +91,10 @@ public final class BtfCodec {
             }
             case BtfType.Array a -> {
                 long element = btf.sizeOf(a.elementType()) * 8;
-                List<Object> list = new ArrayList<>(a.length());
-                for (int k = 0; k < a.length(); k++) {
+                // The value's bytes bound a real array; elements of size 0 hold nothing to list.
+                int n = element == 0 ? 0 : (int) Math.min(a.length(), Integer.MAX_VALUE);
+                List<Object> list = new ArrayList<>(n);
+                for (int k = 0; k < n; k++) {
                     list.add(decode(a.elementType(), b, bit + k * element, depth + 1));
                 }
                 yield list;

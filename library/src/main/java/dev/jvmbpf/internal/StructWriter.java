@@ -49,13 +49,13 @@ public final class StructWriter {
         return btf.describe(struct.id());
     }
 
-    private void setString(String path, long offset, int length, String value) {
+    private void setString(String path, long offset, long length, String value) {
         byte[] text = value.getBytes(StandardCharsets.UTF_8);
         if (text.length >= length) {
             throw new IllegalArgumentException("field '" + path + "' holds at most " + (length - 1)
                     + " bytes and a NUL; '" + value + "' has " + text.length);
         }
-        java.util.Arrays.fill(bytes, (int) offset, (int) offset + length, (byte) 0);
+        java.util.Arrays.fill(bytes, (int) offset, (int) (offset + length), (byte) 0);
         System.arraycopy(text, 0, bytes, (int) offset, text.length);
     }
 

@@ -62,11 +62,9 @@ public final class Tracing {
             words[2 * i + 1] = (int) (ip >>> 32);
             b.putLong(ip);
         }
-        int buckets = Integer.highestOneBit(Math.max(1, map.spec().maxEntries() - 1)) << 1;
-        if (map.spec().maxEntries() <= 1) {
-            buckets = 1;
-        }
-        int id = FlowHash.jhash2(words, 0) & (buckets - 1);
+        long entries = map.spec().maxEntriesUnsigned();
+        long buckets = entries <= 1 ? 1 : Long.highestOneBit(entries - 1) << 1;
+        int id = (int) (Integer.toUnsignedLong(FlowHash.jhash2(words, 0)) & (buckets - 1));
         byte[] key = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(id).array();
         byte[] old = map.lookupValue(key);
         if (old != null) {

@@ -46,6 +46,8 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
@@ -107,6 +109,16 @@ final class CompilationUnit {
     private final FunctionPlan[] plans;
     /** Per function: whether it counts down to the machine's next poll (see {@link #counts}). */
     private final boolean[] counting;
+    /**
+     * Programs from this size on compute each method's frames alone (see {@link #method}): ASM's
+     * analysis kept for the whole class costs about 1.4 KB per instruction (250 MB at 1M), while
+     * writing and reading each method once more costs time: double at 1,000 instructions (2 to
+     * 4 ms), a third more at 10,000 (9 to 12.5 ms), less than the garbage collector saves from
+     * about 100,000 on.
+     */
+    static final int FRAMES_ALONE_FROM = 32_768;
+    /** Whether {@link #emit} computes stack-map frames method by method, copying each in. */
+    private boolean framesAlone;
 
     private CompilationUnit(String internalName, VerifiedProgram checked, HelperTable helpers) {
         this.internalName = internalName;
@@ -430,14 +442,8 @@ final class CompilationUnit {
     // Emission
 
     private byte[] emit(boolean computeFrames) {
-        ClassWriter cw = new ClassWriter(computeFrames ? ClassWriter.COMPUTE_FRAMES : ClassWriter.COMPUTE_MAXS) {
-            @Override
-            protected String getCommonSuperClass(String type1, String type2) {
-                // Only JDK and runtime types meet in generated frames; Object is always a sound answer
-                // here because merged reference locals are never used after the merge point.
-                return "java/lang/Object";
-            }
-        };
+        this.framesAlone = computeFrames && layout.code.length >= FRAMES_ALONE_FROM;
+        ClassWriter cw = writer(framesAlone ? 0 : computeFrames ? ClassWriter.COMPUTE_FRAMES : ClassWriter.COMPUTE_MAXS);
         cw.visit(V21, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, internalName, null, "java/lang/Object",
                 new String[] {Names.ENTRY});
         cw.visitField(ACC_PRIVATE | ACC_STATIC | ACC_FINAL, PROGRAM_FIELD, Names.INSTRUCTION_ARRAY, null, null)
@@ -452,7 +458,7 @@ final class CompilationUnit {
             if (plan.chunked()) {
                 emitChunked(cw, imm, plan);
             } else {
-                MethodVisitor mv = cw.visitMethod(ACC_STATIC, plan.methodName(), Names.FUNCTION_DESC, null, null);
+                MethodVisitor mv = method(cw, ACC_STATIC, plan.methodName(), Names.FUNCTION_DESC, null, null);
                 new MethodEmitter(this, mv, imm, plan, -1, false).emitMethod();
             }
         }
@@ -469,8 +475,49 @@ final class CompilationUnit {
         return cw.toByteArray();
     }
 
+    private static ClassWriter writer(int flags) {
+        return new ClassWriter(flags) {
+            @Override
+            protected String getCommonSuperClass(String type1, String type2) {
+                // Only JDK and runtime types meet in generated frames; Object is always a sound answer
+                // here because merged reference locals are never used after the merge point.
+                return "java/lang/Object";
+            }
+        };
+    }
+
+    /**
+     * A method of the class. For a large program it is written into a class of its own whose writer
+     * computes them, and copied into {@code cw} (frames included) when it ends: ASM keeps a
+     * method's whole analysis (a label, frame and edges per block) until its class is written,
+     * which for a million-instruction program is over a gigabyte; this way only one method's is
+     * alive at a time.
+     */
+    private MethodVisitor method(ClassWriter cw, int access, String name, String descriptor, String signature,
+            String[] exceptions) {
+        if (!framesAlone) {
+            return cw.visitMethod(access, name, descriptor, signature, exceptions);
+        }
+        ClassWriter alone = writer(ClassWriter.COMPUTE_FRAMES);
+        alone.visit(V21, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, internalName, null, "java/lang/Object", null);
+        return new MethodVisitor(org.objectweb.asm.Opcodes.ASM9,
+                alone.visitMethod(access, name, descriptor, signature, exceptions)) {
+            @Override
+            public void visitEnd() {
+                super.visitEnd();
+                alone.visitEnd();
+                new ClassReader(alone.toByteArray()).accept(new ClassVisitor(org.objectweb.asm.Opcodes.ASM9) {
+                    @Override
+                    public MethodVisitor visitMethod(int a, String n, String d, String sig, String[] ex) {
+                        return cw.visitMethod(a, n, d, sig, ex);
+                    }
+                }, 0);
+            }
+        };
+    }
+
     private void emitConstructor(ClassWriter cw) {
-        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "<init>", "()V", null, null);
+        MethodVisitor mv = method(cw, ACC_PUBLIC, "<init>", "()V", null, null);
         mv.visitCode();
         mv.visitVarInsn(ALOAD, 0);
         mv.visitMethodInsn(INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
@@ -480,7 +527,7 @@ final class CompilationUnit {
     }
 
     private void emitRun(ClassWriter cw) {
-        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "run", "(L" + Names.MACHINE + ";JJJJJ)J", null, null);
+        MethodVisitor mv = method(cw, ACC_PUBLIC | ACC_FINAL, "run", "(L" + Names.MACHINE + ";JJJJJ)J", null, null);
         mv.visitCode();
         mv.visitVarInsn(ALOAD, 1);
         for (int r = 0; r < 5; r++) {
@@ -495,7 +542,7 @@ final class CompilationUnit {
 
     /** Dispatches a callback to the function starting at the given pc; only function-pointer targets qualify. */
     private void emitCallback(ClassWriter cw) {
-        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "callback", "(L" + Names.MACHINE + ";IIJJJJJ)J",
+        MethodVisitor mv = method(cw, ACC_PUBLIC | ACC_FINAL, "callback", "(L" + Names.MACHINE + ";IIJJJJJ)J",
                 null, null);
         mv.visitCode();
         TreeSet<Integer> targets = new TreeSet<>();
@@ -533,7 +580,7 @@ final class CompilationUnit {
     }
 
     private void emitClassInit(ClassWriter cw) {
-        MethodVisitor mv = cw.visitMethod(ACC_STATIC, "<clinit>", "()V", null, null);
+        MethodVisitor mv = method(cw, ACC_STATIC, "<clinit>", "()V", null, null);
         mv.visitCode();
         mv.visitMethodInsn(INVOKESTATIC, "java/lang/invoke/MethodHandles", "lookup",
                 "()Ljava/lang/invoke/MethodHandles$Lookup;", false);
@@ -573,12 +620,12 @@ final class CompilationUnit {
      */
     private void emitChunked(ClassWriter cw, Immediates imm, FunctionPlan plan) {
         for (int c = 0; c < plan.chunkCount(); c++) {
-            MethodVisitor mv = cw.visitMethod(ACC_STATIC, plan.chunkName(c), Names.CHUNK_DESC, null, null);
+            MethodVisitor mv = method(cw, ACC_STATIC, plan.chunkName(c), Names.CHUNK_DESC, null, null);
             new MethodEmitter(this, mv, imm, plan, c, false).emitMethod();
         }
         int groups = (plan.chunkCount() + GROUP - 1) / GROUP;
         for (int g = 0; g < groups; g++) {
-            MethodVisitor mv = cw.visitMethod(ACC_STATIC, plan.methodName() + "_g" + g, Names.CHUNK_DESC, null, null);
+            MethodVisitor mv = method(cw, ACC_STATIC, plan.methodName() + "_g" + g, Names.CHUNK_DESC, null, null);
             mv.visitCode();
             int first = g * GROUP;
             int last = Math.min(plan.chunkCount(), first + GROUP) - 1;
@@ -608,7 +655,7 @@ final class CompilationUnit {
             mv.visitEnd();
         }
         // The function method: (Machine, r1..r5, depth) -> r0.
-        MethodVisitor mv = cw.visitMethod(ACC_STATIC, plan.methodName(), Names.FUNCTION_DESC, null, null);
+        MethodVisitor mv = method(cw, ACC_STATIC, plan.methodName(), Names.FUNCTION_DESC, null, null);
         mv.visitCode();
         int regs = 12;
         int code = 13;

@@ -397,11 +397,8 @@ public final class Btf {
                     }
                     case PTR -> t = new BtfType.Ptr(id, sizeOrType);
                     case ARRAY -> {
-                        long n = data.u32(body + 8);
-                        if (n > Integer.MAX_VALUE) {
-                            throw data.fail(at, "ARRAY type " + id + " has " + n + " elements");
-                        }
-                        t = new BtfType.Array(id, data.s32(body), data.s32(body + 4), (int) n);
+                        // nelems is a u32: __uint(max_entries, 1u << 31) and more are valid counts
+                        t = new BtfType.Array(id, data.s32(body), data.s32(body + 4), data.u32(body + 8));
                         body += 12;
                     }
                     case STRUCT, UNION -> {

@@ -62,7 +62,8 @@ public sealed interface BtfType {
         }
     }
 
-    record Array(int id, int elementType, int indexType, int length) implements BtfType {
+    /** An array type; {@code length} is BTF's {@code nelems}, an unsigned 32-bit count (0 to 2^32 - 1). */
+    record Array(int id, int elementType, int indexType, long length) implements BtfType {
         public String name() {
             return "";
         }

@@ -273,7 +273,7 @@ public final class CoreResolver {
             } else if (t instanceof BtfType.Array a) {
                 BtfType element = local.resolve(a.elementType());
                 boolean flex = isFlexibleArray(local, spec.last(), a);
-                if (!flex && idx >= Integer.toUnsignedLong(a.length())) {
+                if (!flex && idx >= a.length()) {
                     throw new BtfException("bad " + where + ": index " + idx + " is outside " + local.describe(a.id()));
                 }
                 id = element.id();
@@ -334,7 +334,7 @@ public final class CoreResolver {
                         return false;
                     }
                     boolean flex = isFlexibleArray(tb, t.acc.get(i - 1), a);
-                    if (!flex && la.index() >= Integer.toUnsignedLong(a.length())) {
+                    if (!flex && la.index() >= a.length()) {
                         return false;
                     }
                     id = tb.resolve(a.elementType()).id();

@@ -47,6 +47,8 @@ public final class Maps {
     static final int PCPU_MIN_UNIT_SIZE = 32 << 10;
     /** The kernel's per-element header of hash maps, which counts against the element limit. */
     static final int HTAB_ELEM_HEADER = 48;
+    /** The kernel's largest hash table: power-of-two buckets of 16 bytes whose total size fits a u32. */
+    static final long HTAB_MAX_BUCKETS = 1L << 27;
     static final int PAGE_SIZE = 4096;
     /** The largest ring buffer this runtime allocates (a Java array holds it twice over). */
     static final int RINGBUF_MAX_BYTES = 256 << 20;
@@ -79,7 +81,7 @@ public final class Maps {
             // One allocation of the map's storage failed as a whole, so nothing is half-built and
             // the heap is as it was; the kernel answers a failed allocation with ENOMEM too.
             throw new MapCreationException(s, Errno.ENOMEM, "not enough Java heap for max_entries "
-                    + s.maxEntries() + " x value_size " + s.valueSize() + " (raise -Xmx)");
+                    + s.maxEntriesUnsigned() + " x value_size " + s.valueSize() + " (raise -Xmx)");
         }
     }
 
@@ -123,8 +125,8 @@ public final class Maps {
         if (s.keySize() < 0 || s.valueSize() < 0) {
             throw invalid(s, "negative key_size " + s.keySize() + " or value_size " + s.valueSize());
         }
-        if (s.maxEntries() <= 0 && !localStorage(s.type())) {
-            throw invalid(s, "max_entries must be > 0, got " + Integer.toUnsignedString(s.maxEntries()));
+        if (s.maxEntries() == 0 && !localStorage(s.type())) {
+            throw invalid(s, "max_entries must be > 0, got 0");
         }
         if (s.mapExtra() != 0 && s.type() != MapType.BLOOM_FILTER) {
             throw invalid(s, "map_extra is only for bloom filters");
@@ -143,14 +145,14 @@ public final class Maps {
                 if (s.type() != MapType.PERF_EVENT_ARRAY && (f & BPF_F_PRESERVE_ELEMS) != 0) {
                     throw invalid(s, "BPF_F_PRESERVE_ELEMS is for perf event arrays only");
                 }
-                requireStorage(s, (long) s.maxEntries() * Long.BYTES);
+                requireStorage(s, s.maxEntriesUnsigned() * Long.BYTES);
             }
             case LPM_TRIE -> validateLpm(s);
             case QUEUE, STACK -> {
                 requireFlags(s, BPF_F_NUMA_NODE | ACCESS_MASK);
                 requireNoKey(s);
                 requireValue(s);
-                requireStorage(s, (long) s.maxEntries() * s.valueSize());
+                requireStorage(s, s.maxEntriesUnsigned() * s.valueSize());
             }
             case BLOOM_FILTER -> {
                 requireFlags(s, BPF_F_NUMA_NODE | BPF_F_ZERO_SEED | ACCESS_MASK);
@@ -173,8 +175,8 @@ public final class Maps {
                 if (s.keySize() != 0 || s.valueSize() != 0) {
                     throw invalid(s, "key_size and value_size must be 0, got " + s.keySize() + " and " + s.valueSize());
                 }
-                int n = s.maxEntries();
-                if (Integer.bitCount(n) != 1 || n % PAGE_SIZE != 0) {
+                long n = s.maxEntriesUnsigned();
+                if (Long.bitCount(n) != 1 || n % PAGE_SIZE != 0) {
                     throw invalid(s, "max_entries " + n + " must be a power of 2 and a multiple of " + PAGE_SIZE);
                 }
                 if (n > RINGBUF_MAX_BYTES) {
@@ -241,6 +243,10 @@ public final class Maps {
 
     private static void validateStackTrace(MapSpec s) {
         requireFlags(s, BPF_F_NUMA_NODE | ACCESS_MASK | BPF_F_STACK_BUILD_ID);
+        if (s.maxEntriesUnsigned() > 1L << 31) {
+            // the kernel's bound before it rounds the bucket count up to a power of two
+            throw tooBig(s, "max_entries " + s.maxEntriesUnsigned() + " exceeds 2^31");
+        }
         if (s.keySize() != 4) {
             throw invalid(s, "key_size must be 4, got " + s.keySize());
         }
@@ -267,7 +273,7 @@ public final class Maps {
      */
     private static void requireStorage(MapSpec s, long bytes) {
         if (bytes > MAX_STORAGE_BYTES) {
-            throw tooBig(s, "max_entries " + s.maxEntries() + " needs " + bytes + " bytes, more than one map can hold ("
+            throw tooBig(s, "max_entries " + s.maxEntriesUnsigned() + " needs " + bytes + " bytes, more than one map can hold ("
                     + MAX_STORAGE_BYTES + ")");
         }
     }
@@ -314,6 +320,15 @@ public final class Maps {
         if (percpu && s.valueSize() > PCPU_MIN_UNIT_SIZE) {
             throw tooBig(s, "per-CPU value_size " + s.valueSize() + " exceeds " + PCPU_MIN_UNIT_SIZE);
         }
+        // The kernel's table has a power-of-two number of 16-byte buckets whose size must fit a
+        // u32, allocated up front even without preallocated elements: at most 2^27 buckets.
+        long entries = s.maxEntriesUnsigned();
+        long buckets = entries <= 1 ? 1 : Long.highestOneBit(entries - 1) << 1;
+        if (buckets > HTAB_MAX_BUCKETS) {
+            throw tooBig(s, "max_entries " + s.maxEntriesUnsigned() + " needs " + buckets
+                    + " hash buckets, the kernel's table holds at most " + HTAB_MAX_BUCKETS + " (max_entries up to "
+                    + HTAB_MAX_BUCKETS + ")");
+        }
     }
 
     private static void validateArray(MapSpec s) {
@@ -337,10 +352,15 @@ public final class Maps {
         if (percpu && s.valueSize() > PCPU_MIN_UNIT_SIZE) {
             throw tooBig(s, "per-CPU value_size " + s.valueSize() + " exceeds " + PCPU_MIN_UNIT_SIZE);
         }
-        // the kernel takes arrays as large as its allocator allows; a Java array is the limit here
-        if (ArrayMap.storageBytes(s) > MAX_STORAGE_BYTES) {
-            throw tooBig(s, "max_entries " + s.maxEntries() + " x value_size " + s.valueSize()
-                    + " does not fit in memory");
+        // The kernel allocates an array whole when it is created: on Linux 6.18, 2^31 entries of 4
+        // bytes (16 GiB) are accepted where the memory is there, 2^32 - 1 of 8 fail with ENOMEM.
+        // Here one Java array holds the slots, so that is the limit: ENOMEM, as the kernel
+        // answers an allocation it cannot make.
+        long bytes = ArrayMap.storageBytes(s);
+        if (bytes > MAX_STORAGE_BYTES) {
+            throw new MapCreationException(s, Errno.ENOMEM, "max_entries " + s.maxEntriesUnsigned() + " x value_size "
+                    + s.valueSize() + " needs " + bytes + " bytes, more than one array map can hold here ("
+                    + MAX_STORAGE_BYTES + "); the kernel allocates it whole, or fails with ENOMEM");
         }
     }
 

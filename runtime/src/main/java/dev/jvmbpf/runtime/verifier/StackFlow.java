@@ -4,7 +4,6 @@ import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.isa.Opcodes;
 import java.util.ArrayDeque;
 import java.util.BitSet;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -82,9 +81,11 @@ final class StackFlow {
     int run() {
         starts.or(targets.get(0, end));
         starts.clear(0, entry);
+        boolean forward = true;
         for (int pc = entry; pc < end; pc++) {
             if (Effects.isBranch(insns[pc]) || insns[pc].opcode() == Opcodes.EXIT) {
                 starts.set(pc + 1);
+                forward &= !Effects.isBranch(insns[pc]) || Effects.jumpTarget(pc, insns[pc]) > pc;
             }
             if (insns[pc].isWide()) {
                 pc++;
@@ -92,8 +93,43 @@ final class StackFlow {
         }
         State initial = new State();
         initial.set(10, FRAME, 0);
-        Map<Integer, State> in = new HashMap<>();
-        in.put(entry, initial);
+        // Block-start states by pc (an array: a million-instruction function has hundreds of
+        // thousands of blocks, and boxed keys and map nodes cost more than the states).
+        State[] in = new State[end - entry];
+        in[0] = initial;
+        if (forward) {
+            forwardPass(in);
+        } else {
+            fixpoint(in);
+            for (int start = 0; start < in.length; start++) {
+                if (in[start] != null) {
+                    block(entry + start, in[start].copy(), true);
+                }
+            }
+        }
+        return (depth + 7) & ~7;
+    }
+
+    /**
+     * Without a backward jump every predecessor of a block comes before it: in pc order each
+     * block's state is final when it is reached, so one pass records the facts and a state is
+     * dropped as soon as its block is done.
+     */
+    private void forwardPass(State[] in) {
+        for (int start = 0; start < in.length; start++) {
+            State s = in[start];
+            if (s == null) {
+                continue;
+            }
+            in[start] = null;
+            for (int succ : block(entry + start, s, true)) {
+                merge(in, succ, s);
+            }
+        }
+    }
+
+    /** With loops: the classic worklist until no block-start state changes. */
+    private void fixpoint(State[] in) {
         ArrayDeque<Integer> work = new ArrayDeque<>();
         work.add(entry);
         BitSet queued = new BitSet();
@@ -101,26 +137,24 @@ final class StackFlow {
         while (!work.isEmpty()) {
             int start = work.poll();
             queued.clear(start);
-            State s = in.get(start).copy();
+            State s = in[start - entry].copy();
             for (int succ : block(start, s, false)) {
-                State old = in.get(succ);
-                boolean changed;
-                if (old == null) {
-                    in.put(succ, s.copy());
-                    changed = true;
-                } else {
-                    changed = old.join(s);
-                }
-                if (changed && !queued.get(succ)) {
+                if (merge(in, succ, s) && !queued.get(succ)) {
                     queued.set(succ);
                     work.add(succ);
                 }
             }
         }
-        for (Map.Entry<Integer, State> e : in.entrySet()) {
-            block(e.getKey(), e.getValue().copy(), true);
+    }
+
+    /** Joins the exit state {@code s} into the start state of block {@code succ}; true when that changed. */
+    private boolean merge(State[] in, int succ, State s) {
+        State old = in[succ - entry];
+        if (old == null) {
+            in[succ - entry] = s.copy();
+            return true;
         }
-        return (depth + 7) & ~7;
+        return old.join(s);
     }
 
     /** Interprets one block, leaving its exit state in {@code s}; returns the successors. */

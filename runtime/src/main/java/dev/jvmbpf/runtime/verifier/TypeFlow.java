@@ -20,6 +20,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The abstract interpretation of register types: every path from the entry (and from every
@@ -71,6 +72,14 @@ final class TypeFlow {
     private final Verifier.Errors errors;
     private final KfuncCalls kfuncs;
     private final List<List<AbstractState>> seen = new ArrayList<>();
+    /**
+     * True when no path can go back to a lower pc (no backward jump, no bpf-to-bpf call, no
+     * function pointer): a state kept at a pc below every pc still to be explored can then never
+     * prune again, and is dropped (see {@link #release}).
+     */
+    private final boolean forwardOnly;
+    /** Pcs below this have had their kept states dropped. */
+    private int releasedBelow;
     /** Refusals the structural pass found that hold where a path reaches them (see StackFlow). */
     private final Map<Integer, String> whereReached;
     private final ProvenAccess[] proofs;
@@ -163,11 +172,16 @@ final class TypeFlow {
         }
         this.loopChecks = checks;
         this.trapped = checks ? trapped(insns) : new BitSet();
+        boolean forward = true;
         for (int pc = 0; pc < insns.length; pc++) {
             seen.add(null);
             if (Effects.isBranch(insns[pc]) && pc + 1 < insns.length) {
                 prunePoints.set(pc + 1);
             }
+            forward &= !(Effects.isBranch(insns[pc]) && Effects.jumpTarget(pc, insns[pc]) <= pc)
+                    && insns[pc].opcode() != (Opcodes.CALL | Opcodes.SRC_X)
+                    && !(insns[pc].opcode() == Opcodes.CALL && insns[pc].src() == Opcodes.CALL_LOCAL)
+                    && !(insns[pc].isWide() && insns[pc].src() == Opcodes.PSEUDO_FUNC);
             if (insns[pc].isWide()) {
                 if (insns[pc].src() == Opcodes.PSEUDO_FUNC) {
                     // bpf_loop enters its callback again and again: its entry must prune.
@@ -177,6 +191,7 @@ final class TypeFlow {
                 seen.add(null);
             }
         }
+        this.forwardOnly = forward;
     }
 
     /**
@@ -230,6 +245,7 @@ final class TypeFlow {
             for (int pc = 0; pc < seen.size(); pc++) {
                 seen.set(pc, null);
             }
+            releasedBelow = 0;
             try {
                 return pass();
             } catch (TooComplex second) {
@@ -295,9 +311,14 @@ final class TypeFlow {
 
     private void explore(int entry, AbstractState start) {
         ArrayDeque<Work> work = new ArrayDeque<>();
-        work.push(new Work(entry, start));
+        // The pcs of the pending paths, counted (kept only for forward-only programs).
+        TreeMap<Integer, Integer> pending = new TreeMap<>();
+        push(work, pending, new Work(entry, start));
         while (!work.isEmpty()) {
             Work w = work.pop();
+            if (forwardOnly) {
+                pending.merge(w.pc(), -1, (a, b) -> a + b == 0 ? null : a + b);
+            }
             int pc = w.pc();
             AbstractState s = w.state();
             if (observer != VerifierObserver.NONE) {
@@ -305,6 +326,9 @@ final class TypeFlow {
             }
             while (pc >= 0) {
                 if (prunePoints.get(pc)) {
+                    if (forwardOnly) {
+                        release(pending.isEmpty() ? pc : Math.min(pc, pending.firstKey()));
+                    }
                     s = admit(pc, s);
                     if (s == null) {
                         break;
@@ -313,12 +337,38 @@ final class TypeFlow {
                 if (++processed > MAX_PROCESSED) {
                     throw new TooComplex(pc);
                 }
+                int before = work.size();
                 int next = step(pc, s, work);
                 if (observer != VerifierObserver.NONE) {
                     observer.executed(pc, new VerifierState(s, program));
                 }
                 pc = next;
+                if (forwardOnly && work.size() > before) {
+                    var pushed = work.iterator();
+                    for (int n = work.size() - before; n > 0; n--) {
+                        pending.merge(pushed.next().pc(), 1, Integer::sum);
+                    }
+                }
             }
+        }
+    }
+
+    private void push(ArrayDeque<Work> work, TreeMap<Integer, Integer> pending, Work w) {
+        work.push(w);
+        if (forwardOnly) {
+            pending.merge(w.pc(), 1, Integer::sum);
+        }
+    }
+
+    /**
+     * Drops the states kept at pcs below {@code low}, the lowest pc any path still to be followed
+     * is at: in a forward-only program no path reaches them again. The bound only grows (a path
+     * taken from the pending ones starts at or above it), so each pc is dropped once, and a
+     * straight-line program of any length keeps a handful of states instead of one per branch.
+     */
+    private void release(int low) {
+        for (; releasedBelow < low; releasedBelow++) {
+            seen.set(releasedBelow, null);
         }
     }
 

@@ -31,7 +31,7 @@ class MapCreationTest {
         refused(Errno.ENOTSUPP, "preallocated", spec(MapType.LRU_HASH, 4, 4, 1, MapFlags.BPF_F_NO_PREALLOC));
         refused(Errno.EINVAL, "key_size must be 4", spec(MapType.ARRAY, 8, 4, 1, 0));
         refused(Errno.EINVAL, "value_size", spec(MapType.ARRAY, 4, 0, 1, 0));
-        refused(Errno.E2BIG, "does not fit", spec(MapType.ARRAY, 4, 4 << 20, 1024, 0));
+        refused(Errno.ENOMEM, "max_entries 1024 x value_size 4194304", spec(MapType.ARRAY, 4, 4 << 20, 1024, 0));
         refused(Errno.EINVAL, "MMAPABLE", spec(MapType.PERCPU_ARRAY, 4, 4, 1, MapFlags.BPF_F_MMAPABLE));
         refused(Errno.EINVAL, "PRESERVE_ELEMS", spec(MapType.ARRAY, 4, 4, 1, MapFlags.BPF_F_PRESERVE_ELEMS));
         refused(Errno.EINVAL, "exclude", spec(MapType.ARRAY, 4, 4, 1, MapFlags.BPF_F_RDONLY | MapFlags.BPF_F_WRONLY));
@@ -66,6 +66,38 @@ class MapCreationTest {
         refused(Errno.E2BIG, "max_entries", spec(MapType.QUEUE, 0, 4, max, 0));
         refused(Errno.E2BIG, "max_entries", spec(MapType.STACK, 0, 4096, 1 << 20, 0));
         refused(Errno.E2BIG, "max_entries", spec(MapType.QUEUE, 0, 1, max, 0));
+    }
+
+    /**
+     * max_entries is a u32: 2^31 and more are counts, not negative numbers. What Linux 6.18 says
+     * (bpftool map create): a hash table of more than 2^27 entries E2BIG (its buckets), an LPM
+     * trie of 2^32 - 1 entries accepted (it allocates per element), an array of 2^31 4-byte
+     * values accepted when 16 GiB can be allocated at once, ENOMEM otherwise.
+     */
+    @Test
+    void maxEntriesIsUnsigned() {
+        int twoTo31 = 1 << 31;
+        refused(Errno.E2BIG, "max_entries 2147483648 needs 2147483648 hash buckets",
+                spec(MapType.HASH, 4, 8, twoTo31, MapFlags.BPF_F_NO_PREALLOC));
+        refused(Errno.E2BIG, "max_entries 134217729", spec(MapType.LRU_HASH, 4, 8, (1 << 27) + 1, 0));
+        refused(Errno.E2BIG, "max_entries 4294967295", spec(MapType.PERCPU_HASH, 4, 8, -1, 0));
+        refused(Errno.ENOMEM, "max_entries 2147483648 x value_size 4 needs 17179869184 bytes",
+                spec(MapType.ARRAY, 4, 4, twoTo31, 0));
+        refused(Errno.E2BIG, "max_entries 2147483648", spec(MapType.QUEUE, 0, 4, twoTo31, 0));
+        refused(Errno.E2BIG, "max_entries 4294967295", spec(MapType.PROG_ARRAY, 4, 4, -1, 0));
+        refused(Errno.E2BIG, "ring of 2147483648 bytes", spec(MapType.RINGBUF, 0, 0, twoTo31, 0));
+        refused(Errno.E2BIG, "max_entries 4294967295", spec(MapType.STACK_TRACE, 4, 8, -1, 0));
+
+        // The kernel's largest hash table, and an LPM trie of 2^32 - 1 entries, allocate as elements come.
+        BpfMap hash = Maps.create(spec(MapType.HASH, 4, 8, 1 << 27, MapFlags.BPF_F_NO_PREALLOC));
+        assertEquals(1L << 27, hash.spec().maxEntriesUnsigned());
+        for (int i = 0; i < 1000; i++) {
+            assertEquals(0, hash.update(MapTestSupport.u32(i << 17), new byte[8], MapFlags.BPF_ANY));
+        }
+        BpfMap trie = Maps.create(spec(MapType.LPM_TRIE, 8, 8, -1, MapFlags.BPF_F_NO_PREALLOC));
+        assertEquals(0xffff_ffffL, trie.spec().maxEntriesUnsigned());
+        assertEquals(0, trie.update(new byte[] {24, 0, 0, 0, 10, 0, 0, 0}, new byte[8], MapFlags.BPF_ANY),
+                "a trie of 2^32 - 1 entries takes elements");
     }
 
     @Test

@@ -43,7 +43,7 @@ public final class ArrayMap implements IterableMap, IndexedMap {
     /** The number of bytes {@code maxEntries * elementBytes} would take, for validation. */
     public static long storageBytes(MapSpec spec) {
         int cpus = spec.type() == MapType.PERCPU_ARRAY ? Cpus.count() : 1;
-        return (((long) spec.valueSize() + 7) & ~7L) * cpus * spec.maxEntries();
+        return (((long) spec.valueSize() + 7) & ~7L) * cpus * spec.maxEntriesUnsigned();
     }
 
     @Override

@@ -30,7 +30,7 @@ public final class BloomFilterMapImpl implements QueueMap {
         this.spec = spec;
         int k = (int) (spec.mapExtra() & 0xf);
         this.hashes = k == 0 ? DEFAULT_HASHES : k;
-        long wanted = (long) Math.ceil(spec.maxEntries() * (double) hashes / Math.log(2));
+        long wanted = (long) Math.ceil(spec.maxEntriesUnsigned() * (double) hashes / Math.log(2));
         long nbits = Math.max(64, Math.min(Bytes.nextPowerOfTwo(wanted), 1L << 30));
         this.bits = new long[(int) (nbits / 64)];
         this.bitMask = nbits - 1;

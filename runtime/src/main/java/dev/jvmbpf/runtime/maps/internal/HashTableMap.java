@@ -103,7 +103,7 @@ public final class HashTableMap implements IterableMap {
         this.writable = (spec.flags() & MapFlags.BPF_F_RDONLY_PROG) == 0;
         long seed = (spec.flags() & MapFlags.BPF_F_ZERO_SEED) != 0 ? 0 : ThreadLocalRandom.current().nextLong();
         this.hashStart = Bytes.start(seed, spec.keySize());
-        int n = Math.min(Bytes.nextPowerOfTwo(spec.maxEntries()), 1 << 20);
+        int n = Math.min(Bytes.nextPowerOfTwo(spec.maxEntriesUnsigned()), 1 << 20);
         this.buckets = new AtomicReferenceArray<>(n);
         for (int i = 0; i < n; i++) {
             buckets.setPlain(i, EMPTY);

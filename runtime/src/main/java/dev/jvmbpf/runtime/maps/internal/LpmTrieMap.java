@@ -136,7 +136,7 @@ public final class LpmTrieMap implements IterableMap {
             if (!present && flags == MapFlags.BPF_EXIST) {
                 return -Errno.ENOENT;
             }
-            if (!present && elements.size() >= spec.maxEntries()) {
+            if (!present && elements.size() >= spec.maxEntriesUnsigned()) {
                 return -Errno.ENOSPC;
             }
             // put keeps the stored prefix and swaps the element atomically: readers never miss it

@@ -161,7 +161,7 @@ public final class MapReader {
 
     private Declared btfMapSpec(ElfSection s, ElfSymbol sym, BtfType.Composite def) {
         String name = sym.name();
-        Integer type = null;
+        Long type = null;
         int keySize = -1;
         int valueSize = -1;
         int maxEntries = 0;
@@ -173,8 +173,9 @@ public final class MapReader {
         for (BtfType.Member m : def.members()) {
             switch (m.name()) {
                 case "type" -> type = arrayLength(s, sym, m);
-                case "max_entries" -> maxEntries = arrayLength(s, sym, m);
-                case "map_flags" -> flags = arrayLength(s, sym, m);
+                // max_entries and map_flags are the kernel's u32s: kept as their 32 bits
+                case "max_entries" -> maxEntries = (int) arrayLength(s, sym, m);
+                case "map_flags" -> flags = (int) arrayLength(s, sym, m);
                 case "map_extra" -> extra = arrayLength(s, sym, m);
                 case "numa_node", "pinning" -> arrayLength(s, sym, m);
                 case "key_size" -> keySize = checkSize(s, sym, "key_size", keySize, arrayLength(s, sym, m));
@@ -194,7 +195,7 @@ public final class MapReader {
         if (type == null) {
             throw Errors.at(elf, s, sym.value(), "map '" + name + "' does not declare its type");
         }
-        MapType t = MapType.ofId(type);
+        MapType t = type > Integer.MAX_VALUE ? null : MapType.ofId(type.intValue());
         if (t == null) {
             throw Errors.at(elf, s, sym.value(), "map '" + name + "' has unsupported map type " + type);
         }
@@ -303,7 +304,7 @@ public final class MapReader {
     }
 
     /** {@code __uint(name, N)} is {@code int (*name)[N]}: the array length is the value. */
-    private int arrayLength(ElfSection s, ElfSymbol sym, BtfType.Member m) {
+    private long arrayLength(ElfSection s, ElfSymbol sym, BtfType.Member m) {
         if (btf.resolve(m.type()) instanceof BtfType.Ptr p && btf.resolve(p.type()) instanceof BtfType.Array a) {
             return a.length();
         }
