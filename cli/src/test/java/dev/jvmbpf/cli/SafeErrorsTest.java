@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jvmbpf.cli.internal.SafeText;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +34,18 @@ class SafeErrorsTest {
             assertFalse(r.err().contains("Exception"), r.err());
             assertTrue(r.err().contains("is not a file name here"), r.err());
         }
+    }
+
+    @Test
+    void aContextMemberOutsideItsStructIsOneCleanLine() {
+        // Found by HostileInputCampaignTest (seed 16056650601619): examples/ object with 4 bits flipped,
+        // whose context struct's BTF puts a member past the struct's bytes.
+        Path object = Path.of(System.getProperty("jvmbpf.root", ".."), "cli", "src", "test", "resources", "hostile",
+                "btf-member-outside.o");
+        CliRun r = CliRun.of("run", object.toString(), "--engine", "interpreter");
+        assertEquals(1, r.status(), r.err());
+        assertEquals(List.of("jvmbpf: malformed BTF: 16 bits at bit 2048 lie outside the 64 bytes of the value"),
+                r.err().lines().toList());
     }
 
     @Test

@@ -70,21 +70,22 @@ public final class BtfCodec {
         }
         BtfType t = btf.resolve(typeId);
         return switch (t) {
-            case BtfType.Int i when i.isBool() && i.bits() <= 64 -> BitFields.read(b, bit + i.bitOffset(), i.bits(), false) != 0;
+            case BtfType.Int i when i.isBool() && i.bits() <= 64 -> read(b, bit + i.bitOffset(), i.bits(), false) != 0;
             case BtfType.Int i when i.bits() > 64 -> {
                 long start = bit + i.bitOffset();
-                BigInteger high = BigInteger.valueOf(BitFields.read(b, start + 64, i.bits() - 64, i.signed()));
-                yield high.shiftLeft(64).add(new BigInteger(Long.toUnsignedString(BitFields.read(b, start, 64, false))));
+                BigInteger high = BigInteger.valueOf(read(b, start + 64, i.bits() - 64, i.signed()));
+                yield high.shiftLeft(64).add(new BigInteger(Long.toUnsignedString(read(b, start, 64, false))));
             }
-            case BtfType.Int i -> BitFields.read(b, bit + i.bitOffset(), i.bits(), i.signed());
-            case BtfType.Enum e -> BitFields.read(b, bit, e.size() * 8, e.signed());
-            case BtfType.Ptr p -> BitFields.read(b, bit, 64, false);
-            case BtfType.Float f when f.size() == 4 -> java.lang.Float.intBitsToFloat((int) BitFields.read(b, bit, 32, false));
-            case BtfType.Float f when f.size() == 8 -> Double.longBitsToDouble(BitFields.read(b, bit, 64, false));
+            case BtfType.Int i -> read(b, bit + i.bitOffset(), i.bits(), i.signed());
+            case BtfType.Enum e -> read(b, bit, e.size() * 8, e.signed());
+            case BtfType.Ptr p -> read(b, bit, 64, false);
+            case BtfType.Float f when f.size() == 4 -> java.lang.Float.intBitsToFloat((int) read(b, bit, 32, false));
+            case BtfType.Float f when f.size() == 8 -> Double.longBitsToDouble(read(b, bit, 64, false));
             case BtfType.Array a when isText(a.elementType()) -> {
                 int start = (int) (bit / 8);
+                inside(b, bit, 0);
                 int end = start;
-                while (end < start + a.length() && b[end] != 0) {
+                while (end < start + a.length() && end < b.length && b[end] != 0) {
                     end++;
                 }
                 yield new String(b, start, end - start, StandardCharsets.UTF_8);
@@ -128,11 +129,27 @@ public final class BtfCodec {
             }
             if (m.isBitfield()) {
                 boolean signed = mt instanceof BtfType.Int i && i.signed() || mt instanceof BtfType.Enum e && e.signed();
-                long v = BitFields.read(b, at, m.bitSize(), signed);
+                long v = read(b, at, m.bitSize(), signed);
                 into.put(m.name(), mt instanceof BtfType.Int i && i.isBool() ? (Object) (v != 0) : (Object) v);
             } else {
                 into.put(m.name(), decode(m.type(), b, at, depth + 1));
             }
+        }
+    }
+
+    /**
+     * {@link BitFields#read} within the bytes: a member offset or size from a malformed BTF that
+     * points outside the value is an error naming the place, not an index exception.
+     */
+    private static long read(byte[] b, long bit, int bits, boolean signed) {
+        inside(b, bit, bits);
+        return BitFields.read(b, bit, bits, signed);
+    }
+
+    private static void inside(byte[] b, long bit, int bits) {
+        if (bit < 0 || bits < 0 || bit + bits > b.length * 8L) {
+            throw new IllegalArgumentException("malformed BTF: " + bits + " bits at bit " + bit
+                    + " lie outside the " + b.length + " bytes of the value");
         }
     }
 
