@@ -1450,6 +1450,9 @@ final class TypeFlow {
             // dissector (load_bytes and the base helpers only) do not have them.
             throw errors.at(pc, "program of this type cannot use helper bpf_" + spec.name() + "#" + insn.imm());
         }
+        if (spec != null && spec.gplOnly() && !program.gplCompatible()) {
+            throw errors.at(pc, "cannot call GPL-restricted function from non-GPL compatible program");
+        }
         List<ArgType> args = spec == null ? List.of() : spec.args();
         unwrittenStackRead |= spec == null;
         functionsEscape |= spec != null && spec.takesCallback() && !loopContext;
