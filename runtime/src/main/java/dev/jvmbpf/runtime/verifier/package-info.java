@@ -112,7 +112,7 @@
  * packet pointer with 0 is not decided (they are not among the kernel's non-null types), and one
  * load or store may not be reached with the context or a socket on one path and another pointer
  * on another. Generic element helpers refuse local-storage maps, and sockmap updates are refused
- * in the program types the kernel refuses them in ({@code MapRules}).
+ * in the program types the kernel refuses them in ({@code HelperMapRules}).
  *
  * <h2>Not checked (accepted), unlike the kernel</h2>
  * Termination beyond two cases (loops are joined, not unrolled to the end; engines bound
