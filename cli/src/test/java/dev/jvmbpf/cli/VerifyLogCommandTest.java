@@ -143,4 +143,19 @@ class VerifyLogCommandTest {
         assertEquals(none ? 0 : 1, r.status(), r.out());
         assertEquals(none, !r.out().contains(" --from "), r.out());
     }
+
+    /** A "Proprietary" object calling bpf_printk: both verifiers refuse it for its licence, in the kernel's words. */
+    @Test
+    void theObjectsLicenceReachesBothVerifiers() {
+        String proprietary = EXAMPLES.resolveSibling("cli/src/test/resources/bpf/proprietary.o").toString();
+        String words = "cannot call GPL-restricted function from non-GPL compatible program";
+        CliRun alone = CliRun.of("verify", proprietary);
+        assertEquals(1, alone.status(), alone.out());
+        assertTrue((alone.out() + alone.err()).contains(words), alone.out() + alone.err());
+        assumeKernel();
+        CliRun compare = CliRun.of("verify", proprietary, "--compare", "kernel");
+        assertEquals(0, compare.status(), compare.out());
+        assertTrue(compare.out().contains("kernel: refused (EINVAL): " + words), compare.out());
+        assertTrue(compare.out().contains("print_packet: agree"), compare.out());
+    }
 }

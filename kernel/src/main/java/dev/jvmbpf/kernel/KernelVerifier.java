@@ -201,11 +201,15 @@ public final class KernelVerifier {
                 funcs = new BpfSyscall.FuncInfo(btf, entries, FunctionBtf.typeIds(entries.length));
             }
             String name = KernelExecutable.objectName(program.name());
-            BpfSyscall.Loaded l = BpfSyscall.load(type, flags, name, code, funcs, logLevel);
+            // The object's licence decides GPL-only helpers and kfuncs; a program without one is
+            // taken as GPL, as jvmbpf's verifier takes it (BpfProgram.gplCompatible).
+            String license = program.license() == null || program.license().isEmpty() ? BpfSyscall.DEFAULT_LICENSE
+                    : program.license();
+            BpfSyscall.Loaded l = BpfSyscall.load(type, flags, name, code, funcs, license, logLevel);
             if (l.errno() == Errno.ENOSPC && logLevel > 0) {
                 // The log overflowed its buffer (it keeps its tail, with the reason), and ENOSPC
                 // then hides the verdict: ask again without a log.
-                BpfSyscall.Loaded plain = BpfSyscall.load(type, flags, name, code, funcs, 0);
+                BpfSyscall.Loaded plain = BpfSyscall.load(type, flags, name, code, funcs, license, 0);
                 l = new BpfSyscall.Loaded(plain.fd(), plain.errno(), l.log());
             }
             if (l.fd() >= 0) {

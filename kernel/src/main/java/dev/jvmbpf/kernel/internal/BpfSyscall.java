@@ -294,12 +294,6 @@ public final class BpfSyscall {
     /** BPF_F_SLEEPABLE: the program may sleep (syscall programs must). */
     public static final int BPF_F_SLEEPABLE = 1 << 4;
 
-    /** As {@link #load(int, int, String, byte[], FuncInfo, String, int)} under the default licence. */
-    public static Loaded load(int progType, int flags, String name, byte[] instructions, FuncInfo funcs,
-            int logLevel) {
-        return load(progType, flags, name, instructions, funcs, DEFAULT_LICENSE, logLevel);
-    }
-
     /**
      * One BPF_PROG_LOAD declaring {@code license}, with the verifier's log at {@code logLevel}
      * (0: none, 1, 2) and {@code flags} as prog_flags; the caller closes the fd of a program that loaded.

@@ -4,6 +4,7 @@ import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.maps.BpfMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A program ready for the verifier and the engines. Relocations are applied: an {@code lddw}
@@ -18,6 +19,10 @@ import java.util.Map;
  */
 public record BpfProgram(String name, String section, ProgramType type, Instruction[] instructions,
         List<BpfMap> maps, String license, Map<Integer, String> kfuncs) {
+    /** The licence strings the kernel takes as GPL-compatible (include/linux/license.h); exact matches only. */
+    private static final Set<String> GPL_COMPATIBLE = Set.of("GPL", "GPL v2", "GPL and additional rights",
+            "Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL");
+
     public BpfProgram {
         instructions = instructions.clone();
         maps = List.copyOf(maps);
@@ -32,6 +37,16 @@ public record BpfProgram(String name, String section, ProgramType type, Instruct
 
     public static BpfProgram raw(String name, Instruction[] instructions) {
         return new BpfProgram(name, "", ProgramType.RAW, instructions, List.of(), "");
+    }
+
+    /**
+     * Whether the kernel would let this program call GPL-only helpers and kfuncs. A program without
+     * a licence (null or empty: raw programs, conformance vectors, objects with no {@code license}
+     * section) counts as GPL-compatible: jvmbpf has always run those, and it cannot tell an object's
+     * missing section from a bare program's absent licence.
+     */
+    public boolean gplCompatible() {
+        return license == null || license.isEmpty() || GPL_COMPATIBLE.contains(license);
     }
 
     @Override

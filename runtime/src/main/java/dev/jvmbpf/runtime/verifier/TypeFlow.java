@@ -1450,6 +1450,9 @@ final class TypeFlow {
             // dissector (load_bytes and the base helpers only) do not have them.
             throw errors.at(pc, "program of this type cannot use helper bpf_" + spec.name() + "#" + insn.imm());
         }
+        if (spec != null && spec.gplOnly() && !program.gplCompatible()) {
+            throw errors.at(pc, "cannot call GPL-restricted function from non-GPL compatible program");
+        }
         List<ArgType> args = spec == null ? List.of() : spec.args();
         unwrittenStackRead |= spec == null;
         functionsEscape |= spec != null && spec.takesCallback() && !loopContext;
@@ -1537,11 +1540,7 @@ final class TypeFlow {
         mapArguments.record(pc, mapKnown ? mapIndex : -1);
         int id = (int) (insn.imm() & U32);
         if (spec != null) {
-            HelperMapRules.check(pc, id, spec.name(), mapArg, s.reg(1), s.reg(2), errors);
-        }
-        String incompatible = spec == null ? null : MapRules.refusal(program, id, spec.name(), mapArg);
-        if (incompatible != null) {
-            throw errors.at(pc, incompatible);
+            HelperMapRules.check(pc, program, id, spec.name(), mapArg, s.reg(1), s.reg(2), errors);
         }
         if (spec != null && spec.changesPacket()) { // every packet pointer is invalid after it
             s.mapAll(v -> v.kind() == Kind.PACKET || v.kind() == Kind.PACKET_END || v.kind() == Kind.PACKET_META

@@ -110,6 +110,20 @@ public final class Verifier {
     }
 
     private VerifiedProgram run(BpfProgram program) {
+        if (!program.gplCompatible()) {
+            // The kernel refuses any kfunc call of such a program before verifying (add_kfunc_call),
+            // reached or not.
+            for (int pc = 0; pc < insns.length; pc++) {
+                Instruction in = insns[pc];
+                if (in.instructionClass() == Opcodes.CLASS_JMP && Opcodes.aluOp(in.opcode()) == Opcodes.JMP_CALL
+                        && in.src() == Opcodes.CALL_KFUNC) {
+                    throw error(pc, "cannot call kernel function from non-GPL compatible program");
+                }
+                if (in.isWide()) {
+                    pc++;
+                }
+            }
+        }
         for (int pc = 0; pc < insns.length; pc++) {
             if (insns[pc].isWide()) {
                 secondSlots.set(++pc);

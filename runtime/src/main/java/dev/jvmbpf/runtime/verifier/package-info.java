@@ -112,7 +112,9 @@
  * packet pointer with 0 is not decided (they are not among the kernel's non-null types), and one
  * load or store may not be reached with the context or a socket on one path and another pointer
  * on another. Generic element helpers refuse local-storage maps, and sockmap updates are refused
- * in the program types the kernel refuses them in ({@code MapRules}).
+ * in the program types the kernel refuses them in ({@code HelperMapRules}). GPL-only helpers and every kfunc
+ * call are refused to a program whose licence is not one the kernel takes as GPL-compatible
+ * ({@link dev.jvmbpf.runtime.program.BpfProgram#gplCompatible()}; no licence counts as GPL).
  *
  * <h2>Not checked (accepted), unlike the kernel</h2>
  * Termination beyond two cases (loops are joined, not unrolled to the end; engines bound
@@ -128,7 +130,7 @@
  * unprivileged-only rules; callback return values (the kernel's [0, 1] for bpf_loop); return
  * ranges of fentry/fexit and cgroup_skb programs (the loader's sections fixture returns other
  * values); kernel pointer ({@code PTR_TO_BTF_ID}) types; which helpers a program type may call
- * (but for bpf_spin_lock and bpf_ktime_get_coarse_ns in tracing programs); GPL-only helpers.
+ * (but for bpf_spin_lock and bpf_ktime_get_coarse_ns in tracing programs).
  *
  * <h2>Facts for the engines</h2>
  * {@link dev.jvmbpf.runtime.verifier.VerifiedProgram#stackOffsets()} (frame accesses with a

@@ -68,6 +68,20 @@ class KfuncCallsTest {
     }
 
     @Test
+    void kfuncsAreForGplCompatibleProgramsOnly() {
+        for (String licence : List.of("Dual MIT/GPL", "")) {
+            Verifier.verify(new BpfProgram("t", "socket", ProgramType.SOCKET_FILTER, Assembler.assemble(SUM), List.of(),
+                    licence, KFUNCS), HelperTable.empty());
+        }
+        // Refused at load, before the first instruction is verified: the first kfunc call names it.
+        BpfProgram proprietary = new BpfProgram("t", "socket", ProgramType.SOCKET_FILTER, Assembler.assemble(SUM),
+                List.of(), "Proprietary", KFUNCS);
+        assertEquals("pc 4 (call kfunc 1): cannot call kernel function from non-GPL compatible program",
+                assertThrows(VerifierException.class, () -> Verifier.verify(proprietary, HelperTable.empty()))
+                        .getMessage());
+    }
+
+    @Test
     void theIteratorMustBeDestroyed() {
         String leak = SUM.replace("call kfunc 3", "mov %r0, 0");
         assertEquals("pc 17 (exit): Unreleased reference alloc_insn=4 (iter_num at fp-8): BPF_EXIT instruction in"
