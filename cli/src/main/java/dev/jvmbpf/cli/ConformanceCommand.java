@@ -57,7 +57,7 @@ final class ConformanceCommand implements Callable<Integer> {
         try {
             engines = compare != null ? Engines.createAll(compare) : List.of(Engines.create(engine));
         } catch (IllegalArgumentException e) {
-            err.println("jvmbpf: " + e.getMessage());
+            err.println("jvmbpf: " + Failure.oneLine(e.getMessage()));
             return UsageError.EXIT;
         }
         if (compare != null && engines.size() < 2) {
@@ -68,7 +68,7 @@ final class ConformanceCommand implements Callable<Integer> {
         try {
             entries = VectorFiles.collect(paths);
         } catch (IllegalArgumentException | UncheckedIOException e) {
-            err.println("jvmbpf: " + e.getMessage());
+            err.println("jvmbpf: " + Failure.oneLine(e.getMessage()));
             return Failure.EXIT;
         }
         if (entries.isEmpty()) {

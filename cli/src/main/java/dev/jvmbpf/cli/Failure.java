@@ -37,9 +37,17 @@ final class Failure {
 
     static int report(CommandSpec spec, String message) {
         PrintWriter err = spec.commandLine().getErr();
-        err.println("jvmbpf: " + message);
+        err.println("jvmbpf: " + oneLine(message));
         err.flush();
         return EXIT;
+    }
+
+    /**
+     * {@code message} on one line: names from a file or the command line may hold line breaks,
+     * which would split the one error line (other control characters are quoted by SafeText).
+     */
+    static String oneLine(String message) {
+        return message == null ? null : message.replace("\r", "\\r").replace("\n", "\\n");
     }
 
     /**

@@ -81,7 +81,7 @@ final class FuzzCommand implements Callable<Integer> {
         try {
             list = engines != null ? Engines.createAll(engines) : defaultEngines(err);
         } catch (IllegalArgumentException e) {
-            err.println("jvmbpf: " + e.getMessage());
+            err.println("jvmbpf: " + Failure.oneLine(e.getMessage()));
             return UsageError.EXIT;
         }
         List<String> names = list.stream().map(Engine::name).toList();

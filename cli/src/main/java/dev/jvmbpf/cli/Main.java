@@ -71,7 +71,7 @@ public final class Main implements Runnable {
         // Usage errors are one line too, pointing at the help rather than printing it.
         cl.setParameterExceptionHandler((ex, ignored) -> {
             CommandLine line = ex.getCommandLine();
-            line.getErr().println("jvmbpf: " + ex.getMessage() + " (see '" + line.getCommandSpec().qualifiedName()
+            line.getErr().println("jvmbpf: " + Failure.oneLine(ex.getMessage()) + " (see '" + line.getCommandSpec().qualifiedName()
                     + " --help')");
             return 2;
         });
@@ -81,7 +81,7 @@ public final class Main implements Runnable {
                 ex.printStackTrace(line.getErr());
             }
             String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
-            line.getErr().println("jvmbpf: " + msg);
+            line.getErr().println("jvmbpf: " + Failure.oneLine(msg));
             return 2;
         });
         return cl.execute(args);

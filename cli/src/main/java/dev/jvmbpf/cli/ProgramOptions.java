@@ -136,7 +136,7 @@ final class ProgramOptions {
             String sectionNote = prefix + SectionType.of(spec.program(chosen).section()).note();
             for (String note : spec.notes()) {
                 if (note.startsWith(prefix) && !(type != null && note.equals(sectionNote))) {
-                    err.println("jvmbpf: note: " + note);
+                    err.println("jvmbpf: note: " + Failure.oneLine(note));
                 }
             }
         } else {

@@ -49,6 +49,16 @@ class SafeErrorsTest {
     }
 
     @Test
+    void aLineBreakInANameStaysOnTheOneErrorLine() {
+        // Found by HostileInputCampaignTest (seed 17848682022856): program and map names from a
+        // corrupted object held line breaks, and the error took several lines.
+        CliRun r = CliRun.of("run", dir.resolve("two\nlines.o").toString());
+        assertEquals(1, r.status(), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().contains("two\\nlines.o"), r.err());
+    }
+
+    @Test
     void quotingKeepsLineBreaksAndTabsAndPlainText() {
         assertEquals("a\tb\nc", SafeText.quote("a\tb\nc"));
         assertEquals("bell \\x07 del \\x7f c1 \\x9b é", SafeText.quote("bell \u0007 del \u007f c1 \u009b é"));
