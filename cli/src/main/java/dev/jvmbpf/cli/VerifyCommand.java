@@ -181,7 +181,8 @@ final class VerifyCommand implements Callable<Integer> {
             }
             out.print(ours.text());
         }
-        String verdict = ours.accepted() ? verdict(t.program(), ours) : "refused: " + refusal.getMessage();
+        String verdict = ours.accepted() ? verdict(t.program(), ours.verified().subprogramCount())
+                : "refused: " + refusal.getMessage();
         if (compare == null) {
             if (ours.accepted()) {
                 out.println(prefix + verdict);
@@ -252,9 +253,7 @@ final class VerifyCommand implements Callable<Integer> {
         for (Target t : targets) {
             try {
                 var verified = Verifier.verify(t.program(), t.helpers());
-                out.println((t.named() ? t.name() + ": " : "") + "OK: " + count(t.program().instructionsView())
-                        + " instructions" + (verified.subprogramCount() > 1 ? " in " + verified.subprogramCount()
-                        + " functions" : ""));
+                out.println((t.named() ? t.name() + ": " : "") + verdict(t.program(), verified.subprogramCount()));
                 out.flush();
             } catch (LoadException e) {
                 if (!t.named()) {
@@ -266,10 +265,9 @@ final class VerifyCommand implements Callable<Integer> {
         return status;
     }
 
-    private static String verdict(BpfProgram program, VerifierLog.Result verified) {
+    private static String verdict(BpfProgram program, int functions) {
         return "OK: " + count(program.instructionsView()) + " instructions"
-                + (verified.verified().subprogramCount() > 1 ? " in " + verified.verified().subprogramCount()
-                + " functions" : "");
+                + (functions > 1 ? " in " + functions + " functions" : "");
     }
 
     /** Instructions, not slots: a lddw counts once. */

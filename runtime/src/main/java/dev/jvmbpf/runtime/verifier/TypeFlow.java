@@ -36,7 +36,6 @@ final class TypeFlow {
     private static final int JOIN_AFTER_COARSE = 1;
     private static final long U32 = 0xffffffffL;
 
-    private static final int HELPER_MAP_LOOKUP = 1;
     private static final int HELPER_RINGBUF_RESERVE = 131;
     private static final int HELPER_MAP_LOOKUP_PERCPU = 195;
     private static final int HELPER_MAP_POP = 88;
@@ -1548,9 +1547,9 @@ final class TypeFlow {
         }
         // Helpers whose result the kernel bounds (do_refine_retval_range and the like): imprecise here.
         RegValue result = BOUNDED_RESULT.contains(id) || spec == null ? RegValue.IMPRECISE_SCALAR : RegValue.ANY_SCALAR;
-        if ((id == HELPER_MAP_LOOKUP || id == HELPER_MAP_LOOKUP_PERCPU) && mapKnown) {
+        if ((id == HelperMapRules.MAP_LOOKUP || id == HELPER_MAP_LOOKUP_PERCPU) && mapKnown) {
             result = nullable(s, Kind.MAP_VALUE_OR_NULL, pc, mapIndex, 0);
-        } else if (id == HELPER_MAP_LOOKUP || id == HELPER_MAP_LOOKUP_PERCPU || RETURNS_POINTER.contains(id)) {
+        } else if (id == HelperMapRules.MAP_LOOKUP || id == HELPER_MAP_LOOKUP_PERCPU || RETURNS_POINTER.contains(id)) {
             result = RegValue.UNKNOWN;
         } else if (id == HelperMapRules.GET_LOCAL_STORAGE && mapKnown) {
             result = RegValue.pointer(Kind.MAP_VALUE, 0, mapIndex); // never NULL
@@ -1628,7 +1627,7 @@ final class TypeFlow {
                 Kind k = helper == HELPER_SKC_LOOKUP_TCP ? Kind.SOCK_COMMON_OR_NULL : Kind.SOCK_OR_NULL;
                 return acquired(pc, s, nullable(s, k, pc, 0, 0));
             }
-            case HELPER_MAP_LOOKUP -> {
+            case HelperMapRules.MAP_LOOKUP -> {
                 MapType t = mapArg == null ? null : mapArg.type();
                 if (t == MapType.SOCKMAP || t == MapType.SOCKHASH) {
                     return acquired(pc, s, nullable(s, Kind.SOCK_OR_NULL, pc, 0, 0));
