@@ -8,6 +8,7 @@ import dev.jvmbpf.Program;
 import dev.jvmbpf.ProgramSpec;
 import dev.jvmbpf.TypedMap;
 import dev.jvmbpf.cli.internal.HexArgument;
+import dev.jvmbpf.kernel.KernelObjectProgram;
 import dev.jvmbpf.runtime.exec.Engine;
 import dev.jvmbpf.runtime.exec.InputFiles;
 import dev.jvmbpf.runtime.exec.LoadException;
@@ -210,9 +211,12 @@ final class ProgramOptions {
 
     /** Why the kernel's test run cannot take these options (it takes a packet only), or null. */
     String kernelRefusal() {
-        if (!task().isHost()) {
-            return "the kernel's test run reports its own task, CPU and clock; --pid, --tgid, --uid, --gid, --comm,"
-                    + " --cpu and --time apply to the interpreter and the JIT";
+        if (pid != null || tgid != null || uid != null || gid != null || comm != null || time != null) {
+            return "the kernel's test run reports its own task and clock; --pid, --tgid, --uid, --gid, --comm"
+                    + " and --time apply to the interpreter and the JIT";
+        }
+        if (cpu != null && !KernelObjectProgram.runsOn(cpu)) {
+            return "this thread may not run on CPU " + cpu + " (--cpu): the kernel's test run would run elsewhere";
         }
         return ctx.isEmpty() && mem == null ? null
                 : "the kernel's test run takes a packet only; --ctx and --mem are not passed to it";
