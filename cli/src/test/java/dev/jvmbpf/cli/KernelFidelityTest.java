@@ -87,6 +87,29 @@ class KernelFidelityTest {
     }
 
     @Test
+    void aSlotSetWithMapUpdateIsTailCalledUpToTheKernelsLimit() {
+        // Slot 2 -> add_length, which jumps to slot 2 itself: 1 + 33 tail calls, then it returns.
+        String[] args = {"run", FIXTURES.resolve("tc_tail_calls.o").toString(), "-p", "classify", "--packet-hex",
+            FRAME, "--map-update", "jumps:2=add_length", "--dump-maps", "--engine", "kernel"};
+        CliRun kernel = CliRun.of(args);
+        assertEquals(0, kernel.status(), kernel.err());
+        assertTrue(kernel.out().startsWith("return value: 3434\n"), kernel.out());
+        assertTrue(kernel.out().contains("  key: 2 value: add_length\n"), kernel.out());
+        assertTrue(kernel.out().contains("map hops (array):\n  key: 0 value: 34\n"), kernel.out());
+        for (String engine : List.of("interpreter", "jit")) {
+            args[args.length - 1] = engine;
+            assertEquals(CliRun.of(args).out(), kernel.out(), engine);
+        }
+        CliRun unknown = CliRun.of("run", FIXTURES.resolve("tc_tail_calls.o").toString(), "-p", "classify",
+                "--packet-hex", FRAME, "--map-update", "jumps:2=nothing", "--engine", "kernel");
+        assertEquals(1, unknown.status());
+        assertEquals("", unknown.out());
+        assertTrue(unknown.err().startsWith("jvmbpf: --map-update jumps:2=nothing: map 'jumps' slot 2: ")
+                && unknown.err().contains("no program named 'nothing'"), unknown.err());
+        assertEquals(1, unknown.err().lines().count(), unknown.err());
+    }
+
+    @Test
     void perfSamplesTheKernelStoredArePrintedAsTheEnginesPrintThem() {
         String kernel = perfRun("kernel", "--repeat", "2");
         // The test runs on the CPU the engines give this thread, so the sample is in that CPU's slot.
