@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -186,6 +187,35 @@ class KernelFidelityTest {
             assertEquals(334, k.run(frame, 1).r0());
         }
         assertEquals(fds, openFds(), "file descriptors after the tail-call programs closed");
+    }
+
+    @Test
+    void samplesPastTheRingsRoomAreCountedAsLost() {
+        Program perf = Bpf.open(FIXTURES.resolve("xdp_perf.o")).load("sample_packet").program("sample_packet");
+        int runs = 5000;
+        long[] samples = new long[1];
+        long[] lost = new long[1];
+        try (KernelObjectProgram k = KernelObjectProgram.load(perf.bpfProgram())) {
+            // 24 bytes a sample record: 5000 fill the 32 KiB ring several times over before a drain,
+            // and the last run's output found no room (-ENOSPC): XDP_DROP.
+            assertEquals(1, k.run(HexFormat.of().parseHex(FRAME), runs).r0());
+            Consumer<KernelObjectProgram.PerfRecord> count = r -> {
+                switch (r) {
+                    case KernelObjectProgram.PerfRecord.Sample x -> samples[0]++;
+                    case KernelObjectProgram.PerfRecord.Lost x -> lost[0] += x.count();
+                }
+            };
+            k.drainPerfEvents(count);
+            assertEquals(0, lost[0], "the kernel writes the count of lost samples once it has room again");
+            assertEquals(2, k.run(HexFormat.of().parseHex(FRAME), 1).r0());
+            k.drainPerfEvents(count);
+        }
+        assertTrue(samples[0] > 1000 && lost[0] > 0, samples[0] + " samples, " + lost[0] + " lost");
+        assertEquals(runs + 1, samples[0] + lost[0]);
+        CliRun run = CliRun.of("run", FIXTURES.resolve("xdp_perf.o").toString(), "-p", "sample_packet",
+                "--packet-hex", FRAME, "--engine", "kernel", "--repeat", "3");
+        assertEquals(0, run.status(), run.err());
+        assertEquals("", run.err());
     }
 
     private static long openFds() {
