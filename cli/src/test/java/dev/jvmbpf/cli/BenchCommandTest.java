@@ -58,6 +58,15 @@ class BenchCommandTest {
         assertTrue(Double.parseDouble(kernel.getFirst().strip().split("\\s+")[1].replace(",", "")) > 0, r.out());
         // Both returned XDP_DROP for the blocked source: no disagreement note.
         assertTrue(r.lines().stream().noneMatch(l -> l.startsWith("note:")), r.out());
+        // Perf samples have readers on every engine, as in the kernel: all return XDP_PASS.
+        Path xdpPerf = Path.of(System.getProperty("jvmbpf.root", ".."), "cli/src/test/resources/bpf/xdp_perf.o");
+        CliRun perf = CliRun.of("bench", xdpPerf.normalize().toString(), "-p", "sample_packet", "--packet-hex",
+                "ffffffffffff0011223344550800" + "4500001400000000401100000a0000010a000002", "--engines",
+                "interpreter,jit,kernel", "--warmup-ms", "20", "--time-ms", "20", "--batches", "1");
+        assertEquals(0, perf.status(), perf.err());
+        assertEquals(3, perf.lines().stream().filter(l -> l.matches("(interpreter|jit|kernel) +[0-9].*")).count(),
+                perf.out());
+        assertTrue(perf.lines().stream().noneMatch(l -> l.startsWith("note:")), perf.out());
         // A tracepoint cannot be test-run: asked for explicitly, that is an error naming why.
         CliRun tp = CliRun.of("bench", EXAMPLES.resolve("counter.o").toString(), "--engines", "jit,kernel",
                 "--warmup-ms", "10", "--time-ms", "10", "--batches", "1");
