@@ -296,8 +296,8 @@ public final class KernelObjectProgram implements AutoCloseable {
                 if (e.errno() == Errno.ENODEV) {
                     continue;
                 }
-                throw new SyscallException("perf_event_open for " + spec.name() + " on CPU " + cpu + " ("
-                        + e.call() + ")", e.errno());
+                throw new SyscallException(e.call() + " (perf event array " + spec.name() + ", CPU " + cpu + ")",
+                        e.errno());
             }
             r.rings.add(ring);
             r.ringMaps.add(spec.name());
