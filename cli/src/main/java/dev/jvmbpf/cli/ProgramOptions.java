@@ -13,6 +13,7 @@ import dev.jvmbpf.runtime.exec.Engine;
 import dev.jvmbpf.runtime.exec.InputFiles;
 import dev.jvmbpf.runtime.exec.LoadException;
 import dev.jvmbpf.runtime.exec.TaskSettings;
+import dev.jvmbpf.runtime.maps.Cpus;
 import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.object.CoreTarget;
 import dev.jvmbpf.runtime.object.SectionType;
@@ -25,6 +26,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import picocli.CommandLine.Option;
 
 /**
@@ -220,6 +222,23 @@ final class ProgramOptions {
         }
         return ctx.isEmpty() && mem == null ? null
                 : "the kernel's test run takes a packet only; --ctx and --mem are not passed to it";
+    }
+
+    /**
+     * {@code action} on the CPU {@code --cpu} names (the engines' CPU of this thread, on which a
+     * kernel test run is held), then back on the thread's own; without --cpu, as it is.
+     */
+    <T> T onCpu(Supplier<T> action) {
+        if (cpu == null) {
+            return action.get();
+        }
+        int home = Cpus.current();
+        Cpus.pin(cpu);
+        try {
+            return action.get();
+        } finally {
+            Cpus.pin(home);
+        }
     }
 
     /** The task and clock the options give the helpers (none given: the JVM's own). */

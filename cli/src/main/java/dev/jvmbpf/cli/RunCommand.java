@@ -17,7 +17,6 @@ import dev.jvmbpf.runtime.exec.LoadException;
 import dev.jvmbpf.runtime.interp.Interpreter;
 import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.isa.Opcodes;
-import dev.jvmbpf.runtime.maps.Cpus;
 import dev.jvmbpf.runtime.maps.MapType;
 import dev.jvmbpf.runtime.memory.BpfFault;
 import dev.jvmbpf.helpers.context.ProgramContext;
@@ -232,21 +231,13 @@ final class RunCommand implements Callable<Integer> {
                         + " /sys/kernel/tracing/trace_pipe");
             }
             byte[] after = packet;
-            // --cpu: the test runs on that CPU, as the engines' runs do.
-            int home = Cpus.current();
-            if (input.cpu != null) {
-                Cpus.pin(input.cpu);
-            }
-            try {
-                for (long run = 1; run <= repeat; run++) {
-                    KernelObjectProgram.Result r = k.run(packet, 1);
-                    report.result(r.r0(), loaded.type(), packet.length);
-                    after = r.packet();
-                    // Records the run committed, as the engines deliver them after each run.
-                    drainRecords(k, report, spec.commandLine().getErr());
-                }
-            } finally {
-                Cpus.pin(home);
+            for (long run = 1; run <= repeat; run++) {
+                // --cpu: the test runs on that CPU, as the engines' runs do.
+                KernelObjectProgram.Result r = input.onCpu(() -> k.run(packet, 1));
+                report.result(r.r0(), loaded.type(), packet.length);
+                after = r.packet();
+                // Records the run committed, as the engines deliver them after each run.
+                drainRecords(k, report, spec.commandLine().getErr());
             }
             report.returnValue(repeat);
             report.data("packet", packet, after);
