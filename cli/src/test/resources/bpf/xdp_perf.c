@@ -40,3 +40,22 @@ int sample_unchecked(struct xdp_md *ctx) {
     bpf_perf_event_output(ctx, &samples, BPF_F_CURRENT_CPU, &s, sizeof(s));
     return XDP_PASS;
 }
+
+/* Sizes that do not fill whole 8-byte words with the kernel's 4-byte size field: 5 bytes come
+ * back to readers as 12, and 5 bytes followed by 9 of the packet (BPF_F_CTXLEN_MASK) as 20, the
+ * padding counted over both parts. */
+SEC("xdp")
+int sample_odd(struct xdp_md *ctx) {
+    void *data = (void *)(long)ctx->data;
+    void *data_end = (void *)(long)ctx->data_end;
+    __u8 s[5];
+    if (data + 4 > data_end)
+        return XDP_ABORTED;
+    s[0] = data_end - data;
+    __builtin_memcpy(&s[1], data, 4);
+    long rc = bpf_perf_event_output(ctx, &samples, BPF_F_CURRENT_CPU, s, sizeof(s));
+    if (rc != 0)
+        return XDP_DROP;
+    rc = bpf_perf_event_output(ctx, &samples, BPF_F_CURRENT_CPU | (9ULL << 32), s, sizeof(s));
+    return rc == 0 ? XDP_PASS : XDP_DROP;
+}

@@ -132,6 +132,23 @@ class KernelFidelityTest {
     }
 
     @Test
+    void oddSizedSamplesArePaddedOnTheEnginesAsTheKernelPadsThem() {
+        // 5 bytes, then 5 bytes and 9 of the packet: read back as 12 and 20 (size field and data
+        // fill whole 8-byte words), the padding zeros.
+        String kernel = perfProgramRun("sample_odd", "kernel");
+        String slot = "record samples[" + Cpus.current() + "]: ";
+        assertEquals(slot + "22 ff ff ff ff 00 00 00 00 00 00 00\n"
+                + slot + "22 ff ff ff ff ff ff ff ff ff ff 00 11 22 00 00 00 00 00 00\n"
+                + "return value: 2 (XDP_PASS)\n", kernel);
+        String kernelJson = perfProgramRun("sample_odd", "kernel", "-j");
+        for (String engine : List.of("interpreter", "jit")) {
+            assertEquals(kernel, perfProgramRun("sample_odd", engine), engine);
+            assertEquals(kernelJson.replace("\"kernel\"", "\"" + engine + "\""),
+                    perfProgramRun("sample_odd", engine, "-j"), engine);
+        }
+    }
+
+    @Test
     void cpuPicksTheKernelsCpuForPerCpuMapsAsOnTheEngines() {
         String udp = "ffffffffffff001122334455" + "0800" + "4500001c00000000401100000a0000010a000002" + "1234003500080000";
         for (int cpu = 0; cpu < Math.min(2, Cpus.count()); cpu++) {
@@ -149,8 +166,12 @@ class KernelFidelityTest {
     }
 
     private static String perfRun(String engine, String... more) {
+        return perfProgramRun("sample_packet", engine, more);
+    }
+
+    private static String perfProgramRun(String program, String engine, String... more) {
         List<String> args = new ArrayList<>(List.of("run", FIXTURES.resolve("xdp_perf.o").toString(), "-p",
-                "sample_packet", "--packet-hex", FRAME, "--engine", engine));
+                program, "--packet-hex", FRAME, "--engine", engine));
         args.addAll(List.of(more));
         CliRun r = CliRun.of(args.toArray(String[]::new));
         assertEquals(0, r.status(), r.err());

@@ -160,7 +160,7 @@ class MapAndBufferHelpersTest {
         List<byte[]> got = new ArrayList<>();
         perf.subscribe(cpu, got::add);
         assertEquals(0, h.call(25, 0, MAP0, 0xffffffffL, data, 5));
-        assertArrayEquals(new byte[] {1, 2, 3, 4, 5}, got.get(0));
+        assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 0, 0, 0, 0, 0, 0, 0}, got.get(0), "padded as the kernel pads it");
         assertEquals(-22, h.call(25, 0, MAP0, 1L << 40, data, 5), "unknown flag bits");
     }
 

@@ -54,7 +54,10 @@ class XdpSampleProgramTest {
         ByteBuffer b = ByteBuffer.wrap(sample).order(ByteOrder.LITTLE_ENDIAN);
         assertEquals(0xdead, Short.toUnsignedInt(b.getShort(0)));
         assertEquals(42, b.getShort(2));
-        assertArrayEquals(packet, Arrays.copyOfRange(sample, 4, sample.length));
+        // 4 + 42 bytes, zero-padded as the kernel pads them to 52 (with its size field, 7 words).
+        assertEquals(52, sample.length);
+        assertArrayEquals(packet, Arrays.copyOfRange(sample, 4, 46));
+        assertArrayEquals(new byte[6], Arrays.copyOfRange(sample, 46, 52));
         byte[] bss = obj.map(".bss").map().lookupValue(new byte[4]);
         assertEquals(-14, ByteBuffer.wrap(bss).order(ByteOrder.LITTLE_ENDIAN).getLong(0), "-EFAULT");
     }

@@ -4,11 +4,13 @@ import java.util.ArrayDeque;
 import java.util.function.Consumer;
 
 /**
- * The buffer behind one open slot of a perf event array. Each sample costs its size rounded up
- * to 8 plus the 8-byte header and 4-byte size of a kernel perf sample record; a sample that does
- * not fit is dropped and counted in {@link #lost()}, as the kernel counts lost samples.
+ * The buffer behind one open slot of a perf event array. Each sample costs what a kernel perf
+ * sample record takes: the 8-byte header, the 4-byte size and the padded data
+ * ({@link PerfSample}); a sample that does not fit is dropped and counted in {@link #lost()}, as
+ * the kernel counts lost samples.
  */
 public final class PerfBuffer {
+    /** The record's perf_event_header and the raw sample's size field. */
     private static final int SAMPLE_OVERHEAD = 8 + 4;
 
     private final int index;
@@ -26,7 +28,7 @@ public final class PerfBuffer {
     }
 
     private static long cost(byte[] sample) {
-        return (sample.length + SAMPLE_OVERHEAD + 7) & ~7L;
+        return SAMPLE_OVERHEAD + PerfSample.readLength(sample.length);
     }
 
     /** Adds a sample; false (and one more lost sample) when it does not fit. */

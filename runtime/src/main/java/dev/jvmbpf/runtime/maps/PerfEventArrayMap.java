@@ -7,12 +7,14 @@ import java.util.function.Consumer;
  * per CPU (by convention) to which programs send samples. A slot receives only once Java code
  * opened it, as user space opens a perf event per CPU: {@link #open} gives a bounded buffer to
  * poll, {@link #subscribe} a callback run on the program's thread.
+ * Samples reach readers padded as the kernel pads them ({@link PerfSample}).
  */
 public interface PerfEventArrayMap extends BpfMap {
     /**
      * Sends {@code data} to the buffer at {@code index} (the helper has already resolved
-     * BPF_F_CURRENT_CPU). Returns 0, -E2BIG (-7) when {@code index >= max_entries}, -ENOENT (-2)
-     * when nobody reads that slot, or -ENOSPC (-28) when its buffer is full (the sample is lost).
+     * BPF_F_CURRENT_CPU); readers get it with the kernel's zero padding ({@link PerfSample}).
+     * Returns 0, -E2BIG (-7) when {@code index >= max_entries}, -ENOENT (-2) when nobody reads
+     * that slot, or -ENOSPC (-28) when its buffer is full (the sample is lost).
      */
     int output(long index, byte[] data);
 

@@ -27,15 +27,33 @@ class PerfAndProgArrayTest {
         assertEquals(0, perf.output(0, new byte[] {3}));
         assertEquals(0, perf.output(1, new byte[] {9}));
         assertEquals(1, direct.size());
-        assertArrayEquals(new byte[] {9}, direct.get(0));
+        // Zero-padded as the kernel pads them: with the 4-byte size field, whole 8-byte words.
+        assertArrayEquals(new byte[] {9, 0, 0, 0}, direct.get(0));
         List<byte[]> polled = new ArrayList<>();
         assertEquals(2, b0.poll(polled::add));
-        assertArrayEquals(new byte[] {1, 2}, polled.get(0));
-        assertArrayEquals(new byte[] {3}, polled.get(1));
+        assertArrayEquals(new byte[] {1, 2, 0, 0}, polled.get(0));
+        assertArrayEquals(new byte[] {3, 0, 0, 0}, polled.get(1));
         assertEquals(List.of(u32(0), u32(1)).size(), perf.keys().size());
         assertEquals(0, perf.delete(u32(1)));
         assertEquals(-Errno.ENOENT, perf.delete(u32(1)));
         assertEquals(-Errno.ENOENT, perf.output(1, new byte[] {9}));
+    }
+
+    @Test
+    void samplesAreReadBackPaddedAsTheKernelPadsThem() {
+        // The kernel's size field (4 bytes) and the data fill whole 8-byte words.
+        int[][] sentRead = {{0, 4}, {1, 4}, {4, 4}, {5, 12}, {12, 12}, {13, 20}, {14, 20}, {20, 20}, {21, 28}};
+        for (int[] c : sentRead) {
+            assertEquals(c[1], PerfSample.readLength(c[0]), "sent " + c[0]);
+        }
+        PerfEventArrayMap perf = (PerfEventArrayMap) Maps.create(new MapSpec("perf", MapType.PERF_EVENT_ARRAY, 4, 4, 1, 0));
+        PerfBuffer b = perf.open(0, 64);
+        byte[] sent = {1, 2, 3, 4, 5};
+        assertEquals(0, perf.output(0, sent));
+        List<byte[]> polled = new ArrayList<>();
+        b.poll(polled::add);
+        assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 0, 0, 0, 0, 0, 0, 0}, polled.get(0));
+        assertArrayEquals(new byte[] {1, 2, 3, 4, 5}, sent, "the program's bytes are not changed");
     }
 
     @Test

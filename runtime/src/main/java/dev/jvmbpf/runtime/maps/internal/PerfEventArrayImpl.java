@@ -5,6 +5,7 @@ import dev.jvmbpf.runtime.maps.MapSpec;
 import dev.jvmbpf.runtime.maps.PerfBuffer;
 import dev.jvmbpf.runtime.maps.IterableMap;
 import dev.jvmbpf.runtime.maps.PerfEventArrayMap;
+import dev.jvmbpf.runtime.maps.PerfSample;
 import dev.jvmbpf.runtime.memory.Region;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,10 +69,12 @@ public final class PerfEventArrayImpl implements PerfEventArrayMap, IterableMap 
         if (sink == null) {
             return -Errno.ENOENT;
         }
+        // Readers get the sample as the kernel stores it: zero-padded to whole words.
+        byte[] sample = PerfSample.asRead(data);
         if (sink instanceof PerfBuffer b) {
-            return b.offer(data.clone()) ? 0 : -Errno.ENOSPC;
+            return b.offer(sample) ? 0 : -Errno.ENOSPC;
         }
-        ((Consumer<byte[]>) sink).accept(data.clone());
+        ((Consumer<byte[]>) sink).accept(sample);
         return 0;
     }
 
