@@ -17,7 +17,11 @@ public final class Control {
     private Control() {
     }
 
-    /** Throws {@link TailCall} when the jump happens; otherwise returns a negative errno and the program goes on. */
+    /**
+     * Jumps ({@link Machine#tailCall}: throws {@link TailCall}, or records the jump for an engine
+     * that armed it) when the slot holds a program; otherwise returns a negative errno and the
+     * program goes on.
+     */
     public static long tailCall(Machine m, long ctx, long r2, long index, long r4, long r5) {
         if (!(Maps.map(m, r2, "tail_call") instanceof ProgramArray array)) {
             return -Errno.EINVAL;
@@ -37,7 +41,7 @@ public final class Control {
             throw BpfFault.of(FaultKind.HELPER, "tail_call: program " + target.program().name()
                     + " in slot " + slot + " uses other maps than " + m.program().name());
         }
-        throw new TailCall(target, ctx);
+        return m.tailCall(target, ctx);
     }
 
     private static CallbackInvoker invoker(Machine m, String helper) {

@@ -47,6 +47,12 @@ public final class JitExecutable implements Executable {
         machine.setEntryR1(r1);
         try {
             long r0 = entry.run(machine, r1, r2, r3, r4, r5);
+            Executable next = machine.takeTailCall();
+            if (next != null) {
+                // The entry function ended at a tail call it made (JitRuntime.tailCall): the
+                // target runs on this run's machine, its r0 the run's, its deferred work after it.
+                return next.execute(machine, machine.tailCallContext(), 0, 0, 0, 0);
+            }
             if (machine.hasDeferred()) {
                 // bpf_timer callbacks fire once the program returned, from an empty call stack
                 if (machine.callbackInvoker() instanceof JitCallbacks c) {

@@ -141,6 +141,29 @@ public final class JitRuntime {
     }
 
     /**
+     * bpf_tail_call from the entry function: in frame 0 the helper records the jump on the
+     * machine instead of throwing {@link TailCall}, and the generated code ends the program when
+     * {@link #tailCallPending} says so. A thrown signal would unwind the helper's, this and the
+     * generated frames through the JVM's exception dispatch, some hundreds of ns per jump.
+     */
+    public static long tailCall(HelperSpec spec, Machine machine, long r1, long r2, long r3, long r4, long r5,
+            int depth) {
+        if (depth != 0) {
+            return callHelper(spec, machine, r1, r2, r3, r4, r5);
+        }
+        machine.armTailCall();
+        try {
+            return callHelper(spec, machine, r1, r2, r3, r4, r5);
+        } finally {
+            machine.disarmTailCall();
+        }
+    }
+
+    public static boolean tailCallPending(Machine machine) {
+        return machine.tailCallPending();
+    }
+
+    /**
      * Where a slice of a counted loop's signed copy ends: {@code reach} past {@code counter}, but
      * not past {@code bound} (both in [0, Long.MAX_VALUE - step], see {@code CountedLoop}).
      */

@@ -878,12 +878,30 @@ final class MethodEmitter {
             store(0);
             return;
         }
+        // The entry function ends itself at a tail call (in frame 0: a program run unverified may
+        // call it again); deeper frames take the signal.
+        boolean endsAtTailCall = id == StandardHelpers.TAIL_CALL && plan.start == 0;
         recordDepthForCallbacks();
         mv.visitFieldInsn(GETSTATIC, unit.internalName, unit.helperField(id, measuring), "L" + Names.HELPER_SPEC + ";");
         pushArguments();
-        mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "callHelper", "(L" + Names.HELPER_SPEC + ";" + Names.HELPER_CALL_DESC.substring(1), false);
+        if (endsAtTailCall) {
+            mv.visitVarInsn(ILOAD, depthSlot);
+            mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "tailCall",
+                    "(L" + Names.HELPER_SPEC + ";L" + Names.MACHINE + ";JJJJJI)J", false);
+        } else {
+            mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "callHelper",
+                    "(L" + Names.HELPER_SPEC + ";" + Names.HELPER_CALL_DESC.substring(1), false);
+        }
         store(0);
         afterCallbacks();
+        if (endsAtTailCall) {
+            Label goesOn = new Label();
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "tailCallPending", "(L" + Names.MACHINE + ";)Z", false);
+            mv.visitJumpInsn(IFEQ, goesOn);
+            emitExit();
+            mv.visitLabel(goesOn);
+        }
     }
 
     /**

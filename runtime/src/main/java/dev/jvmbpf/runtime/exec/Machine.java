@@ -43,6 +43,10 @@ public final class Machine {
     private CallbackInvoker callbackInvoker;
     private final java.util.ArrayList<Deferred> deferred = new java.util.ArrayList<>();
     private int tailCalls;
+    /** Set while an engine takes a tail call as a return ({@link #armTailCall()}); the jump it recorded. */
+    private boolean tailCallArmed;
+    private Executable tailCallTarget;
+    private long tailCallContext;
     private boolean contextPacket;
     private int countdown = POLL_INTERVAL;
     private long timeoutNanos;
@@ -111,6 +115,8 @@ public final class Machine {
             hasDeadline = true;
         }
         tailCalls = 0;
+        tailCallArmed = false;
+        tailCallTarget = null;
         deferred.clear();
         packetAddress = 0;
         packetLength = 0;
@@ -376,5 +382,51 @@ public final class Machine {
         }
         tailCalls++;
         return true;
+    }
+
+    /**
+     * Jumps to {@code target} with r1 = {@code context}, once the tail-call helper has admitted the
+     * jump: throws {@link TailCall}, or, while the engine {@linkplain #armTailCall() armed} the
+     * call, records the jump and returns 0 for the engine to end the program and run the target
+     * ({@link #takeTailCall()}). A thrown signal unwinds every frame between the helper and the
+     * engine's catch, which on the JVM costs far more than the jump itself.
+     */
+    public long tailCall(Executable target, long context) {
+        if (!tailCallArmed) {
+            throw new TailCall(target, context);
+        }
+        tailCallArmed = false;
+        tailCallTarget = target;
+        tailCallContext = context;
+        return 0;
+    }
+
+    /**
+     * Called by an engine just before the tail-call helper, from code that ends the program at
+     * once when {@link #tailCallPending()} says the jump happened; {@link #disarmTailCall()} after.
+     */
+    public void armTailCall() {
+        tailCallArmed = true;
+    }
+
+    public void disarmTailCall() {
+        tailCallArmed = false;
+    }
+
+    /** True when a jump was recorded and not yet taken. */
+    public boolean tailCallPending() {
+        return tailCallTarget != null;
+    }
+
+    /** The recorded jump's target (null when none), forgotten here: the context is {@link #tailCallContext()}. */
+    public Executable takeTailCall() {
+        Executable target = tailCallTarget;
+        tailCallTarget = null;
+        return target;
+    }
+
+    /** r1 of the last recorded jump's target. */
+    public long tailCallContext() {
+        return tailCallContext;
     }
 }
