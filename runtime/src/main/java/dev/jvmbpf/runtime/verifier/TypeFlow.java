@@ -420,16 +420,18 @@ final class TypeFlow {
      * repeats or its instruction budget is spent, refuses it either way.
      */
     private static BitSet trapped(Instruction[] insns) {
-        List<List<Integer>> preds = new ArrayList<>();
-        for (int pc = 0; pc < insns.length; pc++) {
-            preds.add(new ArrayList<>(2));
-        }
-        ArrayDeque<Integer> work = new ArrayDeque<>();
-        for (int pc = 0; pc < insns.length; pc++) {
+        // Predecessors in compressed rows: the edges of each pc, then each pc's slice of them.
+        int n = insns.length;
+        int[] edgeFrom = new int[2 * n];
+        int[] edgeTo = new int[2 * n];
+        int edges = 0;
+        PcStack work = new PcStack();
+        for (int pc = 0; pc < n; pc++) {
             Instruction in = insns[pc];
             if (in.isWide()) {
-                if (pc + 2 < insns.length) {
-                    preds.get(pc + 2).add(pc);
+                if (pc + 2 < n) {
+                    edgeFrom[edges] = pc;
+                    edgeTo[edges++] = pc + 2;
                 }
                 pc++;
                 continue;
@@ -440,20 +442,36 @@ final class TypeFlow {
             }
             if (Effects.isBranch(in)) {
                 long t = Effects.jumpTarget(pc, in);
-                if (t >= 0 && t < insns.length) {
-                    preds.get((int) t).add(pc);
+                if (t >= 0 && t < n) {
+                    edgeFrom[edges] = pc;
+                    edgeTo[edges++] = (int) t;
                 }
             }
-            if (!Effects.isUnconditional(in) && pc + 1 < insns.length) {
-                preds.get(pc + 1).add(pc);
+            if (!Effects.isUnconditional(in) && pc + 1 < n) {
+                edgeFrom[edges] = pc;
+                edgeTo[edges++] = pc + 1;
             }
         }
-        BitSet exits = new BitSet(insns.length);
+        int[] start = new int[n + 1];
+        for (int e = 0; e < edges; e++) {
+            start[edgeTo[e] + 1]++;
+        }
+        for (int pc = 0; pc < n; pc++) {
+            start[pc + 1] += start[pc];
+        }
+        int[] preds = new int[edges];
+        int[] fill = Arrays.copyOf(start, n);
+        for (int e = 0; e < edges; e++) {
+            preds[fill[edgeTo[e]]++] = edgeFrom[e];
+        }
+        BitSet exits = new BitSet(n);
         while (!work.isEmpty()) {
             int pc = work.pop();
             if (!exits.get(pc)) {
                 exits.set(pc);
-                preds.get(pc).forEach(work::push);
+                for (int p = start[pc]; p < start[pc + 1]; p++) {
+                    work.push(preds[p]);
+                }
             }
         }
         BitSet out = new BitSet(insns.length);

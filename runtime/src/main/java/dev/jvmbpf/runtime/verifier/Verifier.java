@@ -180,7 +180,7 @@ public final class Verifier {
      */
     private int firstUnreachable(int from, int to) {
         BitSet seen = new BitSet(insns.length);
-        ArrayDeque<Integer> work = new ArrayDeque<>();
+        PcStack work = new PcStack();
         work.push(from);
         while (!work.isEmpty()) {
             int pc = work.pop();
