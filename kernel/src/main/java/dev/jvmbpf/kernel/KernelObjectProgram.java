@@ -12,6 +12,7 @@ import dev.jvmbpf.runtime.maps.BpfMap;
 import dev.jvmbpf.runtime.maps.Cpus;
 import dev.jvmbpf.runtime.maps.Errno;
 import dev.jvmbpf.runtime.maps.IterableMap;
+import dev.jvmbpf.runtime.maps.MapFlags;
 import dev.jvmbpf.runtime.maps.MapSpec;
 import dev.jvmbpf.runtime.maps.MapType;
 import dev.jvmbpf.runtime.program.BpfProgram;
@@ -66,10 +67,7 @@ public final class KernelObjectProgram implements AutoCloseable {
     /** The kernel's program type for {@code type}, or -1 when it cannot test-run that type with a packet. */
     public static int kernelType(ProgramType type) {
         return switch (type) {
-            case SOCKET_FILTER -> 1;
-            case SCHED_CLS -> 3;
-            case SCHED_ACT -> 4;
-            case XDP -> 6;
+            case SOCKET_FILTER, SCHED_CLS, SCHED_ACT, XDP -> KernelVerifier.kernelType(type);
             default -> -1;
         };
     }
@@ -98,8 +96,7 @@ public final class KernelObjectProgram implements AutoCloseable {
             throw new LoadException(a.refusal());
         }
         int type = switch (program.type()) {
-            case TRACEPOINT -> BpfSyscall.PROG_TYPE_TRACEPOINT;
-            case RAW_TRACEPOINT -> BpfSyscall.PROG_TYPE_RAW_TRACEPOINT;
+            case TRACEPOINT, RAW_TRACEPOINT -> KernelVerifier.kernelType(program.type());
             default -> throw new LoadException("kernel: " + program.type() + " program " + program.name()
                     + " is no tracepoint or raw tracepoint program");
         };
@@ -228,7 +225,7 @@ public final class KernelObjectProgram implements AutoCloseable {
                     }
                 }
             }
-            if ((spec.flags() & BpfSyscall.BPF_F_RDONLY_PROG) != 0) {
+            if ((spec.flags() & MapFlags.BPF_F_RDONLY_PROG) != 0) {
                 BpfSyscall.freezeMap(fd);
             }
             return fd;
