@@ -185,7 +185,7 @@ public final class KernelObjectProgram implements AutoCloseable {
             throw new LoadException("kernel: map " + spec.name() + " is a " + spec.type()
                     + ", which is not mirrored into the kernel");
         }
-        if (isPerCpu(spec.type()) && m instanceof IterableMap it && hasNonZeroElement(it)) {
+        if (spec.type().isPerCpuArrayOrHash() && m instanceof IterableMap it && hasNonZeroElement(it)) {
             throw new LoadException("kernel: per-CPU map " + spec.name()
                     + " holds elements, which are not mirrored into the kernel");
         }
@@ -216,7 +216,7 @@ public final class KernelObjectProgram implements AutoCloseable {
         int fd = BpfSyscall.createMap(spec.type().id(), kernelName(spec.name()), spec.keySize(), spec.valueSize(),
                 spec.maxEntries(), spec.flags(), spec.mapExtra());
         try {
-            if (map instanceof IterableMap it && !isPerCpu(spec.type())) {
+            if (map instanceof IterableMap it && !spec.type().isPerCpuArrayOrHash()) {
                 for (byte[] k = it.nextKey(null); k != null; k = it.nextKey(k)) {
                     byte[] v = it.lookupValue(k);
                     // Array elements always exist in the kernel, as zeros.
@@ -233,10 +233,6 @@ public final class KernelObjectProgram implements AutoCloseable {
             BpfSyscall.close(fd);
             throw e;
         }
-    }
-
-    private static boolean isPerCpu(MapType type) {
-        return type == MapType.PERCPU_ARRAY || type == MapType.PERCPU_HASH || type == MapType.LRU_PERCPU_HASH;
     }
 
     /** The program with each map index of an {@code lddw} replaced by that map's fd (the kernel's own sources). */
@@ -303,7 +299,7 @@ public final class KernelObjectProgram implements AutoCloseable {
      * possible CPU, each rounded up to 8 bytes (a smaller buffer would be overrun).
      */
     private static int valueBytes(MapSpec spec) {
-        return isPerCpu(spec.type()) ? Cpus.stride(spec.valueSize()) * BpfSyscall.possibleCpus() : spec.valueSize();
+        return spec.type().isPerCpuArrayOrHash() ? Cpus.stride(spec.valueSize()) * BpfSyscall.possibleCpus() : spec.valueSize();
     }
 
     /**
@@ -349,7 +345,7 @@ public final class KernelObjectProgram implements AutoCloseable {
         for (int i = 0; i < maps.size(); i++) {
             BpfMap m = maps.get(i);
             MapSpec spec = m.spec();
-            boolean sameCpus = !isPerCpu(spec.type()) || BpfSyscall.possibleCpus() == Cpus.count();
+            boolean sameCpus = !spec.type().isPerCpuArrayOrHash() || BpfSyscall.possibleCpus() == Cpus.count();
             if (!(m instanceof IterableMap it) || spec.type() == MapType.RINGBUF || !sameCpus) {
                 continue;
             }

@@ -5,6 +5,7 @@ import dev.jvmbpf.helpers.context.SkBuffContext;
 import dev.jvmbpf.runtime.exec.Machine;
 import dev.jvmbpf.runtime.maps.BpfMap;
 import dev.jvmbpf.runtime.maps.Errno;
+import dev.jvmbpf.runtime.maps.MapFlags;
 import dev.jvmbpf.runtime.maps.MapType;
 import dev.jvmbpf.runtime.memory.AddressSpace;
 import dev.jvmbpf.runtime.program.ProgramType;
@@ -31,7 +32,6 @@ public final class Net {
     private static final long FIB_FLAGS = 0x3f;
     private static final int AF_INET = 2;
     private static final int AF_INET6 = 10;
-    private static final int EAFNOSUPPORT = 97;
     private static final int FIB_RET_SUCCESS = 0;
     private static final int FIB_RET_FRAG_NEEDED = 5;
     private static final int REDIR_NEIGH_SIZE = 20;
@@ -39,7 +39,6 @@ public final class Net {
     private static final int MTU_CHK_SEGS = 1;
     private static final int MTU_CHK_RET_SUCCESS = 0;
     private static final int MTU_CHK_RET_FRAG_NEEDED = 1;
-    private static final long BPF_EXIST = 2;
     private static final long SOCK_OPS_ALL_CB_FLAGS = 0x7f;
 
     private Net() {
@@ -89,7 +88,7 @@ public final class Net {
         } else if (family == AF_INET6) {
             dst = Arrays.copyOfRange(p, 32, 48);
         } else {
-            return -EAFNOSUPPORT;
+            return -Errno.EAFNOSUPPORT;
         }
         KernelModel.Route route = k.routeTo(dst);
         if (route == null) {
@@ -198,7 +197,7 @@ public final class Net {
     public static long sockMapUpdate(KernelModel k, Machine m, long ctx, long r2, long key, long flags, long r5) {
         BpfMap map = Maps.map(m, r2, "sock_map_update");
         MapType t = map.spec().type();
-        if (t != MapType.SOCKMAP && t != MapType.SOCKHASH || Long.compareUnsigned(flags, BPF_EXIST) > 0) {
+        if (t != MapType.SOCKMAP && t != MapType.SOCKHASH || Long.compareUnsigned(flags, MapFlags.BPF_EXIST) > 0) {
             return -Errno.EINVAL;
         }
         byte[] keyBytes = m.memory().read(key, map.spec().keySize());

@@ -382,7 +382,7 @@ public final class SkbHelpers {
         if (t == null || (flags & ~(TUNINFO_IPV6 | TUNINFO_FLAGS)) != 0) {
             err = -Errno.EINVAL;
         } else if (((flags & TUNINFO_IPV6) != 0) != t.ipv6()) {
-            err = -EPROTO;
+            err = -Errno.EPROTO;
         } else if (!tunnelKeySize(n) || n == TUNNEL_KEY_SIZE_IPV4_ONLY && t.ipv6()) {
             err = -Errno.EINVAL;
         }
@@ -399,7 +399,6 @@ public final class SkbHelpers {
         return err;
     }
 
-    private static final int EPROTO = 71;
     private static final int TUNNEL_KEY_SIZE_NO_LABEL = 22;
     private static final int TUNNEL_KEY_SIZE_IPV4_ONLY = 8;
     /** The tunnel flags bpf_skb_set_tunnel_key sets (TUNNEL_CSUM, TUNNEL_KEY, TUNNEL_NOCACHE) and the others. */
