@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jvmbpf.kernel.KernelBpf;
-import org.junit.jupiter.api.Assumptions;
+import dev.jvmbpf.kernel.testing.KernelRequired;
 import org.junit.jupiter.api.Test;
 
 class FuzzCommandTest {
@@ -23,10 +23,7 @@ class FuzzCommandTest {
 
     @Test
     void againstTheKernelWhenItIsAvailable() {
-        if (!KernelBpf.availability().available()) {
-            System.out.println("SKIPPED fuzz against the kernel: " + KernelBpf.availability().reason());
-        }
-        Assumptions.assumeTrue(KernelBpf.availability().available(), KernelBpf.availability().reason());
+        KernelRequired.assume("fuzz against the kernel");
         CliRun r = run("fuzz", "--seed", "6", "--count", "300", "--engines", "interpreter,kernel");
         assertEquals(0, r.status(), r.out() + r.err());
         assertTrue(r.lastLine().matches("300 programs, \\d+ rejected by the kernel, 0 mismatches"), r.lastLine());

@@ -6,6 +6,7 @@ import dev.jvmbpf.helpers.StandardHelpers;
 import dev.jvmbpf.kernel.KernelVerifier;
 import dev.jvmbpf.kernel.internal.BpfSyscall;
 import dev.jvmbpf.kernel.internal.VerifierRejection;
+import dev.jvmbpf.kernel.testing.KernelRequired;
 import dev.jvmbpf.runtime.exec.Machine;
 import dev.jvmbpf.runtime.exec.Output;
 import dev.jvmbpf.runtime.isa.Assembler;

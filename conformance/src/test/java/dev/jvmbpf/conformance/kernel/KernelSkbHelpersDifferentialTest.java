@@ -6,6 +6,7 @@ import dev.jvmbpf.Bpf;
 import dev.jvmbpf.Program;
 import dev.jvmbpf.helpers.context.SkBuffContext;
 import dev.jvmbpf.kernel.KernelObjectProgram;
+import dev.jvmbpf.kernel.testing.KernelRequired;
 import dev.jvmbpf.runtime.exec.Engine;
 import dev.jvmbpf.runtime.interp.Interpreter;
 import dev.jvmbpf.jit.JitEngine;
