@@ -1,5 +1,6 @@
 package dev.jvmbpf.kernel;
 
+import dev.jvmbpf.helpers.context.SkBuffContext;
 import dev.jvmbpf.kernel.internal.BpfSyscall;
 import dev.jvmbpf.kernel.internal.FunctionBtf;
 import dev.jvmbpf.kernel.internal.RingBufferReader;
@@ -292,7 +293,7 @@ public final class KernelObjectProgram implements AutoCloseable {
         return out;
     }
 
-    private static final int ETH_HLEN = 14;
+    private static final int ETH_HLEN = SkBuffContext.ETH_HLEN;
 
     /**
      * What the kernel copies out for one element: the value, or for a per-CPU map one value per

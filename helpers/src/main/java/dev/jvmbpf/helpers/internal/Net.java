@@ -21,13 +21,9 @@ import java.util.Arrays;
  * from nowhere.
  */
 public final class Net {
-    private static final int XDP_ABORTED = 0;
-    private static final int XDP_REDIRECT = 4;
     private static final long XDP_ACTION_MASK = 3;
     private static final long BPF_F_BROADCAST = 1 << 3;
     private static final long BPF_F_EXCLUDE_INGRESS = 1 << 4;
-    private static final int TC_ACT_SHOT = 2;
-    private static final int TC_ACT_REDIRECT = 7;
     private static final int FIB_PARAMS_SIZE = 64;
     private static final long FIB_FLAGS = 0x3f;
     private static final int AF_INET = 2;
@@ -56,7 +52,7 @@ public final class Net {
         boolean devmap = t == MapType.DEVMAP || t == MapType.DEVMAP_HASH;
         long allowed = XDP_ACTION_MASK | (devmap ? BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS : 0);
         if (!devmap && t != MapType.CPUMAP && t != MapType.XSKMAP || (flags & ~allowed) != 0) {
-            return XDP_ABORTED;
+            return Xdp.XDP_ABORTED;
         }
         byte[] k32 = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) key).array();
         boolean broadcast = (flags & BPF_F_BROADCAST) != 0;
@@ -64,7 +60,7 @@ public final class Net {
             return flags & XDP_ACTION_MASK;
         }
         k.record("redirect_map", map.spec().name() + (broadcast ? " broadcast" : " key " + (key & 0xffff_ffffL)));
-        return XDP_REDIRECT;
+        return Xdp.XDP_REDIRECT;
     }
 
     /**
@@ -145,19 +141,19 @@ public final class Net {
             long r5) {
         long n = Mem.u32(plen);
         if (n != 0 && n < REDIR_NEIGH_SIZE || flags != 0) {
-            return TC_ACT_SHOT;
+            return Xdp.TC_ACT_SHOT;
         }
         k.record("redirect_neigh", "ifindex " + (ifindex & 0xffff_ffffL));
-        return TC_ACT_REDIRECT;
+        return Xdp.TC_ACT_REDIRECT;
     }
 
     /** bpf_redirect_peer (155): TC_ACT_REDIRECT to the peer of {@code ifindex} (recorded), TC_ACT_SHOT for flags. */
     public static long redirectPeer(KernelModel k, Machine m, long ifindex, long flags, long r3, long r4, long r5) {
         if (flags != 0) {
-            return TC_ACT_SHOT;
+            return Xdp.TC_ACT_SHOT;
         }
         k.record("redirect_peer", "ifindex " + (ifindex & 0xffff_ffffL));
-        return TC_ACT_REDIRECT;
+        return Xdp.TC_ACT_REDIRECT;
     }
 
     /** bpf_get_netns_cookie (122): the model's network namespace cookie. */
