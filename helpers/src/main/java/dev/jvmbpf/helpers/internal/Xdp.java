@@ -12,7 +12,8 @@ public final class Xdp {
     static final int XDP_REDIRECT = 4;
     static final int TC_ACT_SHOT = 2;
     static final int TC_ACT_REDIRECT = 7;
-    private static final long BPF_F_INGRESS = 1;
+    /** Redirect to the device's ingress instead of its egress. */
+    static final long BPF_F_INGRESS = 1;
 
     private Xdp() {
     }
