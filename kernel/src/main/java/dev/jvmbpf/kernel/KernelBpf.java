@@ -3,6 +3,7 @@ package dev.jvmbpf.kernel;
 import dev.jvmbpf.kernel.internal.BpfSyscall;
 import dev.jvmbpf.kernel.internal.SyscallException;
 import dev.jvmbpf.kernel.internal.VerifierRejection;
+import dev.jvmbpf.runtime.exec.LoadException;
 import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.isa.Opcodes;
 import dev.jvmbpf.runtime.maps.Errno;
@@ -30,6 +31,14 @@ public final class KernelBpf {
             availability = a;
         }
         return a;
+    }
+
+    /** Throws {@link LoadException} saying why ({@link KernelAvailability#refusal()}) when bpf(2) does not work here. */
+    public static void requireAvailable() {
+        KernelAvailability a = availability();
+        if (!a.available()) {
+            throw new LoadException(a.refusal());
+        }
     }
 
     private static KernelAvailability probe() {

@@ -71,10 +71,7 @@ public final class KernelEngine implements Engine, AutoCloseable {
     @Override
     public KernelExecutable load(VerifiedProgram verified, HelperTable helpers) {
         BpfProgram program = verified.program();
-        KernelAvailability a = KernelBpf.availability();
-        if (!a.available()) {
-            throw new LoadException(a.refusal());
-        }
+        KernelBpf.requireAvailable();
         if (!program.maps().isEmpty()) {
             throw new LoadException("kernel engine: program " + program.name() + " uses maps, which it does not support");
         }

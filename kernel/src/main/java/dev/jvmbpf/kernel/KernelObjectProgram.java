@@ -75,10 +75,7 @@ public final class KernelObjectProgram implements AutoCloseable {
 
     /** Creates the maps, loads the program; the caller closes it. */
     public static KernelObjectProgram load(BpfProgram program) {
-        KernelAvailability a = KernelBpf.availability();
-        if (!a.available()) {
-            throw new LoadException(a.refusal());
-        }
+        KernelBpf.requireAvailable();
         int type = kernelType(program.type());
         if (type < 0) {
             throw new LoadException("kernel: cannot test-run " + program.type() + " program " + program.name()
@@ -92,10 +89,7 @@ public final class KernelObjectProgram implements AutoCloseable {
      * with {@link KernelTracer#attachProgram}; the caller closes it.
      */
     public static KernelObjectProgram loadForTracing(BpfProgram program) {
-        KernelAvailability a = KernelBpf.availability();
-        if (!a.available()) {
-            throw new LoadException(a.refusal());
-        }
+        KernelBpf.requireAvailable();
         int type = switch (program.type()) {
             case TRACEPOINT, RAW_TRACEPOINT -> KernelVerifier.kernelType(program.type());
             default -> throw new LoadException("kernel: " + program.type() + " program " + program.name()
