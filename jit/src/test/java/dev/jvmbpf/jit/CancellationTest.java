@@ -216,10 +216,7 @@ class CancellationTest {
                 """;
         for (var c : new Object[][] {{countDown, 3_000_003L}, {countUpToARegister, sum(5, 700004, 1)},
                 {ordered, sum(7, 900000, 3)}}) {
-            Executable exe = load(engine, (String) c[0], HelperTable.empty());
-            Machine machine = exe.newMachine(Output.discard());
-            machine.beginRun();
-            assertEquals((long) c[1], exe.execute(machine, 0, 0, 0, 0, 0), (String) c[0]);
+            assertEquals((long) c[1], Runs.run(load(engine, (String) c[0], HelperTable.empty())), (String) c[0]);
         }
     }
 

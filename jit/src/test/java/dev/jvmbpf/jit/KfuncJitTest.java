@@ -3,11 +3,8 @@ package dev.jvmbpf.jit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.jvmbpf.runtime.exec.Executable;
 import dev.jvmbpf.runtime.exec.HelperTable;
 import dev.jvmbpf.runtime.exec.LoadException;
-import dev.jvmbpf.runtime.exec.Machine;
-import dev.jvmbpf.runtime.exec.Output;
 import dev.jvmbpf.runtime.interp.Interpreter;
 import dev.jvmbpf.runtime.verifier.VerifiedProgram;
 import dev.jvmbpf.runtime.verifier.Verifier;
@@ -45,19 +42,13 @@ class KfuncJitTest {
             exit
             """;
 
-    private static long run(Executable e) {
-        Machine m = e.newMachine(Output.discard());
-        m.beginRun();
-        return e.execute(m, 0, 0, 0, 0, 0);
-    }
-
     @Test
     void iteratorLoopsRunAsOnTheInterpreter() {
         for (int[] range : new int[][] {{0, 10}, {-3, 3}, {5, 5}, {9, 2}, {0, 100_000}}) {
             String asm = SQUARES.replace("START", Integer.toString(range[0])).replace("END", Integer.toString(range[1]));
             VerifiedProgram v = Verifier.verify(KfuncPrograms.program(asm), HelperTable.empty());
-            long jit = run(new JitEngine().load(v, HelperTable.empty()));
-            long interpreted = run(new Interpreter().load(v, HelperTable.empty()));
+            long jit = Runs.run(new JitEngine().load(v, HelperTable.empty()));
+            long interpreted = Runs.run(new Interpreter().load(v, HelperTable.empty()));
             long expected = 7;
             for (long i = range[0]; i < range[1]; i++) {
                 long element = i & 0xffffffffL; // ldxw zero-extends
@@ -72,8 +63,8 @@ class KfuncJitTest {
     void anUnresolvedWeakKfuncBehindACheckLoadsAndRuns() {
         VerifiedProgram v = Verifier.verify(
                 KfuncPrograms.program("mov %r0, 0\njeq %r0, 0, +1\ncall kfunc 0\nmov %r0, 5\nexit"), HelperTable.empty());
-        assertEquals(5, run(new JitEngine().load(v, HelperTable.empty())));
-        assertEquals(5, run(new Interpreter().load(v, HelperTable.empty())));
+        assertEquals(5, Runs.run(new JitEngine().load(v, HelperTable.empty())));
+        assertEquals(5, Runs.run(new Interpreter().load(v, HelperTable.empty())));
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.jvmbpf.runtime.btf.BtfType;
 import dev.jvmbpf.runtime.interp.Interpreter;
 import dev.jvmbpf.runtime.maps.Errno;
 import dev.jvmbpf.runtime.verifier.Verifier;
+import dev.jvmbpf.testing.Execution;
 import dev.jvmbpf.testing.KfuncPrograms;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,9 +39,7 @@ class KfuncsTest {
     private static long run(String asm) {
         Executable e = new Interpreter().load(Verifier.verify(KfuncPrograms.program(asm), HelperTable.empty()),
                 HelperTable.empty());
-        Machine m = e.newMachine(Output.discard());
-        m.beginRun();
-        return e.execute(m, 0, 0, 0, 0, 0);
+        return Execution.runOnce(e);
     }
 
     private static long sum(int start, int end) {
