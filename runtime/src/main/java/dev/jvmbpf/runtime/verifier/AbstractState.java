@@ -14,6 +14,11 @@ final class AbstractState {
         final long[] written = new long[Verifier.STACK_SIZE / 64];
         final RegValue[] spills = new RegValue[SLOTS];
         final int returnPc;
+        /**
+         * The kernel's callback_depth: how many iterations of the callback a helper called from
+         * this frame has been followed through on this path (bpf_loop follows at most its count).
+         */
+        int callbackDepth;
 
         Frame(int returnPc) {
             this.returnPc = returnPc;
@@ -25,6 +30,7 @@ final class AbstractState {
             System.arraycopy(regs, 0, f.regs, 0, REGS);
             System.arraycopy(written, 0, f.written, 0, written.length);
             System.arraycopy(spills, 0, f.spills, 0, SLOTS);
+            f.callbackDepth = callbackDepth;
             return f;
         }
 
@@ -59,7 +65,8 @@ final class AbstractState {
         }
 
         boolean covers(Frame o) {
-            if (returnPc != o.returnPc) {
+            // As the kernel: a state with more iterations left covers one with fewer.
+            if (returnPc != o.returnPc || callbackDepth > o.callbackDepth) {
                 return false;
             }
             for (int r = 0; r < REGS; r++) {
@@ -83,6 +90,7 @@ final class AbstractState {
         }
 
         void joinWith(Frame o) {
+            callbackDepth = Math.min(callbackDepth, o.callbackDepth);
             for (int r = 0; r < REGS; r++) {
                 regs[r] = regs[r].join(o.regs[r]);
             }
@@ -154,7 +162,7 @@ final class AbstractState {
         for (int i = 0; i < frames.length; i++) {
             Frame a = frames[i];
             Frame b = o.frames[i];
-            if (a.returnPc != b.returnPc || !Arrays.equals(a.regs, b.regs) || !Arrays.equals(a.written, b.written)
+            if (a.returnPc != b.returnPc || a.callbackDepth != b.callbackDepth || !Arrays.equals(a.regs, b.regs) || !Arrays.equals(a.written, b.written)
                     || !Arrays.equals(a.spills, b.spills)) {
                 return false;
             }

@@ -40,7 +40,6 @@ final class TypeFlow {
     private static final int HELPER_MAP_LOOKUP_PERCPU = 195;
     private static final int HELPER_MAP_POP = 88;
     private static final int HELPER_MAP_PEEK = 89;
-    private static final int HELPER_LOOP = 181;
     private static final int HELPER_SPIN_LOCK = 93;
     private static final int HELPER_SPIN_UNLOCK = 94;
     private static final int HELPER_KTIME_GET_COARSE_NS = 160;
@@ -1314,7 +1313,7 @@ final class TypeFlow {
             return -1;
         }
         if (s.top().returnPc <= CALLBACK_RETURN) {
-            // A bpf_loop callback returns into the helper, which either calls it again (with the
+            // A callback returns into the helper, which either calls it again (with the
             // caller's registers as they were at the call) or returns to the caller.
             // The kernel also wants r0 in [0, 1] here; this analysis, blind to signed ranges, can
             // reach paths the kernel knows to be dead, so that rule is left to the kernel.
@@ -1323,7 +1322,8 @@ final class TypeFlow {
             Frame[] shorter = new Frame[s.frames.length - 1];
             System.arraycopy(s.frames, 0, shorter, 0, shorter.length);
             s.frames = shorter;
-            work.push(enterLoopCallback(site, s.copy()));
+            again(site, s.copy(), work);
+            s.top().callbackDepth = 0;
             clobberArguments(s);
             s.set(0, RegValue.ANY_SCALAR);
             return site + 1;
@@ -1380,56 +1380,67 @@ final class TypeFlow {
             return pc + 1;
         }
         if (insn.imm() == Opcodes.HELPER_CORE_POISON) throw errors.at(pc, "invalid func unknown#195896080 (CO-RE poison)");
-        boolean knownLoop = isLoopWithKnownCallback(insn, s);
-        AbstractState atCall = knownLoop ? s.copy() : null;
-        if ((insn.imm() & U32) == HELPER_LOOP) {
-            loopCallbacks.record(pc, knownLoop ? s.reg(2).aux() : -1);
+        SyncCallbacks callback = knownCallback(insn, s);
+        AbstractState atCall = callback != null ? s.copy() : null;
+        if ((insn.imm() & U32) == SyncCallbacks.LOOP) {
+            loopCallbacks.record(pc, callback != null ? s.reg(2).aux() : -1);
         }
-        helper(pc, insn, s, knownLoop);
+        helper(pc, insn, s, callback);
         if (atCall != null) {
             // Zero iterations continue at pc + 1 (this state); one or more go through the callback.
-            work.push(enterLoopCallback(pc, atCall));
+            again(pc, atCall, work);
+            s.top().callbackDepth = 0;
         }
         return pc + 1;
     }
 
-    private boolean isLoopWithKnownCallback(Instruction insn, AbstractState s) {
-        HelperSpec spec = helpers.get(insn.imm() & U32);
-        // user_ringbuf_drain calls back as bpf_loop does: callback(dynptr, ctx), ctx from r3
-        boolean drain = (insn.imm() & U32) == HelperMapRules.USER_RINGBUF_DRAIN && spec != null
-                && spec.args().equals(List.of(ArgType.CONST_MAP_PTR, ArgType.PTR_TO_FUNC, ArgType.ANYTHING,
-                        ArgType.ANYTHING));
-        return ((insn.imm() & U32) == HELPER_LOOP && spec != null
-                && spec.args().equals(List.of(ArgType.ANYTHING, ArgType.PTR_TO_FUNC, ArgType.ANYTHING, ArgType.ANYTHING))
-                || drain)
-                && s.reg(2).kind() == Kind.FUNC && s.reg(2).fixedOffset() && s.reg(2).off() == 0;
+    /**
+     * The kernel's check at a call of a helper that calls back (or at its return to the call):
+     * one more iteration through the callback while the caller's frame has followed fewer than
+     * the helper may make (bpf_loop's count).
+     */
+    private void again(int site, AbstractState atCall, ArrayDeque<Work> work) {
+        SyncCallbacks callback = SyncCallbacks.of(insns[site].imm(), helpers.get(insns[site].imm() & U32));
+        if (atCall.top().callbackDepth < callback.iterations(atCall.reg(1))) {
+            work.push(enterLoopCallback(site, atCall, callback));
+        }
+    }
+
+    /** The callback-calling helper {@code insn} calls, when its function argument is known; else null. */
+    private SyncCallbacks knownCallback(Instruction insn, AbstractState s) {
+        SyncCallbacks c = SyncCallbacks.of(insn.imm(), helpers.get(insn.imm() & U32));
+        if (c == null) {
+            return null;
+        }
+        RegValue f = s.reg(c.function());
+        return f.kind() == Kind.FUNC && f.fixedOffset() && f.off() == 0 ? c : null;
     }
 
     /**
-     * The state in which bpf_loop, called at {@code site} in state {@code s}, enters its callback:
-     * a new frame on top of the caller's, r1 the iteration number, r2 the context pointer the
-     * caller passed in r3 (so reads through it are checked against the caller's stack), r3 to r5
-     * not initialised, as the kernel sets them.
+     * The state in which a helper called at {@code site} in state {@code s} enters its callback:
+     * a new frame on top of the caller's, with the arguments the helper passes (the context the
+     * caller gave, so that accesses through it are checked against the caller's stack), the
+     * others not initialised, as the kernel sets them; the caller's frame counts one iteration more.
      */
-    private Work enterLoopCallback(int site, AbstractState s) {
+    private Work enterLoopCallback(int site, AbstractState s, SyncCallbacks callback) {
         if (s.frames.length >= Verifier.MAX_FRAMES) {
             throw errors.at(site, Verifier.TOO_DEEP);
         }
-        int entry = s.reg(2).aux();
+        int entry = s.reg(callback.function()).aux();
         loopCallbackEntries.set(entry);
         Frame callee = new Frame(CALLBACK_RETURN - site);
-        boolean drain = (insns[site].imm() & U32) == HelperMapRules.USER_RINGBUF_DRAIN;
-        callee.regs[1] = drain ? RegValue.UNKNOWN : RegValue.ANY_SCALAR; // the sample's dynptr
-        callee.regs[2] = s.reg(3);
+        callback.arguments(s.top(), callee);
         callee.regs[10] = RegValue.pointer(Kind.STACK, 0, s.frames.length);
+        s.top().callbackDepth++;
         Frame[] longer = Arrays.copyOf(s.frames, s.frames.length + 1);
         longer[s.frames.length] = callee;
         s.frames = longer;
         return new Work(entry, s);
     }
 
-    /** {@code loopContext}: a bpf_loop whose callback is followed, so its context goes only there. */
-    private void helper(int pc, Instruction insn, AbstractState s, boolean loopContext) {
+    /** {@code callback}: the helper's callback is followed from here, so its context goes only there. */
+    private void helper(int pc, Instruction insn, AbstractState s, SyncCallbacks callback) {
+        boolean loopContext = callback != null;
         HelperSpec spec = helpers.get(insn.imm() & U32);
         ProgramType type = program.type();
         boolean tracing = type == ProgramType.KPROBE || type == ProgramType.TRACEPOINT || type == ProgramType.PERF_EVENT
@@ -1465,7 +1476,7 @@ final class TypeFlow {
             ArgType next = i + 1 < args.size() ? args.get(i + 1) : ArgType.ANYTHING;
             boolean measured = t == ArgType.PTR_TO_MAP_KEY || t == ArgType.PTR_TO_MAP_VALUE || t == ArgType.PTR_TO_MEM
                     || t == ArgType.PTR_TO_UNINIT_MEM;
-            boolean followed = loopContext && r == 3;
+            boolean followed = loopContext && r == callback.context();
             if (!measured && !followed && (v.kind() == Kind.STACK || v.kind() == Kind.UNKNOWN)) {
                 unwrittenStackRead = true; // the helper may read through it as far as it likes
             }

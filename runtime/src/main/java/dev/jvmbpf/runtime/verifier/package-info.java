@@ -16,13 +16,17 @@
  *
  * <h2>Type analysis</h2>
  * An abstract interpretation follows every path from the entry with one abstract value per
- * register and per 8-byte stack slot, in every frame of the call stack. A {@code bpf_loop}
- * callback is followed from the call site, as the kernel does: its frame goes on top of the
- * caller's, r1 is the iteration number, r2 the context the caller passed in r3 (so what the
- * callback reads and writes through it is checked against the caller's stack), and after each
- * return it may run again or the helper returns (zero or more iterations). Other functions whose
- * address a {@code lddw} takes (callbacks of other helpers, or of any helper when a function
- * pointer is passed around untracked) are also followed alone, with arguments of unknown type:
+ * register and per 8-byte stack slot, in every frame of the call stack. The callbacks of
+ * {@code bpf_loop}, {@code bpf_for_each_map_elem}, {@code bpf_find_vma} and
+ * {@code bpf_user_ringbuf_drain} are followed from the call site, as the kernel does
+ * ({@code SyncCallbacks}): the callback's frame goes on top of the caller's, with the arguments
+ * the helper passes (bpf_loop's iteration number, for_each_map_elem's map and a value of it, the
+ * context the caller gave, so that what the callback reads and writes through it is checked
+ * against the caller's stack), and after each return it may run again or the helper returns
+ * (zero or more iterations; bpf_loop at most its count, when the count's bound is known as the
+ * kernel knows it). Other functions whose address a {@code lddw} takes (callbacks of other
+ * helpers, or of any helper when a function pointer is passed around untracked) are also followed
+ * alone, with arguments of unknown type:
  * <ul>
  * <li>not initialised; a scalar (a constant when provable, else an unsigned range); the context;
  *     a stack pointer (frame and offset); a map pointer; a map value pointer, maybe null or not
