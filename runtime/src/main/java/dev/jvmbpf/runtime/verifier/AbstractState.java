@@ -262,6 +262,48 @@ final class AbstractState {
                 return false;
             }
         }
+        return linksHoldIn(o);
+    }
+
+    /**
+     * The kernel's check of scalar ids in regsafe: scalars linked in this state (copies of one
+     * value, with a constant added to some) were bounded together on the paths that followed it,
+     * so {@code o} must link the same registers and slots, with the same differences. A scalar
+     * whose identity nothing else here shares assumes nothing.
+     */
+    private boolean linksHoldIn(AbstractState o) {
+        long[] seen = null;
+        int n = 0;
+        for (int i = 0; i < frames.length; i++) {
+            Frame a = frames[i];
+            Frame b = o.frames[i];
+            for (int k = 0; k < REGS + SLOTS; k++) {
+                RegValue x = k < REGS ? a.regs[k] : a.spills[k - REGS];
+                if (x == null || x.kind() != RegValue.Kind.SCALAR || x.id() == 0) {
+                    continue;
+                }
+                RegValue y = k < REGS ? b.regs[k] : b.spills[k - REGS];
+                int yId = y == null || y.kind() != RegValue.Kind.SCALAR ? 0 : y.id();
+                long delta = y == null ? 0 : y.off() - x.off();
+                int j = 0;
+                while (j < n && seen[3 * j] != x.id()) {
+                    j++;
+                }
+                if (j < n) {
+                    if (yId == 0 || seen[3 * j + 1] != yId || seen[3 * j + 2] != delta) {
+                        return false;
+                    }
+                    continue;
+                }
+                if (seen == null || 3 * n == seen.length) {
+                    seen = seen == null ? new long[12] : Arrays.copyOf(seen, seen.length * 2);
+                }
+                seen[3 * n] = x.id();
+                seen[3 * n + 1] = yId;
+                seen[3 * n + 2] = delta;
+                n++;
+            }
+        }
         return true;
     }
 

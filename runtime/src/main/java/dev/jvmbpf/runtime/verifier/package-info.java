@@ -89,7 +89,8 @@
  * synchronisation and branch refinement of both registers on every comparison; a side of a
  * branch the bounds rule out is not explored, so dead code is not checked (writes to r10
  * included: "frame pointer is read only" only where a path reaches). Copies of a scalar (also
- * with one constant added) are linked: a comparison bounds them all. With these the kernel's
+ * with one constant added) are linked: a comparison bounds them all, and a state seen before
+ * covers a new one only where the new one links the same values with the same differences. With these the kernel's
  * rules are applied in its words: pointer arithmetic with unbounded or out-of-range scalars
  * (check_reg_sane_offset), map value accesses with variable offsets (min value negative, min/max
  * value outside the allowed memory range, unbounded memory access), helper size arguments
