@@ -1480,6 +1480,11 @@ final class TypeFlow {
             if (!measured && !followed && (v.kind() == Kind.STACK || v.kind() == Kind.UNKNOWN)) {
                 unwrittenStackRead = true; // the helper may read through it as far as it likes
             }
+            if (t != ArgType.ANYTHING && (v.kind() == Kind.PACKET || v.kind() == Kind.PACKET_META)
+                    && !spec.packetAccess()) {
+                // check_func_arg: only helpers whose proto says pkt_access take packet pointers
+                throw errors.at(pc, "helper access to the packet is not allowed");
+            }
             switch (t) {
                 case ANYTHING -> {
                     if (!followed && v.kind() == Kind.STACK && v.aux() < s.frames.length) {

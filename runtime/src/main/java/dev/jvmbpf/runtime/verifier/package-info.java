@@ -71,7 +71,9 @@
  * value size, inside their region, initialised when read), memory and size pairs (a pointer to
  * memory, or NULL with a size that may be zero; a scalar size, not the constant 0 where zero is
  * not allowed; constant sizes are checked against the region), the unmodified context, constant
- * strings in map values, function pointers, stack pointers, ring-buffer records.
+ * strings in map values, function pointers, stack pointers, ring-buffer records; a packet pointer
+ * given to a typed argument of a helper without {@code HelperSpec.packetAccess()} ("helper access
+ * to the packet is not allowed").
  *
  * <p>{@link dev.jvmbpf.runtime.verifier.Verifier.Options#UNPRIVILEGED} also refuses reads of
  * stack bytes no path wrote ("invalid read from stack"), directly or by a helper; the kernel
