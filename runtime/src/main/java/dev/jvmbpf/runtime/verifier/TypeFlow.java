@@ -1542,8 +1542,8 @@ final class TypeFlow {
                     if (!raw) {
                         expect(pc, r, v, "ctx", Kind.CTX);
                     }
-                    if (v.kind() == Kind.CTX && (!v.fixedOffset() || v.off() != 0)) {
-                        throw errors.at(pc, "dereference of modified ctx ptr R" + r + " off=" + v.off() + " disallowed");
+                    if (v.kind() == Kind.CTX) {
+                        unmodifiedContext(pc, r, v);
                     }
                 }
                 case PTR_TO_CONST_STR -> expect(pc, r, v, "map_value", Kind.MAP_VALUE);
@@ -1742,6 +1742,25 @@ final class TypeFlow {
             if (Math.floorMod(v.off(), 8) != 0) {
                 throw errors.at(pc, "misaligned value access off 0+" + v.off() + "+0 size 8");
             }
+        }
+    }
+
+    /**
+     * The kernel's check_ptr_off_reg on a context pointer passed to a helper: only the context as
+     * the program got it, neither moved by a constant (negative first) nor by a variable.
+     */
+    private void unmodifiedContext(int pc, int r, RegValue v) {
+        if (v.off() < 0) {
+            throw errors.at(pc, "negative offset ctx ptr R" + r + " off=" + v.off() + " disallowed");
+        }
+        if (v.off() != 0) {
+            throw errors.at(pc, "dereference of modified ctx ptr R" + r + " off=" + v.off() + " disallowed");
+        }
+        if (!v.fixedOffset()) {
+            long[] t = v.bounds() != null ? new long[] {v.bounds().value(), v.bounds().mask()}
+                    : Bounds.tnumRange(v.min(), v.max());
+            throw errors.at(pc, "variable ctx access var_off=(0x" + Long.toHexString(t[0]) + "; 0x"
+                    + Long.toHexString(t[1]) + ") disallowed");
         }
     }
 

@@ -60,6 +60,21 @@ class HelperArgumentRulesTest {
         verifyTc(packetInto("mov %r1, 0\nmov %r2, 0\nmov %r4, 4\nmov %r5, 0\ncall 28\n"));
     }
 
+    @Test
+    void helpersTakeTheContextUnmoved() {
+        // skb_load_bytes(ctx, 0, r10 - 8, 4) with ctx moved before the call (check_ptr_off_reg).
+        String load = "mov %r2, 0\nmov %r3, %r10\nadd %r3, -8\nmov %r4, 4\ncall 26\nmov %r0, 0\nexit\n";
+        verifyTc(load);
+        assertEquals("pc 5 (call 26): negative offset ctx ptr R1 off=-612 disallowed",
+                assertThrows(VerifierException.class, () -> verifyTc("add %r1, -612\n" + load)).getMessage());
+        assertEquals("pc 5 (call 26): dereference of modified ctx ptr R1 off=4 disallowed",
+                assertThrows(VerifierException.class, () -> verifyTc("add %r1, 4\n" + load)).getMessage());
+        // By a variable 0 or 4: skb->len & 4.
+        assertEquals("pc 7 (call 26): variable ctx access var_off=(0x0; 0x4) disallowed",
+                assertThrows(VerifierException.class, () -> verifyTc(
+                        "ldxw %r2, [%r1+0]\nand %r2, 4\nadd %r1, %r2\n" + load)).getMessage());
+    }
+
     private static void verifyTc(String asm) {
         Verifier.verify(new BpfProgram("t", "tc", ProgramType.SCHED_CLS, Assembler.assemble(asm), List.of(), "GPL"),
                 HELPERS);
