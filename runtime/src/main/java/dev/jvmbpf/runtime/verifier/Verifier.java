@@ -152,6 +152,18 @@ public final class Verifier {
                         + " must be exit or an unconditional jump (execution would fall off its end)");
             }
         }
+        for (int pc = 0; pc < insns.length; pc++) {
+            Instruction in = insns[pc];
+            if (in.isWide() && (in.src() == Opcodes.PSEUDO_MAP_FD || in.src() == Opcodes.PSEUDO_MAP_VALUE)) {
+                // The kernel resolves these before verifying (resolve_pseudo_ldimm64), reached or
+                // not; the engines have no map file descriptors to resolve them with.
+                throw error(pc, "fd " + in.imm() + " is not pointing to valid bpf_map (programs here name"
+                        + " their maps by index, not by file descriptor)");
+            }
+            if (in.isWide()) {
+                pc++;
+            }
+        }
         for (int s = 0; s < entries.length; s++) {
             int unreachable = firstUnreachable(entries[s], end(s));
             if (unreachable >= 0) {

@@ -146,6 +146,17 @@ class VerifierTest {
     }
 
     @Test
+    void refusesMapFileDescriptors() {
+        // Resolved before any path is followed, as the kernel's resolve_pseudo_ldimm64: dead code too.
+        assertEquals("pc 1 (r1 = map_fd(1) ll): fd 1 is not pointing to valid bpf_map (programs here name"
+                + " their maps by index, not by file descriptor)",
+                rejection("mov %r0, 0\nldmapfd %r1, 1\nexit"));
+        assertEquals("pc 1 (r1 = map_fd(1) ll): fd 1 is not pointing to valid bpf_map (programs here name"
+                + " their maps by index, not by file descriptor)",
+                rejection("ja +2\nldmapfd %r1, 1\nmov %r0, 0\nexit"));
+    }
+
+    @Test
     void refusesRecursionAndDeepCalls() {
         assertEquals("pc 2 (call pc-1): the call stack of 8 frames is too deep ! (recursive call to the function at pc 2)",
                 rejection("call local f\nexit\nf:\ncall local f\nexit"));
