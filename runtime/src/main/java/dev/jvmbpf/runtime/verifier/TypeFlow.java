@@ -697,6 +697,12 @@ final class TypeFlow {
         if (k == Kind.PACKET_END || k == Kind.MAP_PTR && !(zero && op == Opcodes.ALU_ADD)) {
             throw errors.at(pc, "R" + dst + " pointer arithmetic on " + k.label + " prohibited");
         }
+        if (k == Kind.FLOW_KEYS && !scalar.isConstant()) {
+            if (scalar.imprecise() || scalar.kind() == Kind.UNKNOWN) {
+                return RegValue.UNKNOWN; // maybe a constant for the kernel: not followed
+            }
+            throw errors.at(pc, "R" + dst + " pointer arithmetic on " + k.label + " prohibited");
+        }
         if (scalar.kind() == Kind.UNKNOWN || k == Kind.FUNC) {
             return RegValue.UNKNOWN;
         }
@@ -833,6 +839,15 @@ final class TypeFlow {
             case MAP_VALUE -> proof = mapValue(pc, base, p, off, size);
             case PACKET -> proof = packet(pc, base, p, off, size, isWrite);
             case PACKET_META -> packet(pc, base, p, off, size, isWrite); // checked as the packet, not proven
+            case FLOW_KEYS -> {
+                // check_flow_keys_access: inside the struct (its pointer has no variable part)
+                long at = p.off() + off;
+                if (!p.fixedOffset()) {
+                    loaded = RegValue.UNKNOWN;
+                } else if (at < 0 || at + size > FLOW_KEYS_SIZE) {
+                    throw errors.at(pc, "invalid access to flow keys off=" + at + " size=" + size);
+                }
+            }
             case MEM -> {
                 if (isWrite && p.aux() == RegValue.READ_ONLY) {
                     throw errors.at(pc, "R" + base + " cannot write into rdonly_mem");
@@ -1026,6 +1041,9 @@ final class TypeFlow {
         }
         if (rawSection.equals("cgroup_skb") && off == SKB_SK && size == 8) {
             return SKB_SK_PLACEHOLDER;
+        }
+        if (rawSection.equals("flow_dissector") && off == SKB_FLOW_KEYS && size == 8) {
+            return RegValue.pointer(Kind.FLOW_KEYS, 0, 0);
         }
         // struct __sk_buff: data at 76, data_end at 80
         return size == 4 && off == 76 ? RegValue.pointer(Kind.PACKET, 0, 0)
@@ -1606,6 +1624,9 @@ final class TypeFlow {
     private static final int HELPER_SK_STORAGE_GET = 107;
     private static final int HELPER_RINGBUF_SUBMIT = 132;
     private static final int HELPER_RINGBUF_DISCARD = 133;
+    /** The offset of {@code flow_keys} in {@code struct __sk_buff}, and the size of {@code struct bpf_flow_keys}. */
+    private static final int SKB_FLOW_KEYS = 144;
+    private static final int FLOW_KEYS_SIZE = 56;
     /** The offset of {@code sk} in {@code struct __sk_buff}. */
     private static final int SKB_SK = 168;
     /** What {@link #contextField} gives for {@code __sk_buff->sk}; {@link #skbSocket} gives it its identity. */
