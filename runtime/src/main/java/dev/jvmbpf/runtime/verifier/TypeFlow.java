@@ -981,17 +981,24 @@ final class TypeFlow {
         if (r0.kind() != Kind.SCALAR) {
             throw errors.at(pc, "At program exit the register R0 is not a known value (" + r0.describe() + ")");
         }
+        String outside = outOfRange("At program exit", r0, returnRange[0], returnRange[1]);
+        if (outside != null) {
+            throw errors.at(pc, outside);
+        }
+    }
+
+    /**
+     * The kernel's verbose_invalid_scalar when scalar {@code r0} may lie outside [lo, hi] (its
+     * signed range), else null. A range this analysis only knows coarsely (joined paths, narrow
+     * fills) that still holds an allowed value passes: the kernel's finer tracking may prove it
+     * allowed, and a refusal the kernel would not make is the worse mistake.
+     */
+    private static String outOfRange(String where, RegValue r0, long lo, long hi) {
         Bounds b = r0.bounds();
-        if (b.smin() >= returnRange[0] && b.smax() <= returnRange[1]) {
-            return;
+        if (b.smin() >= lo && b.smax() <= hi || r0.imprecise() && b.smax() >= lo && b.smin() <= hi) {
+            return null;
         }
-        // A range this analysis only knows coarsely (joined paths, narrow fills) that still holds an
-        // allowed value is accepted: the kernel's finer tracking may prove it allowed, and a refusal
-        // the kernel would not make is the worse mistake.
-        if (r0.imprecise() && b.smax() >= returnRange[0] && b.smin() <= returnRange[1]) {
-            return;
-        }
-        StringBuilder m = new StringBuilder("At program exit the register R0 has");
+        StringBuilder m = new StringBuilder(where).append(" the register R0 has");
         if (b.smin() > Long.MIN_VALUE) {
             m.append(" smin=").append(b.smin());
         }
@@ -1001,7 +1008,7 @@ final class TypeFlow {
         if (b.smin() == Long.MIN_VALUE && b.smax() == Long.MAX_VALUE) {
             m.append(" unknown scalar value");
         }
-        throw errors.at(pc, m + " should have been in [" + returnRange[0] + ", " + returnRange[1] + "]");
+        return m + " should have been in [" + lo + ", " + hi + "]";
     }
 
     /**
@@ -1332,10 +1339,16 @@ final class TypeFlow {
         }
         if (s.top().returnPc <= CALLBACK_RETURN) {
             // A callback returns into the helper, which either calls it again (with the
-            // caller's registers as they were at the call) or returns to the caller.
-            // The kernel also wants r0 in [0, 1] here; this analysis, blind to signed ranges, can
-            // reach paths the kernel knows to be dead, so that rule is left to the kernel.
-            read(pc, s, 0);
+            // caller's registers as they were at the call) or returns to the caller; the
+            // kernel wants a scalar in [0, 1] from it (prepare_func_exit).
+            RegValue r0 = s.reg(0);
+            if (r0.kind() != Kind.SCALAR && r0.kind() != Kind.UNKNOWN) {
+                throw errors.at(pc, "R0 not a scalar value");
+            }
+            String outside = r0.kind() == Kind.SCALAR ? outOfRange("At callback return", r0, 0, 1) : null;
+            if (outside != null) {
+                throw errors.at(pc, outside);
+            }
             int site = CALLBACK_RETURN - s.top().returnPc;
             Frame[] shorter = new Frame[s.frames.length - 1];
             System.arraycopy(s.frames, 0, shorter, 0, shorter.length);

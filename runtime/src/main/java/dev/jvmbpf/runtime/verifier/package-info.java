@@ -24,7 +24,8 @@
  * context the caller gave, so that what the callback reads and writes through it is checked
  * against the caller's stack), and after each return it may run again or the helper returns
  * (zero or more iterations; bpf_loop at most its count, when the count's bound is known as the
- * kernel knows it). Other functions whose address a {@code lddw} takes (callbacks of other
+ * kernel knows it); each return hands back a scalar in [0, 1] ("At callback return the register
+ * R0 has ..."). Other functions whose address a {@code lddw} takes (callbacks of other
  * helpers, or of any helper when a function pointer is passed around untracked) are also followed
  * alone, with arguments of unknown type:
  * <ul>
@@ -134,8 +135,7 @@
  * variable context offsets; locks; the combined stack size of a call chain; variable-offset stack accesses
  * (bytes in the range are taken as written); map value, memory and stack accesses with a
  * variable offset from an imprecise scalar (accepted unproven); pointer leaks and other
- * unprivileged-only rules; callback return values (the kernel's [0, 1] for bpf_loop); return
- * ranges of fentry/fexit and cgroup_skb programs (the loader's sections fixture returns other
+ * unprivileged-only rules; return ranges of fentry/fexit and cgroup_skb programs (the loader's sections fixture returns other
  * values); kernel pointer ({@code PTR_TO_BTF_ID}) types; which helpers a program type may call
  * (but for bpf_spin_lock and bpf_ktime_get_coarse_ns in tracing programs).
  *

@@ -169,4 +169,16 @@ class CallbackRulesTest {
                 reject(caller, "mov %r2, %r3\n" + ZERO_ONE_EIGHTEEN));
         accept(caller, "mov %r2, %r3\n" + ZERO_ONE_EIGHTEEN.replace("stdw [%r2], 18", "stdw [%r2], 1"));
     }
+
+    @Test
+    void callbacksReturnZeroOrOne() {
+        String caller = LOOP_THEN_INDEX.replace("COUNT", "1");
+        accept(caller, "mov %r0, 1\nexit\n");
+        assertEquals("pc 15 (exit): At callback return the register R0 has smin=2 smax=2 should have been in [0, 1]",
+                reject(caller, "mov %r0, 2\nexit\n"));
+        assertEquals("pc 15 (exit): R0 not a scalar value", reject(caller, "mov %r0, %r2\nexit\n"));
+        // r1 is the iteration number: unknown, so 'r0 = r1' may be anything.
+        assertEquals("pc 15 (exit): At callback return the register R0 has unknown scalar value should have been"
+                + " in [0, 1]", reject(caller, "mov %r0, %r1\nexit\n"));
+    }
 }
