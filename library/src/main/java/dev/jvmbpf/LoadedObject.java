@@ -54,6 +54,10 @@ public final class LoadedObject implements AutoCloseable {
     private volatile List<RingBufferHandler> ringBufferHandlers = List.of();
     private final List<PerfEventArrayMap> subscribed = new ArrayList<>();
     private final Output output;
+    /** Programs loaded for program array slots (and the chosen ones), by name: each loaded once. */
+    private final Map<String, Executable> slotPrograms = new HashMap<>();
+    private final HelperTable helpers;
+    private final boolean verify;
     private volatile boolean closed;
 
     private record RingBufferHandler(RingBufferMap map, Consumer<byte[]> handler) {
@@ -67,7 +71,9 @@ public final class LoadedObject implements AutoCloseable {
         this.engine = engine;
         Output plain = line -> settings.printk.accept(line);
         this.output = settings.tracePipe ? TracePipeFormat.decorate(plain) : plain;
-        Map<String, Executable> loaded = new HashMap<>();
+        this.helpers = helpers;
+        this.verify = verify;
+        Map<String, Executable> loaded = slotPrograms;
         for (BpfProgram p : all) {
             if (!chosen.contains(p.name())) {
                 continue;
@@ -82,6 +88,24 @@ public final class LoadedObject implements AutoCloseable {
             object.fillProgramArrays(prog -> loaded.computeIfAbsent(prog.name(),
                     n -> engine.load(verify(prog, object.program(n), helpers, verify), helpers)));
         }
+    }
+
+    /**
+     * Program {@code programName} of the object loaded on its engine, for a program array's slot:
+     * the loaded one when it was chosen or is in a slot already, else verified and loaded now.
+     */
+    synchronized Executable executableForSlot(String programName) {
+        checkOpen();
+        if (object == null) {
+            throw new LoadException(name + " is a bare program; it has no program named '" + programName + "'");
+        }
+        Executable e = slotPrograms.get(programName);
+        if (e == null) {
+            ObjectProgram described = object.program(programName);
+            e = engine.load(verify(described.program(), described, helpers, verify), helpers);
+            slotPrograms.put(programName, e);
+        }
+        return e;
     }
 
     /** Runs the verifier; a refusal is a {@link LoadException} naming the program and, when known, the source line. */

@@ -3,12 +3,15 @@ package dev.jvmbpf;
 import dev.jvmbpf.internal.BtfCodec;
 import dev.jvmbpf.internal.ValueText;
 import dev.jvmbpf.runtime.btf.Btf;
+import dev.jvmbpf.runtime.exec.Executable;
+import dev.jvmbpf.runtime.exec.LoadException;
 import dev.jvmbpf.runtime.maps.BpfMap;
 import dev.jvmbpf.runtime.maps.Cpus;
 import dev.jvmbpf.runtime.maps.Errno;
 import dev.jvmbpf.runtime.maps.MapEntry;
 import dev.jvmbpf.runtime.maps.MapFlags;
 import dev.jvmbpf.runtime.maps.MapType;
+import dev.jvmbpf.runtime.maps.ProgramArray;
 import dev.jvmbpf.runtime.object.ObjectMap;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,8 +39,9 @@ import java.util.Map;
  *
  * <p>Per-CPU maps hold a value per CPU: {@link #getPerCpu} gives them as a list, {@link #put}
  * sets every CPU's, {@link #putPerCpu} each one; {@link #entries()} maps keys to lists.
- * {@code .rodata} is read-only after load. {@link #raw()} is the runtime's map for everything
- * else (queues, ring buffers, program arrays).
+ * {@code .rodata} is read-only after load. A program array's slots take programs of the object
+ * by name ({@link #putProgram}). {@link #raw()} is the runtime's map for everything else (queues,
+ * ring buffers).
  */
 public final class TypedMap {
     private final LoadedObject owner;
@@ -90,8 +94,7 @@ public final class TypedMap {
     }
 
     public boolean perCpu() {
-        MapType t = type();
-        return t == MapType.PERCPU_ARRAY || t == MapType.PERCPU_HASH || t == MapType.LRU_PERCPU_HASH;
+        return type().isPerCpuArrayOrHash();
     }
 
     /** {@code .rodata}: frozen at load. */
@@ -154,6 +157,14 @@ public final class TypedMap {
      */
     public void putText(String key, String value) {
         Object k = parseText(declared.keyType(), keySize(), key, "key");
+        if (type() == MapType.PROG_ARRAY) {
+            if (value == null) {
+                throw new IllegalArgumentException("map '" + name + "' is a program array: give the program for slot "
+                        + key + " by name (" + key + "=PROGRAM)");
+            }
+            putProgram(k, value.strip());
+            return;
+        }
         Object v = value == null ? new byte[valueSize()] : parseText(declared.valueType(), valueSize(), value, "value");
         put(k, v);
     }
@@ -163,6 +174,32 @@ public final class TypedMap {
             return ValueText.parse(codec, type, size, text, what);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("map '" + name + "' " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Puts program {@code programName} of the object at slot {@code key} of this program array,
+     * as user space stores a program's fd there: later tail calls through the slot jump to it.
+     * The program is verified and loaded on the object's engine when it was not loaded yet.
+     */
+    public void putProgram(Object key, String programName) {
+        if (!(map instanceof ProgramArray array)) {
+            throw new IllegalArgumentException("map '" + name + "' is a " + type() + " map, not a program array");
+        }
+        checkWritable();
+        byte[] k = key(key);
+        int slot = k.length == 4 ? (k[0] & 0xff) | (k[1] & 0xff) << 8 | (k[2] & 0xff) << 16 | (k[3] & 0xff) << 24 : -1;
+        Executable program;
+        try {
+            program = owner.executableForSlot(programName);
+        } catch (LoadException e) {
+            throw new IllegalArgumentException("map '" + name + "' slot " + Integer.toUnsignedString(slot) + ": "
+                    + e.getMessage(), e);
+        }
+        int rc = array.set(slot, program);
+        if (rc != 0) {
+            throw new IllegalArgumentException("map '" + name + "' (" + type() + ") refused slot "
+                    + Integer.toUnsignedString(slot) + ": " + Errno.name(-rc));
         }
     }
 

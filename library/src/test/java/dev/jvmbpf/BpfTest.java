@@ -188,6 +188,24 @@ class BpfTest {
     }
 
     @Test
+    void aProgramPutInASlotByNameIsTailCalledUpToTheLimit() {
+        List<String> printed = new ArrayList<>();
+        LoadedObject o = open("tail_calls", printed).load("entry");
+        // Slot 3 -> stage0: stages 0, 1, 2 repeat until the 33rd tail call; the 33rd stage (a
+        // stage 2) cannot jump and returns the sum, 11 x (0 + 1 + 2).
+        o.map("stages").putProgram(3, "stage0");
+        assertEquals(33, o.program("entry").run());
+        assertEquals(33, printed.size());
+        IllegalArgumentException notArray = assertThrows(IllegalArgumentException.class,
+                () -> o.map("sum").putProgram(0, "stage0"));
+        assertEquals("map 'sum' is a ARRAY map, not a program array", notArray.getMessage());
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> o.map("stages").putText("1", "stage9"));
+        assertTrue(unknown.getMessage().startsWith("map 'stages' slot 1: tail_calls: no program named 'stage9'"),
+                unknown.getMessage());
+    }
+
+    @Test
     void theVerifierRefusesBeforeLoading() {
         BpfProgram bad = BpfProgram.raw("bad", Assembler.assemble("or %r0, %r10\nexit\n"));
         LoadException e = assertThrows(LoadException.class, () -> Bpf.of(bad).load());

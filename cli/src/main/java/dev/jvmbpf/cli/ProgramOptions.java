@@ -8,10 +8,12 @@ import dev.jvmbpf.Program;
 import dev.jvmbpf.ProgramSpec;
 import dev.jvmbpf.TypedMap;
 import dev.jvmbpf.cli.internal.HexArgument;
+import dev.jvmbpf.kernel.KernelObjectProgram;
 import dev.jvmbpf.runtime.exec.Engine;
 import dev.jvmbpf.runtime.exec.InputFiles;
 import dev.jvmbpf.runtime.exec.LoadException;
 import dev.jvmbpf.runtime.exec.TaskSettings;
+import dev.jvmbpf.runtime.maps.Cpus;
 import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.object.CoreTarget;
 import dev.jvmbpf.runtime.object.SectionType;
@@ -24,6 +26,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import picocli.CommandLine.Option;
 
 /**
@@ -210,12 +213,32 @@ final class ProgramOptions {
 
     /** Why the kernel's test run cannot take these options (it takes a packet only), or null. */
     String kernelRefusal() {
-        if (!task().isHost()) {
-            return "the kernel's test run reports its own task, CPU and clock; --pid, --tgid, --uid, --gid, --comm,"
-                    + " --cpu and --time apply to the interpreter and the JIT";
+        if (pid != null || tgid != null || uid != null || gid != null || comm != null || time != null) {
+            return "the kernel's test run reports its own task and clock; --pid, --tgid, --uid, --gid, --comm"
+                    + " and --time apply to the interpreter and the JIT";
+        }
+        if (cpu != null && !KernelObjectProgram.runsOn(cpu)) {
+            return "this thread may not run on CPU " + cpu + " (--cpu): the kernel's test run would run elsewhere";
         }
         return ctx.isEmpty() && mem == null ? null
                 : "the kernel's test run takes a packet only; --ctx and --mem are not passed to it";
+    }
+
+    /**
+     * {@code action} on the CPU {@code --cpu} names (the engines' CPU of this thread, on which a
+     * kernel test run is held), then back on the thread's own; without --cpu, as it is.
+     */
+    <T> T onCpu(Supplier<T> action) {
+        if (cpu == null) {
+            return action.get();
+        }
+        int home = Cpus.current();
+        Cpus.pin(cpu);
+        try {
+            return action.get();
+        } finally {
+            Cpus.pin(home);
+        }
     }
 
     /** The task and clock the options give the helpers (none given: the JVM's own). */

@@ -226,17 +226,18 @@ final class RunCommand implements Callable<Integer> {
         report.program(loaded.name(), ProgramTypes.name(loaded.type()), KERNEL);
         byte[] packet = input.packetBytes();
         try (KernelObjectProgram k = KernelObjectProgram.load(loaded.bpfProgram())) {
-            if (printsToTracePipe(loaded.bpfProgram().instructionsView())) {
+            if (k.programs().stream().anyMatch(p -> printsToTracePipe(p.instructionsView()))) {
                 spec.commandLine().getErr().println("jvmbpf: note: in the kernel, bpf_printk writes to"
                         + " /sys/kernel/tracing/trace_pipe");
             }
             byte[] after = packet;
             for (long run = 1; run <= repeat; run++) {
-                KernelObjectProgram.Result r = k.run(packet, 1);
+                // --cpu: the test runs on that CPU, as the engines' runs do.
+                KernelObjectProgram.Result r = input.onCpu(() -> k.run(packet, 1));
                 report.result(r.r0(), loaded.type(), packet.length);
                 after = r.packet();
                 // Records the run committed, as the engines deliver them after each run.
-                k.drainRingBuffers(report::record);
+                drainRecords(k, report, spec.commandLine().getErr());
             }
             report.returnValue(repeat);
             report.data("packet", packet, after);
@@ -252,5 +253,25 @@ final class RunCommand implements Callable<Integer> {
         }
         report.finish();
         return 0;
+    }
+
+    /**
+     * Reports what a program in the kernel committed to its ring buffers and sent to its perf
+     * event arrays, as the engines' records are reported ({@code MAP[CPU]} for a perf sample);
+     * samples the kernel lost for want of room are a note on {@code err}.
+     */
+    static void drainRecords(KernelObjectProgram k, RunReport report, PrintWriter err) {
+        k.drainRingBuffers(report::record);
+        k.drainPerfEvents(r -> {
+            String source = r.map() + "[" + r.cpu() + "]";
+            switch (r) {
+                case KernelObjectProgram.PerfRecord.Sample s -> report.record(source, s.data());
+                case KernelObjectProgram.PerfRecord.Lost l -> {
+                    err.println("jvmbpf: note: the kernel lost " + l.count() + " samples of " + source
+                            + " (its ring was full)");
+                    err.flush();
+                }
+            }
+        });
     }
 }

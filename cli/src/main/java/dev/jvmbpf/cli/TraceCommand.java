@@ -219,8 +219,8 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
 
     /**
      * The programs themselves in the kernel, attached to their events, their maps created there:
-     * what the JVM's results are compared with. Ring-buffer records are read as they come; the
-     * maps are read back at the end for --dump-maps.
+     * what the JVM's results are compared with. Ring-buffer records and perf samples are read as
+     * they come; the maps are read back at the end for --dump-maps.
      */
     private int traceInKernel(Duration limit, RunReport report, PrintWriter err) {
         KernelAvailability a = KernelBpf.availability();
@@ -269,11 +269,11 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
                 if (stop.await(waitMillis, TimeUnit.MILLISECONDS)) {
                     break;
                 }
-                loaded.forEach(k -> k.drainRingBuffers(report::record));
+                loaded.forEach(k -> RunCommand.drainRecords(k, report, err));
             }
             attached.forEach(KernelTracer.Attachment::close);
             attached.clear();
-            loaded.forEach(k -> k.drainRingBuffers(report::record));
+            loaded.forEach(k -> RunCommand.drainRecords(k, report, err));
             err.println(String.format(Locale.ROOT, "jvmbpf: ran in the kernel for %.1f s",
                     (System.nanoTime() - start) / 1e9));
             err.flush();

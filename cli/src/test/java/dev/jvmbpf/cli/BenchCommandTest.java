@@ -4,19 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jvmbpf.kernel.KernelAvailability;
-import dev.jvmbpf.kernel.KernelBpf;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.jvmbpf.kernel.testing.KernelRequired;
 import java.nio.file.Path;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 import org.w3c.dom.NodeList;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 class BenchCommandTest {
@@ -43,11 +41,7 @@ class BenchCommandTest {
 
     @Test
     void timesAnObjectProgramInTheKernelWithItsMaps() {
-        KernelAvailability a = KernelBpf.availability();
-        if (!a.available()) {
-            System.out.println("SKIPPED kernel bench of an object: " + a.reason());
-        }
-        Assumptions.assumeTrue(a.available(), a.reason());
+        KernelRequired.assume("kernel bench of an object");
         CliRun r = CliRun.of("bench", EXAMPLES.resolve("xdp_filter.o").toString(), "--packet-hex",
                 "ffffffffffff0011223344550800" + "4500001400000000401100000a0000010a000002",
                 "--map-update", "blocked:0a000001", "--engines", "jit,kernel", "--warmup-ms", "50", "--time-ms", "50",
@@ -58,6 +52,15 @@ class BenchCommandTest {
         assertTrue(Double.parseDouble(kernel.getFirst().strip().split("\\s+")[1].replace(",", "")) > 0, r.out());
         // Both returned XDP_DROP for the blocked source: no disagreement note.
         assertTrue(r.lines().stream().noneMatch(l -> l.startsWith("note:")), r.out());
+        // Perf samples have readers on every engine, as in the kernel: all return XDP_PASS.
+        Path xdpPerf = Path.of(System.getProperty("jvmbpf.root", ".."), "cli/src/test/resources/bpf/xdp_perf.o");
+        CliRun perf = CliRun.of("bench", xdpPerf.normalize().toString(), "-p", "sample_packet", "--packet-hex",
+                "ffffffffffff0011223344550800" + "4500001400000000401100000a0000010a000002", "--engines",
+                "interpreter,jit,kernel", "--warmup-ms", "20", "--time-ms", "20", "--batches", "1");
+        assertEquals(0, perf.status(), perf.err());
+        assertEquals(3, perf.lines().stream().filter(l -> l.matches("(interpreter|jit|kernel) +[0-9].*")).count(),
+                perf.out());
+        assertTrue(perf.lines().stream().noneMatch(l -> l.startsWith("note:")), perf.out());
         // A tracepoint cannot be test-run: asked for explicitly, that is an error naming why.
         CliRun tp = CliRun.of("bench", EXAMPLES.resolve("counter.o").toString(), "--engines", "jit,kernel",
                 "--warmup-ms", "10", "--time-ms", "10", "--batches", "1");

@@ -8,8 +8,6 @@ import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.isa.Opcodes;
 import dev.jvmbpf.runtime.maps.BpfMap;
 import dev.jvmbpf.runtime.maps.Errno;
-import dev.jvmbpf.runtime.maps.MapSpec;
-import dev.jvmbpf.runtime.maps.MapType;
 import dev.jvmbpf.runtime.program.BpfProgram;
 import dev.jvmbpf.runtime.program.ProgramType;
 import java.util.Arrays;
@@ -93,10 +91,7 @@ public final class KernelVerifier {
      * mirrored, or a map the kernel would not create.
      */
     public static Verdict verify(BpfProgram program, int logLevel) {
-        KernelAvailability a = KernelBpf.availability();
-        if (!a.available()) {
-            throw new LoadException(a.refusal());
-        }
+        KernelBpf.requireAvailable();
         int type = kernelType(program.type());
         if (type < 0) {
             throw new LoadException("kernel: a " + program.type() + " program needs an attach target (BTF id),"
@@ -118,16 +113,14 @@ public final class KernelVerifier {
         // only with BTF, which would refuse a program that never touches them.
         BitSet used = usedMaps(program);
         for (int i = used.nextSetBit(0); i >= 0; i = used.nextSetBit(i + 1)) {
-            if (!holdsKernelObjects(maps.get(i).spec())) {
-                KernelObjectProgram.refuseUnmirrored(maps.get(i));
-            }
+            // Program and perf event arrays are created empty: a verdict needs no programs or events in them.
+            KernelObjectProgram.refuseUnmirrored(maps.get(i));
         }
         int[] fds = new int[maps.size()];
         Arrays.fill(fds, -1);
         try {
             for (int i = used.nextSetBit(0); i >= 0; i = used.nextSetBit(i + 1)) {
-                fds[i] = holdsKernelObjects(maps.get(i).spec()) ? createEmpty(maps.get(i).spec())
-                        : KernelObjectProgram.create(maps.get(i));
+                fds[i] = KernelObjectProgram.create(maps.get(i));
             }
             byte[] code = Instruction.encode(KernelObjectProgram.withMapFds(program.instructionsView(), fds));
             int flags = program.type() == ProgramType.SYSCALL ? BpfSyscall.BPF_F_SLEEPABLE : 0;
@@ -156,22 +149,6 @@ public final class KernelVerifier {
             pc++;
         }
         return used;
-    }
-
-    /**
-     * Program and perf event arrays hold programs and perf events, which a run needs and a
-     * verdict does not: for the verifier an empty one of the same sizes is the same map.
-     */
-    private static boolean holdsKernelObjects(MapSpec spec) {
-        return spec.type() == MapType.PROG_ARRAY || spec.type() == MapType.PERF_EVENT_ARRAY;
-    }
-
-    private static int createEmpty(MapSpec spec) {
-        // libbpf sizes a perf event array without max_entries to the possible CPUs.
-        int entries = spec.maxEntries() == 0 && spec.type() == MapType.PERF_EVENT_ARRAY ? BpfSyscall.possibleCpus()
-                : spec.maxEntries();
-        return BpfSyscall.createMap(spec.type().id(), KernelObjectProgram.kernelName(spec.name()), spec.keySize(),
-                spec.valueSize(), entries, spec.flags(), spec.mapExtra());
     }
 
     private static Verdict raw(BpfProgram program, int logLevel) {

@@ -4,13 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jvmbpf.Bpf;
+import dev.jvmbpf.LoadedObject;
 import dev.jvmbpf.ObjectSpec;
 import dev.jvmbpf.Program;
+import dev.jvmbpf.TypedMap;
 import dev.jvmbpf.helpers.context.ProgramContext;
 import dev.jvmbpf.helpers.context.SkBuffContext;
 import dev.jvmbpf.helpers.context.XdpContext;
 import dev.jvmbpf.jit.JitEngine;
 import dev.jvmbpf.kernel.KernelObjectProgram;
+import dev.jvmbpf.kernel.testing.KernelRequired;
 import dev.jvmbpf.runtime.exec.Engine;
 import dev.jvmbpf.runtime.exec.LoadException;
 import dev.jvmbpf.runtime.interp.Interpreter;
@@ -40,25 +43,16 @@ import org.junit.jupiter.api.Test;
 /**
  * Every XDP, tc and socket filter program of the clang-compiled fixtures and examples, on the
  * interpreter, the JIT and the running kernel, on the same packets from the same initial maps:
- * the same return values, and the same map contents afterwards. Programs whose maps cannot be
- * mirrored into the kernel (program arrays) are left out, and named.
+ * the same return values, and the same map contents afterwards; program arrays hold the same
+ * programs on both sides, and perf event arrays have every CPU's slot open. Programs left out are
+ * named.
  */
 class KernelObjectDifferentialTest {
     private static final Path ROOT = Path.of(System.getProperty("jvmbpf.root", "..")).normalize();
     private static final HexFormat HEX = HexFormat.of();
-    /**
-     * IPv4/UDP from 10.0.0.1, IPv4/TCP from 10.0.0.9, an ARP frame, and (XDP only: the kernel
-     * refuses skb test runs without a network header) a bare Ethernet header. The destination is
-     * a unicast address: the kernel sets tc's pkt_type from it.
-     */
-    private static final List<byte[]> PACKETS = List.of(
-            HEX.parseHex("020000000001001122334455080045000024000000004011000" + "00a0000010a000002"
-                    + "303900350010000068656c6c6f000000"),
-            HEX.parseHex("020000000001001122334455080045000028000000004006000" + "00a0000090a000002"
-                    + "1f900050000000010000000050020000000000000000"),
-            HEX.parseHex("0200000000010011223344550806" + "0001080006040001001122334455" + "0a000001000000000000"
-                    + "0a000002"),
-            HEX.parseHex("0200000000010011223344550800"));
+    /** Every frame for XDP; skb test runs leave out the bare Ethernet header, which the kernel refuses. */
+    private static final List<byte[]> PACKETS = Stream.concat(TestPackets.FRAMES.stream(),
+            Stream.of(TestPackets.ETHERNET_ONLY)).toList();
 
     @BeforeAll
     static void kernelAvailable() {
@@ -66,7 +60,7 @@ class KernelObjectDifferentialTest {
     }
 
     private static List<byte[]> packetsFor(ProgramType type) {
-        return type == ProgramType.XDP ? PACKETS : PACKETS.subList(0, 3);
+        return type == ProgramType.XDP ? PACKETS : TestPackets.FRAMES;
     }
 
     private record Case(Path file, String program) {
@@ -104,14 +98,10 @@ class KernelObjectDifferentialTest {
                 if (KernelObjectProgram.kernelType(p.type()) < 0 || only != null && !only.get(f).contains(name)) {
                     continue;
                 }
-                boolean arrays = p.bpfProgram().maps().stream().anyMatch(m -> m.spec().type() == MapType.PROG_ARRAY
-                        || m.spec().type() == MapType.PERF_EVENT_ARRAY);
                 // huge.o's maps: the kernel allocates a hash table's buckets (2 GiB at 2^27
                 // entries) and an array (16 GiB at 2^31) whole, on a machine others share.
                 boolean huge = p.bpfProgram().maps().stream().anyMatch(m -> m.spec().maxEntriesUnsigned() > 1 << 20);
-                if (arrays) {
-                    excluded.add(f.getFileName() + ":" + name + " (program or perf event arrays)");
-                } else if (huge) {
+                if (huge) {
                     excluded.add(f.getFileName() + ":" + name + " (maps of more than 2^20 entries)");
                 } else {
                     out.add(new Case(f, name));
@@ -123,7 +113,14 @@ class KernelObjectDifferentialTest {
 
     /** r0 of each packet (low 32 bits: the kernel reports no more), then each map's elements. */
     private static List<String> onEngine(Case c, Engine engine) {
-        Program p = Bpf.open(c.file()).engine(engine).onPrintk(line -> { }).load(c.program()).program(c.program());
+        LoadedObject o = Bpf.open(c.file()).engine(engine).onPrintk(line -> { }).load(c.program());
+        // The kernel side has a perf event open on every CPU's slot, as a reader would.
+        for (TypedMap m : o.maps()) {
+            if (m.type() == MapType.PERF_EVENT_ARRAY) {
+                o.onPerfEvent(m.name(), (slot, data) -> { });
+            }
+        }
+        Program p = o.program(c.program());
         List<String> out = new ArrayList<>();
         for (byte[] packet : packetsFor(p.type())) {
             ProgramContext context = p.context().packet(packet).build();

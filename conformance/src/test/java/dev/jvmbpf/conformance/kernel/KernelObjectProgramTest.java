@@ -8,11 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jvmbpf.Bpf;
 import dev.jvmbpf.LoadedObject;
 import dev.jvmbpf.kernel.KernelObjectProgram;
+import dev.jvmbpf.kernel.testing.KernelRequired;
 import dev.jvmbpf.runtime.exec.LoadException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.HexFormat;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -71,12 +73,21 @@ class KernelObjectProgramTest {
     }
 
     @Test
-    void mapsThatCannotBeMirroredAreNamed() {
+    void programArraysAreMirroredWithTheProgramsTheyHold() {
         LoadedObject tails = Bpf.open(ROOT.resolve("examples/tail_calls.o")).onPrintk(l -> { }).load("entry");
-        LoadException arrays = assertThrows(LoadException.class,
-                () -> KernelObjectProgram.load(tails.program("entry").bpfProgram()));
-        assertTrue(arrays.getMessage().contains("is a PROG_ARRAY, which is not mirrored into the kernel"),
-                arrays.getMessage());
+        long r0 = tails.program("entry").run(tails.program("entry").context().packet(ipv4From(1)).build());
+        LoadedObject fresh = Bpf.open(ROOT.resolve("examples/tail_calls.o")).onPrintk(l -> { }).load("entry");
+        try (KernelObjectProgram k = KernelObjectProgram.load(fresh.program("entry").bpfProgram())) {
+            // entry -> stage0 -> stage1 -> stage2 -> empty slot 3: 0 + 1 + 2.
+            assertEquals(3, r0);
+            assertEquals(r0, k.run(ipv4From(1), 1).r0());
+            assertEquals(List.of("entry", "stage0", "stage1", "stage2"),
+                    k.programs().stream().map(p -> p.name()).toList());
+        }
+    }
+
+    @Test
+    void mapsThatCannotBeMirroredAreNamed() {
         // A per-CPU map is mirrored empty; with an element, its layout would depend on the CPUs.
         LoadedObject maps = Bpf.open(ROOT.resolve("runtime/src/test/resources/elf/maps.o")).load("count_events");
         KernelObjectProgram.load(maps.program("count_events").bpfProgram()).close();

@@ -13,9 +13,9 @@ import java.lang.invoke.VarHandle;
 import java.util.Locale;
 
 /**
- * The libc calls trace mode needs beside bpf(2): perf_event_open (through {@code syscall}),
- * ioctl, mmap, epoll and mount, called with the Foreign Function API. Each failure is a
- * {@link SyscallException} carrying the errno.
+ * The libc calls trace mode and object runs need beside bpf(2): perf_event_open (through
+ * {@code syscall}), ioctl, mmap, epoll, mount and the thread's CPU affinity, called with the
+ * Foreign Function API. Each failure is a {@link SyscallException} carrying the errno.
  */
 public final class Libc {
     public static final int PROT_READ = 1;
@@ -27,7 +27,6 @@ public final class Libc {
     private static final long PERF_FLAG_FD_CLOEXEC = 8;
     /** epoll_event is packed to 12 bytes on x86-64 and 16 elsewhere; 16 fits both. */
     private static final int EPOLL_EVENT_SIZE = 16;
-    private static final int EINTR = 4;
 
     private static final long SYS_PERF_EVENT_OPEN = switch (System.getProperty("os.arch", "").toLowerCase(Locale.ROOT)) {
         case "amd64", "x86_64" -> 298;
@@ -47,6 +46,10 @@ public final class Libc {
     private static final MethodHandle EPOLL_WAIT;
     private static final MethodHandle MOUNT;
     private static final MethodHandle GETPAGESIZE;
+    private static final MethodHandle SCHED_GETAFFINITY;
+    private static final MethodHandle SCHED_SETAFFINITY;
+    /** glibc's cpu_set_t: a bit per CPU up to 1024. */
+    public static final int CPU_SET_BYTES = 128;
 
     static {
         Linker linker = Linker.nativeLinker();
@@ -70,6 +73,10 @@ public final class Libc {
         MOUNT = linker.downcallHandle(lookup.find("mount").orElseThrow(),
                 FunctionDescriptor.of(i, a, a, a, j, a), ERRNO_OPTION);
         GETPAGESIZE = linker.downcallHandle(lookup.find("getpagesize").orElseThrow(), FunctionDescriptor.of(i));
+        SCHED_GETAFFINITY = linker.downcallHandle(lookup.find("sched_getaffinity").orElseThrow(),
+                FunctionDescriptor.of(i, i, j, a), ERRNO_OPTION);
+        SCHED_SETAFFINITY = linker.downcallHandle(lookup.find("sched_setaffinity").orElseThrow(),
+                FunctionDescriptor.of(i, i, j, a), ERRNO_OPTION);
     }
 
     private Libc() {
@@ -179,7 +186,7 @@ public final class Libc {
             int r = (int) EPOLL_WAIT.invokeExact(state, epollFd, events, 1, timeoutMillis);
             if (r < 0) {
                 SyscallException e = failure("epoll_wait", state);
-                if (e.errno() == EINTR) {
+                if (e.errno() == Errno.EINTR) {
                     return false;
                 }
                 throw e;
@@ -214,6 +221,43 @@ public final class Libc {
             throw e;
         } catch (Throwable t) {
             throw broken("mount", t);
+        }
+    }
+
+    /** The CPUs the calling thread may run on, as a cpu_set_t of {@link #CPU_SET_BYTES} bytes. */
+    public static byte[] threadAffinity() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            MemorySegment mask = arena.allocate(CPU_SET_BYTES, 8);
+            int r = (int) SCHED_GETAFFINITY.invokeExact(state, 0, (long) CPU_SET_BYTES, mask);
+            if (r < 0) {
+                throw failure("sched_getaffinity", state);
+            }
+            return mask.toArray(ValueLayout.JAVA_BYTE);
+        } catch (SyscallException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw broken("sched_getaffinity", t);
+        }
+    }
+
+    /**
+     * Lets the calling thread run only on the CPUs of {@code mask} (a cpu_set_t); the kernel moves
+     * it there before this returns.
+     */
+    public static void setThreadAffinity(byte[] mask) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            MemorySegment m = arena.allocate(CPU_SET_BYTES, 8);
+            MemorySegment.copy(mask, 0, m, ValueLayout.JAVA_BYTE, 0, Math.min(mask.length, CPU_SET_BYTES));
+            int r = (int) SCHED_SETAFFINITY.invokeExact(state, 0, (long) CPU_SET_BYTES, m);
+            if (r < 0) {
+                throw failure("sched_setaffinity", state);
+            }
+        } catch (SyscallException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw broken("sched_setaffinity", t);
         }
     }
 }

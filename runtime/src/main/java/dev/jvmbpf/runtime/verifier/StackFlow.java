@@ -17,7 +17,7 @@ final class StackFlow {
     private static final byte UNKNOWN = 0;
     private static final byte FRAME = 1;
     private static final byte CONST = 2;
-    private static final int REGS = 11;
+    private static final int REGS = AbstractState.REGS;
 
     /** Registers' abstract values: a kind and, for FRAME and CONST, the constant. */
     private static final class State {

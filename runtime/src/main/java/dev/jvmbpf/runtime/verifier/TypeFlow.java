@@ -9,6 +9,7 @@ import dev.jvmbpf.runtime.maps.MapSpec;
 import dev.jvmbpf.runtime.maps.MapType;
 import dev.jvmbpf.runtime.program.BpfProgram;
 import dev.jvmbpf.runtime.program.ProgramType;
+import dev.jvmbpf.runtime.program.SkBuffLayout;
 import dev.jvmbpf.runtime.verifier.AbstractState.Frame;
 import dev.jvmbpf.runtime.verifier.RegValue.Kind;
 import java.util.ArrayDeque;
@@ -1049,7 +1050,7 @@ final class TypeFlow {
         if (rawSection.equals("cgroup_skb") && off == SKB_SK && size == 8) {
             return SKB_SK_PLACEHOLDER;
         }
-        if (rawSection.equals("flow_dissector") && off == SKB_FLOW_KEYS && size == 8) {
+        if (rawSection.equals("flow_dissector") && off == SkBuffLayout.FLOW_KEYS && size == 8) {
             return RegValue.pointer(Kind.FLOW_KEYS, 0, 0);
         }
         // struct __sk_buff: data at 76, data_end at 80
@@ -1637,8 +1638,7 @@ final class TypeFlow {
     private static final int HELPER_SK_STORAGE_GET = 107;
     private static final int HELPER_RINGBUF_SUBMIT = 132;
     private static final int HELPER_RINGBUF_DISCARD = 133;
-    /** The offset of {@code flow_keys} in {@code struct __sk_buff}, and the size of {@code struct bpf_flow_keys}. */
-    private static final int SKB_FLOW_KEYS = 144;
+    /** The size of {@code struct bpf_flow_keys}. */
     private static final int FLOW_KEYS_SIZE = 56;
     /** The offset of {@code sk} in {@code struct __sk_buff}. */
     private static final int SKB_SK = 168;
