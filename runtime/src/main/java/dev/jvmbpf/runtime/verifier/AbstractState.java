@@ -162,7 +162,8 @@ final class AbstractState {
         for (int i = 0; i < frames.length; i++) {
             Frame a = frames[i];
             Frame b = o.frames[i];
-            if (a.returnPc != b.returnPc || a.callbackDepth != b.callbackDepth || !Arrays.equals(a.regs, b.regs) || !Arrays.equals(a.written, b.written)
+            if (a.returnPc != b.returnPc || a.callbackDepth != b.callbackDepth || !Arrays.equals(a.regs, b.regs)
+                    || !Arrays.equals(a.written, b.written)
                     || !Arrays.equals(a.spills, b.spills)) {
                 return false;
             }

@@ -158,7 +158,8 @@ class VerifierTest {
 
     @Test
     void refusesRecursionAndDeepCalls() {
-        assertEquals("pc 2 (call pc-1): the call stack of 8 frames is too deep ! (recursive call to the function at pc 2)",
+        assertEquals("pc 2 (call pc-1): the call stack of 8 frames is too deep !"
+                + " (recursive call to the function at pc 2)",
                 rejection("call local f\nexit\nf:\ncall local f\nexit"));
         StringBuilder chain = new StringBuilder();
         for (int i = 0; i < 8; i++) {
