@@ -290,7 +290,9 @@ final class InstructionRules {
     }
 
     private static String register(String field, int reg) {
-        return reg <= MAX_REGISTER ? null : field + " register r" + reg + " does not exist (r0 to r10)";
+        // The kernel's words (check_reg_arg), then which field names it.
+        return reg <= MAX_REGISTER ? null : "R" + reg + " is invalid: " + field + " register r" + reg
+                + " does not exist (r0 to r10)";
     }
 
     private static String unknown(Instruction insn) {

@@ -146,6 +146,14 @@ class KfuncCallsTest {
     }
 
     @Test
+    void aCheckedReferenceIsNeverNull() {
+        // reg_not_null: once checked, a second comparison with 0 is decided, so no path keeps
+        // the reference past the release by jumping over it.
+        accept("call kfunc 6\nmov %r6, %r0\njeq %r6, 0, +3\njeq %r6, 0, +2\nmov %r1, %r6\ncall kfunc 8\n"
+                + "mov %r0, 0\nexit");
+    }
+
+    @Test
     void acquiredReferencesAreReleasedOnEveryPath() {
         // The NULL side holds no reference; the other releases it.
         accept("call kfunc 6\njeq %r0, 0, +2\nmov %r1, %r0\ncall kfunc 8\nmov %r0, 0\nexit");
