@@ -691,6 +691,12 @@ final class CompilationUnit {
         mv.visitCode();
         int regs = 12;
         int code = 13;
+        int caller = 14;
+        // The caller's noted pc comes back when this function returns: a helper that ran it as a
+        // callback and then fails is located at its own call, not at this function's last note.
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.MACHINE, "notedPc", "()I", false);
+        mv.visitVarInsn(ISTORE, caller);
         imm.pushInt(mv, MethodEmitter.REGISTER_FILE);
         mv.visitIntInsn(NEWARRAY, T_LONG);
         mv.visitVarInsn(ASTORE, regs);
@@ -754,6 +760,9 @@ final class CompilationUnit {
         mv.visitJumpInsn(IFGE, loop);
         mv.visitLabel(guarded);
         mv.visitTryCatchBlock(loop, guarded, handler, null);
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitVarInsn(ILOAD, caller);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.MACHINE, "notePc", "(I)V", false);
         mv.visitVarInsn(ALOAD, regs);
         mv.visitInsn(org.objectweb.asm.Opcodes.ICONST_0);
         mv.visitInsn(LALOAD);
