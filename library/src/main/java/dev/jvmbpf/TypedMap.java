@@ -94,8 +94,7 @@ public final class TypedMap {
     }
 
     public boolean perCpu() {
-        MapType t = type();
-        return t == MapType.PERCPU_ARRAY || t == MapType.PERCPU_HASH || t == MapType.LRU_PERCPU_HASH;
+        return type().isPerCpuArrayOrHash();
     }
 
     /** {@code .rodata}: frozen at load. */

@@ -1,11 +1,7 @@
 package dev.jvmbpf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jvmbpf.runtime.exec.HelperSpec;
 import dev.jvmbpf.runtime.exec.HelperTable;
@@ -13,10 +9,9 @@ import dev.jvmbpf.runtime.isa.Assembler;
 import dev.jvmbpf.runtime.memory.BpfFault;
 import dev.jvmbpf.runtime.memory.FaultKind;
 import dev.jvmbpf.runtime.program.BpfProgram;
+import dev.jvmbpf.testing.Runaway;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -30,50 +25,20 @@ class CancellationApiTest {
                 .noVerify().load().program();
     }
 
-    /** Runs {@code program} on a thread of its own, interrupting it after 50 ms when asked. */
-    private static BpfFault stop(Program program, boolean interrupt, AtomicBoolean interruptedAfter) {
-        return assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
-            AtomicReference<Throwable> thrown = new AtomicReference<>();
-            Thread t = new Thread(() -> {
-                try {
-                    program.run();
-                } catch (Throwable e) {
-                    thrown.set(e);
-                }
-                interruptedAfter.set(Thread.currentThread().isInterrupted());
-            }, "runaway");
-            t.setDaemon(true);
-            t.start();
-            if (interrupt) {
-                Thread.sleep(50);
-                t.interrupt();
-            }
-            t.join();
-            return assertInstanceOf(BpfFault.class, thrown.get());
-        }, "the run did not stop");
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"interpreter", "jit"})
     void aDeadlineStopsEveryRunAtAPcInTheLoop(String engine) {
         Program p = load(engine, ENDLESS, Duration.ofMillis(50));
         for (int i = 0; i < 2; i++) {
-            AtomicBoolean interrupted = new AtomicBoolean();
-            BpfFault f = stop(p, false, interrupted);
-            assertEquals(FaultKind.DEADLINE_EXCEEDED, f.kind(), f.getMessage());
-            assertTrue(f.pc() == 1 || f.pc() == 2, f.getMessage());
-            assertFalse(interrupted.get());
+            Runaway.runOnThread(p::run, false).assertDeadline(1, 2);
         }
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"interpreter", "jit"})
     void anInterruptStopsTheRunAndStaysSet(String engine) {
-        AtomicBoolean interrupted = new AtomicBoolean();
-        BpfFault f = stop(load(engine, ENDLESS, null), true, interrupted);
-        assertEquals(FaultKind.INTERRUPTED, f.kind(), f.getMessage());
-        assertTrue(f.getMessage().startsWith("interrupted at pc " + f.pc()), f.getMessage());
-        assertTrue(interrupted.get());
+        Program p = load(engine, ENDLESS, null);
+        Runaway.runOnThread(p::run, true).assertInterrupted(1, 2);
     }
 
     @ParameterizedTest

@@ -4,11 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jvmbpf.kernel.KernelAvailability;
-import dev.jvmbpf.kernel.KernelBpf;
 import dev.jvmbpf.kernel.KernelObjectProgram;
 import dev.jvmbpf.kernel.KernelTracer;
 import dev.jvmbpf.kernel.TraceTarget;
+import dev.jvmbpf.kernel.testing.KernelRequired;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -27,11 +26,7 @@ class TraceTest {
 
     @BeforeAll
     static void kernelAvailable() {
-        KernelAvailability a = KernelBpf.availability();
-        if (!a.available()) {
-            System.out.println("SKIPPED trace tests: " + a.reason());
-        }
-        Assumptions.assumeTrue(a.available(), a.reason());
+        KernelRequired.assume("trace tests");
     }
 
     private static Trace attachOrSkip(ObjectSpec spec, java.util.function.Consumer<TraceEvent> onEvent) {

@@ -1,12 +1,11 @@
 package dev.jvmbpf.bench;
 
-import dev.jvmbpf.jit.JitEngine;
+import dev.jvmbpf.Bpf;
 import dev.jvmbpf.runtime.exec.Engine;
 import dev.jvmbpf.runtime.exec.Executable;
 import dev.jvmbpf.runtime.exec.HelperTable;
 import dev.jvmbpf.runtime.exec.Machine;
 import dev.jvmbpf.runtime.exec.Output;
-import dev.jvmbpf.runtime.interp.Interpreter;
 import dev.jvmbpf.runtime.memory.Region;
 import dev.jvmbpf.runtime.program.BpfProgram;
 import dev.jvmbpf.runtime.verifier.Verifier;
@@ -47,11 +46,7 @@ public class EngineBenchmarks {
     private Region packet;
 
     static Engine engine(String name) {
-        return switch (name) {
-            case "jit" -> new JitEngine();
-            case "interpreter" -> new Interpreter();
-            default -> throw new IllegalArgumentException("unknown engine " + name);
-        };
+        return Bpf.engine(name);
     }
 
     @Setup

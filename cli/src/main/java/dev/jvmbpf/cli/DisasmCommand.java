@@ -5,15 +5,14 @@ import dev.jvmbpf.cli.internal.Listing;
 import dev.jvmbpf.runtime.exec.LoadException;
 import dev.jvmbpf.runtime.isa.AsmWriter;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code jvmbpf disasm FILE}: instructions in LLVM syntax, one line each with its pc. */
@@ -25,19 +24,8 @@ import picocli.CommandLine.Spec;
                 + " .BTF.ext before the instructions compiled from them.",
             "Exits with 1 on invalid input."})
 final class DisasmCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "FILE", description = "raw bytes, hex text, .s/.asm, .data vector or ELF .o")
-    Path file;
-
-    @Option(names = {"-p", "--program"}, paramLabel = "NAME", description = "only this program of an ELF object file")
-    String program;
-
-    @Option(names = "--btf", paramLabel = "FILE",
-            description = "resolve CO-RE relocations against this BTF instead of /sys/kernel/btf/vmlinux")
-    Path btf;
-
-    @Option(names = "--type", paramLabel = "TYPE", description = "the type of the --program named (without it:"
-            + " of every program whose section names no type): xdp, socket, tc, kprobe, tracepoint, raw_tp, ...")
-    String type;
+    @Mixin
+    ProgramFileOptions input;
 
     @Option(names = "--opcodes", description = "print each instruction's bytes after its pc (8, or 16 for lddw)")
     boolean opcodes;
@@ -66,15 +54,15 @@ final class DisasmCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         List<Listing> listings = new ArrayList<>();
         try {
-            ProgramFiles.Opened opened = ProgramFiles.open(file, this.program, btf, this.type);
+            ProgramFiles.Opened opened = ProgramFiles.open(input.file, input.program, input.btf, input.type);
             if (opened.programs().isEmpty()) {
-                listings.add(Listing.of(file.getFileName().toString(), ProgramFiles.instructions(file)));
+                listings.add(Listing.of(input.file.getFileName().toString(), ProgramFiles.instructions(input.file)));
             }
             for (var p : opened.programs()) {
                 listings.add(Listing.of(p, opened.object()));
             }
         } catch (LoadException e) {
-            return Failure.report(spec, Failure.about(file, e.getMessage()));
+            return Failure.report(spec, Failure.about(input.file, e.getMessage()));
         }
         if (json) {
             out.println(Json.pretty(json(listings)));
@@ -124,7 +112,7 @@ final class DisasmCommand implements Callable<Integer> {
 
     private Map<String, Object> json(List<Listing> listings) {
         Map<String, Object> root = Json.object();
-        root.put("file", file.toString());
+        root.put("file", input.file.toString());
         List<Object> programs = Json.array();
         for (Listing l : listings) {
             Map<String, Object> p = Json.object();

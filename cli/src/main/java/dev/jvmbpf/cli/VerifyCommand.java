@@ -16,7 +16,6 @@ import dev.jvmbpf.runtime.verifier.Verifier;
 import dev.jvmbpf.runtime.verifier.VerifierException;
 import dev.jvmbpf.runtime.verifier.VerifierLog;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -24,9 +23,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.IntFunction;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code jvmbpf verify FILE [--log-level 1|2] [--compare kernel] [--json]}: the verifier's verdict. */
@@ -38,19 +37,8 @@ import picocli.CommandLine.Spec;
             "--log-level prints the verifier's log in the kernel's format; --compare kernel loads the same"
                 + " programs in the running kernel and prints both verdicts (exit 0 when they agree, 1 when not)."})
 final class VerifyCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "FILE", description = "raw bytes, hex text, .s/.asm, .data vector or ELF .o")
-    Path file;
-
-    @Option(names = {"-p", "--program"}, paramLabel = "NAME", description = "only this program of an ELF object file")
-    String program;
-
-    @Option(names = "--btf", paramLabel = "FILE",
-            description = "resolve CO-RE relocations against this BTF instead of /sys/kernel/btf/vmlinux")
-    Path btf;
-
-    @Option(names = "--type", paramLabel = "TYPE", description = "the type of the --program named (without it:"
-            + " of every program whose section names no type): xdp, socket, tc, kprobe, tracepoint, raw_tp, ...")
-    String type;
+    @Mixin
+    ProgramFileOptions input;
 
     @Option(names = "--log-level", paramLabel = "1|2", description = "print the verifier's log as the kernel's"
             + " log_level: 1 the refusal (source line, instruction, reason) and the 'processed N insns' summary;"
@@ -81,7 +69,7 @@ final class VerifyCommand implements Callable<Integer> {
             try {
                 return verifyAll();
             } catch (LoadException e) {
-                throw new LoadException(Failure.about(file, e.getMessage()));
+                throw new LoadException(Failure.about(input.file, e.getMessage()));
             }
         });
     }
@@ -102,7 +90,7 @@ final class VerifyCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         String skipped = compare == null ? null : kernelUnavailable();
         Map<String, Object> report = Json.object();
-        report.put("file", file.toString());
+        report.put("file", input.file.toString());
         report.put("kernel", compare == null ? null : KernelBpf.kernelDescription());
         report.put("skipped", skipped);
         List<Object> programs = Json.array();
@@ -211,7 +199,7 @@ final class VerifyCommand implements Callable<Integer> {
     }
 
     private String prefix(Target t) {
-        return file + ": " + (t.named() ? t.name() + ": " : "");
+        return input.file + ": " + (t.named() ? t.name() + ": " : "");
     }
 
     /** Why the kernel cannot be asked, or null when it can. */
@@ -221,11 +209,11 @@ final class VerifyCommand implements Callable<Integer> {
     }
 
     private List<Target> targets() {
-        List<ObjectProgram> programs = ProgramFiles.objectPrograms(file, this.program, btf, this.type);
+        List<ObjectProgram> programs = ProgramFiles.objectPrograms(input.file, input.program, input.btf, input.type);
         List<Target> out = new ArrayList<>();
         if (programs.isEmpty()) {
-            Instruction[] instructions = ProgramFiles.instructions(file);
-            String name = file.getFileName().toString();
+            Instruction[] instructions = ProgramFiles.instructions(input.file);
+            String name = input.file.getFileName().toString();
             out.add(new Target(name, BpfProgram.raw(name, instructions), ConformanceHelpers.table(), pc -> null,
                     false));
             return out;
@@ -259,7 +247,7 @@ final class VerifyCommand implements Callable<Integer> {
                 if (!t.named()) {
                     throw e;
                 }
-                status = Failure.report(spec, file + ": " + t.name() + ": " + e.getMessage());
+                status = Failure.report(spec, input.file + ": " + t.name() + ": " + e.getMessage());
             }
         }
         return status;

@@ -4,19 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jvmbpf.kernel.KernelAvailability;
-import dev.jvmbpf.kernel.KernelBpf;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.jvmbpf.kernel.testing.KernelRequired;
 import java.nio.file.Path;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 import org.w3c.dom.NodeList;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 class BenchCommandTest {
@@ -43,11 +41,7 @@ class BenchCommandTest {
 
     @Test
     void timesAnObjectProgramInTheKernelWithItsMaps() {
-        KernelAvailability a = KernelBpf.availability();
-        if (!a.available()) {
-            System.out.println("SKIPPED kernel bench of an object: " + a.reason());
-        }
-        Assumptions.assumeTrue(a.available(), a.reason());
+        KernelRequired.assume("kernel bench of an object");
         CliRun r = CliRun.of("bench", EXAMPLES.resolve("xdp_filter.o").toString(), "--packet-hex",
                 "ffffffffffff0011223344550800" + "4500001400000000401100000a0000010a000002",
                 "--map-update", "blocked:0a000001", "--engines", "jit,kernel", "--warmup-ms", "50", "--time-ms", "50",

@@ -30,4 +30,9 @@ record CliRun(int status, String out, String err) {
     List<String> lines() {
         return out.lines().toList();
     }
+
+    /** The last line printed on standard output, trailing blank lines left out. */
+    String lastLine() {
+        return out.strip().lines().toList().getLast();
+    }
 }

@@ -108,8 +108,8 @@ class IsaCommandsTest {
         Path src = write("bad.s", "stxdw [%r10-520], %r1\nexit\n");
         CliRun verify = CliRun.of("verify", src.toString());
         assertEquals(1, verify.status());
-        assertEquals("jvmbpf: " + src + ": pc 0 (*(u64 *)(r10 - 520) = r1): 8-byte stack access at r10 - 520 is outside"
-                + " the frame [-512, 0)", verify.err().strip());
+        assertEquals("jvmbpf: " + src + ": pc 0 (*(u64 *)(r10 - 520) = r1): invalid write to stack R10 off=-520 size=8;"
+                + " 8-byte stack access at r10 - 520 is outside the frame [-512, 0)", verify.err().strip());
         assertEquals("", verify.out());
     }
 

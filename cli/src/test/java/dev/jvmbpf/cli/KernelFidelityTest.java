@@ -6,9 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jvmbpf.Bpf;
 import dev.jvmbpf.Program;
-import dev.jvmbpf.kernel.KernelAvailability;
-import dev.jvmbpf.kernel.KernelBpf;
 import dev.jvmbpf.kernel.KernelObjectProgram;
+import dev.jvmbpf.kernel.testing.KernelRequired;
 import dev.jvmbpf.runtime.exec.LoadException;
 import dev.jvmbpf.runtime.maps.Cpus;
 import java.io.IOException;
@@ -20,7 +19,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -37,11 +35,7 @@ class KernelFidelityTest {
 
     @BeforeAll
     static void kernelAvailable() {
-        KernelAvailability a = KernelBpf.availability();
-        if (!a.available()) {
-            System.out.println("SKIPPED kernel fidelity tests: " + a.reason());
-        }
-        Assumptions.assumeTrue(a.available(), a.reason());
+        KernelRequired.assume("kernel fidelity tests");
     }
 
     @Test

@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,42 +21,27 @@ class ProgramTypeOptionTest {
     private static final String PACKET = "ffffffffffff0011223344550800450000200000000040110000" + "0a000001"
             + "0a010203" + "01020304";
 
-    private record Run(int status, String out, String err) {
-    }
-
-    private static synchronized Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int status = Main.execute(args);
-            return new Run(status, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void verifyRefusesTheUntypedSectionAsRawAndAcceptsItTyped() {
-        Run raw = run("verify", OBJECT);
+        CliRun raw = run("verify", OBJECT);
         assertEquals(1, raw.status(), raw.out() + raw.err());
         for (String type : new String[] {"tc", "sched_cls", "SCHED_CLS", "classifier"}) {
-            Run typed = run("verify", OBJECT, "--type", type);
+            CliRun typed = run("verify", OBJECT, "--type", type);
             assertEquals(0, typed.status(), type + ": " + typed.err());
             assertTrue(typed.out().startsWith("from_netdev: OK: "), typed.out());
         }
-        Run named = run("verify", OBJECT, "--program", "from_netdev", "--type", "tc");
+        CliRun named = run("verify", OBJECT, "--program", "from_netdev", "--type", "tc");
         assertEquals(0, named.status(), named.err());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"interpreter", "jit"})
     void runTakesTheTypeAndItsContext(String engine) {
-        Run r = run("run", OBJECT, "--type", "tc", "--engine", engine, "--packet-hex", PACKET);
+        CliRun r = run("run", OBJECT, "--type", "tc", "--engine", engine, "--packet-hex", PACKET);
         assertEquals(0, r.status(), r.err());
         assertEquals("", r.err(), "no note that the section loads as RAW");
         assertTrue(r.out().contains("return value: 0"), r.out());
@@ -67,7 +49,7 @@ class ProgramTypeOptionTest {
 
     @Test
     void withoutTheTypeRunIsRefusedWithTheNote() {
-        Run r = run("run", OBJECT, "--packet-hex", PACKET);
+        CliRun r = run("run", OBJECT, "--packet-hex", PACKET);
         assertEquals(1, r.status(), r.out());
         assertTrue(r.err().contains("loaded as RAW"), r.err());
     }
@@ -76,7 +58,7 @@ class ProgramTypeOptionTest {
     void unknownTypeNamesAreOneLineUsageErrors() {
         for (String[] args : new String[][] {{"run", OBJECT, "--type", "nosuch"}, {"verify", OBJECT, "--type", "nosuch"},
                 {"disasm", OBJECT, "--type", "tc/ingress"}}) {
-            Run r = run(args);
+            CliRun r = run(args);
             assertEquals(2, r.status(), String.join(" ", args));
             assertTrue(r.err().contains("--type") && r.err().contains("not a program type"), r.err());
             assertFalse(r.err().contains("Exception"), r.err());
@@ -86,7 +68,7 @@ class ProgramTypeOptionTest {
 
     @Test
     void disasmAcceptsTheType() {
-        Run r = run("disasm", OBJECT, "--type", "xdp");
+        CliRun r = run("disasm", OBJECT, "--type", "xdp");
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().startsWith("from_netdev (section from-netdev):"), r.out());
     }

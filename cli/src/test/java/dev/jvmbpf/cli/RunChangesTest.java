@@ -8,8 +8,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.jvmbpf.kernel.KernelAvailability;
-import dev.jvmbpf.kernel.KernelBpf;
+import dev.jvmbpf.kernel.testing.KernelRequired;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -17,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -191,10 +189,6 @@ class RunChangesTest {
     }
 
     static void requireKernel() {
-        KernelAvailability a = KernelBpf.availability();
-        if (!a.available()) {
-            System.out.println("SKIPPED kernel comparison: " + a.reason());
-        }
-        Assumptions.assumeTrue(a.available(), a.reason());
+        KernelRequired.assume("kernel comparison");
     }
 }

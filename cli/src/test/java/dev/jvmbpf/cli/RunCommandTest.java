@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +30,7 @@ class RunCommandTest {
         Path mem = Files.write(dir.resolve("mem.bin"), new byte[] {0, 1, 2, 3, 4, 42, 6, 7});
         refused("&= on pointer prohibited", "run", prog.toString(), "--mem", mem.toString());
         for (String engine : new String[] {"interpreter", "jit"}) {
-            Run r = run("run", prog.toString(), "--mem", mem.toString(), "--no-verify", "--engine", engine);
+            CliRun r = run("run", prog.toString(), "--mem", mem.toString(), "--no-verify", "--engine", engine);
             assertEquals(0, r.status(), r.err());
             assertTrue(r.out().contains("return value: 42"), r.out());
             // and an access outside the memory still faults, as the checks stay on
@@ -80,35 +78,16 @@ class RunCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int status, String out, String err) {
-        List<String> lines() {
-            return out.lines().toList();
-        }
-    }
-
-    private static synchronized Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int status = Main.execute(args);
-            return new Run(status, o.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n"),
-                    e.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n"));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     private static String example(String name) {
         return EXAMPLES.resolve(name + ".o").toString();
     }
 
-    private static Run ok(String... args) {
-        Run r = run(args);
+    private static CliRun ok(String... args) {
+        CliRun r = run(args);
         assertEquals(0, r.status(), "stderr: " + r.err() + " stdout: " + r.out());
         assertEquals("", r.err());
         return r;
@@ -125,7 +104,7 @@ class RunCommandTest {
     }
 
     private static void oneLine(int status, String expected, String... args) {
-        Run r = run(args);
+        CliRun r = run(args);
         assertEquals(status, r.status(), "stdout: " + r.out() + " stderr: " + r.err());
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().startsWith("jvmbpf: "), r.err());
@@ -137,7 +116,7 @@ class RunCommandTest {
     @ParameterizedTest
     @ValueSource(strings = {"interpreter", "jit"})
     void execveTracePrintsThePidOfTheJvm(String engine) {
-        Run r = ok("run", example("execve_trace"), "--engine", engine);
+        CliRun r = ok("run", example("execve_trace"), "--engine", engine);
         assertEquals("execve called by PID: " + PID + "\nreturn value: 0\n", r.out());
     }
 
@@ -150,7 +129,7 @@ class RunCommandTest {
     @ParameterizedTest
     @ValueSource(strings = {"interpreter", "jit"})
     void tracePipeFormatDecoratesTheLine(String engine) {
-        Run r = ok("run", example("execve_trace"), "--engine", engine, "--trace-pipe");
+        CliRun r = ok("run", example("execve_trace"), "--engine", engine, "--trace-pipe");
         List<String> lines = r.lines();
         assertEquals(2, lines.size(), r.out());
         assertTrue(Pattern.matches(" *\\S+-\\d+ +\\[\\d{3}\\] d\\.\\.31 +\\d+\\.\\d{6}: bpf_trace_printk: "
@@ -161,7 +140,7 @@ class RunCommandTest {
     @ParameterizedTest
     @ValueSource(strings = {"interpreter", "jit"})
     void counterCountsTheSyscallIdOfEveryRun(String engine) {
-        Run r = ok("run", example("counter"), "--engine", engine, "--repeat", "3", "--ctx", "id=59", "--dump-maps");
+        CliRun r = ok("run", example("counter"), "--engine", engine, "--repeat", "3", "--ctx", "id=59", "--dump-maps");
         assertEquals("""
                 return value: 0
                 map counts (hash):
@@ -169,7 +148,7 @@ class RunCommandTest {
                 map runs (array):
                   key: 0 value: 3
                 """, r.out());
-        Run other = ok("run", example("counter"), "--engine", engine, "--repeat", "2", "--ctx", "id=0x1234",
+        CliRun other = ok("run", example("counter"), "--engine", engine, "--repeat", "2", "--ctx", "id=0x1234",
                 "--dump-maps");
         assertTrue(other.out().contains("map counts (hash):\n  key: 4660 value: 2\nmap runs"), other.out());
     }
@@ -177,7 +156,7 @@ class RunCommandTest {
     @ParameterizedTest
     @ValueSource(strings = {"interpreter", "jit"})
     void ringBufferRecordsCarryPidSequenceAndComm(String engine) throws IOException {
-        Run r = ok("run", example("ringbuf_events"), "--engine", engine, "--repeat", "3", "--dump-maps");
+        CliRun r = ok("run", example("ringbuf_events"), "--engine", engine, "--repeat", "3", "--dump-maps");
         String comm = Files.readString(Path.of("/proc/self/comm")).strip();
         comm = comm.substring(0, Math.min(comm.length(), 15));
         Pattern record = Pattern.compile("record events: ([0-9a-f ]+)");
@@ -208,11 +187,11 @@ class RunCommandTest {
     @ParameterizedTest
     @ValueSource(strings = {"interpreter", "jit"})
     void xdpFilterDropsAndCountsBlockedSources(String engine) {
-        Run dropped = ok("run", example("xdp_filter"), "--engine", engine, "--packet-hex", FROM_10_0_0_1,
+        CliRun dropped = ok("run", example("xdp_filter"), "--engine", engine, "--packet-hex", FROM_10_0_0_1,
                 "--map-update", "blocked:0a000001=0000000000000000", "--repeat", "2", "--dump-maps");
         // 10.0.0.1 in network byte order, read as a little-endian __u32.
         assertEquals("return value: 1 (XDP_DROP)\nmap blocked (hash):\n  key: 16777226 value: 2\n", dropped.out());
-        Run passed = ok("run", example("xdp_filter"), "--engine", engine, "--packet-hex", FROM_10_0_0_9,
+        CliRun passed = ok("run", example("xdp_filter"), "--engine", engine, "--packet-hex", FROM_10_0_0_9,
                 "--map-update", "blocked:0a000001", "--dump-maps");
         assertEquals("return value: 2 (XDP_PASS)\nmap blocked (hash):\n  key: 16777226 value: 0\n", passed.out());
     }
@@ -222,10 +201,10 @@ class RunCommandTest {
     void xdpFilterChecksTheBoundsOfShortAndForeignPackets(String engine) throws IOException {
         Path arp = Files.write(dir.resolve("arp.bin"), HexFormat.of().parseHex(FROM_10_0_0_1.replace(" ", "")
                 .replace("0800", "0806")));
-        Run notIp = ok("run", example("xdp_filter"), "--engine", engine, "--packet", arp.toString(),
+        CliRun notIp = ok("run", example("xdp_filter"), "--engine", engine, "--packet", arp.toString(),
                 "--map-update", "blocked:0a000001");
         assertEquals("return value: 2 (XDP_PASS)\n", notIp.out());
-        Run truncated = ok("run", example("xdp_filter"), "--engine", engine, "--packet-hex",
+        CliRun truncated = ok("run", example("xdp_filter"), "--engine", engine, "--packet-hex",
                 FROM_10_0_0_1.replace(" ", "").substring(0, 40), "--map-update", "blocked:0a000001", "--dump-maps");
         assertEquals("return value: 2 (XDP_PASS)\nmap blocked (hash):\n  key: 16777226 value: 0\n", truncated.out());
     }
@@ -233,7 +212,7 @@ class RunCommandTest {
     @ParameterizedTest
     @ValueSource(strings = {"interpreter", "jit"})
     void tailCallsChainTheStages(String engine) {
-        Run r = ok("run", example("tail_calls"), "--engine", engine, "--program", "entry", "--dump-maps");
+        CliRun r = ok("run", example("tail_calls"), "--engine", engine, "--program", "entry", "--dump-maps");
         assertEquals("""
                 stage 0
                 stage 1
@@ -248,7 +227,7 @@ class RunCommandTest {
                 map .rodata (array):
                   key: 00 00 00 00 value: { .stage.____fmt = "stage %d" }
                 """, r.out());
-        Run last = ok("run", example("tail_calls"), "--engine", engine, "--program", "stage2");
+        CliRun last = ok("run", example("tail_calls"), "--engine", engine, "--program", "stage2");
         assertEquals("stage 2\nreturn value: 2 (accept)\n", last.out());
     }
 
@@ -267,8 +246,8 @@ class RunCommandTest {
             interpreter.addAll(List.of("--engine", "interpreter"));
             List<String> jit = new ArrayList<>(args);
             jit.addAll(List.of("--engine", "jit"));
-            Run a = ok(interpreter.toArray(String[]::new));
-            Run b = ok(jit.toArray(String[]::new));
+            CliRun a = ok(interpreter.toArray(String[]::new));
+            CliRun b = ok(jit.toArray(String[]::new));
             assertEquals(a.out(), b.out(), c.getFirst());
             assertTrue(a.out().contains("return value: "), a.out());
         }
@@ -279,7 +258,7 @@ class RunCommandTest {
     void rawProgramsGetMemoryAndLength(String engine) throws IOException {
         Path prog = Files.writeString(dir.resolve("sum.s"), "ldxw %r0, [%r1]\nadd %r0, %r2\nexit\n");
         Path mem = Files.write(dir.resolve("mem.bin"), new byte[] {0x10, 0, 0, 0, 1, 2});
-        Run r = ok("run", prog.toString(), "--engine", engine, "--mem", mem.toString());
+        CliRun r = ok("run", prog.toString(), "--engine", engine, "--mem", mem.toString());
         assertEquals("return value: 22\n", r.out());
     }
 
@@ -287,7 +266,7 @@ class RunCommandTest {
     @ValueSource(strings = {"interpreter", "jit"})
     void aFaultIsOneLineNamingThePc(String engine) throws IOException {
         Path prog = Files.writeString(dir.resolve("null.s"), "mov %r0, 0\nldxdw %r0, [%r1+8]\nexit\n");
-        Run r = run("run", prog.toString(), "--engine", engine);
+        CliRun r = run("run", prog.toString(), "--engine", engine);
         assertEquals(1, r.status());
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().contains("null.s faulted") && r.err().contains("pc 1"), r.err());
@@ -306,7 +285,7 @@ class RunCommandTest {
         // The verifier refuses a loop no path leaves, as the kernel does; --no-verify runs it.
         assertTrue(run("run", prog.toString(), "--engine", "interpreter").err().contains("no path from insn 1"
                 + " reaches an exit"));
-        Run r = run("run", prog.toString(), "--engine", "interpreter", "--budget", "1000", "--no-verify");
+        CliRun r = run("run", prog.toString(), "--engine", "interpreter", "--budget", "1000", "--no-verify");
         assertEquals(1, r.status());
         assertTrue(r.err().contains("more than 1000 instructions"), r.err());
     }
@@ -341,11 +320,11 @@ class RunCommandTest {
 
     @Test
     void usageErrorsAreOneLineToo() {
-        Run r = run("run", example("counter"), "--repeat", "abc");
+        CliRun r = run("run", example("counter"), "--repeat", "abc");
         assertEquals(2, r.status());
         assertEquals("jvmbpf: Invalid value for option '--repeat': 'abc' is not a long (see 'jvmbpf run --help')\n",
                 r.err());
-        Run none = run("run");
+        CliRun none = run("run");
         assertEquals(2, none.status());
         assertEquals(1, none.err().lines().count(), none.err());
         assertTrue(none.err().contains("PROG"), none.err());
@@ -353,7 +332,7 @@ class RunCommandTest {
 
     @Test
     void debugAddsTheStackTrace() {
-        Run r = run("--debug", "run", dir.resolve("missing.o").toString());
+        CliRun r = run("--debug", "run", dir.resolve("missing.o").toString());
         assertEquals(1, r.status());
         assertTrue(r.err().contains("\tat dev.jvmbpf."), r.err());
     }

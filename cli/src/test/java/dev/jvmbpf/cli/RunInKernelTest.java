@@ -3,10 +3,8 @@ package dev.jvmbpf.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jvmbpf.kernel.KernelAvailability;
-import dev.jvmbpf.kernel.KernelBpf;
+import dev.jvmbpf.kernel.testing.KernelRequired;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -17,11 +15,7 @@ class RunInKernelTest {
 
     @BeforeAll
     static void kernelAvailable() {
-        KernelAvailability a = KernelBpf.availability();
-        if (!a.available()) {
-            System.out.println("SKIPPED run --engine kernel tests: " + a.reason());
-        }
-        Assumptions.assumeTrue(a.available(), a.reason());
+        KernelRequired.assume("run --engine kernel tests");
     }
 
     private static CliRun run(String engine, String... more) {

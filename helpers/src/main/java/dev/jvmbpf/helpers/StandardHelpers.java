@@ -108,7 +108,8 @@ public final class StandardHelpers {
      * {@link HelperSpec#changesPacket} for the helpers in {@code bpf_helper_changes_pkt_data}
      * (net/core/filter.c; tail_call among them since 6.13, as the program it jumps to may move the
      * packet), {@link HelperSpec#gplOnly} for those whose {@code bpf_func_proto} has
-     * {@code gpl_only = true}.
+     * {@code gpl_only = true}, {@link HelperSpec#packetAccess} for those whose has
+     * {@code pkt_access = true}.
      */
     public static List<HelperSpec> specs() {
         return specs(DEFAULT_MODEL);
@@ -121,9 +122,9 @@ public final class StandardHelpers {
     public static List<HelperSpec> specs(KernelModel model) {
         KernelModel k = java.util.Objects.requireNonNull(model, "kernel model");
         List<HelperSpec> l = new ArrayList<>();
-        add(l, MAP_LOOKUP_ELEM, MAP_LOOKUP, CONST_MAP_PTR, PTR_TO_MAP_KEY);
-        add(l, 2, Maps::update, CONST_MAP_PTR, PTR_TO_MAP_KEY, PTR_TO_MAP_VALUE, ANYTHING);
-        add(l, 3, Maps::delete, CONST_MAP_PTR, PTR_TO_MAP_KEY);
+        l.add(spec(MAP_LOOKUP_ELEM, MAP_LOOKUP, CONST_MAP_PTR, PTR_TO_MAP_KEY).withPacketAccess());
+        l.add(spec(2, Maps::update, CONST_MAP_PTR, PTR_TO_MAP_KEY, PTR_TO_MAP_VALUE, ANYTHING).withPacketAccess());
+        l.add(spec(3, Maps::delete, CONST_MAP_PTR, PTR_TO_MAP_KEY).withPacketAccess());
         l.add(spec(4, Probe::read, PTR_TO_UNINIT_MEM, CONST_SIZE_OR_ZERO, ANYTHING).withGplOnly());
         add(l, 5, Task::ktimeNs);
         l.add(spec(6, Printing::tracePrintk, PTR_TO_MEM, CONST_SIZE).withGplOnly());
@@ -141,7 +142,8 @@ public final class StandardHelpers {
         l.add(spec(25, Buffers::perfEventOutput, PTR_TO_CTX, CONST_MAP_PTR, ANYTHING, PTR_TO_MEM, CONST_SIZE_OR_ZERO)
                 .withGplOnly());
         add(l, 26, Packets::skbLoadBytes, PTR_TO_CTX, ANYTHING, PTR_TO_UNINIT_MEM, CONST_SIZE);
-        add(l, 28, Packets::csumDiff, PTR_TO_MEM, CONST_SIZE_OR_ZERO, PTR_TO_MEM, CONST_SIZE_OR_ZERO, ANYTHING);
+        l.add(spec(28, Packets::csumDiff, PTR_TO_MEM, CONST_SIZE_OR_ZERO, PTR_TO_MEM, CONST_SIZE_OR_ZERO, ANYTHING)
+                .withPacketAccess());
         l.add(spec(35, Task::currentTask).withGplOnly());
         l.add(spec(36, Probe::writeUser, ANYTHING, PTR_TO_MEM, CONST_SIZE).withGplOnly());
         add(l, 42, Task::numaNodeId);
@@ -150,7 +152,7 @@ public final class StandardHelpers {
         l.add(spec(54, Xdp::adjustMeta, PTR_TO_CTX, ANYTHING).withChangesPacket());
         l.add(spec(65, Xdp::adjustTail, PTR_TO_CTX, ANYTHING).withChangesPacket());
         add(l, 80, Task::cgroupId);
-        add(l, 87, Maps::push, CONST_MAP_PTR, PTR_TO_MAP_VALUE, ANYTHING);
+        l.add(spec(87, Maps::push, CONST_MAP_PTR, PTR_TO_MAP_VALUE, ANYTHING).withPacketAccess());
         add(l, 88, Maps::pop, CONST_MAP_PTR, PTR_TO_MAP_VALUE);
         add(l, 89, Maps::peek, CONST_MAP_PTR, PTR_TO_MAP_VALUE);
         add(l, 93, Locks::lock, ANYTHING);
@@ -179,7 +181,7 @@ public final class StandardHelpers {
         add(l, 182, Strings::strncmp, PTR_TO_MEM, CONST_SIZE, PTR_TO_CONST_STR);
         add(l, 189, Packets::xdpLoadBytes, PTR_TO_CTX, ANYTHING, PTR_TO_UNINIT_MEM, CONST_SIZE);
         add(l, 190, Packets::xdpStoreBytes, PTR_TO_CTX, ANYTHING, PTR_TO_MEM, CONST_SIZE);
-        add(l, 195, Maps::lookupPercpu, CONST_MAP_PTR, PTR_TO_MAP_KEY, ANYTHING);
+        l.add(spec(195, Maps::lookupPercpu, CONST_MAP_PTR, PTR_TO_MAP_KEY, ANYTHING).withPacketAccess());
         add(l, 208, Task::ktimeTaiNs);
         l.add(spec(13, (m, a, b, c, d, e) -> SkbHelpers.cloneRedirect(k, m, a, b, c, d, e), PTR_TO_CTX, ANYTHING,
                 ANYTHING).withChangesPacket());
@@ -230,12 +232,12 @@ public final class StandardHelpers {
                 PTR_TO_MAP_KEY, ANYTHING);
         add(l, 82, (m, a, b, c, d, e) -> Net.selectReuseport(k, m, a, b, c, d, e), PTR_TO_CTX, CONST_MAP_PTR,
                 PTR_TO_MAP_KEY, ANYTHING);
-        add(l, 84, Net::noSocket, PTR_TO_CTX, PTR_TO_MEM, CONST_SIZE, ANYTHING, ANYTHING);
-        add(l, 85, Net::noSocket, PTR_TO_CTX, PTR_TO_MEM, CONST_SIZE, ANYTHING, ANYTHING);
+        l.add(spec(84, Net::noSocket, PTR_TO_CTX, PTR_TO_MEM, CONST_SIZE, ANYTHING, ANYTHING).withPacketAccess());
+        l.add(spec(85, Net::noSocket, PTR_TO_CTX, PTR_TO_MEM, CONST_SIZE, ANYTHING, ANYTHING).withPacketAccess());
         add(l, 86, Net::release, ANYTHING);
         add(l, 95, Net::noSocket, ANYTHING);
         add(l, 96, Net::noSocket, ANYTHING);
-        add(l, 99, Net::noSocket, PTR_TO_CTX, PTR_TO_MEM, CONST_SIZE, ANYTHING, ANYTHING);
+        l.add(spec(99, Net::noSocket, PTR_TO_CTX, PTR_TO_MEM, CONST_SIZE, ANYTHING, ANYTHING).withPacketAccess());
         add(l, 107, Net::noSocket, CONST_MAP_PTR, ANYTHING, ANYTHING, ANYTHING);
         add(l, 122, (m, a, b, c, d, e) -> Net.netnsCookie(k, m, a, b, c, d, e), ANYTHING);
         add(l, 124, (m, a, b, c, d, e) -> Net.skAssign(k, m, a, b, c, d, e), PTR_TO_CTX, ANYTHING, ANYTHING);

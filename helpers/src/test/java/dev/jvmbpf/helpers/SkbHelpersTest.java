@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.jvmbpf.helpers.context.SkBuffContext;
+import dev.jvmbpf.runtime.maps.Errno;
 import dev.jvmbpf.runtime.program.ProgramType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -14,7 +15,6 @@ import org.junit.jupiter.api.Test;
 
 /** The socket-buffer helpers that change or describe the packet, on the runtime's {@code __sk_buff}. */
 class SkbHelpersTest {
-    private static final int ENOTSUPP = 524;
 
     /** An Ethernet frame of {@code etherType} with {@code payload} bytes 0, 1, 2, ... after the header. */
     private static byte[] frame(int etherType, int payload) {
@@ -97,7 +97,7 @@ class SkbHelpersTest {
         assertEquals(0, skb.field(SkBuffContext.HASH), "the hash is cleared");
         assertEquals(0, h.call(31, ctx, be16(0x0800), 0));
         assertArrayEquals(frame(0x0800, 40), skb.packet(), "and back");
-        assertEquals(-ENOTSUPP, h.call(31, ctx, be16(0x0806), 0));
+        assertEquals(-Errno.ENOTSUPP, h.call(31, ctx, be16(0x0806), 0));
         assertEquals(-22, h.call(31, ctx, be16(0x86dd), 1));
     }
 
@@ -152,10 +152,10 @@ class SkbHelpersTest {
         assertArrayEquals(frame(0x0800, 40), skb.packet());
         assertEquals(0, h.call(50, ctx, 4, 1, 0), "BPF_ADJ_ROOM_MAC");
         assertArrayEquals(new byte[4], Arrays.copyOfRange(skb.packet(), 14, 18));
-        assertEquals(-ENOTSUPP, h.call(50, ctx, 4, 2, 0), "unknown mode");
+        assertEquals(-Errno.ENOTSUPP, h.call(50, ctx, 4, 2, 0), "unknown mode");
         assertEquals(-22, h.call(50, ctx, 4, 0, 1L << 20), "unknown flag");
         assertEquals(-14, h.call(50, ctx, 0x1000, 0, 0));
-        assertEquals(-ENOTSUPP, h.call(50, ctx, -40, 0, 0), "into the network header");
+        assertEquals(-Errno.ENOTSUPP, h.call(50, ctx, -40, 0, 0), "into the network header");
     }
 
     @Test
@@ -250,7 +250,7 @@ class SkbHelpersTest {
     void csumUpdateIsNotSupportedWithoutChecksumComplete() {
         Harness h = tc();
         long ctx = SkBuffContext.of(frame(0x0800, 20)).install(h.machine).r1();
-        assertEquals(-ENOTSUPP, h.call(40, ctx, 5));
+        assertEquals(-Errno.ENOTSUPP, h.call(40, ctx, 5));
     }
 
     @Test

@@ -1,10 +1,6 @@
 package dev.jvmbpf.jit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jvmbpf.helpers.StandardHelpers;
 import dev.jvmbpf.runtime.exec.Executable;
@@ -13,13 +9,11 @@ import dev.jvmbpf.runtime.exec.HelperTable;
 import dev.jvmbpf.runtime.exec.Machine;
 import dev.jvmbpf.runtime.exec.Output;
 import dev.jvmbpf.runtime.isa.Assembler;
-import dev.jvmbpf.runtime.memory.BpfFault;
-import dev.jvmbpf.runtime.memory.FaultKind;
 import dev.jvmbpf.runtime.program.BpfProgram;
 import dev.jvmbpf.runtime.verifier.Verifier;
+import dev.jvmbpf.testing.Runaway;
+import dev.jvmbpf.testing.Runaway.Stopped;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -28,12 +22,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * A runaway program is stoppable from Java on both engines: interrupting the thread running it,
  * or a deadline, stops the run with a fault naming a pc inside the loop, and leaves the thread's
  * interrupt status set. Loops through backward jumps, through bpf-to-bpf calls and through
- * bpf_loop callbacks (inline on the JIT, or through the helper) all stop. The timeouts are
- * generous: a stop takes a fraction of a millisecond's worth of instructions.
+ * bpf_loop callbacks (inline on the JIT, or through the helper) all stop.
  */
 class CancellationTest {
-    private static final Duration PATIENCE = Duration.ofSeconds(10);
-
     /** r0 counts up forever; the loop is pcs 1 and 2. */
     private static final String BACK_EDGE = """
             mov %r0, 0
@@ -87,45 +78,12 @@ class CancellationTest {
             exit
             """;
 
-    private record Stopped(Throwable thrown, boolean interruptedAfter) {
-        BpfFault fault() {
-            return assertInstanceOf(BpfFault.class, thrown, () -> "the run should fault, got " + thrown);
-        }
-    }
-
     private static Executable load(String engine, String asm, HelperTable helpers) {
         return HelperExceptionTest.engine(engine).load(Verifier.verifyOrUnverified(BpfProgram.raw("t", Assembler.assemble(asm)), helpers), helpers);
     }
 
-    /**
-     * Runs {@code run} on a new thread, interrupting it after 50 ms when {@code interrupt}; returns
-     * what the run threw and the thread's interrupt status afterwards.
-     */
-    private static Stopped runOnThread(Runnable run, boolean interrupt) {
-        return assertTimeoutPreemptively(PATIENCE, () -> {
-            AtomicReference<Throwable> thrown = new AtomicReference<>();
-            AtomicBoolean status = new AtomicBoolean();
-            Thread t = new Thread(() -> {
-                try {
-                    run.run();
-                } catch (Throwable e) {
-                    thrown.set(e);
-                }
-                status.set(Thread.currentThread().isInterrupted());
-            }, "runaway");
-            t.setDaemon(true);
-            t.start();
-            if (interrupt) {
-                Thread.sleep(50);
-                t.interrupt();
-            }
-            t.join();
-            return new Stopped(thrown.get(), status.get());
-        }, "the run did not stop");
-    }
-
     private static Stopped run(Executable exe, Consumer<Machine> setUp, boolean interrupt) {
-        return runOnThread(() -> {
+        return Runaway.runOnThread(() -> {
             Machine machine = exe.newMachine(Output.discard());
             setUp.accept(machine);
             machine.beginRun();
@@ -133,63 +91,42 @@ class CancellationTest {
         }, interrupt);
     }
 
-    private static void assertPcIn(BpfFault fault, int first, int last) {
-        assertTrue(fault.pc() >= first && fault.pc() <= last,
-                "pc " + fault.pc() + " should lie in [" + first + ", " + last + "]: " + fault.getMessage());
-    }
-
-    private static void assertInterrupted(Stopped s, int first, int last) {
-        BpfFault fault = s.fault();
-        assertEquals(FaultKind.INTERRUPTED, fault.kind(), fault.getMessage());
-        assertPcIn(fault, first, last);
-        assertTrue(fault.getMessage().startsWith("interrupted at pc " + fault.pc()), fault.getMessage());
-        assertTrue(s.interruptedAfter(), "the thread's interrupt status stays set");
-    }
-
-    private static void assertDeadline(Stopped s, int first, int last) {
-        BpfFault fault = s.fault();
-        assertEquals(FaultKind.DEADLINE_EXCEEDED, fault.kind(), fault.getMessage());
-        assertPcIn(fault, first, last);
-        assertTrue(fault.getMessage().startsWith("deadline exceeded at pc " + fault.pc()), fault.getMessage());
-        assertFalse(s.interruptedAfter());
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"interpreter", "jit"})
     void interruptStopsABackwardJumpLoop(String engine) {
-        assertInterrupted(run(load(engine, BACK_EDGE, HelperTable.empty()), m -> { }, true), 1, 2);
+        run(load(engine, BACK_EDGE, HelperTable.empty()), m -> { }, true).assertInterrupted(1, 2);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"interpreter", "jit"})
     void deadlineStopsABackwardJumpLoop(String engine) {
         Executable exe = load(engine, BACK_EDGE, HelperTable.empty());
-        assertDeadline(run(exe, m -> m.setTimeout(Duration.ofMillis(50)), false), 1, 2);
-        assertDeadline(run(exe, m -> m.setDeadline(System.nanoTime() + 50_000_000L), false), 1, 2);
+        run(exe, m -> m.setTimeout(Duration.ofMillis(50)), false).assertDeadline(1, 2);
+        run(exe, m -> m.setDeadline(System.nanoTime() + 50_000_000L), false).assertDeadline(1, 2);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"interpreter", "jit"})
     void interruptAndDeadlineStopALoopThroughACall(String engine) {
         Executable exe = load(engine, THROUGH_A_CALL, HelperTable.empty());
-        assertInterrupted(run(exe, m -> { }, true), 0, 6);
-        assertDeadline(run(exe, m -> m.setTimeout(Duration.ofMillis(50)), false), 0, 6);
+        run(exe, m -> { }, true).assertInterrupted(0, 6);
+        run(exe, m -> m.setTimeout(Duration.ofMillis(50)), false).assertDeadline(0, 6);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"interpreter", "jit"})
     void interruptAndDeadlineStopALoopInACallee(String engine) {
         Executable exe = load(engine, IN_A_CALLEE, HelperTable.empty());
-        assertInterrupted(run(exe, m -> { }, true), 2, 3);
-        assertDeadline(run(exe, m -> m.setTimeout(Duration.ofMillis(50)), false), 2, 3);
+        run(exe, m -> { }, true).assertInterrupted(2, 3);
+        run(exe, m -> m.setTimeout(Duration.ofMillis(50)), false).assertDeadline(2, 3);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"interpreter", "jit"})
     void interruptAndDeadlineStopNestedBpfLoopCallbacks(String engine) {
         Executable exe = load(engine, NESTED_BPF_LOOP, StandardHelpers.table());
-        assertInterrupted(run(exe, m -> { }, true), 0, 17);
-        assertDeadline(run(exe, m -> m.setTimeout(Duration.ofMillis(50)), false), 0, 17);
+        run(exe, m -> { }, true).assertInterrupted(0, 17);
+        run(exe, m -> m.setTimeout(Duration.ofMillis(50)), false).assertDeadline(0, 17);
     }
 
     @ParameterizedTest
@@ -200,8 +137,8 @@ class CancellationTest {
         HelperTable wrapped = StandardHelpers.table().with(new HelperSpec(loop.id(), loop.name(), loop.args(),
                 (m, r1, r2, r3, r4, r5) -> loop.implementation().call(m, r1, r2, r3, r4, r5)));
         Executable exe = load(engine, NESTED_BPF_LOOP, wrapped);
-        assertInterrupted(run(exe, m -> { }, true), 0, 17);
-        assertDeadline(run(exe, m -> m.setTimeout(Duration.ofMillis(50)), false), 0, 17);
+        run(exe, m -> { }, true).assertInterrupted(0, 17);
+        run(exe, m -> m.setTimeout(Duration.ofMillis(50)), false).assertDeadline(0, 17);
     }
 
     /**
@@ -236,13 +173,13 @@ class CancellationTest {
                 jlt %r1, 10, loop
                 exit
                 """;
-        assertDeadline(run(load(engine, countDownFromZero, HelperTable.empty()),
-                m -> m.setTimeout(Duration.ofMillis(50)), false), 1, 3);
-        assertDeadline(run(load(engine, skippedDecrement, HelperTable.empty()),
-                m -> m.setTimeout(Duration.ofMillis(50)), false), 1, 3);
-        assertDeadline(run(load(engine, skippedIncrement, HelperTable.empty()),
-                m -> m.setTimeout(Duration.ofMillis(50)), false), 1, 3);
-        assertInterrupted(run(load(engine, countDownFromZero, HelperTable.empty()), m -> { }, true), 1, 3);
+        run(load(engine, countDownFromZero, HelperTable.empty()),
+                m -> m.setTimeout(Duration.ofMillis(50)), false).assertDeadline(1, 3);
+        run(load(engine, skippedDecrement, HelperTable.empty()),
+                m -> m.setTimeout(Duration.ofMillis(50)), false).assertDeadline(1, 3);
+        run(load(engine, skippedIncrement, HelperTable.empty()),
+                m -> m.setTimeout(Duration.ofMillis(50)), false).assertDeadline(1, 3);
+        run(load(engine, countDownFromZero, HelperTable.empty()), m -> { }, true).assertInterrupted(1, 3);
     }
 
     /** Loops of many slices give the same results as without slicing (as the interpreter runs them). */
@@ -279,10 +216,7 @@ class CancellationTest {
                 """;
         for (var c : new Object[][] {{countDown, 3_000_003L}, {countUpToARegister, sum(5, 700004, 1)},
                 {ordered, sum(7, 900000, 3)}}) {
-            Executable exe = load(engine, (String) c[0], HelperTable.empty());
-            Machine machine = exe.newMachine(Output.discard());
-            machine.beginRun();
-            assertEquals((long) c[1], exe.execute(machine, 0, 0, 0, 0, 0), (String) c[0]);
+            assertEquals((long) c[1], Runs.run(load(engine, (String) c[0], HelperTable.empty())), (String) c[0]);
         }
     }
 

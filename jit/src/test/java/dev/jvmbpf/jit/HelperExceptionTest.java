@@ -78,4 +78,41 @@ class HelperExceptionTest {
         assertEquals(1, fault.pc());
         assertSame(error, fault.getCause());
     }
+
+    /**
+     * Split functions note their pcs in the machine: a helper that runs a split callback and then
+     * fails is still located at its own call in the (split) caller.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"interpreter", "jit"})
+    void aHelperFailingAfterASplitCallbackIsLocatedAtItsCall(String engine) {
+        HelperSpec callThenThrow = new HelperSpec(ID, "throwing", List.of(), (m, r1, r2, r3, r4, r5) -> {
+            m.callbackInvoker().invoke(m, r1, 0, 0, 0, 0, 0);
+            throw new IllegalStateException("after the callback");
+        });
+        StringBuilder asm = new StringBuilder();
+        padding(asm, 3000);
+        int call = 3000 + 2;
+        asm.append("ldfunc %r1, cb\ncall ").append(ID).append("\nexit\ncb:\n");
+        padding(asm, 3000);
+        asm.append("exit\n");
+        HelperTable helpers = HelperTable.of(List.of(callThenThrow));
+        BpfProgram program = BpfProgram.raw("split", Assembler.assemble(asm.toString()));
+        Executable exe = engine(engine).load(Verifier.verifyOrUnverified(program, helpers), helpers);
+        var machine = exe.newMachine(Output.discard());
+        // A budget makes every block note its pc (its charge can fault), the callback's too.
+        machine.setBudget(1_000_000);
+        machine.beginRun();
+        BpfFault fault = assertThrows(BpfFault.class, () -> exe.execute(machine, 0, 0, 0, 0, 0));
+        assertEquals(FaultKind.HELPER, fault.kind());
+        assertEquals(call, fault.pc());
+    }
+
+    /** Instructions enough to split a function on the JIT: r0 and stack arithmetic, n of them. */
+    private static void padding(StringBuilder asm, int n) {
+        asm.append("mov %r0, 1\n");
+        for (int i = 1; i < n; i++) {
+            asm.append(i % 3 == 0 ? "stxdw [%r10-8], %r0\n" : "mul %r0, " + (i * 7 + 3) + "\n");
+        }
+    }
 }

@@ -3,26 +3,16 @@ package dev.jvmbpf.jit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.jvmbpf.runtime.exec.Executable;
 import dev.jvmbpf.runtime.exec.HelperTable;
 import dev.jvmbpf.runtime.exec.LoadException;
-import dev.jvmbpf.runtime.exec.Machine;
-import dev.jvmbpf.runtime.exec.Output;
 import dev.jvmbpf.runtime.interp.Interpreter;
-import dev.jvmbpf.runtime.isa.Assembler;
-import dev.jvmbpf.runtime.program.BpfProgram;
-import dev.jvmbpf.runtime.program.ProgramType;
 import dev.jvmbpf.runtime.verifier.VerifiedProgram;
 import dev.jvmbpf.runtime.verifier.Verifier;
-import java.util.List;
-import java.util.Map;
+import dev.jvmbpf.testing.KfuncPrograms;
 import org.junit.jupiter.api.Test;
 
 /** Kfunc calls in JIT-compiled code: the same models as the interpreter's, through the helper path. */
 class KfuncJitTest {
-    private static final Map<Integer, String> KFUNCS = Map.of(1, "bpf_iter_num_new", 2, "bpf_iter_num_next",
-            3, "bpf_iter_num_destroy", 4, "bpf_rcu_read_lock", 5, "bpf_rcu_read_unlock", 6, "bpf_cast_to_kern_ctx");
-
     /** sum of i * i over [START, END), inside an RCU read section; the stack above the iterator is used too. */
     private static final String SQUARES = """
             call kfunc 4
@@ -52,24 +42,13 @@ class KfuncJitTest {
             exit
             """;
 
-    private static long run(Executable e) {
-        Machine m = e.newMachine(Output.discard());
-        m.beginRun();
-        return e.execute(m, 0, 0, 0, 0, 0);
-    }
-
-    private static BpfProgram program(String asm) {
-        return new BpfProgram("t", "socket", ProgramType.SOCKET_FILTER, Assembler.assemble(asm), List.of(), "GPL",
-                KFUNCS);
-    }
-
     @Test
     void iteratorLoopsRunAsOnTheInterpreter() {
         for (int[] range : new int[][] {{0, 10}, {-3, 3}, {5, 5}, {9, 2}, {0, 100_000}}) {
             String asm = SQUARES.replace("START", Integer.toString(range[0])).replace("END", Integer.toString(range[1]));
-            VerifiedProgram v = Verifier.verify(program(asm), HelperTable.empty());
-            long jit = run(new JitEngine().load(v, HelperTable.empty()));
-            long interpreted = run(new Interpreter().load(v, HelperTable.empty()));
+            VerifiedProgram v = Verifier.verify(KfuncPrograms.program(asm), HelperTable.empty());
+            long jit = Runs.run(new JitEngine().load(v, HelperTable.empty()));
+            long interpreted = Runs.run(new Interpreter().load(v, HelperTable.empty()));
             long expected = 7;
             for (long i = range[0]; i < range[1]; i++) {
                 long element = i & 0xffffffffL; // ldxw zero-extends
@@ -82,15 +61,15 @@ class KfuncJitTest {
 
     @Test
     void anUnresolvedWeakKfuncBehindACheckLoadsAndRuns() {
-        VerifiedProgram v = Verifier.verify(program("mov %r0, 0\njeq %r0, 0, +1\ncall kfunc 0\nmov %r0, 5\nexit"),
-                HelperTable.empty());
-        assertEquals(5, run(new JitEngine().load(v, HelperTable.empty())));
-        assertEquals(5, run(new Interpreter().load(v, HelperTable.empty())));
+        VerifiedProgram v = Verifier.verify(
+                KfuncPrograms.program("mov %r0, 0\njeq %r0, 0, +1\ncall kfunc 0\nmov %r0, 5\nexit"), HelperTable.empty());
+        assertEquals(5, Runs.run(new JitEngine().load(v, HelperTable.empty())));
+        assertEquals(5, Runs.run(new Interpreter().load(v, HelperTable.empty())));
     }
 
     @Test
     void kfuncsWithoutAUserspaceModelAreRefusedAtLoad() {
-        VerifiedProgram v = Verifier.verify(program("call kfunc 6\nmov %r0, 0\nexit"), HelperTable.empty());
+        VerifiedProgram v = Verifier.verify(KfuncPrograms.program("call kfunc 9\nmov %r0, 0\nexit"), HelperTable.empty());
         LoadException e = assertThrows(LoadException.class, () -> new JitEngine().load(v, HelperTable.empty()));
         assertEquals("pc 0: kfunc bpf_cast_to_kern_ctx cannot run here: it returns a pointer to a kernel type,"
                 + " which userspace does not lay out", e.getMessage());

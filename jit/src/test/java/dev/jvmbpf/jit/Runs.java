@@ -8,6 +8,7 @@ import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.memory.Region;
 import dev.jvmbpf.runtime.program.BpfProgram;
 import dev.jvmbpf.runtime.verifier.Verifier;
+import dev.jvmbpf.testing.Execution;
 
 /** Loads and runs test programs on the JIT. */
 final class Runs {
@@ -23,9 +24,7 @@ final class Runs {
     }
 
     static long run(Executable exe) {
-        Machine m = exe.newMachine(Output.discard());
-        m.beginRun();
-        return exe.execute(m, 0, 0, 0, 0, 0);
+        return Execution.runOnce(exe);
     }
 
     /** Runs with {@code memory} registered as r1 (and its length in r2), as the vectors do. */

@@ -3,9 +3,11 @@ package dev.jvmbpf.kernel;
 import dev.jvmbpf.kernel.internal.BpfSyscall;
 import dev.jvmbpf.kernel.internal.SyscallException;
 import dev.jvmbpf.kernel.internal.VerifierRejection;
+import dev.jvmbpf.runtime.exec.LoadException;
 import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.isa.Opcodes;
 import dev.jvmbpf.runtime.maps.Errno;
+import dev.jvmbpf.runtime.program.ProgramType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +33,14 @@ public final class KernelBpf {
         return a;
     }
 
+    /** Throws {@link LoadException} saying why ({@link KernelAvailability#refusal()}) when bpf(2) does not work here. */
+    public static void requireAvailable() {
+        KernelAvailability a = availability();
+        if (!a.available()) {
+            throw new LoadException(a.refusal());
+        }
+    }
+
     private static KernelAvailability probe() {
         String os = System.getProperty("os.name", "");
         if (!os.toLowerCase(Locale.ROOT).startsWith("linux")) {
@@ -46,7 +56,7 @@ public final class KernelBpf {
             byte[] code = Instruction.encode(new Instruction[] {
                 Instruction.of(Opcodes.CLASS_ALU64 | Opcodes.ALU_MOV | Opcodes.SRC_K, 0, 0, 0, 7),
                 Instruction.of(Opcodes.EXIT, 0, 0, 0, 0)});
-            prog = BpfSyscall.loadProgram(BpfSyscall.PROG_TYPE_SOCKET_FILTER, "jvmbpf_probe", code);
+            prog = BpfSyscall.loadProgram(KernelVerifier.kernelType(ProgramType.SOCKET_FILTER), "jvmbpf_probe", code);
             int r = BpfSyscall.testRun(prog, new byte[64], 1).retval();
             if (r != 7) {
                 return KernelAvailability.no("BPF_PROG_TEST_RUN returned " + r + " for a program returning 7");

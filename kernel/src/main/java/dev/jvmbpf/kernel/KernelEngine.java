@@ -6,6 +6,7 @@ import dev.jvmbpf.runtime.exec.HelperTable;
 import dev.jvmbpf.runtime.exec.LoadException;
 import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.isa.Opcodes;
+import dev.jvmbpf.runtime.maps.MapFlags;
 import dev.jvmbpf.runtime.program.BpfProgram;
 import dev.jvmbpf.runtime.verifier.VerifiedProgram;
 import java.lang.ref.Cleaner;
@@ -28,8 +29,6 @@ import java.util.Map;
  * <p>The maps are shared by every program this engine loads, so runs on one engine are serialized.
  */
 public final class KernelEngine implements Engine, AutoCloseable {
-    /** Makes the value read-only for programs (the verifier rejects stores to it). */
-    static final int BPF_F_RDONLY_PROG = 1 << 7;
     private static final Cleaner CLEANER = Cleaner.create();
 
     private final MapPool pool = new MapPool();
@@ -72,10 +71,7 @@ public final class KernelEngine implements Engine, AutoCloseable {
     @Override
     public KernelExecutable load(VerifiedProgram verified, HelperTable helpers) {
         BpfProgram program = verified.program();
-        KernelAvailability a = KernelBpf.availability();
-        if (!a.available()) {
-            throw new LoadException(a.refusal());
-        }
+        KernelBpf.requireAvailable();
         if (!program.maps().isEmpty()) {
             throw new LoadException("kernel engine: program " + program.name() + " uses maps, which it does not support");
         }
@@ -129,7 +125,7 @@ public final class KernelEngine implements Engine, AutoCloseable {
             Maps m = bySize.get(key);
             if (m == null) {
                 int valueSize = Math.max(1, memorySize);
-                int mem = BpfSyscall.createArrayMap("jvmbpf_mem", valueSize, 1, writable ? 0 : BPF_F_RDONLY_PROG);
+                int mem = BpfSyscall.createArrayMap("jvmbpf_mem", valueSize, 1, writable ? 0 : MapFlags.BPF_F_RDONLY_PROG);
                 fds.add(mem);
                 int result = BpfSyscall.createArrayMap("jvmbpf_r0", 8, 1, 0);
                 fds.add(result);

@@ -12,6 +12,7 @@ import dev.jvmbpf.runtime.isa.Opcodes;
 import dev.jvmbpf.runtime.maps.Errno;
 import dev.jvmbpf.runtime.memory.Region;
 import dev.jvmbpf.runtime.program.BpfProgram;
+import dev.jvmbpf.runtime.program.ProgramType;
 import java.lang.ref.Cleaner;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -91,7 +92,7 @@ public final class KernelExecutable implements Executable, AutoCloseable {
         byte[] code = Instruction.encode(wrap(program.instructionsView(), maps, key.memorySize, key.r2,
                 engine.stackPoison()));
         try {
-            int fd = BpfSyscall.loadProgram(BpfSyscall.PROG_TYPE_SOCKET_FILTER, objectName(program.name()), code);
+            int fd = BpfSyscall.loadProgram(KernelVerifier.kernelType(ProgramType.SOCKET_FILTER), objectName(program.name()), code);
             fds.add(fd);
             l = new Loaded(fd, maps, null);
         } catch (VerifierRejection e) {

@@ -1,5 +1,6 @@
 package dev.jvmbpf.kernel;
 
+import dev.jvmbpf.helpers.context.SkBuffContext;
 import dev.jvmbpf.kernel.internal.BpfSyscall;
 import dev.jvmbpf.kernel.internal.CpuPin;
 import dev.jvmbpf.kernel.internal.FunctionBtf;
@@ -15,6 +16,7 @@ import dev.jvmbpf.runtime.maps.BpfMap;
 import dev.jvmbpf.runtime.maps.Cpus;
 import dev.jvmbpf.runtime.maps.Errno;
 import dev.jvmbpf.runtime.maps.IterableMap;
+import dev.jvmbpf.runtime.maps.MapFlags;
 import dev.jvmbpf.runtime.maps.MapSpec;
 import dev.jvmbpf.runtime.maps.MapType;
 import dev.jvmbpf.runtime.maps.ProgramArray;
@@ -126,20 +128,14 @@ public final class KernelObjectProgram implements AutoCloseable {
     /** The kernel's program type for {@code type}, or -1 when it cannot test-run that type with a packet. */
     public static int kernelType(ProgramType type) {
         return switch (type) {
-            case SOCKET_FILTER -> 1;
-            case SCHED_CLS -> 3;
-            case SCHED_ACT -> 4;
-            case XDP -> 6;
+            case SOCKET_FILTER, SCHED_CLS, SCHED_ACT, XDP -> KernelVerifier.kernelType(type);
             default -> -1;
         };
     }
 
     /** Creates the maps, loads the program; the caller closes it. */
     public static KernelObjectProgram load(BpfProgram program) {
-        KernelAvailability a = KernelBpf.availability();
-        if (!a.available()) {
-            throw new LoadException(a.refusal());
-        }
+        KernelBpf.requireAvailable();
         int type = kernelType(program.type());
         if (type < 0) {
             throw new LoadException("kernel: cannot test-run " + program.type() + " program " + program.name()
@@ -153,13 +149,9 @@ public final class KernelObjectProgram implements AutoCloseable {
      * with {@link KernelTracer#attachProgram}; the caller closes it.
      */
     public static KernelObjectProgram loadForTracing(BpfProgram program) {
-        KernelAvailability a = KernelBpf.availability();
-        if (!a.available()) {
-            throw new LoadException(a.refusal());
-        }
+        KernelBpf.requireAvailable();
         int type = switch (program.type()) {
-            case TRACEPOINT -> BpfSyscall.PROG_TYPE_TRACEPOINT;
-            case RAW_TRACEPOINT -> BpfSyscall.PROG_TYPE_RAW_TRACEPOINT;
+            case TRACEPOINT, RAW_TRACEPOINT -> KernelVerifier.kernelType(program.type());
             default -> throw new LoadException("kernel: " + program.type() + " program " + program.name()
                     + " is no tracepoint or raw tracepoint program");
         };
@@ -365,7 +357,7 @@ public final class KernelObjectProgram implements AutoCloseable {
 
     static void refuseUnmirrored(BpfMap m) {
         MapSpec spec = m.spec();
-        if (isPerCpu(spec.type()) && m instanceof IterableMap it && hasNonZeroElement(it)) {
+        if (spec.type().isPerCpuArrayOrHash() && m instanceof IterableMap it && hasNonZeroElement(it)) {
             throw new LoadException("kernel: per-CPU map " + spec.name()
                     + " holds elements, which are not mirrored into the kernel");
         }
@@ -403,7 +395,7 @@ public final class KernelObjectProgram implements AutoCloseable {
         int fd = BpfSyscall.createMap(spec.type().id(), kernelName(spec.name()), spec.keySize(), spec.valueSize(),
                 spec.maxEntries(), spec.flags(), spec.mapExtra());
         try {
-            if (map instanceof IterableMap it && !isPerCpu(spec.type())) {
+            if (map instanceof IterableMap it && !spec.type().isPerCpuArrayOrHash()) {
                 for (byte[] k = it.nextKey(null); k != null; k = it.nextKey(k)) {
                     byte[] v = it.lookupValue(k);
                     // Array elements always exist in the kernel, as zeros.
@@ -412,7 +404,7 @@ public final class KernelObjectProgram implements AutoCloseable {
                     }
                 }
             }
-            if ((spec.flags() & BpfSyscall.BPF_F_RDONLY_PROG) != 0) {
+            if ((spec.flags() & MapFlags.BPF_F_RDONLY_PROG) != 0) {
                 BpfSyscall.freezeMap(fd);
             }
             return fd;
@@ -432,10 +424,6 @@ public final class KernelObjectProgram implements AutoCloseable {
         int entries = spec.type() == MapType.PERF_EVENT_ARRAY ? perfEntries(spec) : spec.maxEntries();
         return BpfSyscall.createMap(spec.type().id(), kernelName(spec.name()), spec.keySize(), spec.valueSize(),
                 entries, spec.flags(), spec.mapExtra());
-    }
-
-    private static boolean isPerCpu(MapType type) {
-        return type == MapType.PERCPU_ARRAY || type == MapType.PERCPU_HASH || type == MapType.LRU_PERCPU_HASH;
     }
 
     /** The program with each map index of an {@code lddw} replaced by that map's fd (the kernel's own sources). */
@@ -508,14 +496,14 @@ public final class KernelObjectProgram implements AutoCloseable {
         return out;
     }
 
-    private static final int ETH_HLEN = 14;
+    private static final int ETH_HLEN = SkBuffContext.ETH_HLEN;
 
     /**
      * What the kernel copies out for one element: the value, or for a per-CPU map one value per
      * possible CPU, each rounded up to 8 bytes (a smaller buffer would be overrun).
      */
     private static int valueBytes(MapSpec spec) {
-        return isPerCpu(spec.type()) ? Cpus.stride(spec.valueSize()) * BpfSyscall.possibleCpus() : spec.valueSize();
+        return spec.type().isPerCpuArrayOrHash() ? Cpus.stride(spec.valueSize()) * BpfSyscall.possibleCpus() : spec.valueSize();
     }
 
     /**
@@ -562,7 +550,7 @@ public final class KernelObjectProgram implements AutoCloseable {
         for (int i = 0; i < maps.size(); i++) {
             BpfMap m = maps.get(i);
             MapSpec spec = m.spec();
-            boolean sameCpus = !isPerCpu(spec.type()) || BpfSyscall.possibleCpus() == Cpus.count();
+            boolean sameCpus = !spec.type().isPerCpuArrayOrHash() || BpfSyscall.possibleCpus() == Cpus.count();
             if (!(m instanceof IterableMap it) || spec.type() == MapType.RINGBUF || holdsKernelObjects(spec)
                     || !sameCpus) {
                 continue;

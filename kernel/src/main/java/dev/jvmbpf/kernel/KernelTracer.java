@@ -114,12 +114,12 @@ public final class KernelTracer implements AutoCloseable {
                 }
                 Tracefs.Tracepoint tp = tracefs.tracepoint(target.category(), target.name());
                 capture = tp.recordSize();
-                type = BpfSyscall.PROG_TYPE_TRACEPOINT;
+                type = KernelVerifier.kernelType(ProgramType.TRACEPOINT);
                 int prog = keep(BpfSyscall.loadProgram(type, "jvmbpf_fwd", Forwarder.code(ring, dropsFd, i, capture)));
                 attachments.add(attachTracepoint(tp.id(), prog));
             } else {
                 capture = RAW_TRACEPOINT_ARGS * 8;
-                type = BpfSyscall.PROG_TYPE_RAW_TRACEPOINT;
+                type = KernelVerifier.kernelType(ProgramType.RAW_TRACEPOINT);
                 int prog = keep(BpfSyscall.loadProgram(type, "jvmbpf_fwd", Forwarder.code(ring, dropsFd, i, capture)));
                 attachments.add(BpfSyscall.rawTracepointOpen(target.name(), prog));
             }

@@ -91,10 +91,7 @@ public final class KernelVerifier {
      * mirrored, or a map the kernel would not create.
      */
     public static Verdict verify(BpfProgram program, int logLevel) {
-        KernelAvailability a = KernelBpf.availability();
-        if (!a.available()) {
-            throw new LoadException(a.refusal());
-        }
+        KernelBpf.requireAvailable();
         int type = kernelType(program.type());
         if (type < 0) {
             throw new LoadException("kernel: a " + program.type() + " program needs an attach target (BTF id),"

@@ -4,6 +4,7 @@ import dev.jvmbpf.kernel.internal.BpfSyscall;
 import dev.jvmbpf.kernel.internal.Capabilities;
 import dev.jvmbpf.kernel.internal.VerifierRejection;
 import dev.jvmbpf.runtime.maps.Errno;
+import dev.jvmbpf.runtime.program.ProgramType;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,7 +29,7 @@ final class StrictLoader {
             dropped.get();
             return thread.submit(() -> {
                 try {
-                    int fd = BpfSyscall.loadProgram(BpfSyscall.PROG_TYPE_SOCKET_FILTER,
+                    int fd = BpfSyscall.loadProgram(KernelVerifier.kernelType(ProgramType.SOCKET_FILTER),
                             KernelExecutable.objectName(name), code);
                     BpfSyscall.close(fd);
                     return (KernelRejectedException) null;

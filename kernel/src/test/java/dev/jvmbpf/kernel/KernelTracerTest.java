@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jvmbpf.kernel.testing.KernelRequired;
 import dev.jvmbpf.runtime.program.ProgramType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -21,11 +22,7 @@ class KernelTracerTest {
 
     @BeforeAll
     static void kernelAvailable() {
-        KernelAvailability a = KernelBpf.availability();
-        if (!a.available()) {
-            System.out.println("SKIPPED kernel tracer tests: " + a.reason());
-        }
-        Assumptions.assumeTrue(a.available(), a.reason());
+        KernelRequired.assume("kernel tracer tests");
     }
 
     private static KernelTracer attachOrSkip(List<TraceTarget> targets) {

@@ -51,7 +51,7 @@ public final class BtfCodec {
 
     /** Whether {@code typeId} is an array of {@code char}, which decodes to and encodes from a string. */
     public boolean isTextArray(int typeId) {
-        return btf.resolve(typeId) instanceof BtfType.Array a && isText(a.elementType());
+        return btf.resolve(typeId) instanceof BtfType.Array a && btf.isTextElement(a.elementType());
     }
 
     /** The size in bytes of a value of {@code typeId}. */
@@ -81,7 +81,7 @@ public final class BtfCodec {
             case BtfType.Ptr p -> read(b, bit, 64, false);
             case BtfType.Float f when f.size() == 4 -> java.lang.Float.intBitsToFloat((int) read(b, bit, 32, false));
             case BtfType.Float f when f.size() == 8 -> Double.longBitsToDouble(read(b, bit, 64, false));
-            case BtfType.Array a when isText(a.elementType()) -> {
+            case BtfType.Array a when btf.isTextElement(a.elementType()) -> {
                 int start = (int) (bit / 8);
                 inside(b, bit, 0);
                 int end = start;
@@ -188,7 +188,7 @@ public final class BtfCodec {
                         : Double.doubleToRawLongBits(n.doubleValue());
                 BitFields.write(out, bit, f.size() * 8, bits);
             }
-            case BtfType.Array a when isText(a.elementType()) && value instanceof CharSequence s -> {
+            case BtfType.Array a when btf.isTextElement(a.elementType()) && value instanceof CharSequence s -> {
                 byte[] text = s.toString().getBytes(StandardCharsets.UTF_8);
                 if (text.length >= a.length()) {
                     throw new IllegalArgumentException(path + " (" + btf.describe(typeId) + "): " + quoted(value)
@@ -199,7 +199,8 @@ public final class BtfCodec {
             case BtfType.Array a -> {
                 List<?> elements = elements(value);
                 if (elements == null) {
-                    throw wrongShape(typeId, value, path, isText(a.elementType()) ? "a String or a List" : "a List");
+                    throw wrongShape(typeId, value, path,
+                            btf.isTextElement(a.elementType()) ? "a String or a List" : "a List");
                 }
                 if (elements.size() > a.length()) {
                     throw new IllegalArgumentException(path + " (" + btf.describe(typeId) + "): " + elements.size()
@@ -351,19 +352,6 @@ public final class BtfCodec {
     private IllegalArgumentException wrongShape(int typeId, Object value, String path, String expected) {
         return new IllegalArgumentException(path + " (" + btf.describe(typeId) + "): expected " + expected + ", got "
                 + quoted(value) + " (" + value.getClass().getSimpleName() + ")");
-    }
-
-    /**
-     * Whether an array of this element type is text: plain {@code char} (or a CHAR-encoded int)
-     * through qualifiers only, as {@code BtfFormatter} and bpftool decide.
-     */
-    private boolean isText(int elementType) {
-        BtfType t = btf.type(elementType);
-        for (int depth = 0; t instanceof BtfType.Qualifier q && depth < MAX_DEPTH; depth++) {
-            t = btf.type(q.type());
-        }
-        return t instanceof BtfType.Int i && i.size() == 1
-                && ((i.encoding() & BtfType.Int.CHAR) != 0 || i.name().equals("char"));
     }
 
     /** The Java value of {@code bytes} without a type: a number for 1, 2, 4 and 8 bytes, else a copy of the bytes. */

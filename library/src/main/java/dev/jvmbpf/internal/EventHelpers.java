@@ -85,6 +85,6 @@ public final class EventHelpers {
     }
 
     private static HelperSpec with(HelperSpec s, Helper impl) {
-        return new HelperSpec(s.id(), s.name(), s.args(), impl, s.changesPacket(), s.gplOnly());
+        return new HelperSpec(s.id(), s.name(), s.args(), impl, s.changesPacket(), s.gplOnly(), s.packetAccess());
     }
 }

@@ -51,9 +51,9 @@ public final class MapsReport {
                     }
                     sb.append("  ");
                     if (e.key().length > 0) {
-                        sb.append("key: ").append(format(formatter, m.keyType(), e.key())).append(perCpu(type) ? "" : " ");
+                        sb.append("key: ").append(format(formatter, m.keyType(), e.key())).append(type.isPerCpuArrayOrHash() ? "" : " ");
                     }
-                    if (perCpu(type)) {
+                    if (type.isPerCpuArrayOrHash()) {
                         sb.append('\n');
                         int stride = Cpus.stride(size);
                         for (int cpu = 0; cpu * stride + size <= e.value().length; cpu++) {
@@ -113,7 +113,7 @@ public final class MapsReport {
                     Map<String, Object> entry = Json.object();
                     entry.put("key", e.key().length == 0 ? null : value(typed.keyOf(e.key())));
                     Object v = typed.valueOf(e.value());
-                    if (perCpu(type)) {
+                    if (type.isPerCpuArrayOrHash()) {
                         List<Object> values = Json.array();
                         List<?> each = (List<?>) v;
                         for (int cpu = 0; cpu < each.size(); cpu++) {
@@ -161,10 +161,6 @@ public final class MapsReport {
 
     private static boolean isArray(MapType type) {
         return type == MapType.ARRAY || type == MapType.PERCPU_ARRAY;
-    }
-
-    private static boolean perCpu(MapType type) {
-        return type == MapType.PERCPU_ARRAY || type == MapType.PERCPU_HASH || type == MapType.LRU_PERCPU_HASH;
     }
 
     private static boolean allZero(byte[] bytes) {

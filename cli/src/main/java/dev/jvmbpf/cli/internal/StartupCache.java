@@ -1,6 +1,8 @@
 package dev.jvmbpf.cli.internal;
 
 import dev.jvmbpf.cli.Main;
+import dev.jvmbpf.runtime.isa.Instruction;
+import dev.jvmbpf.workloads.Workloads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -120,6 +122,16 @@ public final class StartupCache {
                 "blocked:0a000001", "--packet-hex", packet, "--dump-maps"});
         commands.add(new String[] {"verify", examples.resolve("xdp_filter.o").toString()});
         commands.add(new String[] {"disasm", examples.resolve("xdp_filter.o").toString()});
+        // A program large enough to be split into chunks, so the cache holds that path's classes
+        // and the profiles that let the JVM compile it early (a million-instruction load).
+        Path large = null;
+        try {
+            large = Files.createTempFile("jvmbpf-train", ".bin");
+            Files.write(large, Instruction.encode(Workloads.straightLine(40_000, 40_000)));
+            commands.add(new String[] {"run", large.toString()});
+        } catch (IOException e) {
+            // Trained without it: the cache only lacks that path.
+        }
         commands.add(new String[] {"run", "--help"});
         commands.add(new String[] {"--help"});
         PrintStream out = System.out;
@@ -134,6 +146,13 @@ public final class StartupCache {
         } finally {
             System.setOut(out);
             System.setErr(err);
+            if (large != null) {
+                try {
+                    Files.deleteIfExists(large);
+                } catch (IOException e) {
+                    // A temporary file left behind.
+                }
+            }
         }
     }
 }

@@ -28,6 +28,8 @@ import static dev.jvmbpf.runtime.isa.Opcodes.SRC_X;
 
 import dev.jvmbpf.conformance.fuzz.internal.CodeBuilder;
 import dev.jvmbpf.conformance.fuzz.internal.CodeBuilder.Label;
+import dev.jvmbpf.helpers.HelperNames;
+import dev.jvmbpf.helpers.StandardHelpers;
 import dev.jvmbpf.runtime.isa.Opcodes;
 import dev.jvmbpf.runtime.maps.MapSpec;
 import dev.jvmbpf.runtime.maps.MapType;
@@ -47,9 +49,9 @@ public final class VerdictGenerator {
     /** The map every program may look up: 4-byte keys, {@value #VALUE_SIZE}-byte values. */
     public static final int VALUE_SIZE = 16;
     public static final MapSpec MAP = new MapSpec("verdict_map", MapType.ARRAY, 4, VALUE_SIZE, 4, 0);
-    private static final int HELPER_MAP_LOOKUP = 1;
-    private static final int HELPER_KTIME = 5;
-    private static final int HELPER_PRANDOM = 7;
+    private static final int HELPER_MAP_LOOKUP = StandardHelpers.MAP_LOOKUP_ELEM;
+    private static final int HELPER_KTIME = HelperNames.idOf("ktime_get_ns");
+    private static final int HELPER_PRANDOM = HelperNames.idOf("get_prandom_u32");
     private static final int CTX = 6;
     private static final int DATA = 7;
     private static final int END = 8;

@@ -8,9 +8,8 @@ import dev.jvmbpf.conformance.ConformanceRunner;
 import dev.jvmbpf.conformance.Engines;
 import dev.jvmbpf.conformance.vector.Vector;
 import dev.jvmbpf.conformance.vector.VectorParser;
-import dev.jvmbpf.kernel.KernelAvailability;
-import dev.jvmbpf.kernel.KernelBpf;
 import dev.jvmbpf.kernel.KernelEngine;
+import dev.jvmbpf.kernel.testing.KernelRequired;
 import dev.jvmbpf.runtime.exec.Engine;
 import dev.jvmbpf.runtime.exec.Executable;
 import dev.jvmbpf.runtime.exec.HelperTable;
@@ -26,7 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,11 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FuzzCampaignTest {
     @BeforeAll
     static void kernelAvailable() {
-        KernelAvailability a = KernelBpf.availability();
-        if (!a.available()) {
-            System.out.println("SKIPPED fuzz campaign against the kernel: " + a.reason());
-        }
-        Assumptions.assumeTrue(a.available(), a.reason());
+        KernelRequired.assume("fuzz campaign against the kernel");
     }
 
     private static List<Engine> allEngines() {

@@ -5,8 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jvmbpf.kernel.KernelAvailability;
-import dev.jvmbpf.kernel.KernelBpf;
+import dev.jvmbpf.kernel.testing.KernelRequired;
 import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.isa.Opcodes;
 import java.io.ByteArrayOutputStream;
@@ -20,11 +19,7 @@ import org.junit.jupiter.api.Test;
 class VerdictFuzzerTest {
     @BeforeAll
     static void kernelAvailable() {
-        KernelAvailability a = KernelBpf.availability();
-        if (!a.available()) {
-            System.out.println("SKIPPED verdict fuzzing against the kernel: " + a.reason());
-        }
-        Assumptions.assumeTrue(a.available(), a.reason());
+        KernelRequired.assume("verdict fuzzing against the kernel");
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.jvmbpf.kernel.KernelBpf;
 import dev.jvmbpf.kernel.KernelEngine;
 import dev.jvmbpf.kernel.KernelExecutable;
 import dev.jvmbpf.kernel.KernelRejectedException;
+import dev.jvmbpf.kernel.testing.KernelRequired;
 import dev.jvmbpf.runtime.exec.HelperTable;
 import dev.jvmbpf.runtime.exec.LoadException;
 import dev.jvmbpf.runtime.exec.Machine;

@@ -7,6 +7,7 @@ import dev.jvmbpf.helpers.context.ProgramContext;
 import dev.jvmbpf.helpers.context.RawContext;
 import dev.jvmbpf.kernel.KernelEngine;
 import dev.jvmbpf.kernel.KernelExecutable;
+import dev.jvmbpf.kernel.testing.KernelRequired;
 import dev.jvmbpf.runtime.exec.Executable;
 import dev.jvmbpf.runtime.exec.Machine;
 import dev.jvmbpf.runtime.exec.Output;

@@ -13,6 +13,7 @@ import dev.jvmbpf.helpers.context.SkBuffContext;
 import dev.jvmbpf.helpers.context.XdpContext;
 import dev.jvmbpf.jit.JitEngine;
 import dev.jvmbpf.kernel.KernelObjectProgram;
+import dev.jvmbpf.kernel.testing.KernelRequired;
 import dev.jvmbpf.runtime.exec.Engine;
 import dev.jvmbpf.runtime.exec.LoadException;
 import dev.jvmbpf.runtime.interp.Interpreter;
@@ -49,19 +50,9 @@ import org.junit.jupiter.api.Test;
 class KernelObjectDifferentialTest {
     private static final Path ROOT = Path.of(System.getProperty("jvmbpf.root", "..")).normalize();
     private static final HexFormat HEX = HexFormat.of();
-    /**
-     * IPv4/UDP from 10.0.0.1, IPv4/TCP from 10.0.0.9, an ARP frame, and (XDP only: the kernel
-     * refuses skb test runs without a network header) a bare Ethernet header. The destination is
-     * a unicast address: the kernel sets tc's pkt_type from it.
-     */
-    private static final List<byte[]> PACKETS = List.of(
-            HEX.parseHex("020000000001001122334455080045000024000000004011000" + "00a0000010a000002"
-                    + "303900350010000068656c6c6f000000"),
-            HEX.parseHex("020000000001001122334455080045000028000000004006000" + "00a0000090a000002"
-                    + "1f900050000000010000000050020000000000000000"),
-            HEX.parseHex("0200000000010011223344550806" + "0001080006040001001122334455" + "0a000001000000000000"
-                    + "0a000002"),
-            HEX.parseHex("0200000000010011223344550800"));
+    /** Every frame for XDP; skb test runs leave out the bare Ethernet header, which the kernel refuses. */
+    private static final List<byte[]> PACKETS = Stream.concat(TestPackets.FRAMES.stream(),
+            Stream.of(TestPackets.ETHERNET_ONLY)).toList();
 
     @BeforeAll
     static void kernelAvailable() {
@@ -69,7 +60,7 @@ class KernelObjectDifferentialTest {
     }
 
     private static List<byte[]> packetsFor(ProgramType type) {
-        return type == ProgramType.XDP ? PACKETS : PACKETS.subList(0, 3);
+        return type == ProgramType.XDP ? PACKETS : TestPackets.FRAMES;
     }
 
     private record Case(Path file, String program) {

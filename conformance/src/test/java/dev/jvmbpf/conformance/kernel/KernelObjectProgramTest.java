@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jvmbpf.Bpf;
 import dev.jvmbpf.LoadedObject;
 import dev.jvmbpf.kernel.KernelObjectProgram;
+import dev.jvmbpf.kernel.testing.KernelRequired;
 import dev.jvmbpf.runtime.exec.LoadException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -3,14 +3,18 @@ package dev.jvmbpf.conformance.kernel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.jvmbpf.helpers.StandardHelpers;
+import dev.jvmbpf.kernel.KernelVerifier;
 import dev.jvmbpf.kernel.internal.BpfSyscall;
 import dev.jvmbpf.kernel.internal.VerifierRejection;
+import dev.jvmbpf.kernel.testing.KernelRequired;
 import dev.jvmbpf.runtime.exec.Machine;
 import dev.jvmbpf.runtime.exec.Output;
 import dev.jvmbpf.runtime.isa.Assembler;
 import dev.jvmbpf.runtime.isa.Instruction;
+import dev.jvmbpf.runtime.maps.MapFlags;
 import dev.jvmbpf.runtime.memory.Region;
 import dev.jvmbpf.runtime.program.BpfProgram;
+import dev.jvmbpf.runtime.program.ProgramType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -111,7 +115,7 @@ class KernelPrintfDifferentialTest {
         List<Integer> fds = new ArrayList<>();
         try {
             byte[] fmt = fmtBytes(c);
-            int fmtFd = BpfSyscall.createArrayMap("fmt", fmt.length, 1, BpfSyscall.BPF_F_RDONLY_PROG);
+            int fmtFd = BpfSyscall.createArrayMap("fmt", fmt.length, 1, MapFlags.BPF_F_RDONLY_PROG);
             fds.add(fmtFd);
             BpfSyscall.updateElement(fmtFd, 0, fmt);
             BpfSyscall.freezeMap(fmtFd);
@@ -139,7 +143,7 @@ class KernelPrintfDifferentialTest {
             Instruction[] code = Assembler.assemble(asm.toString());
             int prog;
             try {
-                prog = BpfSyscall.loadProgram(BpfSyscall.PROG_TYPE_SOCKET_FILTER, "snprintf", Instruction.encode(code));
+                prog = BpfSyscall.loadProgram(KernelVerifier.kernelType(ProgramType.SOCKET_FILTER), "snprintf", Instruction.encode(code));
             } catch (VerifierRejection e) {
                 return new Object[] {-22L, new byte[c.size()]};
             }
@@ -201,7 +205,7 @@ class KernelPrintfDifferentialTest {
     private static long kernelStrncmp(byte[] s1, int size, byte[] s2) {
         List<Integer> fds = new ArrayList<>();
         try {
-            int s2Fd = BpfSyscall.createArrayMap("s2", s2.length, 1, BpfSyscall.BPF_F_RDONLY_PROG);
+            int s2Fd = BpfSyscall.createArrayMap("s2", s2.length, 1, MapFlags.BPF_F_RDONLY_PROG);
             fds.add(s2Fd);
             BpfSyscall.updateElement(s2Fd, 0, s2);
             BpfSyscall.freezeMap(s2Fd);
@@ -210,7 +214,7 @@ class KernelPrintfDifferentialTest {
             BpfSyscall.updateElement(s1Fd, 0, java.util.Arrays.copyOf(s1, 16));
             String asm = "ldmapvalue %r6, " + s1Fd + ", 0\nmov %r1, %r6\nmov %r2, " + size + "\nldmapvalue %r3, "
                     + s2Fd + ", 0\ncall 182\nstxdw [%r6+8], %r0\nmov %r0, 0\nexit\n";
-            int prog = BpfSyscall.loadProgram(BpfSyscall.PROG_TYPE_SOCKET_FILTER, "strncmp",
+            int prog = BpfSyscall.loadProgram(KernelVerifier.kernelType(ProgramType.SOCKET_FILTER), "strncmp",
                     Instruction.encode(Assembler.assemble(asm)));
             fds.add(prog);
             BpfSyscall.testRun(prog, new byte[64], 1);

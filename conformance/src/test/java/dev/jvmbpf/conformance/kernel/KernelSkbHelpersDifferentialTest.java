@@ -6,6 +6,7 @@ import dev.jvmbpf.Bpf;
 import dev.jvmbpf.Program;
 import dev.jvmbpf.helpers.context.SkBuffContext;
 import dev.jvmbpf.kernel.KernelObjectProgram;
+import dev.jvmbpf.kernel.testing.KernelRequired;
 import dev.jvmbpf.runtime.exec.Engine;
 import dev.jvmbpf.runtime.interp.Interpreter;
 import dev.jvmbpf.jit.JitEngine;
@@ -26,13 +27,6 @@ class KernelSkbHelpersDifferentialTest {
     private static final Path OBJECT = Path.of(System.getProperty("jvmbpf.root", ".."), "library", "src", "test",
             "resources", "bpf", "skb_resize.o").normalize();
     private static final HexFormat HEX = HexFormat.of();
-    private static final List<byte[]> PACKETS = List.of(
-            HEX.parseHex("020000000001001122334455080045000024000000004011000" + "00a0000010a000002"
-                    + "303900350010000068656c6c6f000000"),
-            HEX.parseHex("020000000001001122334455080045000028000000004006000" + "00a0000090a000002"
-                    + "1f900050000000010000000050020000000000000000"),
-            HEX.parseHex("0200000000010011223344550806" + "0001080006040001001122334455" + "0a000001000000000000"
-                    + "0a000002"));
 
     @BeforeAll
     static void kernelAvailable() {
@@ -42,7 +36,7 @@ class KernelSkbHelpersDifferentialTest {
     private static List<String> onEngine(String program, Engine engine) {
         Program p = Bpf.open(OBJECT).engine(engine).load(program).program(program);
         List<String> out = new ArrayList<>();
-        for (byte[] packet : PACKETS) {
+        for (byte[] packet : TestPackets.FRAMES) {
             SkBuffContext context = (SkBuffContext) p.context().packet(packet).build();
             long r0 = p.run(context);
             out.add("r0 " + Integer.toUnsignedString((int) r0) + " packet " + HEX.formatHex(context.packet()));
@@ -54,7 +48,7 @@ class KernelSkbHelpersDifferentialTest {
         Program p = Bpf.open(OBJECT).load(program).program(program);
         List<String> out = new ArrayList<>();
         try (KernelObjectProgram k = KernelObjectProgram.load(p.bpfProgram())) {
-            for (byte[] packet : PACKETS) {
+            for (byte[] packet : TestPackets.FRAMES) {
                 KernelObjectProgram.Result r = k.run(packet, 1);
                 out.add("r0 " + r.r0() + " packet " + HEX.formatHex(r.packet()));
             }
@@ -77,7 +71,7 @@ class KernelSkbHelpersDifferentialTest {
                 }
             }
         }
-        System.out.println("skb helpers: " + names.size() + " programs x " + PACKETS.size() + " packets compared with"
+        System.out.println("skb helpers: " + names.size() + " programs x " + TestPackets.FRAMES.size() + " packets compared with"
                 + " the kernel");
         assertEquals(List.of(), mismatches, String.join("\n", mismatches));
     }

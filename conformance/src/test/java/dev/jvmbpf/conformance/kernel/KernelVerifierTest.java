@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jvmbpf.helpers.StandardHelpers;
 import dev.jvmbpf.kernel.KernelVerifier;
+import dev.jvmbpf.kernel.testing.KernelRequired;
 import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.maps.MapSpec;
 import dev.jvmbpf.runtime.maps.MapType;

@@ -1,5 +1,6 @@
 package dev.jvmbpf.conformance.kernel;
 
+import dev.jvmbpf.kernel.testing.KernelRequired;
 import dev.jvmbpf.testing.SharedData;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

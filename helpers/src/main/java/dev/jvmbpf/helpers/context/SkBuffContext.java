@@ -4,6 +4,7 @@ import dev.jvmbpf.runtime.exec.Machine;
 import dev.jvmbpf.runtime.memory.AddressSpace;
 import dev.jvmbpf.runtime.memory.Region;
 import dev.jvmbpf.runtime.program.ProgramType;
+import dev.jvmbpf.runtime.program.SkBuffLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -16,35 +17,37 @@ import java.nio.ByteOrder;
  * packet is also the one {@code LD_ABS}/{@code LD_IND} read.
  */
 public final class SkBuffContext implements ProgramContext {
-    public static final int SIZE = 192;
-    public static final int LEN = 0;
-    public static final int PKT_TYPE = 4;
-    public static final int MARK = 8;
-    public static final int QUEUE_MAPPING = 12;
-    public static final int PROTOCOL = 16;
-    public static final int VLAN_PRESENT = 20;
-    public static final int VLAN_TCI = 24;
-    public static final int VLAN_PROTO = 28;
-    public static final int PRIORITY = 32;
-    public static final int INGRESS_IFINDEX = 36;
-    public static final int IFINDEX = 40;
-    public static final int TC_INDEX = 44;
-    public static final int CB = 48;
-    public static final int HASH = 68;
-    public static final int TC_CLASSID = 72;
-    public static final int DATA = 76;
-    public static final int DATA_END = 80;
-    public static final int NAPI_ID = 84;
-    public static final int FAMILY = 88;
-    public static final int REMOTE_IP4 = 92;
-    public static final int LOCAL_IP4 = 96;
-    public static final int REMOTE_PORT = 132;
-    public static final int LOCAL_PORT = 136;
-    public static final int DATA_META = 140;
-    public static final int TSTAMP = 152;
-    public static final int WIRE_LEN = 160;
-    public static final int GSO_SEGS = 164;
-    public static final int GSO_SIZE = 176;
+    // Field offsets under the names users of this context know; the values are runtime's SkBuffLayout,
+    // the one table, which the verifier reads too.
+    public static final int SIZE = SkBuffLayout.SIZE;
+    public static final int LEN = SkBuffLayout.LEN;
+    public static final int PKT_TYPE = SkBuffLayout.PKT_TYPE;
+    public static final int MARK = SkBuffLayout.MARK;
+    public static final int QUEUE_MAPPING = SkBuffLayout.QUEUE_MAPPING;
+    public static final int PROTOCOL = SkBuffLayout.PROTOCOL;
+    public static final int VLAN_PRESENT = SkBuffLayout.VLAN_PRESENT;
+    public static final int VLAN_TCI = SkBuffLayout.VLAN_TCI;
+    public static final int VLAN_PROTO = SkBuffLayout.VLAN_PROTO;
+    public static final int PRIORITY = SkBuffLayout.PRIORITY;
+    public static final int INGRESS_IFINDEX = SkBuffLayout.INGRESS_IFINDEX;
+    public static final int IFINDEX = SkBuffLayout.IFINDEX;
+    public static final int TC_INDEX = SkBuffLayout.TC_INDEX;
+    public static final int CB = SkBuffLayout.CB;
+    public static final int HASH = SkBuffLayout.HASH;
+    public static final int TC_CLASSID = SkBuffLayout.TC_CLASSID;
+    public static final int DATA = SkBuffLayout.DATA;
+    public static final int DATA_END = SkBuffLayout.DATA_END;
+    public static final int NAPI_ID = SkBuffLayout.NAPI_ID;
+    public static final int FAMILY = SkBuffLayout.FAMILY;
+    public static final int REMOTE_IP4 = SkBuffLayout.REMOTE_IP4;
+    public static final int LOCAL_IP4 = SkBuffLayout.LOCAL_IP4;
+    public static final int REMOTE_PORT = SkBuffLayout.REMOTE_PORT;
+    public static final int LOCAL_PORT = SkBuffLayout.LOCAL_PORT;
+    public static final int DATA_META = SkBuffLayout.DATA_META;
+    public static final int TSTAMP = SkBuffLayout.TSTAMP;
+    public static final int WIRE_LEN = SkBuffLayout.WIRE_LEN;
+    public static final int GSO_SEGS = SkBuffLayout.GSO_SEGS;
+    public static final int GSO_SIZE = SkBuffLayout.GSO_SIZE;
 
     /** The kernel's BPF_SKB_MAX_LEN: the largest packet the resizing helpers make (16 KiB less skb_shared_info). */
     public static final int MAX_LEN = 16384 - 320;

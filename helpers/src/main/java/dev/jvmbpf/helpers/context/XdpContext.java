@@ -25,7 +25,7 @@ public final class XdpContext implements ProgramContext {
     /** The kernel's frame size for XDP test runs, and the part reserved for skb_shared_info. */
     private static final int FRAME = 4096;
     private static final int SHARED_INFO = 320;
-    private static final int ETH_HLEN = 14;
+    private static final int ETH_HLEN = SkBuffContext.ETH_HLEN;
     private static final int MAX_META = 32;
     /** The kernel keeps its struct xdp_frame (40 bytes on 64-bit) at the start of the headroom. */
     private static final int XDP_FRAME = 40;

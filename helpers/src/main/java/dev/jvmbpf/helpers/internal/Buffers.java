@@ -3,6 +3,7 @@ package dev.jvmbpf.helpers.internal;
 import dev.jvmbpf.runtime.exec.Machine;
 import dev.jvmbpf.runtime.maps.BpfMap;
 import dev.jvmbpf.runtime.maps.Errno;
+import dev.jvmbpf.runtime.maps.MapFlags;
 import dev.jvmbpf.runtime.maps.PerfEventArrayMap;
 import dev.jvmbpf.runtime.maps.RingBufferMap;
 import dev.jvmbpf.runtime.memory.BpfFault;
@@ -12,8 +13,8 @@ import java.util.Arrays;
 
 /** perf_event_output (25) and the ring-buffer helpers (130-134). */
 public final class Buffers {
-    private static final long INDEX_MASK = 0xffff_ffffL;
-    private static final long CURRENT_CPU = INDEX_MASK;
+    private static final long INDEX_MASK = MapFlags.BPF_F_INDEX_MASK;
+    private static final long CURRENT_CPU = MapFlags.BPF_F_CURRENT_CPU;
     /** BPF_F_CTXLEN_MASK: bits 32-51 of the flags, the packet bytes to append to a sample. */
     private static final long CTXLEN_MASK = 0xfffffL << 32;
 

@@ -1,5 +1,7 @@
 package dev.jvmbpf.helpers.internal;
 
+import dev.jvmbpf.helpers.context.SkBuffContext;
+
 /**
  * The kernel's jhash2 (include/linux/jhash.h) and a flow hash built on it: the kernel hashes a
  * packet's flow keys with a per-boot random seed (siphash), so no value is "the" kernel's; this
@@ -8,7 +10,7 @@ package dev.jvmbpf.helpers.internal;
  */
 public final class FlowHash {
     private static final int JHASH_INITVAL = 0xdeadbeef;
-    private static final int ETH_HLEN = 14;
+    private static final int ETH_HLEN = SkBuffContext.ETH_HLEN;
 
     private FlowHash() {
     }

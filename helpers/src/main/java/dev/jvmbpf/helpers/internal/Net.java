@@ -5,6 +5,7 @@ import dev.jvmbpf.helpers.context.SkBuffContext;
 import dev.jvmbpf.runtime.exec.Machine;
 import dev.jvmbpf.runtime.maps.BpfMap;
 import dev.jvmbpf.runtime.maps.Errno;
+import dev.jvmbpf.runtime.maps.MapFlags;
 import dev.jvmbpf.runtime.maps.MapType;
 import dev.jvmbpf.runtime.memory.AddressSpace;
 import dev.jvmbpf.runtime.program.ProgramType;
@@ -20,18 +21,13 @@ import java.util.Arrays;
  * from nowhere.
  */
 public final class Net {
-    private static final int XDP_ABORTED = 0;
-    private static final int XDP_REDIRECT = 4;
     private static final long XDP_ACTION_MASK = 3;
     private static final long BPF_F_BROADCAST = 1 << 3;
     private static final long BPF_F_EXCLUDE_INGRESS = 1 << 4;
-    private static final int TC_ACT_SHOT = 2;
-    private static final int TC_ACT_REDIRECT = 7;
     private static final int FIB_PARAMS_SIZE = 64;
     private static final long FIB_FLAGS = 0x3f;
     private static final int AF_INET = 2;
     private static final int AF_INET6 = 10;
-    private static final int EAFNOSUPPORT = 97;
     private static final int FIB_RET_SUCCESS = 0;
     private static final int FIB_RET_FRAG_NEEDED = 5;
     private static final int REDIR_NEIGH_SIZE = 20;
@@ -39,7 +35,6 @@ public final class Net {
     private static final int MTU_CHK_SEGS = 1;
     private static final int MTU_CHK_RET_SUCCESS = 0;
     private static final int MTU_CHK_RET_FRAG_NEEDED = 1;
-    private static final long BPF_EXIST = 2;
     private static final long SOCK_OPS_ALL_CB_FLAGS = 0x7f;
 
     private Net() {
@@ -57,7 +52,7 @@ public final class Net {
         boolean devmap = t == MapType.DEVMAP || t == MapType.DEVMAP_HASH;
         long allowed = XDP_ACTION_MASK | (devmap ? BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS : 0);
         if (!devmap && t != MapType.CPUMAP && t != MapType.XSKMAP || (flags & ~allowed) != 0) {
-            return XDP_ABORTED;
+            return Xdp.XDP_ABORTED;
         }
         byte[] k32 = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) key).array();
         boolean broadcast = (flags & BPF_F_BROADCAST) != 0;
@@ -65,7 +60,7 @@ public final class Net {
             return flags & XDP_ACTION_MASK;
         }
         k.record("redirect_map", map.spec().name() + (broadcast ? " broadcast" : " key " + (key & 0xffff_ffffL)));
-        return XDP_REDIRECT;
+        return Xdp.XDP_REDIRECT;
     }
 
     /**
@@ -89,7 +84,7 @@ public final class Net {
         } else if (family == AF_INET6) {
             dst = Arrays.copyOfRange(p, 32, 48);
         } else {
-            return -EAFNOSUPPORT;
+            return -Errno.EAFNOSUPPORT;
         }
         KernelModel.Route route = k.routeTo(dst);
         if (route == null) {
@@ -146,19 +141,19 @@ public final class Net {
             long r5) {
         long n = Mem.u32(plen);
         if (n != 0 && n < REDIR_NEIGH_SIZE || flags != 0) {
-            return TC_ACT_SHOT;
+            return Xdp.TC_ACT_SHOT;
         }
         k.record("redirect_neigh", "ifindex " + (ifindex & 0xffff_ffffL));
-        return TC_ACT_REDIRECT;
+        return Xdp.TC_ACT_REDIRECT;
     }
 
     /** bpf_redirect_peer (155): TC_ACT_REDIRECT to the peer of {@code ifindex} (recorded), TC_ACT_SHOT for flags. */
     public static long redirectPeer(KernelModel k, Machine m, long ifindex, long flags, long r3, long r4, long r5) {
         if (flags != 0) {
-            return TC_ACT_SHOT;
+            return Xdp.TC_ACT_SHOT;
         }
         k.record("redirect_peer", "ifindex " + (ifindex & 0xffff_ffffL));
-        return TC_ACT_REDIRECT;
+        return Xdp.TC_ACT_REDIRECT;
     }
 
     /** bpf_get_netns_cookie (122): the model's network namespace cookie. */
@@ -198,7 +193,7 @@ public final class Net {
     public static long sockMapUpdate(KernelModel k, Machine m, long ctx, long r2, long key, long flags, long r5) {
         BpfMap map = Maps.map(m, r2, "sock_map_update");
         MapType t = map.spec().type();
-        if (t != MapType.SOCKMAP && t != MapType.SOCKHASH || Long.compareUnsigned(flags, BPF_EXIST) > 0) {
+        if (t != MapType.SOCKMAP && t != MapType.SOCKHASH || Long.compareUnsigned(flags, MapFlags.BPF_EXIST) > 0) {
             return -Errno.EINVAL;
         }
         byte[] keyBytes = m.memory().read(key, map.spec().keySize());

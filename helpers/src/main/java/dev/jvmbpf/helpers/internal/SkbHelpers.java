@@ -21,7 +21,6 @@ public final class SkbHelpers {
     private static final int IPV6_IPV4_DIFF = 20;
     private static final int PACKET_OTHERHOST = 3;
     private static final int VLAN_HLEN = 4;
-    private static final long BPF_F_INGRESS = 1;
     /** BPF_F_ADJ_ROOM_*: every flag the kernel defines, bits 0-8 and the L2 length in bits 56-63. */
     private static final long ADJ_ROOM_MASK = 0x1ffL | 0xffL << 56;
     private static final long ADJ_ROOM_DECAP_L3 = 0x180;
@@ -382,7 +381,7 @@ public final class SkbHelpers {
         if (t == null || (flags & ~(TUNINFO_IPV6 | TUNINFO_FLAGS)) != 0) {
             err = -Errno.EINVAL;
         } else if (((flags & TUNINFO_IPV6) != 0) != t.ipv6()) {
-            err = -EPROTO;
+            err = -Errno.EPROTO;
         } else if (!tunnelKeySize(n) || n == TUNNEL_KEY_SIZE_IPV4_ONLY && t.ipv6()) {
             err = -Errno.EINVAL;
         }
@@ -399,7 +398,6 @@ public final class SkbHelpers {
         return err;
     }
 
-    private static final int EPROTO = 71;
     private static final int TUNNEL_KEY_SIZE_NO_LABEL = 22;
     private static final int TUNNEL_KEY_SIZE_IPV4_ONLY = 8;
     /** The tunnel flags bpf_skb_set_tunnel_key sets (TUNNEL_CSUM, TUNNEL_KEY, TUNNEL_NOCACHE) and the others. */
@@ -521,10 +519,10 @@ public final class SkbHelpers {
      */
     public static long cloneRedirect(KernelModel k, Machine m, long ctx, long ifindex, long flags, long r4, long r5) {
         SkBuffContext.Skb s = skb(m, ctx);
-        if (s == null || (flags & ~BPF_F_INGRESS) != 0) {
+        if (s == null || (flags & ~Xdp.BPF_F_INGRESS) != 0) {
             return -Errno.EINVAL;
         }
-        k.record("clone_redirect", "ifindex " + (ifindex & 0xffff_ffffL) + ((flags & BPF_F_INGRESS) != 0
+        k.record("clone_redirect", "ifindex " + (ifindex & 0xffff_ffffL) + ((flags & Xdp.BPF_F_INGRESS) != 0
                 ? " ingress" : " egress") + ", " + s.packet().length + " bytes");
         s.replacePacket(m, s.packet());
         return 0;

@@ -11,8 +11,6 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /** Helpers about the current task and time: 5, 7, 8, 14-16, 35, 118, 125, 160, 208. */
 public final class Task {
-    /** The kernel's TASK_COMM_LEN, NUL included. */
-    public static final int COMM_LEN = 16;
     private static final long PID = ProcessHandle.current().pid();
     private static final byte[] COMM = readComm();
     /** Jiffies tick at 250 Hz, the common kernel default; the counter starts 5 minutes before wrapping 32 bits. */
@@ -30,7 +28,7 @@ public final class Task {
             name = "java";
         }
         byte[] b = name.getBytes(StandardCharsets.UTF_8);
-        return java.util.Arrays.copyOf(b, Math.min(b.length, COMM_LEN - 1));
+        return java.util.Arrays.copyOf(b, Math.min(b.length, TaskSettings.COMM_LEN - 1));
     }
 
     /** The process name as the kernel keeps it: at most 15 bytes. */

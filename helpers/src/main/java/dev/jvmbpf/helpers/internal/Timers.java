@@ -26,7 +26,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Timers {
     private static final long CLOCK_REALTIME = 0;
     private static final long CLOCK_MONOTONIC = 1;
-    private static final long CLOCK_BOOTTIME = 7;
     /** BPF_F_TIMER_ABS | BPF_F_TIMER_CPU_PIN. */
     private static final long START_FLAGS = 3;
     private static final long ABSOLUTE = 1;
@@ -62,7 +61,7 @@ public final class Timers {
     /** bpf_timer_init(timer, map, flags): 0; -EINVAL for a clock other than realtime, monotonic, boottime; -EBUSY once initialised. */
     public static long init(Machine m, long address, long mapHandle, long flags, long r4, long r5) {
         BpfMap map = Maps.map(m, mapHandle, "timer_init");
-        if (flags != CLOCK_REALTIME && flags != CLOCK_MONOTONIC && flags != CLOCK_BOOTTIME) {
+        if (flags != CLOCK_REALTIME && flags != CLOCK_MONOTONIC && flags != Native.CLOCK_BOOTTIME) {
             return -Errno.EINVAL;
         }
         synchronized (TIMERS) {

@@ -5,6 +5,7 @@ import dev.jvmbpf.runtime.exec.Machine;
 import dev.jvmbpf.runtime.maps.BpfMap;
 import dev.jvmbpf.runtime.maps.Cpus;
 import dev.jvmbpf.runtime.maps.Errno;
+import dev.jvmbpf.runtime.maps.MapFlags;
 import dev.jvmbpf.runtime.maps.MapType;
 import dev.jvmbpf.runtime.maps.PerfEventArrayMap;
 import dev.jvmbpf.runtime.memory.AddressSpace;
@@ -24,7 +25,7 @@ public final class Tracing {
     private static final long USER_BUILD_ID = 1 << 11;
     private static final int BUILD_ID_ELEM = 32;
     private static final int BPF_STACK_BUILD_ID_IP = 2;
-    private static final long INDEX_MASK = 0xffff_ffffL;
+    private static final long INDEX_MASK = MapFlags.BPF_F_INDEX_MASK;
     private static final int PERF_VALUE_SIZE = 24;
 
     private Tracing() {
@@ -127,7 +128,7 @@ public final class Tracing {
             return new long[] {-Errno.EINVAL};
         }
         long index = flags & INDEX_MASK;
-        if (index == INDEX_MASK) {
+        if (index == MapFlags.BPF_F_CURRENT_CPU) {
             index = Cpus.current();
         }
         if (index >= map.spec().maxEntries()) {

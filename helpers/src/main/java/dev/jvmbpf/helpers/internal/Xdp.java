@@ -7,11 +7,13 @@ import dev.jvmbpf.runtime.program.ProgramType;
 
 /** xdp_adjust_head (44), xdp_adjust_meta (54), xdp_adjust_tail (65) and redirect (23). */
 public final class Xdp {
-    private static final int XDP_ABORTED = 0;
-    private static final int XDP_REDIRECT = 4;
-    private static final int TC_ACT_SHOT = 2;
-    private static final int TC_ACT_REDIRECT = 7;
-    private static final long BPF_F_INGRESS = 1;
+    // The program verdicts the redirect helpers return (Net's too).
+    static final int XDP_ABORTED = 0;
+    static final int XDP_REDIRECT = 4;
+    static final int TC_ACT_SHOT = 2;
+    static final int TC_ACT_REDIRECT = 7;
+    /** Redirect to the device's ingress instead of its egress. */
+    static final long BPF_F_INGRESS = 1;
 
     private Xdp() {
     }

@@ -9,11 +9,13 @@ import static org.objectweb.asm.Opcodes.ACC_SUPER;
 import static org.objectweb.asm.Opcodes.ALOAD;
 import static org.objectweb.asm.Opcodes.ASTORE;
 import static org.objectweb.asm.Opcodes.CHECKCAST;
+import static org.objectweb.asm.Opcodes.GETSTATIC;
 import static org.objectweb.asm.Opcodes.GOTO;
 import static org.objectweb.asm.Opcodes.IFGE;
 import static org.objectweb.asm.Opcodes.ILOAD;
 import static org.objectweb.asm.Opcodes.INVOKESPECIAL;
 import static org.objectweb.asm.Opcodes.INVOKESTATIC;
+import static org.objectweb.asm.Opcodes.INVOKEVIRTUAL;
 import static org.objectweb.asm.Opcodes.IRETURN;
 import static org.objectweb.asm.Opcodes.ISTORE;
 import static org.objectweb.asm.Opcodes.IUSHR;
@@ -119,6 +121,14 @@ final class CompilationUnit {
     static final int FRAMES_ALONE_FROM = 32_768;
     /** Whether {@link #emit} computes stack-map frames method by method, copying each in. */
     private boolean framesAlone;
+    /** Whether chunks of split functions write their own frames ({@link ChunkFrames}). */
+    private boolean chunkFrames;
+    /**
+     * {@code jvmbpf.jit.chunkFrames}: {@code on} (the default) writes chunks' frames in one pass
+     * and falls back to ASM's analysis where that pass cannot; {@code strict} makes such a fallback
+     * an error (the tests run so); {@code off} leaves every frame to ASM.
+     */
+    private static final String CHUNK_FRAMES = System.getProperty("jvmbpf.jit.chunkFrames", "on");
 
     private CompilationUnit(String internalName, VerifiedProgram checked, HelperTable helpers) {
         this.internalName = internalName;
@@ -268,7 +278,15 @@ final class CompilationUnit {
         // What the JIT refuses at load time is what the interpreter refuses: one check for both.
         ControlFlow.check(program.program().name(), program.program().instructionsView());
         CompilationUnit unit = new CompilationUnit(internalName, program, helpers);
-        byte[] bytes = unit.emit(computeFrames);
+        byte[] bytes;
+        try {
+            bytes = unit.emit(computeFrames, computeFrames && !"off".equals(CHUNK_FRAMES));
+        } catch (ChunkFrames.Unsupported e) {
+            if ("strict".equals(CHUNK_FRAMES)) {
+                throw new IllegalStateException("chunk frames: " + e.getMessage(), e);
+            }
+            bytes = unit.emit(true, false);
+        }
         List<Object> data = new ArrayList<>();
         data.add(program.program().instructionsView());
         data.add(helpers);
@@ -325,7 +343,8 @@ final class CompilationUnit {
         }
         StackSlots slots = StackSlots.analyse(layout, start, end, stackOffsets != null);
         FunctionPlan whole = new FunctionPlan(f, start, end, stackDirect, mayGoto, slots, null, null);
-        long[] cost = measure(whole);
+        long[][] sizes = measure(whole);
+        long[] cost = sizes[0];
         long total = MethodEmitter.fixedCost(whole);
         for (long c : cost) {
             total += c;
@@ -341,10 +360,8 @@ final class CompilationUnit {
             }
             return loops.isEmpty() || total + copies > METHOD_LIMIT ? whole : whole.withLoops(loops);
         }
-        if (slots != null) {
-            // Chunks exchange registers through an array; their frame stays the frame array.
-            cost = measure(new FunctionPlan(f, start, end, stackDirect, mayGoto, null, null, null));
-        }
+        // Chunks exchange registers through an array; their frame stays the frame array.
+        cost = slots == null ? sizes[1] : measure(new FunctionPlan(f, start, end, stackDirect, mayGoto, null, null, null))[1];
         // Pack instructions into chunks; a chunk additionally pays a table entry per block
         // (possible entry) and an exit stub per branch (possible exit).
         List<Integer> starts = new ArrayList<>();
@@ -360,7 +377,7 @@ final class CompilationUnit {
                     fill.add(used);
                 }
                 starts.add(pc);
-                used = MethodEmitter.fixedCost(whole) + MethodEmitter.exitStubCost();
+                used = MethodEmitter.fixedCost(whole) + MethodEmitter.exitStubCost() + MethodEmitter.CHUNK_LOCALS_COST;
             }
             used += c;
         }
@@ -422,27 +439,40 @@ final class CompilationUnit {
                 + (ProgramLayout.isBranch(layout.code[pc]) ? MethodEmitter.exitStubCost() : 0);
     }
 
-    /** Upper bounds of the bytes each instruction of the function emits (0 for lddw tails). */
-    private long[] measure(FunctionPlan whole) {
+    /**
+     * Upper bounds of the bytes each instruction of the function emits (0 for lddw tails): as one
+     * method, and as part of a chunk, where each pc it notes costs {@link MethodEmitter#CHUNK_PC_NOTE}
+     * more.
+     */
+    private long[][] measure(FunctionPlan whole) {
         CodeSize size = new CodeSize();
         MethodEmitter emitter = new MethodEmitter(this, size, new Immediates(true), whole, -1, true);
         long[] cost = new long[whole.end - whole.start];
+        long[] chunked = new long[cost.length];
         for (int pc = whole.start; pc < whole.end; pc++) {
             if (layout.wideTail[pc]) {
                 continue;
             }
             long before = size.bytes();
+            int notes = emitter.pcNotes;
             emitter.emitInstruction(pc);
             cost[pc - whole.start] = size.bytes() - before;
+            chunked[pc - whole.start] = cost[pc - whole.start]
+                    + (long) (emitter.pcNotes - notes) * MethodEmitter.CHUNK_PC_NOTE;
         }
-        return cost;
+        return new long[][] {cost, chunked};
     }
 
     // ---------------------------------------------------------------------------------------
     // Emission
 
-    private byte[] emit(boolean computeFrames) {
-        this.framesAlone = computeFrames && layout.code.length >= FRAMES_ALONE_FROM;
+    private byte[] emit(boolean computeFrames, boolean ownChunkFrames) {
+        boolean split = false;
+        for (FunctionPlan plan : plans) {
+            split |= plan.chunked();
+        }
+        this.chunkFrames = ownChunkFrames && split;
+        this.framesAlone = computeFrames && (layout.code.length >= FRAMES_ALONE_FROM || chunkFrames);
         ClassWriter cw = writer(framesAlone ? 0 : computeFrames ? ClassWriter.COMPUTE_FRAMES : ClassWriter.COMPUTE_MAXS);
         cw.visit(V21, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, internalName, null, "java/lang/Object",
                 new String[] {Names.ENTRY});
@@ -620,7 +650,9 @@ final class CompilationUnit {
      */
     private void emitChunked(ClassWriter cw, Immediates imm, FunctionPlan plan) {
         for (int c = 0; c < plan.chunkCount(); c++) {
-            MethodVisitor mv = method(cw, ACC_STATIC, plan.chunkName(c), Names.CHUNK_DESC, null, null);
+            MethodVisitor mv = chunkFrames
+                    ? new ChunkFrames(cw.visitMethod(ACC_STATIC, plan.chunkName(c), Names.CHUNK_DESC, null, null))
+                    : method(cw, ACC_STATIC, plan.chunkName(c), Names.CHUNK_DESC, null, null);
             new MethodEmitter(this, mv, imm, plan, c, false).emitMethod();
         }
         int groups = (plan.chunkCount() + GROUP - 1) / GROUP;
@@ -659,6 +691,12 @@ final class CompilationUnit {
         mv.visitCode();
         int regs = 12;
         int code = 13;
+        int caller = 14;
+        // The caller's noted pc comes back when this function returns: a helper that ran it as a
+        // callback and then fails is located at its own call, not at this function's last note.
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.MACHINE, "notedPc", "()I", false);
+        mv.visitVarInsn(ISTORE, caller);
         imm.pushInt(mv, MethodEmitter.REGISTER_FILE);
         mv.visitIntInsn(NEWARRAY, T_LONG);
         mv.visitVarInsn(ASTORE, regs);
@@ -680,6 +718,17 @@ final class CompilationUnit {
         imm.pushInt(mv, 0);
         mv.visitVarInsn(ISTORE, code);
         Label loop = new Label();
+        Label handler = new Label();
+        Label guarded = new Label();
+        // What escapes a chunk is located at the pc its chunk noted last (MethodEmitter.setPc).
+        mv.visitJumpInsn(GOTO, loop);
+        mv.visitLabel(handler);
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.MACHINE, "notedPc", "()I", false);
+        mv.visitFieldInsn(GETSTATIC, internalName, PROGRAM_FIELD, Names.INSTRUCTION_ARRAY);
+        mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "locate",
+                "(Ljava/lang/Throwable;I" + Names.INSTRUCTION_ARRAY + ")Ljava/lang/RuntimeException;", false);
+        mv.visitInsn(org.objectweb.asm.Opcodes.ATHROW);
         mv.visitLabel(loop);
         Label[] groupCases = new Label[groups];
         Label next = new Label();
@@ -709,6 +758,11 @@ final class CompilationUnit {
         mv.visitLabel(next);
         mv.visitVarInsn(ILOAD, code);
         mv.visitJumpInsn(IFGE, loop);
+        mv.visitLabel(guarded);
+        mv.visitTryCatchBlock(loop, guarded, handler, null);
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitVarInsn(ILOAD, caller);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Names.MACHINE, "notePc", "(I)V", false);
         mv.visitVarInsn(ALOAD, regs);
         mv.visitInsn(org.objectweb.asm.Opcodes.ICONST_0);
         mv.visitInsn(LALOAD);

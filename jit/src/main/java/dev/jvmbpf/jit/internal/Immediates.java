@@ -1,7 +1,5 @@
 package dev.jvmbpf.jit.internal;
 
-import java.util.HashSet;
-import java.util.Set;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 
@@ -16,8 +14,8 @@ final class Immediates {
     private static final int INT_BUDGET = 16_000;
     private static final int LONG_BUDGET = 8_000;
 
-    private final Set<Integer> ints = new HashSet<>();
-    private final Set<Long> longs = new HashSet<>();
+    private final PoolSet ints = new PoolSet(INT_BUDGET);
+    private final PoolSet longs = new PoolSet(LONG_BUDGET);
     private final boolean worstCase;
 
     Immediates(boolean worstCase) {
@@ -31,8 +29,7 @@ final class Immediates {
             mv.visitIntInsn(Opcodes.BIPUSH, v);
         } else if (!worstCase && v == (short) v) {
             mv.visitIntInsn(Opcodes.SIPUSH, v);
-        } else if (!worstCase && (ints.contains(v) || ints.size() < INT_BUDGET)) {
-            ints.add(v);
+        } else if (!worstCase && ints.admit(v)) {
             mv.visitLdcInsn(v);
         } else {
             // v == high * 65536 + low with low the sign-extended low half (wrapping arithmetic).
@@ -52,8 +49,7 @@ final class Immediates {
         } else if (!worstCase && v == (int) v && (int) v == (short) v) {
             pushInt(mv, (int) v);
             mv.visitInsn(Opcodes.I2L);
-        } else if (!worstCase && (longs.contains(v) || longs.size() < LONG_BUDGET)) {
-            longs.add(v);
+        } else if (!worstCase && longs.admit(v)) {
             mv.visitLdcInsn(v);
         } else if (v == (int) v) {
             pushInt(mv, (int) v);
@@ -66,6 +62,43 @@ final class Immediates {
             pushInt(mv, (int) v);
             mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Integer", "toUnsignedLong", "(I)J", false);
             mv.visitInsn(Opcodes.LOR);
+        }
+    }
+
+    /**
+     * The constants given pool entries, up to a budget: an open-addressing set of primitives, as
+     * boxed sets cost a large program's generation more than its constants are worth.
+     */
+    private static final class PoolSet {
+        private final long[] keys;
+        private final boolean[] used;
+        private final int budget;
+        private int size;
+
+        PoolSet(int budget) {
+            this.budget = budget;
+            int capacity = Integer.highestOneBit(budget * 2) * 2;
+            keys = new long[capacity];
+            used = new boolean[capacity];
+        }
+
+        /** True when {@code v} has an entry, adding it while the budget lasts. */
+        boolean admit(long v) {
+            int mask = keys.length - 1;
+            int i = (int) (v ^ (v >>> 29) ^ (v >>> 47)) * 0x9E3779B9 & mask;
+            while (used[i]) {
+                if (keys[i] == v) {
+                    return true;
+                }
+                i = (i + 1) & mask;
+            }
+            if (size == budget) {
+                return false;
+            }
+            used[i] = true;
+            keys[i] = v;
+            size++;
+            return true;
         }
     }
 }

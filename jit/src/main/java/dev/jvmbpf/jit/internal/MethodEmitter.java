@@ -51,6 +51,7 @@ import dev.jvmbpf.runtime.maps.Errno;
 import dev.jvmbpf.runtime.memory.AddressSpace;
 import dev.jvmbpf.runtime.memory.BpfFault;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.objectweb.asm.Label;
@@ -65,7 +66,9 @@ import org.objectweb.asm.MethodVisitor;
  * <p>Faults carry the BPF pc: before any instruction that can fault, the pc (relative to the
  * method's first pc, so it fits {@code sipush}) goes into a local, and one handler around the
  * body converts whatever escapes into a located {@code BpfFault}. C2 keeps those stores as debug
- * information only, so they cost nothing on the hot path.
+ * information only, so they cost nothing on the hot path. A chunk of a split function notes its
+ * pcs in the machine instead ({@link Machine#notePc}) and the function method's handler locates
+ * what escapes its chunks.
  *
  * <p>Cancellation: a function with a backward jump or an inline bpf_loop keeps the machine's
  * {@linkplain Machine#countdown() countdown} in a local, takes the loop body's length off it at
@@ -129,6 +132,10 @@ final class MethodEmitter {
     /** The first local of the promoted stack slots (two per slot), when the plan has them. */
     private final int promotedSlot;
 
+    /** The frames of a chunk written as it is emitted, or null where ASM computes them. */
+    private final ChunkFrames frames;
+    /** Pcs of this method a jump from a later pc goes back to (with {@link #frames}). */
+    private final BitSet backTargets;
     private final AluEmitter alu;
     private final MemoryEmitter memory;
     private final Label[] labels;
@@ -209,12 +216,96 @@ final class MethodEmitter {
         sliceStartSlot = next + 8;
         labels = new Label[to - from];
         counts = unit.counts(plan.index);
+        frames = chunked() && mv instanceof ChunkFrames f ? f : null;
+        backTargets = new BitSet();
+        if (frames != null) {
+            frames.declare(chunkLocals(), next + 10);
+            for (int pc = from; pc < to; pc++) {
+                Instruction insn = unit.layout.code[pc];
+                if (!unit.layout.wideTail[pc] && ProgramLayout.isBranch(insn)) {
+                    int target = ProgramLayout.jumpTarget(pc, insn);
+                    if (target >= from && target <= pc) {
+                        backTargets.set(target);
+                    }
+                }
+            }
+        }
         alu = new AluEmitter(this, mv, imm);
         memory = new MemoryEmitter(this, mv, imm);
     }
 
     private boolean chunked() {
         return chunk >= 0;
+    }
+
+    /**
+     * A chunk's locals, each with the one type it holds, in ASM's frame format, in slot order;
+     * the prologue stores a default in each ({@link #initChunkLocals}) so that every frame of a
+     * chunk has them all ({@link ChunkFrames}).
+     */
+    private Object[] chunkLocals() {
+        Object[] byLocal = new Object[loopCountSlot + 10];
+        String region = Names.REGION;
+        byLocal[0] = Names.MACHINE;
+        byLocal[regsSlot] = "[J";
+        byLocal[depthSlot] = org.objectweb.asm.Opcodes.INTEGER;
+        byLocal[entrySlot] = org.objectweb.asm.Opcodes.INTEGER;
+        for (int r = 0; r <= 10; r++) {
+            byLocal[reg[r]] = org.objectweb.asm.Opcodes.LONG;
+        }
+        byLocal[memSlot] = Names.ADDRESS_SPACE;
+        byLocal[stackSlot] = "[B";
+        byLocal[cacheRegionSlot] = region;
+        byLocal[cacheDataSlot] = "[B";
+        byLocal[inputDataSlot] = "[B";
+        for (int slot : new int[] {frameTopSlot, pcSlot, budgetSlot, tickSlot, codeSlot, cacheBaseSlot,
+                cacheWritableSlot, inputBaseSlot, inputWritableSlot, inputIsPacketSlot}) {
+            byLocal[slot] = org.objectweb.asm.Opcodes.INTEGER;
+        }
+        for (int slot : new int[] {cacheSizeSlot, cacheIdSlot, addressSlot, mayGotoSlot, inputStartSlot,
+                inputSizeSlot, loopCountSlot, loopIndexSlot, loopContextSlot, sliceBoundSlot, sliceStartSlot}) {
+            byLocal[slot] = org.objectweb.asm.Opcodes.LONG;
+        }
+        java.util.List<Object> out = new java.util.ArrayList<>();
+        for (int slot = 0; slot < byLocal.length; slot++) {
+            if (byLocal[slot] == null) {
+                throw new IllegalStateException("chunk local " + slot + " has no type");
+            }
+            out.add(byLocal[slot]);
+            if (byLocal[slot] == org.objectweb.asm.Opcodes.LONG) {
+                slot++;
+            }
+        }
+        return out.toArray();
+    }
+
+    /** Stores a default into each local of a chunk that is not a parameter (see {@link #chunkLocals}). */
+    private void initChunkLocals() {
+        Object[] locals = chunkLocals();
+        int slot = 0;
+        for (Object type : locals) {
+            if (slot > entrySlot) {
+                if (type == org.objectweb.asm.Opcodes.LONG) {
+                    mv.visitInsn(LCONST_0);
+                    mv.visitVarInsn(LSTORE, slot);
+                } else if (type == org.objectweb.asm.Opcodes.INTEGER) {
+                    mv.visitInsn(ICONST_0);
+                    mv.visitVarInsn(ISTORE, slot);
+                } else {
+                    mv.visitInsn(org.objectweb.asm.Opcodes.ACONST_NULL);
+                    mv.visitVarInsn(ASTORE, slot);
+                }
+            }
+            slot += type == org.objectweb.asm.Opcodes.LONG ? 2 : 1;
+        }
+    }
+
+    /** Places a label that a jump from further on goes back to. */
+    private void placeBackTarget(Label label) {
+        if (frames != null) {
+            frames.expectBackwardJump(label);
+        }
+        mv.visitLabel(label);
     }
 
     // ---------------------------------------------------------------------------------------
@@ -227,21 +318,27 @@ final class MethodEmitter {
         Label tryStart = new Label();
         Label tryEnd = new Label();
         Label handler = new Label();
-        // The handler comes before the code it guards: HotSpot's class verifier looks its frame up
-        // in the StackMapTable, from the start, once for every instruction of the range, so a
-        // handler at the end made defining a class quadratic in its frames (28% of define time).
-        mv.visitJumpInsn(GOTO, tryStart);
-        mv.visitLabel(handler);
-        if (plan.slots != null) {
-            memory.storePromotedSlots();
+        // A chunk has no handler: its pcs go to the machine (setPc) and the function method's
+        // handler locates what escapes. HotSpot's class verifier checks a handler's frame at every
+        // bytecode of its range, which for the thousands of chunks of a huge function was most of
+        // the time defining its class took.
+        if (!chunked()) {
+            // The handler comes before the code it guards: the verifier looks its frame up in the
+            // StackMapTable from the start, so a handler at the end made defining a class
+            // quadratic in its frames (28% of define time).
+            mv.visitJumpInsn(GOTO, tryStart);
+            mv.visitLabel(handler);
+            if (plan.slots != null) {
+                memory.storePromotedSlots();
+            }
+            mv.visitVarInsn(ILOAD, pcSlot);
+            imm.pushInt(mv, from);
+            mv.visitInsn(IADD);
+            mv.visitFieldInsn(GETSTATIC, unit.internalName, CompilationUnit.PROGRAM_FIELD, Names.INSTRUCTION_ARRAY);
+            mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "locate",
+                    "(Ljava/lang/Throwable;I" + Names.INSTRUCTION_ARRAY + ")Ljava/lang/RuntimeException;", false);
+            mv.visitInsn(ATHROW);
         }
-        mv.visitVarInsn(ILOAD, pcSlot);
-        imm.pushInt(mv, from);
-        mv.visitInsn(IADD);
-        mv.visitFieldInsn(GETSTATIC, unit.internalName, CompilationUnit.PROGRAM_FIELD, Names.INSTRUCTION_ARRAY);
-        mv.visitMethodInsn(INVOKESTATIC, Names.RUNTIME, "locate",
-                "(Ljava/lang/Throwable;I" + Names.INSTRUCTION_ARRAY + ")Ljava/lang/RuntimeException;", false);
-        mv.visitInsn(ATHROW);
         mv.visitLabel(tryStart);
         if (chunked()) {
             emitEntrySwitch();
@@ -277,9 +374,11 @@ final class MethodEmitter {
         }
         emitStubs();
         mv.visitLabel(tryEnd);
-        // Registered last so that the handlers of input accesses, which lie inside it, come first
-        // in the exception table.
-        mv.visitTryCatchBlock(tryStart, tryEnd, handler, null);
+        if (!chunked()) {
+            // Registered last so that the handlers of input accesses, which lie inside it, come
+            // first in the exception table.
+            mv.visitTryCatchBlock(tryStart, tryEnd, handler, null);
+        }
         mv.visitMaxs(0, 0);
         mv.visitEnd();
     }
@@ -302,7 +401,7 @@ final class MethodEmitter {
         int tail = loop.tail();
         Label original = new Label();
         Label entry = label(head);
-        mv.visitLabel(entry);
+        placeBackTarget(entry);
         boolean equality = loop.equality(unit.layout.code);
         if (!equality) {
             headCheck(loop.counter(), loop.limit(), original);
@@ -393,6 +492,9 @@ final class MethodEmitter {
     }
 
     void emitPrologue() {
+        if (frames != null) {
+            initChunkLocals();
+        }
         if (chunked()) {
             for (int r = 0; r <= 10; r++) {
                 mv.visitVarInsn(ALOAD, regsSlot);
@@ -438,7 +540,8 @@ final class MethodEmitter {
                 memory.loadPromotedSlots();
             }
         }
-        mv.visitInsn(ICONST_0);
+        // A chunk keeps its first pc there and notes absolute pcs in the machine (setPc).
+        imm.pushInt(mv, chunked() ? from : 0);
         mv.visitVarInsn(ISTORE, pcSlot);
         mv.visitInsn(ICONST_0);
         mv.visitVarInsn(ISTORE, codeSlot);
@@ -585,9 +688,25 @@ final class MethodEmitter {
         return label(target);
     }
 
+    /** Upper bound of the bytes a chunk's stores of defaults into its locals take ({@link #initChunkLocals}). */
+    static final int CHUNK_LOCALS_COST = 100;
+    /** Bytes a chunk's note of a pc takes beyond a method's store of it to a local. */
+    static final int CHUNK_PC_NOTE = 7;
+    /** How many pcs this emitter noted (measuring: the chunk form costs more per note). */
+    int pcNotes;
+
     void setPc(int pc) {
-        imm.pushInt(mv, pc - from);
-        mv.visitVarInsn(ISTORE, pcSlot);
+        pcNotes++;
+        if (chunked()) {
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitVarInsn(ILOAD, pcSlot);
+            imm.pushInt(mv, pc - from);
+            mv.visitInsn(IADD);
+            mv.visitMethodInsn(INVOKEVIRTUAL, Names.MACHINE, "notePc", "(I)V", false);
+        } else {
+            imm.pushInt(mv, pc - from);
+            mv.visitVarInsn(ISTORE, pcSlot);
+        }
     }
 
     /** Sets the pc and throws the fault {@code JitRuntime.<kind>(detail)} (INVALID_INSTRUCTION or INTERNAL). */
@@ -620,7 +739,11 @@ final class MethodEmitter {
     void emitInstruction(int pc) {
         Instruction insn = unit.layout.code[pc];
         if (unit.layout.leader[pc] || pc == from) {
-            mv.visitLabel(label(pc));
+            if (backTargets.get(pc)) {
+                placeBackTarget(label(pc));
+            } else {
+                mv.visitLabel(label(pc));
+            }
         }
         if (unit.layout.leader[pc]) {
             emitCharge(pc);
@@ -930,7 +1053,7 @@ final class MethodEmitter {
         mv.visitVarInsn(LSTORE, loopContextSlot);
         mv.visitInsn(LCONST_0);
         mv.visitVarInsn(LSTORE, loopIndexSlot);
-        mv.visitLabel(loop);
+        placeBackTarget(loop);
         // Both in [0, 2^23]: a signed comparison, which C2 makes a counted loop of.
         mv.visitVarInsn(LLOAD, loopIndexSlot);
         mv.visitVarInsn(LLOAD, loopCountSlot);

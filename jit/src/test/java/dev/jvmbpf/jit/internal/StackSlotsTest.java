@@ -9,13 +9,12 @@ import dev.jvmbpf.jit.JitEngine;
 import dev.jvmbpf.runtime.exec.Engine;
 import dev.jvmbpf.runtime.exec.Executable;
 import dev.jvmbpf.runtime.exec.HelperTable;
-import dev.jvmbpf.runtime.exec.Machine;
-import dev.jvmbpf.runtime.exec.Output;
 import dev.jvmbpf.runtime.interp.Interpreter;
 import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.isa.Opcodes;
 import dev.jvmbpf.runtime.program.BpfProgram;
 import dev.jvmbpf.runtime.verifier.Verifier;
+import dev.jvmbpf.testing.Execution;
 import org.junit.jupiter.api.Test;
 
 class StackSlotsTest {
@@ -130,8 +129,6 @@ class StackSlotsTest {
 
     private static long run(Engine engine, Instruction[] code) {
         Executable exe = engine.load(Verifier.verifyOrUnverified(BpfProgram.raw("slots", code), HelperTable.empty()), HelperTable.empty());
-        Machine m = exe.newMachine(Output.discard());
-        m.beginRun();
-        return exe.execute(m, 0, 0, 0, 0, 0);
+        return Execution.runOnce(exe);
     }
 }

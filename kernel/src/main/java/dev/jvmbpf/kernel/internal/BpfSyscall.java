@@ -1,6 +1,7 @@
 package dev.jvmbpf.kernel.internal;
 
 import dev.jvmbpf.runtime.maps.Errno;
+import dev.jvmbpf.runtime.maps.MapType;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -26,20 +27,15 @@ public final class BpfSyscall {
     private static final int BPF_MAP_CREATE = 0;
     private static final int BPF_MAP_LOOKUP_ELEM = 1;
     private static final int BPF_MAP_UPDATE_ELEM = 2;
+    private static final int BPF_MAP_DELETE_ELEM = 3;
     private static final int BPF_MAP_GET_NEXT_KEY = 4;
     private static final int BPF_BTF_LOAD = 18;
     private static final int BPF_PROG_LOAD = 5;
     private static final int BPF_PROG_TEST_RUN = 10;
     private static final int BPF_RAW_TRACEPOINT_OPEN = 17;
 
-    public static final int MAP_TYPE_ARRAY = 2;
-    /** map_flags: programs may only read the map. */
-    public static final int BPF_F_RDONLY_PROG = 1 << 7;
+    private static final int BPF_MAP_LOOKUP_AND_DELETE_ELEM = 21;
     private static final int BPF_MAP_FREEZE = 22;
-    public static final int PROG_TYPE_SOCKET_FILTER = 1;
-    public static final int PROG_TYPE_KPROBE = 2;
-    public static final int PROG_TYPE_TRACEPOINT = 5;
-    public static final int PROG_TYPE_RAW_TRACEPOINT = 17;
     /** The licence the kernel engine declares when the caller names none. */
     public static final String DEFAULT_LICENSE = "GPL";
 
@@ -106,7 +102,7 @@ public final class BpfSyscall {
 
     /** Creates an array map with 4-byte keys and returns its fd. */
     public static int createArrayMap(String name, int valueSize, int maxEntries, int flags) {
-        return createMap(MAP_TYPE_ARRAY, name, 4, valueSize, maxEntries, flags, 0);
+        return createMap(MapType.ARRAY.id(), name, 4, valueSize, maxEntries, flags, 0);
     }
 
     /** Creates a map of kernel type {@code type} and returns its fd. */
@@ -125,31 +121,54 @@ public final class BpfSyscall {
         }
     }
 
-    /** Writes {@code value} at {@code key} with update flags {@code flags} (BPF_ANY = 0). */
+    /** Writes {@code value} at {@code key} with update flags {@code flags} (BPF_ANY = 0); a null key: none. */
     public static void updateElement(int mapFd, byte[] key, byte[] value, long flags) {
+        elementCommand("BPF_MAP_UPDATE_ELEM", BPF_MAP_UPDATE_ELEM, mapFd, key, value, flags, false);
+    }
+
+    /** Reads the {@code valueSize} bytes at {@code key}; null when the key is absent. */
+    public static byte[] lookupElement(int mapFd, byte[] key, int valueSize) {
+        byte[] value = new byte[valueSize];
+        return lookupElement(mapFd, key, value) ? value : null;
+    }
+
+    /**
+     * BPF_MAP_LOOKUP_ELEM into {@code value}, which a bloom filter reads instead, as the value to
+     * look for; a null key for maps without keys. False when the kernel answers ENOENT.
+     */
+    public static boolean lookupElement(int mapFd, byte[] key, byte[] value) {
+        return found(() -> elementCommand("BPF_MAP_LOOKUP_ELEM", BPF_MAP_LOOKUP_ELEM, mapFd, key, value, 0, true));
+    }
+
+    /** BPF_MAP_DELETE_ELEM (a null key for maps without keys); false when the kernel answers ENOENT. */
+    public static boolean deleteElement(int mapFd, byte[] key) {
+        return found(() -> elementCommand("BPF_MAP_DELETE_ELEM", BPF_MAP_DELETE_ELEM, mapFd, key, null, 0, false));
+    }
+
+    /** BPF_MAP_LOOKUP_AND_DELETE_ELEM into {@code value} (a queue's or stack's pop with a null key); false on ENOENT. */
+    public static boolean lookupAndDeleteElement(int mapFd, byte[] key, byte[] value) {
+        return found(() -> elementCommand("BPF_MAP_LOOKUP_AND_DELETE_ELEM", BPF_MAP_LOOKUP_AND_DELETE_ELEM, mapFd, key,
+                value, 0, true));
+    }
+
+    /**
+     * One command on a map element: the key and value (either may be null: NULL for the kernel)
+     * in native memory, the value copied back when {@code valueOut} and the command succeeded.
+     */
+    private static void elementCommand(String what, int cmd, int mapFd, byte[] key, byte[] value, long flags,
+            boolean valueOut) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment k = copyOf(arena, key);
-            MemorySegment v = copyOf(arena, value);
+            MemorySegment k = key == null ? MemorySegment.NULL : copyOf(arena, key);
+            MemorySegment v = value == null ? MemorySegment.NULL : copyOf(arena, value);
             MemorySegment attr = arena.allocate(ATTR_SIZE, 8);
             attr.set(ValueLayout.JAVA_INT, 0, mapFd);
             attr.set(ValueLayout.JAVA_LONG, 8, k.address());
             attr.set(ValueLayout.JAVA_LONG, 16, v.address());
             attr.set(ValueLayout.JAVA_LONG, 24, flags);
-            bpf("BPF_MAP_UPDATE_ELEM", BPF_MAP_UPDATE_ELEM, attr);
-        }
-    }
-
-    /** Reads the {@code valueSize} bytes at {@code key}; null when the key is absent. */
-    public static byte[] lookupElement(int mapFd, byte[] key, int valueSize) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment k = copyOf(arena, key);
-            MemorySegment v = arena.allocate(Math.max(1, valueSize), 8);
-            MemorySegment attr = arena.allocate(ATTR_SIZE, 8);
-            attr.set(ValueLayout.JAVA_INT, 0, mapFd);
-            attr.set(ValueLayout.JAVA_LONG, 8, k.address());
-            attr.set(ValueLayout.JAVA_LONG, 16, v.address());
-            return foundBy("BPF_MAP_LOOKUP_ELEM", BPF_MAP_LOOKUP_ELEM, attr)
-                    ? v.asSlice(0, valueSize).toArray(ValueLayout.JAVA_BYTE) : null;
+            bpf(what, cmd, attr);
+            if (valueOut && value != null) {
+                MemorySegment.copy(v, ValueLayout.JAVA_BYTE, 0, value, 0, value.length);
+            }
         }
     }
 
@@ -160,10 +179,10 @@ public final class BpfSyscall {
         return segment;
     }
 
-    /** Runs {@code cmd}; false when the kernel answers ENOENT (no such element, or no next key). */
-    private static boolean foundBy(String what, int cmd, MemorySegment attr) {
+    /** Runs {@code command}; false when the kernel answers ENOENT (no such element, or no next key). */
+    private static boolean found(Runnable command) {
         try {
-            bpf(what, cmd, attr);
+            command.run();
             return true;
         } catch (SyscallException e) {
             if (e.errno() == Errno.ENOENT) {
@@ -198,7 +217,7 @@ public final class BpfSyscall {
                 attr.set(ValueLayout.JAVA_LONG, 8, copyOf(arena, key).address());
             }
             attr.set(ValueLayout.JAVA_LONG, 16, next.address());
-            return foundBy("BPF_MAP_GET_NEXT_KEY", BPF_MAP_GET_NEXT_KEY, attr)
+            return found(() -> bpf("BPF_MAP_GET_NEXT_KEY", BPF_MAP_GET_NEXT_KEY, attr))
                     ? next.asSlice(0, keySize).toArray(ValueLayout.JAVA_BYTE) : null;
         }
     }

@@ -1,5 +1,7 @@
 package dev.jvmbpf.kernel.internal;
 
+import dev.jvmbpf.runtime.btf.Btf;
+import dev.jvmbpf.runtime.btf.BtfKind;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -13,11 +15,10 @@ import java.nio.charset.StandardCharsets;
  * callers' context, so their prototype's details are not used.
  */
 public final class FunctionBtf {
-    private static final int MAGIC = 0xeB9F;
     private static final int HEADER = 24;
-    private static final int KIND_INT = 1;
-    private static final int KIND_FUNC = 12;
-    private static final int KIND_FUNC_PROTO = 13;
+    private static final int KIND_INT = BtfKind.INT.id();
+    private static final int KIND_FUNC = BtfKind.FUNC.id();
+    private static final int KIND_FUNC_PROTO = BtfKind.FUNC_PROTO.id();
     /** The type id of the first FUNC; the others follow in order. */
     private static final int FIRST_FUNC = 3;
 
@@ -37,7 +38,7 @@ public final class FunctionBtf {
         }
         byte[] str = strings.toByteArray();
         ByteBuffer out = ByteBuffer.allocate(HEADER + types.capacity() + str.length).order(ByteOrder.LITTLE_ENDIAN);
-        out.putShort((short) MAGIC).put((byte) 1).put((byte) 0).putInt(HEADER);
+        out.putShort((short) Btf.MAGIC).put((byte) 1).put((byte) 0).putInt(HEADER);
         out.putInt(0).putInt(types.capacity()).putInt(types.capacity()).putInt(str.length);
         out.put(types.array()).put(str);
         return out.array();

@@ -27,7 +27,6 @@ public final class Libc {
     private static final long PERF_FLAG_FD_CLOEXEC = 8;
     /** epoll_event is packed to 12 bytes on x86-64 and 16 elsewhere; 16 fits both. */
     private static final int EPOLL_EVENT_SIZE = 16;
-    private static final int EINTR = 4;
 
     private static final long SYS_PERF_EVENT_OPEN = switch (System.getProperty("os.arch", "").toLowerCase(Locale.ROOT)) {
         case "amd64", "x86_64" -> 298;
@@ -187,7 +186,7 @@ public final class Libc {
             int r = (int) EPOLL_WAIT.invokeExact(state, epollFd, events, 1, timeoutMillis);
             if (r < 0) {
                 SyscallException e = failure("epoll_wait", state);
-                if (e.errno() == EINTR) {
+                if (e.errno() == Errno.EINTR) {
                     return false;
                 }
                 throw e;

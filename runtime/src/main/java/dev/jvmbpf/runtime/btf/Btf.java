@@ -128,6 +128,21 @@ public final class Btf {
                 + " typedefs or qualifiers (a loop?)");
     }
 
+    /**
+     * Whether an array of element type {@code elementType} is text: plain {@code char} (or a
+     * CHAR-encoded int), reached through qualifiers only. As bpftool, typedefs are not followed,
+     * so {@code __u8 mac[6]} or {@code u8 addr[16]} are numbers: as a string their bytes would
+     * vanish after the first zero. {@code unsigned char} arrays are bytes too.
+     */
+    public boolean isTextElement(int elementType) {
+        BtfType t = type(elementType);
+        for (int depth = 0; t instanceof BtfType.Qualifier q && depth < MAX_RESOLVE_DEPTH; depth++) {
+            t = type(q.type());
+        }
+        return t instanceof BtfType.Int i && i.size() == 1
+                && ((i.encoding() & BtfType.Int.CHAR) != 0 || i.name().equals("char"));
+    }
+
     /** The size in bytes of a value of type {@code id}. */
     public long sizeOf(int id) {
         return sizeOf(id, 0);

@@ -123,23 +123,8 @@ public final class BtfFormatter {
         }
     }
 
-    /**
-     * Whether an array of this element type prints as a string: plain {@code char} (or a
-     * CHAR-encoded int), reached through qualifiers only. As bpftool, typedefs are not followed,
-     * so {@code __u8 mac[6]} or {@code u8 addr[16]} print as numbers: as a string their bytes
-     * would vanish after the first zero. {@code unsigned char} arrays are bytes too.
-     */
-    private boolean isText(int elementType) {
-        BtfType t = btf.type(elementType);
-        for (int depth = 0; t instanceof BtfType.Qualifier q && depth < MAX_DEPTH; depth++) {
-            t = btf.type(q.type());
-        }
-        return t instanceof BtfType.Int i && i.size() == 1
-                && ((i.encoding() & BtfType.Int.CHAR) != 0 || i.name().equals("char"));
-    }
-
     private void array(StringBuilder out, BtfType.Array a, byte[] b, long byteOffset, int depth) {
-        if (isText(a.elementType())) {
+        if (btf.isTextElement(a.elementType())) {
             if (!fits(b, byteOffset, a.length())) {
                 out.append("<truncated>");
                 return;

@@ -157,6 +157,10 @@ public sealed interface BtfType {
     }
 
     record Var(int id, String name, int type, int linkage) implements BtfType {
+        /** {@code linkage} values (BTF_VAR_*): a static variable, and an extern one (no storage here). */
+        public static final int STATIC = 0;
+        public static final int GLOBAL_EXTERN = 2;
+
         public BtfKind kind() {
             return BtfKind.VAR;
         }

@@ -8,8 +8,8 @@ import java.util.List;
  * in its {@code bpf_func_proto} and lists, which the verifier and the engines ask the spec for
  * instead of keeping lists of ids of their own.
  *
- * <p>The four-argument constructor declares a helper with neither property; {@link #withChangesPacket}
- * and {@link #withGplOnly} add them:
+ * <p>The four-argument constructor declares a helper with none of the properties;
+ * {@link #withChangesPacket}, {@link #withGplOnly} and {@link #withPacketAccess} add them:
  * {@code new HelperSpec(44, "xdp_adjust_head", args, impl).withChangesPacket()}.
  *
  * @param changesPacket whether the helper may move or resize the packet (the kernel's
@@ -18,9 +18,13 @@ import java.util.List;
  *     again. A helper that moves the packet and does not say so lets programs keep stale pointers.
  * @param gplOnly whether the kernel lets only programs with a GPL-compatible licence call it (the
  *     {@code gpl_only} flag of its {@code bpf_func_proto})
+ * @param packetAccess whether its typed pointer arguments may point into the packet (the
+ *     {@code pkt_access} flag of its {@code bpf_func_proto}: the map element helpers, csum_diff,
+ *     the socket lookups, the syncookie helpers); the verifier refuses a packet pointer given to
+ *     any other helper where the helper checks the argument's type
  */
 public record HelperSpec(int id, String name, List<ArgType> args, Helper implementation, boolean changesPacket,
-        boolean gplOnly) {
+        boolean gplOnly, boolean packetAccess) {
     public HelperSpec {
         if (id < 0) {
             throw new IllegalArgumentException("helper id must not be negative: " + id);
@@ -31,19 +35,24 @@ public record HelperSpec(int id, String name, List<ArgType> args, Helper impleme
         }
     }
 
-    /** A helper that neither changes the packet nor is GPL-only. */
+    /** A helper that neither changes the packet nor is GPL-only nor takes packet pointers. */
     public HelperSpec(int id, String name, List<ArgType> args, Helper implementation) {
-        this(id, name, args, implementation, false, false);
+        this(id, name, args, implementation, false, false, false);
     }
 
     /** The same helper, declared to move or resize the packet ({@link #changesPacket()}). */
     public HelperSpec withChangesPacket() {
-        return new HelperSpec(id, name, args, implementation, true, gplOnly);
+        return new HelperSpec(id, name, args, implementation, true, gplOnly, packetAccess);
     }
 
     /** The same helper, declared callable only from GPL-compatible programs ({@link #gplOnly()}). */
     public HelperSpec withGplOnly() {
-        return new HelperSpec(id, name, args, implementation, changesPacket, true);
+        return new HelperSpec(id, name, args, implementation, changesPacket, true, packetAccess);
+    }
+
+    /** The same helper, declared to take packet pointers ({@link #packetAccess()}). */
+    public HelperSpec withPacketAccess() {
+        return new HelperSpec(id, name, args, implementation, changesPacket, gplOnly, true);
     }
 
     /**

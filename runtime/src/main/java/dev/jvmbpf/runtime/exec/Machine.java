@@ -52,6 +52,7 @@ public final class Machine {
     private long timeoutNanos;
     private boolean hasDeadline;
     private long deadline;
+    private int notedPc = -1;
 
     public Machine(BpfProgram program, HelperTable helpers, Output output) {
         this.program = program;
@@ -117,6 +118,7 @@ public final class Machine {
         tailCalls = 0;
         tailCallArmed = false;
         tailCallTarget = null;
+        notedPc = -1;
         deferred.clear();
         packetAddress = 0;
         packetLength = 0;
@@ -187,6 +189,22 @@ public final class Machine {
             case 2 -> Short.toUnsignedLong(Short.reverseBytes((short) v));
             default -> Integer.toUnsignedLong(Integer.reverseBytes((int) v));
         };
+    }
+
+    /**
+     * Notes the pc of the instruction about to run, for an engine to find where a fault came from.
+     * Compiled code of a function too large for one JVM method notes it before each instruction
+     * that can fault, as its methods have no handler of their own: the JVM's class verifier checks
+     * a handler's frame at every bytecode it guards, which made a million-instruction program's
+     * class take seconds to define.
+     */
+    public void notePc(int pc) {
+        notedPc = pc;
+    }
+
+    /** The pc last {@linkplain #notePc noted}, or -1. */
+    public int notedPc() {
+        return notedPc;
     }
 
     /** At most this many instructions per run (0: unlimited). Engines that count honour it. */

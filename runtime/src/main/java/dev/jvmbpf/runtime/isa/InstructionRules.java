@@ -33,6 +33,25 @@ final class InstructionRules {
     private static final String[] JMP_NAMES = {"ja", "jeq", "jgt", "jge", "jset", "jne", "jsgt", "jsge", "call",
         "exit", "jlt", "jle", "jslt", "jsle", "may_goto"};
 
+    /**
+     * Instruction names as the messages give them, by [op >> 4][32-bit or 64][immediate or
+     * register]: built once, as checking a million-instruction program built its names a million
+     * times over (90 MB of strings) although only a refusal prints one.
+     */
+    private static final String[][][] ALU_FULL = names(ALU_NAMES, "32", "64");
+    private static final String[][][] JMP_FULL = names(JMP_NAMES, "", "32");
+
+    private static String[][][] names(String[] ops, String first, String second) {
+        String[][][] out = new String[ops.length][2][3];
+        for (int i = 0; i < ops.length; i++) {
+            for (int w = 0; w < 2; w++) {
+                String base = ops[i] + (w == 0 ? first : second);
+                out[i][w] = new String[] {base + " with immediate", base + " with register", base};
+            }
+        }
+        return out;
+    }
+
     private InstructionRules() {
     }
 
@@ -71,7 +90,7 @@ final class InstructionRules {
         if (op > ALU_END) {
             return unknown(insn);
         }
-        String base = ALU_NAMES[op >> 4] + (wide ? "64" : "32");
+        String base = ALU_FULL[op >> 4][wide ? 1 : 0][2];
         String r = register("dst", insn.dst());
         if (r != null) {
             return r;
@@ -93,7 +112,7 @@ final class InstructionRules {
             }
             return r;
         }
-        String name = base + (reg ? " with register" : " with immediate");
+        String name = ALU_FULL[op >> 4][wide ? 1 : 0][reg ? 1 : 0];
         if (reg) {
             r = register("src", insn.src());
             r = r != null ? r : zero(name, "imm", insn.imm());
@@ -162,7 +181,7 @@ final class InstructionRules {
                 return allZero("may_goto", insn, true, true, false, true);
             }
             default -> {
-                String name = JMP_NAMES[op >> 4] + (jmp32 ? "32" : "") + (reg ? " with register" : " with immediate");
+                String name = JMP_FULL[op >> 4][jmp32 ? 1 : 0][reg ? 1 : 0];
                 String r = register("dst", insn.dst());
                 if (r == null) {
                     r = reg ? register("src", insn.src()) : zero(name, "src", insn.src());
@@ -203,10 +222,10 @@ final class InstructionRules {
         if (mode != MODE_MEM && !(mode == MODE_MEMSX && size != SIZE_DW)) {
             return unknown(insn);
         }
-        String name = (mode == MODE_MEM ? "ldx" : "ldxs") + sizeSuffix(size);
         String r = register("dst", insn.dst());
         r = r != null ? r : register("src", insn.src());
-        return r != null ? r : zero(name, "imm", insn.imm());
+        return r != null || insn.imm() == 0 ? r
+                : zero((mode == MODE_MEM ? "ldx" : "ldxs") + sizeSuffix(size), "imm", insn.imm());
     }
 
     private static String checkSt(Instruction insn) {
@@ -214,7 +233,7 @@ final class InstructionRules {
             return unknown(insn);
         }
         String r = register("dst", insn.dst());
-        return r != null ? r : zero("st" + sizeSuffix(Opcodes.size(insn.opcode())), "src", insn.src());
+        return r != null || insn.src() == 0 ? r : zero("st" + sizeSuffix(Opcodes.size(insn.opcode())), "src", insn.src());
     }
 
     private static String checkStx(Instruction insn) {
@@ -226,7 +245,7 @@ final class InstructionRules {
             return r;
         }
         if (mode == MODE_MEM) {
-            return zero("stx" + sizeSuffix(size), "imm", insn.imm());
+            return insn.imm() == 0 ? null : zero("stx" + sizeSuffix(size), "imm", insn.imm());
         }
         if (mode != MODE_ATOMIC) {
             return unknown(insn);
@@ -271,7 +290,9 @@ final class InstructionRules {
     }
 
     private static String register(String field, int reg) {
-        return reg <= MAX_REGISTER ? null : field + " register r" + reg + " does not exist (r0 to r10)";
+        // The kernel's words (check_reg_arg), then which field names it.
+        return reg <= MAX_REGISTER ? null : "R" + reg + " is invalid: " + field + " register r" + reg
+                + " does not exist (r0 to r10)";
     }
 
     private static String unknown(Instruction insn) {

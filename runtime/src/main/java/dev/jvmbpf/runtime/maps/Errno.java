@@ -14,6 +14,7 @@ import java.util.Map;
 public final class Errno {
     public static final int EPERM = 1;
     public static final int ENOENT = 2;
+    public static final int EINTR = 4;
     public static final int E2BIG = 7;
     public static final int EBADF = 9;
     public static final int EAGAIN = 11;
@@ -29,7 +30,9 @@ public final class Errno {
     public static final int EDEADLK = 35;
     public static final int ENAMETOOLONG = 36;
     public static final int ENOSYS = 38;
+    public static final int EPROTO = 71;
     public static final int EOPNOTSUPP = 95;
+    public static final int EAFNOSUPPORT = 97;
     /** The kernel-internal "operation not supported" that bpf(2) still returns for some map types. */
     public static final int ENOTSUPP = 524;
 

@@ -22,6 +22,14 @@ public enum MapType {
         return id;
     }
 
+    /**
+     * PERCPU_ARRAY, PERCPU_HASH and LRU_PERCPU_HASH: maps whose elements hold a value per CPU,
+     * which the syscall view copies as one slot per CPU.
+     */
+    public boolean isPerCpuArrayOrHash() {
+        return this == PERCPU_ARRAY || this == PERCPU_HASH || this == LRU_PERCPU_HASH;
+    }
+
     /** The type with this kernel id, or null. */
     public static MapType ofId(int id) {
         for (MapType t : values()) {

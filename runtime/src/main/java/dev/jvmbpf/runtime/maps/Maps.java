@@ -49,7 +49,8 @@ public final class Maps {
     static final int HTAB_ELEM_HEADER = 48;
     /** The kernel's largest hash table: power-of-two buckets of 16 bytes whose total size fits a u32. */
     static final long HTAB_MAX_BUCKETS = 1L << 27;
-    static final int PAGE_SIZE = 4096;
+    /** The kernel's PAGE_SIZE (4 KiB on x86-64 and, by default, arm64): ring buffer sizes are multiples of it. */
+    public static final int PAGE_SIZE = 4096;
     /** The largest ring buffer this runtime allocates (a Java array holds it twice over). */
     static final int RINGBUF_MAX_BYTES = 256 << 20;
     /** The largest Java array the VM allocates, with room for its header. */

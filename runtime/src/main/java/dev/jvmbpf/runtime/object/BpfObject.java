@@ -8,7 +8,6 @@ import dev.jvmbpf.runtime.exec.Executable;
 import dev.jvmbpf.runtime.exec.LoadException;
 import dev.jvmbpf.runtime.maps.MapDump;
 import dev.jvmbpf.runtime.maps.MapEntry;
-import dev.jvmbpf.runtime.maps.MapType;
 import dev.jvmbpf.runtime.maps.ProgramArray;
 import dev.jvmbpf.runtime.object.internal.ObjectLoader;
 import dev.jvmbpf.runtime.program.BpfProgram;
@@ -202,9 +201,7 @@ public final class BpfObject {
      */
     public String dump(String mapName) {
         ObjectMap m = map(mapName);
-        MapType type = m.spec().type();
-        boolean perCpu = type == MapType.PERCPU_ARRAY || type == MapType.PERCPU_HASH || type == MapType.LRU_PERCPU_HASH;
-        if (btf == null || perCpu || (m.keyType() == 0 && m.valueType() == 0)) {
+        if (btf == null || m.spec().type().isPerCpuArrayOrHash() || (m.keyType() == 0 && m.valueType() == 0)) {
             return MapDump.hex(m.map());
         }
         BtfFormatter formatter = new BtfFormatter(btf);

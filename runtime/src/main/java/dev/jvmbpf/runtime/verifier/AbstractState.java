@@ -14,6 +14,11 @@ final class AbstractState {
         final long[] written = new long[Verifier.STACK_SIZE / 64];
         final RegValue[] spills = new RegValue[SLOTS];
         final int returnPc;
+        /**
+         * The kernel's callback_depth: how many iterations of the callback a helper called from
+         * this frame has been followed through on this path (bpf_loop follows at most its count).
+         */
+        int callbackDepth;
 
         Frame(int returnPc) {
             this.returnPc = returnPc;
@@ -25,6 +30,7 @@ final class AbstractState {
             System.arraycopy(regs, 0, f.regs, 0, REGS);
             System.arraycopy(written, 0, f.written, 0, written.length);
             System.arraycopy(spills, 0, f.spills, 0, SLOTS);
+            f.callbackDepth = callbackDepth;
             return f;
         }
 
@@ -59,7 +65,8 @@ final class AbstractState {
         }
 
         boolean covers(Frame o) {
-            if (returnPc != o.returnPc) {
+            // As the kernel: a state with more iterations left covers one with fewer.
+            if (returnPc != o.returnPc || callbackDepth > o.callbackDepth) {
                 return false;
             }
             for (int r = 0; r < REGS; r++) {
@@ -83,6 +90,7 @@ final class AbstractState {
         }
 
         void joinWith(Frame o) {
+            callbackDepth = Math.min(callbackDepth, o.callbackDepth);
             for (int r = 0; r < REGS; r++) {
                 regs[r] = regs[r].join(o.regs[r]);
             }
@@ -154,7 +162,8 @@ final class AbstractState {
         for (int i = 0; i < frames.length; i++) {
             Frame a = frames[i];
             Frame b = o.frames[i];
-            if (a.returnPc != b.returnPc || !Arrays.equals(a.regs, b.regs) || !Arrays.equals(a.written, b.written)
+            if (a.returnPc != b.returnPc || a.callbackDepth != b.callbackDepth || !Arrays.equals(a.regs, b.regs)
+                    || !Arrays.equals(a.written, b.written)
                     || !Arrays.equals(a.spills, b.spills)) {
                 return false;
             }
@@ -252,6 +261,48 @@ final class AbstractState {
         for (int i = 0; i < frames.length; i++) {
             if (!frames[i].covers(o.frames[i])) {
                 return false;
+            }
+        }
+        return linksHoldIn(o);
+    }
+
+    /**
+     * The kernel's check of scalar ids in regsafe: scalars linked in this state (copies of one
+     * value, with a constant added to some) were bounded together on the paths that followed it,
+     * so {@code o} must link the same registers and slots, with the same differences. A scalar
+     * whose identity nothing else here shares assumes nothing.
+     */
+    private boolean linksHoldIn(AbstractState o) {
+        long[] seen = null;
+        int n = 0;
+        for (int i = 0; i < frames.length; i++) {
+            Frame a = frames[i];
+            Frame b = o.frames[i];
+            for (int k = 0; k < REGS + SLOTS; k++) {
+                RegValue x = k < REGS ? a.regs[k] : a.spills[k - REGS];
+                if (x == null || x.kind() != RegValue.Kind.SCALAR || x.id() == 0) {
+                    continue;
+                }
+                RegValue y = k < REGS ? b.regs[k] : b.spills[k - REGS];
+                int yId = y == null || y.kind() != RegValue.Kind.SCALAR ? 0 : y.id();
+                long delta = y == null ? 0 : y.off() - x.off();
+                int j = 0;
+                while (j < n && seen[3 * j] != x.id()) {
+                    j++;
+                }
+                if (j < n) {
+                    if (yId == 0 || seen[3 * j + 1] != yId || seen[3 * j + 2] != delta) {
+                        return false;
+                    }
+                    continue;
+                }
+                if (seen == null || 3 * n == seen.length) {
+                    seen = seen == null ? new long[12] : Arrays.copyOf(seen, seen.length * 2);
+                }
+                seen[3 * n] = x.id();
+                seen[3 * n + 1] = yId;
+                seen[3 * n + 2] = delta;
+                n++;
             }
         }
         return true;

@@ -41,7 +41,8 @@ final class Branches {
      */
     private static boolean nonNull(RegValue v) {
         return switch (v.kind()) {
-            case SOCK, TCP_SOCK, MAP_VALUE, SOCK_COMMON, MEM -> true;
+            // reg_not_null: KPTR is an acquired kernel object, trusted once checked
+            case SOCK, TCP_SOCK, XDP_SOCK, MAP_VALUE, SOCK_COMMON, MEM, MAP_PTR, KPTR -> true;
             default -> false;
         };
     }

@@ -58,14 +58,18 @@ final class CallGraph {
         int depth = 1;
         for (Call c : calls.get(s)) {
             if (state[c.callee()] == 1) {
-                throw errors.at(c.pc(), "recursive call to the function at pc " + entries[c.callee()]);
+                // The kernel's walk of the static calls goes round the cycle until it is too deep.
+                throw errors.at(c.pc(), Verifier.TOO_DEEP + " (recursive call to the function at pc "
+                        + entries[c.callee()] + ")");
             }
             if (frame + 1 > maxFrames) {
-                throw errors.at(c.pc(), Verifier.TOO_DEEP);
+                throw errors.at(c.pc(), Verifier.TOO_DEEP + " (a call chain needs more than " + maxFrames
+                        + " frames)");
             }
             int below = visit(c.callee(), frame + 1, maxFrames, state, deepest);
             if (frame + below > maxFrames) {
-                throw errors.at(c.pc(), Verifier.TOO_DEEP);
+                throw errors.at(c.pc(), Verifier.TOO_DEEP + " (a call chain needs more than " + maxFrames
+                        + " frames)");
             }
             depth = Math.max(depth, 1 + below);
         }

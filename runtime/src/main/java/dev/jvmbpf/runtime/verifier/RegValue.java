@@ -60,6 +60,8 @@ record RegValue(Kind kind, long off, long min, long max, int aux, int id, long r
         KPTR_OR_NULL("ptr_or_null_"),
         /** The same after a null check: a referenced kernel object pointer, not followed further. */
         KPTR("ptr_"),
+        /** A flow dissector's {@code struct bpf_flow_keys} ({@code __sk_buff->flow_keys}). */
+        FLOW_KEYS("flow_keys"),
         /** Kernel sockets, read through their uapi mirrors (struct bpf_sock, bpf_tcp_sock, bpf_xdp_sock). */
         SOCK_COMMON("sock_common"),
         SOCK("sock"),

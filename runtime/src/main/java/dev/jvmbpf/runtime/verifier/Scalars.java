@@ -83,6 +83,10 @@ final class Scalars {
             // The kernel does not compute shifts by the operand's width or more: any value.
             return is64 ? RegValue.ANY_SCALAR : RegValue.scalar(0, U32);
         }
+        if (op == Opcodes.ALU_DIV || op == Opcodes.ALU_MOD) {
+            // The kernel computes no bounds for them, not even of constants (is_safe_to_compute_dst_reg_range).
+            return is64 ? RegValue.ANY_SCALAR : RegValue.scalar(0, U32);
+        }
         if (d.isConstant() && s.isConstant()) {
             return RegValue.constant(is64 ? eval64(op, offset, d.min(), s.min()) : eval32(op, offset, d.min(), s.min()));
         }

@@ -1,33 +1,38 @@
 package dev.jvmbpf.runtime.verifier;
 
+import static dev.jvmbpf.runtime.program.SkBuffLayout.CB;
+import static dev.jvmbpf.runtime.program.SkBuffLayout.DATA;
+import static dev.jvmbpf.runtime.program.SkBuffLayout.DATA_END;
+import static dev.jvmbpf.runtime.program.SkBuffLayout.DATA_META;
+import static dev.jvmbpf.runtime.program.SkBuffLayout.FAMILY;
+import static dev.jvmbpf.runtime.program.SkBuffLayout.FLOW_KEYS;
+import static dev.jvmbpf.runtime.program.SkBuffLayout.HASH;
+import static dev.jvmbpf.runtime.program.SkBuffLayout.HWTSTAMP;
+import static dev.jvmbpf.runtime.program.SkBuffLayout.LOCAL_IP4;
+import static dev.jvmbpf.runtime.program.SkBuffLayout.LOCAL_PORT;
+import static dev.jvmbpf.runtime.program.SkBuffLayout.MARK;
+import static dev.jvmbpf.runtime.program.SkBuffLayout.PRIORITY;
+import static dev.jvmbpf.runtime.program.SkBuffLayout.QUEUE_MAPPING;
+import static dev.jvmbpf.runtime.program.SkBuffLayout.REMOTE_IP4;
+import static dev.jvmbpf.runtime.program.SkBuffLayout.REMOTE_IP6;
+import static dev.jvmbpf.runtime.program.SkBuffLayout.SIZE;
+import static dev.jvmbpf.runtime.program.SkBuffLayout.SK;
+import static dev.jvmbpf.runtime.program.SkBuffLayout.TC_CLASSID;
+import static dev.jvmbpf.runtime.program.SkBuffLayout.TC_INDEX;
+import static dev.jvmbpf.runtime.program.SkBuffLayout.TSTAMP;
+import static dev.jvmbpf.runtime.program.SkBuffLayout.TSTAMP_TYPE;
+import static dev.jvmbpf.runtime.program.SkBuffLayout.WIRE_LEN;
+
 /**
  * Which accesses to a {@code struct __sk_buff} context the kernel allows (its
  * bpf_skb_is_valid_access and the per-type rules of tc, cgroup_skb and lwt programs). Only what
  * is certain is refused; fields are named by their offsets in the kernel's uapi layout.
  */
 final class SkbContext {
-    static final int SIZE = 192;
-    private static final int MARK = 8;
-    private static final int QUEUE_MAPPING = 12;
-    private static final int PRIORITY = 32;
-    private static final int CB = 48;
-    private static final int CB_END = 68;
-    private static final int TC_INDEX = 44;
-    private static final int TC_CLASSID = 72;
-    private static final int DATA = 76;
-    private static final int DATA_END = 80;
-    private static final int FAMILY = 88;
-    private static final int REMOTE_IP4 = 92;
-    private static final int LOCAL_IP4 = 96;
-    private static final int REMOTE_IP6 = 100;
-    private static final int LOCAL_PORT_END = 140;
-    private static final int DATA_META = 140;
-    private static final int FLOW_KEYS = 144;
-    private static final int TSTAMP = 152;
-    private static final int WIRE_LEN = 160;
-    private static final int SK = 168;
-    private static final int PADDING = 181;
-    private static final int HWTSTAMP = 184;
+    /** cb[] ends where hash begins; local_port ends where data_meta begins. */
+    private static final int CB_END = HASH;
+    private static final int LOCAL_PORT_END = LOCAL_PORT + 4;
+    private static final int PADDING = TSTAMP_TYPE + 1;
 
     enum Type { TC, SOCKET, CGROUP_SKB, LWT, OTHER }
 

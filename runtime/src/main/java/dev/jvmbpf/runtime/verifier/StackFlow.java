@@ -17,7 +17,7 @@ final class StackFlow {
     private static final byte UNKNOWN = 0;
     private static final byte FRAME = 1;
     private static final byte CONST = 2;
-    private static final int REGS = 11;
+    private static final int REGS = AbstractState.REGS;
 
     /** Registers' abstract values: a kind and, for FRAME and CONST, the constant. */
     private static final class State {
@@ -55,25 +55,24 @@ final class StackFlow {
     private final BitSet targets;
     private final int[] stackOffsets;
     private final BitSet reachable;
-    private final Verifier.Errors errors;
     /**
-     * Refusals that hold only where a path reaches the access (misaligned stack accesses): this
-     * pass walks dead branches too (a CO-RE switch over a field's size keeps every width's load),
-     * so the verifier raises them only for pcs the path-sensitive {@link TypeFlow} reached.
+     * Refusals that hold only where a path reaches the access (misaligned stack accesses and
+     * accesses outside the frame): this pass walks dead branches too (a CO-RE switch over a
+     * field's size keeps every width's load), so the verifier raises them only for pcs the
+     * path-sensitive {@link TypeFlow} reached.
      */
     private final Map<Integer, String> whereReached;
     private final BitSet starts = new BitSet();
     private int depth;
 
     StackFlow(Instruction[] insns, int entry, int end, BitSet targets, int[] stackOffsets, BitSet reachable,
-            Verifier.Errors errors, Map<Integer, String> whereReached) {
+            Map<Integer, String> whereReached) {
         this.insns = insns;
         this.entry = entry;
         this.end = end;
         this.targets = targets;
         this.stackOffsets = stackOffsets;
         this.reachable = reachable;
-        this.errors = errors;
         this.whereReached = whereReached;
     }
 
@@ -198,8 +197,10 @@ final class StackFlow {
             return;
         }
         if (offset < -Verifier.STACK_SIZE || offset + size > 0) {
-            throw errors.at(pc, outOfFrame(insn, base, offset, size) + " (r" + base + " = r10 " + signed(s.value[base])
-                    + ")");
+            // Where a path reaches it: on the way, the pointer arithmetic may be refused first.
+            whereReached.putIfAbsent(pc, outOfFrame(insn, base, offset, size) + " (r" + base + " = r10 "
+                    + signed(s.value[base]) + ")");
+            return;
         }
         stackOffsets[pc] = (int) offset;
         depth = Math.max(depth, (int) -offset);

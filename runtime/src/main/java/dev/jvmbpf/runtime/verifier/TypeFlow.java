@@ -9,6 +9,7 @@ import dev.jvmbpf.runtime.maps.MapSpec;
 import dev.jvmbpf.runtime.maps.MapType;
 import dev.jvmbpf.runtime.program.BpfProgram;
 import dev.jvmbpf.runtime.program.ProgramType;
+import dev.jvmbpf.runtime.program.SkBuffLayout;
 import dev.jvmbpf.runtime.verifier.AbstractState.Frame;
 import dev.jvmbpf.runtime.verifier.RegValue.Kind;
 import java.util.ArrayDeque;
@@ -40,7 +41,6 @@ final class TypeFlow {
     private static final int HELPER_MAP_LOOKUP_PERCPU = 195;
     private static final int HELPER_MAP_POP = 88;
     private static final int HELPER_MAP_PEEK = 89;
-    private static final int HELPER_LOOP = 181;
     private static final int HELPER_SPIN_LOCK = 93;
     private static final int HELPER_SPIN_UNLOCK = 94;
     private static final int HELPER_KTIME_GET_COARSE_NS = 160;
@@ -420,16 +420,18 @@ final class TypeFlow {
      * repeats or its instruction budget is spent, refuses it either way.
      */
     private static BitSet trapped(Instruction[] insns) {
-        List<List<Integer>> preds = new ArrayList<>();
-        for (int pc = 0; pc < insns.length; pc++) {
-            preds.add(new ArrayList<>(2));
-        }
-        ArrayDeque<Integer> work = new ArrayDeque<>();
-        for (int pc = 0; pc < insns.length; pc++) {
+        // Predecessors in compressed rows: the edges of each pc, then each pc's slice of them.
+        int n = insns.length;
+        int[] edgeFrom = new int[2 * n];
+        int[] edgeTo = new int[2 * n];
+        int edges = 0;
+        PcStack work = new PcStack();
+        for (int pc = 0; pc < n; pc++) {
             Instruction in = insns[pc];
             if (in.isWide()) {
-                if (pc + 2 < insns.length) {
-                    preds.get(pc + 2).add(pc);
+                if (pc + 2 < n) {
+                    edgeFrom[edges] = pc;
+                    edgeTo[edges++] = pc + 2;
                 }
                 pc++;
                 continue;
@@ -440,20 +442,36 @@ final class TypeFlow {
             }
             if (Effects.isBranch(in)) {
                 long t = Effects.jumpTarget(pc, in);
-                if (t >= 0 && t < insns.length) {
-                    preds.get((int) t).add(pc);
+                if (t >= 0 && t < n) {
+                    edgeFrom[edges] = pc;
+                    edgeTo[edges++] = (int) t;
                 }
             }
-            if (!Effects.isUnconditional(in) && pc + 1 < insns.length) {
-                preds.get(pc + 1).add(pc);
+            if (!Effects.isUnconditional(in) && pc + 1 < n) {
+                edgeFrom[edges] = pc;
+                edgeTo[edges++] = pc + 1;
             }
         }
-        BitSet exits = new BitSet(insns.length);
+        int[] start = new int[n + 1];
+        for (int e = 0; e < edges; e++) {
+            start[edgeTo[e] + 1]++;
+        }
+        for (int pc = 0; pc < n; pc++) {
+            start[pc + 1] += start[pc];
+        }
+        int[] preds = new int[edges];
+        int[] fill = Arrays.copyOf(start, n);
+        for (int e = 0; e < edges; e++) {
+            preds[fill[edgeTo[e]]++] = edgeFrom[e];
+        }
+        BitSet exits = new BitSet(n);
         while (!work.isEmpty()) {
             int pc = work.pop();
             if (!exits.get(pc)) {
                 exits.set(pc);
-                preds.get(pc).forEach(work::push);
+                for (int p = start[pc]; p < start[pc + 1]; p++) {
+                    work.push(preds[p]);
+                }
             }
         }
         BitSet out = new BitSet(insns.length);
@@ -698,6 +716,12 @@ final class TypeFlow {
         if (k == Kind.PACKET_END || k == Kind.MAP_PTR && !(zero && op == Opcodes.ALU_ADD)) {
             throw errors.at(pc, "R" + dst + " pointer arithmetic on " + k.label + " prohibited");
         }
+        if (k == Kind.FLOW_KEYS && !scalar.isConstant()) {
+            if (scalar.imprecise() || scalar.kind() == Kind.UNKNOWN) {
+                return RegValue.UNKNOWN; // maybe a constant for the kernel: not followed
+            }
+            throw errors.at(pc, "R" + dst + " pointer arithmetic on " + k.label + " prohibited");
+        }
         if (scalar.kind() == Kind.UNKNOWN || k == Kind.FUNC) {
             return RegValue.UNKNOWN;
         }
@@ -834,6 +858,15 @@ final class TypeFlow {
             case MAP_VALUE -> proof = mapValue(pc, base, p, off, size);
             case PACKET -> proof = packet(pc, base, p, off, size, isWrite);
             case PACKET_META -> packet(pc, base, p, off, size, isWrite); // checked as the packet, not proven
+            case FLOW_KEYS -> {
+                // check_flow_keys_access: inside the struct (its pointer has no variable part)
+                long at = p.off() + off;
+                if (!p.fixedOffset()) {
+                    loaded = RegValue.UNKNOWN;
+                } else if (at < 0 || at + size > FLOW_KEYS_SIZE) {
+                    throw errors.at(pc, "invalid access to flow keys off=" + at + " size=" + size);
+                }
+            }
             case MEM -> {
                 if (isWrite && p.aux() == RegValue.READ_ONLY) {
                     throw errors.at(pc, "R" + base + " cannot write into rdonly_mem");
@@ -967,17 +1000,24 @@ final class TypeFlow {
         if (r0.kind() != Kind.SCALAR) {
             throw errors.at(pc, "At program exit the register R0 is not a known value (" + r0.describe() + ")");
         }
+        String outside = outOfRange("At program exit", r0, returnRange[0], returnRange[1]);
+        if (outside != null) {
+            throw errors.at(pc, outside);
+        }
+    }
+
+    /**
+     * The kernel's verbose_invalid_scalar when scalar {@code r0} may lie outside [lo, hi] (its
+     * signed range), else null. A range this analysis only knows coarsely (joined paths, narrow
+     * fills) that still holds an allowed value passes: the kernel's finer tracking may prove it
+     * allowed, and a refusal the kernel would not make is the worse mistake.
+     */
+    private static String outOfRange(String where, RegValue r0, long lo, long hi) {
         Bounds b = r0.bounds();
-        if (b.smin() >= returnRange[0] && b.smax() <= returnRange[1]) {
-            return;
+        if (b.smin() >= lo && b.smax() <= hi || r0.imprecise() && b.smax() >= lo && b.smin() <= hi) {
+            return null;
         }
-        // A range this analysis only knows coarsely (joined paths, narrow fills) that still holds an
-        // allowed value is accepted: the kernel's finer tracking may prove it allowed, and a refusal
-        // the kernel would not make is the worse mistake.
-        if (r0.imprecise() && b.smax() >= returnRange[0] && b.smin() <= returnRange[1]) {
-            return;
-        }
-        StringBuilder m = new StringBuilder("At program exit the register R0 has");
+        StringBuilder m = new StringBuilder(where).append(" the register R0 has");
         if (b.smin() > Long.MIN_VALUE) {
             m.append(" smin=").append(b.smin());
         }
@@ -987,7 +1027,7 @@ final class TypeFlow {
         if (b.smin() == Long.MIN_VALUE && b.smax() == Long.MAX_VALUE) {
             m.append(" unknown scalar value");
         }
-        throw errors.at(pc, m + " should have been in [" + returnRange[0] + ", " + returnRange[1] + "]");
+        return m + " should have been in [" + lo + ", " + hi + "]";
     }
 
     /**
@@ -1027,6 +1067,9 @@ final class TypeFlow {
         }
         if (rawSection.equals("cgroup_skb") && off == SKB_SK && size == 8) {
             return SKB_SK_PLACEHOLDER;
+        }
+        if (rawSection.equals("flow_dissector") && off == SkBuffLayout.FLOW_KEYS && size == 8) {
+            return RegValue.pointer(Kind.FLOW_KEYS, 0, 0);
         }
         // struct __sk_buff: data at 76, data_end at 80
         return size == 4 && off == 76 ? RegValue.pointer(Kind.PACKET, 0, 0)
@@ -1314,16 +1357,23 @@ final class TypeFlow {
             return -1;
         }
         if (s.top().returnPc <= CALLBACK_RETURN) {
-            // A bpf_loop callback returns into the helper, which either calls it again (with the
-            // caller's registers as they were at the call) or returns to the caller.
-            // The kernel also wants r0 in [0, 1] here; this analysis, blind to signed ranges, can
-            // reach paths the kernel knows to be dead, so that rule is left to the kernel.
-            read(pc, s, 0);
+            // A callback returns into the helper, which either calls it again (with the
+            // caller's registers as they were at the call) or returns to the caller; the
+            // kernel wants a scalar in [0, 1] from it (prepare_func_exit).
+            RegValue r0 = s.reg(0);
+            if (r0.kind() != Kind.SCALAR && r0.kind() != Kind.UNKNOWN) {
+                throw errors.at(pc, "R0 not a scalar value");
+            }
+            String outside = r0.kind() == Kind.SCALAR ? outOfRange("At callback return", r0, 0, 1) : null;
+            if (outside != null) {
+                throw errors.at(pc, outside);
+            }
             int site = CALLBACK_RETURN - s.top().returnPc;
             Frame[] shorter = new Frame[s.frames.length - 1];
             System.arraycopy(s.frames, 0, shorter, 0, shorter.length);
             s.frames = shorter;
-            work.push(enterLoopCallback(site, s.copy()));
+            again(site, s.copy(), work);
+            s.top().callbackDepth = 0;
             clobberArguments(s);
             s.set(0, RegValue.ANY_SCALAR);
             return site + 1;
@@ -1380,56 +1430,67 @@ final class TypeFlow {
             return pc + 1;
         }
         if (insn.imm() == Opcodes.HELPER_CORE_POISON) throw errors.at(pc, "invalid func unknown#195896080 (CO-RE poison)");
-        boolean knownLoop = isLoopWithKnownCallback(insn, s);
-        AbstractState atCall = knownLoop ? s.copy() : null;
-        if ((insn.imm() & U32) == HELPER_LOOP) {
-            loopCallbacks.record(pc, knownLoop ? s.reg(2).aux() : -1);
+        SyncCallbacks callback = knownCallback(insn, s);
+        AbstractState atCall = callback != null ? s.copy() : null;
+        if ((insn.imm() & U32) == SyncCallbacks.LOOP) {
+            loopCallbacks.record(pc, callback != null ? s.reg(2).aux() : -1);
         }
-        helper(pc, insn, s, knownLoop);
+        helper(pc, insn, s, callback);
         if (atCall != null) {
             // Zero iterations continue at pc + 1 (this state); one or more go through the callback.
-            work.push(enterLoopCallback(pc, atCall));
+            again(pc, atCall, work);
+            s.top().callbackDepth = 0;
         }
         return pc + 1;
     }
 
-    private boolean isLoopWithKnownCallback(Instruction insn, AbstractState s) {
-        HelperSpec spec = helpers.get(insn.imm() & U32);
-        // user_ringbuf_drain calls back as bpf_loop does: callback(dynptr, ctx), ctx from r3
-        boolean drain = (insn.imm() & U32) == HelperMapRules.USER_RINGBUF_DRAIN && spec != null
-                && spec.args().equals(List.of(ArgType.CONST_MAP_PTR, ArgType.PTR_TO_FUNC, ArgType.ANYTHING,
-                        ArgType.ANYTHING));
-        return ((insn.imm() & U32) == HELPER_LOOP && spec != null
-                && spec.args().equals(List.of(ArgType.ANYTHING, ArgType.PTR_TO_FUNC, ArgType.ANYTHING, ArgType.ANYTHING))
-                || drain)
-                && s.reg(2).kind() == Kind.FUNC && s.reg(2).fixedOffset() && s.reg(2).off() == 0;
+    /**
+     * The kernel's check at a call of a helper that calls back (or at its return to the call):
+     * one more iteration through the callback while the caller's frame has followed fewer than
+     * the helper may make (bpf_loop's count).
+     */
+    private void again(int site, AbstractState atCall, ArrayDeque<Work> work) {
+        SyncCallbacks callback = SyncCallbacks.of(insns[site].imm(), helpers.get(insns[site].imm() & U32));
+        if (atCall.top().callbackDepth < callback.iterations(atCall.reg(1))) {
+            work.push(enterLoopCallback(site, atCall, callback));
+        }
+    }
+
+    /** The callback-calling helper {@code insn} calls, when its function argument is known; else null. */
+    private SyncCallbacks knownCallback(Instruction insn, AbstractState s) {
+        SyncCallbacks c = SyncCallbacks.of(insn.imm(), helpers.get(insn.imm() & U32));
+        if (c == null) {
+            return null;
+        }
+        RegValue f = s.reg(c.function());
+        return f.kind() == Kind.FUNC && f.fixedOffset() && f.off() == 0 ? c : null;
     }
 
     /**
-     * The state in which bpf_loop, called at {@code site} in state {@code s}, enters its callback:
-     * a new frame on top of the caller's, r1 the iteration number, r2 the context pointer the
-     * caller passed in r3 (so reads through it are checked against the caller's stack), r3 to r5
-     * not initialised, as the kernel sets them.
+     * The state in which a helper called at {@code site} in state {@code s} enters its callback:
+     * a new frame on top of the caller's, with the arguments the helper passes (the context the
+     * caller gave, so that accesses through it are checked against the caller's stack), the
+     * others not initialised, as the kernel sets them; the caller's frame counts one iteration more.
      */
-    private Work enterLoopCallback(int site, AbstractState s) {
+    private Work enterLoopCallback(int site, AbstractState s, SyncCallbacks callback) {
         if (s.frames.length >= Verifier.MAX_FRAMES) {
             throw errors.at(site, Verifier.TOO_DEEP);
         }
-        int entry = s.reg(2).aux();
+        int entry = s.reg(callback.function()).aux();
         loopCallbackEntries.set(entry);
         Frame callee = new Frame(CALLBACK_RETURN - site);
-        boolean drain = (insns[site].imm() & U32) == HelperMapRules.USER_RINGBUF_DRAIN;
-        callee.regs[1] = drain ? RegValue.UNKNOWN : RegValue.ANY_SCALAR; // the sample's dynptr
-        callee.regs[2] = s.reg(3);
+        callback.arguments(s.top(), callee);
         callee.regs[10] = RegValue.pointer(Kind.STACK, 0, s.frames.length);
+        s.top().callbackDepth++;
         Frame[] longer = Arrays.copyOf(s.frames, s.frames.length + 1);
         longer[s.frames.length] = callee;
         s.frames = longer;
         return new Work(entry, s);
     }
 
-    /** {@code loopContext}: a bpf_loop whose callback is followed, so its context goes only there. */
-    private void helper(int pc, Instruction insn, AbstractState s, boolean loopContext) {
+    /** {@code callback}: the helper's callback is followed from here, so its context goes only there. */
+    private void helper(int pc, Instruction insn, AbstractState s, SyncCallbacks callback) {
+        boolean loopContext = callback != null;
         HelperSpec spec = helpers.get(insn.imm() & U32);
         ProgramType type = program.type();
         boolean tracing = type == ProgramType.KPROBE || type == ProgramType.TRACEPOINT || type == ProgramType.PERF_EVENT
@@ -1465,9 +1526,14 @@ final class TypeFlow {
             ArgType next = i + 1 < args.size() ? args.get(i + 1) : ArgType.ANYTHING;
             boolean measured = t == ArgType.PTR_TO_MAP_KEY || t == ArgType.PTR_TO_MAP_VALUE || t == ArgType.PTR_TO_MEM
                     || t == ArgType.PTR_TO_UNINIT_MEM;
-            boolean followed = loopContext && r == 3;
+            boolean followed = loopContext && r == callback.context();
             if (!measured && !followed && (v.kind() == Kind.STACK || v.kind() == Kind.UNKNOWN)) {
                 unwrittenStackRead = true; // the helper may read through it as far as it likes
+            }
+            if (t != ArgType.ANYTHING && (v.kind() == Kind.PACKET || v.kind() == Kind.PACKET_META)
+                    && !spec.packetAccess()) {
+                // check_func_arg: only helpers whose proto says pkt_access take packet pointers
+                throw errors.at(pc, "helper access to the packet is not allowed");
             }
             switch (t) {
                 case ANYTHING -> {
@@ -1526,8 +1592,8 @@ final class TypeFlow {
                     if (!raw) {
                         expect(pc, r, v, "ctx", Kind.CTX);
                     }
-                    if (v.kind() == Kind.CTX && (!v.fixedOffset() || v.off() != 0)) {
-                        throw errors.at(pc, "dereference of modified ctx ptr R" + r + " off=" + v.off() + " disallowed");
+                    if (v.kind() == Kind.CTX) {
+                        unmodifiedContext(pc, r, v);
                     }
                 }
                 case PTR_TO_CONST_STR -> expect(pc, r, v, "map_value", Kind.MAP_VALUE);
@@ -1590,6 +1656,8 @@ final class TypeFlow {
     private static final int HELPER_SK_STORAGE_GET = 107;
     private static final int HELPER_RINGBUF_SUBMIT = 132;
     private static final int HELPER_RINGBUF_DISCARD = 133;
+    /** The size of {@code struct bpf_flow_keys}. */
+    private static final int FLOW_KEYS_SIZE = 56;
     /** The offset of {@code sk} in {@code struct __sk_buff}. */
     private static final int SKB_SK = 168;
     /** What {@link #contextField} gives for {@code __sk_buff->sk}; {@link #skbSocket} gives it its identity. */
@@ -1726,6 +1794,25 @@ final class TypeFlow {
             if (Math.floorMod(v.off(), 8) != 0) {
                 throw errors.at(pc, "misaligned value access off 0+" + v.off() + "+0 size 8");
             }
+        }
+    }
+
+    /**
+     * The kernel's check_ptr_off_reg on a context pointer passed to a helper: only the context as
+     * the program got it, neither moved by a constant (negative first) nor by a variable.
+     */
+    private void unmodifiedContext(int pc, int r, RegValue v) {
+        if (v.off() < 0) {
+            throw errors.at(pc, "negative offset ctx ptr R" + r + " off=" + v.off() + " disallowed");
+        }
+        if (v.off() != 0) {
+            throw errors.at(pc, "dereference of modified ctx ptr R" + r + " off=" + v.off() + " disallowed");
+        }
+        if (!v.fixedOffset()) {
+            long[] t = v.bounds() != null ? new long[] {v.bounds().value(), v.bounds().mask()}
+                    : Bounds.tnumRange(v.min(), v.max());
+            throw errors.at(pc, "variable ctx access var_off=(0x" + Long.toHexString(t[0]) + "; 0x"
+                    + Long.toHexString(t[1]) + ") disallowed");
         }
     }
 

@@ -29,8 +29,11 @@ public final class Verifier {
     public static final int MAX_FRAMES = AddressSpace.MAX_FRAMES;
     /** The kernel's MAX_BPF_STACK: the bytes of one frame, as the engines give it ({@link AddressSpace#FRAME_SIZE}). */
     public static final int STACK_SIZE = AddressSpace.FRAME_SIZE;
-    /** The refusal of a call chain that needs more than {@link #MAX_FRAMES} frames, wherever it is found. */
-    static final String TOO_DEEP = "call chain is deeper than " + MAX_FRAMES + " frames";
+    /**
+     * The kernel's refusal of a call chain that needs more than {@link #MAX_FRAMES} frames (its
+     * walk of the static calls, check_max_stack_depth), wherever it is found.
+     */
+    static final String TOO_DEEP = "the call stack of " + MAX_FRAMES + " frames is too deep !";
 
     private final Instruction[] insns;
     private final HelperTable helpers;
@@ -149,6 +152,18 @@ public final class Verifier {
                         + " must be exit or an unconditional jump (execution would fall off its end)");
             }
         }
+        for (int pc = 0; pc < insns.length; pc++) {
+            Instruction in = insns[pc];
+            if (in.isWide() && (in.src() == Opcodes.PSEUDO_MAP_FD || in.src() == Opcodes.PSEUDO_MAP_VALUE)) {
+                // The kernel resolves these before verifying (resolve_pseudo_ldimm64), reached or
+                // not; the engines have no map file descriptors to resolve them with.
+                throw error(pc, "fd " + in.imm() + " is not pointing to valid bpf_map (programs here name"
+                        + " their maps by index, not by file descriptor)");
+            }
+            if (in.isWide()) {
+                pc++;
+            }
+        }
         for (int s = 0; s < entries.length; s++) {
             int unreachable = firstUnreachable(entries[s], end(s));
             if (unreachable >= 0) {
@@ -162,8 +177,7 @@ public final class Verifier {
         BitSet reachable = new BitSet(insns.length);
         Map<Integer, String> whereReached = new TreeMap<>();
         for (int s = 0; s < entries.length; s++) {
-            depths[s] = new StackFlow(insns, entries[s], end(s), targets, stackOffsets, reachable, this::error,
-                    whereReached).run();
+            depths[s] = new StackFlow(insns, entries[s], end(s), targets, stackOffsets, reachable, whereReached).run();
         }
         TypeFlow types = new TypeFlow(insns, program, helpers, options, targets, this::error, whereReached);
         types.observe(observer);
@@ -180,7 +194,7 @@ public final class Verifier {
      */
     private int firstUnreachable(int from, int to) {
         BitSet seen = new BitSet(insns.length);
-        ArrayDeque<Integer> work = new ArrayDeque<>();
+        PcStack work = new PcStack();
         work.push(from);
         while (!work.isEmpty()) {
             int pc = work.pop();
@@ -255,8 +269,8 @@ public final class Verifier {
                 throw error(pc, misaligned);
             }
             if (insn.offset() < -STACK_SIZE || insn.offset() + size > 0) {
-                // The CLI's users see this line as it is (the kernel's words come on derived pointers).
-                throw error(pc, StackFlow.outOfFrame(insn.offset(), size));
+                // check_stack_access_within_bounds' words, then where the access lands.
+                throw error(pc, StackFlow.outOfFrame(insn, base, insn.offset(), size));
             }
         }
     }

@@ -16,13 +16,18 @@
  *
  * <h2>Type analysis</h2>
  * An abstract interpretation follows every path from the entry with one abstract value per
- * register and per 8-byte stack slot, in every frame of the call stack. A {@code bpf_loop}
- * callback is followed from the call site, as the kernel does: its frame goes on top of the
- * caller's, r1 is the iteration number, r2 the context the caller passed in r3 (so what the
- * callback reads and writes through it is checked against the caller's stack), and after each
- * return it may run again or the helper returns (zero or more iterations). Other functions whose
- * address a {@code lddw} takes (callbacks of other helpers, or of any helper when a function
- * pointer is passed around untracked) are also followed alone, with arguments of unknown type:
+ * register and per 8-byte stack slot, in every frame of the call stack. The callbacks of
+ * {@code bpf_loop}, {@code bpf_for_each_map_elem}, {@code bpf_find_vma} and
+ * {@code bpf_user_ringbuf_drain} are followed from the call site, as the kernel does
+ * ({@code SyncCallbacks}): the callback's frame goes on top of the caller's, with the arguments
+ * the helper passes (bpf_loop's iteration number, for_each_map_elem's map and a value of it, the
+ * context the caller gave, so that what the callback reads and writes through it is checked
+ * against the caller's stack), and after each return it may run again or the helper returns
+ * (zero or more iterations; bpf_loop at most its count, when the count's bound is known as the
+ * kernel knows it); each return hands back a scalar in [0, 1] ("At callback return the register
+ * R0 has ..."). Other functions whose address a {@code lddw} takes (callbacks of other
+ * helpers, or of any helper when a function pointer is passed around untracked) are also followed
+ * alone, with arguments of unknown type:
  * <ul>
  * <li>not initialised; a scalar (a constant when provable, else an unsigned range); the context;
  *     a stack pointer (frame and offset); a map pointer; a map value pointer, maybe null or not
@@ -67,7 +72,9 @@
  * value size, inside their region, initialised when read), memory and size pairs (a pointer to
  * memory, or NULL with a size that may be zero; a scalar size, not the constant 0 where zero is
  * not allowed; constant sizes are checked against the region), the unmodified context, constant
- * strings in map values, function pointers, stack pointers, ring-buffer records.
+ * strings in map values, function pointers, stack pointers, ring-buffer records; a packet pointer
+ * given to a typed argument of a helper without {@code HelperSpec.packetAccess()} ("helper access
+ * to the packet is not allowed").
  *
  * <p>{@link dev.jvmbpf.runtime.verifier.Verifier.Options#UNPRIVILEGED} also refuses reads of
  * stack bytes no path wrote ("invalid read from stack"), directly or by a helper; the kernel
@@ -85,7 +92,8 @@
  * synchronisation and branch refinement of both registers on every comparison; a side of a
  * branch the bounds rule out is not explored, so dead code is not checked (writes to r10
  * included: "frame pointer is read only" only where a path reaches). Copies of a scalar (also
- * with one constant added) are linked: a comparison bounds them all. With these the kernel's
+ * with one constant added) are linked: a comparison bounds them all, and a state seen before
+ * covers a new one only where the new one links the same values with the same differences. With these the kernel's
  * rules are applied in its words: pointer arithmetic with unbounded or out-of-range scalars
  * (check_reg_sane_offset), map value accesses with variable offsets (min value negative, min/max
  * value outside the allowed memory range, unbounded memory access), helper size arguments
@@ -127,8 +135,7 @@
  * variable context offsets; locks; the combined stack size of a call chain; variable-offset stack accesses
  * (bytes in the range are taken as written); map value, memory and stack accesses with a
  * variable offset from an imprecise scalar (accepted unproven); pointer leaks and other
- * unprivileged-only rules; callback return values (the kernel's [0, 1] for bpf_loop); return
- * ranges of fentry/fexit and cgroup_skb programs (the loader's sections fixture returns other
+ * unprivileged-only rules; return ranges of fentry/fexit and cgroup_skb programs (the loader's sections fixture returns other
  * values); kernel pointer ({@code PTR_TO_BTF_ID}) types; which helpers a program type may call
  * (but for bpf_spin_lock and bpf_ktime_get_coarse_ns in tracing programs).
  *

@@ -7,95 +7,43 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jvmbpf.runtime.btf.Btf;
 import dev.jvmbpf.runtime.btf.BtfType;
 import dev.jvmbpf.runtime.interp.Interpreter;
-import dev.jvmbpf.runtime.isa.Assembler;
 import dev.jvmbpf.runtime.maps.Errno;
-import dev.jvmbpf.runtime.program.BpfProgram;
-import dev.jvmbpf.runtime.program.ProgramType;
 import dev.jvmbpf.runtime.verifier.Verifier;
+import dev.jvmbpf.testing.Execution;
+import dev.jvmbpf.testing.KfuncPrograms;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** The kfunc models on the interpreter, and the table against the running kernel's BTF. */
 class KfuncsTest {
-    static final Map<Integer, String> KFUNCS = Map.of(1, "bpf_iter_num_new", 2, "bpf_iter_num_next",
-            3, "bpf_iter_num_destroy", 4, "bpf_task_acquire", 11, "bpf_iter_bits_new", 12, "bpf_iter_bits_next",
-            13, "bpf_iter_bits_destroy");
-
-    /** The sum of i for i in [START, END) by bpf_for; r7 is bpf_iter_num_new's result. */
-    static final String NUM_SUM = """
-            mov %r1, %r10
-            add %r1, -8
-            mov %r2, START
-            mov %r3, END
-            call kfunc 1
-            mov %r7, %r0
-            mov %r6, 0
-            mov %r1, %r10
-            add %r1, -8
-            call kfunc 2
-            jeq %r0, 0, +3
-            ldxw %r1, [%r0]
-            add %r6, %r1
-            ja -7
-            mov %r1, %r10
-            add %r1, -8
-            call kfunc 3
-            jeq %r7, 0, +1
-            mov %r6, %r7
-            mov %r0, %r6
-            exit
-            """;
-
     /** The sum of the indexes of the set bits of the two words at fp-40 (WORDS of them walked). */
-    static final String BITS_SUM = """
-            lddw %r1, 0xf7310
-            stxdw [%r10-40], %r1
-            mov %r1, 1
-            stxdw [%r10-32], %r1
-            mov %r1, %r10
-            add %r1, -16
-            mov %r2, %r10
-            add %r2, -40
-            mov %r3, WORDS
-            call kfunc 11
-            mov %r7, %r0
-            mov %r6, 0
-            mov %r1, %r10
-            add %r1, -16
-            call kfunc 12
-            jeq %r0, 0, +3
-            ldxw %r1, [%r0]
-            add %r6, %r1
-            ja -7
-            mov %r1, %r10
-            add %r1, -16
-            call kfunc 13
-            jeq %r7, 0, +1
-            mov %r6, %r7
-            mov %r0, %r6
-            exit
-            """;
-
-    static BpfProgram program(String asm) {
-        return new BpfProgram("t", "socket", ProgramType.SOCKET_FILTER, Assembler.assemble(asm), List.of(), "GPL",
-                KFUNCS);
+    private static String bitsSum(int words) {
+        return KfuncPrograms.iteratorSum("""
+                lddw %r1, 0xf7310
+                stxdw [%r10-40], %r1
+                mov %r1, 1
+                stxdw [%r10-32], %r1
+                mov %r1, %r10
+                add %r1, -16
+                mov %r2, %r10
+                add %r2, -40
+                mov %r3, WORDS
+                """.replace("WORDS", Integer.toString(words)), 16, 11);
     }
 
     private static long run(String asm) {
-        Executable e = new Interpreter().load(Verifier.verify(program(asm), HelperTable.empty()), HelperTable.empty());
-        Machine m = e.newMachine(Output.discard());
-        m.beginRun();
-        return e.execute(m, 0, 0, 0, 0, 0);
+        Executable e = new Interpreter().load(Verifier.verify(KfuncPrograms.program(asm), HelperTable.empty()),
+                HelperTable.empty());
+        return Execution.runOnce(e);
     }
 
     private static long sum(int start, int end) {
-        return run(NUM_SUM.replace("START", Integer.toString(start)).replace("END", Integer.toString(end)));
+        return run(KfuncPrograms.numSum(start, end));
     }
 
     @Test
@@ -115,19 +63,19 @@ class KfuncsTest {
     @Test
     void bitsIteratorsWalkTheSetBits() {
         // 0xf7310: bits 4, 8, 9, 12, 13, 14, 16 to 19; the second word's bit 0 is bit 64.
-        assertEquals(130, run(BITS_SUM.replace("WORDS", "1")));
-        assertEquals(130 + 64, run(BITS_SUM.replace("WORDS", "2")));
-        assertEquals(-Errno.EINVAL, (int) run(BITS_SUM.replace("WORDS", "0")));
-        assertEquals(-Errno.E2BIG, (int) run(BITS_SUM.replace("WORDS", "512")));
+        assertEquals(130, run(bitsSum(1)));
+        assertEquals(130 + 64, run(bitsSum(2)));
+        assertEquals(-Errno.EINVAL, (int) run(bitsSum(0)));
+        assertEquals(-Errno.E2BIG, (int) run(bitsSum(512)));
         // Words past the end of the stack frame: the kernel's probe read fails.
-        assertEquals(-Errno.EFAULT, (int) run(BITS_SUM.replace("WORDS", "8")));
+        assertEquals(-Errno.EFAULT, (int) run(bitsSum(8)));
     }
 
     @Test
     void aKfuncWithoutAModelIsRefusedAtLoadNamingIt() {
-        var verified = dev.jvmbpf.runtime.verifier.VerifiedProgram.unverified(program("""
+        var verified = dev.jvmbpf.runtime.verifier.VerifiedProgram.unverified(KfuncPrograms.program("""
                 mov %r1, 0
-                call kfunc 4
+                call kfunc 6
                 mov %r0, 0
                 exit
                 """));

@@ -22,6 +22,7 @@ import dev.jvmbpf.runtime.memory.Region;
 import dev.jvmbpf.runtime.program.BpfProgram;
 import dev.jvmbpf.runtime.program.ProgramType;
 import dev.jvmbpf.runtime.verifier.Verifier;
+import dev.jvmbpf.testing.Execution;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -44,9 +45,7 @@ class InterpreterTest {
 
     private static long run(HelperTable helpers, Instruction... program) {
         Executable e = ENGINE.load(Verifier.verifyOrUnverified(BpfProgram.raw("t", program), helpers), helpers);
-        Machine m = e.newMachine(Output.discard());
-        m.beginRun();
-        return e.execute(m, 0, 0, 0, 0, 0);
+        return Execution.runOnce(e);
     }
 
     private static long run(Instruction... program) {

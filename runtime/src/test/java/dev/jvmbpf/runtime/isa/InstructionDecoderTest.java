@@ -62,9 +62,9 @@ class InstructionDecoderTest {
     void rejectsUnknownOpcodesAndRegisters() {
         assertEquals("instruction 0 (8c 00 00 00 00 00 00 00): unknown opcode 0x8c", rejection(Instruction.of(0x8c, 0, 0, 0, 0)));
         assertEquals("instruction 0 (df 00 00 00 10 00 00 00): unknown opcode 0xdf", rejection(Instruction.of(0xdf, 0, 0, 0, 16)));
-        assertEquals("instruction 0 (b7 0b 00 00 00 00 00 00): dst register r11 does not exist (r0 to r10)",
+        assertEquals("instruction 0 (b7 0b 00 00 00 00 00 00): R11 is invalid: dst register r11 does not exist (r0 to r10)",
                 rejection(Instruction.of(0xb7, 11, 0, 0, 0)));
-        assertEquals("instruction 0 (bf f0 00 00 00 00 00 00): src register r15 does not exist (r0 to r10)",
+        assertEquals("instruction 0 (bf f0 00 00 00 00 00 00): R15 is invalid: src register r15 does not exist (r0 to r10)",
                 rejection(Instruction.of(0xbf, 0, 15, 0, 0)));
     }
 

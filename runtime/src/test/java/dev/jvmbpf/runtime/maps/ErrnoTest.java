@@ -28,6 +28,7 @@ class ErrnoTest {
         // include/uapi/asm-generic/errno-base.h, errno.h and include/linux/errno.h
         assertEquals(1, Errno.EPERM);
         assertEquals(2, Errno.ENOENT);
+        assertEquals(4, Errno.EINTR);
         assertEquals(7, Errno.E2BIG);
         assertEquals(9, Errno.EBADF);
         assertEquals(11, Errno.EAGAIN);
@@ -40,7 +41,9 @@ class ErrnoTest {
         assertEquals(28, Errno.ENOSPC);
         assertEquals(34, Errno.ERANGE);
         assertEquals(38, Errno.ENOSYS);
+        assertEquals(71, Errno.EPROTO);
         assertEquals(95, Errno.EOPNOTSUPP);
+        assertEquals(97, Errno.EAFNOSUPPORT);
         assertEquals(524, Errno.ENOTSUPP);
     }
 }

@@ -12,13 +12,12 @@ import dev.jvmbpf.runtime.exec.Executable;
 import dev.jvmbpf.runtime.exec.HelperSpec;
 import dev.jvmbpf.runtime.exec.HelperTable;
 import dev.jvmbpf.runtime.exec.LoadException;
-import dev.jvmbpf.runtime.exec.Machine;
-import dev.jvmbpf.runtime.exec.Output;
 import dev.jvmbpf.runtime.interp.Interpreter;
 import dev.jvmbpf.runtime.isa.Instruction;
 import dev.jvmbpf.runtime.isa.Opcodes;
 import dev.jvmbpf.runtime.program.ProgramType;
 import dev.jvmbpf.runtime.verifier.Verifier;
+import dev.jvmbpf.testing.Execution;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class LinkingTest {
     private static long run(ObjectProgram p, HelperTable helpers) {
         Executable e = new Interpreter().load(Verifier.verifyOrUnverified(p.program(), helpers), helpers);
-        Machine m = e.newMachine(Output.discard());
-        m.beginRun();
-        return e.execute(m, 0, 0, 0, 0, 0);
+        return Execution.runOnce(e);
     }
 
     /** Function name at each local call target / function reference, by pc. */

@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jvmbpf.runtime.exec.HelperTable;
-import dev.jvmbpf.runtime.isa.Assembler;
 import dev.jvmbpf.runtime.program.BpfProgram;
-import dev.jvmbpf.runtime.program.ProgramType;
+import dev.jvmbpf.testing.KfuncPrograms;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,42 +16,11 @@ import org.junit.jupiter.api.Test;
  * read sections, and unknown functions, with the kernel's messages.
  */
 class KfuncCallsTest {
-    /** The ids the programs below call, as the loader would resolve them against a kernel's BTF. */
-    static final Map<Integer, String> KFUNCS = Map.ofEntries(Map.entry(1, "bpf_iter_num_new"),
-            Map.entry(2, "bpf_iter_num_next"), Map.entry(3, "bpf_iter_num_destroy"), Map.entry(4, "bpf_rcu_read_lock"),
-            Map.entry(5, "bpf_rcu_read_unlock"), Map.entry(6, "bpf_task_acquire"), Map.entry(7, "bpf_no_such_kfunc"),
-            Map.entry(8, "bpf_task_release"), Map.entry(11, "bpf_iter_bits_new"), Map.entry(12, "bpf_iter_bits_next"),
-            Map.entry(13, "bpf_iter_bits_destroy"));
-
     /** bpf_for(i, 0, 10) sum += i: the sum is 45. */
-    static final String SUM = """
-            mov %r1, %r10
-            add %r1, -8
-            mov %r2, 0
-            mov %r3, 10
-            call kfunc 1
-            mov %r6, 0
-            mov %r1, %r10
-            add %r1, -8
-            call kfunc 2
-            jeq %r0, 0, +3
-            ldxw %r1, [%r0]
-            add %r6, %r1
-            ja -7
-            mov %r1, %r10
-            add %r1, -8
-            call kfunc 3
-            mov %r0, %r6
-            exit
-            """;
-
-    static BpfProgram program(String asm) {
-        return new BpfProgram("t", "socket", ProgramType.SOCKET_FILTER, Assembler.assemble(asm), List.of(), "GPL",
-                KFUNCS);
-    }
+    private static final String SUM = KfuncPrograms.numSum(0, 10);
 
     private static VerifiedProgram accept(String asm) {
-        return Verifier.verify(program(asm), HelperTable.empty());
+        return Verifier.verify(KfuncPrograms.program(asm), HelperTable.empty());
     }
 
     private static String reject(String asm) {
@@ -64,18 +31,16 @@ class KfuncCallsTest {
     void anIteratorLoopIsVerifiedWithoutUnrolling() {
         accept(SUM);
         // A million rounds: state equivalence at the loop head, not one pass per round.
-        accept(SUM.replace("mov %r3, 10", "mov %r3, 1000000"));
+        accept(KfuncPrograms.numSum(0, 1_000_000));
     }
 
     @Test
     void kfuncsAreForGplCompatibleProgramsOnly() {
         for (String licence : List.of("Dual MIT/GPL", "")) {
-            Verifier.verify(new BpfProgram("t", "socket", ProgramType.SOCKET_FILTER, Assembler.assemble(SUM), List.of(),
-                    licence, KFUNCS), HelperTable.empty());
+            Verifier.verify(KfuncPrograms.program(SUM, licence), HelperTable.empty());
         }
         // Refused at load, before the first instruction is verified: the first kfunc call names it.
-        BpfProgram proprietary = new BpfProgram("t", "socket", ProgramType.SOCKET_FILTER, Assembler.assemble(SUM),
-                List.of(), "Proprietary", KFUNCS);
+        BpfProgram proprietary = KfuncPrograms.program(SUM, "Proprietary");
         assertEquals("pc 4 (call kfunc 1): cannot call kernel function from non-GPL compatible program",
                 assertThrows(VerifierException.class, () -> Verifier.verify(proprietary, HelperTable.empty()))
                         .getMessage());
@@ -84,7 +49,7 @@ class KfuncCallsTest {
     @Test
     void theIteratorMustBeDestroyed() {
         String leak = SUM.replace("call kfunc 3", "mov %r0, 0");
-        assertEquals("pc 17 (exit): Unreleased reference alloc_insn=4 (iter_num at fp-8): BPF_EXIT instruction in"
+        assertEquals("pc 20 (exit): Unreleased reference alloc_insn=4 (iter_num at fp-8): BPF_EXIT instruction in"
                 + " main prog would lead to reference leak", reject(leak));
     }
 
@@ -123,7 +88,7 @@ class KfuncCallsTest {
         // The loop still ends (on the sum), so that its exit stays reachable; r0 is never checked.
         String unchecked = SUM.replace("jeq %r0, 0, +3", "jgt %r6, 1000, +3");
         assertTrue(reject(unchecked).contains("R0 invalid mem access"), reject(unchecked));
-        assertEquals("pc 10 (*(u32 *)(r0 + 0) = r6): R0 cannot write into rdonly_mem",
+        assertEquals("pc 11 (*(u32 *)(r0 + 0) = r6): R0 cannot write into rdonly_mem",
                 reject(SUM.replace("ldxw %r1, [%r0]", "stxw [%r0], %r6")));
         // Four bytes: the element is an int.
         assertTrue(reject(SUM.replace("ldxw %r1, [%r0]", "ldxw %r1, [%r0+4]")).contains("invalid access to memory"),
@@ -133,10 +98,10 @@ class KfuncCallsTest {
     @Test
     void iteratorBytesAreNotARegister() {
         String read = SUM.replace("mov %r1, %r10\nadd %r1, -8\ncall kfunc 3",
-                "ldxdw %r7, [%r10-8]\nmov %r1, %r10\nadd %r1, -8\ncall kfunc 3");
-        accept(read.replace("mov %r0, %r6", "mov %r0, %r7"));
-        assertEquals("pc 17 (r0 = *(u32 *)(r7 + 0)): R7 invalid mem access 'scalar'",
-                reject(read.replace("mov %r0, %r6", "ldxw %r0, [%r7]")));
+                "ldxdw %r8, [%r10-8]\nmov %r1, %r10\nadd %r1, -8\ncall kfunc 3");
+        accept(read.replace("mov %r0, %r6", "mov %r0, %r8"));
+        assertEquals("pc 20 (r0 = *(u32 *)(r8 + 0)): R8 invalid mem access 'scalar'",
+                reject(read.replace("mov %r0, %r6", "ldxw %r0, [%r8]")));
     }
 
     @Test
@@ -178,6 +143,14 @@ class KfuncCallsTest {
                 reject("call kfunc 0\nmov %r0, 0\nexit"));
         // libbpf's weak kfunc the kernel lacks (immediate 0) is fine behind a check that removes it.
         accept("mov %r0, 0\njeq %r0, 0, +1\ncall kfunc 0\nmov %r0, 0\nexit");
+    }
+
+    @Test
+    void aCheckedReferenceIsNeverNull() {
+        // reg_not_null: once checked, a second comparison with 0 is decided, so no path keeps
+        // the reference past the release by jumping over it.
+        accept("call kfunc 6\nmov %r6, %r0\njeq %r6, 0, +3\njeq %r6, 0, +2\nmov %r1, %r6\ncall kfunc 8\n"
+                + "mov %r0, 0\nexit");
     }
 
     @Test

@@ -30,4 +30,21 @@ class RawContextTest {
         assertEquals("pc 0 (r2 = *(u32 *)(r1 + 17)): invalid bpf_context access off=17 size=4",
                 KernelRulesTest.reject("sk_msg", ProgramType.RAW, "ldxw %r2, [%r1+17]\nmov %r0, 1\nexit"));
     }
+
+    /** A flow dissector: r7 = skb->flow_keys, moved by {@code move}, then a load through it. */
+    private static String flowKeys(String move, String load) {
+        return "ldxdw %r7, [%r1+144]\n" + move + load + "mov %r0, 0\nexit\n";
+    }
+
+    @Test
+    void flowKeysMoveOnlyByConstantsAndStayInsideTheirStruct() {
+        KernelRulesTest.accept("flow_dissector", ProgramType.RAW, flowKeys("add %r7, 8\n", "ldxdw %r0, [%r7+0]\n"));
+        KernelRulesTest.accept("flow_dissector", ProgramType.RAW, flowKeys("", "ldxw %r0, [%r7+52]\n"));
+        assertEquals("pc 1 (r0 = *(u32 *)(r7 + 56)): invalid access to flow keys off=56 size=4",
+                KernelRulesTest.reject("flow_dissector", ProgramType.RAW, flowKeys("", "ldxw %r0, [%r7+56]\n")));
+        // 8 / 1 is no constant for the kernel: it computes no bounds for a division.
+        assertEquals("pc 4 (r7 += r8): R7 pointer arithmetic on flow_keys prohibited",
+                KernelRulesTest.reject("flow_dissector", ProgramType.RAW,
+                        flowKeys("mov %r8, 8\ndiv %r8, 1\nand %r8, 8\nadd %r7, %r8\n", "ldxdw %r0, [%r7+0]\n")));
+    }
 }

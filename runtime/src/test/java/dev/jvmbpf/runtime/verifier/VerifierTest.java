@@ -126,8 +126,11 @@ class VerifierTest {
 
     @Test
     void refusesBadStackAccesses() {
-        assertEquals("pc 0 (*(u64 *)(r10 - 520) = r1): 8-byte stack access at r10 - 520 is outside the frame [-512, 0)",
+        assertEquals("pc 0 (*(u64 *)(r10 - 520) = r1): invalid write to stack R10 off=-520 size=8;"
+                + " 8-byte stack access at r10 - 520 is outside the frame [-512, 0)",
                 rejection("stxdw [%r10-520], %r1\nexit"));
+        assertEquals("pc 0 (r0 = *(u64 *)(r10 + 8)): invalid read from stack R10 off=8 size=8;"
+                + " 8-byte stack access at r10 + 8 is outside the frame [-512, 0)", rejection("ldxdw %r0, [%r10+8]\nexit"));
         assertEquals("pc 0 (r0 = *(u32 *)(r10 - 2)): misaligned stack access off 0+0+-2 size 4",
                 rejection("ldxw %r0, [%r10-2]\nexit"));
         assertEquals("pc 2 (*(u8 *)(r1 + 0) = 1): invalid write to stack R1 off=0 size=1;"
@@ -143,15 +146,28 @@ class VerifierTest {
     }
 
     @Test
+    void refusesMapFileDescriptors() {
+        // Resolved before any path is followed, as the kernel's resolve_pseudo_ldimm64: dead code too.
+        assertEquals("pc 1 (r1 = map_fd(1) ll): fd 1 is not pointing to valid bpf_map (programs here name"
+                + " their maps by index, not by file descriptor)",
+                rejection("mov %r0, 0\nldmapfd %r1, 1\nexit"));
+        assertEquals("pc 1 (r1 = map_fd(1) ll): fd 1 is not pointing to valid bpf_map (programs here name"
+                + " their maps by index, not by file descriptor)",
+                rejection("ja +2\nldmapfd %r1, 1\nmov %r0, 0\nexit"));
+    }
+
+    @Test
     void refusesRecursionAndDeepCalls() {
-        assertEquals("pc 2 (call pc-1): recursive call to the function at pc 2",
+        assertEquals("pc 2 (call pc-1): the call stack of 8 frames is too deep !"
+                + " (recursive call to the function at pc 2)",
                 rejection("call local f\nexit\nf:\ncall local f\nexit"));
         StringBuilder chain = new StringBuilder();
         for (int i = 0; i < 8; i++) {
             chain.append("call local f").append(i).append("\nexit\nf").append(i).append(":\n");
         }
         chain.append("mov %r0, 0\nexit\n");
-        assertEquals("pc 14 (call pc+1): call chain is deeper than 8 frames", rejection(chain.toString()));
+        assertEquals("pc 14 (call pc+1): the call stack of 8 frames is too deep ! (a call chain needs more than 8 frames)",
+                rejection(chain.toString()));
         // Seven calls deep is eight frames: allowed.
         verify(chain.substring(chain.indexOf("f0:") + 4));
     }

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Programs cannot look elements up; user space only submits.
  */
 public final class UserRingBufImpl implements UserRingBufferMap {
-    private static final int HEADER = 8;
+    private static final int HEADER = RingBufImpl.HEADER;
 
     private final MapSpec spec;
     private final ArrayDeque<byte[]> samples = new ArrayDeque<>();

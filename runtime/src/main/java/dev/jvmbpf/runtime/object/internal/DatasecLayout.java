@@ -16,8 +16,6 @@ import java.util.List;
  * formatted by BTF. Static variables already carry their offsets; externs have no section.
  */
 final class DatasecLayout {
-    private static final int VAR_STATIC = 0;
-    private static final int VAR_GLOBAL_EXTERN = 2;
 
     private DatasecLayout() {
     }
@@ -43,8 +41,8 @@ final class DatasecLayout {
         List<BtfType.SectionVar> vars = new ArrayList<>(d.vars().size());
         for (BtfType.SectionVar v : d.vars()) {
             int offset = v.offset();
-            if (btf.type(v.type()) instanceof BtfType.Var var && var.linkage() != VAR_STATIC
-                    && var.linkage() != VAR_GLOBAL_EXTERN) {
+            if (btf.type(v.type()) instanceof BtfType.Var var && var.linkage() != BtfType.Var.STATIC
+                    && var.linkage() != BtfType.Var.GLOBAL_EXTERN) {
                 ElfSymbol sym = symbol(elf, section, var.name());
                 if (sym != null) {
                     offset = (int) sym.value();

@@ -33,7 +33,6 @@ final class Externs {
     record Extern(String name, Kind kind, boolean weak, int offset) {
     }
 
-    private static final int VAR_GLOBAL_EXTERN = 2;
     /** Kconfig values are numbers and short strings; more than this is a damaged type. */
     private static final long MAX_KCONFIG_BYTES = 1 << 20;
     private static final int MAX_DEPTH = 32;
@@ -60,7 +59,7 @@ final class Externs {
                     if (t instanceof BtfType.Func) {
                         kind = Kind.KFUNC;
                         type = t.id();
-                    } else if (t instanceof BtfType.Var v && v.linkage() == VAR_GLOBAL_EXTERN) {
+                    } else if (t instanceof BtfType.Var v && v.linkage() == BtfType.Var.GLOBAL_EXTERN) {
                         String section = datasecOf(btf, v.id());
                         kind = ".kconfig".equals(section) ? Kind.KCONFIG : ".ksyms".equals(section) ? Kind.KSYM : kind;
                         type = v.type();

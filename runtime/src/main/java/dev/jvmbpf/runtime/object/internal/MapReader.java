@@ -15,6 +15,7 @@ import dev.jvmbpf.runtime.maps.MapCreationException;
 import dev.jvmbpf.runtime.maps.MapFlags;
 import dev.jvmbpf.runtime.maps.MapSpec;
 import dev.jvmbpf.runtime.maps.MapType;
+import dev.jvmbpf.runtime.maps.Maps;
 import dev.jvmbpf.runtime.maps.internal.UnmodelledMap;
 import dev.jvmbpf.runtime.object.MapFactory;
 import dev.jvmbpf.runtime.object.MapKind;
@@ -224,7 +225,7 @@ public final class MapReader {
     }
 
     /** The BPF page size that ring buffer sizes are rounded to. */
-    private static final int PAGE_SIZE = 4096;
+    private static final int PAGE_SIZE = Maps.PAGE_SIZE;
 
     /**
      * What loaders change in a definition before the kernel sees it. libbpf sizes a

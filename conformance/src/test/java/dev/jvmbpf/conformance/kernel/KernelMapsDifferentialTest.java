@@ -1,33 +1,84 @@
-package dev.jvmbpf.runtime.maps;
+package dev.jvmbpf.conformance.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jvmbpf.kernel.internal.BpfSyscall;
+import dev.jvmbpf.kernel.internal.SyscallException;
+import dev.jvmbpf.kernel.testing.KernelRequired;
+import dev.jvmbpf.runtime.maps.BpfMap;
+import dev.jvmbpf.runtime.maps.Cpus;
+import dev.jvmbpf.runtime.maps.Errno;
+import dev.jvmbpf.runtime.maps.MapCreationException;
+import dev.jvmbpf.runtime.maps.MapFlags;
+import dev.jvmbpf.runtime.maps.MapSpec;
+import dev.jvmbpf.runtime.maps.MapType;
+import dev.jvmbpf.runtime.maps.Maps;
+import dev.jvmbpf.runtime.maps.QueueMap;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.Assumptions;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Runs the same operations on the runtime's maps and on the kernel's (bpf(2)) and compares return
  * codes, values and, where the order is defined by the map type, iteration order. Skipped with
- * the reason printed where bpf(2) cannot create maps.
+ * the reason printed where the kernel cannot run BPF.
  */
-class KernelDifferentialTest {
+class KernelMapsDifferentialTest {
     private static final HexFormat HEX = HexFormat.of();
 
     @BeforeAll
     static void kernelAvailable() {
-        String reason = KernelMaps.unavailableReason();
-        if (reason != null) {
-            System.out.println("KernelDifferentialTest skipped: " + reason);
+        KernelRequired.assume("KernelMapsDifferentialTest");
+    }
+
+    /** What bpf(2) returned for {@code command}: 0, or the negated errno (ENOENT where it found nothing). */
+    private static int kernel(BooleanSupplier command) {
+        try {
+            return command.getAsBoolean() ? 0 : -Errno.ENOENT;
+        } catch (SyscallException e) {
+            return -e.errno();
         }
-        Assumptions.assumeTrue(reason == null, reason);
+    }
+
+    private static int kernelUpdate(int fd, byte[] key, byte[] value, long flags) {
+        return kernel(() -> {
+            BpfSyscall.updateElement(fd, key, value, flags);
+            return true;
+        });
+    }
+
+    /** Fills {@code nextOut} with the key after {@code key} (the first for null); 0 or the negated errno. */
+    private static int kernelNextKey(int fd, byte[] key, byte[] nextOut) {
+        return kernel(() -> {
+            byte[] next = BpfSyscall.nextKey(fd, key, nextOut.length);
+            if (next != null) {
+                System.arraycopy(next, 0, nextOut, 0, next.length);
+            }
+            return next != null;
+        });
+    }
+
+    /** The new map's fd, or the negated errno. */
+    private static int kernelCreateMap(MapSpec spec) {
+        try {
+            return BpfSyscall.createMap(spec.type().id(), spec.name(), spec.keySize(), spec.valueSize(),
+                    spec.maxEntries(), spec.flags(), spec.mapExtra());
+        } catch (SyscallException e) {
+            return -e.errno();
+        }
+    }
+
+    private static byte[] u32(int v) {
+        return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(v).array();
     }
 
     private static int ourCreate(MapSpec spec) {
@@ -40,12 +91,12 @@ class KernelDifferentialTest {
     }
 
     private static int kernelCreate(MapSpec spec) {
-        long fd = KernelMaps.create(spec);
+        int fd = kernelCreateMap(spec);
         if (fd >= 0) {
-            KernelMaps.close((int) fd);
+            BpfSyscall.close(fd);
             return 0;
         }
-        return (int) fd;
+        return fd;
     }
 
     private static MapSpec s(MapType t, int k, int v, int max, int flags) {
@@ -114,14 +165,14 @@ class KernelDifferentialTest {
     /** The two sides of one map. */
     private record Pair(BpfMap ours, int fd, MapSpec spec) implements AutoCloseable {
         static Pair of(MapSpec spec) {
-            long fd = KernelMaps.create(spec);
-            assertTrue(fd >= 0, "kernel refused " + spec + ": " + Errno.name((int) fd));
-            return new Pair(Maps.create(spec), (int) fd, spec);
+            int fd = kernelCreateMap(spec);
+            assertTrue(fd >= 0, "kernel refused " + spec + ": " + Errno.name(fd));
+            return new Pair(Maps.create(spec), fd, spec);
         }
 
         @Override
         public void close() {
-            KernelMaps.close(fd);
+            BpfSyscall.close(fd);
         }
     }
 
@@ -158,14 +209,14 @@ class KernelDifferentialTest {
                     byte[] value = new byte[valueBytes];
                     rnd.nextBytes(value);
                     long flags = rnd.nextInt(10) == 0 ? rnd.nextInt(3, 6) : rnd.nextInt(3);
-                    assertEquals(KernelMaps.update(p.fd(), key, value, flags), p.ours().update(key, value, flags),
+                    assertEquals(kernelUpdate(p.fd(), key, value, flags), p.ours().update(key, value, flags),
                             where + " update flags " + flags);
                 }
-                case 2 -> assertEquals(KernelMaps.delete(p.fd(), key), p.ours().delete(key), where + " delete");
+                case 2 -> assertEquals(kernel(() -> BpfSyscall.deleteElement(p.fd(), key)), p.ours().delete(key), where + " delete");
                 case 3 -> {
                     byte[] k = new byte[valueBytes];
                     byte[] o = new byte[valueBytes];
-                    int kr = KernelMaps.lookup(p.fd(), key, k);
+                    int kr = kernel(() -> BpfSyscall.lookupElement(p.fd(), key, k));
                     assertEquals(kr, ourLookup(p.ours(), key, o), where + " lookup");
                     assertArrayEquals(k, o, where + " lookup value");
                 }
@@ -173,7 +224,7 @@ class KernelDifferentialTest {
                     if (lookupAndDelete) {
                         byte[] k = new byte[valueBytes];
                         byte[] o = new byte[valueBytes];
-                        assertEquals(KernelMaps.lookupAndDelete(p.fd(), key, k), p.ours().lookupAndDelete(key, o),
+                        assertEquals(kernel(() -> BpfSyscall.lookupAndDeleteElement(p.fd(), key, k)), p.ours().lookupAndDelete(key, o),
                                 where + " lookup-and-delete");
                         assertArrayEquals(k, o, where + " lookup-and-delete value");
                     }
@@ -187,7 +238,7 @@ class KernelDifferentialTest {
         byte[] key = null;
         while (true) {
             byte[] next = new byte[p.spec().keySize()];
-            if (KernelMaps.nextKey(p.fd(), key, next) != 0) {
+            if (kernelNextKey(p.fd(), key, next) != 0) {
                 return out;
             }
             out.add(next);
@@ -196,7 +247,7 @@ class KernelDifferentialTest {
     }
 
     private static List<String> sortedHex(List<byte[]> keys) {
-        return keys.stream().map(KernelDifferentialTest::hex).sorted(Comparator.naturalOrder()).toList();
+        return keys.stream().map(KernelMapsDifferentialTest::hex).sorted(Comparator.naturalOrder()).toList();
     }
 
     @Test
@@ -204,8 +255,8 @@ class KernelDifferentialTest {
         // LRU_HASH is left out: the kernel's LRU can evict before the map is full when the thread
         // moves to another CPU (per-CPU free lists), so its results depend on scheduling
         for (MapType t : List.of(MapType.HASH, MapType.PERCPU_HASH)) {
-            if (t == MapType.PERCPU_HASH && KernelMaps.possibleCpus() != Cpus.count()) {
-                System.out.println("per-CPU comparison skipped: kernel has " + KernelMaps.possibleCpus()
+            if (t == MapType.PERCPU_HASH && BpfSyscall.possibleCpus() != Cpus.count()) {
+                System.out.println("per-CPU comparison skipped: kernel has " + BpfSyscall.possibleCpus()
                         + " possible CPUs, the runtime " + Cpus.count());
                 continue;
             }
@@ -219,17 +270,17 @@ class KernelDifferentialTest {
     @Test
     void arraysAgreeIncludingIterationOrder() {
         for (MapType t : List.of(MapType.ARRAY, MapType.PERCPU_ARRAY)) {
-            if (t == MapType.PERCPU_ARRAY && KernelMaps.possibleCpus() != Cpus.count()) {
+            if (t == MapType.PERCPU_ARRAY && BpfSyscall.possibleCpus() != Cpus.count()) {
                 continue;
             }
             try (Pair p = Pair.of(s(t, 4, 12, 8, 0))) {
                 randomOperations(p, 10, 2000, 7 + t.id(), true);
-                assertEquals(kernelKeys(p).stream().map(KernelDifferentialTest::hex).toList(),
-                        p.ours().keys().stream().map(KernelDifferentialTest::hex).toList());
+                assertEquals(kernelKeys(p).stream().map(KernelMapsDifferentialTest::hex).toList(),
+                        p.ours().keys().stream().map(KernelMapsDifferentialTest::hex).toList());
                 for (int start : new int[] {0, 3, 7, 8, 100}) {
-                    byte[] k = MapTestSupport.u32(start);
+                    byte[] k = u32(start);
                     byte[] next = new byte[4];
-                    int kr = KernelMaps.nextKey(p.fd(), k, next);
+                    int kr = kernelNextKey(p.fd(), k, next);
                     byte[] ours = p.ours().nextKey(k);
                     assertEquals(kr == 0 ? hex(next) : "null", hex(ours), "next key after " + start);
                 }
@@ -241,8 +292,8 @@ class KernelDifferentialTest {
     void lpmTriesAgreeIncludingIterationOrder() {
         try (Pair p = Pair.of(s(MapType.LPM_TRIE, 8, 4, 64, MapFlags.BPF_F_NO_PREALLOC))) {
             randomOperations(p, 1, 3000, 11, false);
-            assertEquals(kernelKeys(p).stream().map(KernelDifferentialTest::hex).toList(),
-                    p.ours().keys().stream().map(KernelDifferentialTest::hex).toList(), "post-order walk");
+            assertEquals(kernelKeys(p).stream().map(KernelMapsDifferentialTest::hex).toList(),
+                    p.ours().keys().stream().map(KernelMapsDifferentialTest::hex).toList(), "post-order walk");
             assertTrue(p.ours().size() > 5, "the walk compared a populated trie");
         }
     }
@@ -259,22 +310,22 @@ class KernelDifferentialTest {
                     byte[] o = new byte[4];
                     switch (rnd.nextInt(4)) {
                         case 0, 1 -> {
-                            byte[] v = MapTestSupport.u32(step);
+                            byte[] v = u32(step);
                             long flags = rnd.nextInt(8) == 0 ? rnd.nextInt(1, 5) : rnd.nextInt(2) * 2L;
-                            assertEquals(KernelMaps.update(p.fd(), null, v, flags), q.update(null, v, flags),
+                            assertEquals(kernelUpdate(p.fd(), null, v, flags), q.update(null, v, flags),
                                     where + " push flags " + flags);
                         }
                         case 2 -> {
-                            assertEquals(KernelMaps.lookup(p.fd(), null, k), q.peek(o), where + " peek");
+                            assertEquals(kernel(() -> BpfSyscall.lookupElement(p.fd(), null, k)), q.peek(o), where + " peek");
                             assertArrayEquals(k, o, where);
                         }
                         default -> {
-                            assertEquals(KernelMaps.lookupAndDelete(p.fd(), null, k), q.pop(o), where + " pop");
+                            assertEquals(kernel(() -> BpfSyscall.lookupAndDeleteElement(p.fd(), null, k)), q.pop(o), where + " pop");
                             assertArrayEquals(k, o, where);
                         }
                     }
                 }
-                assertEquals(KernelMaps.delete(p.fd(), null), q.delete(null), t + " delete");
+                assertEquals(kernel(() -> BpfSyscall.deleteElement(p.fd(), null)), q.delete(null), t + " delete");
             }
         }
     }
@@ -283,15 +334,15 @@ class KernelDifferentialTest {
     void bloomFiltersAgreeOnPushedValuesAndFlags() {
         try (Pair p = Pair.of(s(MapType.BLOOM_FILTER, 0, 4, 100, 0))) {
             for (int i = 0; i < 100; i++) {
-                byte[] v = MapTestSupport.u32(i * 31);
-                assertEquals(KernelMaps.update(p.fd(), null, v, 0), p.ours().update(null, v, 0));
-                assertEquals(KernelMaps.lookup(p.fd(), null, v.clone()), ((QueueMap) p.ours()).peek(v));
+                byte[] v = u32(i * 31);
+                assertEquals(kernelUpdate(p.fd(), null, v, 0), p.ours().update(null, v, 0));
+                assertEquals(kernel(() -> BpfSyscall.lookupElement(p.fd(), null, v.clone())), ((QueueMap) p.ours()).peek(v));
             }
-            byte[] v = MapTestSupport.u32(1);
+            byte[] v = u32(1);
             for (long flags = 1; flags < 5; flags++) {
-                assertEquals(KernelMaps.update(p.fd(), null, v, flags), p.ours().update(null, v, flags), "flags " + flags);
+                assertEquals(kernelUpdate(p.fd(), null, v, flags), p.ours().update(null, v, flags), "flags " + flags);
             }
-            assertEquals(KernelMaps.delete(p.fd(), null), p.ours().delete(null));
+            assertEquals(kernel(() -> BpfSyscall.deleteElement(p.fd(), null)), p.ours().delete(null));
         }
     }
 }
