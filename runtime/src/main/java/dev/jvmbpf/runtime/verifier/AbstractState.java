@@ -13,6 +13,15 @@ final class AbstractState {
         final RegValue[] regs = new RegValue[REGS];
         final long[] written = new long[Verifier.STACK_SIZE / 64];
         final RegValue[] spills = new RegValue[SLOTS];
+        /** The bytes the kernel knows hold zero (its STACK_ZERO): zeros stored at offsets it does not spill at. */
+        final long[] zeros = new long[Verifier.STACK_SIZE / 64];
+        /**
+         * Per slot: a scalar stored at the slot's first byte, of {@link #scalarSpillSizes} bytes (the
+         * kernel spills any scalar stored at a multiple of 8, narrow ones included: its STACK_SPILL
+         * bytes); null for none.
+         */
+        final RegValue[] scalarSpills = new RegValue[SLOTS];
+        final byte[] scalarSpillSizes = new byte[SLOTS];
         final int returnPc;
 
         Frame(int returnPc) {
@@ -25,6 +34,9 @@ final class AbstractState {
             System.arraycopy(regs, 0, f.regs, 0, REGS);
             System.arraycopy(written, 0, f.written, 0, written.length);
             System.arraycopy(spills, 0, f.spills, 0, SLOTS);
+            System.arraycopy(zeros, 0, f.zeros, 0, zeros.length);
+            System.arraycopy(scalarSpills, 0, f.scalarSpills, 0, SLOTS);
+            System.arraycopy(scalarSpillSizes, 0, f.scalarSpillSizes, 0, SLOTS);
             return f;
         }
 
@@ -39,15 +51,81 @@ final class AbstractState {
             return -1;
         }
 
-        /** Marks bytes [off, off + size) written, clipped to the frame, and forgets spills they touch. */
+        /**
+         * Marks bytes [off, off + size) written with bytes not known, clipped to the frame, and
+         * forgets spills they touch. As the kernel's write of such bytes into a slot holding a
+         * spill, the slot's other bytes are no longer known to be zero either.
+         */
         void markWritten(long off, long size) {
             long from = Math.max(off, -Verifier.STACK_SIZE);
             long to = Math.min(off + size, 0);
             for (long b = from; b < to; b++) {
                 int i = (int) (b + Verifier.STACK_SIZE);
+                int slot = i >>> 3;
+                if (spills[slot] != null || scalarSpills[slot] != null) {
+                    zeros[slot >>> 3] &= ~(0xffL << ((slot & 7) * 8));
+                    scalarSpills[slot] = null;
+                }
                 written[i >>> 6] |= 1L << i;
-                spills[i >>> 3] = null;
+                zeros[i >>> 6] &= ~(1L << i);
+                spills[slot] = null;
             }
+        }
+
+        /**
+         * A store of {@code size} bytes of {@code v} at the fixed offset {@code off} (inside the
+         * frame), typed as the kernel types the bytes (check_stack_write_fixed_off): a scalar (or a
+         * value not followed, taken as one) at a multiple of 8 is a spill, whatever its size, and
+         * leaves the slot's other zero bytes zero; a pointer is a spill of the whole slot; other
+         * stores make their bytes zero when the value is the constant 0, else not known.
+         */
+        void store(long off, int size, RegValue v) {
+            int i = (int) (off + Verifier.STACK_SIZE);
+            int slot = i >>> 3;
+            boolean scalar = !v.kind().isPointer();
+            if (scalar && (off & 7) == 0) {
+                long kept = zeros[slot >>> 3] & (0xffL << ((slot & 7) * 8));
+                markWritten(off, size);
+                zeros[slot >>> 3] |= kept;
+                for (int k = 0; k < size; k++) {
+                    zeros[(i + k) >>> 6] &= ~(1L << (i + k));
+                }
+                scalarSpills[slot] = v;
+                scalarSpillSizes[slot] = (byte) size;
+                return;
+            }
+            markWritten(off, size);
+            if (scalar && v.isConstant() && v.min() == 0) {
+                for (int k = 0; k < size && off + k < 0; k++) {
+                    zeros[(i + k) >>> 6] |= 1L << (i + k);
+                }
+            }
+        }
+
+        /**
+         * The kernel's get_constant_map_key for a key of {@code keySize} bytes at the fixed offset
+         * {@code off}: the constant 0 when the key's bytes are zero, up to the end of their slot;
+         * the spilled scalar when a spill of the slot ends exactly where the key does (its whole
+         * value, as the kernel takes it); otherwise null (the kernel has no constant key).
+         */
+        RegValue constantKey(long off, int keySize) {
+            int i = (int) (off + Verifier.STACK_SIZE);
+            int slot = i >>> 3;
+            int inSlot = i & 7;
+            if (inSlot + keySize <= 8) {
+                boolean zero = true;
+                for (int k = 0; k < keySize; k++) {
+                    zero &= (zeros[(i + k) >>> 6] & (1L << (i + k))) != 0;
+                }
+                if (zero) {
+                    return RegValue.constant(0);
+                }
+            }
+            RegValue spilled = scalarSpills[slot];
+            if (spilled == null || scalarSpillSizes[slot] - inSlot != keySize) {
+                return null;
+            }
+            return spilled;
         }
 
         RegValue spill(long off) {
@@ -79,6 +157,18 @@ final class AbstractState {
                     return false;
                 }
             }
+            // A constant key known here and not there could make a lookup non-null here only.
+            for (int w = 0; w < zeros.length; w++) {
+                if ((zeros[w] & ~o.zeros[w]) != 0) {
+                    return false;
+                }
+            }
+            for (int s = 0; s < SLOTS; s++) {
+                if (scalarSpills[s] != null && scalarSpills[s].isConstant() && (o.scalarSpills[s] == null
+                        || scalarSpillSizes[s] != o.scalarSpillSizes[s] || !scalarSpills[s].covers(o.scalarSpills[s]))) {
+                    return false;
+                }
+            }
             return true;
         }
 
@@ -97,6 +187,17 @@ final class AbstractState {
                 if (a != null || b != null) {
                     RegValue j = (a == null ? RegValue.ANY_SCALAR : a).join(b == null ? RegValue.ANY_SCALAR : b);
                     spills[s] = j.kind() == RegValue.Kind.SCALAR && j.equals(RegValue.ANY_SCALAR) ? null : j;
+                }
+            }
+            for (int w = 0; w < zeros.length; w++) {
+                zeros[w] &= o.zeros[w];
+            }
+            for (int s = 0; s < SLOTS; s++) {
+                if (scalarSpills[s] != null && (o.scalarSpills[s] == null
+                        || scalarSpillSizes[s] != o.scalarSpillSizes[s])) {
+                    scalarSpills[s] = null;
+                } else if (scalarSpills[s] != null) {
+                    scalarSpills[s] = scalarSpills[s].join(o.scalarSpills[s]);
                 }
             }
         }
@@ -127,6 +228,17 @@ final class AbstractState {
     Checkpoint path;
     /** Set once the path went through a join of states: its values are no longer what runs. */
     boolean widened;
+    /**
+     * Set once the path took a side of a branch this analysis could not decide on a value it
+     * knows less well than the kernel (an imprecise scalar, a value not followed): the kernel,
+     * which may decide that branch, may never walk the rest of the path.
+     */
+    boolean guessed;
+
+    /** Whether the kernel walks this path as it is: neither joined nor past a guessed branch. */
+    boolean kernelPath() {
+        return !widened && !guessed;
+    }
     /** How many times the path went on past a may_goto (the kernel's may_goto_depth). */
     int mayGotoDepth;
 
@@ -141,6 +253,7 @@ final class AbstractState {
         c.refs = refs;
         c.path = path;
         c.widened = widened;
+        c.guessed = guessed;
         c.mayGotoDepth = mayGotoDepth;
         return c;
     }
@@ -155,7 +268,9 @@ final class AbstractState {
             Frame a = frames[i];
             Frame b = o.frames[i];
             if (a.returnPc != b.returnPc || !Arrays.equals(a.regs, b.regs) || !Arrays.equals(a.written, b.written)
-                    || !Arrays.equals(a.spills, b.spills)) {
+                    || !Arrays.equals(a.spills, b.spills) || !Arrays.equals(a.zeros, b.zeros)
+                    || !Arrays.equals(a.scalarSpills, b.scalarSpills)
+                    || !Arrays.equals(a.scalarSpillSizes, b.scalarSpillSizes)) {
                 return false;
             }
         }
@@ -239,6 +354,9 @@ final class AbstractState {
             for (int s = 0; s < SLOTS; s++) {
                 if (fr.spills[s] != null) {
                     fr.spills[s] = f.apply(fr.spills[s]);
+                }
+                if (fr.scalarSpills[s] != null) {
+                    fr.scalarSpills[s] = f.apply(fr.scalarSpills[s]);
                 }
             }
         }

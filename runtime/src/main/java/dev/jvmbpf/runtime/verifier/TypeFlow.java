@@ -618,6 +618,9 @@ final class TypeFlow {
             return;
         }
         RegValue dv = read(pc, s, dst);
+        if (s.kernelPath()) {
+            immediateOperand(pc, insn, is64, op, x);
+        }
         if (dv.kind().isPointer() || sv.kind().isPointer()) {
             s.set(dst, pointerAlu(pc, s, insn, is64, op, dv, sv));
         } else if (dv.kind() == Kind.UNKNOWN || sv.kind() == Kind.UNKNOWN) {
@@ -634,6 +637,27 @@ final class TypeFlow {
                 r = r.withId(dv.id()).withOff(op == Opcodes.ALU_ADD ? sv.min() : -sv.min());
             }
             s.set(dst, r);
+        }
+    }
+
+    /**
+     * The kernel's check_alu_op on immediate operands, once both registers are read: no division
+     * or modulo by the constant 0, and no shift by a negative amount or by the width or more. RAW
+     * programs follow the ISA instead (RFC 9669 masks the shift amount; the shared conformance
+     * vectors test it), so the shift rule is for kernel program types only. These refusals rest
+     * only on the path reaching the instruction: they are made on paths the kernel walks
+     * ({@link AbstractState#kernelPath}).
+     */
+    private void immediateOperand(int pc, Instruction insn, boolean is64, int op, boolean x) {
+        if (x) {
+            return;
+        }
+        if ((op == Opcodes.ALU_DIV || op == Opcodes.ALU_MOD) && insn.imm() == 0) {
+            throw errors.at(pc, "div by zero");
+        }
+        boolean shift = op == Opcodes.ALU_LSH || op == Opcodes.ALU_RSH || op == Opcodes.ALU_ARSH;
+        if (shift && program.type() != ProgramType.RAW && (insn.imm() < 0 || insn.imm() >= (is64 ? 64 : 32))) {
+            throw errors.at(pc, "invalid shift " + insn.imm());
         }
     }
 
@@ -1094,6 +1118,10 @@ final class TypeFlow {
             throw errors.at(pc, StackFlow.outOfFrame(insns[pc], base, at, (int) size) + " (R" + base + " = r10 "
                     + signed(p.off()) + ")");
         }
+        if (isWrite && stored.kind().isPointer() && size != 8 && s.kernelPath()) {
+            // The kernel spills a pointer only whole, into a full slot (check_stack_write_fixed_off).
+            throw errors.at(pc, "invalid size of register spill");
+        }
         RegValue loaded = sizedScalar(size);
         if (isRead) {
             RegValue slot = f.spill(at);
@@ -1118,7 +1146,11 @@ final class TypeFlow {
             }
         }
         if (isWrite) {
-            f.markWritten(at, size);
+            if (isRead) {
+                f.markWritten(at, size); // an atomic: its result is not known
+            } else {
+                f.store(at, (int) size, stored);
+            }
             if (size == 8 && (at & 7) == 0 && !stored.equals(RegValue.ANY_SCALAR)) {
                 f.setSpill(at, stored);
             }
@@ -1264,6 +1296,11 @@ final class TypeFlow {
 
     // ---------------------------------------------------------------- jumps and calls
 
+    /** A value the kernel may know better than this analysis. */
+    private static boolean vague(RegValue v) {
+        return v.kind() == Kind.UNKNOWN || v.imprecise();
+    }
+
     private int jump(int pc, Instruction insn, AbstractState s, ArrayDeque<Work> work) {
         int op = Opcodes.aluOp(insn.opcode());
         if (insn.opcode() == Opcodes.JA || insn.opcode() == Opcodes.JA32) {
@@ -1291,6 +1328,9 @@ final class TypeFlow {
         Boolean taken = Branches.decide(op, is32, d, v);
         if (taken != null) {
             return taken ? target : pc + 1;
+        }
+        if (vague(d) || vague(v)) {
+            s.guessed = true;
         }
         AbstractState other = s.copy();
         if (Branches.refine(other, op, is32, insn.dst(), x ? insn.src() : -1, d, v, true)) {
@@ -1549,6 +1589,9 @@ final class TypeFlow {
         RegValue result = BOUNDED_RESULT.contains(id) || spec == null ? RegValue.IMPRECISE_SCALAR : RegValue.ANY_SCALAR;
         if ((id == HelperMapRules.MAP_LOOKUP || id == HELPER_MAP_LOOKUP_PERCPU) && mapKnown) {
             result = nullable(s, Kind.MAP_VALUE_OR_NULL, pc, mapIndex, 0);
+            if (id == HelperMapRules.MAP_LOOKUP && existingElement(s, s.reg(2), mapArg)) {
+                result = RegValue.pointer(Kind.MAP_VALUE, 0, mapIndex);
+            }
         } else if (id == HelperMapRules.MAP_LOOKUP || id == HELPER_MAP_LOOKUP_PERCPU || RETURNS_POINTER.contains(id)) {
             result = RegValue.UNKNOWN;
         } else if (id == HelperMapRules.GET_LOCAL_STORAGE && mapKnown) {
@@ -1563,6 +1606,25 @@ final class TypeFlow {
         result = references(pc, id, s, result, mapArg, mapIndex);
         clobberArguments(s);
         s.set(0, result);
+    }
+
+    /**
+     * The kernel's nullness elision for bpf_map_lookup_elem (check_helper_call, Linux 6.14): the
+     * element of an array (or per-CPU array) at a constant key below its max_entries exists, so
+     * the lookup returns a map value that is never NULL. The key is constant as the kernel's
+     * get_constant_map_key finds it on the stack ({@link AbstractState.Frame#constantKey}); a key
+     * this analysis does not know as the kernel does leaves the result maybe NULL (the engines
+     * rely on a non-null value being one).
+     */
+    private static boolean existingElement(AbstractState s, RegValue key, MapSpec map) {
+        if (map == null || map.type() != MapType.ARRAY && map.type() != MapType.PERCPU_ARRAY
+                || key.kind() != Kind.STACK || !key.fixedOffset() || key.aux() >= s.frames.length
+                || key.off() < -Verifier.STACK_SIZE || key.off() + map.keySize() > 0) {
+            return false;
+        }
+        RegValue v = s.frames[key.aux()].constantKey(key.off(), map.keySize());
+        return v != null && v.kind() == Kind.SCALAR && v.isConstant() && !v.imprecise() && v.min() >= 0
+                && v.min() < map.maxEntriesUnsigned();
     }
 
     /** A fresh maybe-null pointer; an older one from the same call site is no longer tied to it. */

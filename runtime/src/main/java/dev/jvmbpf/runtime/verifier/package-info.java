@@ -10,7 +10,7 @@
  * Every instruction decodes validly; 1 to 1,000,000 slots; call and function-pointer targets
  * delimit subprograms; jumps stay in their subprogram and never land in the second slot of a
  * {@code lddw}; no subprogram falls off its end; nothing writes r10 and ALU operations read it
- * only as the source of a 64-bit {@code mov} or {@code add}; helper ids exist in the
+ * only as the source of a {@code mov}, a 64-bit {@code add} or a {@code sub}; helper ids exist in the
  * {@code HelperTable}; no recursion and at most 8 frames in a static
  * call chain; constant r10-relative accesses stay in [-512, 0).
  *
@@ -68,6 +68,16 @@
  * memory, or NULL with a size that may be zero; a scalar size, not the constant 0 where zero is
  * not allowed; constant sizes are checked against the region), the unmodified context, constant
  * strings in map values, function pointers, stack pointers, ring-buffer records.
+ *
+ * <p>Also refused where a path the kernel walks reaches them (not past a join or a branch taken
+ * on a value the kernel may know better): division or modulo by the immediate 0 ("div by zero"),
+ * shifts by an immediate outside [0, width) in programs of kernel types ("invalid shift N"; RAW
+ * programs follow RFC 9669, which masks it), and a pointer stored to the stack in fewer than 8
+ * bytes ("invalid size of register spill"). As Linux 6.14's check_helper_call, a
+ * {@code map_lookup_elem} of an array or per-CPU array at a key that is a constant below
+ * max_entries returns a map value that is never null: the key is constant where the kernel's
+ * get_constant_map_key finds it so (zero bytes stored where the kernel does not spill, or a
+ * spill of a constant scalar ending where the 4-byte key ends).
  *
  * <p>{@link dev.jvmbpf.runtime.verifier.Verifier.Options#UNPRIVILEGED} also refuses reads of
  * stack bytes no path wrote ("invalid read from stack"), directly or by a helper; the kernel

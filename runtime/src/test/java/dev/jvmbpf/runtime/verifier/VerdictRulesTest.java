@@ -1,0 +1,107 @@
+package dev.jvmbpf.runtime.verifier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.jvmbpf.runtime.isa.Assembler;
+import dev.jvmbpf.runtime.maps.MapSpec;
+import dev.jvmbpf.runtime.maps.MapType;
+import dev.jvmbpf.runtime.maps.Maps;
+import dev.jvmbpf.runtime.program.BpfProgram;
+import dev.jvmbpf.runtime.program.ProgramType;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Rules where the verdict fuzzer ({@code jvmbpf fuzz --mode verdict}) found jvmbpf's verdict
+ * differing from the kernel's: each program here was checked against Linux 6.18, and a refusal
+ * is in the kernel's words.
+ */
+class VerdictRulesTest {
+    /** Map 0: an array of 4 u32-keyed 8-byte values; map 1: a hash map of the same sizes. */
+    private static BpfProgram xdp(String asm) {
+        return new BpfProgram("t", "xdp", ProgramType.XDP, Assembler.assemble(asm), List.of(
+                Maps.create(new MapSpec("a", MapType.ARRAY, 4, 8, 4, 0)),
+                Maps.create(new MapSpec("h", MapType.HASH, 4, 8, 4, 0))), "GPL");
+    }
+
+    private static void accept(String asm) {
+        Verifier.verify(xdp(asm), TypeCheckTest.HELPERS);
+    }
+
+    private static String reject(String asm) {
+        return assertThrows(VerifierException.class, () -> accept(asm)).getMessage();
+    }
+
+    private static BpfProgram raw(String asm) {
+        return BpfProgram.raw("t", Assembler.assemble(asm));
+    }
+
+    @Test
+    void divisionByTheConstantZeroIsRefusedWhereAPathReachesIt() {
+        assertEquals("pc 1 (r0 s%= 0): div by zero", reject("mov %r0, 0\nsmod %r0, 0\nexit"));
+        assertEquals("pc 1 (w0 /= 0): div by zero", reject("mov %r0, 0\ndiv32 %r0, 0\nexit"));
+        // Undefined registers come first, as in check_alu_op.
+        assertEquals("pc 0 (r3 /= 0): R3 !read_ok", reject("div %r3, 0\nmov %r0, 0\nexit"));
+        accept("mov %r0, 0\njeq %r0, 0, +1\ndiv %r0, 0\nexit");
+        accept("mov %r0, 1\nmov %r1, 0\ndiv %r0, %r1\nexit");
+        // The ISA defines it: RAW programs are refused too, as the shared vectors expect.
+        assertThrows(VerifierException.class, () -> Verifier.verify(raw("mov %r0, 1\nmod32 %r0, 0\nexit"),
+                TypeCheckTest.HELPERS));
+    }
+
+    @Test
+    void shiftsByAnImmediateOutsideTheWidthAreRefusedToKernelTypes() {
+        assertEquals("pc 1 (w0 <<= 32): invalid shift 32", reject("mov %r0, 0\nlsh32 %r0, 32\nexit"));
+        assertEquals("pc 1 (r0 s>>= -1): invalid shift -1", reject("mov %r0, 0\narsh %r0, -1\nexit"));
+        accept("mov %r0, 0\nlsh32 %r0, 31\nrsh %r0, 63\nexit");
+        accept("mov %r0, 0\njeq %r0, 0, +1\nlsh %r0, 64\nexit");
+        // RAW programs follow RFC 9669, which masks the amount (the shared vectors run them).
+        Verifier.verify(raw("mov %r0, 0x11\nlsh32 %r0, 60\nexit"), TypeCheckTest.HELPERS);
+    }
+
+    @Test
+    void aPointerIsSpilledOnlyWhole() {
+        assertEquals("pc 2 (*(u32 *)(r10 - 8) = r6): invalid size of register spill",
+                reject("mov %r6, %r1\nmov %r0, 0\nstxw [%r10-8], %r6\nexit"));
+        accept("mov %r6, %r1\nmov %r0, 0\nstxdw [%r10-8], %r6\nexit");
+        accept("mov %r6, 7\nmov %r0, 0\nstxw [%r10-8], %r6\nexit");
+    }
+
+    @Test
+    void theFramePointerMaySubtractFromAPointer() {
+        accept("mov %r6, %r1\nmov %r0, 0\nsub %r1, %r10\nmov %r0, %r1\nexit");
+        accept("mov %r1, %r10\nsub32 %r1, %r10\nmov %r0, %r1\nexit");
+        assertEquals("pc 1 (r1 -= r10): R1 tried to subtract pointer from scalar",
+                reject("mov %r1, 5\nsub %r1, %r10\nmov %r0, %r1\nexit"));
+    }
+
+    private static String lookup(String keyStores, int keyOffset, int map) {
+        return keyStores + "mov %r2, %r10\nadd %r2, " + keyOffset + "\nldmapidx %r1, " + map
+                + "\ncall 1\nstdw [%r0+0], 0\nmov %r0, 0\nexit";
+    }
+
+    private static final String NULL_DEREF = "pc 6 (*(u64 *)(r0 + 0) = 0): R0 invalid mem access 'map_value_or_null'";
+
+    @Test
+    void anArrayLookupAtAConstantKeyInRangeIsNeverNull() {
+        // Zero bytes stored where the kernel does not spill (STACK_ZERO).
+        accept(lookup("stw [%r10-4], 0\n", -4, 0));
+        accept(lookup("mov %r1, 0\nstxw [%r10-12], %r1\n", -12, 0));
+        // A 4-byte spill of a constant at a slot's start, a register's or an immediate's.
+        accept(lookup("stw [%r10-8], 3\n", -8, 0));
+        accept(lookup("mov %r1, 2\nstxw [%r10-8], %r1\n", -8, 0));
+        // The upper half of an 8-byte spill counts 4 spilled bytes: the spill's whole value is the key.
+        accept(lookup("stdw [%r10-8], 2\n", -4, 0));
+        // Out of range, negative, not a 4-byte spill, not constant, not an array: maybe NULL.
+        assertEquals(NULL_DEREF, reject(lookup("stw [%r10-8], 4\n", -8, 0)));
+        assertEquals(NULL_DEREF, reject(lookup("stw [%r10-8], -1\n", -8, 0)));
+        assertEquals(NULL_DEREF, reject(lookup("stdw [%r10-8], 0\n", -8, 0)));
+        assertEquals("pc 7 (*(u64 *)(r0 + 0) = 0): R0 invalid mem access 'map_value_or_null'",
+                reject(lookup("ldxw %r1, [%r1+12]\nstxw [%r10-8], %r1\n", -8, 0)));
+        assertEquals(NULL_DEREF, reject(lookup("stw [%r10-4], 0\n", -4, 1)));
+        // A later store of unknown bytes into the key's slot ends it.
+        assertEquals("pc 8 (*(u64 *)(r0 + 0) = 0): R0 invalid mem access 'map_value_or_null'",
+                reject(lookup("stw [%r10-4], 0\nldxw %r3, [%r1+12]\nstxb [%r10-2], %r3\n", -4, 0)));
+    }
+}
