@@ -128,6 +128,29 @@ final class AbstractState {
             return spilled;
         }
 
+        /**
+         * What the kernel reads as a constant from {@code size} bytes at the fixed offset
+         * {@code off} that are not a whole 8-byte spill (check_stack_read_fixed_off): zero bytes
+         * read as 0; the first bytes of a narrow spill of a constant read as its low bytes;
+         * otherwise null.
+         */
+        RegValue narrowConstant(long off, int size) {
+            int i = (int) (off + Verifier.STACK_SIZE);
+            boolean zero = true;
+            for (int k = 0; k < size; k++) {
+                zero &= (zeros[(i + k) >>> 6] & (1L << (i + k))) != 0;
+            }
+            if (zero) {
+                return RegValue.constant(0);
+            }
+            RegValue spilled = scalarSpills[i >>> 3];
+            if ((i & 7) != 0 || spilled == null || size > scalarSpillSizes[i >>> 3] || !spilled.isConstant()
+                    || spilled.imprecise()) {
+                return null;
+            }
+            return RegValue.constant(size == 8 ? spilled.min() : spilled.min() & ((1L << (8 * size)) - 1));
+        }
+
         RegValue spill(long off) {
             return spills[(int) (off + Verifier.STACK_SIZE) >>> 3];
         }
@@ -279,8 +302,8 @@ final class AbstractState {
 
     /**
      * Whether every value of this state is one the kernel would hold too: no imprecise scalar, no
-     * value of a type not followed, no written stack byte whose content is not known (stores other
-     * than 8-byte spills are tracked only as written).
+     * value of a type not followed, no written stack byte whose content is not known (other than
+     * spills and zero bytes, stores are tracked only as written).
      */
     boolean exact() {
         for (Frame f : frames) {
@@ -292,7 +315,19 @@ final class AbstractState {
             for (int slot = 0; slot < SLOTS; slot++) {
                 RegValue v = f.spills[slot];
                 long bits = f.written[slot >>> 3] >>> ((slot & 7) * 8) & 0xff;
-                if (v == null ? bits != 0 : v.kind() == RegValue.Kind.UNKNOWN || v.imprecise()) {
+                if (v != null) {
+                    if (v.kind() == RegValue.Kind.UNKNOWN || v.imprecise()) {
+                        return false;
+                    }
+                    continue;
+                }
+                // Bytes known: zero bytes, and those of a narrow (or any-scalar) spill known exactly.
+                long known = f.zeros[slot >>> 3] >>> ((slot & 7) * 8) & 0xff;
+                RegValue scalar = f.scalarSpills[slot];
+                if (scalar != null && scalar.kind() != RegValue.Kind.UNKNOWN && !scalar.imprecise()) {
+                    known |= (1L << f.scalarSpillSizes[slot]) - 1;
+                }
+                if ((bits & ~known) != 0) {
                     return false;
                 }
             }

@@ -118,6 +118,11 @@ final class TypeFlow {
     /** The return values the kernel allows at the program's exit for its type, null when any. */
     private final long[] returnRange;
     private int joinAfter = JOIN_AFTER;
+    /** Loop heads a path was run ahead from in this pass ({@link #runAhead}). */
+    private final BitSet ranAhead = new BitSet();
+    /** The instructions run ahead so far, and at most: a few times what the kernel processes. */
+    private long runAheadSteps;
+    private static final long RUN_AHEAD_BUDGET = 3L * MAX_PROCESSED;
     private VerifierObserver observer = VerifierObserver.NONE;
 
     /** The first pass processed more than {@link #MAX_PROCESSED} instructions. */
@@ -231,6 +236,7 @@ final class TypeFlow {
         } catch (TooComplex first) {
             joinAfter = JOIN_AFTER_COARSE;
             processed = 0;
+            ranAhead.clear();
             unproven.clear();
             inputSeen.clear();
             otherSeen.clear();
@@ -398,6 +404,9 @@ final class TypeFlow {
             }
         }
         if (same >= joinAfter) {
+            if (ancestors != null && s.kernelPath()) {
+                runAhead(pc, s);
+            }
             for (AbstractState old : list) {
                 if (old.sameShape(s)) {
                     s.joinWith(old);
@@ -412,6 +421,75 @@ final class TypeFlow {
             s.path = new AbstractState.Checkpoint(pc, snapshot, s.path);
         }
         return s;
+    }
+
+    /**
+     * Before the states of a loop head are joined (which ends every loop, but not as the kernel
+     * ends it): the kernel follows a loop iteration by iteration, each a new state, until the
+     * loop is left, its state repeats ("infinite loop detected") or it has processed 1,000,001
+     * instructions ("BPF program is too large"). From a state whose every value is the kernel's,
+     * this follows the path on as the kernel's depth-first walk does (the fall-through side of a
+     * branch first: the other side waits for the path to end), and refuses the program as the
+     * kernel does when the path repeats a state at a loop head (found as Brent's cycle detection
+     * finds one) or goes on for 1,000,000 instructions. It gives up, refusing nothing, where
+     * the path ends or leaves what it follows exactly (a joined or guessed value, a callback, a
+     * may_goto, a kfunc). Once per loop head and pass, within {@link #RUN_AHEAD_BUDGET} steps in all.
+     */
+    private void runAhead(int head, AbstractState start) {
+        if (ranAhead.get(head) || runAheadSteps >= RUN_AHEAD_BUDGET) {
+            return;
+        }
+        ranAhead.set(head);
+        AbstractState s = start.copy();
+        ArrayDeque<Work> forks = new ArrayDeque<>();
+        AbstractState saved = null;
+        int savedPc = -1;
+        long power = 1;
+        long lambda = 1;
+        int pc = head;
+        for (long n = 0; n < MAX_PROCESSED; n++) {
+            if (pc < 0 || runAheadSteps++ >= RUN_AHEAD_BUDGET) {
+                return;
+            }
+            Instruction insn = insns[pc];
+            boolean kfunc = insn.opcode() == Opcodes.CALL && insn.src() == Opcodes.CALL_KFUNC;
+            if (kfunc || !s.kernelPath()) {
+                return;
+            }
+            if (loopHeads.get(pc)) {
+                if (!s.exact() || Arrays.stream(s.frames).anyMatch(f -> f.returnPc <= CALLBACK_RETURN)) {
+                    return;
+                }
+                if (pc == savedPc && s.sameAs(saved)) {
+                    throw errors.at(pc, "infinite loop detected at insn " + pc);
+                }
+                if (lambda == power) {
+                    saved = s.copy();
+                    savedPc = pc;
+                    power *= 2;
+                    lambda = 0;
+                }
+                lambda++;
+            }
+            int next = step(pc, s, forks);
+            if (!forks.isEmpty()) {
+                if (!isConditional(insn) || forks.size() > 1) {
+                    return;
+                }
+                Work other = forks.pop();
+                if (next < 0) {
+                    next = other.pc();
+                    s = other.state();
+                }
+            }
+            pc = next;
+        }
+        throw errors.at(pc, "BPF program is too large. Processed " + (MAX_PROCESSED + 1) + " insn");
+    }
+
+    private static boolean isConditional(Instruction insn) {
+        int op = Opcodes.aluOp(insn.opcode());
+        return Effects.isBranch(insn) && !Effects.isUnconditional(insn) && op != Opcodes.JMP_JCOND;
     }
 
     /**
@@ -1140,6 +1218,8 @@ final class TypeFlow {
                 loaded = loaded.withAux(RegValue.IMPRECISE); // an iterator's bytes: not a register
             } else if (size == 8 && (at & 7) == 0 && spilled != null && (hole < 0 || spilled.kind() == Kind.UNKNOWN)) {
                 loaded = spilled;
+            } else if ((size != 8 || (at & 7) != 0 || spilled == null) && f.narrowConstant(at, (int) size) != null) {
+                loaded = f.narrowConstant(at, (int) size);
             } else if (size != 8 || (at & 7) != 0 || hole >= 0) {
                 // The kernel keeps more of narrow spills and zeroed bytes: no refusal rests on this value.
                 loaded = loaded.withAux(RegValue.IMPRECISE);

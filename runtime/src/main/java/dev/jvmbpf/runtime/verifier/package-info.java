@@ -127,12 +127,16 @@
  * ({@link dev.jvmbpf.runtime.program.BpfProgram#gplCompatible()}; no licence counts as GPL).
  *
  * <h2>Not checked (accepted), unlike the kernel</h2>
- * Termination beyond two cases (loops are joined, not unrolled to the end; engines bound
+ * Termination beyond three cases (loops are joined, not unrolled to the end; engines bound
  * execution instead): a path back at a loop head in exactly the state it had there ("infinite
  * loop detected", where every value is known as the kernel knows it; such a path is not ended by
- * its own earlier states there, and may_goto's budget path must not loop either) and a loop no
+ * its own earlier states there, and may_goto's budget path must not loop either), a loop no
  * path of the control flow graph leaves ("BPF program is too large") are refused where a path
- * reaches them;
+ * reaches them, and before the states of a loop head are joined, a path whose values are all
+ * the kernel's is followed on as the kernel's depth-first walk follows it (fall-through side
+ * first), and refused when it repeats a state at a loop head or goes on for 1,000,000
+ * instructions ("BPF program is too large. Processed 1000001 insn"); zero bytes and narrow
+ * spills of the stack count as known there, and narrow fills of them read their constant;
  * alignment other than the stack's and atomics'; context rules of other program types,
  * variable context offsets; locks; the combined stack size of a call chain; variable-offset stack accesses
  * (bytes in the range are taken as written); map value, memory and stack accesses with a
