@@ -34,10 +34,10 @@ import org.junit.jupiter.api.Test;
  */
 class SelftestsCorpusTest {
     // The figures reached: raise them (lower the false ones) as the verifier gets closer to the kernel.
-    private static final int MIN_AGREE = 732;
+    private static final int MIN_AGREE = 734;
     private static final int MAX_FALSE_REFUSES_IN_VERIFIER = 3;
-    private static final int MAX_FALSE_ACCEPTS = 8;
-    private static final int MIN_REASON_MATCHES = 284;
+    private static final int MAX_FALSE_ACCEPTS = 6;
+    private static final int MIN_REASON_MATCHES = 286;
 
     /** What the comparison found; {@code groups} maps a kind and normalised reason to the programs. */
     record Summary(int rows, int agree, int falseAccepts, int falseRefusesOpen, int falseRefusesVerifier,

@@ -924,6 +924,9 @@ final class TypeFlow {
                 if (p.off() != 0) {
                     throw errors.at(pc, "dereference of modified ctx ptr R" + base + " off=" + p.off() + " disallowed");
                 }
+                if (!p.fixedOffset() && p.bounds() != null && s.kernelPath()) {
+                    throw errors.at(pc, "variable ctx access var_off=" + KernelFormat.tnum(p.bounds()) + " disallowed");
+                }
                 if (p.fixedOffset()) {
                     checkSkbContext(pc, skbType(), off, size, isWrite);
                 }
@@ -1179,6 +1182,9 @@ final class TypeFlow {
             return RegValue.UNKNOWN; // a pointer into a frame that has returned: not followed
         }
         Frame f = s.frames[p.aux()];
+        if (!p.fixedOffset() && p.bounds() != null && s.kernelPath()) {
+            variableStack(pc, base, p, off, size, isRead && !isWrite ? " read from" : " write to");
+        }
         if (!p.fixedOffset()) {
             unwrittenStackRead |= isRead;
             if (isWrite) {
@@ -1220,6 +1226,9 @@ final class TypeFlow {
                 loaded = spilled;
             } else if ((size != 8 || (at & 7) != 0 || spilled == null) && f.narrowConstant(at, (int) size) != null) {
                 loaded = f.narrowConstant(at, (int) size);
+            } else if (spilled == null && f.scalarSpills[(int) (at + Verifier.STACK_SIZE) >>> 3] == null) {
+                // No spill in the slot: the kernel reads an unknown value of the size (written or not).
+                loaded = sizedScalar(size);
             } else if (size != 8 || (at & 7) != 0 || hole >= 0) {
                 // The kernel keeps more of narrow spills and zeroed bytes: no refusal rests on this value.
                 loaded = loaded.withAux(RegValue.IMPRECISE);
@@ -1236,6 +1245,32 @@ final class TypeFlow {
             }
         }
         return loaded;
+    }
+
+    /**
+     * A stack access through a pointer with a variable part the kernel knows as this analysis
+     * does: aligned on every value (the kernel's alignment is always strict on the stack,
+     * check_ptr_alignment), then inside the frame on every value (check_stack_access_within_bounds).
+     */
+    private void variableStack(int pc, int base, RegValue p, long off, long size, String access) {
+        Bounds var = p.bounds();
+        long c = p.off() + off;
+        // tnum_add(var_off, tnum_const(c)) must have its low bits known zero.
+        long sv = var.value() + c;
+        long mu = ((var.mask() + sv) ^ sv) | var.mask();
+        if (((sv & ~mu | mu) & (size - 1)) != 0) {
+            throw errors.at(pc, "misaligned stack access off " + KernelFormat.tnum(var) + "+" + p.off() + "+" + off
+                    + " size " + size);
+        }
+        if (var.smax() >= MAX_VAR_OFF || var.smin() <= -MAX_VAR_OFF) {
+            throw errors.at(pc, "invalid unbounded variable-offset" + access + " stack R" + base);
+        }
+        boolean below = var.smin() < -Verifier.STACK_SIZE - c;
+        boolean above = var.smax() > -c - size;
+        if (below || above) {
+            throw errors.at(pc, "invalid variable-offset" + access + " stack R" + base + " var_off="
+                    + KernelFormat.tnum(var) + " off=" + c + " size=" + size);
+        }
     }
 
     private static String signed(long v) {

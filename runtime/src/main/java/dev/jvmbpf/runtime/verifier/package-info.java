@@ -138,8 +138,10 @@
  * instructions ("BPF program is too large. Processed 1000001 insn"); zero bytes and narrow
  * spills of the stack count as known there, and narrow fills of them read their constant;
  * alignment other than the stack's and atomics'; context rules of other program types,
- * variable context offsets; locks; the combined stack size of a call chain; variable-offset stack accesses
- * (bytes in the range are taken as written); map value, memory and stack accesses with a
+ * variable context offsets from an imprecise scalar (from a known one: "variable ctx access");
+ * locks; the combined stack size of a call chain; what variable-offset stack accesses read and
+ * write (bytes in the range are taken as written; their alignment and bounds are the kernel's:
+ * "misaligned stack access", "invalid variable-offset read from stack"); map value, memory and stack accesses with a
  * variable offset from an imprecise scalar (accepted unproven); pointer leaks and other
  * unprivileged-only rules; callback return values (the kernel's [0, 1] for bpf_loop); return
  * ranges of fentry/fexit and cgroup_skb programs (the loader's sections fixture returns other

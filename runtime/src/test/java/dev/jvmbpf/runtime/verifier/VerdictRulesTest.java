@@ -104,4 +104,33 @@ class VerdictRulesTest {
         assertEquals("pc 8 (*(u64 *)(r0 + 0) = 0): R0 invalid mem access 'map_value_or_null'",
                 reject(lookup("stw [%r10-4], 0\nldxw %r3, [%r1+12]\nstxb [%r10-2], %r3\n", -4, 0)));
     }
+
+    /** r1 = r10 plus the u32 at ctx offset 12 (ingress_ifindex): any value in [0, 2^32). */
+    private static final String FP_PLUS_U32 = "mov %r6, %r1\nmov %r0, 0\nmov %r1, %r10\nldxw %r2, [%r6+12]\n";
+
+    @Test
+    void stackAccessesAtAVariableOffsetAreAlignedAndInsideTheFrame() {
+        assertEquals("pc 5 (r2 = *(u64 *)(r1 + 0)): misaligned stack access off (0x0; 0xffffffff)+0+0 size 8",
+                reject(FP_PLUS_U32 + "add %r1, %r2\nldxdw %r2, [%r1+0]\nexit"));
+        assertEquals("pc 5 (r2 = *(u8 *)(r1 + 0)): invalid unbounded variable-offset read from stack R1",
+                reject(FP_PLUS_U32 + "add %r1, %r2\nldxb %r2, [%r1+0]\nexit"));
+        assertEquals("pc 6 (*(u8 *)(r1 - 4) = r2): invalid variable-offset write to stack R1 var_off=(0x0; 0x8) off=-4"
+                + " size=1", reject(FP_PLUS_U32 + "and %r2, 8\nadd %r1, %r2\nstxb [%r1-4], %r2\nexit"));
+        accept(FP_PLUS_U32 + "and %r2, 7\nsub %r2, 8\nadd %r1, %r2\nldxb %r2, [%r1+0]\nexit");
+        accept(FP_PLUS_U32 + "and %r2, 8\nadd %r1, %r2\nstxdw [%r1-16], %r2\nexit");
+    }
+
+    @Test
+    void theContextIsReadAtAConstantOffsetOnly() {
+        assertEquals("pc 4 (r2 = *(u8 *)(r1 - 8)): variable ctx access var_off=(0x0; 0xffffffff) disallowed",
+                reject("mov %r6, %r1\nmov %r0, 0\nldxw %r2, [%r6+12]\nadd %r1, %r2\nldxb %r2, [%r1-8]\nexit"));
+    }
+
+    @Test
+    void unwrittenStackReadsAsAnyValueForRoot() {
+        // Eight bytes never written are any 64-bit value: the kernel's rule on fp + unbounded applies.
+        assertEquals("pc 3 (r0 += r1): math between fp pointer and register with unbounded min value is not allowed",
+                reject("mov %r1, %r10\nmov %r0, %r1\nldxdw %r1, [%r10-24]\nadd %r0, %r1\nexit"));
+        accept("mov %r1, %r10\nmov %r0, %r1\nldxw %r1, [%r10-24]\nadd %r0, %r1\nmov %r0, 0\nexit");
+    }
 }
