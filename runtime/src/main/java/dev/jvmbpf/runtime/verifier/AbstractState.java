@@ -16,6 +16,12 @@ final class AbstractState {
         /** The bytes the kernel knows hold zero (its STACK_ZERO): zeros stored at offsets it does not spill at. */
         final long[] zeros = new long[Verifier.STACK_SIZE / 64];
         /**
+         * The bytes the kernel holds as data of no known value (its STACK_MISC), as stores this
+         * analysis follows byte for byte leave them; bytes written otherwise (by helpers, at
+         * variable offsets) are in neither set, as their kernel type is not known here.
+         */
+        final long[] misc = new long[Verifier.STACK_SIZE / 64];
+        /**
          * Per slot: a scalar stored at the slot's first byte, of {@link #scalarSpillSizes} bytes (the
          * kernel spills any scalar stored at a multiple of 8, narrow ones included: its STACK_SPILL
          * bytes); null for none.
@@ -35,6 +41,7 @@ final class AbstractState {
             System.arraycopy(written, 0, f.written, 0, written.length);
             System.arraycopy(spills, 0, f.spills, 0, SLOTS);
             System.arraycopy(zeros, 0, f.zeros, 0, zeros.length);
+            System.arraycopy(misc, 0, f.misc, 0, misc.length);
             System.arraycopy(scalarSpills, 0, f.scalarSpills, 0, SLOTS);
             System.arraycopy(scalarSpillSizes, 0, f.scalarSpillSizes, 0, SLOTS);
             return f;
@@ -63,11 +70,13 @@ final class AbstractState {
                 int i = (int) (b + Verifier.STACK_SIZE);
                 int slot = i >>> 3;
                 if (spills[slot] != null || scalarSpills[slot] != null) {
-                    zeros[slot >>> 3] &= ~(0xffL << ((slot & 7) * 8));
+                    zeros[slot >>> 3] &= ~slotBits(slot);
+                    misc[slot >>> 3] &= ~slotBits(slot);
                     scalarSpills[slot] = null;
                 }
                 written[i >>> 6] |= 1L << i;
                 zeros[i >>> 6] &= ~(1L << i);
+                misc[i >>> 6] &= ~(1L << i);
                 spills[slot] = null;
             }
         }
@@ -84,22 +93,44 @@ final class AbstractState {
             int slot = i >>> 3;
             boolean scalar = !v.kind().isPointer();
             if (scalar && (off & 7) == 0) {
-                long kept = zeros[slot >>> 3] & (0xffL << ((slot & 7) * 8));
+                long kept = zeros[slot >>> 3] & slotBits(slot);
                 markWritten(off, size);
                 zeros[slot >>> 3] |= kept;
-                for (int k = 0; k < size; k++) {
-                    zeros[(i + k) >>> 6] &= ~(1L << (i + k));
+                long spilled = ((1L << size) - 1) << ((slot & 7) * 8);
+                if (size == 8) {
+                    spilled = slotBits(slot);
                 }
+                zeros[slot >>> 3] &= ~spilled;
+                // The slot's other written bytes: zero ones stay zero, the rest is data (mark_stack_slot_misc).
+                misc[slot >>> 3] = misc[slot >>> 3] & ~slotBits(slot)
+                        | written[slot >>> 3] & slotBits(slot) & ~spilled & ~zeros[slot >>> 3];
                 scalarSpills[slot] = v;
                 scalarSpillSizes[slot] = (byte) size;
                 return;
             }
+            int last = (int) (Math.min(off + size, 0) - 1 + Verifier.STACK_SIZE) >>> 3;
+            boolean[] special = new boolean[last - slot + 1];
+            for (int t = slot; t <= last; t++) {
+                special[t - slot] = spills[t] != null || scalarSpills[t] != null;
+            }
             markWritten(off, size);
-            if (scalar && v.isConstant() && v.min() == 0) {
-                for (int k = 0; k < size && off + k < 0; k++) {
-                    zeros[(i + k) >>> 6] |= 1L << (i + k);
+            for (int t = slot; t <= last; t++) {
+                if (special[t - slot]) {
+                    // The kernel's scrub of a slot that held a spill: every byte written is data now.
+                    misc[t >>> 3] |= written[t >>> 3] & slotBits(t);
                 }
             }
+            boolean zero = scalar && v.isConstant() && v.min() == 0;
+            for (int k = 0; k < size && off + k < 0; k++) {
+                long bit = 1L << (i + k);
+                zeros[(i + k) >>> 6] = zero ? zeros[(i + k) >>> 6] | bit : zeros[(i + k) >>> 6] & ~bit;
+                misc[(i + k) >>> 6] = zero ? misc[(i + k) >>> 6] & ~bit : misc[(i + k) >>> 6] | bit;
+            }
+        }
+
+        /** The bits of slot {@code slot}'s bytes in its word of {@link #written}, {@link #zeros} or {@link #misc}. */
+        private static long slotBits(int slot) {
+            return 0xffL << ((slot & 7) * 8);
         }
 
         /**
@@ -214,6 +245,7 @@ final class AbstractState {
             }
             for (int w = 0; w < zeros.length; w++) {
                 zeros[w] &= o.zeros[w];
+                misc[w] &= o.misc[w];
             }
             for (int s = 0; s < SLOTS; s++) {
                 if (scalarSpills[s] != null && (o.scalarSpills[s] == null
@@ -292,6 +324,7 @@ final class AbstractState {
             Frame b = o.frames[i];
             if (a.returnPc != b.returnPc || !Arrays.equals(a.regs, b.regs) || !Arrays.equals(a.written, b.written)
                     || !Arrays.equals(a.spills, b.spills) || !Arrays.equals(a.zeros, b.zeros)
+                    || !Arrays.equals(a.misc, b.misc)
                     || !Arrays.equals(a.scalarSpills, b.scalarSpills)
                     || !Arrays.equals(a.scalarSpillSizes, b.scalarSpillSizes)) {
                 return false;
@@ -302,8 +335,9 @@ final class AbstractState {
 
     /**
      * Whether every value of this state is one the kernel would hold too: no imprecise scalar, no
-     * value of a type not followed, no written stack byte whose content is not known (other than
-     * spills and zero bytes, stores are tracked only as written).
+     * value of a type not followed, no written stack byte the kernel may type otherwise (spills,
+     * zero bytes and data stored by followed stores are known; helper writes and variable-offset
+     * writes are tracked only as written).
      */
     boolean exact() {
         for (Frame f : frames) {
@@ -321,8 +355,8 @@ final class AbstractState {
                     }
                     continue;
                 }
-                // Bytes known: zero bytes, and those of a narrow (or any-scalar) spill known exactly.
-                long known = f.zeros[slot >>> 3] >>> ((slot & 7) * 8) & 0xff;
+                // Bytes known: zero bytes, data bytes, and those of a narrow (or any-scalar) spill known exactly.
+                long known = (f.zeros[slot >>> 3] | f.misc[slot >>> 3]) >>> ((slot & 7) * 8) & 0xff;
                 RegValue scalar = f.scalarSpills[slot];
                 if (scalar != null && scalar.kind() != RegValue.Kind.UNKNOWN && !scalar.imprecise()) {
                     known |= (1L << f.scalarSpillSizes[slot]) - 1;

@@ -1229,6 +1229,8 @@ final class TypeFlow {
             } else if (spilled == null && f.scalarSpills[(int) (at + Verifier.STACK_SIZE) >>> 3] == null) {
                 // No spill in the slot: the kernel reads an unknown value of the size (written or not).
                 loaded = sizedScalar(size);
+            } else if (partOfSpill(f, at, (int) size) != null) {
+                loaded = partOfSpill(f, at, (int) size);
             } else if (size != 8 || (at & 7) != 0 || hole >= 0) {
                 // The kernel keeps more of narrow spills and zeroed bytes: no refusal rests on this value.
                 loaded = loaded.withAux(RegValue.IMPRECISE);
@@ -1245,6 +1247,25 @@ final class TypeFlow {
             }
         }
         return loaded;
+    }
+
+    /**
+     * What the kernel reads from a slot holding a scalar spill, other than its first bytes
+     * (check_stack_read_fixed_off): 0 from bytes of a spilled 0, else an unknown value of the
+     * size; null where this analysis does not know the spill as the kernel does, or where the
+     * kernel reads the spilled value itself (from the slot's first bytes, no more than spilled).
+     */
+    private static RegValue partOfSpill(Frame f, long at, int size) {
+        int i = (int) (at + Verifier.STACK_SIZE);
+        RegValue scalar = f.scalarSpills[i >>> 3];
+        RegValue whole = f.spills[i >>> 3];
+        int n = f.scalarSpillSizes[i >>> 3];
+        int inSlot = i & 7;
+        if (scalar == null || scalar.kind() != Kind.SCALAR || scalar.imprecise() || inSlot == 0 && size <= n
+                || whole != null && whole.kind() != Kind.SCALAR || inSlot + size > 8) {
+            return null;
+        }
+        return inSlot + size <= n && scalar.isConstant() && scalar.min() == 0 ? RegValue.constant(0) : sizedScalar(size);
     }
 
     /**

@@ -45,6 +45,9 @@ class LoopRulesTest {
         assertEquals("pc 3 (if r1 == 0x0 goto +1): infinite loop detected at insn 3",
                 KernelRulesTest.reject("mov %r1, 0\nadd %r1, 2\njlt %r1, 0x80000, -2\njeq %r1, 0, +1\nja -2\n"
                         + "mov %r0, 0\nexit"));
+        // Data stored on the stack (not a spill) is known as the kernel knows it: the repeat is found.
+        assertEquals("pc 2 (if r1 < 0x0 goto -1): infinite loop detected at insn 2",
+                KernelRulesTest.reject("mov %r0, 0\nstw [%r10-4], 1\njlt %r1, 0, -1\nexit"));
         // Zero bytes on the stack are known exactly: the repeat is found.
         assertEquals("pc 2 (if r1 < 0x1 goto -1): infinite loop detected at insn 2",
                 KernelRulesTest.reject("stw [%r10-4], 0\nmov %r1, 0\njlt %r1, 1, -1\nmov %r0, 0\nexit"));

@@ -133,4 +133,17 @@ class VerdictRulesTest {
                 reject("mov %r1, %r10\nmov %r0, %r1\nldxdw %r1, [%r10-24]\nadd %r0, %r1\nexit"));
         accept("mov %r1, %r10\nmov %r0, %r1\nldxw %r1, [%r10-24]\nadd %r0, %r1\nmov %r0, 0\nexit");
     }
+
+    @Test
+    void partOfASpilledScalarReadsAsTheKernelReadsIt() {
+        // The upper half of a spilled 0 is 0 (fp + 0 is fine); of a spilled 5, any u16 (fp + [0, 0xffff]).
+        accept("mov %r1, 0\nstxdw [%r10-8], %r1\nldxh %r2, [%r10-6]\nmov %r1, %r10\nadd %r1, %r2\n"
+                + "ldxb %r0, [%r1-8]\nmov %r0, 0\nexit");
+        assertEquals("pc 5 (r0 = *(u8 *)(r1 - 8)): invalid variable-offset read from stack R1 var_off=(0x0; 0xffff)"
+                + " off=-8 size=1", reject("mov %r1, 5\nstxdw [%r10-8], %r1\nldxh %r2, [%r10-6]\nmov %r1, %r10\n"
+                + "add %r1, %r2\nldxb %r0, [%r1-8]\nmov %r0, 0\nexit"));
+        // Eight bytes of which a 4-byte spill of 0 and 4 never written: any 64-bit value.
+        assertEquals("pc 4 (r0 += r1): math between fp pointer and register with unbounded min value is not allowed",
+                reject("mov %r1, %r10\nmov %r0, %r1\nstw [%r10-24], 0\nldxdw %r1, [%r10-24]\nadd %r0, %r1\nexit"));
+    }
 }
