@@ -929,6 +929,9 @@ final class TypeFlow {
                 }
                 if (p.fixedOffset()) {
                     checkSkbContext(pc, skbType(), off, size, isWrite);
+                    if (program.type() == ProgramType.XDP && !XdpContext.allowed(program.section(), off, size, isWrite)) {
+                        throw errors.at(pc, "invalid bpf_context access off=" + off + " size=" + size);
+                    }
                 }
                 if (isRead) {
                     loaded = p.fixedOffset() ? contextField(p.off() + off, size) : RegValue.UNKNOWN;

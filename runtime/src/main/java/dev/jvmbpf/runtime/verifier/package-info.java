@@ -101,7 +101,8 @@
  * value outside the allowed memory range, unbounded memory access), helper size arguments
  * (check_mem_size_reg), data_meta accesses against data, stack alignment (of r10 and pointers
  * derived from it in the same function), __sk_buff context
- * fields for tc, socket, cgroup_skb and lwt programs, dereference of a modified context pointer,
+ * fields for tc, socket, cgroup_skb and lwt programs, {@code xdp_md} fields for XDP programs
+ * ({@code XdpContext}: whole {@code __u32} reads only), dereference of a modified context pointer,
  * atomics on the context or the packet, r0's range at the exit of cgroup sock_addr, sock,
  * sockopt, sysctl, dev, sockops, sk_lookup and netfilter programs. A scalar this analysis knows
  * less well than the kernel (a join of paths, a narrow stack fill, neg or a byte swap, a helper

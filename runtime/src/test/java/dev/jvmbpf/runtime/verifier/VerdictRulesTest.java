@@ -146,4 +146,22 @@ class VerdictRulesTest {
         assertEquals("pc 4 (r0 += r1): math between fp pointer and register with unbounded min value is not allowed",
                 reject("mov %r1, %r10\nmov %r0, %r1\nstw [%r10-24], 0\nldxdw %r1, [%r10-24]\nadd %r0, %r1\nexit"));
     }
+
+    @Test
+    void anXdpProgramReadsWholeXdpMdFieldsOnly() {
+        accept("mov %r0, 0\nldxw %r2, [%r1+16]\nldxw %r2, [%r1+12]\nldxw %r2, [%r1+8]\nexit");
+        assertEquals("pc 1 (r2 = *(u64 *)(r1 + 0)): invalid bpf_context access off=0 size=8",
+                reject("mov %r0, 0\nldxdw %r2, [%r1+0]\nexit"));
+        assertEquals("pc 1 (r2 = *(u8 *)(r1 - 8)): invalid bpf_context access off=-8 size=1",
+                reject("mov %r0, 0\nldxb %r2, [%r1-8]\nexit"));
+        assertEquals("pc 1 (r2 = *(u16 *)(r1 + 12)): invalid bpf_context access off=12 size=2",
+                reject("mov %r0, 0\nldxh %r2, [%r1+12]\nexit"));
+        assertEquals("pc 1 (*(u32 *)(r1 + 16) = 0): invalid bpf_context access off=16 size=4",
+                reject("mov %r0, 0\nstw [%r1+16], 0\nexit"));
+        // egress_ifindex is a devmap program's only.
+        assertEquals("pc 1 (r2 = *(u32 *)(r1 + 20)): invalid bpf_context access off=20 size=4",
+                reject("mov %r0, 0\nldxw %r2, [%r1+20]\nexit"));
+        assertEquals(true, XdpContext.allowed("xdp/devmap", 20, 4, false));
+        assertEquals(false, XdpContext.allowed("xdp/cpumap", 8, 4, false));
+    }
 }
