@@ -34,10 +34,10 @@ import org.junit.jupiter.api.Test;
  */
 class SelftestsCorpusTest {
     // The figures reached: raise them (lower the false ones) as the verifier gets closer to the kernel.
-    private static final int MIN_AGREE = 737;
+    private static final int MIN_AGREE = 740;
     private static final int MAX_FALSE_REFUSES_IN_VERIFIER = 1;
-    private static final int MAX_FALSE_ACCEPTS = 5;
-    private static final int MIN_REASON_MATCHES = 300;
+    private static final int MAX_FALSE_ACCEPTS = 2;
+    private static final int MIN_REASON_MATCHES = 303;
 
     /** What the comparison found; {@code groups} maps a kind and normalised reason to the programs. */
     record Summary(int rows, int agree, int falseAccepts, int falseRefusesOpen, int falseRefusesVerifier,

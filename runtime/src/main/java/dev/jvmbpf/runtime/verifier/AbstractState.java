@@ -13,6 +13,21 @@ final class AbstractState {
         final RegValue[] regs = new RegValue[REGS];
         final long[] written = new long[Verifier.STACK_SIZE / 64];
         final RegValue[] spills = new RegValue[SLOTS];
+        /** The bytes the kernel knows hold zero (its STACK_ZERO): zeros stored at offsets it does not spill at. */
+        final long[] zeros = new long[Verifier.STACK_SIZE / 64];
+        /**
+         * The bytes the kernel holds as data of no known value (its STACK_MISC), as stores this
+         * analysis follows byte for byte leave them; bytes written otherwise (by helpers, at
+         * variable offsets) are in neither set, as their kernel type is not known here.
+         */
+        final long[] misc = new long[Verifier.STACK_SIZE / 64];
+        /**
+         * Per slot: a scalar stored at the slot's first byte, of {@link #scalarSpillSizes} bytes (the
+         * kernel spills any scalar stored at a multiple of 8, narrow ones included: its STACK_SPILL
+         * bytes); null for none.
+         */
+        final RegValue[] scalarSpills = new RegValue[SLOTS];
+        final byte[] scalarSpillSizes = new byte[SLOTS];
         final int returnPc;
         /**
          * The kernel's callback_depth: how many iterations of the callback a helper called from
@@ -31,6 +46,10 @@ final class AbstractState {
             System.arraycopy(written, 0, f.written, 0, written.length);
             System.arraycopy(spills, 0, f.spills, 0, SLOTS);
             f.callbackDepth = callbackDepth;
+            System.arraycopy(zeros, 0, f.zeros, 0, zeros.length);
+            System.arraycopy(misc, 0, f.misc, 0, misc.length);
+            System.arraycopy(scalarSpills, 0, f.scalarSpills, 0, SLOTS);
+            System.arraycopy(scalarSpillSizes, 0, f.scalarSpillSizes, 0, SLOTS);
             return f;
         }
 
@@ -45,15 +64,128 @@ final class AbstractState {
             return -1;
         }
 
-        /** Marks bytes [off, off + size) written, clipped to the frame, and forgets spills they touch. */
+        /**
+         * Marks bytes [off, off + size) written with bytes not known, clipped to the frame, and
+         * forgets spills they touch. As the kernel's write of such bytes into a slot holding a
+         * spill, the slot's other bytes are no longer known to be zero either.
+         */
         void markWritten(long off, long size) {
             long from = Math.max(off, -Verifier.STACK_SIZE);
             long to = Math.min(off + size, 0);
             for (long b = from; b < to; b++) {
                 int i = (int) (b + Verifier.STACK_SIZE);
+                int slot = i >>> 3;
+                if (spills[slot] != null || scalarSpills[slot] != null) {
+                    zeros[slot >>> 3] &= ~slotBits(slot);
+                    misc[slot >>> 3] &= ~slotBits(slot);
+                    scalarSpills[slot] = null;
+                }
                 written[i >>> 6] |= 1L << i;
-                spills[i >>> 3] = null;
+                zeros[i >>> 6] &= ~(1L << i);
+                misc[i >>> 6] &= ~(1L << i);
+                spills[slot] = null;
             }
+        }
+
+        /**
+         * A store of {@code size} bytes of {@code v} at the fixed offset {@code off} (inside the
+         * frame), typed as the kernel types the bytes (check_stack_write_fixed_off): a scalar (or a
+         * value not followed, taken as one) at a multiple of 8 is a spill, whatever its size, and
+         * leaves the slot's other zero bytes zero; a pointer is a spill of the whole slot; other
+         * stores make their bytes zero when the value is the constant 0, else not known.
+         */
+        void store(long off, int size, RegValue v) {
+            int i = (int) (off + Verifier.STACK_SIZE);
+            int slot = i >>> 3;
+            boolean scalar = !v.kind().isPointer();
+            if (scalar && (off & 7) == 0) {
+                long kept = zeros[slot >>> 3] & slotBits(slot);
+                markWritten(off, size);
+                zeros[slot >>> 3] |= kept;
+                long spilled = ((1L << size) - 1) << ((slot & 7) * 8);
+                if (size == 8) {
+                    spilled = slotBits(slot);
+                }
+                zeros[slot >>> 3] &= ~spilled;
+                // The slot's other written bytes: zero ones stay zero, the rest is data (mark_stack_slot_misc).
+                misc[slot >>> 3] = misc[slot >>> 3] & ~slotBits(slot)
+                        | written[slot >>> 3] & slotBits(slot) & ~spilled & ~zeros[slot >>> 3];
+                scalarSpills[slot] = v;
+                scalarSpillSizes[slot] = (byte) size;
+                return;
+            }
+            int last = (int) (Math.min(off + size, 0) - 1 + Verifier.STACK_SIZE) >>> 3;
+            boolean[] special = new boolean[last - slot + 1];
+            for (int t = slot; t <= last; t++) {
+                special[t - slot] = spills[t] != null || scalarSpills[t] != null;
+            }
+            markWritten(off, size);
+            for (int t = slot; t <= last; t++) {
+                if (special[t - slot]) {
+                    // The kernel's scrub of a slot that held a spill: every byte written is data now.
+                    misc[t >>> 3] |= written[t >>> 3] & slotBits(t);
+                }
+            }
+            boolean zero = scalar && v.isConstant() && v.min() == 0;
+            for (int k = 0; k < size && off + k < 0; k++) {
+                long bit = 1L << (i + k);
+                zeros[(i + k) >>> 6] = zero ? zeros[(i + k) >>> 6] | bit : zeros[(i + k) >>> 6] & ~bit;
+                misc[(i + k) >>> 6] = zero ? misc[(i + k) >>> 6] & ~bit : misc[(i + k) >>> 6] | bit;
+            }
+        }
+
+        /** The bits of slot {@code slot}'s bytes in its word of {@link #written}, {@link #zeros} or {@link #misc}. */
+        private static long slotBits(int slot) {
+            return 0xffL << ((slot & 7) * 8);
+        }
+
+        /**
+         * The kernel's get_constant_map_key for a key of {@code keySize} bytes at the fixed offset
+         * {@code off}: the constant 0 when the key's bytes are zero, up to the end of their slot;
+         * the spilled scalar when a spill of the slot ends exactly where the key does (its whole
+         * value, as the kernel takes it); otherwise null (the kernel has no constant key).
+         */
+        RegValue constantKey(long off, int keySize) {
+            int i = (int) (off + Verifier.STACK_SIZE);
+            int slot = i >>> 3;
+            int inSlot = i & 7;
+            if (inSlot + keySize <= 8) {
+                boolean zero = true;
+                for (int k = 0; k < keySize; k++) {
+                    zero &= (zeros[(i + k) >>> 6] & (1L << (i + k))) != 0;
+                }
+                if (zero) {
+                    return RegValue.constant(0);
+                }
+            }
+            RegValue spilled = scalarSpills[slot];
+            if (spilled == null || scalarSpillSizes[slot] - inSlot != keySize) {
+                return null;
+            }
+            return spilled;
+        }
+
+        /**
+         * What the kernel reads as a constant from {@code size} bytes at the fixed offset
+         * {@code off} that are not a whole 8-byte spill (check_stack_read_fixed_off): zero bytes
+         * read as 0; the first bytes of a narrow spill of a constant read as its low bytes;
+         * otherwise null.
+         */
+        RegValue narrowConstant(long off, int size) {
+            int i = (int) (off + Verifier.STACK_SIZE);
+            boolean zero = true;
+            for (int k = 0; k < size; k++) {
+                zero &= (zeros[(i + k) >>> 6] & (1L << (i + k))) != 0;
+            }
+            if (zero) {
+                return RegValue.constant(0);
+            }
+            RegValue spilled = scalarSpills[i >>> 3];
+            if ((i & 7) != 0 || spilled == null || size > scalarSpillSizes[i >>> 3] || !spilled.isConstant()
+                    || spilled.imprecise()) {
+                return null;
+            }
+            return RegValue.constant(size == 8 ? spilled.min() : spilled.min() & ((1L << (8 * size)) - 1));
         }
 
         RegValue spill(long off) {
@@ -86,6 +218,18 @@ final class AbstractState {
                     return false;
                 }
             }
+            // A constant key known here and not there could make a lookup non-null here only.
+            for (int w = 0; w < zeros.length; w++) {
+                if ((zeros[w] & ~o.zeros[w]) != 0) {
+                    return false;
+                }
+            }
+            for (int s = 0; s < SLOTS; s++) {
+                if (scalarSpills[s] != null && scalarSpills[s].isConstant() && (o.scalarSpills[s] == null
+                        || scalarSpillSizes[s] != o.scalarSpillSizes[s] || !scalarSpills[s].covers(o.scalarSpills[s]))) {
+                    return false;
+                }
+            }
             return true;
         }
 
@@ -105,6 +249,18 @@ final class AbstractState {
                 if (a != null || b != null) {
                     RegValue j = (a == null ? RegValue.ANY_SCALAR : a).join(b == null ? RegValue.ANY_SCALAR : b);
                     spills[s] = j.kind() == RegValue.Kind.SCALAR && j.equals(RegValue.ANY_SCALAR) ? null : j;
+                }
+            }
+            for (int w = 0; w < zeros.length; w++) {
+                zeros[w] &= o.zeros[w];
+                misc[w] &= o.misc[w];
+            }
+            for (int s = 0; s < SLOTS; s++) {
+                if (scalarSpills[s] != null && (o.scalarSpills[s] == null
+                        || scalarSpillSizes[s] != o.scalarSpillSizes[s])) {
+                    scalarSpills[s] = null;
+                } else if (scalarSpills[s] != null) {
+                    scalarSpills[s] = scalarSpills[s].join(o.scalarSpills[s]);
                 }
             }
         }
@@ -135,6 +291,17 @@ final class AbstractState {
     Checkpoint path;
     /** Set once the path went through a join of states: its values are no longer what runs. */
     boolean widened;
+    /**
+     * Set once the path took a side of a branch this analysis could not decide on a value it
+     * knows less well than the kernel (an imprecise scalar, a value not followed): the kernel,
+     * which may decide that branch, may never walk the rest of the path.
+     */
+    boolean guessed;
+
+    /** Whether the kernel walks this path as it is: neither joined nor past a guessed branch. */
+    boolean kernelPath() {
+        return !widened && !guessed;
+    }
     /** How many times the path went on past a may_goto (the kernel's may_goto_depth). */
     int mayGotoDepth;
 
@@ -149,6 +316,7 @@ final class AbstractState {
         c.refs = refs;
         c.path = path;
         c.widened = widened;
+        c.guessed = guessed;
         c.mayGotoDepth = mayGotoDepth;
         return c;
     }
@@ -164,7 +332,10 @@ final class AbstractState {
             Frame b = o.frames[i];
             if (a.returnPc != b.returnPc || a.callbackDepth != b.callbackDepth || !Arrays.equals(a.regs, b.regs)
                     || !Arrays.equals(a.written, b.written)
-                    || !Arrays.equals(a.spills, b.spills)) {
+                    || !Arrays.equals(a.spills, b.spills) || !Arrays.equals(a.zeros, b.zeros)
+                    || !Arrays.equals(a.misc, b.misc)
+                    || !Arrays.equals(a.scalarSpills, b.scalarSpills)
+                    || !Arrays.equals(a.scalarSpillSizes, b.scalarSpillSizes)) {
                 return false;
             }
         }
@@ -173,8 +344,9 @@ final class AbstractState {
 
     /**
      * Whether every value of this state is one the kernel would hold too: no imprecise scalar, no
-     * value of a type not followed, no written stack byte whose content is not known (stores other
-     * than 8-byte spills are tracked only as written).
+     * value of a type not followed, no written stack byte the kernel may type otherwise (spills,
+     * zero bytes and data stored by followed stores are known; helper writes and variable-offset
+     * writes are tracked only as written).
      */
     boolean exact() {
         for (Frame f : frames) {
@@ -186,7 +358,19 @@ final class AbstractState {
             for (int slot = 0; slot < SLOTS; slot++) {
                 RegValue v = f.spills[slot];
                 long bits = f.written[slot >>> 3] >>> ((slot & 7) * 8) & 0xff;
-                if (v == null ? bits != 0 : v.kind() == RegValue.Kind.UNKNOWN || v.imprecise()) {
+                if (v != null) {
+                    if (v.kind() == RegValue.Kind.UNKNOWN || v.imprecise()) {
+                        return false;
+                    }
+                    continue;
+                }
+                // Bytes known: zero bytes, data bytes, and those of a narrow (or any-scalar) spill known exactly.
+                long known = (f.zeros[slot >>> 3] | f.misc[slot >>> 3]) >>> ((slot & 7) * 8) & 0xff;
+                RegValue scalar = f.scalarSpills[slot];
+                if (scalar != null && scalar.kind() != RegValue.Kind.UNKNOWN && !scalar.imprecise()) {
+                    known |= (1L << f.scalarSpillSizes[slot]) - 1;
+                }
+                if ((bits & ~known) != 0) {
                     return false;
                 }
             }
@@ -248,6 +432,9 @@ final class AbstractState {
             for (int s = 0; s < SLOTS; s++) {
                 if (fr.spills[s] != null) {
                     fr.spills[s] = f.apply(fr.spills[s]);
+                }
+                if (fr.scalarSpills[s] != null) {
+                    fr.scalarSpills[s] = f.apply(fr.scalarSpills[s]);
                 }
             }
         }

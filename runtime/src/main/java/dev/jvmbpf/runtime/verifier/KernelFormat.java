@@ -96,9 +96,13 @@ final class KernelFormat {
             sb.append(names[i].charAt(0) == 's' ? signed(vals[i]) : unsigned(vals[i]));
         }
         if (b.mask() != -1L) {
-            sb.append(sb.length() > start ? "," : "").append("var_off=(0x").append(Long.toHexString(b.value()))
-                    .append("; 0x").append(Long.toHexString(b.mask())).append(')');
+            sb.append(sb.length() > start ? "," : "").append("var_off=").append(tnum(b));
         }
+    }
+
+    /** The kernel's tnum_strn of known bits: {@code (0xVALUE; 0xMASK)}. */
+    static String tnum(Bounds b) {
+        return "(0x" + Long.toHexString(b.value()) + "; 0x" + Long.toHexString(b.mask()) + ")";
     }
 
     static String signed(long v) {

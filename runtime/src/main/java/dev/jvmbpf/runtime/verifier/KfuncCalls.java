@@ -305,6 +305,9 @@ final class KfuncCalls {
                 if (f.spills[i] == null || f.spills[i].kind() != Kind.ITER) {
                     f.spills[i] = RegValue.UNKNOWN;
                 }
+                if (f.scalarSpills[i] != null) {
+                    f.scalarSpills[i] = RegValue.UNKNOWN;
+                }
             }
         }
     }

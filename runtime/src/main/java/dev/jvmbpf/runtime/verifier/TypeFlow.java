@@ -118,6 +118,11 @@ final class TypeFlow {
     /** The return values the kernel allows at the program's exit for its type, null when any. */
     private final long[] returnRange;
     private int joinAfter = JOIN_AFTER;
+    /** Loop heads a path was run ahead from in this pass ({@link #runAhead}). */
+    private final BitSet ranAhead = new BitSet();
+    /** The instructions run ahead so far, and at most: a few times what the kernel processes. */
+    private long runAheadSteps;
+    private static final long RUN_AHEAD_BUDGET = 3L * MAX_PROCESSED;
     private VerifierObserver observer = VerifierObserver.NONE;
 
     /** The first pass processed more than {@link #MAX_PROCESSED} instructions. */
@@ -231,6 +236,7 @@ final class TypeFlow {
         } catch (TooComplex first) {
             joinAfter = JOIN_AFTER_COARSE;
             processed = 0;
+            ranAhead.clear();
             unproven.clear();
             inputSeen.clear();
             otherSeen.clear();
@@ -398,6 +404,9 @@ final class TypeFlow {
             }
         }
         if (same >= joinAfter) {
+            if (ancestors != null && s.kernelPath()) {
+                runAhead(pc, s);
+            }
             for (AbstractState old : list) {
                 if (old.sameShape(s)) {
                     s.joinWith(old);
@@ -412,6 +421,75 @@ final class TypeFlow {
             s.path = new AbstractState.Checkpoint(pc, snapshot, s.path);
         }
         return s;
+    }
+
+    /**
+     * Before the states of a loop head are joined (which ends every loop, but not as the kernel
+     * ends it): the kernel follows a loop iteration by iteration, each a new state, until the
+     * loop is left, its state repeats ("infinite loop detected") or it has processed 1,000,001
+     * instructions ("BPF program is too large"). From a state whose every value is the kernel's,
+     * this follows the path on as the kernel's depth-first walk does (the fall-through side of a
+     * branch first: the other side waits for the path to end), and refuses the program as the
+     * kernel does when the path repeats a state at a loop head (found as Brent's cycle detection
+     * finds one) or goes on for 1,000,000 instructions. It gives up, refusing nothing, where
+     * the path ends or leaves what it follows exactly (a joined or guessed value, a callback, a
+     * may_goto, a kfunc). Once per loop head and pass, within {@link #RUN_AHEAD_BUDGET} steps in all.
+     */
+    private void runAhead(int head, AbstractState start) {
+        if (ranAhead.get(head) || runAheadSteps >= RUN_AHEAD_BUDGET) {
+            return;
+        }
+        ranAhead.set(head);
+        AbstractState s = start.copy();
+        ArrayDeque<Work> forks = new ArrayDeque<>();
+        AbstractState saved = null;
+        int savedPc = -1;
+        long power = 1;
+        long lambda = 1;
+        int pc = head;
+        for (long n = 0; n < MAX_PROCESSED; n++) {
+            if (pc < 0 || runAheadSteps++ >= RUN_AHEAD_BUDGET) {
+                return;
+            }
+            Instruction insn = insns[pc];
+            boolean kfunc = insn.opcode() == Opcodes.CALL && insn.src() == Opcodes.CALL_KFUNC;
+            if (kfunc || !s.kernelPath()) {
+                return;
+            }
+            if (loopHeads.get(pc)) {
+                if (!s.exact() || Arrays.stream(s.frames).anyMatch(f -> f.returnPc <= CALLBACK_RETURN)) {
+                    return;
+                }
+                if (pc == savedPc && s.sameAs(saved)) {
+                    throw errors.at(pc, "infinite loop detected at insn " + pc);
+                }
+                if (lambda == power) {
+                    saved = s.copy();
+                    savedPc = pc;
+                    power *= 2;
+                    lambda = 0;
+                }
+                lambda++;
+            }
+            int next = step(pc, s, forks);
+            if (!forks.isEmpty()) {
+                if (!isConditional(insn) || forks.size() > 1) {
+                    return;
+                }
+                Work other = forks.pop();
+                if (next < 0) {
+                    next = other.pc();
+                    s = other.state();
+                }
+            }
+            pc = next;
+        }
+        throw errors.at(pc, "BPF program is too large. Processed " + (MAX_PROCESSED + 1) + " insn");
+    }
+
+    private static boolean isConditional(Instruction insn) {
+        int op = Opcodes.aluOp(insn.opcode());
+        return Effects.isBranch(insn) && !Effects.isUnconditional(insn) && op != Opcodes.JMP_JCOND;
     }
 
     /**
@@ -636,6 +714,9 @@ final class TypeFlow {
             return;
         }
         RegValue dv = read(pc, s, dst);
+        if (s.kernelPath()) {
+            immediateOperand(pc, insn, is64, op, x);
+        }
         if (dv.kind().isPointer() || sv.kind().isPointer()) {
             s.set(dst, pointerAlu(pc, s, insn, is64, op, dv, sv));
         } else if (dv.kind() == Kind.UNKNOWN || sv.kind() == Kind.UNKNOWN) {
@@ -652,6 +733,27 @@ final class TypeFlow {
                 r = r.withId(dv.id()).withOff(op == Opcodes.ALU_ADD ? sv.min() : -sv.min());
             }
             s.set(dst, r);
+        }
+    }
+
+    /**
+     * The kernel's check_alu_op on immediate operands, once both registers are read: no division
+     * or modulo by the constant 0, and no shift by a negative amount or by the width or more. RAW
+     * programs follow the ISA instead (RFC 9669 masks the shift amount; the shared conformance
+     * vectors test it), so the shift rule is for kernel program types only. These refusals rest
+     * only on the path reaching the instruction: they are made on paths the kernel walks
+     * ({@link AbstractState#kernelPath}).
+     */
+    private void immediateOperand(int pc, Instruction insn, boolean is64, int op, boolean x) {
+        if (x) {
+            return;
+        }
+        if ((op == Opcodes.ALU_DIV || op == Opcodes.ALU_MOD) && insn.imm() == 0) {
+            throw errors.at(pc, "div by zero");
+        }
+        boolean shift = op == Opcodes.ALU_LSH || op == Opcodes.ALU_RSH || op == Opcodes.ALU_ARSH;
+        if (shift && program.type() != ProgramType.RAW && (insn.imm() < 0 || insn.imm() >= (is64 ? 64 : 32))) {
+            throw errors.at(pc, "invalid shift " + insn.imm());
         }
     }
 
@@ -846,8 +948,14 @@ final class TypeFlow {
                 if (p.off() != 0) {
                     throw errors.at(pc, "dereference of modified ctx ptr R" + base + " off=" + p.off() + " disallowed");
                 }
+                if (!p.fixedOffset() && p.bounds() != null && s.kernelPath()) {
+                    throw errors.at(pc, "variable ctx access var_off=" + KernelFormat.tnum(p.bounds()) + " disallowed");
+                }
                 if (p.fixedOffset()) {
                     checkSkbContext(pc, skbType(), off, size, isWrite);
+                    if (program.type() == ProgramType.XDP && !XdpContext.allowed(program.section(), off, size, isWrite)) {
+                        throw errors.at(pc, "invalid bpf_context access off=" + off + " size=" + size);
+                    }
                 }
                 if (isRead) {
                     loaded = p.fixedOffset() ? contextField(p.off() + off, size) : RegValue.UNKNOWN;
@@ -1120,6 +1228,9 @@ final class TypeFlow {
             return RegValue.UNKNOWN; // a pointer into a frame that has returned: not followed
         }
         Frame f = s.frames[p.aux()];
+        if (!p.fixedOffset() && p.bounds() != null && s.kernelPath()) {
+            variableStack(pc, base, p, off, size, isRead && !isWrite ? " read from" : " write to");
+        }
         if (!p.fixedOffset()) {
             unwrittenStackRead |= isRead;
             if (isWrite) {
@@ -1136,6 +1247,10 @@ final class TypeFlow {
         if (at < -Verifier.STACK_SIZE || at + size > 0) {
             throw errors.at(pc, StackFlow.outOfFrame(insns[pc], base, at, (int) size) + " (R" + base + " = r10 "
                     + signed(p.off()) + ")");
+        }
+        if (isWrite && stored.kind().isPointer() && size != 8 && s.kernelPath()) {
+            // The kernel spills a pointer only whole, into a full slot (check_stack_write_fixed_off).
+            throw errors.at(pc, "invalid size of register spill");
         }
         RegValue loaded = sizedScalar(size);
         if (isRead) {
@@ -1155,18 +1270,74 @@ final class TypeFlow {
                 loaded = loaded.withAux(RegValue.IMPRECISE); // an iterator's bytes: not a register
             } else if (size == 8 && (at & 7) == 0 && spilled != null && (hole < 0 || spilled.kind() == Kind.UNKNOWN)) {
                 loaded = spilled;
+            } else if ((size != 8 || (at & 7) != 0 || spilled == null) && f.narrowConstant(at, (int) size) != null) {
+                loaded = f.narrowConstant(at, (int) size);
+            } else if (spilled == null && f.scalarSpills[(int) (at + Verifier.STACK_SIZE) >>> 3] == null) {
+                // No spill in the slot: the kernel reads an unknown value of the size (written or not).
+                loaded = sizedScalar(size);
+            } else if (partOfSpill(f, at, (int) size) != null) {
+                loaded = partOfSpill(f, at, (int) size);
             } else if (size != 8 || (at & 7) != 0 || hole >= 0) {
                 // The kernel keeps more of narrow spills and zeroed bytes: no refusal rests on this value.
                 loaded = loaded.withAux(RegValue.IMPRECISE);
             }
         }
         if (isWrite) {
-            f.markWritten(at, size);
+            if (isRead) {
+                f.markWritten(at, size); // an atomic: its result is not known
+            } else {
+                f.store(at, (int) size, stored);
+            }
             if (size == 8 && (at & 7) == 0 && !stored.equals(RegValue.ANY_SCALAR)) {
                 f.setSpill(at, stored);
             }
         }
         return loaded;
+    }
+
+    /**
+     * What the kernel reads from a slot holding a scalar spill, other than its first bytes
+     * (check_stack_read_fixed_off): 0 from bytes of a spilled 0, else an unknown value of the
+     * size; null where this analysis does not know the spill as the kernel does, or where the
+     * kernel reads the spilled value itself (from the slot's first bytes, no more than spilled).
+     */
+    private static RegValue partOfSpill(Frame f, long at, int size) {
+        int i = (int) (at + Verifier.STACK_SIZE);
+        RegValue scalar = f.scalarSpills[i >>> 3];
+        RegValue whole = f.spills[i >>> 3];
+        int n = f.scalarSpillSizes[i >>> 3];
+        int inSlot = i & 7;
+        if (scalar == null || scalar.kind() != Kind.SCALAR || scalar.imprecise() || inSlot == 0 && size <= n
+                || whole != null && whole.kind() != Kind.SCALAR || inSlot + size > 8) {
+            return null;
+        }
+        return inSlot + size <= n && scalar.isConstant() && scalar.min() == 0 ? RegValue.constant(0) : sizedScalar(size);
+    }
+
+    /**
+     * A stack access through a pointer with a variable part the kernel knows as this analysis
+     * does: aligned on every value (the kernel's alignment is always strict on the stack,
+     * check_ptr_alignment), then inside the frame on every value (check_stack_access_within_bounds).
+     */
+    private void variableStack(int pc, int base, RegValue p, long off, long size, String access) {
+        Bounds var = p.bounds();
+        long c = p.off() + off;
+        // tnum_add(var_off, tnum_const(c)) must have its low bits known zero.
+        long sv = var.value() + c;
+        long mu = ((var.mask() + sv) ^ sv) | var.mask();
+        if (((sv & ~mu | mu) & (size - 1)) != 0) {
+            throw errors.at(pc, "misaligned stack access off " + KernelFormat.tnum(var) + "+" + p.off() + "+" + off
+                    + " size " + size);
+        }
+        if (var.smax() >= MAX_VAR_OFF || var.smin() <= -MAX_VAR_OFF) {
+            throw errors.at(pc, "invalid unbounded variable-offset" + access + " stack R" + base);
+        }
+        boolean below = var.smin() < -Verifier.STACK_SIZE - c;
+        boolean above = var.smax() > -c - size;
+        if (below || above) {
+            throw errors.at(pc, "invalid variable-offset" + access + " stack R" + base + " var_off="
+                    + KernelFormat.tnum(var) + " off=" + c + " size=" + size);
+        }
     }
 
     private static String signed(long v) {
@@ -1307,6 +1478,11 @@ final class TypeFlow {
 
     // ---------------------------------------------------------------- jumps and calls
 
+    /** A value the kernel may know better than this analysis. */
+    private static boolean vague(RegValue v) {
+        return v.kind() == Kind.UNKNOWN || v.imprecise();
+    }
+
     private int jump(int pc, Instruction insn, AbstractState s, ArrayDeque<Work> work) {
         int op = Opcodes.aluOp(insn.opcode());
         if (insn.opcode() == Opcodes.JA || insn.opcode() == Opcodes.JA32) {
@@ -1334,6 +1510,9 @@ final class TypeFlow {
         Boolean taken = Branches.decide(op, is32, d, v);
         if (taken != null) {
             return taken ? target : pc + 1;
+        }
+        if (vague(d) || vague(v)) {
+            s.guessed = true;
         }
         AbstractState other = s.copy();
         if (Branches.refine(other, op, is32, insn.dst(), x ? insn.src() : -1, d, v, true)) {
@@ -1615,6 +1794,9 @@ final class TypeFlow {
         RegValue result = BOUNDED_RESULT.contains(id) || spec == null ? RegValue.IMPRECISE_SCALAR : RegValue.ANY_SCALAR;
         if ((id == HelperMapRules.MAP_LOOKUP || id == HELPER_MAP_LOOKUP_PERCPU) && mapKnown) {
             result = nullable(s, Kind.MAP_VALUE_OR_NULL, pc, mapIndex, 0);
+            if (id == HelperMapRules.MAP_LOOKUP && existingElement(s, s.reg(2), mapArg)) {
+                result = RegValue.pointer(Kind.MAP_VALUE, 0, mapIndex);
+            }
         } else if (id == HelperMapRules.MAP_LOOKUP || id == HELPER_MAP_LOOKUP_PERCPU || RETURNS_POINTER.contains(id)) {
             result = RegValue.UNKNOWN;
         } else if (id == HelperMapRules.GET_LOCAL_STORAGE && mapKnown) {
@@ -1629,6 +1811,25 @@ final class TypeFlow {
         result = references(pc, id, s, result, mapArg, mapIndex);
         clobberArguments(s);
         s.set(0, result);
+    }
+
+    /**
+     * The kernel's nullness elision for bpf_map_lookup_elem (check_helper_call, Linux 6.14): the
+     * element of an array (or per-CPU array) at a constant key below its max_entries exists, so
+     * the lookup returns a map value that is never NULL. The key is constant as the kernel's
+     * get_constant_map_key finds it on the stack ({@link AbstractState.Frame#constantKey}); a key
+     * this analysis does not know as the kernel does leaves the result maybe NULL (the engines
+     * rely on a non-null value being one).
+     */
+    private static boolean existingElement(AbstractState s, RegValue key, MapSpec map) {
+        if (map == null || map.type() != MapType.ARRAY && map.type() != MapType.PERCPU_ARRAY
+                || key.kind() != Kind.STACK || !key.fixedOffset() || key.aux() >= s.frames.length
+                || key.off() < -Verifier.STACK_SIZE || key.off() + map.keySize() > 0) {
+            return false;
+        }
+        RegValue v = s.frames[key.aux()].constantKey(key.off(), map.keySize());
+        return v != null && v.kind() == Kind.SCALAR && v.isConstant() && !v.imprecise() && v.min() >= 0
+                && v.min() < map.maxEntriesUnsigned();
     }
 
     /** A fresh maybe-null pointer; an older one from the same call site is no longer tied to it. */

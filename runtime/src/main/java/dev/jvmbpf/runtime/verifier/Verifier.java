@@ -253,12 +253,15 @@ public final class Verifier {
         }
         if (Opcodes.isAlu(insn.opcode()) && Opcodes.source(insn.opcode()) == Opcodes.SRC_X && insn.src() == 10
                 && Opcodes.aluOp(insn.opcode()) != Opcodes.ALU_END) {
-            // A mov (of 64 bits, or of 32 for root: a scalar) or an add; the bpf_conformance suite
-            // expects "Invalid" for the others wherever they are.
-            boolean allowed = insn.offset() == 0 && (Opcodes.aluOp(insn.opcode()) == Opcodes.ALU_MOV
-                    || cls == Opcodes.CLASS_ALU64 && Opcodes.aluOp(insn.opcode()) == Opcodes.ALU_ADD);
+            // A mov (of 64 bits, or of 32 for root: a scalar), an add or a subtraction (of a
+            // pointer, or of 32 bits, it leaves root a scalar; the type analysis refuses the
+            // others in the kernel's words); the bpf_conformance suite expects "Invalid" for the
+            // other operations wherever they are.
+            int op = Opcodes.aluOp(insn.opcode());
+            boolean allowed = insn.offset() == 0 && (op == Opcodes.ALU_MOV || op == Opcodes.ALU_SUB
+                    || cls == Opcodes.CLASS_ALU64 && op == Opcodes.ALU_ADD);
             if (!allowed) {
-                throw error(pc, "Invalid use of the frame pointer r10: only a mov or a 64-bit add may read it");
+                throw error(pc, "Invalid use of the frame pointer r10: only a mov, a 64-bit add or a sub may read it");
             }
         }
         int base = Effects.addressRegister(insn);

@@ -10,7 +10,7 @@
  * Every instruction decodes validly; 1 to 1,000,000 slots; call and function-pointer targets
  * delimit subprograms; jumps stay in their subprogram and never land in the second slot of a
  * {@code lddw}; no subprogram falls off its end; nothing writes r10 and ALU operations read it
- * only as the source of a 64-bit {@code mov} or {@code add}; helper ids exist in the
+ * only as the source of a {@code mov}, a 64-bit {@code add} or a {@code sub}; helper ids exist in the
  * {@code HelperTable}; no recursion and at most 8 frames in a static
  * call chain; constant r10-relative accesses stay in [-512, 0).
  *
@@ -76,6 +76,16 @@
  * given to a typed argument of a helper without {@code HelperSpec.packetAccess()} ("helper access
  * to the packet is not allowed").
  *
+ * <p>Also refused where a path the kernel walks reaches them (not past a join or a branch taken
+ * on a value the kernel may know better): division or modulo by the immediate 0 ("div by zero"),
+ * shifts by an immediate outside [0, width) in programs of kernel types ("invalid shift N"; RAW
+ * programs follow RFC 9669, which masks it), and a pointer stored to the stack in fewer than 8
+ * bytes ("invalid size of register spill"). As Linux 6.14's check_helper_call, a
+ * {@code map_lookup_elem} of an array or per-CPU array at a key that is a constant below
+ * max_entries returns a map value that is never null: the key is constant where the kernel's
+ * get_constant_map_key finds it so (zero bytes stored where the kernel does not spill, or a
+ * spill of a constant scalar ending where the 4-byte key ends).
+ *
  * <p>{@link dev.jvmbpf.runtime.verifier.Verifier.Options#UNPRIVILEGED} also refuses reads of
  * stack bytes no path wrote ("invalid read from stack"), directly or by a helper; the kernel
  * allows those reads to root since Linux 6.3, so the default ({@code PRIVILEGED}) allows them.
@@ -99,7 +109,8 @@
  * value outside the allowed memory range, unbounded memory access), helper size arguments
  * (check_mem_size_reg), data_meta accesses against data, stack alignment (of r10 and pointers
  * derived from it in the same function), __sk_buff context
- * fields for tc, socket, cgroup_skb and lwt programs, dereference of a modified context pointer,
+ * fields for tc, socket, cgroup_skb and lwt programs, {@code xdp_md} fields for XDP programs
+ * ({@code XdpContext}: whole {@code __u32} reads only), dereference of a modified context pointer,
  * atomics on the context or the packet, r0's range at the exit of cgroup sock_addr, sock,
  * sockopt, sysctl, dev, sockops, sk_lookup and netfilter programs. A scalar this analysis knows
  * less well than the kernel (a join of paths, a narrow stack fill, neg or a byte swap, a helper
@@ -125,15 +136,21 @@
  * ({@link dev.jvmbpf.runtime.program.BpfProgram#gplCompatible()}; no licence counts as GPL).
  *
  * <h2>Not checked (accepted), unlike the kernel</h2>
- * Termination beyond two cases (loops are joined, not unrolled to the end; engines bound
+ * Termination beyond three cases (loops are joined, not unrolled to the end; engines bound
  * execution instead): a path back at a loop head in exactly the state it had there ("infinite
  * loop detected", where every value is known as the kernel knows it; such a path is not ended by
- * its own earlier states there, and may_goto's budget path must not loop either) and a loop no
+ * its own earlier states there, and may_goto's budget path must not loop either), a loop no
  * path of the control flow graph leaves ("BPF program is too large") are refused where a path
- * reaches them;
+ * reaches them, and before the states of a loop head are joined, a path whose values are all
+ * the kernel's is followed on as the kernel's depth-first walk follows it (fall-through side
+ * first), and refused when it repeats a state at a loop head or goes on for 1,000,000
+ * instructions ("BPF program is too large. Processed 1000001 insn"); zero bytes and narrow
+ * spills of the stack count as known there, and narrow fills of them read their constant;
  * alignment other than the stack's and atomics'; context rules of other program types,
- * variable context offsets; locks; the combined stack size of a call chain; variable-offset stack accesses
- * (bytes in the range are taken as written); map value, memory and stack accesses with a
+ * variable context offsets from an imprecise scalar (from a known one: "variable ctx access");
+ * locks; the combined stack size of a call chain; what variable-offset stack accesses read and
+ * write (bytes in the range are taken as written; their alignment and bounds are the kernel's:
+ * "misaligned stack access", "invalid variable-offset read from stack"); map value, memory and stack accesses with a
  * variable offset from an imprecise scalar (accepted unproven); pointer leaks and other
  * unprivileged-only rules; return ranges of fentry/fexit and cgroup_skb programs (the loader's sections fixture returns other
  * values); kernel pointer ({@code PTR_TO_BTF_ID}) types; which helpers a program type may call

@@ -163,7 +163,11 @@ class KernelRulesTest {
     @Test
     void noRefusalRestsOnBoundsTheKernelKnowsBetter() {
         // A 4-byte fill of a spilled [0, 7]: the kernel keeps the range, this analysis does not: accepted.
-        acceptValue("and %r0, 7\nstxw [%r10-4], %r0\nldxw %r0, [%r10-4]\nadd %r1, %r0\nldxdw %r2, [%r1]\n");
+        acceptValue("and %r0, 7\nstxw [%r10-8], %r0\nldxw %r0, [%r10-8]\nadd %r1, %r0\nldxdw %r2, [%r1]\n");
+        // Stored where the kernel does not spill (not at a multiple of 8), it reads back any u32, as here.
+        assertEquals("pc 7 (r2 = *(u64 *)(r1 + 0)): R1 unbounded memory access, make sure to bounds check any such"
+                + " access", rejectValue("and %r0, 7\nstxw [%r10-4], %r0\nldxw %r0, [%r10-4]\nadd %r1, %r0\n"
+                + "ldxdw %r2, [%r1]\n"));
     }
 
     @Test
