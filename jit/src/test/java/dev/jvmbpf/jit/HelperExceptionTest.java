@@ -98,6 +98,19 @@ class HelperExceptionTest {
         asm.append("exit\n");
         HelperTable helpers = HelperTable.of(List.of(callThenThrow));
         BpfProgram program = BpfProgram.raw("split", Assembler.assemble(asm.toString()));
+        List<String> methods = new java.util.ArrayList<>();
+        new org.objectweb.asm.ClassReader(dev.jvmbpf.jit.internal.ClassDefiner.classBytes(
+                Verifier.verifyOrUnverified(program, helpers), helpers)).accept(
+                new org.objectweb.asm.ClassVisitor(org.objectweb.asm.Opcodes.ASM9) {
+                    @Override
+                    public org.objectweb.asm.MethodVisitor visitMethod(int access, String name, String d,
+                            String sig, String[] ex) {
+                        methods.add(name);
+                        return null;
+                    }
+                }, 0);
+        boolean calleeSplit = methods.stream().anyMatch(m -> m.matches("f\\d+_c1") && !m.equals("f0_c1"));
+        assertTrue(methods.contains("f0_c1") && calleeSplit, "both functions are split: " + methods);
         Executable exe = engine(engine).load(Verifier.verifyOrUnverified(program, helpers), helpers);
         var machine = exe.newMachine(Output.discard());
         // A budget makes every block note its pc (its charge can fault), the callback's too.

@@ -42,10 +42,17 @@ public final class JitCallbacks implements CallbackInvoker {
             machine.memory().clearFrame(depth);
         }
         int saved = callerDepth;
+        // A tail call armed for the entry function's helper call is not the callback's: in the
+        // callback the tail-call helper must throw, as it does in any frame but the entry's.
+        boolean armed = machine.tailCallArmed();
+        machine.disarmTailCall();
         try {
             return entry.callback(machine, (int) function, depth, r1, r2, r3, r4, r5);
         } finally {
             callerDepth = saved;
+            if (armed) {
+                machine.armTailCall();
+            }
         }
     }
 

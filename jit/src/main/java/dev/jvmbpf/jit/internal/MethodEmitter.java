@@ -219,7 +219,12 @@ final class MethodEmitter {
         frames = chunked() && mv instanceof ChunkFrames f ? f : null;
         backTargets = new BitSet();
         if (frames != null) {
-            frames.declare(chunkLocals(), next + 10);
+            Object[] declared = chunkLocals();
+            // Each default costs a constant and a store of at most 3 bytes together.
+            if (3 * declared.length > CHUNK_LOCALS_COST) {
+                throw new IllegalStateException("chunk locals outgrew their cost: " + declared.length);
+            }
+            frames.declare(declared, next + 10);
             for (int pc = from; pc < to; pc++) {
                 Instruction insn = unit.layout.code[pc];
                 if (!unit.layout.wideTail[pc] && ProgramLayout.isBranch(insn)) {
@@ -689,7 +694,7 @@ final class MethodEmitter {
     }
 
     /** Upper bound of the bytes a chunk's stores of defaults into its locals take ({@link #initChunkLocals}). */
-    static final int CHUNK_LOCALS_COST = 100;
+    static final int CHUNK_LOCALS_COST = 3 * 45;
     /** Bytes a chunk's note of a pc takes beyond a method's store of it to a local. */
     static final int CHUNK_PC_NOTE = 7;
     /** How many pcs this emitter noted (measuring: the chunk form costs more per note). */

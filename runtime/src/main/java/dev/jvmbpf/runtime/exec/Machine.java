@@ -431,6 +431,10 @@ public final class Machine {
         tailCallArmed = false;
     }
 
+    public boolean tailCallArmed() {
+        return tailCallArmed;
+    }
+
     /** True when a jump was recorded and not yet taken. */
     public boolean tailCallPending() {
         return tailCallTarget != null;
