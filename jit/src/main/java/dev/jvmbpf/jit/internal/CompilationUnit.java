@@ -275,14 +275,20 @@ final class CompilationUnit {
     }
 
     static Compiled compile(String internalName, VerifiedProgram program, HelperTable helpers, boolean computeFrames) {
+        return compile(internalName, program, helpers, computeFrames, CHUNK_FRAMES);
+    }
+
+    /** As above, with {@code chunkFramesMode} for {@code jvmbpf.jit.chunkFrames} (tests try each). */
+    static Compiled compile(String internalName, VerifiedProgram program, HelperTable helpers, boolean computeFrames,
+            String chunkFramesMode) {
         // What the JIT refuses at load time is what the interpreter refuses: one check for both.
         ControlFlow.check(program.program().name(), program.program().instructionsView());
         CompilationUnit unit = new CompilationUnit(internalName, program, helpers);
         byte[] bytes;
         try {
-            bytes = unit.emit(computeFrames, computeFrames && !"off".equals(CHUNK_FRAMES));
+            bytes = unit.emit(computeFrames, computeFrames && !"off".equals(chunkFramesMode));
         } catch (ChunkFrames.Unsupported e) {
-            if ("strict".equals(CHUNK_FRAMES)) {
+            if ("strict".equals(chunkFramesMode)) {
                 throw new IllegalStateException("chunk frames: " + e.getMessage(), e);
             }
             bytes = unit.emit(true, false);
