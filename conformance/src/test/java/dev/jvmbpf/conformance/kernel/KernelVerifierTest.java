@@ -46,6 +46,24 @@ class KernelVerifierTest {
     }
 
     @Test
+    void aBranchLeftForLaterIsTakenUpWithTheKernelsFromToLine() {
+        Instruction[] code = program().instructionsView().clone();
+        code[11] = i(0x71, 0, 2, 1, 0);
+        BpfProgram p = new BpfProgram("logbranch", "xdp", ProgramType.XDP, code, List.of(), "GPL");
+        KernelVerifier.Verdict kernel = KernelVerifier.verify(p, 2);
+        VerifierLog.Result ours = VerifierLog.verify(p, StandardHelpers.table(), Verifier.Options.PRIVILEGED, 2, null);
+        assertTrue(kernel.accepted(), kernel.log());
+        assertTrue(ours.accepted(), ours.text());
+        Pattern fromTo = Pattern.compile("^from \\d+ to \\d+:");
+        List<String> theirs = kernel.log().lines().map(fromTo::matcher).filter(java.util.regex.Matcher::find)
+                .map(java.util.regex.Matcher::group).toList();
+        List<String> mine = ours.text().lines().map(fromTo::matcher).filter(java.util.regex.Matcher::find)
+                .map(java.util.regex.Matcher::group).toList();
+        assertEquals(List.of("from 5 to 12:"), theirs, kernel.log());
+        assertEquals(theirs, mine, ours.text());
+    }
+
+    @Test
     void bothVerifiersRefuseTheOverrunAndLogTheWalkInTheSameWords() {
         BpfProgram p = program();
         KernelVerifier.Verdict kernel = KernelVerifier.verify(p, 2);

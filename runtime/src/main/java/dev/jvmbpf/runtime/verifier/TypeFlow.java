@@ -135,7 +135,11 @@ final class TypeFlow {
         }
     }
 
-    private record Work(int pc, AbstractState state) {
+    /** A path to follow from {@code pc}; {@code from} is the branch that left it for later, or -1. */
+    private record Work(int pc, AbstractState state, int from) {
+        Work(int pc, AbstractState state) {
+            this(pc, state, -1);
+        }
     }
 
     TypeFlow(Instruction[] insns, BpfProgram program, HelperTable helpers, Verifier.Options options,
@@ -327,7 +331,11 @@ final class TypeFlow {
             int pc = w.pc();
             AbstractState s = w.state();
             if (observer != VerifierObserver.NONE) {
-                observer.pathStart(pc, new VerifierState(s, program));
+                if (w.from() >= 0) {
+                    observer.branchResumed(w.from(), pc, new VerifierState(s, program));
+                } else {
+                    observer.pathStart(pc, new VerifierState(s, program));
+                }
             }
             while (pc >= 0) {
                 if (prunePoints.get(pc)) {
@@ -1500,7 +1508,7 @@ final class TypeFlow {
             // the one that goes on is one level deeper, so that a loop through it is no repeat.
             AbstractState on = s.copy();
             on.mayGotoDepth++;
-            work.push(new Work(pc + 1, on));
+            work.push(new Work(pc + 1, on, pc));
             return target;
         }
         boolean is32 = insn.instructionClass() == Opcodes.CLASS_JMP32;
@@ -1516,7 +1524,7 @@ final class TypeFlow {
         }
         AbstractState other = s.copy();
         if (Branches.refine(other, op, is32, insn.dst(), x ? insn.src() : -1, d, v, true)) {
-            work.push(new Work(target, other));
+            work.push(new Work(target, other, pc));
         }
         return Branches.refine(s, op, is32, insn.dst(), x ? insn.src() : -1, d, v, false) ? pc + 1 : -1;
     }

@@ -15,7 +15,8 @@ import java.util.function.IntFunction;
  * has line information), the instruction ({@code 5: (61) r1 = *(u32 *)(r6 +0)}) and the reason;
  * then the kernel's summary line {@code processed N insns (limit 1000000) max_states_per_insn M
  * total_states T peak_states P mark_read K} with this verifier's own counts. Level 2 adds the
- * walk: each path's start state ({@code 0: R1=ctx() R10=fp0}) and each instruction interpreted,
+ * walk: each path's start state ({@code 0: R1=ctx() R10=fp0}; a branch's, when it is taken up,
+ * {@code from 4 to 6: R1=ctx() R10=fp0}) and each instruction interpreted,
  * followed by the registers and stack slots it read or wrote
  * ({@code 4: (07) r4 += 8                       ; R4=pkt(off=8,r=0)}).
  *
@@ -86,6 +87,14 @@ public final class VerifierLog implements VerifierObserver {
     public void pathStart(int pc, VerifierState state) {
         if (level >= 2) {
             text.append(pc).append(": ").append(state.all()).append('\n');
+        }
+    }
+
+    /** As the kernel: {@code from 4 to 6: R0=... R10=fp0} when it pops a branch's state. */
+    @Override
+    public void branchResumed(int from, int pc, VerifierState state) {
+        if (level >= 2) {
+            text.append("from ").append(from).append(" to ").append(pc).append(": ").append(state.all()).append('\n');
         }
     }
 

@@ -15,6 +15,14 @@ public interface VerifierObserver {
     }
 
     /**
+     * A path a conditional jump (or may_goto) at {@code from} left for later resumes at
+     * {@code pc} in {@code state}; by default a path start.
+     */
+    default void branchResumed(int from, int pc, VerifierState state) {
+        pathStart(pc, state);
+    }
+
+    /**
      * The instruction at {@code pc} was interpreted; {@code state} is the state after it on the
      * path that continues (for a conditional jump: the path that falls through).
      */
