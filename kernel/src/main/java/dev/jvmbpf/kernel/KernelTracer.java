@@ -35,8 +35,6 @@ public final class KernelTracer implements AutoCloseable {
     /** The arguments a raw tracepoint's forwarder copies: the kernel passes at most 12. */
     private static final int RAW_TRACEPOINT_ARGS = 12;
     private static final int PERF_TYPE_TRACEPOINT = 2;
-    private static final int PERF_ATTR_SIZE = 128;
-    private static final long PERF_SAMPLE_RAW = 1 << 10;
     private static final long PERF_EVENT_IOC_ENABLE = 0x2400;
     private static final long PERF_EVENT_IOC_SET_BPF = 0x40042408;
 
@@ -137,12 +135,12 @@ public final class KernelTracer implements AutoCloseable {
     private static int attachTracepoint(int id, int progFd) {
         int fd;
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment attr = arena.allocate(PERF_ATTR_SIZE, 8);
+            MemorySegment attr = arena.allocate(Libc.PERF_ATTR_SIZE, 8);
             attr.set(ValueLayout.JAVA_INT, 0, PERF_TYPE_TRACEPOINT);
-            attr.set(ValueLayout.JAVA_INT, 4, PERF_ATTR_SIZE);
+            attr.set(ValueLayout.JAVA_INT, 4, Libc.PERF_ATTR_SIZE);
             attr.set(ValueLayout.JAVA_LONG, 8, id);
             attr.set(ValueLayout.JAVA_LONG, 16, 1);
-            attr.set(ValueLayout.JAVA_LONG, 24, PERF_SAMPLE_RAW);
+            attr.set(ValueLayout.JAVA_LONG, 24, Libc.PERF_SAMPLE_RAW);
             attr.set(ValueLayout.JAVA_INT, 48, 1);
             fd = Libc.perfEventOpen(attr, -1, 0);
         }

@@ -22,6 +22,9 @@ public final class Libc {
     public static final int PROT_WRITE = 2;
     public static final int MAP_SHARED = 1;
     public static final int EPOLLIN = 1;
+    /** perf_event_attr's size (PERF_ATTR_SIZE_VER5 and later all fit) and its raw-sample flag. */
+    public static final int PERF_ATTR_SIZE = 128;
+    public static final long PERF_SAMPLE_RAW = 1 << 10;
     private static final int EPOLL_CTL_ADD = 1;
     private static final int EPOLL_CLOEXEC = 0x80000;
     private static final long PERF_FLAG_FD_CLOEXEC = 8;

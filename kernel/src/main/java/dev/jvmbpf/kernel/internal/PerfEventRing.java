@@ -14,8 +14,6 @@ import java.lang.invoke.VarHandle;
 public final class PerfEventRing implements AutoCloseable {
     private static final int PERF_TYPE_SOFTWARE = 1;
     private static final long PERF_COUNT_SW_BPF_OUTPUT = 10;
-    private static final int PERF_ATTR_SIZE = 128;
-    private static final long PERF_SAMPLE_RAW = 1 << 10;
     /** perf_event_header.type of a sample and of a count of samples the kernel had no room for. */
     private static final int PERF_RECORD_LOST = 2;
     private static final int PERF_RECORD_SAMPLE = 9;
@@ -59,12 +57,12 @@ public final class PerfEventRing implements AutoCloseable {
         }
         int fd;
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment attr = arena.allocate(PERF_ATTR_SIZE, 8);
+            MemorySegment attr = arena.allocate(Libc.PERF_ATTR_SIZE, 8);
             attr.set(ValueLayout.JAVA_INT, 0, PERF_TYPE_SOFTWARE);
-            attr.set(ValueLayout.JAVA_INT, 4, PERF_ATTR_SIZE);
+            attr.set(ValueLayout.JAVA_INT, 4, Libc.PERF_ATTR_SIZE);
             attr.set(ValueLayout.JAVA_LONG, 8, PERF_COUNT_SW_BPF_OUTPUT);
             attr.set(ValueLayout.JAVA_LONG, 16, 1);
-            attr.set(ValueLayout.JAVA_LONG, 24, PERF_SAMPLE_RAW);
+            attr.set(ValueLayout.JAVA_LONG, 24, Libc.PERF_SAMPLE_RAW);
             attr.set(ValueLayout.JAVA_INT, 48, 1);
             fd = Libc.perfEventOpen(attr, -1, cpu);
         }
