@@ -33,6 +33,7 @@ import dev.jvmbpf.runtime.exec.Helper;
 import dev.jvmbpf.runtime.exec.HelperSpec;
 import dev.jvmbpf.runtime.exec.HelperTable;
 import dev.jvmbpf.runtime.isa.Alu;
+import dev.jvmbpf.runtime.verifier.HelperIds;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -53,9 +54,9 @@ public final class StandardHelpers {
     public static final int TRACE_PRINTK = 6;
     public static final int TAIL_CALL = 12;
     public static final int GET_CURRENT_PID_TGID = 14;
-    public static final int FOR_EACH_MAP_ELEM = 164;
+    public static final int FOR_EACH_MAP_ELEM = HelperIds.FOR_EACH_MAP_ELEM;
     public static final int TRACE_VPRINTK = 177;
-    public static final int LOOP = 181;
+    public static final int LOOP = HelperIds.LOOP;
     public static final int USER_RINGBUF_DRAIN = 209;
     /** bpf_loop's implementation in {@link #table()}: engines that run such loops themselves look for it. */
     private static final Helper BPF_LOOP = Control::loop;
@@ -172,7 +173,7 @@ public final class StandardHelpers {
         add(l, 133, Buffers::ringbufDiscard, PTR_TO_ALLOC_MEM, ANYTHING);
         add(l, 134, Buffers::ringbufQuery, CONST_MAP_PTR, ANYTHING);
         add(l, 160, Task::ktimeCoarseNs);
-        add(l, 164, Control::forEachMapElem, CONST_MAP_PTR, PTR_TO_FUNC, ANYTHING, ANYTHING);
+        add(l, FOR_EACH_MAP_ELEM, Control::forEachMapElem, CONST_MAP_PTR, PTR_TO_FUNC, ANYTHING, ANYTHING);
         l.add(spec(165, Printing::snprintf, PTR_TO_UNINIT_MEM, CONST_SIZE_OR_ZERO, PTR_TO_CONST_STR, ANYTHING,
                 ANYTHING).withGplOnly());
         add(l, 174, Task::attachCookie, PTR_TO_CTX);
@@ -250,7 +251,7 @@ public final class StandardHelpers {
         add(l, 163, (m, a, b, c, d, e) -> Net.checkMtu(k, m, a, b, c, d, e), PTR_TO_CTX, ANYTHING, ANYTHING,
                 ANYTHING, ANYTHING);
         l.add(spec(173, (m, a, b, c, d, e) -> Tracing.funcIp(k, m, a, b, c, d, e), PTR_TO_CTX).withGplOnly());
-        add(l, 180, Tracing::findVma, ANYTHING, ANYTHING, PTR_TO_FUNC, ANYTHING, ANYTHING);
+        add(l, HelperIds.FIND_VMA, Tracing::findVma, ANYTHING, ANYTHING, PTR_TO_FUNC, ANYTHING, ANYTHING);
         l.add(spec(191, Tracing::copyFromUserTask, PTR_TO_UNINIT_MEM, CONST_SIZE_OR_ZERO, ANYTHING, ANYTHING,
                 ANYTHING).withGplOnly());
         add(l, 81, Maps::localStorage, CONST_MAP_PTR, ANYTHING);

@@ -20,15 +20,11 @@ import java.util.List;
  * @param contextArgument the callback's register that receives it
  */
 record SyncCallbacks(int helper, int function, int context, int contextArgument) {
-    static final int LOOP = 181;
-    static final int FOR_EACH_MAP_ELEM = 164;
-    static final int FIND_VMA = 180;
-
     private static final List<SyncCallbacks> ALL = List.of(
-            new SyncCallbacks(LOOP, 2, 3, 2),
+            new SyncCallbacks(HelperIds.LOOP, 2, 3, 2),
             new SyncCallbacks(HelperMapRules.USER_RINGBUF_DRAIN, 2, 3, 2),
-            new SyncCallbacks(FOR_EACH_MAP_ELEM, 2, 3, 4),
-            new SyncCallbacks(FIND_VMA, 3, 4, 3));
+            new SyncCallbacks(HelperIds.FOR_EACH_MAP_ELEM, 2, 3, 4),
+            new SyncCallbacks(HelperIds.FIND_VMA, 3, 4, 3));
 
     /**
      * The shape of a call of {@code spec} (helper {@code id}), or null when the helper is not one
@@ -57,7 +53,7 @@ record SyncCallbacks(int helper, int function, int context, int contextArgument)
      * repeats).
      */
     long iterations(RegValue r1) {
-        if (helper != LOOP || r1.kind() != Kind.SCALAR || r1.imprecise()) {
+        if (helper != HelperIds.LOOP || r1.kind() != Kind.SCALAR || r1.imprecise()) {
             return Long.MAX_VALUE;
         }
         return r1.max() < 0 ? Long.MAX_VALUE : r1.max();
@@ -70,15 +66,15 @@ record SyncCallbacks(int helper, int function, int context, int contextArgument)
      */
     void arguments(Frame caller, Frame callee) {
         switch (helper) {
-            case LOOP -> callee.regs[1] = RegValue.ANY_SCALAR;
-            case FOR_EACH_MAP_ELEM -> {
+            case HelperIds.LOOP -> callee.regs[1] = RegValue.ANY_SCALAR;
+            case HelperIds.FOR_EACH_MAP_ELEM -> {
                 RegValue map = caller.regs[1];
                 callee.regs[1] = map;
                 callee.regs[2] = RegValue.UNKNOWN;
                 callee.regs[3] = map.kind() == Kind.MAP_PTR && map.aux() >= 0
                         ? RegValue.pointer(Kind.MAP_VALUE, 0, map.aux()) : RegValue.UNKNOWN;
             }
-            case FIND_VMA -> {
+            case HelperIds.FIND_VMA -> {
                 callee.regs[1] = caller.regs[1];
                 callee.regs[2] = RegValue.UNKNOWN;
             }

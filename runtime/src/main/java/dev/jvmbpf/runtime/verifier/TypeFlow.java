@@ -1619,7 +1619,7 @@ final class TypeFlow {
         if (insn.imm() == Opcodes.HELPER_CORE_POISON) throw errors.at(pc, "invalid func unknown#195896080 (CO-RE poison)");
         SyncCallbacks callback = knownCallback(insn, s);
         AbstractState atCall = callback != null ? s.copy() : null;
-        if ((insn.imm() & U32) == SyncCallbacks.LOOP) {
+        if ((insn.imm() & U32) == HelperIds.LOOP) {
             loopCallbacks.record(pc, callback != null ? s.reg(2).aux() : -1);
         }
         helper(pc, insn, s, callback);
