@@ -50,14 +50,14 @@ import java.util.List;
  * helpers 164 and 181 call back through {@link dev.jvmbpf.runtime.exec.CallbackInvoker}.
  */
 public final class StandardHelpers {
-    public static final int MAP_LOOKUP_ELEM = 1;
+    public static final int MAP_LOOKUP_ELEM = HelperIds.MAP_LOOKUP_ELEM;
     public static final int TRACE_PRINTK = 6;
     public static final int TAIL_CALL = 12;
     public static final int GET_CURRENT_PID_TGID = 14;
     public static final int FOR_EACH_MAP_ELEM = HelperIds.FOR_EACH_MAP_ELEM;
     public static final int TRACE_VPRINTK = 177;
     public static final int LOOP = HelperIds.LOOP;
-    public static final int USER_RINGBUF_DRAIN = 209;
+    public static final int USER_RINGBUF_DRAIN = HelperIds.USER_RINGBUF_DRAIN;
     /** bpf_loop's implementation in {@link #table()}: engines that run such loops themselves look for it. */
     private static final Helper BPF_LOOP = Control::loop;
     /** map_lookup_elem's implementation in {@link #table()}. */

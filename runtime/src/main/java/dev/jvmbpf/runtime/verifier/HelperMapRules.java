@@ -17,12 +17,12 @@ import java.util.Set;
  * nobody names is allowed every sockmap update.
  */
 final class HelperMapRules {
-    static final int MAP_LOOKUP = 1;
+    static final int MAP_LOOKUP = HelperIds.MAP_LOOKUP_ELEM;
     static final int MAP_UPDATE = 2;
     static final int MAP_DELETE = 3;
     static final int GET_LOCAL_STORAGE = 81;
     static final int TIMER_INIT = 169;
-    static final int USER_RINGBUF_DRAIN = 209;
+    static final int USER_RINGBUF_DRAIN = HelperIds.USER_RINGBUF_DRAIN;
     static final int DYNPTR_FROM_MEM = 197;
 
     private static final Set<MapType> LOCAL_STORAGES = Set.of(MapType.SK_STORAGE, MapType.INODE_STORAGE,
