@@ -10,9 +10,6 @@ import dev.jvmbpf.kernel.internal.VerifierRejection;
 import dev.jvmbpf.runtime.maps.Errno;
 import dev.jvmbpf.runtime.maps.MapType;
 import dev.jvmbpf.runtime.program.ProgramType;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -133,17 +130,7 @@ public final class KernelTracer implements AutoCloseable {
 
     /** perf_event_open on the tracepoint (all tasks, CPU 0: the program runs on every CPU), then the program on it. */
     private static int attachTracepoint(int id, int progFd) {
-        int fd;
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment attr = arena.allocate(Libc.PERF_ATTR_SIZE, 8);
-            attr.set(ValueLayout.JAVA_INT, 0, PERF_TYPE_TRACEPOINT);
-            attr.set(ValueLayout.JAVA_INT, 4, Libc.PERF_ATTR_SIZE);
-            attr.set(ValueLayout.JAVA_LONG, 8, id);
-            attr.set(ValueLayout.JAVA_LONG, 16, 1);
-            attr.set(ValueLayout.JAVA_LONG, 24, Libc.PERF_SAMPLE_RAW);
-            attr.set(ValueLayout.JAVA_INT, 48, 1);
-            fd = Libc.perfEventOpen(attr, -1, 0);
-        }
+        int fd = Libc.perfEventOpen(PERF_TYPE_TRACEPOINT, id, 0);
         try {
             Libc.ioctl("PERF_EVENT_IOC_SET_BPF", fd, PERF_EVENT_IOC_SET_BPF, progFd);
             Libc.ioctl("PERF_EVENT_IOC_ENABLE", fd, PERF_EVENT_IOC_ENABLE, 0);

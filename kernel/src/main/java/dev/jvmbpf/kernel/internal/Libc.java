@@ -23,8 +23,8 @@ public final class Libc {
     public static final int MAP_SHARED = 1;
     public static final int EPOLLIN = 1;
     /** perf_event_attr's size (PERF_ATTR_SIZE_VER5 and later all fit) and its raw-sample flag. */
-    public static final int PERF_ATTR_SIZE = 128;
-    public static final long PERF_SAMPLE_RAW = 1 << 10;
+    private static final int PERF_ATTR_SIZE = 128;
+    private static final long PERF_SAMPLE_RAW = 1 << 10;
     private static final int EPOLL_CTL_ADD = 1;
     private static final int EPOLL_CLOEXEC = 0x80000;
     private static final long PERF_FLAG_FD_CLOEXEC = 8;
@@ -94,10 +94,24 @@ public final class Libc {
     }
 
     /**
-     * perf_event_open(2) with a {@code perf_event_attr} the caller filled; returns the event's fd
-     * (close-on-exec).
+     * perf_event_open(2) for every task on {@code cpu} of an event of {@code type} and
+     * {@code config} that samples each occurrence with its raw record and wakes its reader on
+     * each; returns the event's fd (close-on-exec).
      */
-    public static int perfEventOpen(MemorySegment attr, int pid, int cpu) {
+    public static int perfEventOpen(int type, long config, int cpu) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment attr = arena.allocate(PERF_ATTR_SIZE, 8);
+            attr.set(ValueLayout.JAVA_INT, 0, type);
+            attr.set(ValueLayout.JAVA_INT, 4, PERF_ATTR_SIZE);
+            attr.set(ValueLayout.JAVA_LONG, 8, config);
+            attr.set(ValueLayout.JAVA_LONG, 16, 1);
+            attr.set(ValueLayout.JAVA_LONG, 24, PERF_SAMPLE_RAW);
+            attr.set(ValueLayout.JAVA_INT, 48, 1);
+            return perfEventOpen(attr, -1, cpu);
+        }
+    }
+
+    private static int perfEventOpen(MemorySegment attr, int pid, int cpu) {
         if (SYS_PERF_EVENT_OPEN < 0) {
             throw new SyscallException("perf_event_open (unknown syscall number on " + System.getProperty("os.arch")
                     + ")", Errno.ENOSYS);

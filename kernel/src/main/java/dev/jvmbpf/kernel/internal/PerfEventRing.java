@@ -1,6 +1,5 @@
 package dev.jvmbpf.kernel.internal;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
@@ -55,17 +54,7 @@ public final class PerfEventRing implements AutoCloseable {
         if (Integer.bitCount(dataPages) != 1) {
             throw new IllegalArgumentException("perf ring pages must be a power of two, got " + dataPages);
         }
-        int fd;
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment attr = arena.allocate(Libc.PERF_ATTR_SIZE, 8);
-            attr.set(ValueLayout.JAVA_INT, 0, PERF_TYPE_SOFTWARE);
-            attr.set(ValueLayout.JAVA_INT, 4, Libc.PERF_ATTR_SIZE);
-            attr.set(ValueLayout.JAVA_LONG, 8, PERF_COUNT_SW_BPF_OUTPUT);
-            attr.set(ValueLayout.JAVA_LONG, 16, 1);
-            attr.set(ValueLayout.JAVA_LONG, 24, Libc.PERF_SAMPLE_RAW);
-            attr.set(ValueLayout.JAVA_INT, 48, 1);
-            fd = Libc.perfEventOpen(attr, -1, cpu);
-        }
+        int fd = Libc.perfEventOpen(PERF_TYPE_SOFTWARE, PERF_COUNT_SW_BPF_OUTPUT, cpu);
         int page = Libc.pageSize();
         MemorySegment mapping;
         try {
