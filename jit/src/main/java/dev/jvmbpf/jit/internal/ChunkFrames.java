@@ -2,9 +2,9 @@ package dev.jvmbpf.jit.internal;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.objectweb.asm.Handle;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
@@ -547,7 +547,7 @@ final class ChunkFrames extends MethodVisitor {
         if ("<init>".equals(name)) {
             throw new Unsupported("constructor call");
         }
-        Call call = calls.computeIfAbsent(descriptor, Call::of);
+        Call call = CALLS.computeIfAbsent(descriptor, Call::of);
         pop(call.arguments() + (opcode == Opcodes.INVOKESTATIC ? 0 : 1));
         if (call.returns() != null) {
             push(call.returns());
@@ -564,7 +564,8 @@ final class ChunkFrames extends MethodVisitor {
         }
     }
 
-    private final Map<String, Call> calls = new HashMap<>();
+    /** Shared by every chunk: the descriptors compiled code calls are few. */
+    private static final Map<String, Call> CALLS = new ConcurrentHashMap<>();
 
     @Override
     public void visitInvokeDynamicInsn(String name, String descriptor, Handle bsm, Object... bsmArgs) {

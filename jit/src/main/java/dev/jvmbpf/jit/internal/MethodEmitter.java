@@ -134,6 +134,8 @@ final class MethodEmitter {
 
     /** The frames of a chunk written as it is emitted, or null where ASM computes them. */
     private final ChunkFrames frames;
+    /** A chunk's locals as {@link #chunkLocals} lists them (with {@link #frames}), else null. */
+    private final Object[] declaredLocals;
     /** Pcs of this method a jump from a later pc goes back to (with {@link #frames}). */
     private final BitSet backTargets;
     private final AluEmitter alu;
@@ -217,14 +219,14 @@ final class MethodEmitter {
         labels = new Label[to - from];
         counts = unit.counts(plan.index);
         frames = chunked() && mv instanceof ChunkFrames f ? f : null;
+        declaredLocals = frames == null ? null : chunkLocals();
         backTargets = new BitSet();
         if (frames != null) {
-            Object[] declared = chunkLocals();
             // Each default costs a constant and a store of at most 3 bytes together.
-            if (3 * declared.length > CHUNK_LOCALS_COST) {
-                throw new IllegalStateException("chunk locals outgrew their cost: " + declared.length);
+            if (3 * declaredLocals.length > CHUNK_LOCALS_COST) {
+                throw new IllegalStateException("chunk locals outgrew their cost: " + declaredLocals.length);
             }
-            frames.declare(declared, next + 10);
+            frames.declare(declaredLocals, next + 10);
             for (int pc = from; pc < to; pc++) {
                 Instruction insn = unit.layout.code[pc];
                 if (!unit.layout.wideTail[pc] && ProgramLayout.isBranch(insn)) {
@@ -286,9 +288,8 @@ final class MethodEmitter {
 
     /** Stores a default into each local of a chunk that is not a parameter (see {@link #chunkLocals}). */
     private void initChunkLocals() {
-        Object[] locals = chunkLocals();
         int slot = 0;
-        for (Object type : locals) {
+        for (Object type : declaredLocals) {
             if (slot > entrySlot) {
                 if (type == org.objectweb.asm.Opcodes.LONG) {
                     mv.visitInsn(LCONST_0);
