@@ -8,7 +8,6 @@ import dev.jvmbpf.runtime.isa.InvalidInstructionException;
 import dev.jvmbpf.runtime.isa.Opcodes;
 import dev.jvmbpf.runtime.memory.AddressSpace;
 import dev.jvmbpf.runtime.program.BpfProgram;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Map;
